@@ -1,0 +1,17 @@
+/*
+ * cli.h - the `sing` command's subcommands.  Each returns the process exit
+ * status: 0 success, 1 bad input (reported), 2 bad usage.
+ * The CLI is glue: it may call any room, and no room may call it.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+int cmd_build(int argc, char **argv);     /* cmd_build.c: .sg -> .sil   */
+int cmd_asm(int argc, char **argv);       /* cmd_sil.c: .sasm -> .sil   */
+int cmd_dis(int argc, char **argv);       /* cmd_sil.c: .sil -> text    */
+int cmd_manifest(int argc, char **argv);  /* cmd_sil.c: show manifest   */
+int cmd_verify(int argc, char **argv);    /* cmd_verify.c               */
+int cmd_install(int argc, char **argv);   /* cmd_run.c: fill the cache  */
+int cmd_run(int argc, char **argv);       /* cmd_run.c: verify+compile+run */
+
+#endif
