@@ -13,5 +13,6 @@ int cmd_manifest(int argc, char **argv);  /* cmd_sil.c: show manifest   */
 int cmd_verify(int argc, char **argv);    /* cmd_verify.c               */
 int cmd_install(int argc, char **argv);   /* cmd_run.c: fill the cache  */
 int cmd_run(int argc, char **argv);       /* cmd_run.c: verify+compile+run */
+int cmd_bench(int argc, char **argv);     /* cmd_bench.c: the cost table */
 
 #endif

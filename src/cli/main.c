@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"verify",   cmd_verify,   "verify a.sil                     check a package (the trusted verifier)"},
 	{"install",  cmd_install,  "install a.sil                    verify, compile and cache a package"},
 	{"run",      cmd_run,      "run a.sil|a.sg [args...]         verify, compile and run as a SIP"},
+	{"bench",    cmd_bench,    "bench [--json FILE] [--svg FILE] the cost table: Sing beside Linux"},
 };
 
 static void usage(FILE *f)
