@@ -11,7 +11,8 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 # Every room of the house; src/cli/main.c is the only file kept out of the
 # library so that fuzz targets and tests can link the rest.
 SRCS    := $(sort $(wildcard src/util/*.c src/sil/*.c src/lang/*.c src/verify/*.c \
-                             src/backend/*.c src/kernel/*.c src/hal/hosted/*.c src/cli/*.c))
+                             src/backend/*.c src/kernel/*.c src/hal/hosted/*.c src/cli/*.c \
+                             src/store/*.c))
 ASMS    := $(sort $(wildcard src/hal/hosted/*.S src/kernel/*.S))
 LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
 
@@ -35,7 +36,7 @@ build/obj/%.o: %.c
 
 build/obj/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 build/asan/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -43,7 +44,14 @@ build/asan/obj/%.o: %.c
 
 build/asan/obj/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(SANFLAGS) -c -o $@ $<
+	$(CC) $(SANFLAGS) -MMD -MP -c -o $@ $<
+
+# The runtime interface (src/kernel/rt.h) is also the prelude of every C
+# file the backend generates: embed its text as a C string.
+build/gen/rt_h.inc: src/kernel/rt.h
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+build/obj/src/backend/prelude.o build/asan/obj/src/backend/prelude.o: build/gen/rt_h.inc
 
 deps:
 	@scripts/deps.sh

@@ -1,0 +1,752 @@
+/*
+ * lower.c - a verified SIL package to one C file (see backend.h and
+ * docs/backend.md).  Instructions are lowered through one table indexed by
+ * opcode; every entry is checked present when lowering starts.
+ */
+#include "backend.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernel/rt.h"
+
+struct lw {
+	const struct sil_pkg *p;
+	const struct sil_func *f;
+	uint32_t fi;
+	struct sbuf *o;
+	uint8_t *target;        /* per instruction: some jump lands here */
+	uint32_t pc;
+};
+
+PRINTF(2, 3) static void out(struct lw *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(w->o, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- types ---- */
+
+static const char *const builtin_ct[SIL_T_BUILTIN] = {
+	"void", "u8", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f64",
+	"struct sing_str *",
+};
+static const char *const kind_ct[SIL_TK__COUNT] = {
+	[SIL_TK_ARRAY] = "struct sing_arr *", [SIL_TK_STRUCT] = "struct sing_obj *",
+	[SIL_TK_XSTRUCT] = "union sing_slot *", [SIL_TK_XARRAY] = "struct sing_xarr *",
+	[SIL_TK_ENDPOINT] = "void *", [SIL_TK_CELL] = "struct sing_cell *",
+	[SIL_TK_IOPORT] = "void *",
+};
+/* The member of union sing_slot that holds a builtin scalar. */
+static const char *const builtin_slot[SIL_T_BUILTIN] = {
+	"u64", "u8", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f64", "p",
+};
+static const uint8_t builtin_size[SIL_T_BUILTIN] = {0, 1, 1, 2, 4, 8, 1, 2, 4, 8, 8, 8};
+
+static int tkind(const struct sil_pkg *p, uint32_t t)
+{
+	const struct sil_type *ty = sil_type(p, t);
+	return ty ? ty->kind : 0;
+}
+
+static const char *ctype(const struct sil_pkg *p, uint32_t t)
+{
+	if (t < SIL_T_BUILTIN)
+		return builtin_ct[t];
+	const char *c = kind_ct[tkind(p, t)];
+	if (!c)
+		die("type t%u has no C type", t);
+	return c;
+}
+
+static int is_int(uint32_t t) { return t >= SIL_T_I8 && t <= SIL_T_U64; }
+static int is_signed(uint32_t t) { return t >= SIL_T_I8 && t <= SIL_T_I64; }
+static int bits(uint32_t t) { return builtin_size[t] * 8; }
+
+static const char *unsigned_ct(uint32_t t)
+{
+	static const char *const u[] = {"u8", "u16", "u32", "u64"};
+	int b = bits(t);
+	return u[b == 8 ? 0 : b == 16 ? 1 : b == 32 ? 2 : 3];
+}
+
+static int slotkind(const struct sil_pkg *p, uint32_t t)
+{
+	if (t == SIL_T_STRING)
+		return SING_S_GC;
+	switch (tkind(p, t)) {
+	case SIL_TK_ARRAY: case SIL_TK_STRUCT: case SIL_TK_CELL:
+		return SING_S_GC;
+	case SIL_TK_XSTRUCT: case SIL_TK_XARRAY: case SIL_TK_ENDPOINT:
+		return SING_S_LINEAR;
+	default:
+		return SING_S_SCALAR;
+	}
+}
+
+static const char *slot(uint32_t t)
+{
+	return t < SIL_T_BUILTIN ? builtin_slot[t] : "p";
+}
+
+static unsigned elem_size(uint32_t t)
+{
+	return t < SIL_T_BUILTIN ? builtin_size[t] : 8;
+}
+
+/* ---- operands ---- */
+
+#define A(i) ((uint32_t)in->a[i])
+#define TY(r) (w->f->locals[r])
+
+static const char *CT(struct lw *w, uint32_t r)
+{
+	return ctype(w->p, TY(r));
+}
+
+/* An integer local as a u64 index: negative signed values become huge. */
+static void index_expr(struct lw *w, uint32_t r, char *buf, size_t n)
+{
+	snprintf(buf, n, is_signed(TY(r)) ? "(u64)(i64)r%u" : "(u64)r%u", r);
+}
+
+/* ---- the per-opcode lowerers ---- */
+
+typedef void lower_fn(struct lw *w, const struct sil_insn *in);
+
+struct rule {
+	lower_fn *fn;
+	const char *c;          /* the C operator of simple ops */
+};
+
+static void lw_nop(struct lw *w, const struct sil_insn *in) { (void)w, (void)in; }
+
+static void lw_const(struct lw *w, const struct sil_insn *in)
+{
+	if (TY(A(0)) == SIL_T_BOOL)
+		out(w, "r%u = %d;\n", A(0), in->a[1] != 0);
+	else
+		out(w, "r%u = (%s)0x%" PRIx64 "ull;\n", A(0), CT(w, A(0)), (uint64_t)in->a[1]);
+}
+
+static void lw_fconst(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = sing_bits_f64(0x%" PRIx64 "ull);\n", A(0), w->p->consts[A(1)].f64bits);
+}
+
+static void lw_sconst(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (struct sing_str *)&k%u;\n", A(0), A(1));
+}
+
+static void lw_null(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = 0;\n", A(0));
+}
+
+static void lw_mov(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = r%u;\n", A(0), A(1));
+}
+
+/* add sub mul and or xor, and the comparisons lt le gt ge. */
+static void binop(struct lw *w, const struct sil_insn *in, const char *op)
+{
+	out(w, "r%u = (%s)(r%u %s r%u);\n", A(0), CT(w, A(0)), A(1), op, A(2));
+}
+
+static void divide(struct lw *w, const struct sil_insn *in, int rem)
+{
+	uint32_t t = TY(A(0));
+	if (t == SIL_T_F64) {
+		out(w, "r%u = r%u / r%u;\n", A(0), A(1), A(2));
+		return;
+	}
+	out(w, "CHK(r%u == 0, DIVZERO);\n", A(2));
+	if (!is_signed(t))
+		out(w, "r%u = (%s)(r%u %s r%u);\n", A(0), CT(w, A(0)), A(1), rem ? "%" : "/", A(2));
+	else if (rem)   /* MIN % -1 traps on x86: it is 0 */
+		out(w, "r%u = r%u == -1 ? 0 : (%s)(r%u %% r%u);\n", A(0), A(2), CT(w, A(0)), A(1), A(2));
+	else            /* MIN / -1 wraps to MIN */
+		out(w, "r%u = r%u == -1 ? (%s)(0 - (u64)r%u) : (%s)(r%u / r%u);\n",
+		    A(0), A(2), CT(w, A(0)), A(1), CT(w, A(0)), A(1), A(2));
+}
+
+static void shift(struct lw *w, const struct sil_insn *in, int left)
+{
+	uint32_t t = TY(A(0));
+	if (left)
+		out(w, "r%u = (%s)((%s)r%u << ((u64)r%u & %d));\n", A(0), CT(w, A(0)),
+		    unsigned_ct(t), A(1), A(2), bits(t) - 1);
+	else
+		out(w, "r%u = (%s)(r%u >> ((u64)r%u & %d));\n", A(0), CT(w, A(0)), A(1), A(2), bits(t) - 1);
+}
+
+static void lw_neg(struct lw *w, const struct sil_insn *in)
+{
+	if (TY(A(0)) == SIL_T_F64)
+		out(w, "r%u = -r%u;\n", A(0), A(1));
+	else
+		out(w, "r%u = (%s)(0 - (u64)r%u);\n", A(0), CT(w, A(0)), A(1));
+}
+
+static void lw_not(struct lw *w, const struct sil_insn *in)
+{
+	if (TY(A(0)) == SIL_T_BOOL)
+		out(w, "r%u = !r%u;\n", A(0), A(1));
+	else
+		out(w, "r%u = (%s)~r%u;\n", A(0), CT(w, A(0)), A(1));
+}
+
+static void lw_conv(struct lw *w, const struct sil_insn *in)
+{
+	uint32_t d = TY(A(0)), s = TY(A(1));
+	if (s == SIL_T_F64 && is_signed(d)) {
+		int64_t hi = (int64_t)((UINT64_C(1) << (bits(d) - 1)) - 1);
+		out(w, "r%u = (%s)sing_f2s(r%u, %" PRId64 "ll - 1, %" PRId64 "ll);\n",
+		    A(0), CT(w, A(0)), A(1), -hi, hi);
+	} else if (s == SIL_T_F64 && is_int(d)) {
+		uint64_t hi = bits(d) == 64 ? UINT64_MAX : (UINT64_C(1) << bits(d)) - 1;
+		out(w, "r%u = (%s)sing_f2u(r%u, 0x%" PRIx64 "ull);\n", A(0), CT(w, A(0)), A(1), hi);
+	} else {
+		out(w, "r%u = (%s)r%u;\n", A(0), CT(w, A(0)), A(1));
+	}
+}
+
+static void eqop(struct lw *w, const struct sil_insn *in, int ne)
+{
+	if (TY(A(1)) == SIL_T_STRING)
+		out(w, "r%u = %ssing_str_eq(r%u, r%u);\n", A(0), ne ? "!" : "", A(1), A(2));
+	else
+		out(w, "r%u = r%u %s r%u;\n", A(0), A(1), ne ? "!=" : "==", A(2));
+}
+
+static void jump(struct lw *w, uint32_t label)
+{
+	if (label <= w->pc)   /* a back-edge: poll the safepoint flag */
+		out(w, "POLL(); ");
+	out(w, "goto L%u;", label);
+}
+
+static void lw_jmp(struct lw *w, const struct sil_insn *in)
+{
+	jump(w, A(0));
+	out(w, "\n");
+}
+
+static void jcond(struct lw *w, const struct sil_insn *in, int when)
+{
+	out(w, "if (%sr%u) { ", when ? "" : "!", A(0));
+	jump(w, A(1));
+	out(w, " }\n");
+}
+
+static void lw_call(struct lw *w, const struct sil_insn *in)
+{
+	if (in->a[0] >= 0)
+		out(w, "r%u = ", A(0));
+	out(w, "f%u(th", A(1));
+	for (uint32_t i = 0; i < in->nlist; i++)
+		out(w, ", r%u", in->list[i]);
+	out(w, ");\n");
+}
+
+static void lw_ret(struct lw *w, const struct sil_insn *in)
+{
+	(void)in;
+	out(w, "return;\n");
+}
+
+static void lw_retv(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "return r%u;\n", A(0));
+}
+
+static void lw_panic(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "sing_panic(th, r%u, FN);\n", A(0));
+}
+
+static void lw_new(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (%s)sing_new(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
+}
+
+static void lw_newarr(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (%s)sing_newarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+}
+
+/* The field expression obj->f[n].member, null-checked for GC structs. */
+static void field(struct lw *w, uint32_t obj, uint32_t n, char *buf, size_t len)
+{
+	const struct sil_type *ty = sil_type(w->p, TY(obj));
+	int gc = ty->kind == SIL_TK_STRUCT;
+	if (gc)
+		out(w, "CHK(!r%u, NULLREF); ", obj);
+	snprintf(buf, len, gc ? "r%u->f[%u].%s" : "r%u[%u].%s", obj, n, slot(ty->fields[n].type));
+}
+
+static void lw_ldfld(struct lw *w, const struct sil_insn *in)
+{
+	char f[64];
+	field(w, A(1), A(2), f, sizeof f);
+	out(w, "r%u = (%s)%s;\n", A(0), CT(w, A(0)), f);
+}
+
+static void lw_stfld(struct lw *w, const struct sil_insn *in)
+{
+	char f[64];
+	field(w, A(0), A(1), f, sizeof f);
+	out(w, "%s = r%u;\n", f, A(2));
+}
+
+/* The element lvalue arr[idx], null- and bounds-checked. */
+static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t len)
+{
+	char ix[32];
+	index_expr(w, idx, ix, sizeof ix);
+	uint32_t t = TY(arr);
+	if (t == SIL_T_STRING) {
+		out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)r%u->len, BOUNDS); ", arr, ix, arr);
+		snprintf(buf, len, "r%u->b[%s]", arr, ix);
+		return;
+	}
+	const struct sil_type *ty = sil_type(w->p, t);
+	if (ty->kind == SIL_TK_ARRAY)
+		out(w, "CHK(!r%u, NULLREF); ", arr);
+	out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
+	snprintf(buf, len, "((%s *)r%u->data)[%s]", ctype(w->p, ty->elem), arr, ix);
+}
+
+static void lw_ldelem(struct lw *w, const struct sil_insn *in)
+{
+	char e[160];
+	element(w, A(1), A(2), e, sizeof e);
+	out(w, "r%u = %s;\n", A(0), e);
+}
+
+static void lw_stelem(struct lw *w, const struct sil_insn *in)
+{
+	char e[160];
+	element(w, A(0), A(1), e, sizeof e);
+	out(w, "%s = r%u;\n", e, A(2));
+}
+
+static void lw_len(struct lw *w, const struct sil_insn *in)
+{
+	if (tkind(w->p, TY(A(1))) != SIL_TK_XARRAY)
+		out(w, "CHK(!r%u, NULLREF); ", A(1));
+	out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
+}
+
+static void lw_strcat(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
+}
+
+static void lw_tostr(struct lw *w, const struct sil_insn *in)
+{
+	uint32_t s = TY(A(1));
+	if (s == SIL_T_F64 || s == SIL_T_BOOL)
+		out(w, "r%u = sing_tostr_%c(th, r%u, FN);\n", A(0), s == SIL_T_F64 ? 'f' : 'b', A(1));
+	else if (is_signed(s))
+		out(w, "r%u = sing_tostr_i(th, (i64)r%u, FN);\n", A(0), A(1));
+	else
+		out(w, "r%u = sing_tostr_u(th, (u64)r%u, FN);\n", A(0), A(1));
+}
+
+static void lw_substr(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = sing_substr(th, r%u, (i64)r%u, (i64)r%u, FN);\n", A(0), A(1), A(2), A(3));
+}
+
+static void lw_acquire(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "CHK(!r%u, NULLREF); CHK(!r%u->val, CELL_EMPTY); r%u = (%s)r%u->val; r%u->val = 0;\n",
+	    A(1), A(1), A(0), CT(w, A(0)), A(1), A(1));
+}
+
+static void lw_release(struct lw *w, const struct sil_insn *in)
+{
+	/* release CELL, SRC; tolerate either order: the cell is the GC one */
+	uint32_t cell = A(0), src = A(1);
+	if (tkind(w->p, TY(cell)) != SIL_TK_CELL) {
+		cell = A(1);
+		src = A(0);
+	}
+	out(w, "CHK(!r%u, NULLREF); CHK(r%u->val, CELL_FULL); r%u->val = r%u;\n",
+	    cell, cell, cell, src);
+}
+
+static void lw_xnew(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (%s)sing_xnew(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
+}
+
+static void lw_xnewarr(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (%s)sing_xnewarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+}
+
+static void unsupported(struct lw *w)
+{
+	out(w, "sing_fail(th, SING_F_UNSUPPORTED, FN);\n");
+}
+
+static void lw_delete(struct lw *w, const struct sil_insn *in)
+{
+	if (tkind(w->p, TY(A(0))) == SIL_TK_ENDPOINT)
+		unsupported(w);
+	else
+		out(w, "sing_delete(th, r%u);\n", A(0));
+}
+
+static void lw_xtake(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p; r%u[%u].p = 0;\n",
+	    A(1), A(2), A(0), CT(w, A(0)), A(1), A(2), A(1), A(2));
+}
+
+static void lw_xput(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "CHK(r%u[%u].p, FIELD_FULL); r%u[%u].p = r%u;\n", A(0), A(1), A(0), A(1), A(2));
+}
+
+static void lw_xborrow(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p;\n",
+	    A(1), A(2), A(0), CT(w, A(0)), A(1), A(2));
+}
+
+static void lw_xsplit(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (%s)sing_xsplit(th, r%u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), A(1), A(2));
+}
+
+static void lw_unsupported(struct lw *w, const struct sil_insn *in)
+{
+	(void)in;
+	unsupported(w);
+}
+
+static void lw_print(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "sing_print(th, r%u, FN);\n", A(0));
+}
+
+static void lw_clock(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = sing_clock(th);\n", A(0));
+}
+
+static void lw_yield(struct lw *w, const struct sil_insn *in)
+{
+	(void)in;
+	out(w, "sing_yield(th);\n");
+}
+
+/* Families sharing a lowerer, through the rule's operator text. */
+#define FAMILY(name, call) \
+	static void lw_##name(struct lw *w, const struct sil_insn *in) { call; }
+static const struct rule rules[OP__COUNT];
+FAMILY(arith, binop(w, in, rules[in->op].c))
+FAMILY(div, divide(w, in, 0))
+FAMILY(rem, divide(w, in, 1))
+FAMILY(shl, shift(w, in, 1))
+FAMILY(shr, shift(w, in, 0))
+FAMILY(eq, eqop(w, in, 0))
+FAMILY(ne, eqop(w, in, 1))
+FAMILY(cmp, out(w, "r%u = r%u %s r%u;\n", A(0), A(1), rules[in->op].c, A(2)))
+FAMILY(jt, jcond(w, in, 1))
+FAMILY(jf, jcond(w, in, 0))
+
+static const struct rule rules[OP__COUNT] = {
+	[OP_NOP] = {lw_nop, 0},         [OP_CONST] = {lw_const, 0},
+	[OP_FCONST] = {lw_fconst, 0},   [OP_SCONST] = {lw_sconst, 0},
+	[OP_NULL] = {lw_null, 0},       [OP_MOV] = {lw_mov, 0},
+	[OP_ADD] = {lw_arith, "+"},     [OP_SUB] = {lw_arith, "-"},
+	[OP_MUL] = {lw_arith, "*"},     [OP_DIV] = {lw_div, 0},
+	[OP_REM] = {lw_rem, 0},         [OP_AND] = {lw_arith, "&"},
+	[OP_OR] = {lw_arith, "|"},      [OP_XOR] = {lw_arith, "^"},
+	[OP_SHL] = {lw_shl, 0},         [OP_SHR] = {lw_shr, 0},
+	[OP_NEG] = {lw_neg, 0},         [OP_NOT] = {lw_not, 0},
+	[OP_CONV] = {lw_conv, 0},       [OP_EQ] = {lw_eq, 0},
+	[OP_NE] = {lw_ne, 0},           [OP_LT] = {lw_cmp, "<"},
+	[OP_LE] = {lw_cmp, "<="},       [OP_GT] = {lw_cmp, ">"},
+	[OP_GE] = {lw_cmp, ">="},       [OP_JMP] = {lw_jmp, 0},
+	[OP_JT] = {lw_jt, 0},           [OP_JF] = {lw_jf, 0},
+	[OP_CALL] = {lw_call, 0},       [OP_RET] = {lw_ret, 0},
+	[OP_RETV] = {lw_retv, 0},       [OP_PANIC] = {lw_panic, 0},
+	[OP_NEW] = {lw_new, 0},         [OP_NEWARR] = {lw_newarr, 0},
+	[OP_LDFLD] = {lw_ldfld, 0},     [OP_STFLD] = {lw_stfld, 0},
+	[OP_LDELEM] = {lw_ldelem, 0},   [OP_STELEM] = {lw_stelem, 0},
+	[OP_LEN] = {lw_len, 0},         [OP_STRCAT] = {lw_strcat, 0},
+	[OP_TOSTR] = {lw_tostr, 0},     [OP_SUBSTR] = {lw_substr, 0},
+	[OP_ACQUIRE] = {lw_acquire, 0}, [OP_RELEASE] = {lw_release, 0},
+	[OP_XNEW] = {lw_xnew, 0},       [OP_XNEWARR] = {lw_xnewarr, 0},
+	[OP_DELETE] = {lw_delete, 0},   [OP_XTAKE] = {lw_xtake, 0},
+	[OP_XPUT] = {lw_xput, 0},       [OP_XBORROW] = {lw_xborrow, 0},
+	[OP_UNBORROW] = {lw_nop, 0},    [OP_XSPLIT] = {lw_xsplit, 0},
+	[OP_CHNEW] = {lw_unsupported, 0}, [OP_SEND] = {lw_unsupported, 0},
+	[OP_SELECT] = {lw_unsupported, 0}, [OP_PRINT] = {lw_print, 0},
+	[OP_CLOCK] = {lw_clock, 0},     [OP_YIELD] = {lw_yield, 0},
+	[OP_SPAWN] = {lw_unsupported, 0}, [OP_IOIN] = {lw_unsupported, 0},
+	[OP_IOOUT] = {lw_unsupported, 0},
+};
+
+static void check_rules(void)
+{
+#define X(e, name, ops, fl) if (!rules[OP_##e].fn) die("no lowering for %s", name);
+	SIL_OPCODES(X)
+#undef X
+}
+
+/* ---- functions ---- */
+
+static void mark_targets(struct lw *w)
+{
+	const struct sil_func *f = w->f;
+	w->target = xcalloc(f->ninsns + 1, 1);
+	for (uint32_t i = 0; i < f->ninsns; i++) {
+		const struct sil_insn *in = &f->insns[i];
+		const char *ops = sil_ops[in->op].operands;
+		for (int k = 0; ops[k] && k < 4; k++)
+			if (ops[k] == 'l' && (uint64_t)in->a[k] <= f->ninsns)
+				w->target[in->a[k]] = 1;
+		for (uint32_t c = 0; c < in->ncases; c++)
+			if (in->cases[c].label <= f->ninsns)
+				w->target[in->cases[c].label] = 1;
+	}
+}
+
+/* "static R NAME(struct sing_thread *th, T0 r0, ...)" */
+static void signature(struct lw *w, const char *suffix, uint32_t fi)
+{
+	const struct sil_func *f = &w->p->funcs[fi];
+	out(w, "static %s f%u%s(struct sing_thread *th", ctype(w->p, f->ret), fi, suffix);
+	for (uint32_t i = 0; i < f->nparams; i++)
+		out(w, ", %s r%u", ctype(w->p, f->locals[i]), i);
+	out(w, ")");
+}
+
+static void body(struct lw *w)
+{
+	const struct sil_func *f = w->f;
+	out(w, "{\n");
+	for (uint32_t r = f->nparams; r < f->nlocals; r++)
+		out(w, "\t%s r%u = 0;\n", ctype(w->p, f->locals[r]), r);
+	mark_targets(w);
+	for (w->pc = 0; w->pc < f->ninsns; w->pc++) {
+		const struct sil_insn *in = &f->insns[w->pc];
+		if (w->target[w->pc])
+			out(w, "L%u:;\n", w->pc);
+		out(w, "\t");
+		rules[in->op].fn(w, in);
+	}
+	if (w->target[f->ninsns])
+		out(w, "L%u:;\n", f->ninsns);
+	/* The verifier lets no path fall off the end; if one did, stop. */
+	out(w, "\tsing_fail(th, SING_F_UNSUPPORTED, FN);\n}\n");
+	free(w->target);
+}
+
+static uint64_t frame_estimate(const struct sil_func *f, int *calls)
+{
+	*calls = 0;
+	for (uint32_t i = 0; i < f->ninsns; i++)
+		if (f->insns[i].op == OP_CALL)
+			*calls = 1;
+	/* Locals, spills and outgoing arguments: generous, never exact. */
+	return 64 + 16 * (uint64_t)f->nlocals;
+}
+
+/* The prologue: check the segment, else rerun on a new one. */
+static void checked_entry(struct lw *w, uint64_t est, int big)
+{
+	const struct sil_func *f = w->f;
+	int has_ret = f->ret != SIL_T_VOID;
+	uint32_t fi = w->fi;
+	out(w, "struct f%u_fr {", fi);
+	for (uint32_t i = 0; i < f->nparams; i++)
+		out(w, " %s a%u;", ctype(w->p, f->locals[i]), i);
+	if (has_ret)
+		out(w, " %s r;", ctype(w->p, f->ret));
+	out(w, " char pad_; };\n");
+	out(w, "static void f%u_m(struct sing_thread *th, void *vp)\n{\n\tstruct f%u_fr *fr = vp;\n\t",
+	    fi, fi);
+	out(w, "%sf%u_b(th", has_ret ? "fr->r = " : "", fi);
+	for (uint32_t i = 0; i < f->nparams; i++)
+		out(w, ", fr->a%u", i);
+	out(w, ");\n}\n");
+	signature(w, "", fi);
+	/* Calls are, with loops, the other way to run long: poll here too. */
+	out(w, "\n{\n\tPOLL();\n");
+	out(w, "\tif (__builtin_expect(SING_SP() - %" PRIu64 " < th->stack_limit, 0)) {\n",
+	    big ? est : 0);
+	out(w, "\t\tstruct f%u_fr fr = {", fi);
+	for (uint32_t i = 0; i < f->nparams; i++)
+		out(w, "%sr%u", i ? ", " : "", i);
+	out(w, "%s};\n", f->nparams ? "" : "0");
+	out(w, "\t\tsing_morestack(th, f%u_m, &fr, %" PRIu64 ", FN);\n", fi, est);
+	out(w, "\t\treturn%s;\n\t}\n\treturn f%u_b(th", has_ret ? " fr.r" : "", fi);
+	for (uint32_t i = 0; i < f->nparams; i++)
+		out(w, ", r%u", i);
+	out(w, ");\n}\n");
+}
+
+static void lower_func(struct lw *w, uint32_t fi)
+{
+	w->fi = fi;
+	w->f = &w->p->funcs[fi];
+	int calls;
+	uint64_t est = frame_estimate(w->f, &calls);
+	int big = est > SING_SMALL_FRAME;
+	out(w, "\n#define FN fn%u\n", fi);
+	if (!calls && !big) {   /* a small leaf runs in its caller's reserve */
+		signature(w, "", fi);
+		out(w, "\n");
+		body(w);
+	} else {
+		out(w, "%s", big ? "__attribute__((noinline)) " : "");
+		signature(w, "_b", fi);
+		out(w, ";\n");
+		checked_entry(w, est, big);
+		signature(w, "_b", fi);
+		out(w, "\n");
+		body(w);
+	}
+	out(w, "#undef FN\n");
+}
+
+/* ---- the file ---- */
+
+static void c_string(struct lw *w, const char *s, size_t n)
+{
+	out(w, "\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?')
+			out(w, "%c", c);
+		else
+			out(w, "\\%03o", c);
+	}
+	out(w, "\"");
+}
+
+static void constants(struct lw *w)
+{
+	for (uint32_t k = 0; k < w->p->nconsts; k++) {
+		const struct sil_const *c = &w->p->consts[k];
+		if (c->tag != SIL_K_STRING)
+			continue;
+		out(w, "static const struct { u64 hdr; i64 len; u8 b[%u]; } k%u = "
+		    "{SING_HDR(SING_TYPE_STRING, SING_H_STATIC), %u, ", c->len + 1, k, c->len);
+		c_string(w, c->bytes, c->len);
+		out(w, "};\n");
+	}
+	for (uint32_t fi = 0; fi < w->p->nfuncs; fi++) {
+		out(w, "static const char fn%u[] = ", fi);
+		c_string(w, w->p->funcs[fi].name, strlen(w->p->funcs[fi].name));
+		out(w, ";\n");
+	}
+}
+
+static void type_entry(struct lw *w, uint32_t t)
+{
+	static const uint8_t kind_of[SIL_TK__COUNT] = {
+		[SIL_TK_ARRAY] = SING_K_ARRAY, [SIL_TK_STRUCT] = SING_K_STRUCT,
+		[SIL_TK_XSTRUCT] = SING_K_XSTRUCT, [SIL_TK_XARRAY] = SING_K_XARRAY,
+		[SIL_TK_ENDPOINT] = SING_K_ENDPOINT, [SIL_TK_CELL] = SING_K_CELL,
+		[SIL_TK_IOPORT] = SING_K_IOPORT,
+	};
+	const struct sil_type *ty = sil_type(w->p, t);
+	if (!ty) {
+		out(w, "\t{%d, 0, 0, 0, 0, \"%s\"},\n",
+		    t == SIL_T_STRING ? SING_K_STRING : SING_K_SCALAR, sil_builtin_name(t));
+		return;
+	}
+	int has_slots = ty->kind == SIL_TK_STRUCT || ty->kind == SIL_TK_XSTRUCT;
+	int has_elem = ty->kind == SIL_TK_ARRAY || ty->kind == SIL_TK_XARRAY || ty->kind == SIL_TK_CELL;
+	char name[128];
+	sil_type_str(w->p, t, name, sizeof name);
+	out(w, "\t{%d, %d, %u, %u, ", kind_of[ty->kind],
+	    has_elem ? slotkind(w->p, ty->elem) : 0, has_elem ? elem_size(ty->elem) : 0,
+	    has_slots ? ty->nfields : 0);
+	if (has_slots && ty->nfields)
+		out(w, "slots%u, ", t);
+	else
+		out(w, "0, ");
+	c_string(w, name, strlen(name));
+	out(w, "},\n");
+}
+
+static void types(struct lw *w)
+{
+	const struct sil_pkg *p = w->p;
+	for (uint32_t i = 0; i < p->ntypes; i++) {
+		const struct sil_type *ty = &p->types[i];
+		if ((ty->kind != SIL_TK_STRUCT && ty->kind != SIL_TK_XSTRUCT) || !ty->nfields)
+			continue;
+		out(w, "static const u8 slots%u[] = {", SIL_T_BUILTIN + i);
+		for (uint32_t n = 0; n < ty->nfields; n++)
+			out(w, "%d,", slotkind(p, ty->fields[n].type));
+		out(w, "};\n");
+	}
+	out(w, "static const struct sing_tinfo types[] = {\n");
+	for (uint32_t t = 0; t < SIL_T_BUILTIN + p->ntypes; t++)
+		type_entry(w, t);
+	out(w, "};\n");
+}
+
+static uint32_t find_main(const struct sil_pkg *p)
+{
+	for (uint32_t i = 0; i < p->nfuncs; i++)
+		if (!strcmp(p->funcs[i].name, "main"))
+			return i;
+	die("verified package without main");
+}
+
+static void image(struct lw *w, const char *gen)
+{
+	uint32_t m = find_main(w->p);
+	const struct sil_func *f = &w->p->funcs[m];
+	char hash[65];
+	be_hex(w->p->hash, 32, hash);
+	out(w, "\nstatic i32 entry(struct sing_thread *th, struct sing_arr *args)\n{\n\t");
+	out(w, f->ret == SIL_T_VOID ? "f%u(th" : "return (i32)f%u(th", m);
+	for (uint32_t i = 0; i < f->nparams; i++)
+		out(w, i ? ", 0" : ", args");
+	out(w, ");%s\n}\n", f->ret == SIL_T_VOID ? "\n\treturn 0;" : "");
+	out(w, "__attribute__((visibility(\"default\"))) const struct sing_image sing_image = {\n");
+	out(w, "\tSING_RT_VERSION, %u, types, entry, %u, %u, \"%s\", \"%s\",\n};\n",
+	    SIL_T_BUILTIN + w->p->ntypes, f->nparams ? f->locals[0] : 0,
+	    f->nparams ? f->nparams - 1 : 0, hash, gen);
+}
+
+static const char helpers[] =
+	"\n/* ---- generated code ---- */\n"
+	"#define CHK(c, why) do { if (__builtin_expect(!!(c), 0)) sing_fail(th, SING_F_##why, FN); } while (0)\n"
+	"#define POLL() do { if (__builtin_expect(th->poll != 0, 0)) sing_safepoint(th); } while (0)\n";
+
+void be_lower(const struct sil_pkg *p, const char *gen, struct sbuf *o)
+{
+	_Static_assert(SING_TYPE_STRING == SIL_T_STRING, "rt.h and sil.h disagree on string");
+	check_rules();
+	struct lw w = {.p = p, .o = o};
+	sb_str(o, be_rt_h);
+	sb_str(o, helpers);
+	constants(&w);
+	types(&w);
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
+		signature(&w, "", fi);
+		out(&w, ";\n");
+	}
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++)
+		lower_func(&w, fi);
+	image(&w, gen);
+}

@@ -1,0 +1,65 @@
+/*
+ * hal.h - the hardware abstraction layer: everything host-specific the
+ * kernel needs, behind one small interface.  src/hal/hosted/ implements it
+ * on Linux (mmap, dlopen, clock_gettime, write); a bare-metal x86-64 HAL
+ * will implement the same functions.
+ *
+ * Invariant: the kernel core (src/kernel/) reaches the host only through
+ * these functions; it includes no libc header beyond the freestanding set.
+ * The HAL must never call back into the kernel except through the function
+ * pointers it is handed (context entry, stack calls).
+ */
+#ifndef HAL_HAL_H
+#define HAL_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Kernel-private memory (records, tables): like malloc/free. */
+void *hal_alloc(size_t n);          /* zeroed; NULL on exhaustion */
+void hal_free(void *p);
+
+/* Page-granular memory for GC chunks and stack segments. */
+#define HAL_PAGE 4096u
+void *hal_map(size_t n);            /* zeroed, page aligned; NULL on exhaustion */
+void hal_unmap(void *p, size_t n);
+
+/* The console and the clock. */
+void hal_write(int fd, const void *buf, size_t n);   /* fd 1 console, 2 diagnostics */
+int64_t hal_clock_ns(void);                          /* monotonic */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+void hal_abort(void);                                /* stop the machine */
+
+/* Shortest decimal text that reads back as d; returns its length. */
+size_t hal_fmt_f64(char *buf, size_t n, double d);
+
+/* Loading compiled program images. */
+void *hal_code_load(const char *path, char *err, size_t errlen);
+void *hal_code_sym(void *code, const char *name);
+void hal_code_unload(void *code);
+
+/*
+ * User-level context switch (x86-64 SysV in hosted/ctx.S).  A context is
+ * its saved stack pointer; the callee-saved registers sit on its stack.
+ * hal_ctx_init prepares ctx to start fn(arg) on the stack ending at top;
+ * fn must never return (switch away instead).
+ */
+struct hal_ctx { void *sp; };
+void hal_ctx_init(struct hal_ctx *ctx, void *top, void (*fn)(void *), void *arg);
+void hal_ctx_switch(struct hal_ctx *from, struct hal_ctx *to);
+
+/* Call fn(a, b) with the stack pointer moved to top (16-byte aligned),
+ * then come back to the caller's stack: how a linked stack grows. */
+void hal_stack_call(void *top, void (*fn)(void *, void *), void *a, void *b);
+
+/* Sanitizer fiber annotations around every stack switch (no-ops unless the
+ * kernel is built with AddressSanitizer).  fake == NULL in start means the
+ * stack being left is finished for good. */
+void hal_fiber_start(void **fake, const void *bottom, size_t size);
+void hal_fiber_finish(void *fake, const void **bottom, size_t *size);
+/* Forget sanitizer state for a stack region about to be reused or freed. */
+void hal_stack_forget(void *lo, size_t n);
+
+#endif

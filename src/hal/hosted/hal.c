@@ -1,0 +1,141 @@
+/* hal.c - the hosted (Linux) HAL: memory, console, clock, code loading,
+ * number formatting and sanitizer fiber hooks.  See ../hal.h. */
+#include "../hal.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HAL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HAL_ASAN 1
+#endif
+#endif
+#ifdef HAL_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+void *hal_alloc(size_t n)
+{
+	return calloc(1, n ? n : 1);
+}
+
+void hal_free(void *p)
+{
+	free(p);
+}
+
+void *hal_map(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void hal_unmap(void *p, size_t n)
+{
+	hal_stack_forget(p, n);
+	munmap(p, n);
+}
+
+void hal_write(int fd, const void *buf, size_t n)
+{
+	const char *s = buf;
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void hal_abort(void)
+{
+	abort();
+}
+
+int64_t hal_clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+size_t hal_fmt_f64(char *buf, size_t n, double d)
+{
+	/* The shortest %g precision that reads back exactly. */
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d || d != d)
+			break;
+	}
+	return strlen(buf);
+}
+
+void *hal_code_load(const char *path, char *err, size_t errlen)
+{
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		snprintf(err, errlen, "%s", dlerror());
+	return h;
+}
+
+void *hal_code_sym(void *code, const char *name)
+{
+	return dlsym(code, name);
+}
+
+void hal_code_unload(void *code)
+{
+	dlclose(code);
+}
+
+void hal_ctx_init(struct hal_ctx *ctx, void *top, void (*fn)(void *), void *arg)
+{
+	extern void hal_ctx_entry(void);
+	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)15);
+	*--sp = 0;                          /* no return from the entry */
+	*--sp = (uintptr_t)hal_ctx_entry;   /* hal_ctx_switch returns here */
+	*--sp = 0;                          /* rbp */
+	*--sp = 0;                          /* rbx */
+	*--sp = (uintptr_t)fn;              /* r12 */
+	*--sp = (uintptr_t)arg;             /* r13 */
+	*--sp = 0;                          /* r14 */
+	*--sp = 0;                          /* r15 */
+	ctx->sp = sp;
+}
+
+void hal_fiber_start(void **fake, const void *bottom, size_t size)
+{
+#ifdef HAL_ASAN
+	__sanitizer_start_switch_fiber(fake, bottom, size);
+#else
+	(void)fake, (void)bottom, (void)size;
+#endif
+}
+
+void hal_fiber_finish(void *fake, const void **bottom, size_t *size)
+{
+#ifdef HAL_ASAN
+	__sanitizer_finish_switch_fiber(fake, bottom, size);
+#else
+	(void)fake, (void)bottom, (void)size;
+#endif
+}
+
+void hal_stack_forget(void *lo, size_t n)
+{
+#ifdef HAL_ASAN
+	/* Frames abandoned when a SIP is stopped leave poisoned redzones. */
+	__asan_unpoison_memory_region(lo, n);
+#else
+	(void)lo, (void)n;
+#endif
+}

@@ -1,0 +1,219 @@
+/*
+ * abi.c - the kernel side of the ABI that generated code calls (rt.h).
+ * Functions of kind GC are named NAME_k here and reached through the
+ * transition-record stubs of src/hal/hosted/abi_stub.S.  Arguments come
+ * from verified code, so a bad type index is a kernel bug (kpanic); a
+ * failed run-time check stops the calling SIP (sip_fail).
+ */
+#include "sip.h"
+
+#include "panic.h"
+
+#define SING_X(name, ret, params, kind) ret name##_k params;
+SING_ABI(SING_X)
+#undef SING_X
+
+static struct sip *me(struct sing_thread *t)
+{
+	return sk_self(t)->sip;
+}
+
+static const struct sing_tinfo *tinfo(struct sing_thread *t, uint32_t type)
+{
+	const struct sing_image *img = me(t)->img;
+	if (type >= img->ntypes)
+		kpanic("abi: type index out of range");
+	return &img->types[type];
+}
+
+static void *alloc_or_fail(struct sing_thread *t, uint64_t size, uint64_t hdr, const char *fn)
+{
+	/* Strings are filled at once by their maker: no need to clear them. */
+	int zero = (uint32_t)hdr != SING_TYPE_STRING;
+	void *p = gc_alloc(&me(t)->gc, size, hdr, zero);
+	if (!p)
+		sip_fail(sk_self(t), SING_F_HEAP, fn);
+	return p;
+}
+
+static void need(struct sing_thread *t, int ok, int why, const char *fn)
+{
+	if (__builtin_expect(!ok, 0))
+		sip_fail(sk_self(t), why, fn);
+}
+
+/* ---- failures and control ---- */
+
+void sing_fail(struct sing_thread *t, int32_t why, const char *fn)
+{
+	sip_fail(sk_self(t), why, fn);
+}
+
+void sing_panic(struct sing_thread *t, struct sing_str *msg, const char *fn)
+{
+	struct sip *s = me(t);
+	size_t n = 0;
+	if (msg)
+		for (; n < (size_t)msg->len && n + 1 < sizeof s->msg; n++)
+			s->msg[n] = (char)msg->b[n];
+	s->msg[n] = 0;
+	sip_fail(sk_self(t), SING_F_PANIC, fn);
+}
+
+void sing_safepoint(struct sing_thread *t)
+{
+	t->poll = 0;   /* the scheduler of the next issue preempts here */
+}
+
+void sing_yield(struct sing_thread *t)
+{
+	(void)t;
+}
+
+int64_t sing_clock(struct sing_thread *t)
+{
+	(void)t;
+	return hal_clock_ns();
+}
+
+/* ---- the GC heap ---- */
+
+void *sing_new_k(struct sing_thread *t, uint32_t type, const char *fn)
+{
+	const struct sing_tinfo *ti = tinfo(t, type);
+	uint64_t size = ti->kind == SING_K_CELL ? sizeof(struct sing_cell)
+	              : sizeof(struct sing_obj) + (uint64_t)ti->nslots * sizeof(union sing_slot);
+	return alloc_or_fail(t, size, SING_HDR(type, 0), fn);
+}
+
+void *sing_newarr_k(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+{
+	const struct sing_tinfo *ti = tinfo(t, type);
+	need(t, len >= 0, SING_F_NEGLEN, fn);
+	need(t, (uint64_t)len <= me(t)->budget.limit / (ti->elem_size ? ti->elem_size : 1),
+	     SING_F_HEAP, fn);
+	struct sing_arr *a = alloc_or_fail(t, sizeof *a + (uint64_t)len * ti->elem_size,
+	                                   SING_HDR(type, 0), fn);
+	a->len = len;
+	return a;
+}
+
+/* ---- strings ---- */
+
+static struct sing_str *new_str(struct sing_thread *t, int64_t len, const char *fn)
+{
+	struct sing_str *s = alloc_or_fail(t, sizeof *s + (uint64_t)len,
+	                                   SING_HDR(SING_TYPE_STRING, 0), fn);
+	s->len = len;
+	return s;
+}
+
+struct sing_str *sing_strcat_k(struct sing_thread *t, struct sing_str *a, struct sing_str *b,
+                               const char *fn)
+{
+	need(t, a && b, SING_F_NULLREF, fn);
+	struct sk_thread *th = sk_self(t);
+	th->pin[0] = a;   /* the allocation may collect */
+	th->pin[1] = b;
+	struct sing_str *s = new_str(t, a->len + b->len, fn);
+	th->pin[0] = th->pin[1] = NULL;
+	__builtin_memcpy(s->b, a->b, (size_t)a->len);
+	__builtin_memcpy(s->b + a->len, b->b, (size_t)b->len);
+	return s;
+}
+
+struct sing_str *sing_substr_k(struct sing_thread *t, struct sing_str *s, int64_t from,
+                               int64_t len, const char *fn)
+{
+	need(t, s != NULL, SING_F_NULLREF, fn);
+	need(t, from >= 0 && len >= 0 && from <= s->len && len <= s->len - from, SING_F_SUBSTR, fn);
+	struct sk_thread *th = sk_self(t);
+	th->pin[0] = s;
+	struct sing_str *r = new_str(t, len, fn);
+	th->pin[0] = NULL;
+	__builtin_memcpy(r->b, s->b + from, (size_t)len);
+	return r;
+}
+
+static struct sing_str *text(struct sing_thread *t, const char *p, size_t n, const char *fn)
+{
+	struct sing_str *s = new_str(t, (int64_t)n, fn);
+	__builtin_memcpy(s->b, p, n);
+	return s;
+}
+
+static struct sing_str *utostr(struct sing_thread *t, uint64_t v, int neg, const char *fn)
+{
+	char buf[24];
+	int i = sizeof buf;
+	do
+		buf[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	if (neg)
+		buf[--i] = '-';
+	return text(t, buf + i, sizeof buf - (size_t)i, fn);
+}
+
+struct sing_str *sing_tostr_i_k(struct sing_thread *t, int64_t v, const char *fn)
+{
+	return utostr(t, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, fn);
+}
+
+struct sing_str *sing_tostr_u_k(struct sing_thread *t, uint64_t v, const char *fn)
+{
+	return utostr(t, v, 0, fn);
+}
+
+struct sing_str *sing_tostr_f_k(struct sing_thread *t, double v, const char *fn)
+{
+	char buf[40];
+	return text(t, buf, hal_fmt_f64(buf, sizeof buf, v), fn);
+}
+
+struct sing_str *sing_tostr_b_k(struct sing_thread *t, int32_t v, const char *fn)
+{
+	return v ? text(t, "true", 4, fn) : text(t, "false", 5, fn);
+}
+
+void sing_print(struct sing_thread *t, struct sing_str *s, const char *fn)
+{
+	need(t, s != NULL, SING_F_NULLREF, fn);
+	hal_write(1, s->b, (size_t)s->len);
+}
+
+/* ---- the exchange heap ---- */
+
+void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
+{
+	struct sip *s = me(t);
+	void *p = xh_new_struct(&s->k->xh, &s->xh_own, tinfo(t, type));
+	need(t, p != NULL, SING_F_HEAP, fn);
+	return p;
+}
+
+void *sing_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+{
+	struct sip *s = me(t);
+	const struct sing_tinfo *ti = tinfo(t, type);
+	need(t, len >= 0, SING_F_NEGLEN, fn);
+	need(t, (uint64_t)len <= s->budget.limit / (ti->elem_size ? ti->elem_size : 1),
+	     SING_F_HEAP, fn);
+	void *p = xh_new_array(&s->k->xh, &s->xh_own, ti, len);
+	need(t, p != NULL, SING_F_HEAP, fn);
+	return p;
+}
+
+void sing_delete(struct sing_thread *t, void *x)
+{
+	xh_delete(&me(t)->k->xh, x);
+}
+
+void *sing_xsplit(struct sing_thread *t, void *x, int64_t idx, const char *fn)
+{
+	struct sip *s = me(t);
+	struct sing_xarr *a = x;
+	need(t, idx >= 0 && idx <= a->len, SING_F_BOUNDS, fn);
+	void *p = xh_split(&s->k->xh, &s->xh_own, a, idx);
+	need(t, p != NULL, SING_F_HEAP, fn);
+	return p;
+}

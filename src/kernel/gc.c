@@ -1,0 +1,302 @@
+/* gc.c - per-SIP mark-sweep heap (see gc.h). */
+#include "gc.h"
+
+#include "../hal/hal.h"
+#include "exheap.h"
+#include "panic.h"
+
+#define GC_MIN_NEXT (8u << 20)
+
+static const uint32_t class_size[GC_NCLASS] = {
+	16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
+	320, 384, 448, 512, 640, 768, 1024, 1280, 1536, 2048, 2560, 3072, 4096,
+};
+
+static int class_of(uint64_t size)
+{
+	if (size <= 256)
+		return size ? (int)((size + 15) >> 4) - 1 : 0;
+	for (int c = 16; c < GC_NCLASS; c++)
+		if (size <= class_size[c])
+			return c;
+	return -1;
+}
+
+void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
+             struct sk_budget *budget, struct xh_heap *xh, int stress)
+{
+	__builtin_memset(h, 0, sizeof *h);
+	h->types = types;
+	h->ntypes = ntypes;
+	h->budget = budget;
+	h->xh = xh;
+	h->stress = stress;
+	h->next_gc = GC_MIN_NEXT;
+}
+
+void gc_destroy(struct gc_heap *h)
+{
+	for (uint32_t i = 0; i < h->nchunks; i++)
+		hal_unmap((void *)h->chunks[i].lo, h->chunks[i].hi - h->chunks[i].lo);
+	h->budget->used -= h->mapped;
+	hal_free(h->chunks);
+	hal_free(h->mark);
+	__builtin_memset(h, 0, sizeof *h);
+}
+
+/* ---- chunks ---- */
+
+static void *grow(void *old, size_t n, size_t newcap, size_t elem)
+{
+	void *p = hal_alloc(newcap * elem);
+	if (!p)
+		kpanic("kernel memory exhausted");
+	if (old)
+		__builtin_memcpy(p, old, n * elem);
+	hal_free(old);
+	return p;
+}
+
+static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)
+{
+	if (h->budget->used + bytes > h->budget->limit)
+		return NULL;
+	void *mem = hal_map(bytes);
+	if (!mem)
+		return NULL;
+	if (h->nchunks == h->capchunks) {
+		size_t cap = h->capchunks ? 2 * h->capchunks : 16;
+		h->chunks = grow(h->chunks, h->nchunks, cap, sizeof *h->chunks);
+		h->capchunks = (uint32_t)cap;
+	}
+	uint32_t i = h->nchunks;
+	while (i > 0 && h->chunks[i - 1].lo > (uintptr_t)mem) {
+		h->chunks[i] = h->chunks[i - 1];
+		i--;
+	}
+	h->chunks[i] = (struct gc_chunk){(uintptr_t)mem, (uintptr_t)mem + bytes, size};
+	h->nchunks++;
+	h->mapped += bytes;
+	h->budget->used += bytes;
+	return &h->chunks[i];
+}
+
+static void remove_chunk(struct gc_heap *h, uint32_t i)
+{
+	struct gc_chunk c = h->chunks[i];
+	hal_unmap((void *)c.lo, c.hi - c.lo);
+	h->mapped -= c.hi - c.lo;
+	h->budget->used -= c.hi - c.lo;
+	for (; i + 1 < h->nchunks; i++)
+		h->chunks[i] = h->chunks[i + 1];
+	h->nchunks--;
+}
+
+static void push_free(struct gc_heap *h, int c, uint64_t *obj)
+{
+	obj[0] = SING_HDR(0, SING_H_FREE);
+	obj[1] = (uint64_t)(uintptr_t)h->free[c];
+	h->free[c] = obj;
+}
+
+static int refill(struct gc_heap *h, int c)
+{
+	struct gc_chunk *ch = add_chunk(h, GC_CHUNK, class_size[c]);
+	if (!ch)
+		return 0;
+	for (uintptr_t p = ch->lo; p + class_size[c] <= ch->hi; p += class_size[c])
+		push_free(h, c, (uint64_t *)p);
+	return 1;
+}
+
+/* ---- allocation ---- */
+
+static void *alloc_large(struct gc_heap *h, uint64_t size)
+{
+	uint64_t bytes = (size + HAL_PAGE - 1) & ~(uint64_t)(HAL_PAGE - 1);
+	if (bytes < size)
+		return NULL;
+	if (h->stress || h->mapped + bytes > h->next_gc ||
+	    h->budget->used + bytes > h->budget->limit)
+		gc_collect(h);
+	struct gc_chunk *ch = add_chunk(h, bytes, 0);
+	return ch ? (void *)ch->lo : NULL;
+}
+
+void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero)
+{
+	int c = class_of(size);
+	uint64_t *obj;
+	if (c < 0) {
+		obj = alloc_large(h, size);
+		if (!obj)
+			return NULL;
+	} else {
+		if (h->stress)
+			gc_collect(h);
+		if (!h->free[c]) {
+			if (h->budget->used + GC_CHUNK > h->budget->limit) {
+				h->shrink = 1;   /* give other classes their chunks back */
+				gc_collect(h);
+				h->shrink = 0;
+			} else if (h->mapped + GC_CHUNK > h->next_gc) {
+				gc_collect(h);
+			}
+			if (!h->free[c] && !refill(h, c))
+				return NULL;
+		}
+		obj = h->free[c];
+		h->free[c] = (void *)(uintptr_t)obj[1];
+		if (zero)
+			__builtin_memset(obj, 0, class_size[c]);
+		else
+			obj[1] = 0;
+	}
+	obj[0] = hdr;
+	return obj;
+}
+
+/* ---- marking ---- */
+
+/* The chunk holding address a, or NULL. */
+static struct gc_chunk *find_chunk(struct gc_heap *h, uintptr_t a)
+{
+	uint32_t lo = 0, hi = h->nchunks;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (a < h->chunks[mid].lo)
+			hi = mid;
+		else if (a >= h->chunks[mid].hi)
+			lo = mid + 1;
+		else
+			return &h->chunks[mid];
+	}
+	return NULL;
+}
+
+static void mark_obj(struct gc_heap *h, uint64_t *obj)
+{
+	if (obj[0] & SING_HDR(0, SING_H_MARK | SING_H_STATIC | SING_H_FREE))
+		return;
+	obj[0] |= SING_HDR(0, SING_H_MARK);
+	if (h->nmark == h->capmark) {
+		size_t cap = h->capmark ? 2 * h->capmark : 1024;
+		h->mark = grow(h->mark, h->nmark, cap, sizeof *h->mark);
+		h->capmark = cap;
+	}
+	h->mark[h->nmark++] = obj;
+}
+
+/* A precise reference: null, a static object, or a heap object's start. */
+void gc_mark_ref(struct gc_heap *h, void *p)
+{
+	if (p)
+		mark_obj(h, p);
+}
+
+/* A conservative word: marks the object it points into, if any. */
+static void mark_word(struct gc_heap *h, uintptr_t a)
+{
+	struct gc_chunk *c = find_chunk(h, a);
+	if (!c)
+		return;
+	uintptr_t start = c->lo;
+	if (c->size)
+		start += (a - c->lo) / c->size * c->size;
+	if (start + (c->size ? c->size : 8) > c->hi)
+		return;   /* the unused tail of a chunk */
+	mark_obj(h, (uint64_t *)start);
+}
+
+void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi)
+{
+	lo = (lo + 7) & ~(uintptr_t)7;
+	for (uintptr_t a = lo; a + 8 <= hi; a += 8)
+		mark_word(h, *(const uintptr_t *)a);
+}
+
+static void trace(struct gc_heap *h, uint64_t *obj)
+{
+	uint32_t type = (uint32_t)obj[0];
+	if (type >= h->ntypes)
+		kpanic("gc: object with a bad type");
+	const struct sing_tinfo *ti = &h->types[type];
+	if (ti->kind == SING_K_STRUCT) {
+		struct sing_obj *o = (struct sing_obj *)obj;
+		for (uint32_t i = 0; i < ti->nslots; i++)
+			if (ti->slots[i] == SING_S_GC)
+				gc_mark_ref(h, o->f[i].p);
+	} else if (ti->kind == SING_K_ARRAY && ti->elem_kind == SING_S_GC) {
+		struct sing_arr *a = (struct sing_arr *)obj;
+		void **e = (void **)a->data;
+		for (int64_t i = 0; i < a->len; i++)
+			gc_mark_ref(h, e[i]);
+	}
+}
+
+/* ---- sweeping ---- */
+
+static void finalize(struct gc_heap *h, uint64_t *obj)
+{
+	uint32_t type = (uint32_t)obj[0];
+	if (h->types[type].kind == SING_K_CELL) {
+		struct sing_cell *c = (struct sing_cell *)obj;
+		if (c->val)
+			xh_delete(h->xh, c->val);
+	}
+}
+
+/* Sweep chunk i; returns 1 if it was removed.  Empty small chunks stay
+ * mapped unless h->shrink (near the budget), since unmapping and mapping
+ * again would cost a page fault per page at every cycle. */
+static int sweep_chunk(struct gc_heap *h, uint32_t i)
+{
+	struct gc_chunk *c = &h->chunks[i];
+	const uint64_t mark = SING_HDR(0, SING_H_MARK), freebit = SING_HDR(0, SING_H_FREE);
+	if (!c->size) {
+		uint64_t *obj = (uint64_t *)c->lo;
+		if (obj[0] & mark) {
+			obj[0] &= ~mark;
+			h->live += c->hi - c->lo;
+			return 0;
+		}
+		finalize(h, obj);
+		remove_chunk(h, i);
+		return 1;
+	}
+	int cls = class_of(c->size), live = 0;
+	void *before = h->free[cls];
+	for (uintptr_t p = c->lo; p + c->size <= c->hi; p += c->size) {
+		uint64_t *obj = (uint64_t *)p;
+		if (obj[0] & mark) {
+			obj[0] &= ~mark;
+			live = 1;
+			h->live += c->size;
+		} else {
+			if (!(obj[0] & freebit))
+				finalize(h, obj);
+			push_free(h, cls, obj);
+		}
+	}
+	if (live || !h->shrink)
+		return 0;
+	h->free[cls] = before;   /* forget this chunk's slots, then unmap it */
+	remove_chunk(h, i);
+	return 1;
+}
+
+void gc_collect(struct gc_heap *h)
+{
+	h->collections++;
+	h->roots(h->roots_ctx, h);
+	while (h->nmark > 0)
+		trace(h, h->mark[--h->nmark]);
+	for (int c = 0; c < GC_NCLASS; c++)
+		h->free[c] = NULL;
+	h->live = 0;
+	for (uint32_t i = 0; i < h->nchunks;)
+		if (!sweep_chunk(h, i))
+			i++;
+	/* Grow the heap when more than half of it stays live. */
+	h->next_gc = h->live * 2 > GC_MIN_NEXT ? h->live * 2 : GC_MIN_NEXT;
+}

@@ -1,0 +1,71 @@
+/*
+ * gc.h - one SIP's garbage-collected heap: structs, arrays, strings, cells.
+ *
+ * Small objects come from 64 KiB chunks of one size class each, through a
+ * free list per class (the allocation fast path is a pop); large objects
+ * get their own mapping.  Collection is mark-sweep: roots are the SIP's
+ * own stack segments, scanned conservatively (interior pointers count)
+ * between each segment's transition record and its top, plus a few
+ * precise roots; objects are traced precisely from the image's type table.
+ * A cell swept with a value still inside deletes it from the exchange heap.
+ *
+ * Invariant: a heap holds only objects of its own SIP; collecting it never
+ * touches another heap.  It must never mark or write a SING_H_STATIC object
+ * (those live read-only in the program image).
+ */
+#ifndef KERNEL_GC_H
+#define KERNEL_GC_H
+
+#include "rt.h"
+
+struct xh_heap;
+struct sk_budget;
+
+#define GC_NCLASS 29
+#define GC_CHUNK  (64u * 1024)
+
+struct gc_chunk {
+	uintptr_t lo, hi;
+	uint32_t size;       /* object size; 0 for a large object */
+};
+
+struct gc_heap {
+	const struct sing_tinfo *types;
+	uint32_t ntypes;
+	struct sk_budget *budget;          /* shared with the stacks */
+	struct xh_heap *xh;                /* for cells' finalization */
+	/* roots: called during a collection to mark the stacks and pins */
+	void (*roots)(void *ctx, struct gc_heap *h);
+	void *roots_ctx;
+	void *free[GC_NCLASS];
+	struct gc_chunk *chunks;           /* sorted by lo */
+	uint32_t nchunks, capchunks;
+	uint64_t next_gc;                  /* collect when mapped passes this */
+	uint64_t mapped;                   /* bytes of chunks and large objects */
+	uint64_t live;                     /* bytes marked by the last collection */
+	uint64_t collections;
+	int stress;                        /* collect at every allocation */
+	int shrink;                        /* this collection unmaps empty chunks */
+	void **mark;                       /* the mark stack */
+	size_t nmark, capmark;
+};
+
+struct sk_budget {
+	uint64_t used, limit;
+};
+
+void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
+             struct sk_budget *budget, struct xh_heap *xh, int stress);
+/* Unmap everything (a SIP that ended; its exchange-heap blocks are freed
+ * through its owner list, so cells are not finalized here). */
+void gc_destroy(struct gc_heap *h);
+/* An object of size bytes with header hdr, zeroed if zero (else only its
+ * second word is; the caller fills the rest before anything can collect);
+ * NULL if over budget. */
+void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero);
+void gc_collect(struct gc_heap *h);
+/* For the roots callback. */
+void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi);
+void gc_mark_ref(struct gc_heap *h, void *p);
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * rt.h - the runtime interface between generated code and the kernel.
+ *
+ * This one file is the single source of truth for everything compiled SIL
+ * code may know about the kernel: scalar type names, object layouts, the
+ * thread record it polls, the type-info table it exports, the failure
+ * reasons, and the ABI (the only functions it may call).  The kernel
+ * includes it; the backend embeds its text verbatim at the top of every
+ * generated C file (see the Makefile rule for build/gen/rt_h.inc); the
+ * symbol check compares a compiled object's undefined symbols with the ABI
+ * list below; src/hal/hosted/abi_stub.S expands the same list to build the
+ * transition-record stubs.
+ *
+ * Invariant: nothing here may depend on libc (only the compiler's
+ * freestanding headers), because generated code is compiled -ffreestanding
+ * -nostdlib.  Changing a layout here changes every cached object: bump
+ * SING_RT_VERSION.
+ */
+#ifndef SING_RT_H
+#define SING_RT_H
+
+#define SING_RT_VERSION 1
+
+/* Offset of sing_thread.trans_sp, used by the assembly stubs. */
+#define SING_T_TRANS_SP 16
+
+/* Frames up to this many bytes (as the backend estimates them) are
+ * checked after the prologue built them; larger ones before (a wrapper). */
+#define SING_SMALL_FRAME 2048
+
+/* The type index of string (SIL builtin 11): the header of every string. */
+#define SING_TYPE_STRING 11
+
+/*
+ * The ABI: X(name, return type, parameter list, kind).
+ *   GC     may allocate on the GC heap and so collect: reached through an
+ *          assembly stub that pushes the callee-saved registers and records
+ *          the stack pointer in the thread's transition record (trans_sp),
+ *          then calls name_k, the kernel's C implementation.  At most six
+ *          integer arguments (no stack arguments) for the stub to stay simple.
+ *   NORET  never returns (the SIP is stopped).
+ *   PLAIN  an ordinary call into the kernel.
+ */
+#define SING_ABI(X) \
+	X(sing_fail,      void,   (struct sing_thread *t, int32_t why, const char *fn), NORET) \
+	X(sing_panic,     void,   (struct sing_thread *t, struct sing_str *msg, const char *fn), NORET) \
+	X(sing_safepoint, void,   (struct sing_thread *t), PLAIN) \
+	X(sing_morestack, void,   (struct sing_thread *t, void (*fn)(struct sing_thread *, void *), void *frame, uint64_t need, const char *fn_name), GC) \
+	X(sing_new,       void *, (struct sing_thread *t, uint32_t type, const char *fn), GC) \
+	X(sing_newarr,    void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), GC) \
+	X(sing_strcat,    struct sing_str *, (struct sing_thread *t, struct sing_str *a, struct sing_str *b, const char *fn), GC) \
+	X(sing_tostr_i,   struct sing_str *, (struct sing_thread *t, int64_t v, const char *fn), GC) \
+	X(sing_tostr_u,   struct sing_str *, (struct sing_thread *t, uint64_t v, const char *fn), GC) \
+	X(sing_tostr_f,   struct sing_str *, (struct sing_thread *t, double v, const char *fn), GC) \
+	X(sing_tostr_b,   struct sing_str *, (struct sing_thread *t, int32_t v, const char *fn), GC) \
+	X(sing_substr,    struct sing_str *, (struct sing_thread *t, struct sing_str *s, int64_t from, int64_t len, const char *fn), GC) \
+	X(sing_print,     void,   (struct sing_thread *t, struct sing_str *s, const char *fn), PLAIN) \
+	X(sing_clock,     int64_t, (struct sing_thread *t), PLAIN) \
+	X(sing_yield,     void,   (struct sing_thread *t), PLAIN) \
+	X(sing_xnew,      void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
+	X(sing_xnewarr,   void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), PLAIN) \
+	X(sing_delete,    void,   (struct sing_thread *t, void *x), PLAIN) \
+	X(sing_xsplit,    void *, (struct sing_thread *t, void *x, int64_t idx, const char *fn), PLAIN)
+
+/* Compiler support routines gcc/clang may emit calls to even under
+ * -ffreestanding (block copies and clears); the kernel provides them. */
+#define SING_ABI_SUPPORT(X) X(memcpy) X(memmove) X(memset) X(memcmp)
+
+/* Why a SIP failed: X(name, message). */
+#define SING_FAILURES(X) \
+	X(BOUNDS,      "array index out of bounds") \
+	X(SUBSTR,      "substring out of bounds") \
+	X(NULLREF,     "null dereference") \
+	X(DIVZERO,     "division by zero") \
+	X(NEGLEN,      "negative array length") \
+	X(CELL_EMPTY,  "cell is empty") \
+	X(CELL_FULL,   "cell is full") \
+	X(FIELD_EMPTY, "exchange-heap field is empty") \
+	X(FIELD_FULL,  "exchange-heap field is full") \
+	X(HEAP,        "memory budget exceeded (heap)") \
+	X(STACK,       "memory budget exceeded (stack)") \
+	X(UNSUPPORTED, "operation not supported by this kernel yet") \
+	X(PANIC,       "panic")
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int8_t i8;
+typedef int16_t i16;
+typedef int32_t i32;
+typedef int64_t i64;
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef double f64;
+
+enum sing_failure {
+#define SING_X(e, msg) SING_F_##e,
+	SING_FAILURES(SING_X)
+#undef SING_X
+	SING_F__COUNT
+};
+
+/*
+ * The part of a kernel thread that generated code touches.  The kernel's
+ * own thread record embeds it first.
+ *   poll         nonzero asks the thread to call sing_safepoint at the next
+ *                loop back-edge (a load and a predictable branch).
+ *   stack_limit  the lowest stack pointer a function may start with in the
+ *                current segment; below it sit the reserve for ABI calls.
+ *   trans_sp     the transition record: the SIP's stack pointer at its last
+ *                GC-kind ABI call, above which lie only SIP frames.
+ */
+struct sing_thread {
+	volatile uint32_t poll;
+	uint32_t pad_;
+	uintptr_t stack_limit;
+	void *trans_sp;
+};
+
+/*
+ * GC objects start with one header word: the SIL type index in the low 32
+ * bits, SING_H_* flags in the high 32.  Structs are a header and one 8-byte
+ * slot per field; arrays and strings a header, a length and packed
+ * elements; cells a header and the linear value they hold (NULL = empty).
+ */
+#define SING_H_MARK   1u   /* reached in the current collection        */
+#define SING_H_STATIC 2u   /* lives in a program image, never collected */
+#define SING_H_FREE   4u   /* a free slot in a heap chunk               */
+#define SING_HDR(type, flags) ((uint64_t)(type) | (uint64_t)(flags) << 32)
+
+union sing_slot {
+	int8_t i8; int16_t i16; int32_t i32; int64_t i64;
+	uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64;
+	double f64;
+	void *p;
+};
+
+struct sing_obj  { uint64_t hdr; union sing_slot f[]; };
+struct sing_str  { uint64_t hdr; int64_t len; uint8_t b[]; };
+struct sing_arr  { uint64_t hdr; int64_t len; _Alignas(8) uint8_t data[]; };
+struct sing_cell { uint64_t hdr; void *val; };
+
+/* Exchange-heap values are pointers to their payload (the block header
+ * is the kernel's, in front of it).  An xstruct payload is an array of
+ * slots; an xarray payload is this descriptor, whose elements live in a
+ * reference-counted region that xsplit shares between the parts. */
+struct sing_xarr { int64_t len; uint8_t *data; void *region; };
+
+/* Type information the compiled image exports, one entry per SIL type
+ * index (builtins included): what the collector and exchange heap need. */
+enum sing_kind {
+	SING_K_SCALAR, SING_K_STRING, SING_K_ARRAY, SING_K_STRUCT, SING_K_XSTRUCT,
+	SING_K_XARRAY, SING_K_ENDPOINT, SING_K_CELL, SING_K_IOPORT
+};
+enum sing_slotkind { SING_S_SCALAR, SING_S_GC, SING_S_LINEAR };
+
+struct sing_tinfo {
+	uint8_t kind;          /* enum sing_kind */
+	uint8_t elem_kind;     /* ARRAY, XARRAY, CELL: enum sing_slotkind of an element */
+	uint16_t elem_size;    /* ARRAY, XARRAY: bytes per element */
+	uint32_t nslots;       /* STRUCT, XSTRUCT: number of fields */
+	const uint8_t *slots;  /* STRUCT, XSTRUCT: enum sing_slotkind per field */
+	const char *name;      /* for messages */
+};
+
+/* The one symbol a compiled image exports. */
+struct sing_image {
+	uint32_t rt_version;   /* SING_RT_VERSION it was generated for */
+	uint32_t ntypes;
+	const struct sing_tinfo *types;
+	int32_t (*entry)(struct sing_thread *t, struct sing_arr *args);
+	uint32_t args_type;    /* type index of main's string[] parameter */
+	uint32_t main_extra;   /* main's parameters beyond string[] (endpoints, ioports) */
+	char hash[65];         /* hex of the SIL package's content hash */
+	char gen[65];          /* hex id of the generator (rt.h, lowering, cc) */
+};
+
+/* ---- the ABI, declared ---- */
+#define SING_ABI_ATTR_GC
+#define SING_ABI_ATTR_PLAIN
+#define SING_ABI_ATTR_NORET __attribute__((noreturn))
+#define SING_X(name, ret, params, kind) SING_ABI_ATTR_##kind ret name params;
+SING_ABI(SING_X)
+#undef SING_X
+
+/* ---- helpers inlined into generated code ---- */
+
+/* The stack pointer, for the prologue's segment check. */
+#if defined(__x86_64__)
+#define SING_SP() __extension__({ uintptr_t sp_; __asm__("movq %%rsp, %0" : "=r"(sp_)); sp_; })
+#else
+#define SING_SP() ((uintptr_t)__builtin_frame_address(0))
+#endif
+
+/* f64 -> integer conversions saturate; NaN gives 0 (docs/sil.md, conv). */
+static inline int64_t sing_f2s(double d, int64_t lo, int64_t hi)
+{
+	if (d != d)
+		return 0;
+	if (d <= (double)lo)
+		return lo;
+	if (d >= (double)hi)
+		return hi;
+	return (int64_t)d;
+}
+
+static inline uint64_t sing_f2u(double d, uint64_t hi)
+{
+	if (!(d > 0))
+		return 0;
+	if (d >= (double)hi)
+		return hi;
+	return (uint64_t)d;
+}
+
+static inline double sing_bits_f64(uint64_t u)
+{
+	union { uint64_t u; double d; } x;
+	x.u = u;
+	return x.d;
+}
+
+/* eq on strings: by content; null equals only null. */
+static inline int sing_str_eq(const struct sing_str *a, const struct sing_str *b)
+{
+	if (a == b)
+		return 1;
+	if (!a || !b || a->len != b->len)
+		return 0;
+	return __builtin_memcmp(a->b, b->b, (size_t)a->len) == 0;
+}
+
+#endif /* __ASSEMBLER__ */
+#endif

@@ -1,0 +1,127 @@
+/* stack.c - linked stack segments and sing_morestack (see stack.h). */
+#include "stack.h"
+
+#include "sip.h"
+
+struct stk_seg *stk_map(struct sk_budget *b, size_t size)
+{
+	size = (size + HAL_PAGE - 1) & ~(size_t)(HAL_PAGE - 1);
+	if (b->used + size > b->limit)
+		return NULL;
+	struct stk_seg *s = hal_alloc(sizeof *s);
+	void *mem = s ? hal_map(size) : NULL;
+	if (!mem) {
+		hal_free(s);
+		return NULL;
+	}
+	s->lo = (uintptr_t)mem;
+	s->hi = s->lo + size;
+	b->used += size;
+	return s;
+}
+
+void stk_unmap(struct sk_budget *b, struct stk_seg *s)
+{
+	b->used -= s->hi - s->lo;
+	hal_unmap((void *)s->lo, s->hi - s->lo);
+	hal_free(s);
+}
+
+void stk_enter(struct sk_thread *t, struct stk_seg *s)
+{
+	t->seg = s;
+	t->pub.stack_limit = s->lo + STK_RESERVE;
+}
+
+void stk_release_all(struct sk_thread *t)
+{
+	struct sk_budget *b = &t->sip->budget;
+	while (t->seg) {
+		struct stk_seg *prev = t->seg->prev;
+		stk_unmap(b, t->seg);
+		t->seg = prev;
+	}
+	if (t->spare)
+		stk_unmap(b, t->spare);
+	t->spare = NULL;
+}
+
+/* Segments double in size up to STK_MAXSEG, and always hold need. */
+static size_t next_size(const struct stk_seg *cur, uint64_t need)
+{
+	size_t size = 2 * (cur->hi - cur->lo);
+	if (size < 64u * 1024)
+		size = 64u * 1024;
+	if (size > STK_MAXSEG)
+		size = STK_MAXSEG;
+	if (size < need + STK_RESERVE + HAL_PAGE)
+		size = need + STK_RESERVE + HAL_PAGE;
+	return size;
+}
+
+static struct stk_seg *take_segment(struct sk_thread *t, size_t size)
+{
+	struct stk_seg *s = t->spare;
+	t->spare = NULL;
+	if (s && s->hi - s->lo >= size)
+		return s;
+	if (s)
+		stk_unmap(&t->sip->budget, s);
+	return stk_map(&t->sip->budget, size);
+}
+
+static void keep_spare(struct sk_thread *t, struct stk_seg *s)
+{
+	if (t->spare && t->spare->hi - t->spare->lo > s->hi - s->lo) {
+		stk_unmap(&t->sip->budget, s);
+		return;
+	}
+	if (t->spare)
+		stk_unmap(&t->sip->budget, t->spare);
+	t->spare = s;
+}
+
+struct seg_call {
+	void (*fn)(struct sing_thread *, void *);
+	void *frame;
+	const void *old_lo;
+	size_t old_size;
+};
+
+/* Runs first on the new segment. */
+static void seg_entry(void *a, void *b)
+{
+	struct sk_thread *t = a;
+	struct seg_call *c = b;
+	hal_fiber_finish(NULL, &c->old_lo, &c->old_size);
+	c->fn(&t->pub, c->frame);
+	hal_fiber_start(NULL, c->old_lo, c->old_size);
+}
+
+/* Reached through the GC stub in abi_stub.S, so trans_sp marks where the
+ * SIP's frames on the current segment end. */
+void sing_morestack_k(struct sing_thread *pt, void (*fn)(struct sing_thread *, void *),
+                      void *frame, uint64_t need, const char *fn_name);
+void sing_morestack_k(struct sing_thread *pt, void (*fn)(struct sing_thread *, void *),
+                      void *frame, uint64_t need, const char *fn_name)
+{
+	struct sk_thread *t = sk_self(pt);
+	struct stk_seg *cur = t->seg;
+	struct stk_seg *s = take_segment(t, next_size(cur, need));
+	if (!s)
+		sip_fail(t, SING_F_STACK, fn_name);
+	cur->saved_sp = pt->trans_sp;
+	s->prev = cur;
+	stk_enter(t, s);
+	if (t->sip->budget.used > t->stack_peak)
+		t->stack_peak = t->sip->budget.used;
+
+	struct seg_call c = {fn, frame, NULL, 0};
+	void *fake = NULL;
+	hal_fiber_start(&fake, (void *)s->lo, s->hi - s->lo);
+	hal_stack_call((void *)s->hi, seg_entry, t, &c);
+	hal_fiber_finish(fake, NULL, NULL);
+
+	stk_enter(t, cur);
+	keep_spare(t, s);
+}

@@ -1,0 +1,48 @@
+/*
+ * stack.h - linked stack segments for SIP threads.
+ *
+ * A thread starts on one small segment.  Every generated function checks
+ * in its prologue that its frame left the segment's reserve untouched
+ * (sing_thread.stack_limit); when it did not, it calls itself again through
+ * sing_morestack, which switches to a next segment (the thread's spare, or
+ * a new mapping charged to the SIP's budget), runs the call there, switches
+ * back and keeps the segment as the spare.  The reserve at the bottom of
+ * every segment is room for ABI calls (kernel C code runs on SIP stacks)
+ * and for the largest frame a function may build before its check.
+ *
+ * Invariant: a segment's live SIP frames lie between its saved_sp (or the
+ * thread's trans_sp for the current segment) and its top; the collector
+ * scans exactly that.  It must never let a stack exceed the SIP's budget.
+ */
+#ifndef KERNEL_STACK_H
+#define KERNEL_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define STK_RESERVE (48u * 1024)     /* sanitized kernel frames are larger */
+#else
+#define STK_RESERVE (16u * 1024)
+#endif
+#define STK_FIRST   (STK_RESERVE + 16u * 1024)
+#define STK_MAXSEG  (1u << 20)
+
+struct sk_budget;
+struct sk_thread;
+
+struct stk_seg {
+	struct stk_seg *prev;       /* the segment below in the call chain */
+	uintptr_t lo, hi;           /* the mapping */
+	void *saved_sp;             /* SIP stack pointer when it called onwards */
+};
+
+/* Map a segment of at least size bytes; NULL if over budget. */
+struct stk_seg *stk_map(struct sk_budget *b, size_t size);
+void stk_unmap(struct sk_budget *b, struct stk_seg *s);
+/* Free every segment of a thread that ended. */
+void stk_release_all(struct sk_thread *t);
+/* Make s the thread's current segment. */
+void stk_enter(struct sk_thread *t, struct stk_seg *s);
+
+#endif

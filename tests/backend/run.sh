@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# tests/backend/run.sh - install-time compilation and the SIP runtime.
+#
+# Runs every tests/lang/ok/*.sg program (except those marked `// needs:`)
+# and every tests/backend/*.sasm program, comparing output, exit status and
+# (for .sasm) an expected stderr substring; each run also checks that the
+# exchange heap ends at zero live bytes and that the sanitizers stayed
+# quiet.  Then: the undefined-symbol check on every compiled object, the
+# install cache (hit, miss on change), hostile packages never reaching the
+# backend, and several SIPs in one kernel where one fails.
+set -u
+. "$ROOT/tests/lib.sh"
+HERE="$ROOT/tests/backend"
+export SING_CACHE="$TMPDIR/cache"
+mkdir -p "$SING_CACHE"
+
+# run_program NAME FILE: run FILE and compare with its directives.
+run_program() {
+	local name=$1 file=$2 out err rc
+	local want_out want_rc want_err args
+	want_out=$(directive "$file" expect-output)
+	want_rc=$(directive "$file" expect-exit)
+	want_err=$(directive "$file" expect-stderr)
+	args=$(directive "$file" args)
+	out=$(SING_DEBUG=exheap "$SING" run "$file" $args 2>"$TMPDIR/err")
+	rc=$?
+	err=$(cat "$TMPDIR/err")
+	if ! sanitizer_clean "$TMPDIR/err"; then
+		bad "$name" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/err")"
+	elif [ "$rc" != "${want_rc:-0}" ]; then
+		bad "$name" "exit $rc, expected ${want_rc:-0}: $(head -c 300 "$TMPDIR/err")"
+	elif [ "$out" != "$want_out" ]; then
+		bad "$name" "output '$(echo "$out" | head -c 200)', expected '$(echo "$want_out" | head -c 200)'"
+	elif [ -n "$want_err" ] && ! grep -qF -- "$want_err" "$TMPDIR/err"; then
+		bad "$name" "stderr lacks '$want_err': $(head -c 300 "$TMPDIR/err")"
+	elif ! grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err"; then
+		bad "$name" "exchange heap not back to zero: $(grep exheap "$TMPDIR/err")"
+	else
+		ok "$name"
+	fi
+}
+
+for f in "$ROOT"/tests/lang/ok/*.sg; do
+	[ -f "$f" ] || continue
+	grep -q '^[[:space:]]*//[[:space:]]*needs:' "$f" && continue
+	# Channels and threads come with the kernel issue: skip (and say so)
+	# programs whose package uses them.
+	if "$SING_FAST" build "$f" -o "$TMPDIR/p.sil" 2>/dev/null &&
+		"$SING_FAST" dis "$TMPDIR/p.sil" | grep -qE '^\s+(chnew|send|select|spawn) '; then
+		echo "# skip lang-$(basename "$f" .sg): uses channels or threads (not in this kernel yet)"
+		continue
+	fi
+	run_program "lang-$(basename "$f" .sg)" "$f"
+done
+
+for f in "$HERE"/*.sasm; do
+	run_program "sasm-$(basename "$f" .sasm)" "$f"
+done
+
+# The optimised build runs the deepest test too (no sanitizer frames).
+out=$("$SING_FAST" run "$HERE/deep.sasm" 2>&1)
+[ "$out" = "1000000" ] && ok fast-deep-recursion || bad fast-deep-recursion "got '$out'"
+
+# A collection at every allocation keeps the live data intact.
+out=$(SING_DEBUG=gcstress "$SING" run "$HERE/gc.sasm" 2>&1)
+[ "$out" = "4950 200000" ] && ok gc-stress || bad gc-stress "got '$(echo "$out" | head -c 300)'"
+
+# ---- the symbol check: compiled objects call nothing but the ABI ----
+"$SING" run --abi | sort >"$TMPDIR/abi"
+n=0 extra=""
+for so in "$SING_CACHE"/*.so; do
+	n=$((n + 1))
+	u=$(nm -u --format=posix "$so" | awk '{print $1}' | sort | comm -23 - "$TMPDIR/abi")
+	[ -n "$u" ] && extra="$extra $(basename "$so"): $u"
+done
+if [ "$n" -lt 5 ]; then bad abi-symbols "only $n objects compiled"
+elif [ -n "$extra" ]; then bad abi-symbols "symbols outside the ABI:$extra"
+else ok abi-symbols; fi
+grep -qx sing_morestack "$TMPDIR/abi" && ! grep -qx printf "$TMPDIR/abi" \
+	&& ok abi-list || bad abi-list "unexpected ABI list: $(tr '\n' ' ' <"$TMPDIR/abi")"
+
+# ---- the install cache ----
+export SING_CACHE="$TMPDIR/cache2"
+cp "$HERE/hello.sasm" "$TMPDIR/h.sasm"
+e1=$(SING_DEBUG=cache "$SING" run "$TMPDIR/h.sasm" 2>&1 >/dev/null)
+so=$(ls "$SING_CACHE"/*.so 2>/dev/null)
+m1=$(stat -c %Y.%s "$so" 2>/dev/null)
+sleep 1
+e2=$(SING_DEBUG=cache "$SING" run "$TMPDIR/h.sasm" 2>&1 >/dev/null)
+m2=$(stat -c %Y.%s "$so" 2>/dev/null)
+case "$e1 | $e2" in
+*"cache miss"*"|"*"cache hit"*) [ "$m1" = "$m2" ] && ok cache-hit || bad cache-hit "object rewritten on a hit";;
+*) bad cache-hit "first '$e1', second '$e2'";;
+esac
+sed -i 's/hello, world/hello, there/' "$TMPDIR/h.sasm"
+e3=$(SING_DEBUG=cache "$SING" run "$TMPDIR/h.sasm" 2>&1)
+case "$e3" in
+*"cache miss"*"hello, there"*|*"hello, there"*"cache miss"*) ok cache-changed-misses;;
+*) bad cache-changed-misses "got '$e3'";;
+esac
+[ "$(ls "$SING_CACHE"/*.so | wc -l)" = 2 ] && ! ls "$SING_CACHE" | grep -q tmp \
+	&& ok cache-entries || bad cache-entries "$(ls "$SING_CACHE")"
+# A corrupted entry (not ours) is rebuilt, never loaded.
+echo junk >"$so"
+out=$("$SING" run "$HERE/hello.sasm" 2>&1)
+case "$out" in hello,\ world*) ok cache-corrupt-rebuilt;; *) bad cache-corrupt-rebuilt "$out";; esac
+# `sing install` fills the cache; the next run hits.
+export SING_CACHE="$TMPDIR/cache3"
+"$SING" install "$HERE/gc.sasm" >/dev/null 2>&1
+e=$(SING_DEBUG=cache "$SING" run "$HERE/gc.sasm" 2>&1 >/dev/null)
+case "$e" in *"cache hit"*) ok install-fills-cache;; *) bad install-fills-cache "$e";; esac
+
+# ---- hostile packages never reach the backend ----
+export SING_CACHE="$TMPDIR/cache4"
+for f in "$HERE"/hostile/*.sasm; do
+	name=hostile-$(basename "$f" .sasm)
+	"$SING" run "$f" >"$TMPDIR/out" 2>"$TMPDIR/err"
+	rc=$?
+	if [ "$rc" != 1 ]; then bad "$name" "exit $rc, expected 1"
+	elif ! grep -q 'error: function' "$TMPDIR/err"; then bad "$name" "no verifier message: $(head -c 200 "$TMPDIR/err")"
+	elif ls "$SING_CACHE"/* >/dev/null 2>&1; then bad "$name" "the backend ran: $(ls "$SING_CACHE")"
+	else ok "$name"; fi
+done
+
+# ---- several SIPs in one kernel: one fails, the next still runs ----
+export SING_CACHE="$TMPDIR/cache"
+out=$(SING_DEBUG=exheap "$SING" run --all "$HERE/hello.sasm" "$HERE/fail_panic.sasm" \
+	"$HERE/fail_stack.sasm" "$HERE/exheap.sasm" 2>"$TMPDIR/err")
+rc=$?
+if [ "$(echo "$out" | head -3 | tr '\n' '|')" = "hello, world|55|45 5 35|" ] && [ "$rc" = 0 ] &&
+	grep -q 'sip fail_panic.sasm (pid 2) failed in function main: panic' "$TMPDIR/err" &&
+	grep -q 'sip runaway (pid 3) failed' "$TMPDIR/err" &&
+	grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err"; then
+	ok kernel-carries-on
+else
+	bad kernel-carries-on "rc $rc, out '$out', err '$(head -c 400 "$TMPDIR/err")'"
+fi
+out=$("$SING" run -n 3 "$HERE/hello.sasm" 2>&1 | grep -c 'hello, world')
+[ "$out" = 3 ] && ok run-n-times || bad run-n-times "printed $out times"
