@@ -1,10 +1,154 @@
-/* cmd_bench.c - placeholder until the cost table lands. */
-#include <stdio.h>
+/* cmd_bench.c - `sing bench`: run the cost table (bench_rows.c), Sing side
+ * beside Linux side, and print it; optionally write JSON and an SVG chart.
+ *
+ *   sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB]
+ *   sing bench --selftest      check the statistics code on known inputs
+ */
 #include "cli.h"
+#include "bench.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct bench_opts {
+	bool quick, selftest;
+	const char *json, *svg, *only;
+};
+
+static const struct bench_plan plan_full = {20e6, 31, 50000000};
+static const struct bench_plan plan_quick = {2e6, 9, 5000000};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB]\n");
+	return 2;
+}
+
+static int parse(int argc, char **argv, struct bench_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = !strcmp(a, "--json") ? &o->json :
+				    !strcmp(a, "--svg") ? &o->svg :
+				    !strcmp(a, "--only") ? &o->only : NULL;
+		if (slot && i + 1 < argc)
+			*slot = argv[++i];
+		else if (!strcmp(a, "--quick"))
+			o->quick = true;
+		else if (!strcmp(a, "--selftest"))
+			o->selftest = true;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* The Sing side, measured once per slot and CPU placement. */
+static void measure_sing(const struct bench_row *r, const struct bench_host *h,
+			 const struct bench_plan *plan, struct bench_result *out)
+{
+	static struct bench_result memo[BENCH_SING_N][3];
+	static bool done[BENCH_SING_N][3];
+	const struct bench_impl *impl = bench_sing_impls[r->sing];
+	if (!impl) {
+		memset(out, 0, sizeof *out);
+		out->status = BENCH_MISSING;
+		snprintf(out->why, sizeof out->why, "%s", bench_sing_missing);
+		return;
+	}
+	if (!done[r->sing][r->cpu]) {
+		bench_measure(impl, r->cpu, h, plan, &memo[r->sing][r->cpu]);
+		done[r->sing][r->cpu] = true;
+	}
+	*out = memo[r->sing][r->cpu];
+}
+
+/* mkdir -p of the directory part of path. */
+static void make_parent(const char *path)
+{
+	char *d = xstrdup(path);
+	for (char *p = d + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		mkdir(d, 0777);
+		*p = '/';
+	}
+	free(d);
+}
+
+static int save(const char *path, struct sbuf *b)
+{
+	make_parent(path);
+	if (write_file(path, b->data, b->len) != 0) {
+		fprintf(stderr, "sing bench: cannot write %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static size_t run_rows(const struct bench_opts *o, const struct bench_host *h,
+		       struct bench_line *lines)
+{
+	const struct bench_plan *plan = o->quick ? &plan_quick : &plan_full;
+	size_t n = 0;
+	for (size_t i = 0; i < bench_nrows; i++) {
+		const struct bench_row *r = &bench_rows[i];
+		if (o->only && fnmatch(o->only, r->name, 0) != 0)
+			continue;
+		fprintf(stderr, "sing bench: %s\n", r->name);
+		lines[n].row = r;
+		measure_sing(r, h, plan, &lines[n].sing);
+		bench_measure(r->linux_, r->cpu, h, plan, &lines[n].linux_);
+		n++;
+	}
+	return n;
+}
+
+static int write_outputs(const struct bench_opts *o, const struct bench_host *h,
+			 const struct bench_line *lines, size_t n)
+{
+	int rc = 0;
+	if (o->json) {
+		struct sbuf b = {0};
+		bench_json(&b, h, lines, n, o->quick);
+		rc |= save(o->json, &b);
+		sb_free(&b);
+	}
+	if (o->svg) {
+		struct sbuf b = {0};
+		bench_svg(&b, h, lines, n);
+		rc |= save(o->svg, &b);
+		sb_free(&b);
+	}
+	return rc;
+}
 
 int cmd_bench(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "sing %s: not built yet\n", argv[0]);
-	return 2;
+	struct bench_opts o = {0};
+	if (parse(argc, argv, &o) != 0)
+		return usage();
+	if (o.selftest)
+		return bench_selftest();
+	struct bench_line *lines = xcalloc(bench_nrows, sizeof *lines);
+	struct bench_host h;
+	signal(SIGPIPE, SIG_IGN);
+	bench_host_probe(&h, o.quick);
+	size_t n = run_rows(&o, &h, lines);
+	bench_linux_proc_cleanup();
+	if (n == 0) {
+		fprintf(stderr, "sing bench: no benchmark matches '%s'\n", o.only);
+		free(lines);
+		return 2;
+	}
+	bench_print_table(&h, lines, n, o.quick);
+	int rc = write_outputs(&o, &h, lines, n);
+	free(lines);
+	return rc;
 }

@@ -19,13 +19,17 @@ static const struct command commands[] = {
 	{"install",  cmd_install,  "install a.sil                    verify, compile and cache a package"},
 	{"run",      cmd_run,      "run a.sil|a.sg [args...]         verify, compile and run as a SIP"},
 	{"bench",    cmd_bench,    "bench [--json FILE] [--svg FILE] the cost table: Sing beside Linux"},
+	{"list",     cmd_list,     "list [--store DIR]               installed programs"},
+	{"uninstall", cmd_uninstall, "uninstall NAME [--force]         remove an installed program"},
+	{"store-check", cmd_store_check, NULL},   /* test/admin aid: docs/system.md */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: sing COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  sing %s\n", commands[i].usage);
+		if (commands[i].usage)
+			fprintf(f, "  sing %s\n", commands[i].usage);
 }
 
 int main(int argc, char **argv)

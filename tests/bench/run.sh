@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# tests/bench - the cost-table harness (`sing bench`) works: it runs, its
+# JSON has every row of src/cli/bench_rows.c with measured Linux figures,
+# the published column and an honest Sing column, its SVG is well-formed
+# with one bar per measured value, and its statistics are right on fixed
+# inputs.  Never how fast anything is: timing lives in the output.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/tests/lib.sh"
+SING=${SING:-$ROOT/build/asan/sing}
+SING_FAST=${SING_FAST:-$ROOT/build/sing}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# ---- the statistics code on known inputs, in both builds ----
+for pair in "fast:$SING_FAST" "sanitized:$SING"; do
+	name=bench_selftest_${pair%%:*} b=${pair#*:}
+	if "$b" bench --selftest >"$T/self.out" 2>&1 && sanitizer_clean "$T/self.out"; then
+		ok "$name"
+	else
+		bad "$name" "$(grep -m3 -E 'FAIL|ERROR|error' "$T/self.out" | tr '\n' ' ')"
+	fi
+done
+
+# ---- usage errors are exit 2 ----
+"$SING_FAST" bench --no-such-flag >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && ok bench_bad_flag || bad bench_bad_flag "exit $rc, want 2"
+"$SING_FAST" bench --only 'no-such-row*' >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && ok bench_only_nomatch || bad bench_only_nomatch "exit $rc, want 2"
+
+# ---- the quick table, optimised build (the sanitized one would time ASan) ----
+timeout 300 "$SING_FAST" bench --quick --json "$T/out/cost.json" --svg "$T/out/cost.svg" \
+	>"$T/table.txt" 2>"$T/table.err"
+rc=$?
+[ "$rc" -eq 0 ] && ok bench_quick_exit0 || bad bench_quick_exit0 "exit $rc: $(tail -3 "$T/table.err")"
+
+if ! command -v python3 >/dev/null; then
+	bad bench_json "python3 is needed to check the JSON and SVG"
+	exit 0
+fi
+
+# Row names, straight from the table's source.
+grep -oE '^[[:space:]]*\{"[a-z0-9_]+",' "$ROOT/src/cli/bench_rows.c" |
+	sed -E 's/[^a-z0-9_]//g' >"$T/rows.txt"
+
+python3 - "$T/out/cost.json" "$T/out/cost.svg" "$T/rows.txt" "$T/table.txt" <<'PY'
+import json, math, sys
+import xml.etree.ElementTree as ET
+
+jpath, spath, rpath, tpath = sys.argv[1:5]
+def ok(n): print("ok " + n)
+def bad(n, why): print("FAIL %s: %s" % (n, why))
+
+PUBLISHED = {  # EuroSys 2006, cycles: Singularity, Linux, Windows
+    "kernel_call": (78, 324, 445), "thread_yield": (401, 900, 763),
+    "thread_pingpong": (2156, 2390, 3554), "msg_pingpong": (2462, 10758, 12806),
+    "proc_exec": (388000, 719000, 5376000)}
+MISSING = "n/a (kernel not built)"
+
+try:
+    doc = json.load(open(jpath))
+    ok("bench_json_parses")
+except Exception as e:
+    bad("bench_json_parses", e); sys.exit(0)
+
+want = [l.strip() for l in open(rpath) if l.strip()]
+rows = {r.get("name"): r for r in doc.get("rows", [])}
+m = doc.get("machine", {})
+if len(want) >= 10 and [r.get("name") for r in doc["rows"]] == want:
+    ok("bench_json_every_row")
+else:
+    bad("bench_json_every_row", "rows %s, want %s" % (list(rows), want))
+for k in ("cpu_model", "kernel", "compiler", "counter", "cpus_online", "cycles_per_ns"):
+    if k not in m: bad("bench_json_machine", "no machine." + k); break
+else:
+    ok("bench_json_machine")
+
+def num(x): return isinstance(x, (int, float)) and math.isfinite(x) and x > 0
+
+def stats_ok(s):
+    return (isinstance(s, dict) and all(num(s.get(k)) for k in ("median", "p10", "p90", "min", "max"))
+            and s["min"] <= s["p10"] <= s["median"] <= s["p90"] <= s["max"])
+
+def measured_ok(side):
+    if not stats_ok(side.get("ns")): return "ns figures not numeric/ordered"
+    if m.get("cycles_per_ns", 0) > 0 and not stats_ok(side.get("cycles")): return "cycles not numeric"
+    if not (side.get("iters_per_batch", 0) >= 1 and side.get("batches", 0) >= 3): return "batches"
+    return None
+
+def may_skip(name, side):
+    """A Linux side may be skipped only for a stated, legitimate reason."""
+    why = side.get("reason", "")
+    if name.endswith("_xcpu") and m.get("cpu_peer", -1) < 0: return bool(why)
+    if name in ("proc_exec", "proc_spawn") and m.get("exec_helper", "").startswith("no helper"):
+        return bool(why)
+    return False
+
+bars = 0
+for name in want:
+    r = rows.get(name)
+    if r is None: continue
+    lx, sg = r.get("linux", {}), r.get("sing", {})
+    if lx.get("status") == "ok":
+        why = measured_ok(lx); bars += 1
+    else:
+        why = None if may_skip(name, lx) else "linux side %s: %s" % (lx.get("status"), lx.get("reason"))
+    if why: bad("bench_linux_" + name, why)
+    else: ok("bench_linux_" + name)
+
+    st = sg.get("status")
+    if st == "ok":
+        why = measured_ok(sg); bars += 1
+    elif st == "missing":
+        why = None if sg.get("reason") == MISSING else "missing without the words"
+    elif st == "skipped":
+        why = None if sg.get("reason") else "skipped without a reason"
+    else:
+        why = "sing status %r" % st
+    both = st == "ok" and lx.get("status") == "ok"
+    ratio = r.get("ratio_linux_over_sing", "absent")
+    if not why and (not num(ratio) if both else ratio is not None):
+        why = "ratio %r with sing %s" % (ratio, st)
+    if why: bad("bench_sing_" + name, why)
+    else: ok("bench_sing_" + name)
+
+    pub = r.get("published_cycles", "absent")
+    exp = PUBLISHED.get(name)
+    got = None if pub in (None, "absent") else (pub.get("singularity"), pub.get("linux"), pub.get("windows"))
+    if pub == "absent" or got != exp:
+        bad("bench_published_" + name, "published %r, want %r" % (pub, exp))
+    else:
+        ok("bench_published_" + name)
+if "EuroSys 2006" in doc.get("published_source", ""): ok("bench_published_source")
+else: bad("bench_published_source", "no source named")
+
+# The SVG: well-formed XML, one bar per measured value.
+try:
+    svg = ET.parse(spath).getroot()
+    ok("bench_svg_parses")
+    n = sum(1 for e in svg.iter() if e.tag.endswith("rect") and "bar" in (e.get("class") or "").split())
+    if n == bars: ok("bench_svg_one_bar_per_value")
+    else: bad("bench_svg_one_bar_per_value", "%d bars for %d measured values" % (n, bars))
+except Exception as e:
+    bad("bench_svg_parses", e)
+
+# The terminal table names every row and says why a Sing figure is absent.
+text = open(tpath).read()
+lost = [n for n in want if n not in text]
+if lost: bad("bench_table_rows", "missing %s" % lost)
+else: ok("bench_table_rows")
+nmiss = sum(1 for r in rows.values() if r["sing"]["status"] == "missing")
+if text.count(MISSING) == nmiss and "published" in text and "EuroSys 2006" in text:
+    ok("bench_table_words")
+else:
+    bad("bench_table_words", "%d rows say %r, want %d" % (text.count(MISSING), MISSING, nmiss))
+PY
+
+if command -v xmllint >/dev/null; then
+	check bench_svg_xmllint xmllint --noout "$T/out/cost.svg"
+fi
+
+# ---- --only picks rows by glob ----
+"$SING_FAST" bench --quick --only 'alloc_*' --json "$T/only.json" >/dev/null 2>&1
+if python3 -c 'import json,sys; r=[x["name"] for x in json.load(open(sys.argv[1]))["rows"]]; sys.exit(r!=["alloc_64","alloc_64k"])' "$T/only.json" 2>/dev/null; then
+	ok bench_only_glob
+else
+	bad bench_only_glob "--only 'alloc_*' did not give exactly alloc_64, alloc_64k"
+fi
+
+# ---- every Linux-side implementation under ASan+UBSan (correctness only) ----
+timeout 300 "$SING" bench --quick --json "$T/asan.json" --svg "$T/asan.svg" >"$T/asan.out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && sanitizer_clean "$T/asan.out"; then
+	ok bench_sanitized_run
+else
+	bad bench_sanitized_run "exit $rc: $(grep -m3 -E 'ERROR|runtime error' "$T/asan.out" | tr '\n' ' ')"
+fi
