@@ -14,5 +14,14 @@ int cmd_verify(int argc, char **argv);    /* cmd_verify.c               */
 int cmd_install(int argc, char **argv);   /* cmd_run.c: fill the cache  */
 int cmd_run(int argc, char **argv);       /* cmd_run.c: verify+compile+run */
 int cmd_bench(int argc, char **argv);     /* cmd_bench.c: the cost table */
+int cmd_list(int argc, char **argv);      /* cmd_store.c: installed programs */
+int cmd_uninstall(int argc, char **argv); /* cmd_store.c: remove a program */
+int cmd_store_check(int argc, char **argv); /* cmd_store.c: checks only (hidden) */
+
+/* cmd_store.c: `sing install` - argv is "install" [--store DIR] PKG...;
+ * each package is checked, hook->fn (verify and compile) runs, and it is
+ * recorded in the store.  Returns the exit status. */
+struct st_hook;
+int st_cli_install(int argc, char **argv, const struct st_hook *hook);
 
 #endif
