@@ -116,10 +116,9 @@ size_t vnet_ring_bytes(unsigned n)
 void *vnet_dma_window(void *ctx, uint64_t addr, size_t len)
 {
 	const struct vnet_window *w = ctx;
-	uint64_t base = (uint64_t)(uintptr_t)w->base;
-	if (addr < base || addr - base > w->len || len > w->len - (addr - base))
+	if (addr < w->phys || addr - w->phys > w->len || len > w->len - (addr - w->phys))
 		return NULL;
-	return (uint8_t *)w->base + (addr - base);
+	return (uint8_t *)w->base + (addr - w->phys);
 }
 
 /* ---- State ---- */
@@ -195,14 +194,15 @@ static int avail_peek(struct vnet *d, struct vnet_queue *q)
 	return head;
 }
 
-/* Check the chain at head into d->seg: every descriptor in range, no loop
- * (at most size links), no indirect, direction `write` (VRING_DESC_F_WRITE
- * or 0) on each, total at most limit, each buffer DMA-able.  Returns the
- * total length, or -1 after failing the device. */
+/* Check the chain at head into d->seg: every descriptor index in range,
+ * none used twice (a loop; so a chain has at most size links), none
+ * indirect, each with direction `write` (VRING_DESC_F_WRITE or 0), the
+ * total at most limit, each buffer DMA-able.  Returns the total length, or
+ * -1 after failing the device. */
 static long chain_walk(struct vnet *d, struct vnet_queue *q, uint16_t head,
                        uint16_t write, uint64_t limit, unsigned *nseg)
 {
-	uint64_t total = 0;
+	uint64_t total = 0, seen[VNET_QUEUE_MAX / 64] = {0};
 	unsigned n = 0;
 	uint16_t i = head;
 	for (;;) {
@@ -211,8 +211,8 @@ static long chain_walk(struct vnet *d, struct vnet_queue *q, uint16_t head,
 		uint32_t len = ld32(desc + 8);
 		uint16_t flags = ld16(desc + 12), next = ld16(desc + 14);
 		enum vnet_err e = VNET_E_NONE;
-		if (n >= q->size)
-			e = VNET_E_DESC_LOOP;
+		if (n >= q->size || seen[i / 64] >> (i % 64) & 1)
+			e = VNET_E_DESC_LOOP;     /* so n stays below q->size */
 		else if (flags & VRING_DESC_F_INDIRECT)
 			e = VNET_E_DESC_INDIRECT;
 		else if ((flags & VRING_DESC_F_WRITE) != write)
@@ -228,6 +228,7 @@ static long chain_walk(struct vnet *d, struct vnet_queue *q, uint16_t head,
 			fail(d, e);
 			return -1;
 		}
+		seen[i / 64] |= 1ull << (i % 64);
 		d->seg[n].p = p;     /* n < q->size <= VNET_QUEUE_MAX */
 		d->seg[n++].len = len;
 		if (!(flags & VRING_DESC_F_NEXT))

@@ -146,11 +146,16 @@ struct vnet_host {
 	void *ctx;
 };
 
-/* An identity dma callback that allows one window of host memory;
- * ctx is a struct vnet_window. */
+/* A dma callback that allows one window of host memory, ctx a struct
+ * vnet_window: driver address phys + k is host address base + k.  The
+ * hosted identity map is phys == (uintptr_t)base.  Mind the legacy queue
+ * PFN: it is 32 bits of 4096-byte pages, so queue memory must sit below
+ * driver address 2^44 (with identity, and under ASan below 2 GiB, since
+ * ASan's shadow owns the addresses in between); buffers may be anywhere. */
 struct vnet_window {
 	void *base;
 	size_t len;
+	uint64_t phys;
 };
 void *vnet_dma_window(void *ctx, uint64_t addr, size_t len);
 
