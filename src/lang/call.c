@@ -1,0 +1,214 @@
+/*
+ * call.c - calls: user functions (owned and borrowed arguments), builtin
+ * functions (print, str, panic, assert, clock, yield) and methods (sends
+ * on endpoints, cells, strings, I/O ports).
+ *
+ * An argument lent to a `borrow` parameter stays with its owner; while the
+ * call's arguments are evaluated it counts as borrowed, so the same call
+ * cannot also move it.
+ */
+#include "sem.h"
+
+#include <string.h>
+
+static struct val tmpv(struct sem *S, uint32_t type)
+{
+	return (struct val){type, sg_fn_local(S, type), -1, 0};
+}
+
+static const struct val none = {SIL_T_VOID, 0, -1, 0};
+
+static int arity(struct sem *S, struct ast_expr *e, const char *kind, const char *name,
+                 uint32_t n)
+{
+	if (e->nargs == n)
+		return 1;
+	sg_diag_err(S->d, e->pos, "%s '%s' takes %u argument%s, not %u", kind, name, n,
+	         n == 1 ? "" : "s", e->nargs);
+	return 0;
+}
+
+/* An argument for a borrowed parameter of type pt: a variable or a linear
+ * field, lent for the duration of the call. */
+static struct val lend(struct sem *S, struct ast_expr *a, uint32_t pt, const char *what)
+{
+	char b1[160], b2[160];
+	int isvar = a->kind == E_NAME && sg_var_find(S, a->str) >= 0;
+	if (!isvar && a->kind != E_FIELD) {
+		sg_diag_err(S->d, a->pos, "%s is borrowed: pass a variable or a field", what);
+		return sg_val_bad();
+	}
+	struct val v = sg_gen_obj(S, a);
+	if (v.type == TY_BAD)
+		return v;
+	if (!sg_sem_same(S, v.type, pt) || !sg_sem_linear(S, v.type)) {
+		sg_diag_err(S->d, a->pos, "%s has type %s, expected %s", what,
+		         sg_sem_tname(S, v.type, b1), sg_sem_tname(S, pt, b2));
+		return sg_val_bad();
+	}
+	const struct sil_type *t = sg_sem_tt(S, pt);
+	if (isvar) {
+		struct var *x = &S->fn->vars[v.var];
+		if (x->st == O_CLOSED) {
+			sg_diag_err(S->d, a->pos, "endpoint '%s' is closed: it can only be deleted", x->name);
+			return sg_val_bad();
+		}
+		if (t->kind == SIL_TK_ENDPOINT && x->eps != (int32_t)t->state) {
+			const struct sil_contract *c = &S->pkg->contracts[t->contract];
+			sg_diag_err(S->d, a->pos, "%s must be in state %s, but it is in state %s", what,
+			         c->states[t->state].name, c->states[x->eps].name);
+			return sg_val_bad();
+		}
+		sg_bor_push(S, UINT32_MAX, v.var);
+	} else if (t->kind == SIL_TK_ENDPOINT && sg_sem_tt(S, v.type)->state != t->state) {
+		sg_diag_err(S->d, a->pos, "%s: the field's endpoint state differs from the parameter's", what);
+		return sg_val_bad();
+	}
+	return v;
+}
+
+struct val sg_gen_call(struct sem *S, struct ast_expr *e, int spawn);
+
+static struct val b_print(struct sem *S, struct ast_expr *e, int nl)
+{
+	struct val v = sg_gen_expr(S, e->args[0], SIL_T_STRING);
+	char buf[160];
+	if (v.type == TY_BAD)
+		return v;
+	if (v.type != SIL_T_STRING) {
+		if (!sg_ty_scalar(v.type)) {
+			sg_diag_err(S->d, e->args[0]->pos, "cannot print %s", sg_sem_tname(S, v.type, buf));
+			return sg_val_bad();
+		}
+		struct val s = tmpv(S, SIL_T_STRING);
+		sg_fn_op(S, OP_TOSTR, s.r, v.r, 0);
+		v = s;
+	}
+	if (nl) {
+		struct val k = tmpv(S, SIL_T_STRING), s = tmpv(S, SIL_T_STRING);
+		sg_fn_op(S, OP_SCONST, k.r, sg_sem_kstr(S, "\n", 1), 0);
+		sg_fn_op(S, OP_STRCAT, s.r, v.r, k.r);
+		v = s;
+	}
+	sg_fn_op(S, OP_PRINT, v.r, 0, 0);
+	return none;
+}
+
+static struct val b_str(struct sem *S, struct ast_expr *e)
+{
+	char buf[160];
+	struct val v = sg_gen_expr(S, e->args[0], SIL_T_VOID);
+	if (v.type == TY_BAD || v.type == SIL_T_STRING)
+		return v;
+	if (!sg_ty_scalar(v.type)) {
+		sg_diag_err(S->d, e->args[0]->pos, "str() converts numbers and bools, not %s",
+		         sg_sem_tname(S, v.type, buf));
+		return sg_val_bad();
+	}
+	struct val s = tmpv(S, SIL_T_STRING);
+	sg_fn_op(S, OP_TOSTR, s.r, v.r, 0);
+	return s;
+}
+
+static struct val b_panic(struct sem *S, struct ast_expr *e)
+{
+	struct val v = sg_gen_into(S, e->args[0], SIL_T_STRING, "the panic message");
+	if (v.type != TY_BAD)
+		sg_fn_op(S, OP_PANIC, v.r, 0, 0);
+	return none;
+}
+
+/* assert(c): if c is false, panic with "file:line: assertion failed". */
+static struct val b_assert(struct sem *S, struct ast_expr *e)
+{
+	uint32_t c = sg_gen_cond(S, e->args[0]);
+	uint32_t ok = sg_fn_label(S);
+	sg_fn_jump(S, OP_JT, c, ok);
+	const char *file = S->d->files[e->pos.file].name, *slash = strrchr(file, '/');
+	char msg[300];
+	snprintf(msg, sizeof msg, "%.200s:%u: assertion failed", slash ? slash + 1 : file,
+	         e->pos.line);
+	struct val m = tmpv(S, SIL_T_STRING);
+	sg_fn_op(S, OP_SCONST, m.r, sg_sem_kstr(S, msg, (uint32_t)strlen(msg)), 0);
+	sg_fn_op(S, OP_PANIC, m.r, 0, 0);
+	sg_fn_place(S, ok);
+	return none;
+}
+
+static struct val b_clock(struct sem *S, struct ast_expr *e)
+{
+	(void)e;
+	struct val v = tmpv(S, SIL_T_I64);
+	sg_fn_op(S, OP_CLOCK, v.r, 0, 0);
+	return v;
+}
+
+static struct val b_yield(struct sem *S, struct ast_expr *e)
+{
+	(void)e;
+	sg_fn_op(S, OP_YIELD, 0, 0, 0);
+	return none;
+}
+
+static struct val b_println(struct sem *S, struct ast_expr *e) { return b_print(S, e, 1); }
+static struct val b_print0(struct sem *S, struct ast_expr *e) { return b_print(S, e, 0); }
+
+static const struct {
+	const char *name;
+	uint32_t nargs;
+	struct val (*gen)(struct sem *, struct ast_expr *);
+} builtins[] = {
+	{"print", 1, b_print0}, {"println", 1, b_println}, {"str", 1, b_str},
+	{"panic", 1, b_panic}, {"assert", 1, b_assert}, {"clock", 0, b_clock},
+	{"yield", 0, b_yield},
+};
+
+struct val sg_gen_call(struct sem *S, struct ast_expr *e, int spawn)
+{
+	for (size_t k = 0; !spawn && k < sizeof builtins / sizeof builtins[0]; k++)
+		if (!strcmp(e->str, builtins[k].name))
+			return arity(S, e, "function", e->str, builtins[k].nargs)
+			       ? builtins[k].gen(S, e) : sg_val_bad();
+	struct sfunc *f = sg_sem_func(S, e->str);
+	if (!f) {
+		sg_diag_err(S->d, e->pos, "undefined function '%s'", e->str);
+		return sg_val_bad();
+	}
+	if (!arity(S, e, "function", e->str, f->a->nparams) || !f->ok)
+		return sg_val_bad();
+	if (spawn && f->ret != SIL_T_VOID) {
+		sg_diag_err(S->d, e->pos, "a spawned function must return void");
+		return sg_val_bad();
+	}
+	uint32_t mark = S->fn->nbors, *args = arena_alloc(S->ar, (e->nargs + 1) * sizeof *args);
+	int bad = 0;
+	for (uint32_t i = 0; i < e->nargs; i++) {
+		char what[200];
+		snprintf(what, sizeof what, "argument %u of '%s'", i + 1, e->str);
+		if (spawn && sg_sem_linear(S, f->ptypes[i])) {
+			sg_diag_err(S->d, e->args[i]->pos, "%s is linear: spawn takes only non-linear arguments", what);
+			bad = 1;
+			continue;
+		}
+		struct val v = f->a->params[i].borrow ? lend(S, e->args[i], f->ptypes[i], what)
+		                                      : sg_gen_into(S, e->args[i], f->ptypes[i], what);
+		bad |= v.type == TY_BAD;
+		args[i] = v.r;
+	}
+	struct val r = f->ret == SIL_T_VOID ? none : tmpv(S, f->ret);
+	if (f->ret != SIL_T_VOID) {
+		const struct sil_type *t = sg_sem_tt(S, f->ret);
+		r.eps = t && t->kind == SIL_TK_ENDPOINT ? (int32_t)t->state : 0;
+	}
+	if (!bad) {
+		struct sil_insn *in = sg_fn_emit(S, spawn ? OP_SPAWN : OP_CALL);
+		int d = spawn ? -1 : 0;   /* spawn's operands are "f*", call's "df*" */
+		if (!spawn)
+			in->a[0] = f->ret == SIL_T_VOID ? -1 : (int64_t)r.r;
+		in->a[d + 1] = f->idx;
+		in->nlist = e->nargs;
+		in->list = sg_fn_list(S, args, e->nargs);
+	}
+	sg_bor_end(S, mark);
+	return bad ? sg_val_bad() : r;
+}
