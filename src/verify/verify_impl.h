@@ -1,0 +1,141 @@
+/*
+ * verify_impl.h - what the verifier's files share: the checking context,
+ * the per-type facts derived once from the type table, and the ownership
+ * state of linear locals.
+ *
+ * Invariant: nothing in here trusts an index it has not range-checked.
+ * The package-level passes (types, contracts, manifest) run first and fill
+ * struct vctx; the function pass (verify_flow.c) then relies on vctx.ty[]
+ * being defined for every type index below vctx.nty.  An index that fails
+ * its check is reported and never dereferenced.
+ * This module must never include anything from src/lang.
+ */
+#ifndef VERIFY_VERIFY_IMPL_H
+#define VERIFY_VERIFY_IMPL_H
+
+#include "verify.h"
+
+/* Limits that keep verification linear and bounded on hostile input. */
+#define VFY_MAX_LOCALS  65535u         /* locals per function */
+#define VFY_MAX_INSNS   (1u << 24)     /* instructions per function */
+#define VFY_MAX_ERRORS  100u           /* errors printed per package */
+#define VFY_BUDGET_BASE (1ull << 26)   /* slot operations per package, plus 32 per insn */
+#define VFY_MAX_SAVED   (1u << 22)     /* saved slots (targets x linear locals) per function */
+
+/* What a type is, as far as the rules care. */
+enum vcls {
+	TC_BAD, TC_VOID, TC_BOOL, TC_INT, TC_F64, TC_STRING,
+	TC_ARRAY, TC_STRUCT, TC_XSTRUCT, TC_XARRAY, TC_ENDPOINT, TC_CELL, TC_IOPORT,
+};
+
+struct vtype {
+	uint8_t cls;      /* enum vcls */
+	uint8_t linear;   /* XSTRUCT, XARRAY, ENDPOINT */
+	uint32_t canon;   /* equal canon == same type (endpoint state ignored) */
+};
+
+/* Ownership state of one linear local (a "slot"). */
+enum { S_EMPTY, S_OWNED, S_BORROWED };
+#define NOPARENT   0xffffu             /* borrowed parameter, not an xborrow */
+#define ST_CLOSED  0xffffffffu         /* endpoint after a ChannelClosed case */
+
+struct slot {
+	uint8_t kind;     /* S_* */
+	uint16_t parent;  /* S_BORROWED: slot it was xborrowed from, or NOPARENT */
+	uint32_t st;      /* endpoint: current contract state or ST_CLOSED */
+	uint32_t home;    /* endpoint: declared state of the parameter or field */
+};
+
+struct vctx {
+	const struct sil_pkg *p;
+	const char *file;
+	FILE *errs;
+	uint32_t nerrors;
+	int stopped;               /* error cap or budget reached: stop checking */
+	uint64_t budget;           /* slot operations left (see VFY_BUDGET_BASE) */
+
+	struct vtype *ty;          /* SIL_T_BUILTIN + ntypes entries */
+	uint32_t nty;
+	int types_ok;              /* type table sound: functions may be checked */
+	int io_claim;              /* manifest claims at least one ioport range */
+
+	/* the function being checked */
+	const struct sil_func *fn;
+	const struct sil_insn *in; /* current instruction, NULL outside code */
+	uint32_t pc;
+	int flow;                  /* ownership and flow still tracked */
+
+	/* ownership: slots of the linear locals (verify_own.c) */
+	int32_t *slotof;           /* local -> slot, -1 if not linear */
+	uint16_t *localof;         /* slot -> local */
+	uint32_t nslots;
+	struct slot *cur;
+	uint32_t nbusy;            /* slots holding something, borrowed params aside */
+	uint32_t noff;             /* borrowed endpoint params away from their state */
+	uint32_t nxb;              /* live xborrows */
+
+	/* select scratch (verify_chan.c) */
+	uint32_t *mark;            /* per message: stamp of the endpoint that names it */
+	uint32_t nmark;
+	uint32_t *epstamp;         /* per local: stamp of its last mention */
+	uint32_t stamp;
+};
+
+/* ---- verify.c: reporting ---- */
+/* Report a violation of RULE at the current place; always returns -1. */
+PRINTF(3, 4) int verr(struct vctx *v, const char *rule, const char *fmt, ...);
+/* Charge n slot operations; reports "limit" and returns -1 when spent. */
+int vcharge(struct vctx *v, uint64_t n);
+
+/* ---- verify_types.c ---- */
+void vfy_types(struct vctx *v);        /* type table: classes, canon, rules */
+void vfy_consts(struct vctx *v);
+void vfy_signatures(struct vctx *v);   /* function table, names, locals */
+const char *vtname(struct vctx *v, uint32_t t, char *buf);   /* buf >= 128 */
+int vt_scalar(const struct vctx *v, uint32_t t);   /* bool, int, f64 */
+int vt_int(const struct vctx *v, uint32_t t);
+int vt_numeric(const struct vctx *v, uint32_t t);  /* int or f64 */
+int vt_gcref(const struct vctx *v, uint32_t t);    /* string, array, struct, cell */
+int vt_same(const struct vctx *v, uint32_t a, uint32_t b);
+const struct sil_type *vt_def(const struct vctx *v, uint32_t t); /* table entry or NULL */
+
+/* ---- verify_contract.c ---- */
+void vfy_contracts(struct vctx *v);
+
+/* ---- verify_manifest.c ---- */
+void vfy_manifest(struct vctx *v);
+void vfy_entry(struct vctx *v);
+
+/* ---- verify_own.c: ownership of linear locals ---- */
+void own_begin(struct vctx *v);        /* slots of v->fn, parameters set */
+void own_load(struct vctx *v, const struct slot *saved);
+void own_end(struct vctx *v);
+void own_set(struct vctx *v, uint32_t s, struct slot n);
+int own_read(struct vctx *v, uint32_t r);           /* owned or borrowed, not closed */
+int own_move(struct vctx *v, uint32_t r, uint32_t slot_type);   /* UINT32_MAX: untyped */
+int own_delete(struct vctx *v, uint32_t r);         /* owned, any endpoint state */
+int own_owned(struct vctx *v, uint32_t r);          /* owned, not borrowed, not closed */
+int own_def(struct vctx *v, uint32_t r, uint32_t st);  /* empty -> owned */
+int own_empty_dst(struct vctx *v, uint32_t r);      /* destination must be empty */
+void own_kill(struct vctx *v, uint32_t r);          /* end borrows made from r */
+int own_return(struct vctx *v);                     /* at ret/retv */
+int own_distinct(struct vctx *v, const uint32_t *l, uint32_t n);
+int own_borrow_arg(struct vctx *v, uint32_t r, uint32_t ptype);
+uint32_t ep_state_of(const struct vctx *v, uint32_t t);  /* declared state */
+int own_slot_eq(const struct slot *a, const struct slot *b);
+void own_describe(struct vctx *v, uint32_t s, const struct slot *x, char *buf, size_t n);
+
+/* ---- verify_rules.c: per-opcode rules ---- */
+int vfy_insn(struct vctx *v, const struct sil_insn *in);
+
+/* ---- verify_chan.c: channel operations ---- */
+int vfy_chnew(struct vctx *v, const struct sil_insn *in);
+int vfy_send(struct vctx *v, const struct sil_insn *in);
+int vfy_select_check(struct vctx *v, const struct sil_insn *in);
+/* State after taking case c of a checked select, written into out[nslots]. */
+void vfy_select_case(struct vctx *v, const struct sil_case *c, struct slot *out);
+
+/* ---- verify_flow.c ---- */
+void vfy_function(struct vctx *v, uint32_t fi);
+
+#endif
