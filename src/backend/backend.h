@@ -21,7 +21,7 @@
 
 /* Bump when the generated code changes meaning (also part of the cache
  * entries' generator id, with rt.h's text and the compiler command). */
-#define BE_LOWER_VERSION "lower-1"
+#define BE_LOWER_VERSION "lower-2"
 
 struct be_result {
 	char so_path[4096];    /* the compiled object in the cache */
@@ -51,6 +51,9 @@ int be_check_symbols(const char *sofile, FILE *errs);
 void be_print_abi(FILE *out);
 
 void be_hex(const uint8_t *b, size_t n, char *out);
+
+/* shape.c: the structural digest of contract c (sing_cinfo.shape). */
+void be_shape(const struct sil_pkg *p, uint32_t c, uint8_t out[32]);
 
 extern const char be_rt_h[];   /* prelude.c */
 

@@ -400,10 +400,7 @@ static void unsupported(struct lw *w)
 
 static void lw_delete(struct lw *w, const struct sil_insn *in)
 {
-	if (tkind(w->p, TY(A(0))) == SIL_TK_ENDPOINT)
-		unsupported(w);
-	else
-		out(w, "sing_delete(th, r%u);\n", A(0));
+	out(w, "sing_delete(th, r%u);\n", A(0));
 }
 
 static void lw_xtake(struct lw *w, const struct sil_insn *in)
@@ -426,6 +423,64 @@ static void lw_xborrow(struct lw *w, const struct sil_insn *in)
 static void lw_xsplit(struct lw *w, const struct sil_insn *in)
 {
 	out(w, "r%u = (%s)sing_xsplit(th, r%u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), A(1), A(2));
+}
+
+
+/* ---- channels and threads ---- */
+
+/* "{ union sing_slot a_[N] = {{.m = rX}, ...}; " for a list of locals. */
+static void slot_array(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "{ union sing_slot a_[%u] = {", in->nlist ? in->nlist : 1);
+	for (uint32_t i = 0; i < in->nlist; i++)
+		out(w, "%s{.%s = r%u}", i ? ", " : "", slot(TY(in->list[i])), in->list[i]);
+	out(w, "%s}; ", in->nlist ? "" : "{.u64 = 0}");
+}
+
+static void lw_chnew(struct lw *w, const struct sil_insn *in)
+{
+	uint32_t imp = A(0), exp = A(1);
+	if (sil_type(w->p, TY(imp))->side != SIL_IMP) {
+		imp = A(1);
+		exp = A(0);
+	}
+	out(w, "r%u = sing_chnew(th, %u, &r%u, FN);\n", imp, TY(imp), exp);
+}
+
+static void lw_send(struct lw *w, const struct sil_insn *in)
+{
+	slot_array(w, in);
+	out(w, "sing_send(th, r%u, %u, a_, FN); }\n", A(0), A(1));
+}
+
+static void lw_spawn(struct lw *w, const struct sil_insn *in)
+{
+	slot_array(w, in);
+	out(w, "sing_spawn(th, f%u_spawn, a_, %u, FN); }\n", A(0), in->nlist);
+}
+
+/* One sing_select call, then a switch on the case it returns that binds
+ * the case's values and jumps to its label. */
+static void lw_select(struct lw *w, const struct sil_insn *in)
+{
+	uint32_t most = 1;
+	out(w, "{ struct sing_case c_[%u] = {", in->ncases ? in->ncases : 1);
+	for (uint32_t c = 0; c < in->ncases; c++) {
+		out(w, "%s{r%u, %u, 0}", c ? ", " : "", in->cases[c].ep, in->cases[c].msg);
+		if (in->cases[c].nargs > most)
+			most = in->cases[c].nargs;
+	}
+	out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %u, o_, FN)) {\n",
+	    most, in->ncases);
+	for (uint32_t c = 0; c < in->ncases; c++) {
+		const struct sil_case *k = &in->cases[c];
+		out(w, "\tcase %u:", c);
+		for (uint32_t a = 0; a < k->nargs; a++)
+			out(w, " r%u = (%s)o_[%u].%s;", k->args[a], CT(w, k->args[a]), a,
+			    slot(TY(k->args[a])));
+		out(w, " goto L%u;\n", k->label);
+	}
+	out(w, "\tdefault: sing_fail(th, SING_F_UNSUPPORTED, FN);\n\t} }\n");
 }
 
 static void lw_unsupported(struct lw *w, const struct sil_insn *in)
@@ -492,10 +547,10 @@ static const struct rule rules[OP__COUNT] = {
 	[OP_DELETE] = {lw_delete, 0},   [OP_XTAKE] = {lw_xtake, 0},
 	[OP_XPUT] = {lw_xput, 0},       [OP_XBORROW] = {lw_xborrow, 0},
 	[OP_UNBORROW] = {lw_nop, 0},    [OP_XSPLIT] = {lw_xsplit, 0},
-	[OP_CHNEW] = {lw_unsupported, 0}, [OP_SEND] = {lw_unsupported, 0},
-	[OP_SELECT] = {lw_unsupported, 0}, [OP_PRINT] = {lw_print, 0},
+	[OP_CHNEW] = {lw_chnew, 0},     [OP_SEND] = {lw_send, 0},
+	[OP_SELECT] = {lw_select, 0},   [OP_PRINT] = {lw_print, 0},
 	[OP_CLOCK] = {lw_clock, 0},     [OP_YIELD] = {lw_yield, 0},
-	[OP_SPAWN] = {lw_unsupported, 0}, [OP_IOIN] = {lw_unsupported, 0},
+	[OP_SPAWN] = {lw_spawn, 0},     [OP_IOIN] = {lw_unsupported, 0},
 	[OP_IOOUT] = {lw_unsupported, 0},
 };
 
@@ -682,6 +737,8 @@ static void type_entry(struct lw *w, uint32_t t)
 	else
 		out(w, "0, ");
 	c_string(w, name, strlen(name));
+	if (ty->kind == SIL_TK_ENDPOINT)
+		out(w, ", %u, %u, 0, %u", ty->contract, ty->side, ty->state);
 	out(w, "},\n");
 }
 
@@ -703,6 +760,61 @@ static void types(struct lw *w)
 	out(w, "};\n");
 }
 
+static void contracts(struct lw *w)
+{
+	const struct sil_pkg *p = w->p;
+	for (uint32_t c = 0; c < p->ncontracts; c++) {
+		const struct sil_contract *ct = &p->contracts[c];
+		for (uint32_t m = 0; m < ct->nmsgs; m++) {
+			out(w, "static const u32 c%u_m%u[] = {", c, m);
+			for (uint32_t a = 0; a < ct->msgs[m].nargs; a++)
+				out(w, "%u,", ct->msgs[m].args[a]);
+			out(w, "0};\n");
+		}
+		out(w, "static const struct sing_minfo c%u_msgs[] = {\n", c);
+		for (uint32_t m = 0; m < ct->nmsgs; m++) {
+			out(w, "\t{");
+			c_string(w, ct->msgs[m].name, strlen(ct->msgs[m].name));
+			out(w, ", %u, %u, c%u_m%u},\n", ct->msgs[m].dir, ct->msgs[m].nargs, c, m);
+		}
+		out(w, "\t{0, 0, 0, 0}\n};\n");
+	}
+	out(w, "static const struct sing_cinfo contracts[] = {\n");
+	for (uint32_t c = 0; c < p->ncontracts; c++) {
+		const struct sil_contract *ct = &p->contracts[c];
+		uint8_t shape[32];
+		be_shape(p, c, shape);
+		out(w, "\t{");
+		c_string(w, ct->name, strlen(ct->name));
+		out(w, ", %u, c%u_msgs, %u, %u, {", ct->nmsgs, c, ct->bound_in, ct->bound_out);
+		for (int i = 0; i < 32; i++)
+			out(w, "%u,", shape[i]);
+		out(w, "}},\n");
+	}
+	out(w, "\t{0, 0, 0, 0, 0, {0}}\n};\n");
+}
+
+/* f<N>_spawn(th, args): the entry of a thread that runs fN. */
+static void spawn_entries(struct lw *w)
+{
+	const struct sil_pkg *p = w->p;
+	uint8_t *want = xcalloc(p->nfuncs + 1, 1);
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++)
+		for (uint32_t i = 0; i < p->funcs[fi].ninsns; i++)
+			if (p->funcs[fi].insns[i].op == OP_SPAWN && p->funcs[fi].insns[i].a[0] < p->nfuncs)
+				want[p->funcs[fi].insns[i].a[0]] = 1;
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
+		if (!want[fi])
+			continue;
+		const struct sil_func *f = &p->funcs[fi];
+		out(w, "static void f%u_spawn(struct sing_thread *th, union sing_slot *a)\n{\n\tf%u(th", fi, fi);
+		for (uint32_t i = 0; i < f->nparams; i++)
+			out(w, ", (%s)a[%u].%s", ctype(p, f->locals[i]), i, slot(f->locals[i]));
+		out(w, ");\n}\n");
+	}
+	free(want);
+}
+
 static uint32_t find_main(const struct sil_pkg *p)
 {
 	for (uint32_t i = 0; i < p->nfuncs; i++)
@@ -717,15 +829,23 @@ static void image(struct lw *w, const char *gen)
 	const struct sil_func *f = &w->p->funcs[m];
 	char hash[65];
 	be_hex(w->p->hash, 32, hash);
-	out(w, "\nstatic i32 entry(struct sing_thread *th, struct sing_arr *args)\n{\n\t");
+	out(w, "static const u32 main_types[] = {");
+	for (uint32_t i = 1; i < f->nparams; i++)
+		out(w, "%u,", f->locals[i]);
+	out(w, "0};\n");
+	out(w, "\nstatic i32 entry(struct sing_thread *th, struct sing_arr *args, void *const *x)\n{\n\t");
+	out(w, "(void)x;\n\t");
 	out(w, f->ret == SIL_T_VOID ? "f%u(th" : "return (i32)f%u(th", m);
 	for (uint32_t i = 0; i < f->nparams; i++)
-		out(w, i ? ", 0" : ", args");
+		if (i)
+			out(w, ", (%s)x[%u]", ctype(w->p, f->locals[i]), i - 1);
+		else
+			out(w, ", args");
 	out(w, ");%s\n}\n", f->ret == SIL_T_VOID ? "\n\treturn 0;" : "");
 	out(w, "__attribute__((visibility(\"default\"))) const struct sing_image sing_image = {\n");
-	out(w, "\tSING_RT_VERSION, %u, types, entry, %u, %u, \"%s\", \"%s\",\n};\n",
+	out(w, "\tSING_RT_VERSION, %u, types, entry, %u, %u, main_types, %u, contracts, \"%s\", \"%s\",\n};\n",
 	    SIL_T_BUILTIN + w->p->ntypes, f->nparams ? f->locals[0] : 0,
-	    f->nparams ? f->nparams - 1 : 0, hash, gen);
+	    f->nparams ? f->nparams - 1 : 0, w->p->ncontracts, hash, gen);
 }
 
 static const char helpers[] =
@@ -742,10 +862,12 @@ void be_lower(const struct sil_pkg *p, const char *gen, struct sbuf *o)
 	sb_str(o, helpers);
 	constants(&w);
 	types(&w);
+	contracts(&w);
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
 		signature(&w, "", fi);
 		out(&w, ";\n");
 	}
+	spawn_entries(&w);
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++)
 		lower_func(&w, fi);
 	image(&w, gen);

@@ -6,6 +6,8 @@
  *   sing run FILE [ARGS...]            verify, install, run; exit with main's status
  *   sing run -n N FILE [ARGS...]       run it N times, each a fresh SIP, in one kernel
  *   sing run --all FILE FILE...        run each package once, in one kernel
+ *   sing run -l PROG... FILE [ARGS...] PROG (repeatable) may be started by FILE
+ *                                      through the launcher, as program 0, 1, ...
  *   sing run --abi                     print the kernel ABI's symbols (for tests)
  *
  * FILE is a package (.sil), SIL text (.sasm, assembled first) or Sing
@@ -13,7 +15,12 @@
  * only the C compilation is skipped when the cache holds the package.
  * SING_DEBUG is a comma-separated list: cache (hit or miss), exheap (live
  * exchange-heap bytes at shutdown), gcstress (collect at every allocation),
- * stats (per-SIP GC and memory figures), time (install and run times).
+ * stats (per-SIP GC and memory figures), time (install and run times),
+ * sched (context switches, SIPs started), rss (host resident memory at the
+ * end, for the flat-memory tests).
+ *
+ * main's endpoint parameters are bound by their manifest paths to kernel
+ * services (today only the launcher, SK_LAUNCH_PATH; see docs/kernel.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,18 +30,21 @@
 
 #include "cli.h"
 #include "../backend/backend.h"
+#include "../hal/hal.h"
 #include "../kernel/kernel.h"
 #include "../sil/sil.h"
 #include "../verify/verify.h"
 
 #define DBG_CACHE 0x100u
 #define DBG_TIME  0x200u
+#define DBG_RSS   0x400u
 
 static unsigned debug_flags(void)
 {
 	static const struct { const char *word; unsigned flag; } words[] = {
 		{"cache", DBG_CACHE}, {"time", DBG_TIME}, {"exheap", SK_DEBUG_EXHEAP},
 		{"gcstress", SK_DEBUG_GCSTRESS}, {"stats", SK_DEBUG_STATS},
+		{"sched", SK_DEBUG_SCHED}, {"rss", DBG_RSS},
 	};
 	const char *d = getenv("SING_DEBUG");
 	unsigned f = 0;
@@ -146,6 +156,30 @@ static int install(const char *path, unsigned dbg, struct installed *in)
 	return 0;
 }
 
+/* Bind main's endpoints by their manifest paths, start, wait. */
+static int start_and_wait(struct sk_kernel *k, const struct sk_image *img, struct installed *in,
+                          int argc, char **argv, int64_t *ns)
+{
+	const struct sil_manifest *m = &in->p->man;
+	void *eps[64];
+	uint32_t n = 0;
+	char err[256];
+	for (uint32_t i = 0; i < m->neps && n < 64; i++, n++) {
+		eps[n] = sk_bind(k, img, n, m->eps[i].path, err, sizeof err);
+		if (!eps[n]) {
+			fprintf(stderr, "sing: %s: endpoint %s: %s\n", in->name, m->eps[i].path, err);
+			return SK_EXIT_FAILED;   /* the bound ones are freed at shutdown */
+		}
+	}
+	struct sip *s = sk_start(k, img, in->name, m->budget, argc, argv, eps, NULL, n,
+	                         err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "sing: cannot start %s: %s\n", in->name, err);
+		return SK_EXIT_FAILED;
+	}
+	return sk_wait(k, s, ns);
+}
+
 /* Run one installed package as a SIP of kernel k. */
 static int run_one(struct sk_kernel *k, struct installed *in, unsigned dbg, int argc,
                    char **argv)
@@ -156,8 +190,8 @@ static int run_one(struct sk_kernel *k, struct installed *in, unsigned dbg, int 
 		fprintf(stderr, "sing: cannot load %s: %s\n", in->r.so_path, err);
 		return 1;
 	}
-	int64_t ns;
-	int rc = sk_run(k, img, in->name, in->p->man.budget, argc, argv, &ns);
+	int64_t ns = 0;
+	int rc = start_and_wait(k, img, in, argc, argv, &ns);
 	if (dbg & DBG_TIME)
 		fprintf(stderr, "sing: run %s: %.3f ms\n", in->name, ns / 1e6);
 	sk_unload(img);
@@ -199,23 +233,63 @@ static int run_all(int argc, char **argv, unsigned dbg)
 	return sk_shutdown(k) ? SK_EXIT_FAILED : rc;
 }
 
+/* Install and register the -l programs; their images stay loaded until
+ * the kernel is gone. */
+static int add_programs(struct sk_kernel *k, char **paths, int n, unsigned dbg,
+                        struct sk_image **imgs)
+{
+	for (int j = 0; j < n; j++) {
+		struct installed in;
+		char err[256];
+		if (install(paths[j], dbg, &in))
+			return 1;
+		imgs[j] = sk_load(k, in.r.so_path, in.r.hash, err, sizeof err);
+		if (!imgs[j] || sk_register(k, imgs[j], in.name, in.p->man.budget) < 0) {
+			fprintf(stderr, "sing: cannot load %s: %s\n", paths[j], imgs[j] ? "too many" : err);
+			sil_free(in.p);
+			return 1;
+		}
+		sil_free(in.p);
+	}
+	return 0;
+}
+
+/* The -l programs failed to install: run nothing. */
+static int nprogs_failed(int rc, long n, int nprogs)
+{
+	return n == 0 && nprogs && rc;
+}
+
+static void print_rss(unsigned dbg)
+{
+	if (dbg & DBG_RSS)
+		fprintf(stderr, "sing: rss %llu KiB\n", (unsigned long long)(hal_rss_bytes() >> 10));
+}
+
 int cmd_run(int argc, char **argv)
 {
 	unsigned dbg = debug_flags();
 	long times = 1;
 	int i = 1;
+	char *progs[64];
+	int nprogs = 0;
+	while (argc > i + 2 && !strcmp(argv[i], "-l") && nprogs < 64) {
+		progs[nprogs++] = argv[i + 1];
+		i += 2;
+	}
 	if (argc == 2 && !strcmp(argv[1], "--abi")) {
 		be_print_abi(stdout);
 		return 0;
 	}
 	if (argc > 2 && !strcmp(argv[1], "--all"))
 		return run_all(argc - 2, argv + 2, dbg);
-	if (argc > 3 && !strcmp(argv[1], "-n")) {
-		times = strtol(argv[2], NULL, 10);
-		i = 3;
+	if (argc > i + 2 && !strcmp(argv[i], "-n")) {
+		times = strtol(argv[i + 1], NULL, 10);
+		i += 2;
 	}
 	if (argc <= i || times < 1) {
-		fprintf(stderr, "usage: sing run [-n N] FILE [ARGS...] | sing run --all FILE...\n");
+		fprintf(stderr, "usage: sing run [-n N] [-l PROG]... FILE [ARGS...] | "
+		        "sing run --all FILE...\n");
 		return 2;
 	}
 	struct installed in;
@@ -223,10 +297,15 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	fflush(NULL);
 	struct sk_kernel *k = sk_boot(dbg);
-	int rc = 0;
-	for (long n = 0; n < times; n++)
+	struct sk_image *imgs[64] = {0};
+	int rc = add_programs(k, progs, nprogs, dbg, imgs);
+	for (long n = 0; n < times && !nprogs_failed(rc, n, nprogs); n++)
 		rc = run_one(k, &in, dbg, argc - i - 1, argv + i + 1);
 	sil_free(in.p);
+	print_rss(dbg);
 	/* Live exchange-heap bytes after every SIP ended are a kernel bug. */
-	return sk_shutdown(k) ? SK_EXIT_FAILED : rc;
+	uint64_t live = sk_shutdown(k);
+	for (int j = 0; j < nprogs; j++)
+		sk_unload(imgs[j]);
+	return live ? SK_EXIT_FAILED : rc;
 }

@@ -54,6 +54,16 @@ void hal_ctx_switch(struct hal_ctx *from, struct hal_ctx *to);
  * then come back to the caller's stack: how a linked stack grows. */
 void hal_stack_call(void *top, void (*fn)(void *, void *), void *a, void *b);
 
+/* The preemption timer: tick(arg) every period_ns from a host thread (or
+ * an interrupt) until hal_timer_stop, which returns once no tick runs.
+ * tick may only write words the kernel keeps valid until then. */
+void hal_timer_start(int64_t period_ns, void (*tick)(void *), void *arg);
+void hal_timer_stop(void);
+
+/* The host process's resident memory now and at its peak (bytes; for
+ * tests and benchmarks, 0 where unknown). */
+uint64_t hal_rss_bytes(void);
+
 /* Sanitizer fiber annotations around every stack switch (no-ops unless the
  * kernel is built with AddressSanitizer).  fake == NULL in start means the
  * stack being left is finished for good. */

@@ -7,7 +7,10 @@
  */
 #include "sip.h"
 
+#include "chan.h"
 #include "panic.h"
+#include "sched.h"
+#include "thread.h"
 
 #define SING_X(name, ret, params, kind) ret name##_k params;
 SING_ABI(SING_X)
@@ -60,14 +63,16 @@ void sing_panic(struct sing_thread *t, struct sing_str *msg, const char *fn)
 	sip_fail(sk_self(t), SING_F_PANIC, fn);
 }
 
-void sing_safepoint(struct sing_thread *t)
+/* The preemption timer set t->poll: let the next runnable thread in. */
+void sing_safepoint_k(struct sing_thread *t)
 {
-	t->poll = 0;   /* the scheduler of the next issue preempts here */
+	t->poll = 0;
+	sched_yield_to_next(sk_self(t));
 }
 
-void sing_yield(struct sing_thread *t)
+void sing_yield_k(struct sing_thread *t)
 {
-	(void)t;
+	sched_yield_to_next(sk_self(t));
 }
 
 int64_t sing_clock(struct sing_thread *t)
@@ -183,10 +188,19 @@ void sing_print(struct sing_thread *t, struct sing_str *s, const char *fn)
 
 /* ---- the exchange heap ---- */
 
+static const struct ly_layout *layout(struct sing_thread *t, uint32_t type)
+{
+	tinfo(t, type);
+	const struct ly_layout *l = me(t)->im->map.lay[type];
+	if (!l)
+		kpanic("abi: not an exchange-heap type");
+	return l;
+}
+
 void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
 {
 	struct sip *s = me(t);
-	void *p = xh_new_struct(&s->k->xh, &s->xh_own, tinfo(t, type));
+	void *p = xh_new_struct(&s->k->xh, &s->xh_own, layout(t, type));
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }
@@ -198,7 +212,7 @@ void *sing_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, const char
 	need(t, len >= 0, SING_F_NEGLEN, fn);
 	need(t, (uint64_t)len <= s->budget.limit / (ti->elem_size ? ti->elem_size : 1),
 	     SING_F_HEAP, fn);
-	void *p = xh_new_array(&s->k->xh, &s->xh_own, ti, len);
+	void *p = xh_new_array(&s->k->xh, &s->xh_own, layout(t, type), len);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }
@@ -216,4 +230,38 @@ void *sing_xsplit(struct sing_thread *t, void *x, int64_t idx, const char *fn)
 	void *p = xh_split(&s->k->xh, &s->xh_own, a, idx);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
+}
+
+/* ---- channels and threads ---- */
+
+void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn)
+{
+	struct sip *s = me(t);
+	const struct sing_tinfo *ti = tinfo(t, imp_type);
+	if (ti->kind != SING_K_ENDPOINT || ti->contract >= s->im->map.ncontracts)
+		kpanic("abi: chnew of a non-endpoint type");
+	struct ch_end *imp, *ex;
+	need(t, ch_new(s->k, &s->xh_own, s->im->map.con[ti->contract], &imp, &ex) == 0,
+	     SING_F_HEAP, fn);
+	*exp = ex;
+	return imp;
+}
+
+void sing_send(struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args,
+               const char *fn)
+{
+	need(t, ch_send(ep, msg, args) == 0, SING_F_CHANNEL, fn);
+}
+
+int32_t sing_select_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                      union sing_slot *out, const char *fn)
+{
+	(void)fn;
+	return ch_select(sk_self(t), cases, n, out, &me(t)->xh_own);
+}
+
+void sing_spawn(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),
+                union sing_slot *args, uint32_t n, const char *fn)
+{
+	need(t, thread_new(me(t), start, args, n) != NULL, SING_F_STACK, fn);
 }

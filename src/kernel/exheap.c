@@ -2,6 +2,7 @@
 #include "exheap.h"
 
 #include "../hal/hal.h"
+#include "gc.h"
 
 /* The shared element storage of xarrays. */
 struct xh_region {
@@ -10,50 +11,78 @@ struct xh_region {
 	_Alignas(16) uint8_t data[];
 };
 
-static struct xh_block *blk(void *payload)
+_Static_assert(sizeof(struct xh_block) % 16 == 0, "payloads must stay 16-byte aligned");
+
+static struct xh_block *blk(const void *payload)
 {
 	return (struct xh_block *)payload - 1;
 }
 
+const struct ly_layout *xh_layout(const void *p)
+{
+	return blk(p)->lay;
+}
+
 static void link_block(struct xh_list *own, struct xh_block *b)
 {
-	b->owner = own->owner;
+	b->own = own;
 	b->next = own->head.next;
 	b->prev = &own->head;
 	own->head.next->prev = b;
 	own->head.next = b;
+	if (own->budget)
+		sk_charge(own->budget, b->charge);
 }
 
 static void unlink_block(struct xh_block *b)
 {
+	if (b->own && b->own->budget)
+		b->own->budget->used -= b->charge;
+	b->own = NULL;
 	b->prev->next = b->next;
 	b->next->prev = b->prev;
 	b->prev = b->next = b;
 }
 
-void xh_list_init(struct xh_list *l, uint32_t owner)
+void xh_list_init(struct xh_list *l, uint32_t owner, struct sk_budget *budget)
 {
 	l->head.next = l->head.prev = &l->head;
 	l->owner = owner;
+	l->budget = budget;
+}
+
+static int over(const struct xh_list *own, uint64_t bytes)
+{
+	return own->budget && own->budget->used + bytes > own->budget->limit;
 }
 
 static void *alloc_block(struct xh_heap *h, struct xh_list *own,
-                         const struct sing_tinfo *ti, uint64_t size)
+                         const struct ly_layout *lay, uint64_t size, uint64_t extra)
 {
+	if (over(own, sizeof(struct xh_block) + size + extra))
+		return NULL;
 	struct xh_block *b = hal_alloc(sizeof *b + size);
 	if (!b)
 		return NULL;
-	b->ti = ti;
+	b->lay = lay;
 	b->size = size;
+	b->charge = sizeof *b + size + extra;
+	b->prev = b->next = b;
 	link_block(own, b);
 	h->live_bytes += size;
 	h->nblocks++;
 	return b + 1;
 }
 
-void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct sing_tinfo *ti)
+void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay)
 {
-	return alloc_block(h, own, ti, (uint64_t)ti->nslots * sizeof(union sing_slot));
+	return alloc_block(h, own, lay, (uint64_t)lay->nslots * sizeof(union sing_slot), 0);
+}
+
+void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay,
+                 uint64_t size)
+{
+	return alloc_block(h, own, lay, size, 0);
 }
 
 static void region_put(struct xh_heap *h, struct xh_region *r)
@@ -65,15 +94,17 @@ static void region_put(struct xh_heap *h, struct xh_region *r)
 }
 
 struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
-                               const struct sing_tinfo *ti, int64_t len)
+                               const struct ly_layout *lay, int64_t len)
 {
-	uint64_t size = (uint64_t)len * ti->elem_size;
-	if (ti->elem_size && size / ti->elem_size != (uint64_t)len)
+	uint64_t size = (uint64_t)len * lay->elem_size;
+	if (lay->elem_size && size / lay->elem_size != (uint64_t)len)
+		return NULL;
+	if (over(own, size))
 		return NULL;
 	struct xh_region *r = hal_alloc(sizeof *r + size);
 	if (!r)
 		return NULL;
-	struct sing_xarr *x = alloc_block(h, own, ti, sizeof *x);
+	struct sing_xarr *x = alloc_block(h, own, lay, sizeof *x, size);
 	if (!x) {
 		hal_free(r);
 		return NULL;
@@ -90,26 +121,45 @@ struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
 struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
                            struct sing_xarr *x, int64_t idx)
 {
-	struct sing_xarr *y = alloc_block(h, own, blk(x)->ti, sizeof *y);
+	struct sing_xarr *y = alloc_block(h, own, blk(x)->lay, sizeof *y, 0);
 	if (!y)
 		return NULL;
 	struct xh_region *r = x->region;
 	r->refs++;
 	y->len = x->len - idx;
-	y->data = x->data + (uint64_t)idx * blk(x)->ti->elem_size;
+	y->data = x->data + (uint64_t)idx * blk(x)->lay->elem_size;
 	y->region = r;
 	x->len = idx;
 	return y;
 }
 
-/* Free one block (not what it owns). */
+/* Free one block (not what it owns); an endpoint is closed first. */
 static void free_block(struct xh_heap *h, struct xh_block *b)
 {
-	if (b->ti->kind == SING_K_XARRAY)
+	if (b->lay->kind == SING_K_ENDPOINT && h->close)
+		h->close(h, b + 1);
+	else if (b->lay->kind == SING_K_XARRAY)
 		region_put(h, ((struct sing_xarr *)(b + 1))->region);
 	h->live_bytes -= b->size;
 	h->nblocks--;
 	hal_free(b);
+}
+
+/* Push the blocks b owns onto the worklist (threaded through next). */
+static struct xh_block *push_children(struct xh_block *b, struct xh_block *work)
+{
+	if (b->lay->kind != SING_K_XSTRUCT)
+		return work;
+	union sing_slot *f = (union sing_slot *)(b + 1);
+	for (uint32_t i = 0; i < b->lay->nslots; i++) {
+		if (b->lay->slots[i] != SING_S_LINEAR || !f[i].p)
+			continue;
+		struct xh_block *c = blk(f[i].p);
+		unlink_block(c);
+		c->next = work;
+		work = c;
+	}
+	return work;
 }
 
 /* Deep delete without recursion: a worklist threaded through the
@@ -121,18 +171,7 @@ void xh_delete(struct xh_heap *h, void *p)
 	work->next = NULL;
 	while (work) {
 		struct xh_block *b = work;
-		work = b->next;
-		if (b->ti->kind == SING_K_XSTRUCT) {
-			union sing_slot *f = (union sing_slot *)(b + 1);
-			for (uint32_t i = 0; i < b->ti->nslots; i++) {
-				if (b->ti->slots[i] != SING_S_LINEAR || !f[i].p)
-					continue;
-				struct xh_block *c = blk(f[i].p);
-				unlink_block(c);
-				c->next = work;
-				work = c;
-			}
-		}
+		work = push_children(b, b->next);
 		free_block(h, b);
 	}
 }
@@ -146,4 +185,36 @@ uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)
 		free_block(h, b);
 	}
 	return before - h->live_bytes;
+}
+
+/* Apply to p's tree: detach every block, then attach it to own (or leave
+ * it in flight).  The worklist is a local list, so no recursion. */
+static void move_tree(void *p, struct xh_list *own)
+{
+	struct xh_block *work = blk(p), *done = NULL;
+	unlink_block(work);
+	work->next = NULL;
+	while (work) {
+		struct xh_block *b = work;
+		work = push_children(b, b->next);
+		b->next = done;
+		done = b;
+	}
+	while (done) {
+		struct xh_block *b = done;
+		done = b->next;
+		b->prev = b->next = b;
+		if (own)
+			link_block(own, b);
+	}
+}
+
+void xh_send(void *p)
+{
+	move_tree(p, NULL);
+}
+
+void xh_recv(void *p, struct xh_list *own)
+{
+	move_tree(p, own);
 }

@@ -1,49 +1,64 @@
 /*
  * exheap.h - the exchange heap: blocks that move between SIPs.
  *
- * Every block has exactly one owner at a time, recorded in its header
- * (a SIP's pid, or later a message in flight) together with a link in the
- * owner's list, so that a dying SIP's blocks can all be found and freed.
- * An xarray is a small descriptor block whose elements live in a
- * reference-counted region; xsplit makes two descriptors share one region.
- * The heap counts live bytes (descriptors, structs and regions): after
- * every SIP has ended it must be zero.
+ * Every block has exactly one owner at a time: an owner list (a SIP's,
+ * or the kernel's for endpoints it serves), or none while it travels in a
+ * message (in flight: it is then reachable only from the queue slot that
+ * carries it).  A block's size is charged to its owner's budget, the same
+ * budget as the SIP's GC heap and stacks.  Sending a value detaches it and
+ * everything it owns from the sender (xh_send); receiving attaches it all
+ * to the receiver (xh_recv); the data never moves.  An xarray is a small
+ * descriptor block whose elements live in a reference-counted region that
+ * xsplit shares between the parts.  Layouts are kernel-owned (layout.h).
+ * The heap counts live bytes (descriptors, structs, endpoints and regions):
+ * after every SIP has ended it must be zero.
  *
  * Invariant: exchange-heap blocks point only into the exchange heap (their
- * linear slots hold other blocks' payloads, never GC objects).
- * It must never free a block through any path but its owner's list.
+ * linear slots hold other blocks' payloads, never GC objects).  A block is
+ * freed only through xh_delete (its owner deletes it, with what it owns)
+ * or xh_free_all (its owner died); an endpoint block is closed first,
+ * through the heap's close hook (chan.c).
  */
 #ifndef KERNEL_EXHEAP_H
 #define KERNEL_EXHEAP_H
 
+#include "layout.h"
 #include "rt.h"
 
+struct sk_budget;
+struct xh_list;
+
 struct xh_block {
-	struct xh_block *prev, *next;   /* in the owner's list */
-	const struct sing_tinfo *ti;    /* XSTRUCT or XARRAY layout */
+	struct xh_block *prev, *next;   /* in the owner's list; self-linked in flight */
+	const struct ly_layout *lay;
 	uint64_t size;                  /* payload bytes */
-	uint32_t owner;                 /* pid of the owning SIP */
-	uint32_t pad_;
-	uint64_t pad2_;                 /* keep the payload 16-byte aligned */
+	struct xh_list *own;            /* NULL while in flight */
+	uint64_t charge;                /* bytes charged to the owner's budget */
 };
 
 /* An owner's list of blocks: a sentinel. */
 struct xh_list {
 	struct xh_block head;
-	uint32_t owner;
+	uint32_t owner;                 /* pid, for messages */
+	struct sk_budget *budget;       /* NULL: not charged (the kernel) */
 };
 
 struct xh_heap {
 	uint64_t live_bytes;
 	uint64_t nblocks;
+	/* Called before an endpoint block is freed. */
+	void (*close)(struct xh_heap *h, void *endpoint);
 };
 
-void xh_list_init(struct xh_list *l, uint32_t owner);
-/* New zeroed xstruct payload of layout ti; NULL if host memory ran out. */
-void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct sing_tinfo *ti);
-/* New zeroed xarray of len elements (len >= 0); NULL if out of memory. */
+void xh_list_init(struct xh_list *l, uint32_t owner, struct sk_budget *budget);
+/* New zeroed xstruct payload; NULL if over budget or out of memory. */
+void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay);
+/* New zeroed xarray of len elements (len >= 0); NULL if over budget. */
 struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
-                               const struct sing_tinfo *ti, int64_t len);
+                               const struct ly_layout *lay, int64_t len);
+/* New zeroed block of size bytes (endpoints); NULL if over budget. */
+void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay,
+                 uint64_t size);
 /* x keeps [0, idx), the result holds [idx, len); 0 <= idx <= len checked
  * by the caller.  NULL if out of memory. */
 struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
@@ -52,5 +67,10 @@ struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
 void xh_delete(struct xh_heap *h, void *p);
 /* Free every block of an owner (a SIP that ended); returns bytes freed. */
 uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own);
+/* Ownership transfer of p and everything it owns: to nobody (in flight),
+ * then to a new owner. */
+void xh_send(void *p);
+void xh_recv(void *p, struct xh_list *own);
+const struct ly_layout *xh_layout(const void *p);
 
 #endif

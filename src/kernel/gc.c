@@ -77,7 +77,7 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 	h->chunks[i] = (struct gc_chunk){(uintptr_t)mem, (uintptr_t)mem + bytes, size};
 	h->nchunks++;
 	h->mapped += bytes;
-	h->budget->used += bytes;
+	sk_charge(h->budget, bytes);
 	return &h->chunks[i];
 }
 
@@ -179,6 +179,7 @@ static void mark_obj(struct gc_heap *h, uint64_t *obj)
 	if (obj[0] & SING_HDR(0, SING_H_MARK | SING_H_STATIC | SING_H_FREE))
 		return;
 	obj[0] |= SING_HDR(0, SING_H_MARK);
+	h->marked++;
 	if (h->nmark == h->capmark) {
 		size_t cap = h->capmark ? 2 * h->capmark : 1024;
 		h->mark = grow(h->mark, h->nmark, cap, sizeof *h->mark);
@@ -287,7 +288,9 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i)
 
 void gc_collect(struct gc_heap *h)
 {
+	int64_t t0 = hal_clock_ns();
 	h->collections++;
+	h->marked = 0;
 	h->roots(h->roots_ctx, h);
 	while (h->nmark > 0)
 		trace(h, h->mark[--h->nmark]);
@@ -299,4 +302,8 @@ void gc_collect(struct gc_heap *h)
 			i++;
 	/* Grow the heap when more than half of it stays live. */
 	h->next_gc = h->live * 2 > GC_MIN_NEXT ? h->live * 2 : GC_MIN_NEXT;
+	uint64_t pause = (uint64_t)(hal_clock_ns() - t0);
+	h->pause_total_ns += pause;
+	if (pause > h->pause_max_ns)
+		h->pause_max_ns = pause;
 }

@@ -44,15 +44,26 @@ struct gc_heap {
 	uint64_t mapped;                   /* bytes of chunks and large objects */
 	uint64_t live;                     /* bytes marked by the last collection */
 	uint64_t collections;
+	uint64_t marked;                   /* objects marked by the last collection */
+	uint64_t pause_max_ns, pause_total_ns;
 	int stress;                        /* collect at every allocation */
 	int shrink;                        /* this collection unmaps empty chunks */
 	void **mark;                       /* the mark stack */
 	size_t nmark, capmark;
 };
 
+/* A SIP's memory budget: GC chunks, stack segments and the exchange-heap
+ * blocks it owns, together. */
 struct sk_budget {
-	uint64_t used, limit;
+	uint64_t used, limit, peak;
 };
+
+static inline void sk_charge(struct sk_budget *b, uint64_t n)
+{
+	b->used += n;
+	if (b->used > b->peak)
+		b->peak = b->used;
+}
 
 void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
              struct sk_budget *budget, struct xh_heap *xh, int stress);

@@ -1,32 +1,39 @@
 /*
  * kernel.h - the kernel as the `sing` command uses it: boot a kernel, load
- * compiled program images, run SIPs, shut down.
+ * compiled program images, start SIPs (with endpoints for main), run the
+ * scheduler until a SIP ends, shut down.
  *
  * Invariant: an image is loaded only from an object the backend produced
  * from a package the verifier passed (the caller's duty: cmd_run.c calls
  * vfy_package first, always).  A SIP's failure never stops the kernel: it
- * is reported, everything the SIP owned is freed, and sk_run returns.
+ * is reported, everything the SIP owned is freed, its endpoints close, and
+ * the other SIPs carry on.
  */
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
 
 #include <stdint.h>
 
-#define SK_EXIT_FAILED 70      /* sk_run's result for a SIP that failed */
+#define SK_EXIT_FAILED 70      /* a SIP's status when it failed */
 
 /* Debug flags (SING_DEBUG words in the CLI). */
 #define SK_DEBUG_EXHEAP   1u   /* print live exchange-heap bytes at shutdown */
 #define SK_DEBUG_GCSTRESS 2u   /* collect at every allocation */
-#define SK_DEBUG_STATS    4u   /* per-SIP statistics after each run */
+#define SK_DEBUG_STATS    4u   /* per-SIP statistics after each SIP ends */
+#define SK_DEBUG_SCHED    8u   /* scheduler figures at shutdown */
 
 #define SK_DEFAULT_BUDGET (256ull << 20)
 
+/* The kernel service a `main` endpoint bound to this path talks to. */
+#define SK_LAUNCH_PATH "/kernel/launch"
+
 struct sk_kernel;
 struct sk_image;
+struct sip;
 
 struct sk_kernel *sk_boot(unsigned debug);
-/* Print the exchange heap's live bytes if asked, and free the kernel.
- * Returns the live exchange-heap bytes (0 unless something leaked). */
+/* Stop every SIP still running, print the exchange heap's live bytes if
+ * asked, and free the kernel.  Returns the live exchange-heap bytes. */
 uint64_t sk_shutdown(struct sk_kernel *k);
 
 /* Load the compiled image at path; hash is the package hash it must carry
@@ -35,10 +42,30 @@ struct sk_image *sk_load(struct sk_kernel *k, const char *path, const char *hash
                          char *err, unsigned errlen);
 void sk_unload(struct sk_image *img);
 
-/* Run the image's main as a new SIP named name with the given arguments
- * and memory budget (0: SK_DEFAULT_BUDGET).  Returns main's status (0-255
- * as an exit status) or SK_EXIT_FAILED after reporting the failure on the
- * diagnostics console.  *run_ns gets the SIP's run time if not NULL. */
+/* Make an image startable by the launcher service as program number
+ * (the result), named name, with a memory budget (0: default); -1 if full. */
+int sk_register(struct sk_kernel *k, const struct sk_image *im, const char *name,
+                uint64_t budget);
+
+/* An endpoint for main's endpoint parameter number param (0 = the first
+ * after string[]), from the kernel service at path.  NULL with a reason. */
+void *sk_bind(struct sk_kernel *k, const struct sk_image *im, uint32_t param,
+              const char *path, char *err, unsigned errlen);
+
+/* Start the image's main as a new SIP with the given arguments (which
+ * must outlive it), budget (0: default) and endpoints for main's endpoint
+ * parameters, each in the declared state states[i] (NULL: start states).
+ * The endpoints must speak contracts of the same shape as main's
+ * parameters: else NULL with a reason, and the endpoints stay the caller's.
+ * On success the SIP owns them. */
+struct sip *sk_start(struct sk_kernel *k, const struct sk_image *im, const char *name,
+                     uint64_t budget, int argc, char *const argv[], void *const *eps,
+                     const uint32_t *states, uint32_t neps, char *err, unsigned errlen);
+/* Run the scheduler until s ends; free it.  Returns main's status (0-255)
+ * or SK_EXIT_FAILED after reporting the failure on the diagnostics
+ * console.  *run_ns gets the SIP's run time if not NULL. */
+int sk_wait(struct sk_kernel *k, struct sip *s, int64_t *run_ns);
+/* sk_start without endpoints, then sk_wait. */
 int sk_run(struct sk_kernel *k, const struct sk_image *img, const char *name,
            uint64_t budget, int argc, char *const argv[], int64_t *run_ns);
 

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 1
+#define SING_RT_VERSION 2
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -44,7 +44,7 @@
 #define SING_ABI(X) \
 	X(sing_fail,      void,   (struct sing_thread *t, int32_t why, const char *fn), NORET) \
 	X(sing_panic,     void,   (struct sing_thread *t, struct sing_str *msg, const char *fn), NORET) \
-	X(sing_safepoint, void,   (struct sing_thread *t), PLAIN) \
+	X(sing_safepoint, void,   (struct sing_thread *t), GC) \
 	X(sing_morestack, void,   (struct sing_thread *t, void (*fn)(struct sing_thread *, void *), void *frame, uint64_t need, const char *fn_name), GC) \
 	X(sing_new,       void *, (struct sing_thread *t, uint32_t type, const char *fn), GC) \
 	X(sing_newarr,    void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), GC) \
@@ -56,11 +56,15 @@
 	X(sing_substr,    struct sing_str *, (struct sing_thread *t, struct sing_str *s, int64_t from, int64_t len, const char *fn), GC) \
 	X(sing_print,     void,   (struct sing_thread *t, struct sing_str *s, const char *fn), PLAIN) \
 	X(sing_clock,     int64_t, (struct sing_thread *t), PLAIN) \
-	X(sing_yield,     void,   (struct sing_thread *t), PLAIN) \
+	X(sing_yield,     void,   (struct sing_thread *t), GC) \
 	X(sing_xnew,      void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
 	X(sing_xnewarr,   void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), PLAIN) \
 	X(sing_delete,    void,   (struct sing_thread *t, void *x), PLAIN) \
-	X(sing_xsplit,    void *, (struct sing_thread *t, void *x, int64_t idx, const char *fn), PLAIN)
+	X(sing_xsplit,    void *, (struct sing_thread *t, void *x, int64_t idx, const char *fn), PLAIN) \
+	X(sing_chnew,     void *, (struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn), PLAIN) \
+	X(sing_send,      void,   (struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args, const char *fn), PLAIN) \
+	X(sing_select,    int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *out, const char *fn), GC) \
+	X(sing_spawn,     void,   (struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *), union sing_slot *args, uint32_t n, const char *fn), PLAIN)
 
 /* Compiler support routines gcc/clang may emit calls to even under
  * -ffreestanding (block copies and clears); the kernel provides them. */
@@ -80,6 +84,8 @@
 	X(HEAP,        "memory budget exceeded (heap)") \
 	X(STACK,       "memory budget exceeded (stack)") \
 	X(UNSUPPORTED, "operation not supported by this kernel yet") \
+	X(CHANNEL,     "channel queue overflow (contract broken)") \
+	X(DEADLOCK,    "deadlock: every thread is blocked") \
 	X(PANIC,       "panic")
 
 #ifndef __ASSEMBLER__
@@ -149,6 +155,10 @@ struct sing_cell { uint64_t hdr; void *val; };
  * reference-counted region that xsplit shares between the parts. */
 struct sing_xarr { int64_t len; uint8_t *data; void *region; };
 
+/* One case of a switch receive (sing_select): the endpoint and the case's
+ * message, 0 for ChannelClosed or m+1 for message m (as in SIL). */
+struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
+
 /* Type information the compiled image exports, one entry per SIL type
  * index (builtins included): what the collector and exchange heap need. */
 enum sing_kind {
@@ -164,6 +174,28 @@ struct sing_tinfo {
 	uint32_t nslots;       /* STRUCT, XSTRUCT: number of fields */
 	const uint8_t *slots;  /* STRUCT, XSTRUCT: enum sing_slotkind per field */
 	const char *name;      /* for messages */
+	uint32_t contract;     /* ENDPOINT: index in sing_image.contracts */
+	uint16_t side;         /* ENDPOINT: 0 imp, 1 exp */
+	uint16_t pad_;
+	uint32_t state;        /* ENDPOINT: declared state */
+};
+
+/* A contract's messages (dir 0 in, 1 out; argument type indices) and
+ * queue bounds, with a digest of its whole structure (messages, argument
+ * layouts and the contracts they carry, states): equal digests mean the
+ * same protocol, whichever package declared it. */
+struct sing_minfo {
+	const char *name;
+	uint32_t dir, nargs;
+	const uint32_t *args;
+};
+
+struct sing_cinfo {
+	const char *name;
+	uint32_t nmsgs;
+	const struct sing_minfo *msgs;
+	uint32_t bound_in, bound_out;
+	uint8_t shape[32];
 };
 
 /* The one symbol a compiled image exports. */
@@ -171,9 +203,12 @@ struct sing_image {
 	uint32_t rt_version;   /* SING_RT_VERSION it was generated for */
 	uint32_t ntypes;
 	const struct sing_tinfo *types;
-	int32_t (*entry)(struct sing_thread *t, struct sing_arr *args);
+	int32_t (*entry)(struct sing_thread *t, struct sing_arr *args, void *const *extra);
 	uint32_t args_type;    /* type index of main's string[] parameter */
 	uint32_t main_extra;   /* main's parameters beyond string[] (endpoints, ioports) */
+	const uint32_t *main_types;   /* their type indices */
+	uint32_t ncontracts;
+	const struct sing_cinfo *contracts;
 	char hash[65];         /* hex of the SIL package's content hash */
 	char gen[65];          /* hex id of the generator (rt.h, lowering, cc) */
 };

@@ -1,11 +1,15 @@
-/* sip.c - SIPs: create, run on their own stacks, stop, free (see kernel.h). */
+/* sip.c - SIPs: boot, load, start, end, tear down, wait (see kernel.h). */
 #include "sip.h"
 
+#include "chan.h"
+#include "launch.h"
 #include "panic.h"
+#include "sched.h"
+#include "thread.h"
 
 /* ---- small freestanding string helpers ---- */
 
-static void copy_str(char *dst, size_t n, const char *src)
+void sk_copy_str(char *dst, size_t n, const char *src)
 {
 	size_t i = 0;
 	for (; src && src[i] && i + 1 < n; i++)
@@ -13,12 +17,12 @@ static void copy_str(char *dst, size_t n, const char *src)
 	dst[i] = 0;
 }
 
-static void put(const char *s)
+void sk_put(const char *s)
 {
 	hal_write(2, s, __builtin_strlen(s));
 }
 
-static void put_u64(uint64_t v)
+void sk_put_u64(uint64_t v)
 {
 	char buf[24];
 	int i = sizeof buf;
@@ -26,7 +30,7 @@ static void put_u64(uint64_t v)
 	do
 		buf[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i > 0);
-	put(buf + i);
+	sk_put(buf + i);
 }
 
 /* ---- the kernel ---- */
@@ -38,17 +42,43 @@ struct sk_kernel *sk_boot(unsigned debug)
 		kpanic("no memory to boot");
 	k->debug = debug;
 	k->next_pid = 1;
+	k->xh.close = ch_close;
+	ly_init(&k->reg);
+	xh_list_init(&k->kown, 0, NULL);
+	hal_timer_start(SCHED_TICK_NS, sched_tick, k);
 	return k;
 }
 
 uint64_t sk_shutdown(struct sk_kernel *k)
 {
+	/* SIPs still running (launched ones whose parent ended) stop now. */
+	while (k->sips) {
+		struct sip *s = k->sips;
+		if (s->state == SIP_RUNNING) {
+			s->state = SIP_EXITED;
+			s->status = 0;
+			sip_teardown(s);
+		}
+		if (k->sips == s)
+			sip_release(s);
+	}
+	xh_free_all(&k->xh, &k->kown);
+	hal_timer_stop();
 	uint64_t live = k->xh.live_bytes;
 	if (k->debug & SK_DEBUG_EXHEAP) {
-		put("sing: exheap live bytes: ");
-		put_u64(live);
-		put("\n");
+		sk_put("sing: exheap live bytes: ");
+		sk_put_u64(live);
+		sk_put("\n");
 	}
+	if (k->debug & SK_DEBUG_SCHED) {
+		sk_put("sing: sched: switches ");
+		sk_put_u64(sched_cpu(k)->switches);
+		sk_put(", sips started ");
+		sk_put_u64(k->sips_started);
+		sk_put("\n");
+	}
+	thread_pool_free(k);
+	ly_destroy(&k->reg);
 	hal_free(k);
 	return live;
 }
@@ -56,7 +86,6 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 struct sk_image *sk_load(struct sk_kernel *k, const char *path, const char *hash,
                          char *err, unsigned errlen)
 {
-	(void)k;
 	void *code = hal_code_load(path, err, errlen);
 	if (!code)
 		return NULL;
@@ -69,7 +98,7 @@ struct sk_image *sk_load(struct sk_kernel *k, const char *path, const char *hash
 	else if (__builtin_strcmp(img->hash, hash) != 0)
 		why = "object was compiled from another package (hash differs)";
 	if (why) {
-		copy_str(err, errlen, why);
+		sk_copy_str(err, errlen, why);
 		hal_code_unload(code);
 		return NULL;
 	}
@@ -78,6 +107,7 @@ struct sk_image *sk_load(struct sk_kernel *k, const char *path, const char *hash
 		kpanic("no memory for an image");
 	im->code = code;
 	im->img = img;
+	ly_map(&k->reg, img, &im->map);
 	return im;
 }
 
@@ -85,19 +115,17 @@ void sk_unload(struct sk_image *im)
 {
 	if (!im)
 		return;
+	ly_unmap(&im->map);
 	hal_code_unload(im->code);
 	hal_free(im);
 }
 
-/* ---- leaving a SIP's stack ---- */
+/* ---- a SIP ends ---- */
 
-/* Switch from a SIP thread back to the kernel for good. */
-__attribute__((noreturn)) static void sip_leave(struct sk_thread *t)
+__attribute__((noreturn)) static void end(struct sk_thread *t)
 {
-	struct sk_kernel *k = t->sip->k;
-	hal_fiber_start(NULL, k->stack_lo, k->stack_size);
-	hal_ctx_switch(&t->ctx, &k->ctx);
-	kpanic("a finished SIP thread was resumed");
+	sched_cpu(t->sip->k)->ended = t->sip;
+	sched_leave(t);
 }
 
 void sip_fail(struct sk_thread *t, int why, const char *fn)
@@ -105,19 +133,25 @@ void sip_fail(struct sk_thread *t, int why, const char *fn)
 	struct sip *s = t->sip;
 	s->state = SIP_FAILED;
 	s->why = why;
-	copy_str(s->fn, sizeof s->fn, fn);
-	sip_leave(t);
+	sk_copy_str(s->fn, sizeof s->fn, fn);
+	end(t);
 }
 
-/* ---- roots of a SIP's collection ---- */
-
-static void sip_roots(void *ctx, struct gc_heap *h)
+void sip_exit(struct sk_thread *t, int32_t status)
 {
-	struct sip *s = ctx;
-	struct sk_thread *t = &s->main;
-	gc_mark_ref(h, s->args);
+	t->sip->state = SIP_EXITED;
+	t->sip->status = status;
+	end(t);
+}
+
+/* ---- roots of a SIP's collection: its own threads only ---- */
+
+static void thread_roots(struct gc_heap *h, struct sk_thread *t)
+{
 	for (int i = 0; i < SK_NPIN; i++)
 		gc_mark_ref(h, t->pin[i]);
+	if (t->nargs)
+		gc_mark_range(h, (uintptr_t)t->args, (uintptr_t)(t->args + t->nargs));
 	/* The current segment from the transition record up, then every
 	 * earlier segment from where it called onwards. */
 	uintptr_t sp = (uintptr_t)t->pub.trans_sp;
@@ -130,7 +164,15 @@ static void sip_roots(void *ctx, struct gc_heap *h)
 	}
 }
 
-/* ---- a SIP's life ---- */
+static void sip_roots(void *ctx, struct gc_heap *h)
+{
+	struct sip *s = ctx;
+	gc_mark_ref(h, s->args);
+	for (struct sk_thread *t = s->threads; t; t = t->sib)
+		thread_roots(h, t);
+}
+
+/* ---- main ---- */
 
 static struct sing_str *new_string(struct sip *s, const char *text)
 {
@@ -159,18 +201,15 @@ static void make_args(struct sk_thread *t)
 	}
 }
 
-/* The first code on a SIP's first segment. */
-static void thread_main(void *arg)
+void sip_main_thread(struct sk_thread *t);
+void sip_main_thread(struct sk_thread *t)
 {
-	struct sk_thread *t = arg;
 	struct sip *s = t->sip;
-	hal_fiber_finish(NULL, &s->k->stack_lo, &s->k->stack_size);
-	t->pub.trans_sp = (void *)t->seg->hi;   /* no SIP frames yet */
 	make_args(t);
-	s->status = s->img->entry(&t->pub, s->args);
-	s->state = SIP_EXITED;
-	sip_leave(t);
+	sip_exit(t, s->img->entry(&t->pub, s->args, s->extra));
 }
+
+/* ---- reports ---- */
 
 static void report_failure(const struct sip *s)
 {
@@ -179,91 +218,180 @@ static void report_failure(const struct sip *s)
 		SING_FAILURES(SING_X)
 #undef SING_X
 	};
-	put("sing: sip ");
-	put(s->name);
-	put(" (pid ");
-	put_u64(s->pid);
-	put(") failed in function ");
-	put(s->fn);
-	put(": ");
-	put(s->why >= 0 && s->why < SING_F__COUNT ? why[s->why] : "unknown reason");
+	sk_put("sing: sip ");
+	sk_put(s->name);
+	sk_put(" (pid ");
+	sk_put_u64(s->pid);
+	sk_put(") failed in function ");
+	sk_put(s->fn);
+	sk_put(": ");
+	sk_put(s->why >= 0 && s->why < SING_F__COUNT ? why[s->why] : "unknown reason");
 	if (s->why == SING_F_PANIC) {
-		put(": ");
-		put(s->msg);
+		sk_put(": ");
+		sk_put(s->msg);
 	}
-	put("\n");
+	sk_put("\n");
 }
 
 static void report_stats(const struct sip *s)
 {
-	put("sing: sip ");
-	put(s->name);
-	put(": collections ");
-	put_u64(s->gc.collections);
-	put(", peak memory ");
-	put_u64(s->main.stack_peak);
-	put(" bytes\n");
+	sk_put("sing: sip ");
+	sk_put(s->name);
+	sk_put(": collections ");
+	sk_put_u64(s->gc.collections);
+	sk_put(", marked ");
+	sk_put_u64(s->gc.marked);
+	sk_put(" objects, pause max ");
+	sk_put_u64(s->gc.pause_max_ns / 1000);
+	sk_put(" us, total ");
+	sk_put_u64(s->gc.pause_total_ns / 1000);
+	sk_put(" us, peak memory ");
+	sk_put_u64(s->budget.peak);
+	sk_put(" bytes\n");
 }
 
-static struct sip *sip_new(struct sk_kernel *k, const struct sk_image *im, const char *name,
-                           uint64_t budget)
+/* ---- start, tear down, wait ---- */
+
+void sip_teardown(struct sip *s)
 {
+	struct sk_kernel *k = s->k;
+	s->t1 = hal_clock_ns();
+	while (s->threads)
+		thread_free(s->threads);
+	xh_free_all(&k->xh, &s->xh_own);   /* closes its endpoints: peers see ChannelClosed */
+	if (s->state == SIP_FAILED)
+		report_failure(s);
+	if (k->debug & SK_DEBUG_STATS)
+		report_stats(s);
+	gc_destroy(&s->gc);
+	hal_free(s->extra);
+	s->extra = NULL;
+	if (s->detached)
+		sip_release(s);
+}
+
+void sip_release(struct sip *s)
+{
+	struct sk_kernel *k = s->k;
+	for (struct sip **p = &k->sips; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			k->nsips--;
+			break;
+		}
+	hal_free(s);
+}
+
+/* Check the endpoints against main's parameters: same contract (by shape),
+ * side and declared state. */
+static const char *check_eps(const struct sk_image *im, void *const *eps, const uint32_t *states,
+                             uint32_t neps)
+{
+	const struct sing_image *img = im->img;
+	if (neps != img->main_extra)
+		return "main takes another number of endpoints";
+	for (uint32_t i = 0; i < neps; i++) {
+		const struct sing_tinfo *ti = &img->types[img->main_types[i]];
+		const struct ch_end *e = eps[i];
+		if (ti->kind != SING_K_ENDPOINT)
+			return "main takes a parameter other than an endpoint (ioport)";
+		if (!e || im->map.con[ti->contract] != e->con)
+			return "endpoint speaks another contract than main's parameter";
+		if (ti->side != e->side)
+			return "endpoint is the other side of main's parameter";
+		if (ti->state != (states ? states[i] : 0))
+			return "endpoint is in another state than main's parameter";
+	}
+	return NULL;
+}
+
+struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char *name,
+                      uint64_t budget, int argc, char *const argv[], void *const *eps,
+                      const uint32_t *states, uint32_t neps, int detached,
+                      char *err, unsigned errlen)
+{
+	const char *why = check_eps(im, eps, states, neps);
+	if (why) {
+		sk_copy_str(err, errlen, why);
+		return NULL;
+	}
 	struct sip *s = hal_alloc(sizeof *s);
 	if (!s)
 		kpanic("no memory for a SIP");
 	s->pid = k->next_pid++;
-	copy_str(s->name, sizeof s->name, name);
+	sk_copy_str(s->name, sizeof s->name, name);
 	s->k = k;
+	s->im = im;
 	s->img = im->img;
+	s->detached = detached;
+	s->argc = argc;
+	s->argv = argv;
 	s->budget.limit = budget ? budget : SK_DEFAULT_BUDGET;
 	gc_init(&s->gc, s->img->types, s->img->ntypes, &s->budget, &k->xh,
 	        (k->debug & SK_DEBUG_GCSTRESS) != 0);
 	s->gc.roots = sip_roots;
 	s->gc.roots_ctx = s;
-	xh_list_init(&s->xh_own, s->pid);
-	s->main.sip = s;
+	xh_list_init(&s->xh_own, s->pid, &s->budget);
+	s->extra = hal_alloc((neps + 1) * sizeof *s->extra);
+	if (!s->extra)
+		kpanic("no memory for a SIP");
+	for (uint32_t i = 0; i < neps; i++) {
+		s->extra[i] = eps[i];
+		xh_recv(eps[i], &s->xh_own);
+	}
+	s->next = k->sips;
+	k->sips = s;
+	k->nsips++;
+	k->sips_started++;
+	s->t0 = hal_clock_ns();
+	s->main = thread_new(s, NULL, NULL, 0);
+	if (!s->main) {
+		s->state = SIP_FAILED;
+		s->why = SING_F_STACK;
+		sk_copy_str(s->fn, sizeof s->fn, "main");
+		s->detached = 0;   /* keep the record for the caller; shutdown frees it */
+		sip_teardown(s);
+	}
 	return s;
 }
 
-static void sip_free(struct sip *s)
+struct sip *sk_start(struct sk_kernel *k, const struct sk_image *im, const char *name,
+                     uint64_t budget, int argc, char *const argv[], void *const *eps,
+                     const uint32_t *states, uint32_t neps, char *err, unsigned errlen)
 {
-	xh_free_all(&s->k->xh, &s->xh_own);
-	gc_destroy(&s->gc);
-	stk_release_all(&s->main);
-	hal_free(s);
+	return sip_start(k, im, name, budget, argc, argv, eps, states, neps, 0, err, errlen);
+}
+
+int sk_wait(struct sk_kernel *k, struct sip *s, int64_t *run_ns)
+{
+	while (s->state == SIP_RUNNING) {
+		if (sched_step(k))
+			continue;
+		/* Nothing can run, and s still waits: nothing will ever wake it. */
+		s->state = SIP_FAILED;
+		s->why = SING_F_DEADLOCK;
+		sk_copy_str(s->fn, sizeof s->fn, "main");
+		sip_teardown(s);
+	}
+	if (run_ns)
+		*run_ns = s->t1 - s->t0;
+	int rc = s->state == SIP_EXITED ? (int)(s->status & 0xff) : SK_EXIT_FAILED;
+	sip_release(s);
+	return rc;
 }
 
 int sk_run(struct sk_kernel *k, const struct sk_image *im, const char *name,
            uint64_t budget, int argc, char *const argv[], int64_t *run_ns)
 {
-	struct sip *s = sip_new(k, im, name, budget);
-	s->argc = argc;
-	s->argv = argv;
-	int64_t t0 = hal_clock_ns();
-	struct stk_seg *seg = stk_map(&s->budget, STK_FIRST);
-	if (!seg) {
-		s->state = SIP_FAILED;
-		s->why = SING_F_STACK;
-		copy_str(s->fn, sizeof s->fn, "main");
-	} else if (im->img->main_extra) {
-		s->state = SIP_FAILED;
-		s->why = SING_F_UNSUPPORTED;   /* endpoints need the name service */
-		copy_str(s->fn, sizeof s->fn, "main");
-		stk_unmap(&s->budget, seg);
-	} else {
-		stk_enter(&s->main, seg);
-		hal_ctx_init(&s->main.ctx, (void *)seg->hi, thread_main, &s->main);
-		hal_fiber_start(&k->fake, (void *)seg->lo, seg->hi - seg->lo);
-		hal_ctx_switch(&k->ctx, &s->main.ctx);
-		hal_fiber_finish(k->fake, NULL, NULL);
+	char err[128];
+	struct sip *s = sk_start(k, im, name, budget, argc, argv, NULL, NULL, 0, err, sizeof err);
+	if (!s) {
+		sk_put("sing: cannot start ");
+		sk_put(name);
+		sk_put(": ");
+		sk_put(err);
+		sk_put("\n");
+		return SK_EXIT_FAILED;
 	}
-	if (run_ns)
-		*run_ns = hal_clock_ns() - t0;
-	int rc = s->state == SIP_EXITED ? (int)(s->status & 0xff) : SK_EXIT_FAILED;
-	if (s->state != SIP_EXITED)
-		report_failure(s);
-	if (k->debug & SK_DEBUG_STATS)
-		report_stats(s);
-	sip_free(s);
-	return rc;
+	return sk_wait(k, s, run_ns);
 }

@@ -1,14 +1,17 @@
 /*
- * sip.h - the kernel's records of SIPs and their threads (kernel-private).
+ * sip.h - the kernel's records: the kernel, its CPUs, SIPs and their
+ * threads (kernel-private).
  *
  * All per-SIP state lives in struct sip and all per-thread state in
- * struct sk_thread, never in globals, so that a scheduler can run many of
- * each.  The kernel record holds what is shared: the exchange heap and the
- * kernel's own context.
+ * struct sk_thread, never in globals; what a CPU runs is in struct sk_cpu
+ * (one today; see docs/kernel.md for how a second joins).  The kernel
+ * record holds what is shared: the exchange heap, the type registry, the
+ * list of live SIPs and the programs the launcher may start.
  *
  * Invariant: a thread's sing_thread record is its first member (generated
  * code is handed a pointer to it); a SIP's thread runs only on that SIP's
- * own stack segments.
+ * own stack segments; thread records are recycled, never freed before
+ * shutdown (the preemption timer may still touch a stale one's poll word).
  */
 #ifndef KERNEL_SIP_H
 #define KERNEL_SIP_H
@@ -17,25 +20,58 @@
 #include "exheap.h"
 #include "gc.h"
 #include "kernel.h"
+#include "layout.h"
 #include "rt.h"
 #include "stack.h"
 
-struct sk_kernel {
-	struct xh_heap xh;
-	uint32_t next_pid;
-	unsigned debug;
-	struct hal_ctx ctx;          /* where SIP threads switch back to */
-	void *fake;                  /* sanitizer state of the kernel stack */
-	const void *stack_lo;        /* kernel stack bounds (for the sanitizer) */
-	size_t stack_size;
+#define SK_NCPU 1
+#define SK_NPIN 4
+#define SK_MAXPROG 64
+
+struct sk_thread;
+struct sip;
+
+struct sk_cpu {
+	struct sk_thread *cur;           /* running thread (NULL: the kernel); the timer reads it */
+	struct sk_thread *prev;          /* who switched to the context now running */
+	struct sk_thread *rq_head, *rq_tail;   /* runnable threads, FIFO */
+	struct hal_ctx kctx;             /* the kernel's own context on this CPU */
+	void *kfake;                     /* sanitizer state of the kernel stack */
+	const void *klo;                 /* kernel stack bounds (for the sanitizer) */
+	size_t ksz;
+	struct sk_thread *dead;          /* a thread that ended, for the kernel to free */
+	struct sip *ended;               /* a SIP that ended, for the kernel to tear down */
+	uint64_t switches;
 };
 
 struct sk_image {
 	void *code;
 	const struct sing_image *img;
+	struct ly_map map;
 };
 
-#define SK_NPIN 4
+struct sk_prog {                     /* a program the launcher may start */
+	const struct sk_image *im;
+	char name[64];
+	uint64_t budget;
+};
+
+struct sk_kernel {
+	struct xh_heap xh;
+	struct ly_registry reg;
+	struct xh_list kown;             /* blocks the kernel owns (served endpoints) */
+	uint32_t next_pid;
+	unsigned debug;
+	struct sk_cpu cpu[SK_NCPU];
+	struct sip *sips;                /* every SIP not yet freed */
+	uint32_t nsips;
+	struct sk_thread *free_threads;  /* recycled thread records */
+	struct sk_prog progs[SK_MAXPROG];
+	uint32_t nprogs;
+	uint64_t sips_started;
+};
+
+enum th_state { TH_RUNNABLE, TH_RUNNING, TH_BLOCKED, TH_DEAD };
 
 struct sk_thread {
 	struct sing_thread pub;      /* first: what generated code sees */
@@ -44,7 +80,17 @@ struct sk_thread {
 	struct stk_seg *spare;       /* one released segment kept for reuse */
 	uint64_t stack_peak;         /* most stack bytes mapped at once */
 	struct hal_ctx ctx;
+	void *fake;                  /* sanitizer state of its stack while switched out */
 	void *pin[SK_NPIN];          /* GC references the kernel holds across an allocation */
+	enum th_state state;
+	struct sk_thread *rq_next, *rq_prev;   /* in its CPU's run queue */
+	struct sk_thread *sib;       /* next thread of the same SIP */
+	struct sk_thread *free_next; /* in the kernel's free list */
+	/* a spawned thread's start: f(args), args a precise-enough root */
+	void (*start)(struct sing_thread *, union sing_slot *);
+	union sing_slot *args;
+	uint32_t nargs;
+	uint64_t ran;                /* times switched to (fairness figures) */
 };
 
 enum sip_state { SIP_RUNNING, SIP_EXITED, SIP_FAILED };
@@ -53,19 +99,27 @@ struct sip {
 	uint32_t pid;
 	char name[64];
 	struct sk_kernel *k;
+	const struct sk_image *im;
 	const struct sing_image *img;
-	struct sk_budget budget;     /* GC chunks and stack segments */
+	struct sk_budget budget;     /* GC chunks, stack segments and exchange-heap blocks */
 	struct gc_heap gc;
 	struct xh_list xh_own;       /* exchange-heap blocks it owns */
-	struct sk_thread main;
+	struct sk_thread *main;
+	struct sk_thread *threads;   /* every live thread, main included */
+	uint32_t nthreads;
 	struct sing_arr *args;       /* main's argument array: a precise root */
 	int argc;
 	char *const *argv;
+	void **extra;                /* main's endpoint parameters */
+	int detached;                /* freed by the kernel when it ends */
+	struct sip *next;            /* in the kernel's list */
 	enum sip_state state;
 	int32_t status;
 	int why;                     /* enum sing_failure */
 	char fn[64];                 /* function it failed in */
 	char msg[256];               /* panic message */
+	int64_t t0, t1;              /* start and end (ns) */
+	uint64_t gc_marked, gc_pause_ns, gc_pause_max_ns;
 };
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)
@@ -75,5 +129,22 @@ static inline struct sk_thread *sk_self(struct sing_thread *t)
 
 /* Stop the thread's SIP with a failure; never returns (sip.c). */
 __attribute__((noreturn)) void sip_fail(struct sk_thread *t, int why, const char *fn);
+/* The SIP's main returned with status (sip.c); never returns. */
+__attribute__((noreturn)) void sip_exit(struct sk_thread *t, int32_t status);
+/* Tear an ended SIP down: stop its threads, free what it owned (sip.c).
+ * Runs on the kernel's context. */
+void sip_teardown(struct sip *s);
+/* Free a torn-down SIP's record (sip.c). */
+void sip_release(struct sip *s);
+/* sk_start, and detached: the kernel frees the SIP when it ends (sip.c). */
+struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char *name,
+                      uint64_t budget, int argc, char *const argv[], void *const *eps,
+                      const uint32_t *states, uint32_t neps, int detached,
+                      char *err, unsigned errlen);
+
+/* Small freestanding helpers (sip.c). */
+void sk_copy_str(char *dst, size_t n, const char *src);
+void sk_put(const char *s);
+void sk_put_u64(uint64_t v);
 
 #endif

@@ -2,6 +2,7 @@
 #include "stack.h"
 
 #include "sip.h"
+#include "gc.h"
 
 struct stk_seg *stk_map(struct sk_budget *b, size_t size)
 {
@@ -16,7 +17,7 @@ struct stk_seg *stk_map(struct sk_budget *b, size_t size)
 	}
 	s->lo = (uintptr_t)mem;
 	s->hi = s->lo + size;
-	b->used += size;
+	sk_charge(b, size);
 	return s;
 }
 

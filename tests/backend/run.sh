@@ -43,13 +43,6 @@ run_program() {
 for f in "$ROOT"/tests/lang/ok/*.sg; do
 	[ -f "$f" ] || continue
 	grep -q '^[[:space:]]*//[[:space:]]*needs:' "$f" && continue
-	# Channels and threads come with the kernel issue: skip (and say so)
-	# programs whose package uses them.
-	if "$SING_FAST" build "$f" -o "$TMPDIR/p.sil" 2>/dev/null &&
-		"$SING_FAST" dis "$TMPDIR/p.sil" | grep -qE '^\s+(chnew|send|select|spawn) '; then
-		echo "# skip lang-$(basename "$f" .sg): uses channels or threads (not in this kernel yet)"
-		continue
-	fi
 	run_program "lang-$(basename "$f" .sg)" "$f"
 done
 

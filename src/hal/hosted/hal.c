@@ -3,6 +3,8 @@
 #include "../hal.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,4 +140,76 @@ void hal_stack_forget(void *lo, size_t n)
 #else
 	(void)lo, (void)n;
 #endif
+}
+
+/* ---- the preemption timer: a host thread ---- */
+
+static struct {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running, stop;
+	int64_t period;
+	void (*tick)(void *);
+	void *arg;
+} timer = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void *timer_main(void *unused)
+{
+	(void)unused;
+	pthread_mutex_lock(&timer.mu);
+	while (!timer.stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		int64_t ns = ts.tv_nsec + timer.period;
+		ts.tv_sec += ns / 1000000000;
+		ts.tv_nsec = ns % 1000000000;
+		int rc = pthread_cond_timedwait(&timer.cv, &timer.mu, &ts);
+		if (rc == ETIMEDOUT && !timer.stop)
+			timer.tick(timer.arg);
+	}
+	pthread_mutex_unlock(&timer.mu);
+	return NULL;
+}
+
+void hal_timer_start(int64_t period_ns, void (*tick)(void *), void *arg)
+{
+	if (timer.running)
+		return;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&timer.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	timer.period = period_ns;
+	timer.tick = tick;
+	timer.arg = arg;
+	timer.stop = 0;
+	if (pthread_create(&timer.th, NULL, timer_main, NULL) == 0)
+		timer.running = 1;
+}
+
+void hal_timer_stop(void)
+{
+	if (!timer.running)
+		return;
+	pthread_mutex_lock(&timer.mu);
+	timer.stop = 1;
+	pthread_cond_signal(&timer.cv);
+	pthread_mutex_unlock(&timer.mu);
+	pthread_join(timer.th, NULL);
+	pthread_cond_destroy(&timer.cv);
+	timer.running = 0;
+}
+
+uint64_t hal_rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size = 0, rss = 0;
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
 }

@@ -1,0 +1,152 @@
+/* chan.c - channels and their endpoints (see chan.h). */
+#include "chan.h"
+
+#include "sched.h"
+
+static uint32_t ring_cap(const struct ly_contract *con, uint32_t side)
+{
+	return side == 0 ? con->bound_out : con->bound_in;   /* what arrives at this side */
+}
+
+static struct ch_end *new_end(struct sk_kernel *k, struct xh_list *own,
+                              const struct ly_contract *con, uint32_t side)
+{
+	uint32_t cap = ring_cap(con, side);
+	uint64_t size = sizeof(struct ch_end) + (uint64_t)cap * con->width * sizeof(union sing_slot);
+	struct ch_end *e = xh_new_raw(&k->xh, own, &k->reg.endpoint, size);
+	if (!e)
+		return NULL;
+	e->con = con;
+	e->k = k;
+	e->side = side;
+	e->cap = cap;
+	e->width = con->width;
+	return e;
+}
+
+int ch_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *con,
+           struct ch_end **imp, struct ch_end **exp)
+{
+	struct ch_end *a = new_end(k, own, con, 0);
+	struct ch_end *b = a ? new_end(k, own, con, 1) : NULL;
+	if (!b) {
+		if (a)
+			xh_delete(&k->xh, a);
+		return -1;
+	}
+	a->peer = b;
+	b->peer = a;
+	*imp = a;
+	*exp = b;
+	return 0;
+}
+
+/* Free the linear values of message slots msg (tag first). */
+static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
+{
+	for (uint32_t a = 0; a < lm->nargs; a++)
+		if (lm->args[a].linear && args[a].p)
+			xh_delete(&k->xh, args[a].p);
+}
+
+int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
+{
+	const struct ly_msg *lm = &e->con->msgs[m];
+	for (uint32_t a = 0; a < lm->nargs; a++)
+		if (lm->args[a].linear)
+			xh_send(args[a].p);
+	struct ch_end *p = e->peer;
+	if (!p) {                     /* the peer is gone: the message is lost */
+		drop(e->k, lm, args);
+		return 0;
+	}
+	if (p->count == p->cap) {
+		drop(e->k, lm, args);
+		return -1;
+	}
+	uint32_t i = p->head + p->count;
+	if (i >= p->cap)
+		i -= p->cap;
+	union sing_slot *slot = &p->q[i * p->width];
+	slot[0].u64 = m;
+	for (uint32_t a = 0; a < lm->nargs; a++)
+		slot[1 + a] = args[a];
+	p->count++;
+	if (p->serve)
+		p->serve(p);
+	else if (p->waiter)
+		sched_wake(p->waiter);
+	return 0;
+}
+
+int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
+{
+	if (!e->count)
+		return -1;
+	union sing_slot *slot = &e->q[e->head * e->width];
+	uint32_t m = slot[0].u32;
+	const struct ly_msg *lm = &e->con->msgs[m];
+	for (uint32_t a = 0; a < lm->nargs; a++) {
+		out[a] = slot[1 + a];
+		if (lm->args[a].linear)
+			xh_recv(out[a].p, own);
+	}
+	if (++e->head == e->cap)
+		e->head = 0;
+	e->count--;
+	return (int)m;
+}
+
+/* The case of cases that e's next message (or its closing) satisfies. */
+static int ready_case(const struct sing_case *cases, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ch_end *e = cases[i].ep;
+		if (e->count) {
+			if (cases[i].msg == e->q[e->head * e->width].u32 + 1)
+				return (int)i;
+		} else if (e->closed && cases[i].msg == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
+                  union sing_slot *out, struct xh_list *own)
+{
+	int i;
+	while ((i = ready_case(cases, n)) < 0) {
+		for (uint32_t c = 0; c < n; c++)
+			((struct ch_end *)cases[c].ep)->waiter = t;
+		sched_block(t);
+		for (uint32_t c = 0; c < n; c++)
+			((struct ch_end *)cases[c].ep)->waiter = NULL;
+	}
+	if (cases[i].msg)
+		ch_pop(cases[i].ep, out, own);
+	return i;
+}
+
+void ch_close(struct xh_heap *h, void *endpoint)
+{
+	struct ch_end *e = endpoint;
+	struct ch_end *p = e->peer;
+	if (p) {
+		p->peer = NULL;
+		p->closed = 1;
+		if (p->waiter)
+			sched_wake(p->waiter);
+		if (p->serve)       /* nobody will talk to a served end again */
+			xh_delete(h, p);
+	}
+	e->peer = NULL;
+	while (e->count) {
+		union sing_slot *slot = &e->q[e->head * e->width];
+		drop(e->k, &e->con->msgs[slot[0].u32], slot + 1);
+		if (++e->head == e->cap)
+			e->head = 0;
+		e->count--;
+	}
+	(void)h;
+}

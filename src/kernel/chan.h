@@ -1,0 +1,54 @@
+/*
+ * chan.h - channels: pairs of endpoints in the exchange heap.
+ *
+ * Each endpoint is one exchange-heap block: its peer, its contract (a
+ * kernel-owned ly_contract), the thread waiting on it, and a ring of
+ * messages sent to it, sized when the channel is made from the contract's
+ * bound for that direction (bound_out for the importer's end, bound_in for
+ * the exporter's), each message a tag and its argument slots.  A send
+ * stores the arguments and the tag into the peer's ring, moves linear
+ * arguments' ownership to "in flight" and wakes the peer's waiter: it never
+ * blocks and never allocates.  A receive (select) takes the first message
+ * whose tag a case wants, hands its linear values to the receiving SIP, or
+ * reports ChannelClosed once the ring is empty and the peer is gone.
+ * Deleting an endpoint, or its SIP dying, closes it: the peer is marked
+ * closed and woken, and messages still queued are freed with their values.
+ * An endpoint may be served by the kernel (serve != NULL): a send to it
+ * calls serve on the sender's thread instead of waking anyone.
+ *
+ * Invariant: a ring never holds more than its bound (a verified contract
+ * guarantees it; a send that would overflow fails the sender).  Nothing
+ * here blocks except ch_select, and nothing allocates except ch_new.
+ */
+#ifndef KERNEL_CHAN_H
+#define KERNEL_CHAN_H
+
+#include "sip.h"
+
+struct ch_end {
+	struct ch_end *peer;                /* NULL once the peer closed */
+	const struct ly_contract *con;
+	struct sk_thread *waiter;           /* blocked in select on this end */
+	struct sk_kernel *k;
+	void (*serve)(struct ch_end *e);    /* kernel-served end */
+	uint32_t side, closed;
+	uint32_t head, count, cap, width;
+	union sing_slot q[];
+};
+
+/* A connected pair in con's start state, both owned by own; -1 if over budget. */
+int ch_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *con,
+           struct ch_end **imp, struct ch_end **exp);
+/* Send message m with args (linear ones are moved); -1 on overflow. */
+int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args);
+/* Wait for one of the cases (sing_case); bind the message's values into
+ * out, owned by own.  Returns the case taken. */
+int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
+                  union sing_slot *out, struct xh_list *own);
+/* Take the next message of e if there is one: its tag, values in out
+ * (linear ones owned by own); -1 if the ring is empty. */
+int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own);
+/* The exchange heap's close hook. */
+void ch_close(struct xh_heap *h, void *endpoint);
+
+#endif

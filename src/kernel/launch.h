@@ -1,0 +1,27 @@
+/*
+ * launch.h - the launcher: a kernel-served endpoint through which a SIP
+ * starts other SIPs and hands them endpoints.
+ *
+ * A program asks for it in its manifest (`endpoint l: L.Imp = "/kernel/launch";`)
+ * with any contract L of this shape: every `in` message is a request
+ * `(i32 prog, E1 e1, ..., En en)` naming a registered program (sk_register)
+ * and the endpoints to pass as its main's endpoint parameters; the kernel
+ * answers each with the `out` message `Started(i32 pid)` or `Failed(i32 why)`.
+ * The endpoints are checked against the program's main (same contract shape,
+ * side and declared state) at this boundary; when the check fails they are
+ * deleted (their peers see ChannelClosed).  Launched SIPs are detached: the
+ * kernel frees them when they end.
+ *
+ * Invariant: the served end is owned by the kernel, never by a SIP; a
+ * request is served on the sender's thread inside its send, so serving
+ * never blocks.  The next issue's name service binds other paths here.
+ */
+#ifndef KERNEL_LAUNCH_H
+#define KERNEL_LAUNCH_H
+
+#include "sip.h"
+
+/* Failed(why) codes. */
+enum { LAUNCH_NO_PROGRAM = 1, LAUNCH_BAD_ENDPOINTS = 2, LAUNCH_NO_MEMORY = 3 };
+
+#endif

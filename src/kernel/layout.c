@@ -1,0 +1,154 @@
+/* layout.c - the kernel's registry of layouts and contracts (see layout.h). */
+#include "layout.h"
+
+#include "../hal/hal.h"
+#include "panic.h"
+
+static void *kalloc(size_t n)
+{
+	void *p = hal_alloc(n);
+	if (!p)
+		kpanic("no memory for the type registry");
+	return p;
+}
+
+static void copy_name(char *dst, size_t n, const char *src)
+{
+	size_t i = 0;
+	for (; src && src[i] && i + 1 < n; i++)
+		dst[i] = src[i];
+	dst[i] = 0;
+}
+
+void ly_init(struct ly_registry *r)
+{
+	__builtin_memset(r, 0, sizeof *r);
+	r->endpoint.kind = SING_K_ENDPOINT;
+}
+
+void ly_destroy(struct ly_registry *r)
+{
+	while (r->layouts) {
+		struct ly_layout *l = r->layouts;
+		r->layouts = l->next;
+		hal_free(l);
+	}
+	while (r->contracts) {
+		struct ly_contract *c = r->contracts;
+		r->contracts = c->next;
+		for (uint32_t m = 0; m < c->nmsgs; m++)
+			hal_free(c->msgs[m].args);
+		hal_free(c->msgs);
+		hal_free(c);
+	}
+}
+
+static const struct ly_layout *intern_layout(struct ly_registry *r, const struct sing_tinfo *ti)
+{
+	uint32_t n = ti->kind == SING_K_XSTRUCT ? ti->nslots : 0;
+	uint16_t es = ti->kind == SING_K_XARRAY ? ti->elem_size : 0;
+	for (struct ly_layout *l = r->layouts; l; l = l->next)
+		if (l->kind == ti->kind && l->elem_size == es && l->nslots == n &&
+		    (!n || __builtin_memcmp(l->slots, ti->slots, n) == 0))
+			return l;
+	struct ly_layout *l = kalloc(sizeof *l + n);
+	l->kind = ti->kind;
+	l->elem_size = es;
+	l->nslots = n;
+	if (n)
+		__builtin_memcpy(l->slots, ti->slots, n);
+	l->next = r->layouts;
+	r->layouts = l;
+	return l;
+}
+
+static struct ly_contract *find_contract(struct ly_registry *r, const uint8_t shape[32])
+{
+	for (struct ly_contract *c = r->contracts; c; c = c->next)
+		if (__builtin_memcmp(c->shape, shape, 32) == 0)
+			return c;
+	return NULL;
+}
+
+/* Build the messages of a new registry contract from the image's. */
+static void fill_contract(struct ly_contract *c, const struct sing_image *img,
+                          const struct sing_cinfo *ci, const struct ly_map *m)
+{
+	c->nmsgs = ci->nmsgs;
+	c->bound_in = ci->bound_in;
+	c->bound_out = ci->bound_out;
+	c->msgs = kalloc((ci->nmsgs + 1) * sizeof *c->msgs);
+	uint32_t most = 0;
+	for (uint32_t i = 0; i < ci->nmsgs; i++) {
+		const struct sing_minfo *mi = &ci->msgs[i];
+		struct ly_msg *lm = &c->msgs[i];
+		copy_name(lm->name, sizeof lm->name, mi->name);
+		lm->dir = mi->dir;
+		lm->nargs = mi->nargs;
+		lm->args = kalloc((mi->nargs + 1) * sizeof *lm->args);
+		most = mi->nargs > most ? mi->nargs : most;
+		for (uint32_t a = 0; a < mi->nargs; a++) {
+			uint32_t t = mi->args[a];
+			const struct sing_tinfo *ti = &img->types[t];
+			struct ly_arg *la = &lm->args[a];
+			la->builtin = ti->kind == SING_K_SCALAR ? t : LY_NOT_BUILTIN;
+			la->linear = ti->kind == SING_K_XSTRUCT || ti->kind == SING_K_XARRAY ||
+			             ti->kind == SING_K_ENDPOINT;
+			if (ti->kind == SING_K_ENDPOINT) {
+				la->side = (uint8_t)ti->side;
+				la->state = ti->state;
+				la->con = m->con[ti->contract];
+			}
+		}
+	}
+	c->width = 1 + most;
+}
+
+void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *m)
+{
+	m->ntypes = img->ntypes;
+	m->ncontracts = img->ncontracts;
+	m->lay = kalloc((img->ntypes + 1) * sizeof *m->lay);
+	m->con = kalloc((img->ncontracts + 1) * sizeof *m->con);
+	uint8_t *fresh = kalloc(img->ncontracts + 1);
+	/* Contracts first (shells), so that messages can refer to any of them. */
+	for (uint32_t i = 0; i < img->ncontracts; i++) {
+		struct ly_contract *c = find_contract(r, img->contracts[i].shape);
+		if (!c) {
+			c = kalloc(sizeof *c);
+			__builtin_memcpy(c->shape, img->contracts[i].shape, 32);
+			copy_name(c->name, sizeof c->name, img->contracts[i].name);
+			c->next = r->contracts;
+			r->contracts = c;
+			fresh[i] = 1;
+		}
+		m->con[i] = c;
+	}
+	for (uint32_t i = 0; i < img->ncontracts; i++)
+		if (fresh[i])
+			fill_contract((struct ly_contract *)m->con[i], img, &img->contracts[i], m);
+	hal_free(fresh);
+	for (uint32_t t = 0; t < img->ntypes; t++) {
+		const struct sing_tinfo *ti = &img->types[t];
+		if (ti->kind == SING_K_XSTRUCT || ti->kind == SING_K_XARRAY)
+			m->lay[t] = intern_layout(r, ti);
+		else if (ti->kind == SING_K_ENDPOINT)
+			m->lay[t] = &r->endpoint;
+	}
+}
+
+void ly_unmap(struct ly_map *m)
+{
+	hal_free(m->lay);
+	hal_free(m->con);
+	m->lay = NULL;
+	m->con = NULL;
+}
+
+int ly_find_msg(const struct ly_contract *c, const char *name, uint32_t dir)
+{
+	for (uint32_t i = 0; i < c->nmsgs; i++)
+		if (c->msgs[i].dir == dir && __builtin_strcmp(c->msgs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}

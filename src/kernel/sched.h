@@ -1,0 +1,49 @@
+/*
+ * sched.h - the scheduler: run queues per CPU, user-level context
+ * switches, blocking and wake-up, yield and preemption at safepoints.
+ *
+ * A switch is hal_ctx_switch (callee-saved registers pushed on the old
+ * stack, the stack pointer swapped) plus the sanitizer's fiber hooks.
+ * Threads switch to one another directly: a thread that yields or blocks
+ * hands the CPU to the head of its run queue; only when the queue is empty,
+ * or when a thread or SIP has ended, does control return to the kernel's
+ * own context (sched_step), which frees what ended and picks the next.
+ * A host timer (hal_timer_start) sets the running thread's poll word every
+ * SCHED_TICK_NS; generated code polls it at loop back-edges and calls,
+ * and sing_safepoint yields: a SIP that spins cannot starve the others.
+ *
+ * Invariant: a thread is in at most one run queue, and only when
+ * TH_RUNNABLE; the running thread is cpu->cur.  Every switch out of a SIP
+ * thread happens inside a GC-kind ABI call, so its transition record is
+ * fresh and its SIP's collector can scan its stack while it is switched out.
+ * The scheduler never allocates.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include "sip.h"
+
+#define SCHED_TICK_NS 4000000   /* preemption period: 4 ms */
+
+static inline struct sk_cpu *sched_cpu(struct sk_kernel *k)
+{
+	return &k->cpu[0];
+}
+
+void sched_ready(struct sk_cpu *c, struct sk_thread *t);
+void sched_unqueue(struct sk_cpu *c, struct sk_thread *t);
+void sched_yield_to_next(struct sk_thread *t);
+/* Block until sched_wake(t); another thread (or the kernel) runs meanwhile. */
+void sched_block(struct sk_thread *t);
+void sched_wake(struct sk_thread *t);
+/* The running thread t ends (or its SIP did): back to the kernel for good. */
+__attribute__((noreturn)) void sched_leave(struct sk_thread *t);
+/* First code of a new thread, on its own stack. */
+void sched_entered(struct sk_cpu *c);
+/* Kernel context: run threads until control comes back; 0 if none was
+ * runnable.  Frees a thread or tears down a SIP that ended meanwhile. */
+int sched_step(struct sk_kernel *k);
+/* The preemption timer's tick (a host thread may call it). */
+void sched_tick(void *k);
+
+#endif

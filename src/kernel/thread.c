@@ -1,0 +1,94 @@
+/* thread.c - thread records and their lives (see thread.h). */
+#include "thread.h"
+
+#include "panic.h"
+#include "sched.h"
+
+void sip_main_thread(struct sk_thread *t);   /* sip.c */
+
+/* The first code on a thread's first segment. */
+static void thread_entry(void *arg)
+{
+	struct sk_thread *t = arg;
+	sched_entered(sched_cpu(t->sip->k));
+	t->pub.trans_sp = (void *)t->seg->hi;   /* no SIP frames yet */
+	if (!t->start)
+		sip_main_thread(t);
+	t->start(&t->pub, t->args);
+	thread_end(t);
+}
+
+static struct sk_thread *record(struct sk_kernel *k)
+{
+	struct sk_thread *t = k->free_threads;
+	if (t) {
+		k->free_threads = t->free_next;
+		__builtin_memset(t, 0, sizeof *t);
+		return t;
+	}
+	t = hal_alloc(sizeof *t);
+	if (!t)
+		kpanic("no memory for a thread");
+	return t;
+}
+
+struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, union sing_slot *),
+                             const union sing_slot *args, uint32_t nargs)
+{
+	struct stk_seg *seg = stk_map(&s->budget, STK_FIRST);
+	if (!seg)
+		return NULL;
+	struct sk_thread *t = record(s->k);
+	t->sip = s;
+	t->start = start;
+	if (nargs) {
+		t->args = hal_alloc(nargs * sizeof *args);
+		if (!t->args)
+			kpanic("no memory for thread arguments");
+		__builtin_memcpy(t->args, args, nargs * sizeof *args);
+	}
+	t->nargs = nargs;
+	stk_enter(t, seg);
+	t->pub.trans_sp = (void *)seg->hi;
+	t->stack_peak = s->budget.used;
+	hal_ctx_init(&t->ctx, (void *)seg->hi, thread_entry, t);
+	t->sib = s->threads;
+	s->threads = t;
+	s->nthreads++;
+	sched_ready(sched_cpu(s->k), t);
+	return t;
+}
+
+void thread_end(struct sk_thread *t)
+{
+	t->state = TH_DEAD;
+	sched_cpu(t->sip->k)->dead = t;
+	sched_leave(t);
+}
+
+void thread_free(struct sk_thread *t)
+{
+	struct sip *s = t->sip;
+	sched_unqueue(sched_cpu(s->k), t);
+	for (struct sk_thread **p = &s->threads; *p; p = &(*p)->sib)
+		if (*p == t) {
+			*p = t->sib;
+			s->nthreads--;
+			break;
+		}
+	stk_release_all(t);
+	hal_free(t->args);
+	t->args = NULL;
+	t->state = TH_DEAD;
+	t->free_next = s->k->free_threads;
+	s->k->free_threads = t;
+}
+
+void thread_pool_free(struct sk_kernel *k)
+{
+	while (k->free_threads) {
+		struct sk_thread *t = k->free_threads;
+		k->free_threads = t->free_next;
+		hal_free(t);
+	}
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# tests/kernel/run.sh - many SIPs, threads, channels, the exchange heap and
+# per-SIP collection, with real compiled Sing programs.
+#
+# A test program carries `// run: -l PROG.sg ...` (programs its launcher
+# may start, relative to this folder) and `// expect-output:` lines; every
+# run also checks that the exchange heap ends at zero live bytes and that
+# the sanitizers stayed quiet.  Then the checks that need figures: two
+# switches per round trip, fairness, 10,000 SIPs with flat host memory,
+# and the collector's isolation (with the pause figures printed).
+set -u
+. "$ROOT/tests/lib.sh"
+HERE="$ROOT/tests/kernel"
+export SING_CACHE="$TMPDIR/cache"
+mkdir -p "$SING_CACHE"
+cd "$HERE" || exit 1
+
+# run_sing NAME FILE [ARGS...]: run under the sanitized build with its
+# directives; output in $TMPDIR/out, diagnostics in $TMPDIR/err.
+run_sing() {
+	local name=$1 file=$2; shift 2
+	local progs
+	progs=$(directive "$file" run)
+	SING_DEBUG=${DBG:-exheap} timeout "${LIMIT:-120}" "$SING" run $progs "$file" "$@" \
+		>"$TMPDIR/out" 2>"$TMPDIR/err"
+}
+
+# expect NAME FILE [ARGS...]: run and compare with the file's directives.
+expect() {
+	local name=$1 file=$2; shift 2
+	run_sing "$name" "$file" "$@"
+	local rc=$? want
+	want=$(directive "$file" expect-output)
+	if ! sanitizer_clean "$TMPDIR/err"; then
+		bad "$name" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/err")"
+	elif [ "$rc" != 0 ]; then
+		bad "$name" "exit $rc: $(head -c 300 "$TMPDIR/err")"
+	elif [ -n "$want" ] && [ "$(cat "$TMPDIR/out")" != "$want" ]; then
+		bad "$name" "output '$(head -c 200 "$TMPDIR/out")', expected '$want'"
+	elif ! grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err"; then
+		bad "$name" "exchange heap not back to zero: $(grep exheap "$TMPDIR/err")"
+	else
+		ok "$name"
+	fi
+}
+
+expect pingpong-two-sips ping.sg
+expect pipeline-1000-sips pipeline.sg
+expect rewire-endpoints-in-messages rewire.sg
+expect select-over-8-endpoints manysel.sg
+expect killed-mid-conversation killed.sg
+expect shape-checked-at-launch mismatch.sg
+expect threads-share-heap threads.sg
+DBG=exheap,gcstress expect threads-gcstress-all-stacks threads.sg
+LIMIT=30 expect spinner-does-not-starve spin.sg
+
+# The failures were reported, each for its own SIP only.
+run_sing killed-reports killed.sg
+if grep -q 'sip crasher (pid 2) failed in function main: division by zero' "$TMPDIR/err" &&
+	grep -q 'sip hog (pid 3) failed in function main: memory budget exceeded' "$TMPDIR/err" &&
+	[ "$(grep -c failed "$TMPDIR/err")" = 2 ]; then ok killed-reports
+else bad killed-reports "$(head -c 400 "$TMPDIR/err")"; fi
+
+# A message round trip is two user-level switches (sched counts them):
+# 1000 round trips plus launching pong.
+DBG=exheap,sched run_sing switches-per-round-trip ping.sg
+sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
+if [ -n "$sw" ] && [ "$sw" -ge 2000 ] && [ "$sw" -le 2010 ]; then ok switches-per-round-trip
+else bad switches-per-round-trip "switches '$sw' for 1000 round trips"; fi
+
+# Fairness: two spinning counters both progress (within a factor of 3).
+expect fairness-runs fair.sg
+read -r _ a b < "$TMPDIR/out"
+if [ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ] && [ $((a * 3)) -ge "$b" ] && [ $((b * 3)) -ge "$a" ]; then
+	ok fairness-within-factor-3
+	echo "# fairness: counts $a and $b"
+else bad fairness-within-factor-3 "counts '$a' '$b'"; fi
+
+# 10,000 SIPs created and torn down: exchange heap at zero (sanitized
+# run, leaks checked at exit too), host memory flat (optimised build:
+# resident memory after 10,000 within 16 MiB of after 1,000).
+expect sips-10000-sanitized many.sg 10000
+grep -q '^sips 10000, sum 20000$' "$TMPDIR/out" && ok sips-10000-output || bad sips-10000-output "$(cat "$TMPDIR/out")"
+rss() {
+	SING_DEBUG=exheap,rss "$SING_FAST" run -l pong.sg many.sg "$1" 2>&1 >/dev/null |
+		sed -n 's/^sing: rss \([0-9]*\) KiB$/\1/p'
+}
+r1=$(rss 1000) r2=$(rss 10000)
+if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -le $((r1 + 16384)) ]; then
+	ok sips-10000-rss-flat
+	echo "# rss after 1000 SIPs: $r1 KiB, after 10000: $r2 KiB"
+else bad sips-10000-rss-flat "rss $r1 KiB then $r2 KiB"; fi
+
+# Per-SIP collection: the small SIP's collector marks only its own 101
+# objects (100 nodes and its argument array), although a SIP with 200,000
+# live objects runs next to it.  Pause figures printed for both setups.
+DBG=exheap,stats expect gc-pair-runs gcpair.sg pair
+marked=$(sed -n 's/^sing: sip small: collections \([0-9]*\), marked \([0-9]*\) objects.*/\1 \2/p' "$TMPDIR/err")
+set -- $marked
+if [ "${1:-0}" -ge 2 ] && [ "${2:-x}" = 101 ]; then ok gc-isolated-marks-own-objects-only
+else bad gc-isolated-marks-own-objects-only "small: '$marked'"; fi
+pause() {
+	SING_DEBUG=stats "$SING_FAST" run -l big.sg -l small.sg gcpair.sg "$1" 2>&1 >/dev/null |
+		sed -n 's/^sing: sip small: .*pause max \([0-9]*\) us, total \([0-9]*\) us.*/max \1 us, total \2 us/p'
+}
+echo "# small SIP's collection pauses alone: $(pause alone); next to 200,000 live objects: $(pause pair)"
