@@ -6,12 +6,14 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
+#include <stddef.h>
+
 int cmd_build(int argc, char **argv);     /* cmd_build.c: .sg -> .sil   */
 int cmd_asm(int argc, char **argv);       /* cmd_sil.c: .sasm -> .sil   */
 int cmd_dis(int argc, char **argv);       /* cmd_sil.c: .sil -> text    */
 int cmd_manifest(int argc, char **argv);  /* cmd_sil.c: show manifest   */
 int cmd_verify(int argc, char **argv);    /* cmd_verify.c               */
-int cmd_install(int argc, char **argv);   /* cmd_run.c: fill the cache  */
+int cmd_install(int argc, char **argv);   /* cmd_run.c: verify, compile, store */
 int cmd_run(int argc, char **argv);       /* cmd_run.c: verify+compile+run */
 int cmd_bench(int argc, char **argv);     /* cmd_bench.c: the cost table */
 int cmd_list(int argc, char **argv);      /* cmd_store.c: installed programs */
@@ -23,5 +25,14 @@ int cmd_store_check(int argc, char **argv); /* cmd_store.c: checks only (hidden)
  * recorded in the store.  Returns the exit status. */
 struct st_hook;
 int st_cli_install(int argc, char **argv, const struct st_hook *hook);
+
+/* load.c: the package in a .sg, .sasm or .sil file (bytes, if not NULL,
+ * receive its exact encoding); NULL after reporting "FILE: error: ...". */
+struct sbuf;
+struct sil_pkg;
+struct sil_pkg *cli_load(const char *path, struct sbuf *bytes);
+/* load.c: the system's sys/ folder ($SING_SYS, else the nearest sys/ above
+ * the binary); 0 if there is none. */
+int cli_sys_dir(char *out, size_t n);
 
 #endif

@@ -3,47 +3,15 @@
  * compile Sing source to one SIL package (default: a.sil beside a.sg).
  *
  * Imports are searched in the importing file's folder, then each -I
- * folder, then the system's sys/ folder: $SING_SYS, else the nearest
- * sys/ above the binary (build/sing and build/asan/sing both find the
- * repository's).
+ * folder, then the system's sys/ folder (cli_sys_dir in load.c).
  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "../lang/lang.h"
-
-static int sys_dir(char *out, size_t n)
-{
-	const char *env = getenv("SING_SYS");
-	if (env && *env) {
-		snprintf(out, n, "%s", env);
-		return 1;
-	}
-	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len <= 0)
-		return 0;
-	exe[len] = 0;
-	for (int up = 0; up < 3; up++) {
-		char *slash = strrchr(exe, '/');
-		if (!slash)
-			return 0;
-		*slash = 0;
-		struct stat st;
-		if (strlen(exe) + 5 > n)
-			return 0;
-		memcpy(out, exe, strlen(exe));
-		memcpy(out + strlen(exe), "/sys", 5);
-		if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
-			return 1;
-	}
-	return 0;
-}
 
 static int usage(void)
 {
@@ -70,7 +38,7 @@ int cmd_build(int argc, char **argv)
 	if (!nfiles)
 		goto bad;
 	char sys[PATH_MAX];
-	if (sys_dir(sys, sizeof sys))
+	if (cli_sys_dir(sys, sizeof sys))
 		inc[ninc++] = sys;
 	char def[PATH_MAX];
 	if (!out) {

@@ -8,23 +8,6 @@
 #include "../sil/sil.h"
 #include "../sil/text.h"
 
-/* Read and decode a package; on failure report "FILE: error: ..." and return NULL. */
-static struct sil_pkg *load(const char *path)
-{
-	size_t len;
-	uint8_t *buf = read_file(path, &len);
-	if (!buf) {
-		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	char err[256];
-	struct sil_pkg *p = sil_read(buf, len, err, sizeof err);
-	if (!p)
-		fprintf(stderr, "%s: error: %s\n", path, err);
-	free(buf);
-	return p;
-}
-
 /* a.sasm -> a.sil; any other name gets .sil appended. */
 static char *default_output(const char *in)
 {
@@ -82,7 +65,7 @@ int cmd_dis(int argc, char **argv)
 		fprintf(stderr, "usage: sing dis a.sil\n");
 		return 2;
 	}
-	struct sil_pkg *p = load(argv[1]);
+	struct sil_pkg *p = cli_load(argv[1], NULL);
 	if (!p)
 		return 1;
 	sil_dis(p, stdout);
@@ -131,7 +114,7 @@ int cmd_manifest(int argc, char **argv)
 		fprintf(stderr, "usage: sing manifest a.sil\n");
 		return 2;
 	}
-	struct sil_pkg *p = load(argv[1]);
+	struct sil_pkg *p = cli_load(argv[1], NULL);
 	if (!p)
 		return 1;
 	print_manifest(p);
