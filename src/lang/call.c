@@ -94,19 +94,32 @@ static struct val b_print(struct sem *S, struct ast_expr *e, int nl)
 	return none;
 }
 
+/* An exheap u8[] (the bytes a string travels as between SIPs)? */
+static int is_bytes(struct sem *S, uint32_t t)
+{
+	const struct sil_type *d = sg_sem_tt(S, t);
+	return d && d->kind == SIL_TK_XARRAY && d->elem == SIL_T_U8;
+}
+
+/* str(x): the text of a number or bool, or the bytes of an exheap u8[]
+ * as a string.  The argument is used in place (sg_gen_obj), so a byte
+ * array is read, not consumed, and a linear field is only borrowed. */
 static struct val b_str(struct sem *S, struct ast_expr *e)
 {
 	char buf[160];
-	struct val v = sg_gen_expr(S, e->args[0], SIL_T_VOID);
-	if (v.type == TY_BAD || v.type == SIL_T_STRING)
-		return v;
-	if (!sg_ty_scalar(v.type)) {
-		sg_diag_err(S->d, e->args[0]->pos, "str() converts numbers and bools, not %s",
-		         sg_sem_tname(S, v.type, buf));
-		return sg_val_bad();
+	uint32_t mark = S->fn->nbors;
+	struct val v = sg_gen_obj(S, e->args[0]), s = v;
+	int op = v.type == TY_BAD || v.type == SIL_T_STRING ? -1
+	       : sg_ty_scalar(v.type) ? OP_TOSTR : is_bytes(S, v.type) ? OP_BYTESTR : -2;
+	if (op == -2) {
+		sg_diag_err(S->d, e->args[0]->pos, "str() converts numbers, bools and exheap u8[], not %s",
+		            sg_sem_tname(S, v.type, buf));
+		s = sg_val_bad();
+	} else if (op >= 0) {
+		s = tmpv(S, SIL_T_STRING);
+		sg_fn_op(S, op, s.r, v.r, 0);
 	}
-	struct val s = tmpv(S, SIL_T_STRING);
-	sg_fn_op(S, OP_TOSTR, s.r, v.r, 0);
+	sg_bor_end(S, mark);
 	return s;
 }
 

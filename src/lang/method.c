@@ -1,6 +1,6 @@
 /*
  * method.c - methods: sends on endpoints (ep.Msg(args)), cells (acquire,
- * release), strings (substr) and I/O ports (in8..in32, out8..out32).
+ * release), strings (substr, bytes) and I/O ports (in8..in32, out8..out32).
  *
  * A send checks the endpoint's side and current contract state and moves
  * the endpoint's tracked state to the transition's target.
@@ -115,10 +115,6 @@ static struct val int_arg(struct sem *S, struct ast_expr *a)
 
 static struct val gen_substr(struct sem *S, struct ast_expr *e, struct val o)
 {
-	if (strcmp(e->str, "substr")) {
-		sg_diag_err(S->d, e->pos, "a string has the method substr(from, len), not '%s'", e->str);
-		return sg_val_bad();
-	}
 	if (!nargs_ok(S, e, 2))
 		return sg_val_bad();
 	struct val from = int_arg(S, e->args[0]), len = int_arg(S, e->args[1]);
@@ -131,6 +127,28 @@ static struct val gen_substr(struct sem *S, struct ast_expr *e, struct val o)
 	in->a[2] = from.r;
 	in->a[3] = len.r;
 	return r;
+}
+
+/* s.bytes(): a new owned exheap u8[] copy, the form in which text crosses
+ * to another SIP (str(b) converts back). */
+static struct val gen_bytes(struct sem *S, struct ast_expr *e, struct val o)
+{
+	if (!nargs_ok(S, e, 0))
+		return sg_val_bad();
+	struct val r = tmpv(S, sg_sem_array_of(S, SIL_TK_XARRAY, SIL_T_U8));
+	sg_fn_op(S, OP_STRBYTES, r.r, o.r, 0);
+	return r;
+}
+
+static struct val gen_string(struct sem *S, struct ast_expr *e, struct val o)
+{
+	if (!strcmp(e->str, "substr"))
+		return gen_substr(S, e, o);
+	if (!strcmp(e->str, "bytes"))
+		return gen_bytes(S, e, o);
+	sg_diag_err(S->d, e->pos, "a string has the methods substr(from, len) and bytes(), not '%s'",
+	            e->str);
+	return sg_val_bad();
 }
 
 static const struct { const char *name; uint32_t type; int out; } ioops[] = {
@@ -194,7 +212,7 @@ struct val sg_gen_method(struct sem *S, struct ast_expr *e, uint32_t want)
 		break;
 	default:
 		if (o.type == SIL_T_STRING)
-			r = gen_substr(S, e, o);
+			r = gen_string(S, e, o);
 		else
 			sg_diag_err(S->d, e->pos, "%s has no method '%s'", sg_sem_tname(S, o.type, buf), e->str);
 	}

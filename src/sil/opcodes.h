@@ -84,6 +84,8 @@
 	X(STRCAT,   "strcat",   "rrr", 0)  /* dst = a ++ b (strings)         */ \
 	X(TOSTR,    "tostr",    "rr",  0)  /* dst(string) = decimal text of int, f64 or bool */ \
 	X(SUBSTR,   "substr",   "rrrr",0)  /* dst = s[from, from+len), checked */ \
+	X(STRBYTES, "strbytes", "rr",  0)  /* dst (empty, exheap u8[]) = new exheap copy of string's bytes */ \
+	X(BYTESTR,  "bytestr",  "rr",  0)  /* dst(string) = new GC copy of an exheap u8[]'s bytes; src read only */ \
 	X(ACQUIRE,  "acquire",  "rr",  0)  /* dst = take the value out of a cell; panics if empty */ \
 	X(RELEASE,  "release",  "rr",  0)  /* put src into a cell; panics if full */ \
 	/* ---- exchange heap: linear values ---- */                           \

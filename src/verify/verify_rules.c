@@ -341,6 +341,27 @@ static int ck_SUBSTR(struct vctx *v, const struct sil_insn *in)
 	       want(v, vt_int(v, T(v, R(3))), R(3), "an integer");
 }
 
+/* Strings cross SIPs only as exchange-heap bytes (GC values never do):
+ * strbytes makes a new owned u8 xarray, bytestr reads one like `len`. */
+static int u8_xarray(const struct vctx *v, uint32_t t)
+{
+	const struct sil_type *d = vt_def(v, t);
+	return v->ty[t].cls == TC_XARRAY && d && vt_same(v, d->elem, SIL_T_U8);
+}
+
+static int ck_STRBYTES(struct vctx *v, const struct sil_insn *in)
+{
+	return want(v, u8_xarray(v, T(v, R(0))), R(0), "exheap u8[]") ||
+	       want(v, C(v, R(1)) == TC_STRING, R(1), "string") ||
+	       own_empty_dst(v, R(0)) || own_def(v, R(0), 0);
+}
+
+static int ck_BYTESTR(struct vctx *v, const struct sil_insn *in)
+{
+	return want(v, C(v, R(0)) == TC_STRING, R(0), "string") ||
+	       want(v, u8_xarray(v, T(v, R(1))), R(1), "exheap u8[]") || own_read(v, R(1));
+}
+
 static int ck_ACQUIRE(struct vctx *v, const struct sil_insn *in)
 {
 	if (want(v, C(v, R(1)) == TC_CELL, R(1), "a cell"))
