@@ -12,7 +12,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 # library so that fuzz targets and tests can link the rest.
 SRCS    := $(sort $(wildcard src/util/*.c src/sil/*.c src/lang/*.c src/verify/*.c \
                              src/backend/*.c src/kernel/*.c src/hal/hosted/*.c src/cli/*.c \
-                             src/store/*.c))
+                             src/store/*.c src/system/*.c))
 ASMS    := $(sort $(wildcard src/hal/hosted/*.S src/kernel/*.S))
 LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
 
@@ -20,7 +20,16 @@ OBJS     := $(SRCS:%.c=build/obj/%.o) $(ASMS:%.S=build/obj/%.o)
 ASANOBJS := $(SRCS:%.c=build/asan/obj/%.o) $(ASMS:%.S=build/asan/obj/%.o)
 
 .PHONY: all asan test run fuzz bench clean deps
-all: build/sing
+all: build/sing build/store/index
+
+# The default store: the system's own programs, installed (checked,
+# verified, compiled) in dependency order: services before their clients.
+SYS_PROGS := sys/services/echo.sg sys/apps/shell.sg sys/apps/hello.sg sys/apps/crash.sg \
+             sys/apps/echoclient.sg
+build/store/index: build/sing sys/policy sys/config $(SYS_PROGS) $(wildcard sys/contracts/*.sg)
+	rm -rf build/store
+	SING_POLICY=sys/policy build/sing install --store build/store $(SYS_PROGS)
+	cp sys/config build/store/config
 
 build/sing: $(OBJS)
 	$(CC) -rdynamic -o $@ $(OBJS) $(LDLIBS)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The system's main job as it stands: compile the seed's example program
-# and show its package and manifest.  Grows into `sing boot` as the kernel lands.
+# The system's main job: boot Sing from the default store (build/store,
+# made by `make`): init starts the services in build/store/config, then
+# the shell on this terminal.  Type `help`; `exit` shuts down.
 set -eu
 cd "$(dirname "$0")/.."
-echo "sing: nothing to run yet"
+exec build/sing boot

@@ -365,6 +365,17 @@ static void lw_substr(struct lw *w, const struct sil_insn *in)
 	out(w, "r%u = sing_substr(th, r%u, (i64)r%u, (i64)r%u, FN);\n", A(0), A(1), A(2), A(3));
 }
 
+/* Text crosses SIPs as exchange-heap bytes: both copy (docs/sil.md). */
+static void lw_strbytes(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (%s)sing_strbytes(th, %u, r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+}
+
+static void lw_bytestr(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = sing_bytestr(th, r%u, FN);\n", A(0), A(1));
+}
+
 static void lw_acquire(struct lw *w, const struct sil_insn *in)
 {
 	out(w, "CHK(!r%u, NULLREF); CHK(!r%u->val, CELL_EMPTY); r%u = (%s)r%u->val; r%u->val = 0;\n",
@@ -542,6 +553,7 @@ static const struct rule rules[OP__COUNT] = {
 	[OP_LDELEM] = {lw_ldelem, 0},   [OP_STELEM] = {lw_stelem, 0},
 	[OP_LEN] = {lw_len, 0},         [OP_STRCAT] = {lw_strcat, 0},
 	[OP_TOSTR] = {lw_tostr, 0},     [OP_SUBSTR] = {lw_substr, 0},
+	[OP_STRBYTES] = {lw_strbytes, 0}, [OP_BYTESTR] = {lw_bytestr, 0},
 	[OP_ACQUIRE] = {lw_acquire, 0}, [OP_RELEASE] = {lw_release, 0},
 	[OP_XNEW] = {lw_xnew, 0},       [OP_XNEWARR] = {lw_xnewarr, 0},
 	[OP_DELETE] = {lw_delete, 0},   [OP_XTAKE] = {lw_xtake, 0},

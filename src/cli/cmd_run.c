@@ -2,7 +2,8 @@
  * cmd_run.c - `sing install` and `sing run`: verify, compile (or take the
  * cached object), and run a package as a SIP in a fresh hosted kernel.
  *
- *   sing install FILE...               verify and fill the install cache
+ *   sing install FILE... [--store DIR] check the manifest, verify, compile,
+ *                                      and record in the store (cmd_store.c)
  *   sing run FILE [ARGS...]            verify, install, run; exit with main's status
  *   sing run -n N FILE [ARGS...]       run it N times, each a fresh SIP, in one kernel
  *   sing run --all FILE FILE...        run each package once, in one kernel
@@ -33,6 +34,7 @@
 #include "../hal/hal.h"
 #include "../kernel/kernel.h"
 #include "../sil/sil.h"
+#include "../store/store.h"
 #include "../verify/verify.h"
 
 #define DBG_CACHE 0x100u
@@ -57,72 +59,6 @@ static unsigned debug_flags(void)
 	return f;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n > m && !strcmp(s + n - m, suffix);
-}
-
-/* Encode and decode again, so that what runs is exactly what an installer
- * reading the binary would see (with its content hash). */
-static struct sil_pkg *reencode(struct sil_pkg *p, const char *path)
-{
-	struct sbuf b = {0};
-	char err[256];
-	sil_write(p, &b);
-	sil_free(p);
-	p = sil_read(b.data, b.len, err, sizeof err);
-	if (!p)
-		fprintf(stderr, "%s: error: %s\n", path, err);
-	sb_free(&b);
-	return p;
-}
-
-static struct sil_pkg *load(const char *path);
-
-/* sing run a.sg = sing build a.sg -o TMP.sil, then run TMP.sil: through
- * cmd_build itself, so that imports are found exactly as `sing build`
- * finds them. */
-static struct sil_pkg *build(const char *path)
-{
-	const char *tmpdir = getenv("TMPDIR");
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s/sing-run-XXXXXX.sil", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	int fd = mkstemps(tmp, 4);
-	if (fd < 0) {
-		fprintf(stderr, "sing run: cannot create %s: %s\n", tmp, strerror(errno));
-		return NULL;
-	}
-	close(fd);
-	char *argv[] = {"build", (char *)path, "-o", tmp, NULL};
-	struct sil_pkg *p = cmd_build(4, argv) == 0 ? load(tmp) : NULL;
-	unlink(tmp);
-	return p;
-}
-
-static struct sil_pkg *load(const char *path)
-{
-	if (ends_with(path, ".sg"))
-		return build(path);
-	size_t len;
-	uint8_t *buf = read_file(path, &len);
-	if (!buf) {
-		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	struct sil_pkg *p;
-	char err[256];
-	if (ends_with(path, ".sasm")) {
-		p = sil_asm((const char *)buf, len, path, stderr);
-		if (p)
-			p = reencode(p, path);
-	} else if (!(p = sil_read(buf, len, err, sizeof err))) {
-		fprintf(stderr, "%s: error: %s\n", path, err);
-	}
-	free(buf);
-	return p;
-}
-
 /* A package the verifier passed, compiled: the object path in r. */
 struct installed {
 	struct sil_pkg *p;
@@ -133,7 +69,7 @@ struct installed {
 static int install(const char *path, unsigned dbg, struct installed *in)
 {
 	memset(in, 0, sizeof *in);
-	struct sil_pkg *p = load(path);
+	struct sil_pkg *p = cli_load(path, NULL);
 	if (!p)
 		return 1;
 	struct vfy_report rep;
@@ -198,24 +134,32 @@ static int run_one(struct sk_kernel *k, struct installed *in, unsigned dbg, int 
 	return rc;
 }
 
+/* The store's install hook (docs/system.md): the verifier, then the
+ * backend (through the compile cache, which only saves compilations), and
+ * the object is stored with the package as DIR/code.so: the store, not
+ * the cache, is what `sing boot` loads from. */
+static int verify_and_compile(void *ctx, const struct sil_pkg *p, const char *dir, FILE *errs)
+{
+	struct vfy_report rep;
+	struct be_result r;
+	char path[4200];
+	(void)ctx;
+	if (vfy_package(p, p->man.name, errs, &rep) != 0 || be_install(p, &r, errs) != 0)
+		return 1;
+	size_t len;
+	uint8_t *code = read_file(r.so_path, &len);
+	snprintf(path, sizeof path, "%s/" ST_CODE_FILE, dir);
+	int bad = !code || write_file(path, code, len);
+	if (bad)
+		fprintf(errs, "sing: cannot store the compiled code in %s: %s\n", dir, strerror(errno));
+	free(code);
+	return bad;
+}
+
 int cmd_install(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: sing install FILE...\n");
-		return 2;
-	}
-	unsigned dbg = debug_flags();
-	int rc = 0;
-	for (int i = 1; i < argc; i++) {
-		struct installed in;
-		if (install(argv[i], dbg, &in)) {
-			rc = 1;
-			continue;
-		}
-		printf("%s: installed %s as %s\n", argv[i], in.name, in.r.so_path);
-		sil_free(in.p);
-	}
-	return rc;
+	struct st_hook hook = {verify_and_compile, NULL};
+	return st_cli_install(argc, argv, &hook);
 }
 
 /* sing run --all FILE...: each package once, one kernel. */

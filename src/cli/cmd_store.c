@@ -62,34 +62,6 @@ static struct st_store *open_store(const struct opts *o)
 	return st_open(o->store ? o->store : st_default_dir(buf, sizeof buf), NULL, stderr);
 }
 
-/* A package and the exact bytes it was read from (.sasm is assembled and
- * encoded first).  NULL after reporting "FILE: error: ...". */
-static struct sil_pkg *load(const char *path, struct sbuf *bytes)
-{
-	size_t len, n = strlen(path);
-	char err[256];
-	uint8_t *buf = read_file(path, &len);
-	if (!buf) {
-		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (n > 5 && !strcmp(path + n - 5, ".sasm")) {
-		struct sil_pkg *a = sil_asm((const char *)buf, len, path, stderr);
-		free(buf);
-		if (!a)
-			return NULL;
-		sil_write(a, bytes);
-		sil_free(a);
-	} else {
-		sb_put(bytes, buf, len);
-		free(buf);
-	}
-	struct sil_pkg *p = sil_read(bytes->data, bytes->len, err, sizeof err);
-	if (!p)
-		fprintf(stderr, "%s: error: %s\n", path, err);
-	return p;
-}
-
 static void print_installed(const struct sil_pkg *p)
 {
 	char hex[65];
@@ -109,7 +81,7 @@ int st_cli_install(int argc, char **argv, const struct st_hook *hook)
 	int rc = st ? 0 : 1;
 	for (int i = 0; st && i < o.nargs; i++) {
 		struct sbuf b = {0};
-		struct sil_pkg *p = load(o.args[i], &b);
+		struct sil_pkg *p = cli_load(o.args[i], &b);
 		if (!p || st_install(st, p, b.data, b.len, hook, stderr))
 			rc = 1;
 		else
@@ -134,7 +106,7 @@ static int verify_only(void *ctx, const struct sil_pkg *p, const char *dir, FILE
 static int check_one(struct st_store *st, const char *path, unsigned flags)
 {
 	struct sbuf b = {0};
-	struct sil_pkg *p = load(path, &b);
+	struct sil_pkg *p = cli_load(path, &b);
 	struct st_hook hook = {verify_only, (void *)path};
 	int rc = !p;
 	if (p && (flags & OPT_RECORD)) {

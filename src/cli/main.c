@@ -16,9 +16,10 @@ static const struct command commands[] = {
 	{"dis",      cmd_dis,      "dis a.sil                        print a package as SIL text"},
 	{"manifest", cmd_manifest, "manifest a.sil                   print a package's manifest"},
 	{"verify",   cmd_verify,   "verify a.sil                     check a package (the trusted verifier)"},
-	{"install",  cmd_install,  "install a.sil                    verify, compile and cache a package"},
+	{"install",  cmd_install,  "install a.sil|a.sg [--store DIR] check, verify, compile into the store"},
 	{"run",      cmd_run,      "run a.sil|a.sg [args...]         verify, compile and run as a SIP"},
 	{"bench",    cmd_bench,    "bench [--json FILE] [--svg FILE] the cost table: Sing beside Linux"},
+	{"boot",     cmd_boot,     "boot [--store DIR]               start the system: services, then the shell"},
 	{"list",     cmd_list,     "list [--store DIR]               installed programs"},
 	{"uninstall", cmd_uninstall, "uninstall NAME [--force]         remove an installed program"},
 	{"store-check", cmd_store_check, NULL},   /* test/admin aid: docs/system.md */

@@ -27,6 +27,9 @@ void hal_unmap(void *p, size_t n);
 /* The console and the clock. */
 void hal_write(int fd, const void *buf, size_t n);   /* fd 1 console, 2 diagnostics */
 int64_t hal_clock_ns(void);                          /* monotonic */
+/* Console input: wait up to timeout_ns for bytes (0: just look); the
+ * count read, 0 if none came, -1 at end of input. */
+long hal_console_read(void *buf, size_t n, int64_t timeout_ns);
 #if defined(__GNUC__)
 __attribute__((noreturn))
 #endif

@@ -8,6 +8,7 @@
 #include "sip.h"
 
 #include "chan.h"
+#include "console.h"
 #include "panic.h"
 #include "sched.h"
 #include "thread.h"
@@ -67,7 +68,7 @@ void sing_panic(struct sing_thread *t, struct sing_str *msg, const char *fn)
 void sing_safepoint_k(struct sing_thread *t)
 {
 	t->poll = 0;
-	sched_yield_to_next(sk_self(t));
+	sched_preempted(sk_self(t));
 }
 
 void sing_yield_k(struct sing_thread *t)
@@ -147,6 +148,14 @@ static struct sing_str *text(struct sing_thread *t, const char *p, size_t n, con
 	return s;
 }
 
+/* bytestr: the bytes of an exheap u8[] (read, not consumed) as a string. */
+struct sing_str *sing_bytestr_k(struct sing_thread *t, void *bytes, const char *fn)
+{
+	need(t, bytes != NULL, SING_F_NULLREF, fn);
+	const struct sing_xarr *x = bytes;
+	return text(t, (const char *)x->data, (size_t)x->len, fn);
+}
+
 static struct sing_str *utostr(struct sing_thread *t, uint64_t v, int neg, const char *fn)
 {
 	char buf[24];
@@ -183,7 +192,7 @@ struct sing_str *sing_tostr_b_k(struct sing_thread *t, int32_t v, const char *fn
 void sing_print(struct sing_thread *t, struct sing_str *s, const char *fn)
 {
 	need(t, s != NULL, SING_F_NULLREF, fn);
-	hal_write(1, s->b, (size_t)s->len);
+	con_write(me(t)->k, s->b, (size_t)s->len);
 }
 
 /* ---- the exchange heap ---- */
@@ -215,6 +224,15 @@ void *sing_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, const char
 	void *p = xh_new_array(&s->k->xh, &s->xh_own, layout(t, type), len);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
+}
+
+/* strbytes: a new owned exheap u8[] (type) holding a copy of s. */
+void *sing_strbytes(struct sing_thread *t, uint32_t type, struct sing_str *s, const char *fn)
+{
+	need(t, s != NULL, SING_F_NULLREF, fn);
+	struct sing_xarr *x = sing_xnewarr(t, type, s->len, fn);
+	__builtin_memcpy(x->data, s->b, (size_t)s->len);
+	return x;
 }
 
 void sing_delete(struct sing_thread *t, void *x)

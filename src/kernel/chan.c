@@ -132,13 +132,17 @@ void ch_close(struct xh_heap *h, void *endpoint)
 {
 	struct ch_end *e = endpoint;
 	struct ch_end *p = e->peer;
+	if (e->serve && e->gone) {   /* a served end freed by the kernel itself */
+		e->gone(e);
+		e->gone = NULL;
+	}
 	if (p) {
 		p->peer = NULL;
 		p->closed = 1;
 		if (p->waiter)
 			sched_wake(p->waiter);
 		if (p->serve)       /* nobody will talk to a served end again */
-			xh_delete(h, p);
+			xh_delete(h, p);  /* (its gone hook runs in its own close) */
 	}
 	e->peer = NULL;
 	while (e->count) {

@@ -31,6 +31,8 @@ struct ch_end {
 	struct sk_thread *waiter;           /* blocked in select on this end */
 	struct sk_kernel *k;
 	void (*serve)(struct ch_end *e);    /* kernel-served end */
+	void (*gone)(struct ch_end *e);     /* served end: called before it is freed */
+	void *ctx;                          /* served end: the service's record */
 	uint32_t side, closed;
 	uint32_t head, count, cap, width;
 	union sing_slot q[];

@@ -31,6 +31,40 @@ struct sk_kernel;
 struct sk_image;
 struct sip;
 
+/* ---- the booted system (docs/system.md): launch by manifest ---- */
+#define SK_MAXEPS 16
+#define SK_MAXCAPS 16
+
+/* What the kernel needs of an installed program's manifest: the path of
+ * each of main's endpoint parameters, in order, and its capabilities. */
+struct sk_manifest {
+	uint32_t neps, ncaps;
+	const char *eps[SK_MAXEPS];
+	const char *caps[SK_MAXCAPS];
+};
+
+/* Make an installed program launchable by name (sk_launch, the shell):
+ * its endpoints are bound through the name service and it holds exactly
+ * the capabilities listed.  -1 if the table is full or m is too big. */
+int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
+               uint64_t budget, const struct sk_manifest *m);
+/* Start program name: bind each manifest endpoint (an importing one to
+ * the name's server, an exporting one registered as its provider), check
+ * capabilities, start.  The pid, or 0 with a reason in err. */
+uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const argv[],
+                   char *err, unsigned errlen);
+int sk_alive(struct sk_kernel *k, uint32_t pid);
+/* Stop a SIP as if it failed ("killed").  0, or -1 if there is none. */
+int sk_kill(struct sk_kernel *k, uint32_t pid);
+/* Run threads until control comes back to the kernel; 0 if none could run. */
+int sk_step(struct sk_kernel *k);
+/* Booted: `print` goes to the console, and a running SIP gives the kernel
+ * the CPU at its next preemption (so console input is read). */
+void sk_set_booted(struct sk_kernel *k);
+/* Console input bytes (the kernel-side console; lines end with '\n'). */
+void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n);
+uint32_t sk_count_sips(const struct sk_kernel *k);
+
 struct sk_kernel *sk_boot(unsigned debug);
 /* Stop every SIP still running, print the exchange heap's live bytes if
  * asked, and free the kernel.  Returns the live exchange-heap bytes. */

@@ -1,4 +1,4 @@
-/* launch.c - the launcher service and sk_bind (see launch.h). */
+/* launch.c - the launcher service (see launch.h). */
 #include "launch.h"
 
 #include "chan.h"
@@ -38,6 +38,12 @@ static const char *check_launcher(const struct ly_contract *c, int *started, int
 	return NULL;
 }
 
+const char *launch_check(const struct ly_contract *c)
+{
+	int started, failed;
+	return check_launcher(c, &started, &failed);
+}
+
 /* Start the program a request names; returns the pid, or -(Failed code). */
 static int32_t launch(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
 {
@@ -63,7 +69,7 @@ static int32_t launch(struct sk_kernel *k, const struct ly_msg *lm, union sing_s
 }
 
 /* A request arrived on the served end e (we run on the sender's thread). */
-static void serve(struct ch_end *e)
+void launch_serve(struct ch_end *e)
 {
 	struct sk_kernel *k = e->k;
 	union sing_slot args[17];
@@ -79,28 +85,4 @@ static void serve(struct ch_end *e)
 		union sing_slot reply = {.i32 = r < 0 ? -r : r};
 		ch_send(e, (uint32_t)(r < 0 ? failed : started), &reply);
 	}
-}
-
-void *sk_bind(struct sk_kernel *k, const struct sk_image *im, uint32_t param,
-              const char *path, char *err, unsigned errlen)
-{
-	const struct sing_image *img = im->img;
-	const char *why = NULL;
-	const struct sing_tinfo *ti = param < img->main_extra ? &img->types[img->main_types[param]] : NULL;
-	int started, failed;
-	if (__builtin_strcmp(path, SK_LAUNCH_PATH) != 0)
-		why = "no service at this path";
-	else if (!ti || ti->kind != SING_K_ENDPOINT || ti->side != 0 || ti->state != 0)
-		why = "the launcher is bound to an importing endpoint in its start state";
-	else
-		why = check_launcher(im->map.con[ti->contract], &started, &failed);
-	struct ch_end *imp = NULL, *exp = NULL;
-	if (!why && ch_new(k, &k->kown, im->map.con[ti->contract], &imp, &exp) < 0)
-		why = "no memory for a channel";
-	if (why) {
-		sk_copy_str(err, errlen, why);
-		return NULL;
-	}
-	exp->serve = serve;
-	return imp;
 }

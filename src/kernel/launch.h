@@ -14,14 +14,18 @@
  *
  * Invariant: the served end is owned by the kernel, never by a SIP; a
  * request is served on the sender's thread inside its send, so serving
- * never blocks.  The next issue's name service binds other paths here.
+ * never blocks.  The name service (ns.c) serves it at SK_LAUNCH_PATH.
  */
 #ifndef KERNEL_LAUNCH_H
 #define KERNEL_LAUNCH_H
 
-#include "sip.h"
+#include "chan.h"
 
 /* Failed(why) codes. */
 enum { LAUNCH_NO_PROGRAM = 1, LAUNCH_BAD_ENDPOINTS = 2, LAUNCH_NO_MEMORY = 3 };
+
+/* Why c is not a launcher contract, or NULL; the served end's server. */
+const char *launch_check(const struct ly_contract *c);
+void launch_serve(struct ch_end *e);
 
 #endif

@@ -137,6 +137,18 @@ void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *
 	}
 }
 
+int ly_has(const struct ly_contract *c, const char *name, uint32_t dir, uint32_t nargs)
+{
+	int m = ly_find_msg(c, name, dir);
+	return m >= 0 && c->msgs[m].nargs == nargs;
+}
+
+const struct ly_layout *ly_bytes(struct ly_registry *r)
+{
+	struct sing_tinfo ti = {.kind = SING_K_XARRAY, .elem_kind = SING_S_SCALAR, .elem_size = 1};
+	return intern_layout(r, &ti);
+}
+
 void ly_unmap(struct ly_map *m)
 {
 	hal_free(m->lay);

@@ -70,6 +70,10 @@ void ly_destroy(struct ly_registry *r);
 /* Fill m for img (allocates its tables); ly_unmap frees them. */
 void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *m);
 void ly_unmap(struct ly_map *m);
+/* The layout of an exheap u8[] (text the kernel's services send). */
+const struct ly_layout *ly_bytes(struct ly_registry *r);
+/* Does c have a message name in direction dir with nargs arguments? */
+int ly_has(const struct ly_contract *c, const char *name, uint32_t dir, uint32_t nargs);
 /* The index of the message of c named name with direction dir, or -1. */
 int ly_find_msg(const struct ly_contract *c, const char *name, uint32_t dir);
 

@@ -54,6 +54,8 @@
 	X(sing_tostr_f,   struct sing_str *, (struct sing_thread *t, double v, const char *fn), GC) \
 	X(sing_tostr_b,   struct sing_str *, (struct sing_thread *t, int32_t v, const char *fn), GC) \
 	X(sing_substr,    struct sing_str *, (struct sing_thread *t, struct sing_str *s, int64_t from, int64_t len, const char *fn), GC) \
+	X(sing_strbytes,  void *, (struct sing_thread *t, uint32_t type, struct sing_str *s, const char *fn), PLAIN) \
+	X(sing_bytestr,   struct sing_str *, (struct sing_thread *t, void *bytes, const char *fn), GC) \
 	X(sing_print,     void,   (struct sing_thread *t, struct sing_str *s, const char *fn), PLAIN) \
 	X(sing_clock,     int64_t, (struct sing_thread *t), PLAIN) \
 	X(sing_yield,     void,   (struct sing_thread *t), GC) \
@@ -86,7 +88,8 @@
 	X(UNSUPPORTED, "operation not supported by this kernel yet") \
 	X(CHANNEL,     "channel queue overflow (contract broken)") \
 	X(DEADLOCK,    "deadlock: every thread is blocked") \
-	X(PANIC,       "panic")
+	X(PANIC,       "panic") \
+	X(KILLED,      "killed")
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

@@ -105,6 +105,18 @@ void sched_wake(struct sk_thread *t)
 		sched_ready(cpu_of(t), t);
 }
 
+void sched_preempted(struct sk_thread *t)
+{
+	struct sk_cpu *c = cpu_of(t);
+	if (!c->kwant) {
+		sched_yield_to_next(t);
+		return;
+	}
+	c->kwant = 0;
+	sched_ready(c, t);
+	cpu_switch(c, t, NULL, 0);
+}
+
 void sched_leave(struct sk_thread *t)
 {
 	cpu_switch(cpu_of(t), t, NULL, 1);
@@ -137,5 +149,7 @@ void sched_tick(void *arg)
 		struct sk_thread *t = __atomic_load_n(&k->cpu[i].cur, __ATOMIC_RELAXED);
 		if (t)
 			t->pub.poll = 1;
+		if (t && k->poll_kernel)
+			k->cpu[i].kwant = 1;
 	}
 }

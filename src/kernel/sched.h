@@ -36,6 +36,9 @@ void sched_yield_to_next(struct sk_thread *t);
 /* Block until sched_wake(t); another thread (or the kernel) runs meanwhile. */
 void sched_block(struct sk_thread *t);
 void sched_wake(struct sk_thread *t);
+/* Preempted: hand the CPU to the kernel's context if it asked for it
+ * (k->poll_kernel: the booted system reads its console between steps). */
+void sched_preempted(struct sk_thread *t);
 /* The running thread t ends (or its SIP did): back to the kernel for good. */
 __attribute__((noreturn)) void sched_leave(struct sk_thread *t);
 /* First code of a new thread, on its own stack. */

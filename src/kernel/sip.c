@@ -4,6 +4,7 @@
 #include "chan.h"
 #include "launch.h"
 #include "panic.h"
+#include "proc.h"
 #include "sched.h"
 #include "thread.h"
 
@@ -31,6 +32,12 @@ void sk_put_u64(uint64_t v)
 		buf[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i > 0);
 	sk_put(buf + i);
+}
+
+struct sip *sip_current(struct sk_kernel *k)
+{
+	struct sk_thread *t = sched_cpu(k)->cur;
+	return t ? t->sip : NULL;
 }
 
 /* ---- the kernel ---- */
@@ -261,6 +268,7 @@ void sip_teardown(struct sip *s)
 	xh_free_all(&k->xh, &s->xh_own);   /* closes its endpoints: peers see ChannelClosed */
 	if (s->state == SIP_FAILED)
 		report_failure(s);
+	proc_ended(s);
 	if (k->debug & SK_DEBUG_STATS)
 		report_stats(s);
 	gc_destroy(&s->gc);
@@ -279,6 +287,7 @@ void sip_release(struct sip *s)
 			k->nsips--;
 			break;
 		}
+	hal_free(s->argv_own);
 	hal_free(s);
 }
 

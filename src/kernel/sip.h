@@ -42,6 +42,7 @@ struct sk_cpu {
 	struct sk_thread *dead;          /* a thread that ended, for the kernel to free */
 	struct sip *ended;               /* a SIP that ended, for the kernel to tear down */
 	uint64_t switches;
+	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 };
 
 struct sk_image {
@@ -54,6 +55,26 @@ struct sk_prog {                     /* a program the launcher may start */
 	const struct sk_image *im;
 	char name[64];
 	uint64_t budget;
+	int managed;                     /* installed: launched by manifest, capabilities checked */
+	uint32_t neps, ncaps;
+	char eps[SK_MAXEPS][64];         /* main's endpoint parameters' paths */
+	char caps[SK_MAXCAPS][48];
+};
+
+#define NS_MAX 64
+
+struct ns_entry {                    /* a name served by a running provider */
+	char path[64];
+	const struct ly_contract *con;   /* what its clients speak */
+	struct ch_end *prov;             /* kernel's end of the provider channel (NULL: free slot) */
+	uint32_t pid;
+};
+
+struct con_state {                   /* the kernel-side console */
+	char in[4096];                   /* input not yet handed out as lines */
+	uint32_t nin;
+	struct ch_end *reader;           /* served end waiting for a Line */
+	int reply;                       /* its Line message */
 };
 
 struct sk_kernel {
@@ -69,6 +90,9 @@ struct sk_kernel {
 	struct sk_prog progs[SK_MAXPROG];
 	uint32_t nprogs;
 	uint64_t sips_started;
+	int booted, poll_kernel;
+	struct ns_entry names[NS_MAX];
+	struct con_state con;
 };
 
 enum th_state { TH_RUNNABLE, TH_RUNNING, TH_BLOCKED, TH_DEAD };
@@ -111,6 +135,10 @@ struct sip {
 	int argc;
 	char *const *argv;
 	void **extra;                /* main's endpoint parameters */
+	const struct sk_prog *prog;  /* installed program (NULL: `sing run`, unrestricted) */
+	char **argv_own;             /* argv copied by sk_launch (freed with the record) */
+	struct ch_end *notify;       /* served end told Exited(status) when it ends */
+	int notify_msg;
 	int detached;                /* freed by the kernel when it ends */
 	struct sip *next;            /* in the kernel's list */
 	enum sip_state state;
@@ -142,6 +170,8 @@ struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char
                       const uint32_t *states, uint32_t neps, int detached,
                       char *err, unsigned errlen);
 
+/* The SIP whose thread runs now (a served request's sender), or NULL. */
+struct sip *sip_current(struct sk_kernel *k);
 /* Small freestanding helpers (sip.c). */
 void sk_copy_str(char *dst, size_t n, const char *src);
 void sk_put(const char *s);

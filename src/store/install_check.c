@@ -149,8 +149,28 @@ static void need(void *ctx, const char *path, uint32_t contract)
 		       "shape: %s", path, g->name, why);
 }
 
+/* The contract a provider contract k serves: its `in Connect(C.Exp e)`
+ * carries the server end of each client's channel (the name service's
+ * protocol, docs/system.md); UINT32_MAX if k is not one.  Indices are
+ * range-checked: the package is not verified yet. */
+static uint32_t served_by(const struct sil_pkg *p, uint32_t k)
+{
+	if (k >= p->ncontracts)
+		return UINT32_MAX;
+	const struct sil_contract *c = &p->contracts[k];
+	for (uint32_t m = 0; m < c->nmsgs; m++) {
+		int exp = 0;
+		uint32_t inner = c->msgs[m].nargs == 1 ? st_ep_contract(p, c->msgs[m].args[0], &exp)
+		                                       : UINT32_MAX;
+		if (c->msgs[m].dir == SIL_IN && !strcmp(c->msgs[m].name, "Connect") && exp)
+			return inner;
+	}
+	return UINT32_MAX;
+}
+
 /* Importing endpoints and `depend` entries need a provider; an exporting
- * endpoint is the program serving a path, which it must `provide`. */
+ * endpoint is the program serving a path, which it must `provide` (with
+ * the endpoint's contract, or the one its provider contract connects). */
 static void ck_dependencies(struct ck *c)
 {
 	for (uint32_t i = 0; i < c->m->neps; i++) {
@@ -165,7 +185,8 @@ static void ck_dependencies(struct ck *c)
 		if (!exp)
 			continue;
 		for (j = 0; j < c->m->nprovides; j++)
-			if (!strcmp(c->m->provides[j].path, e->path) && c->m->provides[j].contract == k)
+			if (!strcmp(c->m->provides[j].path, e->path) &&
+			    (c->m->provides[j].contract == k || c->m->provides[j].contract == served_by(c->p, k)))
 				break;
 		if (j == c->m->nprovides)
 			refuse(c, "provide", "endpoint \"%s\" is an exporting end, but the manifest "

@@ -16,6 +16,8 @@
 const char *const st_system_paths[] = {
 	"/dev/console",     /* the console (the `print` instruction's device) */
 	"/svc/ns",          /* the name service */
+	"/kernel/proc",     /* the process service (kernel-served; capability system.proc) */
+	"/kernel/launch",   /* the launcher (kernel-served; capability system.launch) */
 	NULL,
 };
 

@@ -28,6 +28,9 @@
 #include "../sil/sil.h"
 #include "policy.h"
 
+/* The compiled object `sing install` stores beside the package. */
+#define ST_CODE_FILE "code.so"
+
 struct st_prog {                 /* one installed program */
 	char *name;
 	char hash[65];               /* hex SHA-256 of the package: its folder */

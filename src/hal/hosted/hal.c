@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <poll.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -56,6 +57,18 @@ void hal_write(int fd, const void *buf, size_t n)
 		s += w;
 		n -= (size_t)w;
 	}
+}
+
+long hal_console_read(void *buf, size_t n, int64_t timeout_ns)
+{
+	struct pollfd pfd = {.fd = 0, .events = POLLIN};
+	int r = poll(&pfd, 1, (int)(timeout_ns / 1000000));
+	if (r <= 0)
+		return 0;
+	ssize_t got = read(0, buf, n);
+	if (got < 0)   /* EINTR, EAGAIN: nothing this time */
+		return 0;
+	return got > 0 ? (long)got : -1;
 }
 
 void hal_abort(void)

@@ -1,0 +1,273 @@
+/* ns.c - the name service (see ns.h). */
+#include "ns.h"
+
+#include "console.h"
+#include "launch.h"
+#include "panic.h"
+#include "proc.h"
+#include "sched.h"
+
+/* ---- the names the kernel serves itself ---- */
+
+struct ns_kname {
+	const char *path;
+	const char *cap;                                  /* needed to bind it (NULL: none) */
+	const char *(*check)(const struct ly_contract *c);
+	void (*serve)(struct ch_end *e);
+};
+
+static const struct ns_kname knames[] = {
+	{"/svc/ns",       NULL,            ns_check_contract, ns_serve},
+	{"/dev/console",  "console.print", con_check,         con_serve},
+	{"/kernel/proc",  "system.proc",   proc_check,        proc_serve},
+	{SK_LAUNCH_PATH,  "system.launch", launch_check,      launch_serve},
+};
+#define NKNAMES (sizeof knames / sizeof knames[0])
+
+static int streq(const char *a, const char *b)
+{
+	return __builtin_strcmp(a, b) == 0;
+}
+
+static const struct ns_kname *kname(const char *path)
+{
+	for (uint32_t i = 0; i < NKNAMES; i++)
+		if (streq(knames[i].path, path))
+			return &knames[i];
+	return NULL;
+}
+
+static struct ns_entry *entry(struct sk_kernel *k, const char *path)
+{
+	for (uint32_t i = 0; i < NS_MAX; i++)
+		if (k->names[i].prov && streq(k->names[i].path, path))
+			return &k->names[i];
+	return NULL;
+}
+
+/* A provider contract: `in Connect(C.Exp e)` with e in C's start state.
+ * The contract C its clients speak, or NULL. */
+static const struct ly_contract *provided(const struct ly_contract *p)
+{
+	int m = ly_find_msg(p, "Connect", 0);
+	if (m < 0 || p->msgs[m].nargs != 1)
+		return NULL;
+	const struct ly_arg *a = &p->msgs[m].args[0];
+	return a->con && a->side == 1 && a->state == 0 ? a->con : NULL;
+}
+
+/* ---- check, then act ---- */
+
+static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog, const char *path,
+                                const struct ly_contract *con, int *code)
+{
+	const struct ns_kname *kn = kname(path);
+	const struct ns_entry *en = entry(k, path);
+	*code = NS_CAPABILITY;
+	if (kn && kn->cap && !proc_has_cap(prog, kn->cap))
+		return kn->cap;   /* the caller words it: "needs capability ..." */
+	*code = NS_CONTRACT;
+	if (kn)
+		return kn->check(con);
+	*code = NS_NO_NAME;
+	if (!en)
+		return "no running program provides it";
+	*code = NS_CONTRACT;
+	return en->con == con ? NULL : "its provider serves another contract (shape differs)";
+}
+
+static const char *check_export(struct sk_kernel *k, const char *path,
+                                const struct ly_contract *con, int *code)
+{
+	*code = NS_CONTRACT;
+	if (kname(path))
+		return "a system name cannot be provided by a program";
+	if (entry(k, path))
+		return "already provided by a running program";
+	if (!provided(con))
+		return "an exporting endpoint must speak a provider contract (in Connect(C.Exp e))";
+	for (uint32_t i = 0; i < NS_MAX; i++)
+		if (!k->names[i].prov)
+			return NULL;
+	return "the name table is full";
+}
+
+const char *ns_check(struct sk_kernel *k, const struct sk_prog *prog, const char *path,
+                     const struct ly_contract *con, uint32_t side, int *code)
+{
+	return side == 0 ? check_import(k, prog, path, con, code) : check_export(k, path, con, code);
+}
+
+void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
+{
+	const struct ns_kname *kn = kname(path);
+	if (kn) {
+		exp->serve = kn->serve;
+		if (exp->count)   /* the client may have spoken already */
+			kn->serve(exp);
+		return;
+	}
+	struct ns_entry *en = entry(k, path);
+	union sing_slot a = {.p = exp};
+	ch_send(en->prov, (uint32_t)ly_find_msg(en->prov->con, "Connect", 0), &a);
+}
+
+/* The provider's end closed: the name is free again. */
+static void provider_gone(struct ch_end *e)
+{
+	struct ns_entry *en = e->ctx;
+	en->prov = NULL;
+	e->ctx = NULL;
+}
+
+struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly_contract *p,
+                          uint32_t pid)
+{
+	struct ns_entry *en = k->names;
+	while (en->prov)
+		en++;
+	struct ch_end *imp, *exp;
+	if (ch_new(k, &k->kown, p, &imp, &exp) < 0)
+		return NULL;
+	sk_copy_str(en->path, sizeof en->path, path);
+	en->con = provided(p);
+	en->prov = imp;
+	en->pid = pid;
+	imp->serve = ns_drain;
+	imp->gone = provider_gone;
+	imp->ctx = en;
+	return exp;
+}
+
+/* ---- text across channels, replies ---- */
+
+void *ns_text(struct sk_kernel *k, const char *s, uint32_t n)
+{
+	struct sing_xarr *x = xh_new_array(&k->xh, &k->kown, ly_bytes(&k->reg), n);
+	if (x)
+		__builtin_memcpy(x->data, s, n);
+	return x;
+}
+
+uint32_t ns_read_text(const void *p, char *buf, uint32_t n)
+{
+	const struct ly_layout *l = p ? xh_layout(p) : NULL;
+	uint32_t len = 0;
+	if (l && l->kind == SING_K_XARRAY && l->elem_size == 1) {
+		const struct sing_xarr *x = p;
+		len = x->len < (int64_t)n - 1 ? (uint32_t)x->len : n - 1;
+		__builtin_memcpy(buf, x->data, len);
+	}
+	buf[len] = 0;
+	return len;
+}
+
+void ns_reply(struct ch_end *e, const char *name, union sing_slot arg)
+{
+	int m = ly_find_msg(e->con, name, e->side == 1 ? 1 : 0);
+	if (m < 0)
+		kpanic("ns: a reply the contract check let through is missing");
+	ch_send(e, (uint32_t)m, &arg);
+}
+
+void ns_drain(struct ch_end *e)
+{
+	union sing_slot args[32];
+	int m;
+	if (e->width > 32)
+		kpanic("ns: message too wide to drain");
+	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
+		const struct ly_msg *lm = &e->con->msgs[m];
+		for (uint32_t a = 0; a < lm->nargs; a++)
+			if (lm->args[a].linear && args[a].p)
+				xh_delete(&e->k->xh, args[a].p);
+	}
+}
+
+/* ---- the /svc/ns endpoint: Bind(u8[] path, C.Exp e) -> Ok() | Fail(i32),
+ * List() -> Names(u8[] text) ---- */
+
+const char *ns_check_contract(const struct ly_contract *c)
+{
+	if (!ly_has(c, "Ok", 1, 0) || !ly_has(c, "Fail", 1, 1) || !ly_has(c, "Names", 1, 1))
+		return "a name-service contract needs out Ok(), Fail(i32 why), Names(u8[] text)";
+	for (uint32_t m = 0; m < c->nmsgs; m++) {
+		const struct ly_msg *lm = &c->msgs[m];
+		int bind = streq(lm->name, "Bind") && lm->nargs == 2 && lm->args[0].linear &&
+		           !lm->args[0].con && lm->args[1].con && lm->args[1].side == 1;
+		int list = streq(lm->name, "List") && lm->nargs == 0;
+		if (lm->dir == 0 && !bind && !list)
+			return "a name-service request is Bind(u8[] path, C.Exp e) or List()";
+	}
+	return NULL;
+}
+
+/* The directory's listing: kernel names, then providers. */
+static void *listing(struct sk_kernel *k)
+{
+	char buf[4096];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < NKNAMES + NS_MAX; i++) {
+		const char *path = i < NKNAMES ? knames[i].path : k->names[i - NKNAMES].path;
+		if (i >= NKNAMES && !k->names[i - NKNAMES].prov)
+			continue;
+		for (const char *p = path; *p && n < sizeof buf - 1; p++)
+			buf[n++] = *p;
+		if (n < sizeof buf - 1)
+			buf[n++] = '\n';
+	}
+	return ns_text(k, buf, n);
+}
+
+static void bind_request(struct ch_end *e, union sing_slot *args)
+{
+	struct sk_kernel *k = e->k;
+	char path[64];
+	struct sip *caller = sip_current(k);
+	struct ch_end *exp = args[1].p;
+	int code = NS_NO_NAME;
+	const char *why = ns_read_text(args[0].p, path, sizeof path) ?
+		ns_check(k, caller ? caller->prog : NULL, path, exp->con, 0, &code) : "no path";
+	xh_delete(&k->xh, args[0].p);
+	if (why) {
+		xh_delete(&k->xh, exp);   /* the client sees ChannelClosed on its end */
+		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
+		return;
+	}
+	ns_connect(k, path, exp);
+	ns_reply(e, "Ok", (union sing_slot){.u64 = 0});
+}
+
+void ns_serve(struct ch_end *e)
+{
+	union sing_slot args[4];
+	int m;
+	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
+		if (streq(e->con->msgs[m].name, "Bind"))
+			bind_request(e, args);
+		else
+			ns_reply(e, "Names", (union sing_slot){.p = listing(e->k)});
+	}
+}
+
+/* `sing run`: main's endpoint parameter number param bound to path,
+ * unrestricted (no manifest capabilities apply to a developer's run). */
+void *sk_bind(struct sk_kernel *k, const struct sk_image *im, uint32_t param,
+              const char *path, char *err, unsigned errlen)
+{
+	const struct sing_image *img = im->img;
+	const struct sing_tinfo *ti = param < img->main_extra ? &img->types[img->main_types[param]] : NULL;
+	const char *why = "the parameter is not an importing endpoint in its start state";
+	int code;
+	struct ch_end *imp = NULL, *exp = NULL;
+	if (ti && ti->kind == SING_K_ENDPOINT && ti->side == 0 && ti->state == 0)
+		why = ns_check(k, NULL, path, im->map.con[ti->contract], 0, &code);
+	if (!why && ch_new(k, &k->kown, im->map.con[ti->contract], &imp, &exp) < 0)
+		why = "no memory for a channel";
+	if (why) {
+		sk_copy_str(err, errlen, why);
+		return NULL;
+	}
+	ns_connect(k, path, exp);
+	return imp;
+}

@@ -1,0 +1,32 @@
+/*
+ * proc.h - launch by manifest, and the process service /kernel/proc that
+ * the shell uses: run an installed program by name, list SIPs, kill one.
+ *
+ * An installed program (sk_install) is started only through its manifest:
+ * each of main's endpoint parameters is bound through the name service by
+ * the path the manifest gives it, the capabilities are the manifest's
+ * (the store admitted only what the policy allows), and nothing else.
+ * Every binding is checked before anything is created, so a missing
+ * dependency is a clear refusal ("/svc/echo: no running program provides
+ * it"), never a client blocked forever.
+ *
+ * The service's contract is any contract with these messages (by name):
+ * in Run(u8[] line), Ps(), Kill(i32 pid); out Exited(i32 status),
+ * Refused(u8[] why), Text(u8[] text).  Run answers when the program ends.
+ *
+ * Invariant: a SIP is told to no served end that is gone (the end's gone
+ * hook clears the link), and a SIP never kills itself from its own stack.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include "chan.h"
+
+const char *proc_check(const struct ly_contract *c);
+void proc_serve(struct ch_end *e);
+/* s ended (sip_teardown): answer the Run that started it. */
+void proc_ended(struct sip *s);
+/* Does prog hold capability cap? (unmanaged programs hold every one) */
+int proc_has_cap(const struct sk_prog *prog, const char *cap);
+
+#endif

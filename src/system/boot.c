@@ -1,0 +1,194 @@
+/*
+ * boot.c - `sing boot [--store DIR]`: the hosted system.  Loads every
+ * program installed in the store into a fresh kernel (launchable by name,
+ * by manifest), then runs init: the services the configuration file
+ * names, then the shell on the console; restarts a service that ends,
+ * with a back-off; shuts down when the shell exits (docs/system.md).
+ *
+ * Configuration (STORE/config, else sys/config): one entry a line, `#`
+ * comments:   service NAME    started at boot, restarted when it ends
+ *             shell NAME      the program given the console; last
+ *
+ * Invariant: init acts only through the kernel's API (sk_launch, sk_alive,
+ * sk_step); the kernel reads no file.  The console is read only between
+ * scheduler steps, on the kernel's context.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "../hal/hal.h"
+#include "../kernel/kernel.h"
+#include "../store/store.h"
+
+#define BOOT_MAXSVC 16
+#define BACKOFF_MIN_NS 100000000ll     /* 100 ms, doubling to ... */
+#define BACKOFF_MAX_NS 3200000000ll    /* ... 3.2 s */
+
+struct service {
+	char name[64];
+	uint32_t pid;
+	int64_t backoff, restart_at;   /* restart_at 0: running (or never started) */
+};
+
+struct init {
+	struct service svc[BOOT_MAXSVC];
+	int nsvc;
+	char shell[64];
+};
+
+static void say(const char *fmt, const char *a, long n)
+{
+	printf(fmt, a, n);
+	fflush(stdout);
+}
+
+static int read_config(const char *store, struct init *in)
+{
+	char path[4200], sys[4096], line[256];
+	snprintf(path, sizeof path, "%s/config", store);
+	FILE *f = fopen(path, "r");
+	if (!f && cli_sys_dir(sys, sizeof sys)) {
+		snprintf(path, sizeof path, "%s/config", sys);
+		f = fopen(path, "r");
+	}
+	if (!f) {
+		fprintf(stderr, "sing boot: no configuration (%s/config)\n", store);
+		return -1;
+	}
+	for (int ln = 1; fgets(line, sizeof line, f); ln++) {
+		char word[32], name[64];
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = 0;
+		int n = sscanf(line, "%31s %63s", word, name);
+		if (n <= 0)
+			continue;
+		if (n == 2 && !strcmp(word, "service") && in->nsvc < BOOT_MAXSVC)
+			snprintf(in->svc[in->nsvc++].name, 64, "%s", name);
+		else if (n == 2 && !strcmp(word, "shell"))
+			snprintf(in->shell, sizeof in->shell, "%s", name);
+		else
+			fprintf(stderr, "%s:%d: error: expected \"service NAME\" or \"shell NAME\"\n", path, ln);
+	}
+	fclose(f);
+	return in->shell[0] ? 0 : (fprintf(stderr, "%s: error: no shell line\n", path), -1);
+}
+
+/* Every installed program, loaded and made launchable.  Returns the count. */
+static int load_store(struct sk_kernel *k, const struct st_store *st, struct sk_image **imgs)
+{
+	int n = 0;
+	for (uint32_t i = 0; i < st->nprogs && n < 64; i++) {
+		const struct st_prog *p = &st->progs[i];
+		const struct sil_manifest *m = &p->p->man;
+		char path[4300], err[256];
+		snprintf(path, sizeof path, "%s/pkg/%s/" ST_CODE_FILE, st->dir, p->hash);
+		struct sk_image *im = sk_load(k, path, p->hash, err, sizeof err);
+		struct sk_manifest sm = {.neps = m->neps, .ncaps = m->ncaps};
+		for (uint32_t e = 0; e < m->neps && e < SK_MAXEPS; e++)
+			sm.eps[e] = m->eps[e].path;
+		for (uint32_t c = 0; c < m->ncaps && c < SK_MAXCAPS; c++)
+			sm.caps[c] = m->caps[c];
+		if (!im || sk_install(k, im, p->name, p->budget, &sm) < 0) {
+			fprintf(stderr, "sing boot: %s: %s\n", p->name, im ? "manifest too large" : err);
+			sk_unload(im);
+			continue;
+		}
+		imgs[n++] = im;
+	}
+	return n;
+}
+
+static uint32_t start(struct sk_kernel *k, const char *name)
+{
+	char err[256];
+	uint32_t pid = sk_launch(k, name, 0, NULL, err, sizeof err);
+	if (pid)
+		say("init: started %s (pid %ld)\n", name, pid);
+	else
+		fprintf(stderr, "init: cannot start %s: %s\n", name, err);
+	return pid;
+}
+
+/* Restart services that ended, each after its back-off. */
+static void supervise(struct sk_kernel *k, struct init *in)
+{
+	int64_t now = hal_clock_ns();
+	for (int i = 0; i < in->nsvc; i++) {
+		struct service *s = &in->svc[i];
+		if (!s->restart_at && s->pid && !sk_alive(k, s->pid)) {
+			s->backoff = s->backoff ? s->backoff * 2 : BACKOFF_MIN_NS;
+			if (s->backoff > BACKOFF_MAX_NS)
+				s->backoff = BACKOFF_MAX_NS;
+			s->restart_at = now + s->backoff;
+			say("init: %s ended; restarting in %ld ms\n", s->name, (long)(s->backoff / 1000000));
+		}
+		if (s->restart_at && now >= s->restart_at) {
+			s->restart_at = 0;
+			s->pid = start(k, s->name);
+		}
+	}
+}
+
+/* Run until the shell ends: steps, console input, supervision. */
+static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
+{
+	char buf[512];
+	int eof = 0;
+	while (sk_alive(k, shell)) {
+		int ran = sk_step(k);
+		long n = eof ? 0 : hal_console_read(buf, sizeof buf, ran ? 0 : 20000000);
+		if (n > 0)
+			sk_console_input(k, buf, (unsigned long)n);
+		eof |= n < 0;
+		if (eof && !ran) {   /* the input ended and nothing runs: stop */
+			say("sing: end of console input%s\n", "", 0);
+			break;
+		}
+		supervise(k, in);
+	}
+}
+
+static int boot(const char *dir)
+{
+	static struct init in;
+	struct sk_image *imgs[64];
+	memset(&in, 0, sizeof in);
+	struct st_store *st = st_open(dir, NULL, stderr);
+	if (!st || read_config(dir, &in)) {
+		st_close(st);
+		return 1;
+	}
+	struct sk_kernel *k = sk_boot(0);
+	int nimg = load_store(k, st, imgs);
+	st_close(st);   /* the code is loaded: the store may change under us */
+	sk_set_booted(k);
+	say("Sing booted: %s, %ld programs installed\n", dir, nimg);
+	for (int i = 0; i < in.nsvc; i++)
+		in.svc[i].pid = start(k, in.svc[i].name);
+	uint32_t shell = start(k, in.shell);
+	if (shell)
+		run(k, &in, shell);
+	uint32_t left = sk_count_sips(k);
+	uint64_t live = sk_shutdown(k);
+	for (int i = 0; i < nimg; i++)
+		sk_unload(imgs[i]);
+	printf("sing: shutdown: %u SIPs stopped, exchange heap %llu bytes live\n", left,
+	       (unsigned long long)live);
+	return shell && !live ? 0 : 1;
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	char buf[4096];
+	const char *dir = NULL;
+	if (argc == 3 && !strcmp(argv[1], "--store"))
+		dir = argv[2];
+	else if (argc != 1) {
+		fprintf(stderr, "usage: sing boot [--store DIR]\n");
+		return 2;
+	}
+	return boot(dir ? dir : st_default_dir(buf, sizeof buf));
+}
