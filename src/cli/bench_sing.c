@@ -1,36 +1,36 @@
 /* bench_sing.c - the Sing side of the cost table: one slot per kernel
- * operation (enum bench_sing_op in bench.h), NULL until the kernel lands.
+ * operation (enum bench_sing_op in bench.h), each a real Sing program from
+ * bench/cost/ run in a real kernel.
  *
- * How to fill a slot (the kernel engineer's part):
- *   1. Write the operation here as a struct bench_impl, calling the
- *      kernel's public API (the CLI may call any room; no room calls it):
+ * Setup (untimed) boots a kernel, builds, verifies and installs the slot's
+ * program (the install cache keeps the compiled object, so cc runs once per
+ * program, not per run) and starts it as a benchmark SIP
+ * (src/kernel/kbench.h), with its child program registered with the
+ * launcher when it has one.  Each batch, run(c, n) sends the SIP Go(n, arg);
+ * the SIP times its n operations with clock() around just the loop and
+ * answers Took(ns), which becomes c->ticks.  Teardown closes the SIP and
+ * shuts the kernel down.  What one operation is: the slot's `what` below and
+ * the program's header comment (docs/performance.md has both).
  *
- *        static int abi_run(struct bench_ctx *c, uint64_t n)
- *        {
- *            for (uint64_t i = 0; i < n; i++)
- *                if (<one ABI call> fails)
- *                    return bench_fail(c, "why");
- *            return 0;
- *        }
- *        static const struct bench_impl sing_abi_call = {
- *            "what exactly is timed", NULL, abi_run, NULL};
- *
- *   2. Point the slot at it below:  [BENCH_SING_ABI_CALL] = &sing_abi_call.
- *
- * Rules the harness relies on: run(c, n) performs n operations back to
- * back (a ping-pong counts one round trip as one operation; SIP_CREATE
- * counts create+start+run+join of a SIP that exits at once as one);
- * setup/teardown hold everything else (booting the kernel, installing the
- * program, starting the peer SIP).  A peer must run on c->cpu_peer.  If the
- * timed region cannot be separated from per-batch work (a loop that runs
- * inside a SIP), time just the n operations with bench_ticks() and store
- * the difference in c->ticks.  Never print a number that was not measured:
- * an operation the kernel cannot do yet stays NULL, or setup returns
- * bench_fail(c, "reason") and the table says "could not run: reason".
+ * The kernel runs one CPU (one run queue), so cross-CPU placements say so
+ * instead of measuring.  NS_BIND stays NULL until a name service lands.
  */
 #include "bench.h"
 
-const char bench_sing_missing[] = "n/a (kernel not built)";
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../backend/backend.h"
+#include "../kernel/kbench.h"
+#include "../kernel/kernel.h"
+#include "../sil/sil.h"
+#include "../verify/verify.h"
+
+const char bench_sing_missing[] = "n/a (not in the kernel yet)";
 
 const char *const bench_sing_labels[BENCH_SING_N] = {
 #define BENCH_X(id, label) [BENCH_SING_##id] = label,
@@ -38,16 +38,178 @@ const char *const bench_sing_labels[BENCH_SING_N] = {
 #undef BENCH_X
 };
 
+/* One slot's program: bench/cost/MAIN, its child (launcher program 0, or
+ * NULL) and the Go argument (a size in bytes, or 0). */
+struct bs_prog {
+	const char *main, *child;
+	int64_t arg;
+};
+
+/* The running benchmark: its kernel, images and SIP; ticks per ns learnt
+ * from every batch so far (the SIP's clock() is in ns). */
+struct bs_state {
+	struct sk_kernel *k;
+	struct sk_image *img[2];
+	struct kb_sip *sip;
+	uint64_t sum_ticks, sum_ns;
+};
+
+/* bench/cost/, found from the executable (build/sing or build/asan/sing),
+ * or $SING_BENCH_DIR. */
+static const char *bs_dir(void)
+{
+	static char dir[4096];
+	static const char *const ups[] = {"/../bench/cost", "/../../bench/cost"};
+	const char *env = getenv("SING_BENCH_DIR");
+	if (env && *env)
+		return env;
+	char exe[4000];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		*strrchr(exe, '/') = 0;
+		for (size_t i = 0; i < sizeof ups / sizeof ups[0]; i++) {
+			snprintf(dir, sizeof dir, "%s%s/cost.sg", exe, ups[i]);
+			if (access(dir, R_OK) == 0) {
+				snprintf(dir, sizeof dir, "%s%s", exe, ups[i]);
+				return dir;
+			}
+		}
+	}
+	return "bench/cost";
+}
+
+/* Build (through `sing build`, as `sing run` does), verify, install. */
+static struct sil_pkg *bs_build(const char *src)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char tmp[4096], err[256];
+	snprintf(tmp, sizeof tmp, "%s/sing-bench-XXXXXX.sil", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemps(tmp, 4);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	char *argv[] = {"build", (char *)src, "-o", tmp, NULL};
+	struct sil_pkg *p = NULL;
+	size_t len;
+	uint8_t *buf = cmd_build(4, argv) == 0 ? read_file(tmp, &len) : NULL;
+	if (buf && !(p = sil_read(buf, len, err, sizeof err)))
+		fprintf(stderr, "%s: error: %s\n", tmp, err);
+	free(buf);
+	unlink(tmp);
+	return p;
+}
+
+static int bs_load(struct bench_ctx *c, struct bs_state *st, const char *name, int i)
+{
+	char src[4200], err[256];
+	struct be_result r;
+	struct vfy_report rep;
+	snprintf(src, sizeof src, "%s/%s", bs_dir(), name);
+	struct sil_pkg *p = bs_build(src);
+	int ok = p && vfy_package(p, src, stderr, &rep) == 0 && be_install(p, &r, stderr) == 0;
+	sil_free(p);
+	if (!ok)
+		return bench_fail(c, "%s did not build, verify and install", src);
+	if (!(st->img[i] = sk_load(st->k, r.so_path, r.hash, err, sizeof err)))
+		return bench_fail(c, "cannot load %s: %s", name, err);
+	return 0;
+}
+
+static void bs_teardown(struct bench_ctx *c)
+{
+	struct bs_state *st = c->state;
+	if (st->sip && kb_close(st->sip) != 0)
+		fprintf(stderr, "sing bench: a benchmark SIP did not end cleanly\n");
+	uint64_t live = sk_shutdown(st->k);
+	for (int i = 0; i < 2; i++)
+		if (st->img[i])
+			sk_unload(st->img[i]);
+	if (live)
+		fprintf(stderr, "sing bench: %llu exchange-heap bytes live at shutdown\n",
+		        (unsigned long long)live);
+	free(st);
+	c->state = NULL;
+}
+
+static int bs_setup(struct bench_ctx *c, const struct bs_prog *pr)
+{
+	static const char *const launcher[] = {SK_LAUNCH_PATH};
+	char err[256];
+	if (c->cpu_peer != c->cpu_self)
+		return bench_fail(c, "n/a: one run queue (the kernel runs one CPU)");
+	struct bs_state *st = xcalloc(1, sizeof *st);
+	c->state = st;
+	st->k = sk_boot(0);
+	int rc = bs_load(c, st, pr->main, 0);
+	if (!rc && pr->child && (rc = bs_load(c, st, pr->child, 1)) == 0 &&
+	    sk_register(st->k, st->img[1], pr->child, 0) < 0)
+		rc = bench_fail(c, "cannot register %s", pr->child);
+	if (!rc && !(st->sip = kb_open(st->k, st->img[0], pr->main, launcher,
+	                               pr->child ? 1 : 0, err, sizeof err)))
+		rc = bench_fail(c, "cannot start %s: %s", pr->main, err);
+	if (rc)
+		bs_teardown(c);
+	return rc;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One batch in the SIP; its figure (ns) converted to counter ticks with
+ * the ratio of the two clocks over every batch so far. */
+static int bs_run(struct bench_ctx *c, uint64_t n, int64_t arg)
+{
+	struct bs_state *st = c->state;
+	char err[160];
+	int64_t ns = 0;
+	uint64_t t0 = bench_ticks(), n0 = now_ns();
+	if (kb_go(st->sip, (int64_t)n, arg, &ns, err, sizeof err) != 0)
+		return bench_fail(c, "%s", err);
+	st->sum_ticks += bench_ticks() - t0;
+	st->sum_ns += now_ns() - n0;
+	double per_ns = st->sum_ns ? (double)st->sum_ticks / (double)st->sum_ns : 1;
+	c->ticks = (uint64_t)((double)(ns > 0 ? ns : 1) * per_ns);
+	c->ticks += !c->ticks;
+	return 0;
+}
+
+/* The slots: X(slot, program, child, Go argument, what is timed). */
+#define BS_SLOTS(X) \
+	X(ABI_CALL, "abi.sg", NULL, 0, \
+	  "yield() with no other thread runnable: GC-kind ABI stub + run-queue check") \
+	X(YIELD, "yield.sg", NULL, 0, \
+	  "yield() between 2 threads of one SIP: one user-level switch") \
+	X(THREAD_PINGPONG, "threads.sg", NULL, 0, \
+	  "2 threads of one SIP, Ping/Pong round trip over a channel") \
+	X(SIP_PINGPONG, "pingpong.sg", "echo.sg", 0, \
+	  "2 SIPs, Ping/Pong round trip over a channel") \
+	X(SIP_CREATE, "spawn.sg", "empty.sg", 0, \
+	  "launch an installed SIP via the launcher, it exits, join (ChannelClosed)") \
+	X(SEND_8, "send.sg", NULL, 8, \
+	  "8 B exheap buffer sent and received over and back (1 thread, both ends)") \
+	X(SEND_64K, "send.sg", NULL, 65536, \
+	  "64 KiB exheap buffer sent and received over and back (1 thread, both ends)") \
+	X(EXHEAP_64, "exheap.sg", NULL, 64, "new exheap u8[64] + delete") \
+	X(EXHEAP_64K, "exheap.sg", NULL, 65536, "new exheap u8[65536] (zeroed) + delete") \
+	X(CHAN_CREATE, "chan.sg", NULL, 0, "NewChannel + delete both ends")
+
+#define BS_X(id, prog, kid, goarg, what) \
+	static const struct bs_prog bs_prog_##id = {prog, kid, goarg}; \
+	static int bs_setup_##id(struct bench_ctx *c) { return bs_setup(c, &bs_prog_##id); } \
+	static int bs_run_##id(struct bench_ctx *c, uint64_t n) \
+	{ return bs_run(c, n, bs_prog_##id.arg); } \
+	static const struct bench_impl bs_impl_##id = {what, bs_setup_##id, bs_run_##id, bs_teardown};
+BS_SLOTS(BS_X)
+#undef BS_X
+
 const struct bench_impl *const bench_sing_impls[BENCH_SING_N] = {
-	[BENCH_SING_ABI_CALL] = NULL,
-	[BENCH_SING_YIELD] = NULL,
-	[BENCH_SING_THREAD_PINGPONG] = NULL,
-	[BENCH_SING_SIP_PINGPONG] = NULL,
-	[BENCH_SING_SIP_CREATE] = NULL,
-	[BENCH_SING_SEND_8] = NULL,
-	[BENCH_SING_SEND_64K] = NULL,
-	[BENCH_SING_EXHEAP_64] = NULL,
-	[BENCH_SING_EXHEAP_64K] = NULL,
-	[BENCH_SING_CHAN_CREATE] = NULL,
+#define BS_X(id, prog, kid, goarg, what) [BENCH_SING_##id] = &bs_impl_##id,
+	BS_SLOTS(BS_X)
+#undef BS_X
 	[BENCH_SING_NS_BIND] = NULL,
 };
