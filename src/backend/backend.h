@@ -52,8 +52,6 @@ void be_print_abi(FILE *out);
 
 void be_hex(const uint8_t *b, size_t n, char *out);
 
-/* shape.c: the structural digest of contract c (sing_cinfo.shape). */
-void be_shape(const struct sil_pkg *p, uint32_t c, uint8_t out[32]);
 
 extern const char be_rt_h[];   /* prelude.c */
 

@@ -4,6 +4,7 @@
  * opcode; every entry is checked present when lowering starts.
  */
 #include "backend.h"
+#include "../sil/shape.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -795,7 +796,7 @@ static void contracts(struct lw *w)
 	for (uint32_t c = 0; c < p->ncontracts; c++) {
 		const struct sil_contract *ct = &p->contracts[c];
 		uint8_t shape[32];
-		be_shape(p, c, shape);
+		sil_shape_digest(p, c, shape);
 		out(w, "\t{");
 		c_string(w, ct->name, strlen(ct->name));
 		out(w, ", %u, c%u_msgs, %u, %u, {", ct->nmsgs, c, ct->bound_in, ct->bound_out);

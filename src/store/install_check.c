@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "store.h"
-#include "shape.h"
+#include "../sil/shape.h"
 #include "../sil/text.h"
 
 #define ST_MAX_ENTRIES 256   /* per list of a manifest: keeps the checks small */
@@ -320,7 +320,15 @@ int st_is_system_path(const char *path)
 int st_serves(const struct sil_pkg *pp, uint32_t j, const struct sil_pkg *q, uint32_t cq,
               char *why, size_t n)
 {
-	return st_shape_same(q, cq, pp, pp->man.provides[j].contract, why, n);
+	/* The same contract: the same name, and the shape the kernel will
+	 * intern it by (one definition, src/sil/shape.c). */
+	uint32_t cp = pp->man.provides[j].contract;
+	if (cq < q->ncontracts && cp < pp->ncontracts &&
+	    strcmp(q->contracts[cq].name, pp->contracts[cp].name)) {
+		snprintf(why, n, "named %s, not %s", pp->contracts[cp].name, q->contracts[cq].name);
+		return 1;
+	}
+	return sil_shape_diff(q, cq, pp, cp, why, n);
 }
 
 /* The i-th need of p (importing endpoints first, then depends); 0 if none. */
