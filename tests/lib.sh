@@ -19,3 +19,31 @@ sanitizer_clean() {
 directive() {
 	sed -n -E "s@^[[:space:]]*(//|;)[[:space:]]*$2:[[:space:]]?(.*)\$@\\2@p" "$1"
 }
+
+# cc_sanitized OUT SRC...: build a C test program (a stand-in driver, say)
+# with the sanitizers and the project's warnings; the compiler's messages
+# go to OUT.log.
+cc_sanitized() {
+	local out=$1; shift
+	${CC:-gcc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+		-fno-sanitize-recover=undefined -std=c11 -Wall -Wextra -Wshadow \
+		-Wmissing-prototypes -Werror -D_GNU_SOURCE -I"$ROOT/src" \
+		-o "$out" "$@" 2>"$out.log"
+}
+
+# quiet NAME LOG: ok if the sanitizers stayed quiet in LOG.
+quiet() {
+	if sanitizer_clean "$2"; then ok "$1"
+	else bad "$1" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$2")"; fi
+}
+
+# run_cases DRV: run a stand-in driver's case table ("DRV cases" prints
+# its own ok/FAIL lines), then check its sanitizer output.
+run_cases() {
+	"$1" cases >"$T/cases.out" 2>"$T/cases.err"
+	local rc=$?
+	grep -E '^(ok|FAIL|#) ' "$T/cases.out"
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] ||
+		bad dev_cases "drv cases exited $rc: $(tail -3 "$T/cases.err" | tr '\n' ' ')"
+	quiet dev_sanitizers "$T/cases.err"
+}

@@ -22,30 +22,18 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-CC=${CC:-gcc}
-SAN="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-WARN="-std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror -D_GNU_SOURCE"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 
-if ! $CC $SAN $WARN -I"$ROOT/src" -I"$D" -o "$T/drv" "$D/drv.c" "$D/cases.c" \
-	"$ROOT"/src/hal/hosted/{vnet,pcap,tap}.c "$ROOT/src/util/util.c" 2>"$T/cc.log"; then
-	bad build "drv did not compile: $(head -5 "$T/cc.log" | tr '\n' ' ')"
+if ! cc_sanitized "$T/drv" -I"$D" "$D/drv.c" "$D/cases.c" \
+	"$ROOT"/src/hal/hosted/{vnet,pcap,tap}.c "$ROOT/src/util/util.c"; then
+	bad build "drv did not compile: $(head -5 "$T/drv.log" | tr '\n' ' ')"
 	exit 0
 fi
 ok build
 DRV=$T/drv
 
-# clean NAME LOG: the sanitizers stayed quiet in LOG.
-clean() {
-	if sanitizer_clean "$2"; then ok "$1"; else bad "$1" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$2")"; fi
-}
-
 # ---- the case table ----
-"$DRV" cases >"$T/cases.out" 2>"$T/cases.err"
-rc=$?
-grep -E '^(ok|FAIL|#) ' "$T/cases.out"
-[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || bad dev_cases "drv cases exited $rc: $(tail -3 "$T/cases.err" | tr '\n' ' ')"
-clean dev_sanitizers "$T/cases.err"
+run_cases "$DRV"
 
 # ---- pcap: transmit, then replay and echo ----
 fields() { tshark -r "$1" -T fields -e eth.dst -e eth.src -e data 2>/dev/null; }
@@ -64,7 +52,7 @@ if "$DRV" tx "$T/out.pcap" $N "$T/expect.txt" 2>"$T/tx.err"; then
 else
 	bad pcap_tx "drv tx failed: $(tail -3 "$T/tx.err" | tr '\n' ' ')"
 fi
-clean pcap_tx_sanitizers "$T/tx.err"
+quiet pcap_tx_sanitizers "$T/tx.err"
 
 if "$DRV" echo "$T/back.pcap" "$T/out.pcap" $N 2>"$T/echo.err"; then
 	fields "$T/back.pcap" >"$T/back.txt"
@@ -72,7 +60,7 @@ if "$DRV" echo "$T/back.pcap" "$T/out.pcap" $N 2>"$T/echo.err"; then
 else
 	bad pcap_echo "drv echo failed: $(tail -3 "$T/echo.err" | tr '\n' ' ')"
 fi
-clean pcap_echo_sanitizers "$T/echo.err"
+quiet pcap_echo_sanitizers "$T/echo.err"
 
 # A replay input the reader must refuse: cut mid-record, and not pcap at all.
 head -c 90 "$T/out.pcap" >"$T/cut.pcap"
@@ -126,7 +114,7 @@ tap_tests() {
 	wait "$dp"
 	local rc=$?
 	[ "$rc" -eq 0 ] && ok tap_driver || bad tap_driver "drv tap exited $rc: $(tail -3 "$T/tap.err" | tr '\n' ' ')"
-	clean tap_sanitizers "$T/tap.err"
+	quiet tap_sanitizers "$T/tap.err"
 	local replies arp
 	replies=$(tshark -r "$T/tap.pcapng" -Y 'icmp.type == 0 && ip.src == 10.77.0.2 && ip.dst == 10.77.0.1' 2>/dev/null | wc -l)
 	arp=$(tshark -r "$T/tap.pcapng" -Y 'arp.opcode == 2 && arp.src.proto_ipv4 == 10.77.0.2 && eth.src == 52:54:00:53:49:47' 2>/dev/null | wc -l)

@@ -12,29 +12,18 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 D=$ROOT/tests/uart
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-CC=${CC:-gcc}
-SAN="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-WARN="-std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror -D_GNU_SOURCE"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 
-if ! $CC $SAN $WARN -I"$ROOT/src" -o "$T/drv" "$D/drv.c" \
-	"$ROOT"/src/hal/hosted/{uart,uart_tty}.c "$ROOT/src/util/util.c" 2>"$T/cc.log"; then
-	bad build "drv did not compile: $(head -5 "$T/cc.log" | tr '\n' ' ')"
+if ! cc_sanitized "$T/drv" "$D/drv.c" \
+	"$ROOT"/src/hal/hosted/{uart,uart_tty}.c "$ROOT/src/util/util.c"; then
+	bad build "drv did not compile: $(head -5 "$T/drv.log" | tr '\n' ' ')"
 	exit 0
 fi
 ok build
 DRV=$T/drv
 
-clean() {
-	if sanitizer_clean "$2"; then ok "$1"; else bad "$1" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$2")"; fi
-}
-
 # ---- the case table ----
-"$DRV" cases >"$T/cases.out" 2>"$T/cases.err"
-rc=$?
-grep -E '^(ok|FAIL|#) ' "$T/cases.out"
-[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || bad dev_cases "drv cases exited $rc: $(tail -3 "$T/cases.err" | tr '\n' ' ')"
-clean dev_sanitizers "$T/cases.err"
+run_cases "$DRV"
 
 # ---- the console on pipes ----
 printf 'hello, sing' | "$DRV" pipe >"$T/pipe.out" 2>"$T/pipe.err"
@@ -48,12 +37,12 @@ head -c 20000 /dev/urandom | base64 -w 0 >"$T/big.in"
 "$DRV" pipe <"$T/big.in" >"$T/big.out" 2>>"$T/pipe.err"
 cmp -s "$T/big.out" "$T/big.want" && ok pipe_bulk ||
 	bad pipe_bulk "$(wc -c <"$T/big.out") bytes out, want $(wc -c <"$T/big.want")"
-clean pipe_sanitizers "$T/pipe.err"
+quiet pipe_sanitizers "$T/pipe.err"
 
 # ---- a real terminal ----
 if command -v python3 >/dev/null && command -v stty >/dev/null; then
 	python3 "$D/pty_test.py" "$DRV" "$T/pty.err"
-	clean pty_sanitizers "$T/pty.err"
+	quiet pty_sanitizers "$T/pty.err"
 else
 	echo "# pty tests not run: no python3 or stty"
 fi
