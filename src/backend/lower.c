@@ -405,11 +405,6 @@ static void lw_xnewarr(struct lw *w, const struct sil_insn *in)
 	out(w, "r%u = (%s)sing_xnewarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
 }
 
-static void unsupported(struct lw *w)
-{
-	out(w, "sing_fail(th, SING_F_UNSUPPORTED, FN);\n");
-}
-
 static void lw_delete(struct lw *w, const struct sil_insn *in)
 {
 	out(w, "sing_delete(th, r%u);\n", A(0));
@@ -495,10 +490,29 @@ static void lw_select(struct lw *w, const struct sil_insn *in)
 	out(w, "\tdefault: sing_fail(th, SING_F_UNSUPPORTED, FN);\n\t} }\n");
 }
 
-static void lw_unsupported(struct lw *w, const struct sil_insn *in)
+/* io.in dst, port, off / io.out port, off, src: the width is the value's
+ * type (u8, u16 or u32); the kernel checks offset and width. */
+static void lw_ioin(struct lw *w, const struct sil_insn *in)
 {
-	(void)in;
-	unsupported(w);
+	out(w, "r%u = (%s)sing_io_in(th, r%u, (i64)r%u, %u, FN);\n", A(0), CT(w, A(0)), A(1), A(2),
+	    elem_size(TY(A(0))));
+}
+
+static void lw_ioout(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "sing_io_out(th, r%u, (i64)r%u, %u, (u32)r%u, FN);\n", A(0), A(1), elem_size(TY(A(2))),
+	    A(2));
+}
+
+/* dma.new dst, len / dma.addr dst, arr: the kernel allocates and translates. */
+static void lw_dmanew(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = (%s)sing_dma_new(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+}
+
+static void lw_dmaaddr(struct lw *w, const struct sil_insn *in)
+{
+	out(w, "r%u = sing_dma_addr(th, r%u, FN);\n", A(0), A(1));
 }
 
 static void lw_print(struct lw *w, const struct sil_insn *in)
@@ -563,8 +577,9 @@ static const struct rule rules[OP__COUNT] = {
 	[OP_CHNEW] = {lw_chnew, 0},     [OP_SEND] = {lw_send, 0},
 	[OP_SELECT] = {lw_select, 0},   [OP_PRINT] = {lw_print, 0},
 	[OP_CLOCK] = {lw_clock, 0},     [OP_YIELD] = {lw_yield, 0},
-	[OP_SPAWN] = {lw_spawn, 0},     [OP_IOIN] = {lw_unsupported, 0},
-	[OP_IOOUT] = {lw_unsupported, 0},
+	[OP_SPAWN] = {lw_spawn, 0},     [OP_IOIN] = {lw_ioin, 0},
+	[OP_IOOUT] = {lw_ioout, 0},
+	[OP_DMANEW] = {lw_dmanew, 0},   [OP_DMAADDR] = {lw_dmaaddr, 0},
 };
 
 static void check_rules(void)

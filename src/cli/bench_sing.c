@@ -5,15 +5,16 @@
  * Setup (untimed) boots a kernel, builds, verifies and installs the slot's
  * program (the install cache keeps the compiled object, so cc runs once per
  * program, not per run) and starts it as a benchmark SIP
- * (src/kernel/kbench.h), with its child program registered with the
- * launcher when it has one.  Each batch, run(c, n) sends the SIP Go(n, arg);
+ * (src/kernel/kbench.h), with its child program when it has one: either
+ * registered with the launcher (main then gets /kernel/launch) or started
+ * as the provider of a name (main then gets the name service, /svc/ns).  Each batch, run(c, n) sends the SIP Go(n, arg);
  * the SIP times its n operations with clock() around just the loop and
  * answers Took(ns), which becomes c->ticks.  Teardown closes the SIP and
  * shuts the kernel down.  What one operation is: the slot's `what` below and
  * the program's header comment (docs/performance.md has both).
  *
  * The kernel runs one CPU (one run queue), so cross-CPU placements say so
- * instead of measuring.  NS_BIND stays NULL until a name service lands.
+ * instead of measuring.
  */
 #include "bench.h"
 
@@ -38,10 +39,11 @@ const char *const bench_sing_labels[BENCH_SING_N] = {
 #undef BENCH_X
 };
 
-/* One slot's program: bench/cost/MAIN, its child (launcher program 0, or
- * NULL) and the Go argument (a size in bytes, or 0). */
+/* One slot's program: bench/cost/MAIN, its child (or NULL), the name the
+ * child provides (NULL: the child is launcher program 0) and the Go
+ * argument (a size in bytes, or 0). */
 struct bs_prog {
-	const char *main, *child;
+	const char *main, *child, *provides;
 	int64_t arg;
 };
 
@@ -132,9 +134,24 @@ static void bs_teardown(struct bench_ctx *c)
 	c->state = NULL;
 }
 
+/* The child: launcher program 0, or the provider of pr->provides. */
+static int bs_child(struct bench_ctx *c, struct bs_state *st, const struct bs_prog *pr)
+{
+	char err[256];
+	int rc = bs_load(c, st, pr->child, 1);
+	if (rc)
+		return rc;
+	if (pr->provides && kb_provide(st->k, st->img[1], pr->child, pr->provides,
+	                               err, sizeof err) < 0)
+		return bench_fail(c, "cannot start %s as %s: %s", pr->child, pr->provides, err);
+	if (!pr->provides && sk_register(st->k, st->img[1], pr->child, 0) < 0)
+		return bench_fail(c, "cannot register %s", pr->child);
+	return 0;
+}
+
 static int bs_setup(struct bench_ctx *c, const struct bs_prog *pr)
 {
-	static const char *const launcher[] = {SK_LAUNCH_PATH};
+	const char *svc[] = {pr->provides ? "/svc/ns" : SK_LAUNCH_PATH};
 	char err[256];
 	if (c->cpu_peer != c->cpu_self)
 		return bench_fail(c, "n/a: one run queue (the kernel runs one CPU)");
@@ -142,10 +159,9 @@ static int bs_setup(struct bench_ctx *c, const struct bs_prog *pr)
 	c->state = st;
 	st->k = sk_boot(0);
 	int rc = bs_load(c, st, pr->main, 0);
-	if (!rc && pr->child && (rc = bs_load(c, st, pr->child, 1)) == 0 &&
-	    sk_register(st->k, st->img[1], pr->child, 0) < 0)
-		rc = bench_fail(c, "cannot register %s", pr->child);
-	if (!rc && !(st->sip = kb_open(st->k, st->img[0], pr->main, launcher,
+	if (!rc && pr->child)
+		rc = bs_child(c, st, pr);
+	if (!rc && !(st->sip = kb_open(st->k, st->img[0], pr->main, svc,
 	                               pr->child ? 1 : 0, err, sizeof err)))
 		rc = bench_fail(c, "cannot start %s: %s", pr->main, err);
 	if (rc)
@@ -178,28 +194,31 @@ static int bs_run(struct bench_ctx *c, uint64_t n, int64_t arg)
 	return 0;
 }
 
-/* The slots: X(slot, program, child, Go argument, what is timed). */
+/* The slots: X(slot, program, child, name the child provides, Go argument,
+ * what is timed). */
 #define BS_SLOTS(X) \
-	X(ABI_CALL, "abi.sg", NULL, 0, \
+	X(ABI_CALL, "abi.sg", NULL, NULL, 0, \
 	  "yield() with no other thread runnable: GC-kind ABI stub + run-queue check") \
-	X(YIELD, "yield.sg", NULL, 0, \
+	X(YIELD, "yield.sg", NULL, NULL, 0, \
 	  "yield() between 2 threads of one SIP: one user-level switch") \
-	X(THREAD_PINGPONG, "threads.sg", NULL, 0, \
+	X(THREAD_PINGPONG, "threads.sg", NULL, NULL, 0, \
 	  "2 threads of one SIP, Ping/Pong round trip over a channel") \
-	X(SIP_PINGPONG, "pingpong.sg", "echo.sg", 0, \
+	X(SIP_PINGPONG, "pingpong.sg", "echo.sg", NULL, 0, \
 	  "2 SIPs, Ping/Pong round trip over a channel") \
-	X(SIP_CREATE, "spawn.sg", "empty.sg", 0, \
+	X(SIP_CREATE, "spawn.sg", "empty.sg", NULL, 0, \
 	  "launch an installed SIP via the launcher, it exits, join (ChannelClosed)") \
-	X(SEND_8, "send.sg", NULL, 8, \
+	X(SEND_8, "send.sg", NULL, NULL, 8, \
 	  "8 B exheap buffer sent and received over and back (1 thread, both ends)") \
-	X(SEND_64K, "send.sg", NULL, 65536, \
+	X(SEND_64K, "send.sg", NULL, NULL, 65536, \
 	  "64 KiB exheap buffer sent and received over and back (1 thread, both ends)") \
-	X(EXHEAP_64, "exheap.sg", NULL, 64, "new exheap u8[64] + delete") \
-	X(EXHEAP_64K, "exheap.sg", NULL, 65536, "new exheap u8[65536] (zeroed) + delete") \
-	X(CHAN_CREATE, "chan.sg", NULL, 0, "NewChannel + delete both ends")
+	X(EXHEAP_64, "exheap.sg", NULL, NULL, 64, "new exheap u8[64] + delete") \
+	X(EXHEAP_64K, "exheap.sg", NULL, NULL, 65536, "new exheap u8[65536] (zeroed) + delete") \
+	X(CHAN_CREATE, "chan.sg", NULL, NULL, 0, "NewChannel + delete both ends") \
+	X(NS_BIND, "bind.sg", "bindsrv.sg", "/bench/echo", 0, \
+	  "NewChannel + Bind via /svc/ns + Ok; provider SIP gets Connect, deletes; join")
 
-#define BS_X(id, prog, kid, goarg, what) \
-	static const struct bs_prog bs_prog_##id = {prog, kid, goarg}; \
+#define BS_X(id, prog, kid, name, goarg, what) \
+	static const struct bs_prog bs_prog_##id = {prog, kid, name, goarg}; \
 	static int bs_setup_##id(struct bench_ctx *c) { return bs_setup(c, &bs_prog_##id); } \
 	static int bs_run_##id(struct bench_ctx *c, uint64_t n) \
 	{ return bs_run(c, n, bs_prog_##id.arg); } \
@@ -208,8 +227,7 @@ BS_SLOTS(BS_X)
 #undef BS_X
 
 const struct bench_impl *const bench_sing_impls[BENCH_SING_N] = {
-#define BS_X(id, prog, kid, goarg, what) [BENCH_SING_##id] = &bs_impl_##id,
+#define BS_X(id, prog, kid, name, goarg, what) [BENCH_SING_##id] = &bs_impl_##id,
 	BS_SLOTS(BS_X)
 #undef BS_X
-	[BENCH_SING_NS_BIND] = NULL,
 };

@@ -100,6 +100,12 @@ static int start_and_wait(struct sk_kernel *k, const struct sk_image *img, struc
 	void *eps[64];
 	uint32_t n = 0;
 	char err[256];
+	for (uint32_t i = 0; i < m->nhw; i++)
+		if (m->hw[i].kind == SIL_HW_IOPORT) {
+			fprintf(stderr, "sing: %s: a driver's ioports are granted only by `sing boot` "
+			        "(launch by manifest, docs/kernel.md \"Devices\")\n", in->name);
+			return SK_EXIT_FAILED;
+		}
 	for (uint32_t i = 0; i < m->neps && n < 64; i++, n++) {
 		eps[n] = sk_bind(k, img, n, m->eps[i].path, err, sizeof err);
 		if (!eps[n]) {

@@ -35,6 +35,31 @@ __attribute__((noreturn))
 #endif
 void hal_abort(void);                                /* stop the machine */
 
+/*
+ * The machine's devices: a fixed table, the same on every HAL, of I/O port
+ * ranges and interrupt lines (docs/kernel.md "The HAL device table"):
+ *   0 com1       ports 0x3f8..0x3ff   IRQ 4    16550 UART (the console)
+ *   1 virtio-net ports 0xc000..0xc01f IRQ 11   legacy virtio-net, BAR0
+ * hal_dev_open attaches the devices present (hosted: COM1 on the terminal,
+ * fds 0 and 1; virtio-net only when $SING_NET names a wire).  A device
+ * raising its line calls irq(ctx, line), which may run inside hal_dev_in,
+ * hal_dev_out or hal_dev_idle and must only record the line.  Accesses are
+ * to a present device at an offset the caller checked against its range.
+ */
+struct hal_dev { const char *name; uint32_t base, len, irq; };
+uint32_t hal_dev_count(void);
+const struct hal_dev *hal_dev(uint32_t i);           /* NULL past the table */
+void hal_dev_open(void (*irq)(void *ctx, uint32_t line), void *ctx);
+void hal_dev_close(void);                            /* restores the terminal */
+int hal_dev_present(uint32_t i);
+uint32_t hal_dev_in(uint32_t i, uint32_t off, unsigned width);
+void hal_dev_out(uint32_t i, uint32_t off, unsigned width, uint32_t v);
+/* Idle: wait up to timeout_ns until a device has input, then let every
+ * device take its input in (which may raise lines).  1 if some did, 0 if
+ * none, -1 once the console's input has ended for good (hosted: the
+ * terminal or pipe on fd 0 closed; never on a real serial line). */
+int hal_dev_idle(int64_t timeout_ns);
+
 /* Shortest decimal text that reads back as d; returns its length. */
 size_t hal_fmt_f64(char *buf, size_t n, double d);
 

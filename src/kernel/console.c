@@ -1,4 +1,4 @@
-/* console.c - the kernel-side console (see console.h). */
+/* console.c - the console, served by the kernel (see console.h). */
 #include "console.h"
 
 #include "ns.h"
@@ -15,10 +15,103 @@ const char *con_check(const struct ly_contract *c)
 	return NULL;
 }
 
+/* Hand the driver the next piece of output, if it asked for one. */
+static void feed(struct sk_kernel *k)
+{
+	struct con_state *c = &k->con;
+	if (!c->drv_next || !c->olen)
+		return;
+	uint32_t n = c->olen < 4096 ? c->olen : 4096;
+	if (n > CON_RING - c->ohead)   /* the part up to the ring's end */
+		n = CON_RING - c->ohead;
+	void *text = ns_text(k, c->out + c->ohead, n);
+	if (!text)
+		return;   /* no exchange-heap memory: try again at the next write */
+	c->ohead = (c->ohead + n) % CON_RING;
+	c->olen -= n;
+	struct ch_end *e = c->drv_next;
+	c->drv_next = NULL;
+	ns_reply(e, "Text", (union sing_slot){.p = text});
+}
+
 void con_write(struct sk_kernel *k, const void *p, unsigned long n)
 {
-	(void)k;   /* the Sing console driver will take this over (docs/system.md) */
-	hal_write(1, p, n);
+	struct con_state *c = &k->con;
+	if (!c->routed) {
+		hal_write(1, p, n);
+		return;
+	}
+	const char *s = p;
+	for (unsigned long i = 0; i < n; i++) {
+		if (c->olen == CON_RING) {
+			c->dropped += n - i;
+			break;
+		}
+		c->out[(c->ohead + c->olen++) % CON_RING] = s[i];
+	}
+	feed(k);
+}
+
+int sk_console_drained(struct sk_kernel *k)
+{
+	return !k->con.routed || (!k->con.olen && k->con.drv_next);
+}
+
+void con_flush_host(struct sk_kernel *k)
+{
+	struct con_state *c = &k->con;
+	uint32_t first = c->olen < CON_RING - c->ohead ? c->olen : CON_RING - c->ohead;
+	hal_write(1, c->out + c->ohead, first);
+	hal_write(1, c->out, c->olen - first);
+	c->olen = 0;
+}
+
+/* ---- the driver's links ---- */
+
+const char *con_out_check(const struct ly_contract *c)
+{
+	int next = ly_find_msg(c, "Next", 0);
+	if (next < 0 || c->msgs[next].nargs || !ly_has(c, "Text", 1, 1) || c->nmsgs != 2)
+		return "a console output contract is in Next() and out Text(u8[] text)";
+	return NULL;
+}
+
+const char *con_in_check(const struct ly_contract *c)
+{
+	if (!ly_has(c, "Line", 0, 1) || !ly_has(c, "Taken", 1, 0) || c->nmsgs != 2)
+		return "a console input contract is in Line(u8[] text) and out Taken()";
+	return NULL;
+}
+
+static void driver_gone(struct ch_end *e)
+{
+	if (e->k->con.drv_next == e)
+		e->k->con.drv_next = NULL;
+}
+
+void con_out_serve(struct ch_end *e)
+{
+	union sing_slot args[1];
+	struct con_state *c = &e->k->con;
+	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Next() */
+		c->routed = 1;
+		c->drv_next = e;
+		e->gone = driver_gone;
+	}
+	feed(e->k);
+}
+
+void con_in_serve(struct ch_end *e)
+{
+	union sing_slot args[1];
+	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Line(text) */
+		char buf[4096];
+		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
+		xh_delete(&e->k->xh, args[0].p);
+		buf[n++] = '\n';
+		sk_console_input(e->k, buf, n);
+		ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
+	}
 }
 
 static void reader_gone(struct ch_end *e)

@@ -1,14 +1,25 @@
 /*
- * console.h - the kernel-side console at /dev/console: until the Sing
- * console driver (sys/drivers/) owns the terminal through the UART model,
- * the kernel serves it.  Output goes to the HAL's console; input comes
- * from the boot loop (sk_console_input) and is handed out a line at a time.
+ * console.h - the console at /dev/console, served by the kernel, and its
+ * link to the Sing console driver (sys/drivers/console.sg).
  *
- * Contract, by message name: in Write(u8[] text) -> out Ack(); in
- * ReadLine() -> out Line(u8[] text) (without the newline).  One reader
- * waits at a time; a line arrives when one is complete.
+ * Clients (the shell, any program) speak, by message name: in Write(u8[]
+ * text) -> out Ack(); in ReadLine() -> out Line(u8[] text) (without the
+ * newline).  One reader waits at a time; a line arrives when one is
+ * complete.  `print` writes too (con_write).
  *
- * Invariant: the reader is a live served end (its gone hook clears it).
+ * Until a console driver binds /kernel/console/out, output goes to the
+ * HAL's console (fd 1: `sing run`, or a boot without a driver) and input
+ * comes from the boot loop (sk_console_input).  From then on the console
+ * is *routed*: every write, from `print` and from Write alike, is queued
+ * in one ring, in order, and handed to the driver as it asks for it
+ * (ConsoleOut: in Next() -> out Text(u8[] text)); the driver sends the
+ * lines typed on its terminal (ConsoleIn: in Line(u8[] text) -> out
+ * Taken()).  While the driver is down (restarted by init) output waits in
+ * the ring (a full ring drops bytes, counted); what is left at shutdown is
+ * written straight out.
+ *
+ * Invariant: the reader and the driver's end are live served ends (their
+ * gone hooks clear them).  Nothing here blocks.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
@@ -18,5 +29,12 @@
 const char *con_check(const struct ly_contract *c);
 void con_serve(struct ch_end *e);
 void con_write(struct sk_kernel *k, const void *p, unsigned long n);
+/* The driver's two links. */
+const char *con_out_check(const struct ly_contract *c);
+void con_out_serve(struct ch_end *e);
+const char *con_in_check(const struct ly_contract *c);
+void con_in_serve(struct ch_end *e);
+/* Shutdown: write out what the driver did not take. */
+void con_flush_host(struct sk_kernel *k);
 
 #endif

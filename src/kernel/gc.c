@@ -6,6 +6,8 @@
 #include "panic.h"
 
 #define GC_MIN_NEXT (8u << 20)
+#define GC_POOL     64u          /* chunks kept for reuse: 4 MiB */
+#define GC_JUNK     0xdb         /* fills pooled chunks in stress mode */
 
 static const uint32_t class_size[GC_NCLASS] = {
 	16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
@@ -34,16 +36,6 @@ void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
 	h->next_gc = GC_MIN_NEXT;
 }
 
-void gc_destroy(struct gc_heap *h)
-{
-	for (uint32_t i = 0; i < h->nchunks; i++)
-		hal_unmap((void *)h->chunks[i].lo, h->chunks[i].hi - h->chunks[i].lo);
-	h->budget->used -= h->mapped;
-	hal_free(h->chunks);
-	hal_free(h->mark);
-	__builtin_memset(h, 0, sizeof *h);
-}
-
 /* ---- chunks ---- */
 
 static void *grow(void *old, size_t n, size_t newcap, size_t elem)
@@ -57,11 +49,51 @@ static void *grow(void *old, size_t n, size_t newcap, size_t elem)
 	return p;
 }
 
+/* Freed small chunks, kept for the next heap that needs one: reusing a
+ * chunk costs no mmap, munmap or page faults.  One pool for the kernel,
+ * unlocked: the kernel runs on one CPU, and a host process runs one kernel
+ * at a time (as the HAL's one timer assumes).  Chunks hold their last
+ * owner's data; see the invariant in gc.h. */
+static struct {
+	void *chunk[GC_POOL];
+	uint32_t n;
+} pool;
+
+uint32_t gc_pool_count(void)
+{
+	return pool.n;
+}
+
+void gc_pool_drain(void)
+{
+	while (pool.n > 0)
+		hal_unmap(pool.chunk[--pool.n], GC_CHUNK);
+}
+
+/* Large objects are not pooled: they rely on hal_map's zeroed pages. */
+static void *chunk_get(uint64_t bytes, uint32_t size)
+{
+	if (size && pool.n > 0)
+		return pool.chunk[--pool.n];
+	return hal_map(bytes);
+}
+
+static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
+{
+	if (!c->size || pool.n == GC_POOL) {
+		hal_unmap((void *)c->lo, c->hi - c->lo);
+		return;
+	}
+	if (h->stress)   /* let stress runs catch anyone relying on zeroed chunks */
+		__builtin_memset((void *)c->lo, GC_JUNK, c->hi - c->lo);
+	pool.chunk[pool.n++] = (void *)c->lo;
+}
+
 static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)
 {
 	if (h->budget->used + bytes > h->budget->limit)
 		return NULL;
-	void *mem = hal_map(bytes);
+	void *mem = chunk_get(bytes, size);
 	if (!mem)
 		return NULL;
 	if (h->nchunks == h->capchunks) {
@@ -74,7 +106,8 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 		h->chunks[i] = h->chunks[i - 1];
 		i--;
 	}
-	h->chunks[i] = (struct gc_chunk){(uintptr_t)mem, (uintptr_t)mem + bytes, size};
+	uintptr_t lo = (uintptr_t)mem;
+	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, size};
 	h->nchunks++;
 	h->mapped += bytes;
 	sk_charge(h->budget, bytes);
@@ -84,12 +117,22 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 static void remove_chunk(struct gc_heap *h, uint32_t i)
 {
 	struct gc_chunk c = h->chunks[i];
-	hal_unmap((void *)c.lo, c.hi - c.lo);
+	chunk_put(h, &c);
 	h->mapped -= c.hi - c.lo;
 	h->budget->used -= c.hi - c.lo;
 	for (; i + 1 < h->nchunks; i++)
 		h->chunks[i] = h->chunks[i + 1];
 	h->nchunks--;
+}
+
+void gc_destroy(struct gc_heap *h)
+{
+	for (uint32_t i = 0; i < h->nchunks; i++)
+		chunk_put(h, &h->chunks[i]);
+	h->budget->used -= h->mapped;
+	hal_free(h->chunks);
+	hal_free(h->mark);
+	__builtin_memset(h, 0, sizeof *h);
 }
 
 static void push_free(struct gc_heap *h, int c, uint64_t *obj)
@@ -99,13 +142,40 @@ static void push_free(struct gc_heap *h, int c, uint64_t *obj)
 	h->free[c] = obj;
 }
 
+/* The chunk holding address a, or NULL. */
+static struct gc_chunk *find_chunk(struct gc_heap *h, uintptr_t a)
+{
+	uint32_t lo = 0, hi = h->nchunks;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (a < h->chunks[mid].lo)
+			hi = mid;
+		else if (a >= h->chunks[mid].hi)
+			lo = mid + 1;
+		else
+			return &h->chunks[mid];
+	}
+	return NULL;
+}
+
+/* Record in class c's carving chunk how far it has been carved.  The fast
+ * path only moves h->bump; the chunk learns its top when it matters: before
+ * a collection reads it, and when a new chunk takes over carving. */
+static void sync_top(struct gc_heap *h, int c)
+{
+	if (h->bump[c])
+		find_chunk(h, h->bend[c] - 1)->top = h->bump[c];
+}
+
+/* A new chunk for class c, carved from its start as objects are needed. */
 static int refill(struct gc_heap *h, int c)
 {
+	sync_top(h, c);
 	struct gc_chunk *ch = add_chunk(h, GC_CHUNK, class_size[c]);
 	if (!ch)
 		return 0;
-	for (uintptr_t p = ch->lo; p + class_size[c] <= ch->hi; p += class_size[c])
-		push_free(h, c, (uint64_t *)p);
+	h->bump[c] = ch->lo;
+	h->bend[c] = ch->lo + GC_CHUNK / class_size[c] * class_size[c];
 	return 1;
 }
 
@@ -123,6 +193,35 @@ static void *alloc_large(struct gc_heap *h, uint64_t size)
 	return ch ? (void *)ch->lo : NULL;
 }
 
+/* A slot of class c: a dead one the sweep found, else the next one carved
+ * from the class's chunk (collecting, or taking a new chunk, when both
+ * are used up).  Its contents are whatever the slot last held. */
+static uint64_t *alloc_small(struct gc_heap *h, int c)
+{
+	uint32_t size = class_size[c];
+	if (h->stress)
+		gc_collect(h);
+	if (!h->free[c] && h->bump[c] + size > h->bend[c]) {
+		if (h->budget->used + GC_CHUNK > h->budget->limit) {
+			h->shrink = 1;   /* give other classes their chunks back */
+			gc_collect(h);
+			h->shrink = 0;
+		} else if (h->mapped + GC_CHUNK > h->next_gc) {
+			gc_collect(h);
+		}
+		if (!h->free[c] && !refill(h, c))
+			return NULL;
+	}
+	uint64_t *obj = h->free[c];
+	if (obj) {
+		h->free[c] = (void *)(uintptr_t)obj[1];
+		return obj;
+	}
+	obj = (uint64_t *)h->bump[c];
+	h->bump[c] += size;
+	return obj;
+}
+
 void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero)
 {
 	int c = class_of(size);
@@ -132,21 +231,9 @@ void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero)
 		if (!obj)
 			return NULL;
 	} else {
-		if (h->stress)
-			gc_collect(h);
-		if (!h->free[c]) {
-			if (h->budget->used + GC_CHUNK > h->budget->limit) {
-				h->shrink = 1;   /* give other classes their chunks back */
-				gc_collect(h);
-				h->shrink = 0;
-			} else if (h->mapped + GC_CHUNK > h->next_gc) {
-				gc_collect(h);
-			}
-			if (!h->free[c] && !refill(h, c))
-				return NULL;
-		}
-		obj = h->free[c];
-		h->free[c] = (void *)(uintptr_t)obj[1];
+		obj = alloc_small(h, c);
+		if (!obj)
+			return NULL;
 		if (zero)
 			__builtin_memset(obj, 0, class_size[c]);
 		else
@@ -157,22 +244,6 @@ void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero)
 }
 
 /* ---- marking ---- */
-
-/* The chunk holding address a, or NULL. */
-static struct gc_chunk *find_chunk(struct gc_heap *h, uintptr_t a)
-{
-	uint32_t lo = 0, hi = h->nchunks;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (a < h->chunks[mid].lo)
-			hi = mid;
-		else if (a >= h->chunks[mid].hi)
-			lo = mid + 1;
-		else
-			return &h->chunks[mid];
-	}
-	return NULL;
-}
 
 static void mark_obj(struct gc_heap *h, uint64_t *obj)
 {
@@ -204,8 +275,8 @@ static void mark_word(struct gc_heap *h, uintptr_t a)
 	uintptr_t start = c->lo;
 	if (c->size)
 		start += (a - c->lo) / c->size * c->size;
-	if (start + (c->size ? c->size : 8) > c->hi)
-		return;   /* the unused tail of a chunk */
+	if (start + (c->size ? c->size : 8) > c->top)
+		return;   /* not carved yet (junk), or the unused tail of a chunk */
 	mark_obj(h, (uint64_t *)start);
 }
 
@@ -267,7 +338,7 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i)
 	}
 	int cls = class_of(c->size), live = 0;
 	void *before = h->free[cls];
-	for (uintptr_t p = c->lo; p + c->size <= c->hi; p += c->size) {
+	for (uintptr_t p = c->lo; p + c->size <= c->top; p += c->size) {
 		uint64_t *obj = (uint64_t *)p;
 		if (obj[0] & mark) {
 			obj[0] &= ~mark;
@@ -281,7 +352,9 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i)
 	}
 	if (live || !h->shrink)
 		return 0;
-	h->free[cls] = before;   /* forget this chunk's slots, then unmap it */
+	h->free[cls] = before;   /* forget this chunk's slots, then release it */
+	if (h->bump[cls] && h->bend[cls] > c->lo && h->bend[cls] <= c->hi)
+		h->bump[cls] = h->bend[cls] = 0;   /* it was carving: stop */
 	remove_chunk(h, i);
 	return 1;
 }
@@ -291,6 +364,8 @@ void gc_collect(struct gc_heap *h)
 	int64_t t0 = hal_clock_ns();
 	h->collections++;
 	h->marked = 0;
+	for (int c = 0; c < GC_NCLASS; c++)
+		sync_top(h, c);
 	h->roots(h->roots_ctx, h);
 	while (h->nmark > 0)
 		trace(h, h->mark[--h->nmark]);

@@ -1,16 +1,23 @@
 /*
  * gc.h - one SIP's garbage-collected heap: structs, arrays, strings, cells.
  *
- * Small objects come from 64 KiB chunks of one size class each, through a
- * free list per class (the allocation fast path is a pop); large objects
- * get their own mapping.  Collection is mark-sweep: roots are the SIP's
+ * Small objects come from 64 KiB chunks of one size class each: a free
+ * list per class (slots the sweep found dead), else a bump pointer into
+ * the class's newest chunk, so a fresh chunk is carved lazily and a SIP
+ * that allocates little touches few pages.  Freed small chunks go to a
+ * bounded pool shared by every heap of the kernel (gc_pool_*), so a new
+ * SIP usually starts without mmap or page faults; large objects get their
+ * own mapping.  Collection is mark-sweep: roots are the SIP's
  * own stack segments, scanned conservatively (interior pointers count)
  * between each segment's transition record and its top, plus a few
  * precise roots; objects are traced precisely from the image's type table.
  * A cell swept with a value still inside deletes it from the exchange heap.
  *
  * Invariant: a heap holds only objects of its own SIP; collecting it never
- * touches another heap.  It must never mark or write a SING_H_STATIC object
+ * touches another heap.  A chunk's slots below its top (the bump frontier)
+ * are objects or free slots; above it lies junk, possibly another SIP's
+ * old data from the pool, which is never marked, swept or handed out
+ * unzeroed (every new object is zeroed, or filled at once by its maker).  It must never mark or write a SING_H_STATIC object
  * (those live read-only in the program image).
  */
 #ifndef KERNEL_GC_H
@@ -26,6 +33,7 @@ struct sk_budget;
 
 struct gc_chunk {
 	uintptr_t lo, hi;
+	uintptr_t top;       /* slots below were handed out (synced at collection) */
 	uint32_t size;       /* object size; 0 for a large object */
 };
 
@@ -38,6 +46,7 @@ struct gc_heap {
 	void (*roots)(void *ctx, struct gc_heap *h);
 	void *roots_ctx;
 	void *free[GC_NCLASS];
+	uintptr_t bump[GC_NCLASS], bend[GC_NCLASS];   /* the class's carving chunk */
 	struct gc_chunk *chunks;           /* sorted by lo */
 	uint32_t nchunks, capchunks;
 	uint64_t next_gc;                  /* collect when mapped passes this */
@@ -67,9 +76,13 @@ static inline void sk_charge(struct sk_budget *b, uint64_t n)
 
 void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
              struct sk_budget *budget, struct xh_heap *xh, int stress);
-/* Unmap everything (a SIP that ended; its exchange-heap blocks are freed
- * through its owner list, so cells are not finalized here). */
+/* Release everything (a SIP that ended; its exchange-heap blocks are freed
+ * through its owner list, so cells are not finalized here): small chunks
+ * to the pool while it has room, the rest to the host. */
 void gc_destroy(struct gc_heap *h);
+/* Chunks in the pool; give them all back to the host (kernel shutdown). */
+uint32_t gc_pool_count(void);
+void gc_pool_drain(void);
 /* An object of size bytes with header hdr, zeroed if zero (else only its
  * second word is; the caller fills the rest before anything can collect);
  * NULL if over budget. */

@@ -2,6 +2,7 @@
 #include "kbench.h"
 
 #include "chan.h"
+#include "ns.h"
 #include "sched.h"
 #include "sip.h"
 
@@ -104,6 +105,28 @@ static int fail(char *err, unsigned errlen, const char *why)
 {
 	sk_copy_str(err, errlen, why);
 	return -1;
+}
+
+int kb_provide(struct sk_kernel *k, const struct sk_image *im, const char *name,
+               const char *path, char *err, unsigned errlen)
+{
+	const struct sing_image *img = im->img;
+	const struct sing_tinfo *ti = img->main_extra == 1 ? &img->types[img->main_types[0]] : NULL;
+	int code;
+	if (!ti || ti->kind != SING_K_ENDPOINT || ti->side != 1 || ti->state != 0)
+		return fail(err, errlen, "a provider's main takes one exporting endpoint");
+	const struct ly_contract *con = im->map.con[ti->contract];
+	const char *why = ns_check(k, NULL, path, con, 1, &code);
+	if (why)
+		return fail(err, errlen, why);
+	void *ep = ns_provide(k, path, con, k->next_pid);
+	if (!ep)
+		return fail(err, errlen, "no memory for a channel");
+	if (!sk_start(k, im, name, 0, 0, NULL, &ep, NULL, 1, err, errlen)) {
+		xh_delete(&k->xh, ep);   /* closes the provider channel: the name goes */
+		return -1;
+	}
+	return 0;
 }
 
 int kb_go(struct kb_sip *b, int64_t n, int64_t arg, int64_t *ns, char *err, unsigned errlen)

@@ -35,12 +35,23 @@ struct sip;
 #define SK_MAXEPS 16
 #define SK_MAXCAPS 16
 
+#define SK_MAXHW 8
+
+/* A hardware claim: kind 0 ioport (base, len ports), 1 irq (lines base ..
+ * base + len - 1), 2 memory; shared: others may claim it too. */
+struct sk_hw {
+	uint8_t kind, shared;
+	uint64_t base, len;
+};
+
 /* What the kernel needs of an installed program's manifest: the path of
- * each of main's endpoint parameters, in order, and its capabilities. */
+ * each of main's endpoint parameters, in order, its capabilities and its
+ * hardware claims (main takes one ioport per ioport claim, in order). */
 struct sk_manifest {
-	uint32_t neps, ncaps;
+	uint32_t neps, ncaps, nhw;
 	const char *eps[SK_MAXEPS];
 	const char *caps[SK_MAXCAPS];
+	struct sk_hw hw[SK_MAXHW];
 };
 
 /* Make an installed program launchable by name (sk_launch, the shell):
@@ -56,11 +67,22 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 int sk_alive(struct sk_kernel *k, uint32_t pid);
 /* Stop a SIP as if it failed ("killed").  0, or -1 if there is none. */
 int sk_kill(struct sk_kernel *k, uint32_t pid);
+/* Stop a SIP quietly, as if main returned 0 (shutdown).  0, or -1. */
+int sk_stop(struct sk_kernel *k, uint32_t pid);
 /* Run threads until control comes back to the kernel; 0 if none could run. */
 int sk_step(struct sk_kernel *k);
 /* Booted: `print` goes to the console, and a running SIP gives the kernel
  * the CPU at its next preemption (so console input is read). */
 void sk_set_booted(struct sk_kernel *k);
+/* Attach the machine's devices (hal_dev_open) for drivers: their ioport
+ * claims and IRQ endpoints (/kernel/irq/N) work only after this. */
+void sk_devices(struct sk_kernel *k);
+/* Idle up to timeout_ns waiting for device input, then deliver the
+ * interrupts raised (to the drivers waiting on their IRQ endpoints).
+ * -1 once the console device's input has ended (hal_dev_idle), else 0. */
+int sk_idle(struct sk_kernel *k, int64_t timeout_ns);
+/* Has the console driver written everything (or is there none)? */
+int sk_console_drained(struct sk_kernel *k);
 /* Console input bytes (the kernel-side console; lines end with '\n'). */
 void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n);
 uint32_t sk_count_sips(const struct sk_kernel *k);

@@ -60,6 +60,10 @@ static int32_t launch(struct sk_kernel *k, const struct ly_msg *lm, union sing_s
 		states[i] = lm->args[1 + i].state;
 	}
 	const struct sk_prog *p = &k->progs[prog];
+	const struct sing_image *img = p->im->img;
+	for (uint32_t i = 0; i < img->main_extra; i++)   /* a driver starts by manifest only */
+		if (img->types[img->main_types[i]].kind == SING_K_IOPORT)
+			return -LAUNCH_BAD_ENDPOINTS;
 	char err[128];
 	struct sip *s = sip_start(k, p->im, p->name, p->budget, 0, NULL, eps, states, n, 1,
 	                          err, sizeof err);

@@ -2,6 +2,7 @@
 #include "ns.h"
 
 #include "console.h"
+#include "irq.h"
 #include "launch.h"
 #include "panic.h"
 #include "proc.h"
@@ -21,6 +22,8 @@ static const struct ns_kname knames[] = {
 	{"/dev/console",  "console.print", con_check,         con_serve},
 	{"/kernel/proc",  "system.proc",   proc_check,        proc_serve},
 	{SK_LAUNCH_PATH,  "system.launch", launch_check,      launch_serve},
+	{"/kernel/console/out", "console.driver", con_out_check, con_out_serve},
+	{"/kernel/console/in",  "console.driver", con_in_check,  con_in_serve},
 };
 #define NKNAMES (sizeof knames / sizeof knames[0])
 
@@ -63,6 +66,10 @@ static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog,
 {
 	const struct ns_kname *kn = kname(path);
 	const struct ns_entry *en = entry(k, path);
+	int line = irq_path(path);
+	*code = NS_HARDWARE;
+	if (line >= 0)
+		return irq_check(k, prog, line, con);
 	*code = NS_CAPABILITY;
 	if (kn && kn->cap && !proc_has_cap(prog, kn->cap))
 		return kn->cap;   /* the caller words it: "needs capability ..." */
@@ -80,7 +87,7 @@ static const char *check_export(struct sk_kernel *k, const char *path,
                                 const struct ly_contract *con, int *code)
 {
 	*code = NS_CONTRACT;
-	if (kname(path))
+	if (kname(path) || irq_path(path) >= 0)
 		return "a system name cannot be provided by a program";
 	if (entry(k, path))
 		return "already provided by a running program";
@@ -101,6 +108,11 @@ const char *ns_check(struct sk_kernel *k, const struct sk_prog *prog, const char
 void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 {
 	const struct ns_kname *kn = kname(path);
+	int line = irq_path(path);
+	if (line >= 0) {
+		irq_connect(k, line, exp);
+		return;
+	}
 	if (kn) {
 		exp->serve = kn->serve;
 		if (exp->count)   /* the client may have spoken already */

@@ -27,8 +27,9 @@
 
 /* Why the program prog (NULL: unrestricted, `sing run`) may not bind path
  * with contract con from side (0 importing, 1 exporting), or NULL; *code
- * gets a Fail code (NS_NO_NAME, NS_CONTRACT, NS_CAPABILITY). */
-enum { NS_NO_NAME = 1, NS_CONTRACT = 2, NS_CAPABILITY = 3 };
+ * gets a Fail code (NS_NO_NAME, NS_CONTRACT, NS_CAPABILITY, NS_HARDWARE: an
+ * IRQ endpoint the program may not bind). */
+enum { NS_NO_NAME = 1, NS_CONTRACT = 2, NS_CAPABILITY = 3, NS_HARDWARE = 4 };
 const char *ns_check(struct sk_kernel *k, const struct sk_prog *prog, const char *path,
                      const struct ly_contract *con, uint32_t side, int *code);
 /* Hand the server end exp (owned by the kernel) to whoever serves path

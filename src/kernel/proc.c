@@ -1,6 +1,7 @@
 /* proc.c - launch by manifest and the process service (see proc.h). */
 #include "proc.h"
 
+#include "io.h"
 #include "ns.h"
 #include "sched.h"
 
@@ -22,7 +23,7 @@ int proc_has_cap(const struct sk_prog *prog, const char *cap)
 int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
                uint64_t budget, const struct sk_manifest *m)
 {
-	if (m->neps > SK_MAXEPS || m->ncaps > SK_MAXCAPS)
+	if (m->neps > SK_MAXEPS || m->ncaps > SK_MAXCAPS || m->nhw > SK_MAXHW)
 		return -1;
 	int i = sk_register(k, im, name, budget);
 	if (i < 0)
@@ -35,6 +36,9 @@ int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
 		sk_copy_str(p->eps[e], sizeof p->eps[e], m->eps[e]);
 	for (uint32_t c = 0; c < m->ncaps; c++)
 		sk_copy_str(p->caps[c], sizeof p->caps[c], m->caps[c]);
+	p->nhw = m->nhw;
+	for (uint32_t h = 0; h < m->nhw; h++)
+		p->hw[h] = m->hw[h];
 	return i;
 }
 
@@ -63,8 +67,19 @@ static void say(char *err, unsigned errlen, const char *path, const char *a, con
 static int check_all(struct sk_kernel *k, const struct sk_prog *p, char *err, unsigned errlen)
 {
 	const struct sing_image *img = p->im->img;
-	if (img->main_extra != p->neps) {
-		sk_copy_str(err, errlen, "main's parameters differ from the manifest's endpoints");
+	char buf[128];
+	if (img->main_extra != p->neps + io_nports(p)) {
+		sk_copy_str(err, errlen, "main's parameters differ from the manifest's endpoints and ioports");
+		return -1;
+	}
+	for (uint32_t i = p->neps; i < img->main_extra; i++)
+		if (img->types[img->main_types[i]].kind != SING_K_IOPORT) {
+			sk_copy_str(err, errlen, "main's parameters differ from the manifest's ioports");
+			return -1;
+		}
+	const char *hw = io_check(k, p, buf, sizeof buf);
+	if (hw) {
+		sk_copy_str(err, errlen, hw);
 		return -1;
 	}
 	for (uint32_t i = 0; i < p->neps; i++) {
@@ -122,7 +137,7 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
                    char *err, unsigned errlen)
 {
 	const struct sk_prog *p = find_prog(k, name);
-	void *eps[SK_MAXEPS] = {0};
+	void *eps[SK_MAXEPS + SK_MAXHW] = {0};
 	if (!p) {
 		say(err, errlen, name, "no such program installed", NULL);
 		return 0;
@@ -134,18 +149,30 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 		sk_copy_str(err, errlen, "no memory");
 		return 0;
 	}
+	uint32_t nports = io_nports(p);
+	struct io_port *ports = io_grant(p);
+	if (nports && !ports) {
+		hal_free(v);
+		sk_copy_str(err, errlen, "no memory");
+		return 0;
+	}
 	bind_all(k, p, eps);
-	struct sip *s = sip_start(k, p->im, p->name, p->budget, argc, v, eps, NULL, p->neps, 1,
-	                          err, errlen);
+	for (uint32_t i = 0; i < nports; i++)
+		eps[p->neps + i] = &ports[i];
+	struct sip *s = sip_start(k, p->im, p->name, p->budget, argc, v, eps, NULL,
+	                          p->neps + nports, 1, err, errlen);
 	if (!s) {
 		for (uint32_t i = 0; i < p->neps; i++)
 			if (eps[i])
 				xh_delete(&k->xh, eps[i]);
 		hal_free(v);
+		hal_free(ports);
 		return 0;
 	}
 	s->prog = p;
 	s->argv_own = v;
+	s->ports = ports;   /* set before it runs: the SIP's first step is later */
+	s->nports = nports;
 	return s->pid;
 }
 
@@ -167,16 +194,28 @@ uint32_t sk_count_sips(const struct sk_kernel *k)
 	return k->nsips;
 }
 
-int sk_kill(struct sk_kernel *k, uint32_t pid)
+/* Stop a launched SIP: killed (a failure, reported) or at shutdown (an
+ * orderly exit with status 0). */
+static int stop(struct sk_kernel *k, uint32_t pid, int killed)
 {
 	struct sip *s = find_sip(k, pid);
 	if (!s || !s->detached || s == sip_current(k))
 		return -1;
-	s->state = SIP_FAILED;
+	s->state = killed ? SIP_FAILED : SIP_EXITED;
 	s->why = SING_F_KILLED;
 	sk_copy_str(s->fn, sizeof s->fn, "-");
 	sip_teardown(s);
 	return 0;
+}
+
+int sk_kill(struct sk_kernel *k, uint32_t pid)
+{
+	return stop(k, pid, 1);
+}
+
+int sk_stop(struct sk_kernel *k, uint32_t pid)
+{
+	return stop(k, pid, 0);
 }
 
 int sk_step(struct sk_kernel *k)
@@ -199,9 +238,11 @@ const char *proc_check(const struct ly_contract *c)
 	for (uint32_t m = 0; m < c->nmsgs; m++) {
 		const struct ly_msg *lm = &c->msgs[m];
 		if (lm->dir == 0 && !(streq(lm->name, "Run") && lm->nargs == 1 && lm->args[0].linear) &&
+		    !(streq(lm->name, "Start") && lm->nargs == 1 && lm->args[0].linear) &&
 		    !(streq(lm->name, "Ps") && lm->nargs == 0) &&
 		    !(streq(lm->name, "Kill") && lm->nargs == 1 && lm->args[0].builtin == 4))
-			return "a process-service request is Run(u8[] line), Ps() or Kill(i32 pid)";
+			return "a process-service request is Run(u8[] line), Start(u8[] line), Ps() or "
+			       "Kill(i32 pid)";
 	}
 	return NULL;
 }
@@ -290,11 +331,11 @@ void proc_ended(struct sip *s)
 	ns_reply(e, "Exited", (union sing_slot){.i32 = st});
 }
 
-/* Run(line): "NAME ARG..." split at blanks; answered when it ends. */
-static void run_request(struct ch_end *e, void *line)
+/* Launch "NAME ARG..." (line, split at blanks; deleted): the pid, or 0
+ * with the reason in err. */
+static uint32_t launch_line(struct sk_kernel *k, void *line, char *err, unsigned errlen)
 {
-	struct sk_kernel *k = e->k;
-	char buf[512], err[256];
+	char buf[512];
 	char *argv[16];
 	int argc = 0;
 	ns_read_text(line, buf, sizeof buf);
@@ -307,11 +348,35 @@ static void run_request(struct ch_end *e, void *line)
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
 	}
-	uint32_t pid = argc ? sk_launch(k, argv[0], argc - 1, argv + 1, err, sizeof err) : 0;
+	if (!argc)
+		sk_copy_str(err, errlen, "nothing to run");
+	return argc ? sk_launch(k, argv[0], argc - 1, argv + 1, err, errlen) : 0;
+}
+
+/* Start(line): launched in the background; answered at once. */
+static void *start_text(struct sk_kernel *k, void *line)
+{
+	struct text t = {.n = 0};
+	char err[256];
+	uint32_t pid = launch_line(k, line, err, sizeof err);
+	put(&t, pid ? "started pid " : "sing: ", 0);
+	if (pid)
+		put_num(&t, pid, 0);
+	else
+		put(&t, err, 0);
+	put(&t, "\n", 0);
+	return ns_text(k, t.b, t.n);
+}
+
+/* Run(line): answered when it ends. */
+static void run_request(struct ch_end *e, void *line)
+{
+	struct sk_kernel *k = e->k;
+	char err[256];
+	uint32_t pid = launch_line(k, line, err, sizeof err);
 	struct sip *s = pid ? find_sip(k, pid) : NULL;
 	if (!pid) {
-		const char *why = argc ? err : "nothing to run";
-		ns_reply(e, "Refused", (union sing_slot){.p = ns_text(k, why, (uint32_t)__builtin_strlen(why))});
+		ns_reply(e, "Refused", (union sing_slot){.p = ns_text(k, err, (uint32_t)__builtin_strlen(err))});
 	} else if (!s) {   /* it ended before it ran (no stack) */
 		ns_reply(e, "Exited", (union sing_slot){.i32 = SK_EXIT_FAILED});
 	} else {
@@ -329,6 +394,8 @@ void proc_serve(struct ch_end *e)
 		const char *name = e->con->msgs[m].name;
 		if (streq(name, "Run"))
 			run_request(e, args[0].p);
+		else if (streq(name, "Start"))
+			ns_reply(e, "Text", (union sing_slot){.p = start_text(e->k, args[0].p)});
 		else if (streq(name, "Kill"))
 			ns_reply(e, "Text", (union sing_slot){.p = kill_text(e->k, args[0].i32)});
 		else

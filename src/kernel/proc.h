@@ -11,8 +11,9 @@
  * it"), never a client blocked forever.
  *
  * The service's contract is any contract with these messages (by name):
- * in Run(u8[] line), Ps(), Kill(i32 pid); out Exited(i32 status),
- * Refused(u8[] why), Text(u8[] text).  Run answers when the program ends.
+ * in Run(u8[] line), Start(u8[] line), Ps(), Kill(i32 pid); out
+ * Exited(i32 status), Refused(u8[] why), Text(u8[] text).  Run answers
+ * when the program ends, Start at once (the program runs in the background).
  *
  * Invariant: a SIP is told to no served end that is gone (the end's gone
  * hook clears the link), and a SIP never kills itself from its own stack.

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 2
+#define SING_RT_VERSION 3
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -66,7 +66,11 @@
 	X(sing_chnew,     void *, (struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn), PLAIN) \
 	X(sing_send,      void,   (struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args, const char *fn), PLAIN) \
 	X(sing_select,    int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *out, const char *fn), GC) \
-	X(sing_spawn,     void,   (struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *), union sing_slot *args, uint32_t n, const char *fn), PLAIN)
+	X(sing_spawn,     void,   (struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *), union sing_slot *args, uint32_t n, const char *fn), PLAIN) \
+	X(sing_io_in,     uint32_t, (struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn), PLAIN) \
+	X(sing_io_out,    void,   (struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v, const char *fn), PLAIN) \
+	X(sing_dma_new,   void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), PLAIN) \
+	X(sing_dma_addr,  uint64_t, (struct sing_thread *t, void *x, const char *fn), PLAIN)
 
 /* Compiler support routines gcc/clang may emit calls to even under
  * -ffreestanding (block copies and clears); the kernel provides them. */
@@ -89,7 +93,8 @@
 	X(CHANNEL,     "channel queue overflow (contract broken)") \
 	X(DEADLOCK,    "deadlock: every thread is blocked") \
 	X(PANIC,       "panic") \
-	X(KILLED,      "killed")
+	X(KILLED,      "killed") \
+	X(IOPORT,      "I/O port access outside the claimed range")
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

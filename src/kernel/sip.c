@@ -2,6 +2,7 @@
 #include "sip.h"
 
 #include "chan.h"
+#include "console.h"
 #include "launch.h"
 #include "panic.h"
 #include "proc.h"
@@ -71,6 +72,9 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 	}
 	xh_free_all(&k->xh, &k->kown);
 	hal_timer_stop();
+	con_flush_host(k);
+	if (k->devices)
+		hal_dev_close();
 	uint64_t live = k->xh.live_bytes;
 	if (k->debug & SK_DEBUG_EXHEAP) {
 		sk_put("sing: exheap live bytes: ");
@@ -218,6 +222,19 @@ void sip_main_thread(struct sk_thread *t)
 
 /* ---- reports ---- */
 
+struct line {
+	char b[512];
+	uint32_t n;
+};
+
+static void add(struct line *l, const char *s)
+{
+	while (*s && l->n < sizeof l->b)
+		l->b[l->n++] = *s++;
+}
+
+/* One line, written at once: to the console (in order with the SIPs'
+ * output) once a console driver has it, else to the diagnostics. */
 static void report_failure(const struct sip *s)
 {
 	static const char *const why[] = {
@@ -225,19 +242,25 @@ static void report_failure(const struct sip *s)
 		SING_FAILURES(SING_X)
 #undef SING_X
 	};
-	sk_put("sing: sip ");
-	sk_put(s->name);
-	sk_put(" (pid ");
-	sk_put_u64(s->pid);
-	sk_put(") failed in function ");
-	sk_put(s->fn);
-	sk_put(": ");
-	sk_put(s->why >= 0 && s->why < SING_F__COUNT ? why[s->why] : "unknown reason");
-	if (s->why == SING_F_PANIC) {
-		sk_put(": ");
-		sk_put(s->msg);
-	}
-	sk_put("\n");
+	struct line l = {.n = 0};
+	char pid[24];
+	int i = sizeof pid;
+	uint32_t v = s->pid;
+	pid[--i] = 0;
+	do
+		pid[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i > 0);
+	const char *parts[] = {"sing: sip ", s->name, " (pid ", pid + i, ") failed in function ",
+	                       s->fn, ": ",
+	                       s->why >= 0 && s->why < SING_F__COUNT ? why[s->why] : "unknown reason",
+	                       s->why == SING_F_PANIC ? ": " : "", s->why == SING_F_PANIC ? s->msg : "",
+	                       "\n"};
+	for (unsigned p = 0; p < sizeof parts / sizeof parts[0]; p++)
+		add(&l, parts[p]);
+	if (s->k->con.routed)
+		con_write(s->k, l.b, l.n);
+	else
+		hal_write(2, l.b, l.n);
 }
 
 static void report_stats(const struct sip *s)
@@ -288,6 +311,7 @@ void sip_release(struct sip *s)
 			break;
 		}
 	hal_free(s->argv_own);
+	hal_free(s->ports);
 	hal_free(s);
 }
 
@@ -302,6 +326,8 @@ static const char *check_eps(const struct sk_image *im, void *const *eps, const 
 	for (uint32_t i = 0; i < neps; i++) {
 		const struct sing_tinfo *ti = &img->types[img->main_types[i]];
 		const struct ch_end *e = eps[i];
+		if (ti->kind == SING_K_IOPORT && e)
+			continue;   /* an io_port handle (sk_launch made it from the claim) */
 		if (ti->kind != SING_K_ENDPOINT)
 			return "main takes a parameter other than an endpoint (ioport)";
 		if (!e || im->map.con[ti->contract] != e->con)
@@ -346,7 +372,8 @@ struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char
 		kpanic("no memory for a SIP");
 	for (uint32_t i = 0; i < neps; i++) {
 		s->extra[i] = eps[i];
-		xh_recv(eps[i], &s->xh_own);
+		if (s->img->types[s->img->main_types[i]].kind == SING_K_ENDPOINT)
+			xh_recv(eps[i], &s->xh_own);
 	}
 	s->next = k->sips;
 	k->sips = s;

@@ -30,6 +30,7 @@
 
 struct sk_thread;
 struct sip;
+struct io_port;
 
 struct sk_cpu {
 	struct sk_thread *cur;           /* running thread (NULL: the kernel); the timer reads it */
@@ -59,6 +60,8 @@ struct sk_prog {                     /* a program the launcher may start */
 	uint32_t neps, ncaps;
 	char eps[SK_MAXEPS][64];         /* main's endpoint parameters' paths */
 	char caps[SK_MAXCAPS][48];
+	uint32_t nhw;
+	struct sk_hw hw[SK_MAXHW];       /* hardware claims */
 };
 
 #define NS_MAX 64
@@ -70,11 +73,26 @@ struct ns_entry {                    /* a name served by a running provider */
 	uint32_t pid;
 };
 
+#define CON_RING 65536u
+
 struct con_state {                   /* the kernel-side console */
 	char in[4096];                   /* input not yet handed out as lines */
 	uint32_t nin;
 	struct ch_end *reader;           /* served end waiting for a Line */
 	int reply;                       /* its Line message */
+	int routed;                      /* a console driver took the output over */
+	struct ch_end *drv_next;         /* the driver's output end, its Next waiting */
+	uint32_t ohead, olen;            /* output for the driver, in order */
+	uint64_t dropped;                /* output bytes lost to a full ring */
+	char out[CON_RING];
+};
+
+#define IRQ_LINES 16
+
+struct irq_line {                    /* an interrupt line's endpoint (irq.c) */
+	struct ch_end *end;              /* served end bound to /kernel/irq/N (NULL: none) */
+	int waiting;                     /* its Wait is unanswered */
+	int pending;                     /* raised since the last Fired */
 };
 
 struct sk_kernel {
@@ -93,6 +111,9 @@ struct sk_kernel {
 	int booted, poll_kernel;
 	struct ns_entry names[NS_MAX];
 	struct con_state con;
+	int devices;                     /* hal_dev_open was called */
+	volatile uint32_t irq_raised;    /* lines raised, recorded by the HAL's callback */
+	struct irq_line irq[IRQ_LINES];
 };
 
 enum th_state { TH_RUNNABLE, TH_RUNNING, TH_BLOCKED, TH_DEAD };
@@ -134,7 +155,9 @@ struct sip {
 	struct sing_arr *args;       /* main's argument array: a precise root */
 	int argc;
 	char *const *argv;
-	void **extra;                /* main's endpoint parameters */
+	void **extra;                /* main's endpoint and ioport parameters */
+	struct io_port *ports;       /* its ioport handles (io.c) */
+	uint32_t nports;
 	const struct sk_prog *prog;  /* installed program (NULL: `sing run`, unrestricted) */
 	char **argv_own;             /* argv copied by sk_launch (freed with the record) */
 	struct ch_end *notify;       /* served end told Exited(status) when it ends */

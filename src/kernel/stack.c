@@ -4,12 +4,44 @@
 #include "sip.h"
 #include "gc.h"
 
-struct stk_seg *stk_map(struct sk_budget *b, size_t size)
+/* Freed first-size segments (with their records), kept for the next
+ * thread: reusing one costs no mmap, munmap or page faults.  One pool for
+ * the kernel, unlocked, like the GC's chunk pool (gc.c): one CPU, one
+ * kernel per host process.  A pooled segment keeps its old frames; the
+ * collector scans only a segment's live part (see stack.h), never them. */
+#define STK_POOL 64u
+static struct {
+	struct stk_seg *head;   /* linked through prev */
+	uint32_t n;
+} pool;
+
+uint32_t stk_pool_count(void)
 {
-	size = (size + HAL_PAGE - 1) & ~(size_t)(HAL_PAGE - 1);
-	if (b->used + size > b->limit)
-		return NULL;
-	struct stk_seg *s = hal_alloc(sizeof *s);
+	return pool.n;
+}
+
+void stk_pool_drain(void)
+{
+	while (pool.head) {
+		struct stk_seg *s = pool.head;
+		pool.head = s->prev;
+		pool.n--;
+		hal_unmap((void *)s->lo, s->hi - s->lo);
+		hal_free(s);
+	}
+}
+
+static struct stk_seg *seg_new(size_t size)
+{
+	struct stk_seg *s = pool.head;
+	if (size == STK_FIRST && s) {
+		pool.head = s->prev;
+		pool.n--;
+		s->prev = NULL;
+		s->saved_sp = NULL;
+		return s;
+	}
+	s = hal_alloc(sizeof *s);
 	void *mem = s ? hal_map(size) : NULL;
 	if (!mem) {
 		hal_free(s);
@@ -17,14 +49,32 @@ struct stk_seg *stk_map(struct sk_budget *b, size_t size)
 	}
 	s->lo = (uintptr_t)mem;
 	s->hi = s->lo + size;
-	sk_charge(b, size);
+	return s;
+}
+
+struct stk_seg *stk_map(struct sk_budget *b, size_t size)
+{
+	size = (size + HAL_PAGE - 1) & ~(size_t)(HAL_PAGE - 1);
+	if (b->used + size > b->limit)
+		return NULL;
+	struct stk_seg *s = seg_new(size);
+	if (s)
+		sk_charge(b, size);
 	return s;
 }
 
 void stk_unmap(struct sk_budget *b, struct stk_seg *s)
 {
-	b->used -= s->hi - s->lo;
-	hal_unmap((void *)s->lo, s->hi - s->lo);
+	size_t size = s->hi - s->lo;
+	b->used -= size;
+	if (size == STK_FIRST && pool.n < STK_POOL) {
+		hal_stack_forget((void *)s->lo, size);   /* its frames' redzones (ASan) */
+		s->prev = pool.head;
+		pool.head = s;
+		pool.n++;
+		return;
+	}
+	hal_unmap((void *)s->lo, size);
 	hal_free(s);
 }
 

@@ -12,7 +12,8 @@
  *
  * Invariant: a segment's live SIP frames lie between its saved_sp (or the
  * thread's trans_sp for the current segment) and its top; the collector
- * scans exactly that.  It must never let a stack exceed the SIP's budget.
+ * scans exactly that, so the old frames a recycled segment still holds
+ * (another SIP's, from the pool) are never read.  It must never let a stack exceed the SIP's budget.
  */
 #ifndef KERNEL_STACK_H
 #define KERNEL_STACK_H
@@ -37,9 +38,14 @@ struct stk_seg {
 	void *saved_sp;             /* SIP stack pointer when it called onwards */
 };
 
-/* Map a segment of at least size bytes; NULL if over budget. */
+/* A segment of at least size bytes, charged to b; NULL if over budget.
+ * First-size segments come from a bounded pool when it has one. */
 struct stk_seg *stk_map(struct sk_budget *b, size_t size);
+/* Uncharge and free s: to the pool (first size, room left) or the host. */
 void stk_unmap(struct sk_budget *b, struct stk_seg *s);
+/* Segments in the pool; give them all back to the host (kernel shutdown). */
+uint32_t stk_pool_count(void);
+void stk_pool_drain(void);
 /* Free every segment of a thread that ended. */
 void stk_release_all(struct sk_thread *t);
 /* Make s the thread's current segment. */

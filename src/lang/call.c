@@ -1,7 +1,7 @@
 /*
  * call.c - calls: user functions (owned and borrowed arguments), builtin
- * functions (print, str, panic, assert, clock, yield) and methods (sends
- * on endpoints, cells, strings, I/O ports).
+ * functions (print, str, panic, assert, clock, yield, dma_new, dma_addr)
+ * and methods (sends on endpoints, cells, strings, I/O ports).
  *
  * An argument lent to a `borrow` parameter stays with its owner; while the
  * call's arguments are evaluated it counts as borrowed, so the same call
@@ -163,6 +163,53 @@ static struct val b_yield(struct sem *S, struct ast_expr *e)
 	return none;
 }
 
+/* Device memory (drivers only: sg_sem_manifest checks the claim). */
+static void dma_seen(struct sem *S, struct ast_expr *e)
+{
+	if (!S->dma_used) {
+		S->dma_used = 1;
+		S->dma_pos = e->pos;
+	}
+}
+
+/* dma_new(n): a new zeroed exheap u8[] of n bytes the device can reach. */
+static struct val b_dma_new(struct sem *S, struct ast_expr *e)
+{
+	char buf[160];
+	dma_seen(S, e);
+	struct val n = sg_gen_expr(S, e->args[0], SIL_T_I32);
+	if (n.type == TY_BAD)
+		return n;
+	if (!sg_ty_int(n.type)) {
+		sg_diag_err(S->d, e->args[0]->pos, "dma_new() takes an integer length, not %s",
+		            sg_sem_tname(S, n.type, buf));
+		return sg_val_bad();
+	}
+	struct val r = tmpv(S, sg_sem_array_of(S, SIL_TK_XARRAY, SIL_T_U8));
+	sg_fn_op(S, OP_DMANEW, r.r, n.r, 0);
+	return r;
+}
+
+/* dma_addr(a): the device address of a[0], a an exheap array read in
+ * place like str(b) (owned or borrowed, unchanged; a field is lent). */
+static struct val b_dma_addr(struct sem *S, struct ast_expr *e)
+{
+	char buf[160];
+	dma_seen(S, e);
+	uint32_t mark = S->fn->nbors;
+	struct val v = sg_gen_obj(S, e->args[0]), r = v;
+	if (v.type != TY_BAD && sg_sem_kind(S, v.type) != SIL_TK_XARRAY) {
+		sg_diag_err(S->d, e->args[0]->pos, "dma_addr() takes an exheap array, not %s",
+		            sg_sem_tname(S, v.type, buf));
+		r = sg_val_bad();
+	} else if (v.type != TY_BAD) {
+		r = tmpv(S, SIL_T_U64);
+		sg_fn_op(S, OP_DMAADDR, r.r, v.r, 0);
+	}
+	sg_bor_end(S, mark);
+	return r;
+}
+
 static struct val b_println(struct sem *S, struct ast_expr *e) { return b_print(S, e, 1); }
 static struct val b_print0(struct sem *S, struct ast_expr *e) { return b_print(S, e, 0); }
 
@@ -173,7 +220,7 @@ static const struct {
 } builtins[] = {
 	{"print", 1, b_print0}, {"println", 1, b_println}, {"str", 1, b_str},
 	{"panic", 1, b_panic}, {"assert", 1, b_assert}, {"clock", 0, b_clock},
-	{"yield", 0, b_yield},
+	{"yield", 0, b_yield}, {"dma_new", 1, b_dma_new}, {"dma_addr", 1, b_dma_addr},
 };
 
 struct val sg_gen_call(struct sem *S, struct ast_expr *e, int spawn)

@@ -140,5 +140,8 @@ void sg_sem_manifest(struct sem *S)
 		entry(S, &m->entries[i], seen);
 	if (M->nhw && M->kind != SIL_DRIVER)
 		sg_diag_err(S->d, m->pos, "hardware claims need 'kind driver;'");
+	if (S->dma_used && !M->nhw)
+		sg_diag_err(S->d, S->dma_pos, "device memory (dma_new, dma_addr) needs a hardware claim "
+		            "in the manifest");
 	check_main(S);
 }

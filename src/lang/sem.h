@@ -118,6 +118,8 @@ struct sem {
 	struct ast_manifest *manifest;
 	uint32_t manifest_file;
 	struct fn *fn;           /* function being compiled */
+	int dma_used;            /* dma_new/dma_addr appear: the manifest must claim hardware */
+	struct pos dma_pos;      /* the first of them */
 };
 
 /* A value computed into a local. */

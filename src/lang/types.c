@@ -321,7 +321,7 @@ static void func_sig(struct sem *S, struct sfunc *f)
 
 /* Builtin function names a program may not redefine. */
 static const char *const reserved_funcs[] = {
-	"print", "println", "str", "panic", "assert", "clock", "yield",
+	"print", "println", "str", "panic", "assert", "clock", "yield", "dma_new", "dma_addr",
 };
 
 void sg_sem_declare(struct sem *S)

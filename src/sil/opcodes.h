@@ -107,7 +107,9 @@
 	X(YIELD,    "yield",    "",    0)  /* let other threads run          */ \
 	X(SPAWN,    "spawn",    "f*",  0)  /* start a thread of this SIP running f(args) */ \
 	X(IOIN,     "io.in",    "rrr", F_PRIV) /* dst(u8|u16|u32) = port[off] */ \
-	X(IOOUT,    "io.out",   "rrr", F_PRIV) /* port[off] = src(u8|u16|u32) */
+	X(IOOUT,    "io.out",   "rrr", F_PRIV) /* port[off] = src(u8|u16|u32) */ \
+	X(DMANEW,   "dma.new",  "rr",  F_PRIV) /* dst (empty, exheap u8[]) = new zeroed, page-aligned, device-reachable array of len */ \
+	X(DMAADDR,  "dma.addr", "rr",  F_PRIV) /* dst(u64) = device address of element 0 of an exheap array (read like len) */
 
 enum sil_op {
 #define X(e, name, ops, fl) OP_##e,

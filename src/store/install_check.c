@@ -309,8 +309,13 @@ int st_check_install(const struct st_store *st, const struct sil_pkg *p,
 
 /* ---- helpers the store's other files share ---- */
 
+/* The system names, and every interrupt line's endpoint /kernel/irq/N
+ * (the kernel lets only a program claiming line N bind it). */
 int st_is_system_path(const char *path)
 {
+	if (!strncmp(path, "/kernel/irq/", 12) && path[12] >= '0' && path[12] <= '9' &&
+	    strspn(path + 12, "0123456789") == strlen(path + 12))
+		return 1;
 	for (size_t i = 0; st_system_paths[i]; i++)
 		if (!strcmp(st_system_paths[i], path))
 			return 1;

@@ -18,6 +18,8 @@ const char *const st_system_paths[] = {
 	"/svc/ns",          /* the name service */
 	"/kernel/proc",     /* the process service (kernel-served; capability system.proc) */
 	"/kernel/launch",   /* the launcher (kernel-served; capability system.launch) */
+	"/kernel/console/out", /* the console driver's output (capability console.driver) */
+	"/kernel/console/in",  /* the console driver's input lines (capability console.driver) */
 	NULL,
 };
 

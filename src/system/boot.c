@@ -6,12 +6,17 @@
  * with a back-off; shuts down when the shell exits (docs/system.md).
  *
  * Configuration (STORE/config, else sys/config): one entry a line, `#`
- * comments:   service NAME    started at boot, restarted when it ends
+ * comments:   driver NAME     started first, restarted when it ends
+ *             service NAME    started at boot, restarted when it ends
  *             shell NAME      the program given the console; last
+ * With a driver line the machine's devices are attached (sk_devices): the
+ * console driver then owns the terminal through the UART, and the idle
+ * loop waits on the devices.  Without one the kernel reads the terminal
+ * itself (cooked), as `sing run` does.
  *
  * Invariant: init acts only through the kernel's API (sk_launch, sk_alive,
- * sk_step); the kernel reads no file.  The console is read only between
- * scheduler steps, on the kernel's context.
+ * sk_step, sk_idle); the kernel reads no file.  Devices and the console
+ * are polled only between scheduler steps, on the kernel's context.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +35,12 @@ struct service {
 	char name[64];
 	uint32_t pid;
 	int64_t backoff, restart_at;   /* restart_at 0: running (or never started) */
+	int driver;                    /* started before the services */
 };
 
 struct init {
 	struct service svc[BOOT_MAXSVC];
-	int nsvc;
+	int nsvc, ndrivers;
 	char shell[64];
 };
 
@@ -65,12 +71,17 @@ static int read_config(const char *store, struct init *in)
 		int n = sscanf(line, "%31s %63s", word, name);
 		if (n <= 0)
 			continue;
-		if (n == 2 && !strcmp(word, "service") && in->nsvc < BOOT_MAXSVC)
+		int drv = !strcmp(word, "driver");
+		if (n == 2 && (drv || !strcmp(word, "service")) && in->nsvc < BOOT_MAXSVC) {
+			in->svc[in->nsvc].driver = drv;
+			in->ndrivers += drv;
 			snprintf(in->svc[in->nsvc++].name, 64, "%s", name);
+		}
 		else if (n == 2 && !strcmp(word, "shell"))
 			snprintf(in->shell, sizeof in->shell, "%s", name);
 		else
-			fprintf(stderr, "%s:%d: error: expected \"service NAME\" or \"shell NAME\"\n", path, ln);
+			fprintf(stderr, "%s:%d: error: expected \"driver NAME\", \"service NAME\" or "
+			        "\"shell NAME\"\n", path, ln);
 	}
 	fclose(f);
 	return in->shell[0] ? 0 : (fprintf(stderr, "%s: error: no shell line\n", path), -1);
@@ -86,7 +97,9 @@ static int load_store(struct sk_kernel *k, const struct st_store *st, struct sk_
 		char path[4300], err[256];
 		snprintf(path, sizeof path, "%s/pkg/%s/" ST_CODE_FILE, st->dir, p->hash);
 		struct sk_image *im = sk_load(k, path, p->hash, err, sizeof err);
-		struct sk_manifest sm = {.neps = m->neps, .ncaps = m->ncaps};
+		struct sk_manifest sm = {.neps = m->neps, .ncaps = m->ncaps, .nhw = m->nhw};
+		for (uint32_t h = 0; h < m->nhw && h < SK_MAXHW; h++)
+			sm.hw[h] = (struct sk_hw){m->hw[h].kind, m->hw[h].shared, m->hw[h].base, m->hw[h].len};
 		for (uint32_t e = 0; e < m->neps && e < SK_MAXEPS; e++)
 			sm.eps[e] = m->eps[e].path;
 		for (uint32_t c = 0; c < m->ncaps && c < SK_MAXCAPS; c++)
@@ -132,23 +145,54 @@ static void supervise(struct sk_kernel *k, struct init *in)
 	}
 }
 
-/* Run until the shell ends: steps, console input, supervision. */
-static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
+/* Input between steps: the devices' (the console driver reads the
+ * terminal), or without drivers the terminal itself, cooked.  Waits up to
+ * wait_ns for it; -1 once it has ended. */
+static int take_input(struct sk_kernel *k, const struct init *in, int64_t wait_ns)
 {
 	char buf[512];
+	if (in->ndrivers)
+		return sk_idle(k, wait_ns);
+	long n = hal_console_read(buf, sizeof buf, wait_ns);
+	if (n > 0)
+		sk_console_input(k, buf, (unsigned long)n);
+	return n < 0 ? -1 : 0;
+}
+
+/* Run until the shell ends: steps, input, supervision.  Stops early when
+ * the input ended and a step ran nothing (what the input brought has been
+ * handled: it was taken in before that step). */
+static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
+{
 	int eof = 0;
 	while (sk_alive(k, shell)) {
+		int ended = eof;
 		int ran = sk_step(k);
-		long n = eof ? 0 : hal_console_read(buf, sizeof buf, ran ? 0 : 20000000);
-		if (n > 0)
-			sk_console_input(k, buf, (unsigned long)n);
-		eof |= n < 0;
-		if (eof && !ran) {   /* the input ended and nothing runs: stop */
+		if (ended && !ran) {
 			say("sing: end of console input%s\n", "", 0);
 			break;
 		}
+		if (!eof || in->ndrivers)   /* devices still raise interrupts */
+			eof = take_input(k, in, ran ? 0 : 20000000) < 0;
 		supervise(k, in);
 	}
+}
+
+/* The shell ended: stop the services, then the drivers (so the console
+ * driver is the last to go), each in the reverse of its start order. */
+static void stop_all(struct sk_kernel *k, struct init *in)
+{
+	int64_t give_up = hal_clock_ns() + 1000000000;   /* output still queued: 1 s */
+	while (!sk_console_drained(k) && hal_clock_ns() < give_up) {
+		int ran = sk_step(k);
+		sk_idle(k, ran ? 0 : 1000000);
+	}
+	for (int pass = 0; pass <= 1; pass++)
+		for (int i = in->nsvc - 1; i >= 0; i--) {
+			struct service *s = &in->svc[i];
+			if (s->driver == pass && s->pid && sk_stop(k, s->pid) == 0)
+				say("init: stopped %s (pid %ld)\n", s->name, (long)s->pid);
+		}
 }
 
 static int boot(const char *dir)
@@ -166,16 +210,21 @@ static int boot(const char *dir)
 	st_close(st);   /* the code is loaded: the store may change under us */
 	sk_set_booted(k);
 	say("Sing booted: %s, %ld programs installed\n", dir, nimg);
-	for (int i = 0; i < in.nsvc; i++)
-		in.svc[i].pid = start(k, in.svc[i].name);
+	if (in.ndrivers)
+		sk_devices(k);
+	for (int pass = 1; pass >= 0; pass--)   /* drivers first */
+		for (int i = 0; i < in.nsvc; i++)
+			if (in.svc[i].driver == pass)
+				in.svc[i].pid = start(k, in.svc[i].name);
 	uint32_t shell = start(k, in.shell);
 	if (shell)
 		run(k, &in, shell);
+	stop_all(k, &in);
 	uint32_t left = sk_count_sips(k);
 	uint64_t live = sk_shutdown(k);
 	for (int i = 0; i < nimg; i++)
 		sk_unload(imgs[i]);
-	printf("sing: shutdown: %u SIPs stopped, exchange heap %llu bytes live\n", left,
+	printf("sing: shutdown: %u SIPs left, exchange heap %llu bytes live\n", left,
 	       (unsigned long long)live);
 	return shell && !live ? 0 : 1;
 }

@@ -58,6 +58,7 @@ struct vctx {
 	uint32_t nty;
 	int types_ok;              /* type table sound: functions may be checked */
 	int io_claim;              /* manifest claims at least one ioport range */
+	int hw_claim;              /* manifest claims any hardware (ports, IRQs, memory) */
 
 	/* the function being checked */
 	const struct sil_func *fn;

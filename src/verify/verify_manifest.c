@@ -20,8 +20,11 @@ static void check_hw(struct vctx *v, uint32_t i, const struct sil_hw *h)
 		verr(v, "manifest", "hardware claim %u: empty or wrapping range", i);
 	else if (h->kind == SIL_HW_IOPORT && h->base + h->len > 0x10000)
 		verr(v, "manifest", "hardware claim %u: I/O ports end past 0xffff", i);
-	else if (h->kind == SIL_HW_IOPORT)
-		v->io_claim = 1;
+	else {
+		v->hw_claim = 1;
+		if (h->kind == SIL_HW_IOPORT)
+			v->io_claim = 1;
+	}
 }
 
 static void check_svcs(struct vctx *v, const char *what, const struct sil_svcdecl *s, uint32_t n)

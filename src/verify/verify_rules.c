@@ -501,6 +501,30 @@ static int ck_IOOUT(struct vctx *v, const struct sil_insn *in)
 	       want(v, port_word(v, T(v, R(2))), R(2), "u8, u16 or u32");
 }
 
+/* DMA memory is for drivers: a package that claims no hardware has no
+ * device to hand an address to. */
+static int dma_privileged(struct vctx *v)
+{
+	if (!v->hw_claim)
+		return verr(v, "privilege", "device memory, but the manifest claims no hardware");
+	return 0;
+}
+
+/* dma.new dst, len: like xnewarr, into an exheap u8[] only. */
+static int ck_DMANEW(struct vctx *v, const struct sil_insn *in)
+{
+	return dma_privileged(v) || want(v, u8_xarray(v, T(v, R(0))), R(0), "exheap u8[]") ||
+	       want(v, vt_int(v, T(v, R(1))), R(1), "an integer length") ||
+	       own_empty_dst(v, R(0)) || own_def(v, R(0), 0);
+}
+
+/* dma.addr dst, arr: reads arr like len does (owned or borrowed, unchanged). */
+static int ck_DMAADDR(struct vctx *v, const struct sil_insn *in)
+{
+	return dma_privileged(v) || want(v, T(v, R(0)) == SIL_T_U64, R(0), "u64") ||
+	       want(v, C(v, R(1)) == TC_XARRAY, R(1), "an exheap array") || own_read(v, R(1));
+}
+
 static rule_fn *const rules[OP__COUNT] = {
 #define X(e, name, ops, fl) [OP_##e] = ck_##e,
 	SIL_OPCODES(X)

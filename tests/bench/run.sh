@@ -60,7 +60,7 @@ MISSING = "n/a (not in the kernel yet)"
 # measured figures; cross-CPU rows say the kernel has one run queue.
 SING_FILLED = {"kernel_call", "thread_yield", "thread_pingpong", "thread_pingpong_condvar",
     "msg_pingpong", "proc_fork", "proc_exec", "proc_spawn", "send_8", "send_64k",
-    "alloc_64", "alloc_64k", "chan_create"}
+    "alloc_64", "alloc_64k", "chan_create", "ns_bind"}
 SING_ONE_QUEUE = {"thread_pingpong_xcpu", "msg_pingpong_xcpu"}
 
 try:

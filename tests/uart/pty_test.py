@@ -5,7 +5,7 @@ controlling terminal; the mode it sees must be raw, keys must reach the
 driver one by one without the terminal echoing them, and the mode after
 it ends (normally, or killed by Ctrl-C) must equal the mode before.
 Prints one "ok NAME" / "FAIL NAME: why" line per test."""
-import fcntl, os, select, subprocess, sys, termios, time
+import fcntl, os, select, signal, subprocess, sys, termios, time
 
 DRV = sys.argv[1]
 
@@ -16,6 +16,10 @@ def stty(fd):
 
 def start(args, slave, errf):
     def child():
+        # A job started in the background (CI may run us so) inherits
+        # SIGINT ignored; a terminal program starts with it at default.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
     return subprocess.Popen([DRV] + args, stdin=slave, stdout=slave, stderr=errf,
