@@ -18,7 +18,7 @@ static const struct command commands[] = {
 	{"verify",   cmd_verify,   "verify a.sil                     check a package (the trusted verifier)"},
 	{"install",  cmd_install,  "install a.sil|a.sg [--store DIR] check, verify, compile into the store"},
 	{"run",      cmd_run,      "run a.sil|a.sg [args...]         verify, compile and run as a SIP"},
-	{"bench",    cmd_bench,    "bench [--json FILE] [--svg FILE] the cost table: Sing beside Linux"},
+	{"bench",    cmd_bench,    "bench [--quick] [--only GLOB] [--json F] [--svg F]  the cost table"},
 	{"boot",     cmd_boot,     "boot [--store DIR]               start the system: services, then the shell"},
 	{"list",     cmd_list,     "list [--store DIR]               installed programs"},
 	{"uninstall", cmd_uninstall, "uninstall NAME [--force]         remove an installed program"},

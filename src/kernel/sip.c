@@ -3,6 +3,7 @@
 
 #include "chan.h"
 #include "console.h"
+#include "io.h"
 #include "launch.h"
 #include "panic.h"
 #include "proc.h"
@@ -71,6 +72,9 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 			sip_release(s);
 	}
 	xh_free_all(&k->xh, &k->kown);
+	/* Recycled chunks and stack segments go back to the host with the kernel. */
+	gc_pool_drain();
+	stk_pool_drain();
 	hal_timer_stop();
 	con_flush_host(k);
 	if (k->devices)
@@ -288,6 +292,7 @@ void sip_teardown(struct sip *s)
 	s->t1 = hal_clock_ns();
 	while (s->threads)
 		thread_free(s->threads);
+	io_release(s);                     /* its devices stop DMA first */
 	xh_free_all(&k->xh, &s->xh_own);   /* closes its endpoints: peers see ChannelClosed */
 	if (s->state == SIP_FAILED)
 		report_failure(s);
