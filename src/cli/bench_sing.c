@@ -81,34 +81,13 @@ static const char *bs_dir(void)
 	return "bench/cost";
 }
 
-/* Build (through `sing build`, as `sing run` does), verify, install. */
-static struct sil_pkg *bs_build(const char *src)
-{
-	const char *tmpdir = getenv("TMPDIR");
-	char tmp[4096], err[256];
-	snprintf(tmp, sizeof tmp, "%s/sing-bench-XXXXXX.sil", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	int fd = mkstemps(tmp, 4);
-	if (fd < 0)
-		return NULL;
-	close(fd);
-	char *argv[] = {"build", (char *)src, "-o", tmp, NULL};
-	struct sil_pkg *p = NULL;
-	size_t len;
-	uint8_t *buf = cmd_build(4, argv) == 0 ? read_file(tmp, &len) : NULL;
-	if (buf && !(p = sil_read(buf, len, err, sizeof err)))
-		fprintf(stderr, "%s: error: %s\n", tmp, err);
-	free(buf);
-	unlink(tmp);
-	return p;
-}
-
 static int bs_load(struct bench_ctx *c, struct bs_state *st, const char *name, int i)
 {
 	char src[4200], err[256];
 	struct be_result r;
 	struct vfy_report rep;
 	snprintf(src, sizeof src, "%s/%s", bs_dir(), name);
-	struct sil_pkg *p = bs_build(src);
+	struct sil_pkg *p = cli_load(src, NULL);   /* built as `sing build` would */
 	int ok = p && vfy_package(p, src, stderr, &rep) == 0 && be_install(p, &r, stderr) == 0;
 	sil_free(p);
 	if (!ok)
