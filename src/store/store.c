@@ -131,16 +131,25 @@ static int lock_store(struct st_store *st, FILE *errs)
 	return 0;
 }
 
+/* The text of the store's file NAME into path[4096] (read_file ends it
+ * with a NUL); NULL after reporting. */
+static char *read_store_text(const struct st_store *st, const char *name, char *path,
+                             size_t *len, FILE *errs)
+{
+	snprintf(path, 4096, "%s/%s", st->dir, name);
+	char *text = (char *)read_file(path, len);
+	if (!text)
+		fprintf(errs, "store: %s: %s\n", path, strerror(errno));
+	return text;
+}
+
 static int read_policy(struct st_store *st, FILE *errs)
 {
 	char path[4096];
 	size_t len;
-	snprintf(path, sizeof path, "%s/policy", st->dir);
-	char *text = (char *)read_file(path, &len);
-	if (!text) {
-		fprintf(errs, "store: %s: %s\n", path, strerror(errno));
+	char *text = read_store_text(st, "policy", path, &len, errs);
+	if (!text)
 		return 1;
-	}
 	int rc = st_policy_parse(&st->pol, text, len, path, errs);
 	free(text);
 	return rc;
@@ -197,17 +206,12 @@ static int read_index(struct st_store *st, FILE *errs)
 {
 	char path[4096], where[4200];
 	size_t len;
-	snprintf(path, sizeof path, "%s/index", st->dir);
-	char *text = (char *)read_file(path, &len);
-	if (!text) {
-		fprintf(errs, "store: %s: %s\n", path, strerror(errno));
+	char *text = read_store_text(st, "index", path, &len, errs);
+	if (!text)
 		return 1;
-	}
 	int rc = 0;
 	uint32_t lineno = 0;
 	char *save = NULL;
-	text = xrealloc(text, len + 1);
-	text[len] = 0;
 	for (char *l = strtok_r(text, "\n", &save); l && !rc; l = strtok_r(NULL, "\n", &save)) {
 		lineno++;
 		snprintf(where, sizeof where, "%s:%u", path, lineno);
