@@ -18,7 +18,8 @@
  * exchange-heap bytes at shutdown), gcstress (collect at every allocation),
  * stats (per-SIP GC and memory figures), time (install and run times),
  * sched (context switches, SIPs started), rss (host resident memory at the
- * end, for the flat-memory tests).
+ * end, for the flat-memory tests), dma (each device access the DMA check
+ * allows, with the pid that made the array: the zero-copy observable).
  *
  * main's endpoint parameters are bound by their manifest paths to kernel
  * services (today only the launcher, SK_LAUNCH_PATH; see docs/kernel.md).
@@ -41,12 +42,12 @@
 #define DBG_TIME  0x200u
 #define DBG_RSS   0x400u
 
-static unsigned debug_flags(void)
+unsigned cli_debug_flags(void)
 {
 	static const struct { const char *word; unsigned flag; } words[] = {
 		{"cache", DBG_CACHE}, {"time", DBG_TIME}, {"exheap", SK_DEBUG_EXHEAP},
 		{"gcstress", SK_DEBUG_GCSTRESS}, {"stats", SK_DEBUG_STATS},
-		{"sched", SK_DEBUG_SCHED}, {"rss", DBG_RSS},
+		{"sched", SK_DEBUG_SCHED}, {"rss", DBG_RSS}, {"dma", SK_DEBUG_DMA},
 	};
 	const char *d = getenv("SING_DEBUG");
 	unsigned f = 0;
@@ -218,7 +219,7 @@ static void print_rss(unsigned dbg)
 
 int cmd_run(int argc, char **argv)
 {
-	unsigned dbg = debug_flags();
+	unsigned dbg = cli_debug_flags();
 	long times = 1;
 	int i = 1;
 	char *progs[64];

@@ -23,6 +23,12 @@ void hal_free(void *p);
 #define HAL_PAGE 4096u
 void *hal_map(size_t n);            /* zeroed, page aligned; NULL on exhaustion */
 void hal_unmap(void *p, size_t n);
+/* Device-reachable memory for DMA regions (dma.new): zeroed, page aligned,
+ * at a device address a legacy virtio queue PFN can name (hosted: a host
+ * address below 2 GiB, which under ASan is also outside the shadow).  n is
+ * a multiple of HAL_PAGE.  NULL on exhaustion. */
+void *hal_dma_map(size_t n);
+void hal_dma_unmap(void *p, size_t n);
 
 /* The console and the clock. */
 void hal_write(int fd, const void *buf, size_t n);   /* fd 1 console, 2 diagnostics */
@@ -49,8 +55,15 @@ void hal_abort(void);                                /* stop the machine */
 struct hal_dev { const char *name; uint32_t base, len, irq; };
 uint32_t hal_dev_count(void);
 const struct hal_dev *hal_dev(uint32_t i);           /* NULL past the table */
-void hal_dev_open(void (*irq)(void *ctx, uint32_t line), void *ctx);
+/* A device's DMA goes through dma(ctx, i, addr, len): the host pointer for
+ * device i's range [addr, addr+len), or NULL if it may not touch it (the
+ * device then fails).  Like irq it runs inside hal_dev_out/hal_dev_idle. */
+void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
+                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx);
 void hal_dev_close(void);                            /* restores the terminal */
+/* Stop device i's DMA for good until it is programmed again (virtio:
+ * status 0); no-op for a device without DMA or not present. */
+void hal_dev_reset(uint32_t i);
 int hal_dev_present(uint32_t i);
 uint32_t hal_dev_in(uint32_t i, uint32_t off, unsigned width);
 void hal_dev_out(uint32_t i, uint32_t off, unsigned width, uint32_t v);

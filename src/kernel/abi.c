@@ -214,16 +214,22 @@ void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
 	return p;
 }
 
-void *sing_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, const char *fn)
 {
 	struct sip *s = me(t);
 	const struct sing_tinfo *ti = tinfo(t, type);
 	need(t, len >= 0, SING_F_NEGLEN, fn);
 	need(t, (uint64_t)len <= s->budget.limit / (ti->elem_size ? ti->elem_size : 1),
 	     SING_F_HEAP, fn);
-	void *p = xh_new_array(&s->k->xh, &s->xh_own, layout(t, type), len);
+	void *p = (dma ? xh_new_dma_array : xh_new_array)(&s->k->xh, &s->xh_own,
+	                                                  layout(t, type), len);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
+}
+
+void *sing_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+{
+	return sk_xnewarr(t, type, len, 0, fn);
 }
 
 /* strbytes: a new owned exheap u8[] (type) holding a copy of s. */

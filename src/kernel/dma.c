@@ -12,7 +12,8 @@
  *
  * Invariant: sing_dma_addr never changes the array (it reads like len).
  */
-#include "sip.h"
+#include "io.h"
+#include "kernel.h"
 
 /* dma.addr: the device address of element 0 of an exchange-heap array the
  * caller owns or borrows.  The hosted HAL's devices see host addresses
@@ -26,16 +27,40 @@ uint64_t sing_dma_addr(struct sing_thread *t, void *x, const char *fn)
 }
 
 /* dma.new: a new zeroed exheap u8[] of len bytes, page aligned, in memory
- * the device can reach (below device address 2^44, for the legacy queue
- * PFN).  Not yet: the exchange heap allocates every xarray region with
- * hal_alloc and frees it with hal_free (exheap.c region_put), so a region
- * from other memory needs a region flag there.  docs/network.md ("What the
- * kernel must add") gives the change; until it lands the SIP stops with
- * SING_F_UNSUPPORTED. */
+ * the device can reach (hal_dma_map), owned by the caller and freed like
+ * any array (exheap.c releases its pages with hal_dma_unmap). */
 void *sing_dma_new(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
 {
-	(void)type;
-	if (len < 0)
-		sip_fail(sk_self(t), SING_F_NEGLEN, fn);
-	sip_fail(sk_self(t), SING_F_UNSUPPORTED, fn);
+	return sk_xnewarr(t, type, len, 1, fn);
+}
+
+/* The running SIP holding ports of device dev, or NULL. */
+static struct sip *holder(struct sk_kernel *k, uint32_t dev)
+{
+	for (struct sip *s = k->sips; s; s = s->next)
+		for (uint32_t i = 0; s->state == SIP_RUNNING && i < s->nports; i++)
+			if (s->ports[i].dev == dev)
+				return s;
+	return NULL;
+}
+
+/* The HAL's dma callback: a device touches [addr, addr+len) only if it
+ * lies inside one exchange-heap array its driver owns right now (a dma.new
+ * ring or a Packet the driver holds).  A linear walk of the driver's
+ * blocks: a driver owns a handful (rings, posted and in-flight packets). */
+void *dma_translate(void *kernel, uint32_t dev, uint64_t addr, size_t len)
+{
+	struct sk_kernel *k = kernel;
+	struct sip *s = holder(k, dev);
+	uint32_t born = s ? xh_dma_check(&s->xh_own, addr, len) : 0;
+	if (born && (k->debug & SK_DEBUG_DMA)) {
+		sk_put("sing: dma: ");
+		sk_put(s->name);
+		sk_put(" device reads/writes ");
+		sk_put_u64(len);
+		sk_put(" bytes of an array made by pid ");
+		sk_put_u64(born & 0x7fffffffu);
+		sk_put("\n");
+	}
+	return born ? (void *)(uintptr_t)addr : NULL;
 }

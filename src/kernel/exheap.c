@@ -4,12 +4,23 @@
 #include "../hal/hal.h"
 #include "gc.h"
 
-/* The shared element storage of xarrays. */
+/* The shared element storage of xarrays.  A DMA region (dma.new) is
+ * hal_dma_map memory: one page holding this header at its end, so the data
+ * starts page aligned on the next, then the data's pages. */
 struct xh_region {
 	uint64_t refs;
 	uint64_t size;
+	uint32_t born;          /* pid of the owner that made it (debug: zero copy) */
+	uint32_t dma;           /* from hal_dma_map: released with hal_dma_unmap */
 	_Alignas(16) uint8_t data[];
 };
+
+#define DMA_HEAD (HAL_PAGE - offsetof(struct xh_region, data))
+
+static uint64_t dma_bytes(uint64_t size)
+{
+	return HAL_PAGE + ((size + HAL_PAGE - 1) & ~(uint64_t)(HAL_PAGE - 1));
+}
 
 _Static_assert(sizeof(struct xh_block) % 16 == 0, "payloads must stay 16-byte aligned");
 
@@ -85,37 +96,83 @@ void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout 
 	return alloc_block(h, own, lay, size, 0);
 }
 
-static void region_put(struct xh_heap *h, struct xh_region *r)
+static void region_free(struct xh_region *r, uint64_t size)
 {
-	if (--r->refs == 0) {
-		h->live_bytes -= r->size;
+	if (r->dma)
+		hal_dma_unmap((uint8_t *)r - DMA_HEAD, dma_bytes(size));
+	else
 		hal_free(r);
-	}
 }
 
-struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
-                               const struct ly_layout *lay, int64_t len)
+static void region_put(struct xh_heap *h, struct xh_region *r)
+{
+	if (--r->refs)
+		return;
+	h->live_bytes -= r->size;
+	region_free(r, r->size);
+}
+
+static struct xh_region *region_new(uint64_t size, int dma)
+{
+	if (!dma)
+		return hal_alloc(sizeof(struct xh_region) + size);
+	uint8_t *m = size <= UINT64_MAX - 2 * HAL_PAGE ? hal_dma_map(dma_bytes(size)) : NULL;
+	struct xh_region *r = m ? (struct xh_region *)(m + DMA_HEAD) : NULL;
+	if (r)
+		r->dma = 1;
+	return r;
+}
+
+static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
+                                   const struct ly_layout *lay, int64_t len, int dma)
 {
 	uint64_t size = (uint64_t)len * lay->elem_size;
 	if (lay->elem_size && size / lay->elem_size != (uint64_t)len)
 		return NULL;
-	if (over(own, size))
+	if (over(own, dma ? dma_bytes(size) : size))
 		return NULL;
-	struct xh_region *r = hal_alloc(sizeof *r + size);
+	struct xh_region *r = region_new(size, dma);
 	if (!r)
 		return NULL;
-	struct sing_xarr *x = alloc_block(h, own, lay, sizeof *x, size);
+	struct sing_xarr *x = alloc_block(h, own, lay, sizeof *x, dma ? dma_bytes(size) : size);
 	if (!x) {
-		hal_free(r);
+		region_free(r, size);
 		return NULL;
 	}
 	r->refs = 1;
 	r->size = size;
+	r->born = own->owner;
 	h->live_bytes += size;
 	x->len = len;
 	x->data = r->data;
 	x->region = r;
 	return x;
+}
+
+struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
+                               const struct ly_layout *lay, int64_t len)
+{
+	return new_array(h, own, lay, len, 0);
+}
+
+struct sing_xarr *xh_new_dma_array(struct xh_heap *h, struct xh_list *own,
+                                   const struct ly_layout *lay, int64_t len)
+{
+	return new_array(h, own, lay, len, 1);
+}
+
+uint32_t xh_dma_check(const struct xh_list *own, uint64_t addr, uint64_t n)
+{
+	for (const struct xh_block *b = own->head.next; n && b != &own->head; b = b->next) {
+		if (b->lay->kind != SING_K_XARRAY)
+			continue;
+		const struct sing_xarr *x = (const struct sing_xarr *)(b + 1);
+		uint64_t lo = (uint64_t)(uintptr_t)x->data;
+		uint64_t bytes = (uint64_t)x->len * b->lay->elem_size;
+		if (addr >= lo && addr - lo <= bytes && n <= bytes - (addr - lo))
+			return ((const struct xh_region *)x->region)->born | 0x80000000u;
+	}
+	return 0;
 }
 
 struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,

@@ -9,7 +9,10 @@
  * everything it owns from the sender (xh_send); receiving attaches it all
  * to the receiver (xh_recv); the data never moves.  An xarray is a small
  * descriptor block whose elements live in a reference-counted region that
- * xsplit shares between the parts.  Layouts are kernel-owned (layout.h).
+ * xsplit shares between the parts; a dma.new array's region is
+ * device-reachable memory (hal_dma_map), freed the same way.  A device may
+ * touch only the elements of arrays its driver owns (xh_dma_check).
+ * Layouts are kernel-owned (layout.h).
  * The heap counts live bytes (descriptors, structs, endpoints and regions):
  * after every SIP has ended it must be zero.
  *
@@ -56,6 +59,14 @@ void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct ly_layo
 /* New zeroed xarray of len elements (len >= 0); NULL if over budget. */
 struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
                                const struct ly_layout *lay, int64_t len);
+/* The same in device-reachable memory (hal_dma_map): data page aligned,
+ * the pages it spans charged; freed like any array (dma.new). */
+struct sing_xarr *xh_new_dma_array(struct xh_heap *h, struct xh_list *own,
+                                   const struct ly_layout *lay, int64_t len);
+/* Whether a device may touch [addr, addr+n) for own: 0 unless n > 0 and
+ * the range lies inside the elements of one xarray on own's list; else
+ * 0x80000000 | the pid that made the array's storage (its region). */
+uint32_t xh_dma_check(const struct xh_list *own, uint64_t addr, uint64_t n);
 /* New zeroed block of size bytes (endpoints); NULL if over budget. */
 void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay,
                  uint64_t size);

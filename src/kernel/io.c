@@ -94,6 +94,12 @@ struct io_port *io_grant(const struct sk_prog *p)
 	return v;
 }
 
+void io_release(struct sip *s)
+{
+	for (uint32_t i = 0; s->k->devices && i < s->nports; i++)
+		hal_dev_reset(s->ports[i].dev);
+}
+
 /* ---- the ABI ---- */
 
 /* The device offset of an access, after checking it lies in the claim. */
@@ -117,6 +123,9 @@ void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width,
 {
 	const struct io_port *io = port;
 	uint32_t o = offset(t, io, off, width, fn);
+	/* A full barrier: ring writes before a notify reach memory first (the
+	 * compiler may not sink them past the call, nor the CPU). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	hal_dev_out(io->dev, o, width, v);
 }
 
@@ -127,7 +136,7 @@ void sk_devices(struct sk_kernel *k)
 	if (k->devices)
 		return;
 	k->devices = 1;
-	hal_dev_open(irq_record, k);
+	hal_dev_open(irq_record, dma_translate, k);
 }
 
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns)

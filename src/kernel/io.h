@@ -34,5 +34,12 @@ const char *io_check(struct sk_kernel *k, const struct sk_prog *p, char *buf, un
 /* The handles for prog's ioport claims (io_check passed): an array of
  * io_nports(p) for the SIP's record, or NULL (none, or no memory). */
 struct io_port *io_grant(const struct sk_prog *p);
+/* The HAL's DMA callback (dma.c): the host pointer for device dev's range
+ * [addr, addr+len) if it lies inside one exchange-heap array owned by the
+ * running SIP holding dev's ports; NULL otherwise (the device fails). */
+void *dma_translate(void *kernel, uint32_t dev, uint64_t addr, size_t len);
+/* A SIP is ending: reset the devices it holds, before its exchange-heap
+ * blocks are freed, so no device writes freed memory. */
+void io_release(struct sip *s);
 
 #endif

@@ -21,6 +21,7 @@
 #define SK_DEBUG_GCSTRESS 2u   /* collect at every allocation */
 #define SK_DEBUG_STATS    4u   /* per-SIP statistics after each SIP ends */
 #define SK_DEBUG_SCHED    8u   /* scheduler figures at shutdown */
+#define SK_DEBUG_DMA     16u   /* one line per device access the DMA check allows */
 
 #define SK_DEFAULT_BUDGET (256ull << 20)
 

@@ -179,6 +179,9 @@ static inline struct sk_thread *sk_self(struct sing_thread *t)
 }
 
 /* Stop the thread's SIP with a failure; never returns (sip.c). */
+/* xnewarr (dma 0) and dma.new (dma 1): a new zeroed exheap array of type,
+ * owned by the caller; the SIP fails on a negative length or no budget. */
+void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, const char *fn);
 __attribute__((noreturn)) void sip_fail(struct sk_thread *t, int why, const char *fn);
 /* The SIP's main returned with status (sip.c); never returns. */
 __attribute__((noreturn)) void sip_exit(struct sk_thread *t, int32_t status);

@@ -14,6 +14,10 @@
  * loop waits on the devices.  Without one the kernel reads the terminal
  * itself (cooked), as `sing run` does.
  *
+ * `--nic pcap:FILE|tap:NAME` is the wire of the virtio-net device (the
+ * NIC driver's); without it (and without $SING_NET) the wire is the pcap
+ * file STORE/nic0.pcap.  SING_DEBUG words as for `sing run` (dma, exheap).
+ *
  * Invariant: init acts only through the kernel's API (sk_launch, sk_alive,
  * sk_step, sk_idle); the kernel reads no file.  Devices and the console
  * are polled only between scheduler steps, on the kernel's context.
@@ -195,8 +199,15 @@ static void stop_all(struct sk_kernel *k, struct init *in)
 		}
 }
 
-static int boot(const char *dir)
+static int boot(const char *dir, const char *nic)
 {
+	char wire[4200];
+	if (!nic && !getenv("SING_NET")) {
+		snprintf(wire, sizeof wire, "pcap:%s/nic0.pcap", dir);
+		nic = wire;
+	}
+	if (nic)
+		setenv("SING_NET", nic, 1);   /* read by the HAL when devices attach */
 	static struct init in;
 	struct sk_image *imgs[64];
 	memset(&in, 0, sizeof in);
@@ -205,7 +216,7 @@ static int boot(const char *dir)
 		st_close(st);
 		return 1;
 	}
-	struct sk_kernel *k = sk_boot(0);
+	struct sk_kernel *k = sk_boot(cli_debug_flags() & 0xffu);
 	int nimg = load_store(k, st, imgs);
 	st_close(st);   /* the code is loaded: the store may change under us */
 	sk_set_booted(k);
@@ -232,12 +243,16 @@ static int boot(const char *dir)
 int cmd_boot(int argc, char **argv)
 {
 	char buf[4096];
-	const char *dir = NULL;
-	if (argc == 3 && !strcmp(argv[1], "--store"))
-		dir = argv[2];
-	else if (argc != 1) {
-		fprintf(stderr, "usage: sing boot [--store DIR]\n");
-		return 2;
+	const char *dir = NULL, *nic = NULL;
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 < argc && !strcmp(argv[i], "--store"))
+			dir = argv[i + 1];
+		else if (i + 1 < argc && !strcmp(argv[i], "--nic"))
+			nic = argv[i + 1];
+		else {
+			fprintf(stderr, "usage: sing boot [--store DIR] [--nic pcap:FILE|tap:NAME]\n");
+			return 2;
+		}
 	}
-	return boot(dir ? dir : st_default_dir(buf, sizeof buf));
+	return boot(dir ? dir : st_default_dir(buf, sizeof buf), nic);
 }

@@ -42,55 +42,7 @@ if "$SING" install --store "$S2" "$HERE/portoob.sg" "$ROOT/sys/apps/shell.sg" >"
 	else bad ioport-bounds-checked "$(head -c 600 "$TMPDIR/oob" | tr '\n' '|')"; fi
 else bad ioport-bounds-checked "$(head -3 "$TMPDIR/inst2")"; fi
 
-command -v tmux >/dev/null || { bad tmux "tmux is not installed (scripts/deps.sh)"; exit 0; }
-# Each session is its own tmux server (-L), with no user configuration
-# (-f /dev/null) and remain-on-exit, so the screen can still be read after
-# `sing` exits (the shutdown report, a sanitizer's report).  The pane is a
-# real terminal: `sing boot` reads the keys tmux types, whatever the test's
-# own stdin is (closed in CI, /dev/null under tests/run).
-T=""
-trap '[ -n "$T" ] && tmux -L "$T" kill-server 2>/dev/null' EXIT
-# boot_session NAME: a new server running `sing boot` in an 160x50 pane.
-boot_session() {
-	[ -n "$T" ] && tmux -L "$T" kill-server 2>/dev/null
-	T="sing$$-$1"
-	tmux -f /dev/null -L "$T" set-option -g remain-on-exit on \; \
-		new-session -d -x 160 -y 50 -c "$TMPDIR" "exec '$SING' boot --store '$S'"
-}
-screen() { tmux -L "$T" capture-pane -p -S -2000 -E -; }
-# wait_for NAME TEXT [SECONDS]: ok once TEXT is on the screen (grep -F).
-# capture-pane drops trailing blanks, so TEXT must not end in one.
-wait_for() {
-	local i
-	for ((i = 0; i < ${3:-20} * 10; i++)); do
-		if screen | grep -qF -- "$2"; then ok "$1"; return 0; fi
-		sleep 0.1
-	done
-	bad "$1" "no '$2' on the screen: $(screen | grep -v '^$' | tail -5 | tr '\n' '|')"
-	return 1
-}
-# count_for NAME TEXT N: ok once TEXT is on N lines of the screen.
-count_for() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[ "$(screen | grep -cF -- "$2")" -ge "$3" ] && { ok "$1"; return 0; }
-		sleep 0.1
-	done
-	bad "$1" "'$2' not $3 times on the screen: $(screen | grep -v '^$' | tail -5 | tr '\n' '|')"
-	return 1
-}
-type() { tmux -L "$T" send-keys -l -- "$1"; tmux -L "$T" send-keys Enter; }
-# sanitizer_ok NAME: the whole session's screen holds no sanitizer report.
-# It waits for `sing` to end first: a leak report comes after the shutdown line.
-sanitizer_ok() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(tmux -L "$T" display-message -p '#{pane_dead}')" = 1 ] && break; sleep 0.1
-	done
-	screen >"$TMPDIR/$1.screen"
-	sanitizer_clean "$TMPDIR/$1.screen" && ok "$1" || bad "$1" "$(grep -m2 ERROR "$TMPDIR/$1.screen")"
-}
-
+. "$ROOT/tests/tmux.sh"
 boot_session one
 wait_for boot-starts-console-driver 'init: started console (pid 1)' 30 || exit 0
 wait_for boot-shows-prompt 'sing>' 30 || exit 0

@@ -24,6 +24,7 @@ static const struct hal_dev table[DEV_COUNT] = {
 
 static struct {
 	void (*irq)(void *ctx, uint32_t line);
+	void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len);
 	void *ctx;
 	struct uart *uart;
 	struct vnet *vnet;
@@ -51,17 +52,18 @@ static void vnet_irq(void *ctx)
 	dev.irq(dev.ctx, table[DEV_VNET].irq);
 }
 
-/* No driver memory is DMA-able yet: a driver gets no exchange-heap window
- * (docs/kernel.md, "What is missing"), so the device refuses every ring. */
-static void *no_dma(void *ctx, uint64_t addr, size_t len)
+/* Hosted device addresses are host addresses; the kernel decides which. */
+static void *vnet_dma(void *ctx, uint64_t addr, size_t len)
 {
-	(void)ctx, (void)addr, (void)len;
-	return NULL;
+	(void)ctx;
+	return dev.dma(dev.ctx, DEV_VNET, addr, len);
 }
 
-void hal_dev_open(void (*irq)(void *ctx, uint32_t line), void *ctx)
+void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
+                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx)
 {
 	dev.irq = irq;
+	dev.dma = dma;
 	dev.ctx = ctx;
 	dev.uart = uart_new(0, 1, &(struct uart_host){uart_irq, NULL, UART_TTY_RAW});
 	const char *spec = getenv("SING_NET");
@@ -70,7 +72,7 @@ void hal_dev_open(void (*irq)(void *ctx, uint32_t line), void *ctx)
 		static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 		struct vnet_wire *w = vnet_wire_open(spec, err, sizeof err);
 		if (w)
-			dev.vnet = vnet_new(mac, w, &(struct vnet_host){no_dma, vnet_irq, NULL});
+			dev.vnet = vnet_new(mac, w, &(struct vnet_host){vnet_dma, vnet_irq, NULL});
 		else
 			fprintf(stderr, "sing: SING_NET: %s\n", err);
 	}
@@ -84,6 +86,12 @@ void hal_dev_close(void)
 		vnet_free(dev.vnet);
 	dev.uart = NULL;
 	dev.vnet = NULL;
+}
+
+void hal_dev_reset(uint32_t i)
+{
+	if (i == DEV_VNET && dev.vnet)
+		vnet_out(dev.vnet, VIRTIO_PCI_STATUS, 1, 0);
 }
 
 int hal_dev_present(uint32_t i)

@@ -47,6 +47,31 @@ void hal_unmap(void *p, size_t n)
 	munmap(p, n);
 }
 
+/* Below 2 GiB so a 32-bit queue PFN names it and ASan's shadow (2 GiB and
+ * up) is not in the way; MAP_FIXED_NOREPLACE so nothing mapped is hit.
+ * The hint moves on past each mapping; it wraps once before giving up. */
+void *hal_dma_map(size_t n)
+{
+	static uintptr_t hint = 0x40000000u;
+	for (int pass = 0; pass < 2; pass++, hint = 0x40000000u)
+		for (; hint + n < 0x80000000u; hint += 0x100000u) {
+			void *p = mmap((void *)hint, n, PROT_READ | PROT_WRITE,
+			               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			if (p == (void *)hint) {
+				hint += (n + 0xfffffu) & ~(uintptr_t)0xfffffu;
+				return p;
+			}
+			if (p != MAP_FAILED)   /* an old kernel took it as a hint only */
+				munmap(p, n);
+		}
+	return NULL;
+}
+
+void hal_dma_unmap(void *p, size_t n)
+{
+	munmap(p, n);
+}
+
 void hal_write(int fd, const void *buf, size_t n)
 {
 	const char *s = buf;
