@@ -29,7 +29,6 @@
 #include "../kernel/kbench.h"
 #include "../kernel/kernel.h"
 #include "../sil/sil.h"
-#include "../verify/verify.h"
 
 const char bench_sing_missing[] = "n/a (not in the kernel yet)";
 
@@ -85,10 +84,9 @@ static int bs_load(struct bench_ctx *c, struct bs_state *st, const char *name, i
 {
 	char src[4200], err[256];
 	struct be_result r;
-	struct vfy_report rep;
 	snprintf(src, sizeof src, "%s/%s", bs_dir(), name);
 	struct sil_pkg *p = cli_load(src, NULL);   /* built as `sing build` would */
-	int ok = p && vfy_package(p, src, stderr, &rep) == 0 && be_install(p, &r, stderr) == 0;
+	int ok = p && cli_compile(p, src, stderr, &r) == 0;
 	sil_free(p);
 	if (!ok)
 		return bench_fail(c, "%s did not build, verify and install", src);

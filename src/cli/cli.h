@@ -7,6 +7,7 @@
 #define CLI_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 int cmd_build(int argc, char **argv);     /* cmd_build.c: .sg -> .sil   */
 int cmd_asm(int argc, char **argv);       /* cmd_sil.c: .sasm -> .sil   */
@@ -34,6 +35,10 @@ int st_cli_install(int argc, char **argv, const struct st_hook *hook);
 struct sbuf;
 struct sil_pkg;
 struct sil_pkg *cli_load(const char *path, struct sbuf *bytes);
+/* load.c: the one road from a package to native code: the verifier, then
+ * the backend (or its cache); r receives the object.  1 after reporting. */
+struct be_result;
+int cli_compile(const struct sil_pkg *p, const char *label, FILE *errs, struct be_result *r);
 /* load.c: the system's sys/ folder ($SING_SYS, else the nearest sys/ above
  * the binary); 0 if there is none. */
 int cli_sys_dir(char *out, size_t n);

@@ -36,7 +36,6 @@
 #include "../kernel/kernel.h"
 #include "../sil/sil.h"
 #include "../store/store.h"
-#include "../verify/verify.h"
 
 #define DBG_CACHE 0x100u
 #define DBG_TIME  0x200u
@@ -73,12 +72,7 @@ static int install(const char *path, unsigned dbg, struct installed *in)
 	struct sil_pkg *p = cli_load(path, NULL);
 	if (!p)
 		return 1;
-	struct vfy_report rep;
-	if (vfy_package(p, path, stderr, &rep) != 0) {   /* always: no flag skips it */
-		sil_free(p);
-		return 1;
-	}
-	if (be_install(p, &in->r, stderr) != 0) {
+	if (cli_compile(p, path, stderr, &in->r)) {
 		sil_free(p);
 		return 1;
 	}
@@ -147,11 +141,10 @@ static int run_one(struct sk_kernel *k, struct installed *in, unsigned dbg, int 
  * the cache, is what `sing boot` loads from. */
 static int verify_and_compile(void *ctx, const struct sil_pkg *p, const char *dir, FILE *errs)
 {
-	struct vfy_report rep;
 	struct be_result r;
 	char path[4200];
 	(void)ctx;
-	if (vfy_package(p, p->man.name, errs, &rep) != 0 || be_install(p, &r, errs) != 0)
+	if (cli_compile(p, p->man.name, errs, &r))
 		return 1;
 	size_t len;
 	uint8_t *code = read_file(r.so_path, &len);
