@@ -3,8 +3,7 @@
  * docs/backend.md).  Instructions are lowered through one table indexed by
  * opcode; every entry is checked present when lowering starts.
  */
-#include "backend.h"
-#include "../sil/shape.h"
+#include "lower.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -13,16 +12,8 @@
 
 #include "../kernel/rt.h"
 
-struct lw {
-	const struct sil_pkg *p;
-	const struct sil_func *f;
-	uint32_t fi;
-	struct sbuf *o;
-	uint8_t *target;        /* per instruction: some jump lands here */
-	uint32_t pc;
-};
 
-PRINTF(2, 3) static void out(struct lw *w, const char *fmt, ...)
+void lw_out(struct lw *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -54,7 +45,7 @@ static int tkind(const struct sil_pkg *p, uint32_t t)
 	return ty ? ty->kind : 0;
 }
 
-static const char *ctype(const struct sil_pkg *p, uint32_t t)
+const char *lw_ctype(const struct sil_pkg *p, uint32_t t)
 {
 	if (t < SIL_T_BUILTIN)
 		return builtin_ct[t];
@@ -75,7 +66,7 @@ static const char *unsigned_ct(uint32_t t)
 	return u[b == 8 ? 0 : b == 16 ? 1 : b == 32 ? 2 : 3];
 }
 
-static int slotkind(const struct sil_pkg *p, uint32_t t)
+int lw_slotkind(const struct sil_pkg *p, uint32_t t)
 {
 	if (t == SIL_T_STRING)
 		return SING_S_GC;
@@ -89,12 +80,12 @@ static int slotkind(const struct sil_pkg *p, uint32_t t)
 	}
 }
 
-static const char *slot(uint32_t t)
+const char *lw_slot(uint32_t t)
 {
 	return t < SIL_T_BUILTIN ? builtin_slot[t] : "p";
 }
 
-static unsigned elem_size(uint32_t t)
+unsigned lw_elem_size(uint32_t t)
 {
 	return t < SIL_T_BUILTIN ? builtin_size[t] : 8;
 }
@@ -106,7 +97,7 @@ static unsigned elem_size(uint32_t t)
 
 static const char *CT(struct lw *w, uint32_t r)
 {
-	return ctype(w->p, TY(r));
+	return lw_ctype(w->p, TY(r));
 }
 
 /* An integer local as a u64 index: negative signed values become huge. */
@@ -129,51 +120,51 @@ static void lw_nop(struct lw *w, const struct sil_insn *in) { (void)w, (void)in;
 static void lw_const(struct lw *w, const struct sil_insn *in)
 {
 	if (TY(A(0)) == SIL_T_BOOL)
-		out(w, "r%u = %d;\n", A(0), in->a[1] != 0);
+		lw_out(w, "r%u = %d;\n", A(0), in->a[1] != 0);
 	else
-		out(w, "r%u = (%s)0x%" PRIx64 "ull;\n", A(0), CT(w, A(0)), (uint64_t)in->a[1]);
+		lw_out(w, "r%u = (%s)0x%" PRIx64 "ull;\n", A(0), CT(w, A(0)), (uint64_t)in->a[1]);
 }
 
 static void lw_fconst(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = sing_bits_f64(0x%" PRIx64 "ull);\n", A(0), w->p->consts[A(1)].f64bits);
+	lw_out(w, "r%u = sing_bits_f64(0x%" PRIx64 "ull);\n", A(0), w->p->consts[A(1)].f64bits);
 }
 
 static void lw_sconst(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (struct sing_str *)&k%u;\n", A(0), A(1));
+	lw_out(w, "r%u = (struct sing_str *)&k%u;\n", A(0), A(1));
 }
 
 static void lw_null(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = 0;\n", A(0));
+	lw_out(w, "r%u = 0;\n", A(0));
 }
 
 static void lw_mov(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = r%u;\n", A(0), A(1));
+	lw_out(w, "r%u = r%u;\n", A(0), A(1));
 }
 
 /* add sub mul and or xor, and the comparisons lt le gt ge. */
 static void binop(struct lw *w, const struct sil_insn *in, const char *op)
 {
-	out(w, "r%u = (%s)(r%u %s r%u);\n", A(0), CT(w, A(0)), A(1), op, A(2));
+	lw_out(w, "r%u = (%s)(r%u %s r%u);\n", A(0), CT(w, A(0)), A(1), op, A(2));
 }
 
 static void divide(struct lw *w, const struct sil_insn *in, int rem)
 {
 	uint32_t t = TY(A(0));
 	if (t == SIL_T_F64) {
-		out(w, "r%u = r%u / r%u;\n", A(0), A(1), A(2));
+		lw_out(w, "r%u = r%u / r%u;\n", A(0), A(1), A(2));
 		return;
 	}
-	out(w, "CHK(r%u == 0, DIVZERO);\n", A(2));
+	lw_out(w, "CHK(r%u == 0, DIVZERO);\n", A(2));
 	if (!is_signed(t))
-		out(w, "r%u = (%s)(r%u %s r%u);\n", A(0), CT(w, A(0)), A(1), rem ? "%" : "/", A(2));
+		lw_out(w, "r%u = (%s)(r%u %s r%u);\n", A(0), CT(w, A(0)), A(1), rem ? "%" : "/", A(2));
 	else if (rem)   /* MIN % -1 traps on x86: it is 0 */
-		out(w, "r%u = r%u == -1 ? 0 : (%s)(r%u %% r%u);\n", A(0), A(2), CT(w, A(0)), A(1), A(2));
+		lw_out(w, "r%u = r%u == -1 ? 0 : (%s)(r%u %% r%u);\n", A(0), A(2), CT(w, A(0)), A(1), A(2));
 	else            /* MIN / -1 wraps to MIN */
-		out(w, "r%u = r%u == -1 ? (%s)(0 - (u64)r%u) : (%s)(r%u / r%u);\n",
+		lw_out(w, "r%u = r%u == -1 ? (%s)(0 - (u64)r%u) : (%s)(r%u / r%u);\n",
 		    A(0), A(2), CT(w, A(0)), A(1), CT(w, A(0)), A(1), A(2));
 }
 
@@ -181,26 +172,26 @@ static void shift(struct lw *w, const struct sil_insn *in, int left)
 {
 	uint32_t t = TY(A(0));
 	if (left)
-		out(w, "r%u = (%s)((%s)r%u << ((u64)r%u & %d));\n", A(0), CT(w, A(0)),
+		lw_out(w, "r%u = (%s)((%s)r%u << ((u64)r%u & %d));\n", A(0), CT(w, A(0)),
 		    unsigned_ct(t), A(1), A(2), bits(t) - 1);
 	else
-		out(w, "r%u = (%s)(r%u >> ((u64)r%u & %d));\n", A(0), CT(w, A(0)), A(1), A(2), bits(t) - 1);
+		lw_out(w, "r%u = (%s)(r%u >> ((u64)r%u & %d));\n", A(0), CT(w, A(0)), A(1), A(2), bits(t) - 1);
 }
 
 static void lw_neg(struct lw *w, const struct sil_insn *in)
 {
 	if (TY(A(0)) == SIL_T_F64)
-		out(w, "r%u = -r%u;\n", A(0), A(1));
+		lw_out(w, "r%u = -r%u;\n", A(0), A(1));
 	else
-		out(w, "r%u = (%s)(0 - (u64)r%u);\n", A(0), CT(w, A(0)), A(1));
+		lw_out(w, "r%u = (%s)(0 - (u64)r%u);\n", A(0), CT(w, A(0)), A(1));
 }
 
 static void lw_not(struct lw *w, const struct sil_insn *in)
 {
 	if (TY(A(0)) == SIL_T_BOOL)
-		out(w, "r%u = !r%u;\n", A(0), A(1));
+		lw_out(w, "r%u = !r%u;\n", A(0), A(1));
 	else
-		out(w, "r%u = (%s)~r%u;\n", A(0), CT(w, A(0)), A(1));
+		lw_out(w, "r%u = (%s)~r%u;\n", A(0), CT(w, A(0)), A(1));
 }
 
 static void lw_conv(struct lw *w, const struct sil_insn *in)
@@ -208,78 +199,78 @@ static void lw_conv(struct lw *w, const struct sil_insn *in)
 	uint32_t d = TY(A(0)), s = TY(A(1));
 	if (s == SIL_T_F64 && is_signed(d)) {
 		int64_t hi = (int64_t)((UINT64_C(1) << (bits(d) - 1)) - 1);
-		out(w, "r%u = (%s)sing_f2s(r%u, %" PRId64 "ll - 1, %" PRId64 "ll);\n",
+		lw_out(w, "r%u = (%s)sing_f2s(r%u, %" PRId64 "ll - 1, %" PRId64 "ll);\n",
 		    A(0), CT(w, A(0)), A(1), -hi, hi);
 	} else if (s == SIL_T_F64 && is_int(d)) {
 		uint64_t hi = bits(d) == 64 ? UINT64_MAX : (UINT64_C(1) << bits(d)) - 1;
-		out(w, "r%u = (%s)sing_f2u(r%u, 0x%" PRIx64 "ull);\n", A(0), CT(w, A(0)), A(1), hi);
+		lw_out(w, "r%u = (%s)sing_f2u(r%u, 0x%" PRIx64 "ull);\n", A(0), CT(w, A(0)), A(1), hi);
 	} else {
-		out(w, "r%u = (%s)r%u;\n", A(0), CT(w, A(0)), A(1));
+		lw_out(w, "r%u = (%s)r%u;\n", A(0), CT(w, A(0)), A(1));
 	}
 }
 
 static void eqop(struct lw *w, const struct sil_insn *in, int ne)
 {
 	if (TY(A(1)) == SIL_T_STRING)
-		out(w, "r%u = %ssing_str_eq(r%u, r%u);\n", A(0), ne ? "!" : "", A(1), A(2));
+		lw_out(w, "r%u = %ssing_str_eq(r%u, r%u);\n", A(0), ne ? "!" : "", A(1), A(2));
 	else
-		out(w, "r%u = r%u %s r%u;\n", A(0), A(1), ne ? "!=" : "==", A(2));
+		lw_out(w, "r%u = r%u %s r%u;\n", A(0), A(1), ne ? "!=" : "==", A(2));
 }
 
 static void jump(struct lw *w, uint32_t label)
 {
 	if (label <= w->pc)   /* a back-edge: poll the safepoint flag */
-		out(w, "POLL(); ");
-	out(w, "goto L%u;", label);
+		lw_out(w, "POLL(); ");
+	lw_out(w, "goto L%u;", label);
 }
 
 static void lw_jmp(struct lw *w, const struct sil_insn *in)
 {
 	jump(w, A(0));
-	out(w, "\n");
+	lw_out(w, "\n");
 }
 
 static void jcond(struct lw *w, const struct sil_insn *in, int when)
 {
-	out(w, "if (%sr%u) { ", when ? "" : "!", A(0));
+	lw_out(w, "if (%sr%u) { ", when ? "" : "!", A(0));
 	jump(w, A(1));
-	out(w, " }\n");
+	lw_out(w, " }\n");
 }
 
 static void lw_call(struct lw *w, const struct sil_insn *in)
 {
 	if (in->a[0] >= 0)
-		out(w, "r%u = ", A(0));
-	out(w, "f%u(th", A(1));
+		lw_out(w, "r%u = ", A(0));
+	lw_out(w, "f%u(th", A(1));
 	for (uint32_t i = 0; i < in->nlist; i++)
-		out(w, ", r%u", in->list[i]);
-	out(w, ");\n");
+		lw_out(w, ", r%u", in->list[i]);
+	lw_out(w, ");\n");
 }
 
 static void lw_ret(struct lw *w, const struct sil_insn *in)
 {
 	(void)in;
-	out(w, "return;\n");
+	lw_out(w, "return;\n");
 }
 
 static void lw_retv(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "return r%u;\n", A(0));
+	lw_out(w, "return r%u;\n", A(0));
 }
 
 static void lw_panic(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "sing_panic(th, r%u, FN);\n", A(0));
+	lw_out(w, "sing_panic(th, r%u, FN);\n", A(0));
 }
 
 static void lw_new(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_new(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
+	lw_out(w, "r%u = (%s)sing_new(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
 }
 
 static void lw_newarr(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_newarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+	lw_out(w, "r%u = (%s)sing_newarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
 }
 
 /* The field expression obj->f[n].member, null-checked for GC structs. */
@@ -288,22 +279,22 @@ static void field(struct lw *w, uint32_t obj, uint32_t n, char *buf, size_t len)
 	const struct sil_type *ty = sil_type(w->p, TY(obj));
 	int gc = ty->kind == SIL_TK_STRUCT;
 	if (gc)
-		out(w, "CHK(!r%u, NULLREF); ", obj);
-	snprintf(buf, len, gc ? "r%u->f[%u].%s" : "r%u[%u].%s", obj, n, slot(ty->fields[n].type));
+		lw_out(w, "CHK(!r%u, NULLREF); ", obj);
+	snprintf(buf, len, gc ? "r%u->f[%u].%s" : "r%u[%u].%s", obj, n, lw_slot(ty->fields[n].type));
 }
 
 static void lw_ldfld(struct lw *w, const struct sil_insn *in)
 {
 	char f[64];
 	field(w, A(1), A(2), f, sizeof f);
-	out(w, "r%u = (%s)%s;\n", A(0), CT(w, A(0)), f);
+	lw_out(w, "r%u = (%s)%s;\n", A(0), CT(w, A(0)), f);
 }
 
 static void lw_stfld(struct lw *w, const struct sil_insn *in)
 {
 	char f[64];
 	field(w, A(0), A(1), f, sizeof f);
-	out(w, "%s = r%u;\n", f, A(2));
+	lw_out(w, "%s = r%u;\n", f, A(2));
 }
 
 /* The element lvalue arr[idx], null- and bounds-checked. */
@@ -313,73 +304,73 @@ static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t 
 	index_expr(w, idx, ix, sizeof ix);
 	uint32_t t = TY(arr);
 	if (t == SIL_T_STRING) {
-		out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)r%u->len, BOUNDS); ", arr, ix, arr);
+		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)r%u->len, BOUNDS); ", arr, ix, arr);
 		snprintf(buf, len, "r%u->b[%s]", arr, ix);
 		return;
 	}
 	const struct sil_type *ty = sil_type(w->p, t);
 	if (ty->kind == SIL_TK_ARRAY)
-		out(w, "CHK(!r%u, NULLREF); ", arr);
-	out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
-	snprintf(buf, len, "((%s *)r%u->data)[%s]", ctype(w->p, ty->elem), arr, ix);
+		lw_out(w, "CHK(!r%u, NULLREF); ", arr);
+	lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
+	snprintf(buf, len, "((%s *)r%u->data)[%s]", lw_ctype(w->p, ty->elem), arr, ix);
 }
 
 static void lw_ldelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
 	element(w, A(1), A(2), e, sizeof e);
-	out(w, "r%u = %s;\n", A(0), e);
+	lw_out(w, "r%u = %s;\n", A(0), e);
 }
 
 static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
 	element(w, A(0), A(1), e, sizeof e);
-	out(w, "%s = r%u;\n", e, A(2));
+	lw_out(w, "%s = r%u;\n", e, A(2));
 }
 
 static void lw_len(struct lw *w, const struct sil_insn *in)
 {
 	if (tkind(w->p, TY(A(1))) != SIL_TK_XARRAY)
-		out(w, "CHK(!r%u, NULLREF); ", A(1));
-	out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
+		lw_out(w, "CHK(!r%u, NULLREF); ", A(1));
+	lw_out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
 }
 
 static void lw_strcat(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
+	lw_out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
 }
 
 static void lw_tostr(struct lw *w, const struct sil_insn *in)
 {
 	uint32_t s = TY(A(1));
 	if (s == SIL_T_F64 || s == SIL_T_BOOL)
-		out(w, "r%u = sing_tostr_%c(th, r%u, FN);\n", A(0), s == SIL_T_F64 ? 'f' : 'b', A(1));
+		lw_out(w, "r%u = sing_tostr_%c(th, r%u, FN);\n", A(0), s == SIL_T_F64 ? 'f' : 'b', A(1));
 	else if (is_signed(s))
-		out(w, "r%u = sing_tostr_i(th, (i64)r%u, FN);\n", A(0), A(1));
+		lw_out(w, "r%u = sing_tostr_i(th, (i64)r%u, FN);\n", A(0), A(1));
 	else
-		out(w, "r%u = sing_tostr_u(th, (u64)r%u, FN);\n", A(0), A(1));
+		lw_out(w, "r%u = sing_tostr_u(th, (u64)r%u, FN);\n", A(0), A(1));
 }
 
 static void lw_substr(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = sing_substr(th, r%u, (i64)r%u, (i64)r%u, FN);\n", A(0), A(1), A(2), A(3));
+	lw_out(w, "r%u = sing_substr(th, r%u, (i64)r%u, (i64)r%u, FN);\n", A(0), A(1), A(2), A(3));
 }
 
 /* Text crosses SIPs as exchange-heap bytes: both copy (docs/sil.md). */
 static void lw_strbytes(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_strbytes(th, %u, r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+	lw_out(w, "r%u = (%s)sing_strbytes(th, %u, r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
 }
 
 static void lw_bytestr(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = sing_bytestr(th, r%u, FN);\n", A(0), A(1));
+	lw_out(w, "r%u = sing_bytestr(th, r%u, FN);\n", A(0), A(1));
 }
 
 static void lw_acquire(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "CHK(!r%u, NULLREF); CHK(!r%u->val, CELL_EMPTY); r%u = (%s)r%u->val; r%u->val = 0;\n",
+	lw_out(w, "CHK(!r%u, NULLREF); CHK(!r%u->val, CELL_EMPTY); r%u = (%s)r%u->val; r%u->val = 0;\n",
 	    A(1), A(1), A(0), CT(w, A(0)), A(1), A(1));
 }
 
@@ -391,45 +382,45 @@ static void lw_release(struct lw *w, const struct sil_insn *in)
 		cell = A(1);
 		src = A(0);
 	}
-	out(w, "CHK(!r%u, NULLREF); CHK(r%u->val, CELL_FULL); r%u->val = r%u;\n",
+	lw_out(w, "CHK(!r%u, NULLREF); CHK(r%u->val, CELL_FULL); r%u->val = r%u;\n",
 	    cell, cell, cell, src);
 }
 
 static void lw_xnew(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_xnew(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
+	lw_out(w, "r%u = (%s)sing_xnew(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
 }
 
 static void lw_xnewarr(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_xnewarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+	lw_out(w, "r%u = (%s)sing_xnewarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
 }
 
 static void lw_delete(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "sing_delete(th, r%u);\n", A(0));
+	lw_out(w, "sing_delete(th, r%u);\n", A(0));
 }
 
 static void lw_xtake(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p; r%u[%u].p = 0;\n",
+	lw_out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p; r%u[%u].p = 0;\n",
 	    A(1), A(2), A(0), CT(w, A(0)), A(1), A(2), A(1), A(2));
 }
 
 static void lw_xput(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "CHK(r%u[%u].p, FIELD_FULL); r%u[%u].p = r%u;\n", A(0), A(1), A(0), A(1), A(2));
+	lw_out(w, "CHK(r%u[%u].p, FIELD_FULL); r%u[%u].p = r%u;\n", A(0), A(1), A(0), A(1), A(2));
 }
 
 static void lw_xborrow(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p;\n",
+	lw_out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p;\n",
 	    A(1), A(2), A(0), CT(w, A(0)), A(1), A(2));
 }
 
 static void lw_xsplit(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_xsplit(th, r%u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), A(1), A(2));
+	lw_out(w, "r%u = (%s)sing_xsplit(th, r%u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), A(1), A(2));
 }
 
 
@@ -438,10 +429,10 @@ static void lw_xsplit(struct lw *w, const struct sil_insn *in)
 /* "{ union sing_slot a_[N] = {{.m = rX}, ...}; " for a list of locals. */
 static void slot_array(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "{ union sing_slot a_[%u] = {", in->nlist ? in->nlist : 1);
+	lw_out(w, "{ union sing_slot a_[%u] = {", in->nlist ? in->nlist : 1);
 	for (uint32_t i = 0; i < in->nlist; i++)
-		out(w, "%s{.%s = r%u}", i ? ", " : "", slot(TY(in->list[i])), in->list[i]);
-	out(w, "%s}; ", in->nlist ? "" : "{.u64 = 0}");
+		lw_out(w, "%s{.%s = r%u}", i ? ", " : "", lw_slot(TY(in->list[i])), in->list[i]);
+	lw_out(w, "%s}; ", in->nlist ? "" : "{.u64 = 0}");
 }
 
 static void lw_chnew(struct lw *w, const struct sil_insn *in)
@@ -451,19 +442,19 @@ static void lw_chnew(struct lw *w, const struct sil_insn *in)
 		imp = A(1);
 		exp = A(0);
 	}
-	out(w, "r%u = sing_chnew(th, %u, &r%u, FN);\n", imp, TY(imp), exp);
+	lw_out(w, "r%u = sing_chnew(th, %u, &r%u, FN);\n", imp, TY(imp), exp);
 }
 
 static void lw_send(struct lw *w, const struct sil_insn *in)
 {
 	slot_array(w, in);
-	out(w, "sing_send(th, r%u, %u, a_, FN); }\n", A(0), A(1));
+	lw_out(w, "sing_send(th, r%u, %u, a_, FN); }\n", A(0), A(1));
 }
 
 static void lw_spawn(struct lw *w, const struct sil_insn *in)
 {
 	slot_array(w, in);
-	out(w, "sing_spawn(th, f%u_spawn, a_, %u, FN); }\n", A(0), in->nlist);
+	lw_out(w, "sing_spawn(th, f%u_spawn, a_, %u, FN); }\n", A(0), in->nlist);
 }
 
 /* One sing_select call, then a switch on the case it returns that binds
@@ -471,64 +462,64 @@ static void lw_spawn(struct lw *w, const struct sil_insn *in)
 static void lw_select(struct lw *w, const struct sil_insn *in)
 {
 	uint32_t most = 1;
-	out(w, "{ struct sing_case c_[%u] = {", in->ncases ? in->ncases : 1);
+	lw_out(w, "{ struct sing_case c_[%u] = {", in->ncases ? in->ncases : 1);
 	for (uint32_t c = 0; c < in->ncases; c++) {
-		out(w, "%s{r%u, %u, 0}", c ? ", " : "", in->cases[c].ep, in->cases[c].msg);
+		lw_out(w, "%s{r%u, %u, 0}", c ? ", " : "", in->cases[c].ep, in->cases[c].msg);
 		if (in->cases[c].nargs > most)
 			most = in->cases[c].nargs;
 	}
-	out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %u, o_, FN)) {\n",
+	lw_out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %u, o_, FN)) {\n",
 	    most, in->ncases);
 	for (uint32_t c = 0; c < in->ncases; c++) {
 		const struct sil_case *k = &in->cases[c];
-		out(w, "\tcase %u:", c);
+		lw_out(w, "\tcase %u:", c);
 		for (uint32_t a = 0; a < k->nargs; a++)
-			out(w, " r%u = (%s)o_[%u].%s;", k->args[a], CT(w, k->args[a]), a,
-			    slot(TY(k->args[a])));
-		out(w, " goto L%u;\n", k->label);
+			lw_out(w, " r%u = (%s)o_[%u].%s;", k->args[a], CT(w, k->args[a]), a,
+			    lw_slot(TY(k->args[a])));
+		lw_out(w, " goto L%u;\n", k->label);
 	}
-	out(w, "\tdefault: sing_fail(th, SING_F_UNSUPPORTED, FN);\n\t} }\n");
+	lw_out(w, "\tdefault: sing_fail(th, SING_F_UNSUPPORTED, FN);\n\t} }\n");
 }
 
 /* io.in dst, port, off / io.out port, off, src: the width is the value's
  * type (u8, u16 or u32); the kernel checks offset and width. */
 static void lw_ioin(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_io_in(th, r%u, (i64)r%u, %u, FN);\n", A(0), CT(w, A(0)), A(1), A(2),
-	    elem_size(TY(A(0))));
+	lw_out(w, "r%u = (%s)sing_io_in(th, r%u, (i64)r%u, %u, FN);\n", A(0), CT(w, A(0)), A(1), A(2),
+	    lw_elem_size(TY(A(0))));
 }
 
 static void lw_ioout(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "sing_io_out(th, r%u, (i64)r%u, %u, (u32)r%u, FN);\n", A(0), A(1), elem_size(TY(A(2))),
+	lw_out(w, "sing_io_out(th, r%u, (i64)r%u, %u, (u32)r%u, FN);\n", A(0), A(1), lw_elem_size(TY(A(2))),
 	    A(2));
 }
 
 /* dma.new dst, len / dma.addr dst, arr: the kernel allocates and translates. */
 static void lw_dmanew(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = (%s)sing_dma_new(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+	lw_out(w, "r%u = (%s)sing_dma_new(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
 }
 
 static void lw_dmaaddr(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = sing_dma_addr(th, r%u, FN);\n", A(0), A(1));
+	lw_out(w, "r%u = sing_dma_addr(th, r%u, FN);\n", A(0), A(1));
 }
 
 static void lw_print(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "sing_print(th, r%u, FN);\n", A(0));
+	lw_out(w, "sing_print(th, r%u, FN);\n", A(0));
 }
 
 static void lw_clock(struct lw *w, const struct sil_insn *in)
 {
-	out(w, "r%u = sing_clock(th);\n", A(0));
+	lw_out(w, "r%u = sing_clock(th);\n", A(0));
 }
 
 static void lw_yield(struct lw *w, const struct sil_insn *in)
 {
 	(void)in;
-	out(w, "sing_yield(th);\n");
+	lw_out(w, "sing_yield(th);\n");
 }
 
 /* Families sharing a lowerer, through the rule's operator text. */
@@ -542,7 +533,7 @@ FAMILY(shl, shift(w, in, 1))
 FAMILY(shr, shift(w, in, 0))
 FAMILY(eq, eqop(w, in, 0))
 FAMILY(ne, eqop(w, in, 1))
-FAMILY(cmp, out(w, "r%u = r%u %s r%u;\n", A(0), A(1), rules[in->op].c, A(2)))
+FAMILY(cmp, lw_out(w, "r%u = r%u %s r%u;\n", A(0), A(1), rules[in->op].c, A(2)))
 FAMILY(jt, jcond(w, in, 1))
 FAMILY(jf, jcond(w, in, 0))
 
@@ -589,6 +580,19 @@ static void check_rules(void)
 #undef X
 }
 
+void lw_c_string(struct lw *w, const char *s, size_t n)
+{
+	lw_out(w, "\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?')
+			lw_out(w, "%c", c);
+		else
+			lw_out(w, "\\%03o", c);
+	}
+	lw_out(w, "\"");
+}
+
 /* ---- functions ---- */
 
 static void mark_targets(struct lw *w)
@@ -611,30 +615,30 @@ static void mark_targets(struct lw *w)
 static void signature(struct lw *w, const char *suffix, uint32_t fi)
 {
 	const struct sil_func *f = &w->p->funcs[fi];
-	out(w, "static %s f%u%s(struct sing_thread *th", ctype(w->p, f->ret), fi, suffix);
+	lw_out(w, "static %s f%u%s(struct sing_thread *th", lw_ctype(w->p, f->ret), fi, suffix);
 	for (uint32_t i = 0; i < f->nparams; i++)
-		out(w, ", %s r%u", ctype(w->p, f->locals[i]), i);
-	out(w, ")");
+		lw_out(w, ", %s r%u", lw_ctype(w->p, f->locals[i]), i);
+	lw_out(w, ")");
 }
 
 static void body(struct lw *w)
 {
 	const struct sil_func *f = w->f;
-	out(w, "{\n");
+	lw_out(w, "{\n");
 	for (uint32_t r = f->nparams; r < f->nlocals; r++)
-		out(w, "\t%s r%u = 0;\n", ctype(w->p, f->locals[r]), r);
+		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
 	mark_targets(w);
 	for (w->pc = 0; w->pc < f->ninsns; w->pc++) {
 		const struct sil_insn *in = &f->insns[w->pc];
 		if (w->target[w->pc])
-			out(w, "L%u:;\n", w->pc);
-		out(w, "\t");
+			lw_out(w, "L%u:;\n", w->pc);
+		lw_out(w, "\t");
 		rules[in->op].fn(w, in);
 	}
 	if (w->target[f->ninsns])
-		out(w, "L%u:;\n", f->ninsns);
+		lw_out(w, "L%u:;\n", f->ninsns);
 	/* The verifier lets no path fall off the end; if one did, stop. */
-	out(w, "\tsing_fail(th, SING_F_UNSUPPORTED, FN);\n}\n");
+	lw_out(w, "\tsing_fail(th, SING_F_UNSUPPORTED, FN);\n}\n");
 	free(w->target);
 }
 
@@ -654,32 +658,32 @@ static void checked_entry(struct lw *w, uint64_t est, int big)
 	const struct sil_func *f = w->f;
 	int has_ret = f->ret != SIL_T_VOID;
 	uint32_t fi = w->fi;
-	out(w, "struct f%u_fr {", fi);
+	lw_out(w, "struct f%u_fr {", fi);
 	for (uint32_t i = 0; i < f->nparams; i++)
-		out(w, " %s a%u;", ctype(w->p, f->locals[i]), i);
+		lw_out(w, " %s a%u;", lw_ctype(w->p, f->locals[i]), i);
 	if (has_ret)
-		out(w, " %s r;", ctype(w->p, f->ret));
-	out(w, " char pad_; };\n");
-	out(w, "static void f%u_m(struct sing_thread *th, void *vp)\n{\n\tstruct f%u_fr *fr = vp;\n\t",
+		lw_out(w, " %s r;", lw_ctype(w->p, f->ret));
+	lw_out(w, " char pad_; };\n");
+	lw_out(w, "static void f%u_m(struct sing_thread *th, void *vp)\n{\n\tstruct f%u_fr *fr = vp;\n\t",
 	    fi, fi);
-	out(w, "%sf%u_b(th", has_ret ? "fr->r = " : "", fi);
+	lw_out(w, "%sf%u_b(th", has_ret ? "fr->r = " : "", fi);
 	for (uint32_t i = 0; i < f->nparams; i++)
-		out(w, ", fr->a%u", i);
-	out(w, ");\n}\n");
+		lw_out(w, ", fr->a%u", i);
+	lw_out(w, ");\n}\n");
 	signature(w, "", fi);
 	/* Calls are, with loops, the other way to run long: poll here too. */
-	out(w, "\n{\n\tPOLL();\n");
-	out(w, "\tif (__builtin_expect(SING_SP() - %" PRIu64 " < th->stack_limit, 0)) {\n",
+	lw_out(w, "\n{\n\tPOLL();\n");
+	lw_out(w, "\tif (__builtin_expect(SING_SP() - %" PRIu64 " < th->stack_limit, 0)) {\n",
 	    big ? est : 0);
-	out(w, "\t\tstruct f%u_fr fr = {", fi);
+	lw_out(w, "\t\tstruct f%u_fr fr = {", fi);
 	for (uint32_t i = 0; i < f->nparams; i++)
-		out(w, "%sr%u", i ? ", " : "", i);
-	out(w, "%s};\n", f->nparams ? "" : "0");
-	out(w, "\t\tsing_morestack(th, f%u_m, &fr, %" PRIu64 ", FN);\n", fi, est);
-	out(w, "\t\treturn%s;\n\t}\n\treturn f%u_b(th", has_ret ? " fr.r" : "", fi);
+		lw_out(w, "%sr%u", i ? ", " : "", i);
+	lw_out(w, "%s};\n", f->nparams ? "" : "0");
+	lw_out(w, "\t\tsing_morestack(th, f%u_m, &fr, %" PRIu64 ", FN);\n", fi, est);
+	lw_out(w, "\t\treturn%s;\n\t}\n\treturn f%u_b(th", has_ret ? " fr.r" : "", fi);
 	for (uint32_t i = 0; i < f->nparams; i++)
-		out(w, ", r%u", i);
-	out(w, ");\n}\n");
+		lw_out(w, ", r%u", i);
+	lw_out(w, ");\n}\n");
 }
 
 static void lower_func(struct lw *w, uint32_t fi)
@@ -689,191 +693,21 @@ static void lower_func(struct lw *w, uint32_t fi)
 	int calls;
 	uint64_t est = frame_estimate(w->f, &calls);
 	int big = est > SING_SMALL_FRAME;
-	out(w, "\n#define FN fn%u\n", fi);
+	lw_out(w, "\n#define FN fn%u\n", fi);
 	if (!calls && !big) {   /* a small leaf runs in its caller's reserve */
 		signature(w, "", fi);
-		out(w, "\n");
+		lw_out(w, "\n");
 		body(w);
 	} else {
-		out(w, "%s", big ? "__attribute__((noinline)) " : "");
+		lw_out(w, "%s", big ? "__attribute__((noinline)) " : "");
 		signature(w, "_b", fi);
-		out(w, ";\n");
+		lw_out(w, ";\n");
 		checked_entry(w, est, big);
 		signature(w, "_b", fi);
-		out(w, "\n");
+		lw_out(w, "\n");
 		body(w);
 	}
-	out(w, "#undef FN\n");
-}
-
-/* ---- the file ---- */
-
-static void c_string(struct lw *w, const char *s, size_t n)
-{
-	out(w, "\"");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?')
-			out(w, "%c", c);
-		else
-			out(w, "\\%03o", c);
-	}
-	out(w, "\"");
-}
-
-static void constants(struct lw *w)
-{
-	for (uint32_t k = 0; k < w->p->nconsts; k++) {
-		const struct sil_const *c = &w->p->consts[k];
-		if (c->tag != SIL_K_STRING)
-			continue;
-		out(w, "static const struct { u64 hdr; i64 len; u8 b[%u]; } k%u = "
-		    "{SING_HDR(SING_TYPE_STRING, SING_H_STATIC), %u, ", c->len + 1, k, c->len);
-		c_string(w, c->bytes, c->len);
-		out(w, "};\n");
-	}
-	for (uint32_t fi = 0; fi < w->p->nfuncs; fi++) {
-		out(w, "static const char fn%u[] = ", fi);
-		c_string(w, w->p->funcs[fi].name, strlen(w->p->funcs[fi].name));
-		out(w, ";\n");
-	}
-}
-
-static void type_entry(struct lw *w, uint32_t t)
-{
-	static const uint8_t kind_of[SIL_TK__COUNT] = {
-		[SIL_TK_ARRAY] = SING_K_ARRAY, [SIL_TK_STRUCT] = SING_K_STRUCT,
-		[SIL_TK_XSTRUCT] = SING_K_XSTRUCT, [SIL_TK_XARRAY] = SING_K_XARRAY,
-		[SIL_TK_ENDPOINT] = SING_K_ENDPOINT, [SIL_TK_CELL] = SING_K_CELL,
-		[SIL_TK_IOPORT] = SING_K_IOPORT,
-	};
-	const struct sil_type *ty = sil_type(w->p, t);
-	if (!ty) {
-		out(w, "\t{%d, 0, 0, 0, 0, \"%s\"},\n",
-		    t == SIL_T_STRING ? SING_K_STRING : SING_K_SCALAR, sil_builtin_name(t));
-		return;
-	}
-	int has_slots = ty->kind == SIL_TK_STRUCT || ty->kind == SIL_TK_XSTRUCT;
-	int has_elem = ty->kind == SIL_TK_ARRAY || ty->kind == SIL_TK_XARRAY || ty->kind == SIL_TK_CELL;
-	char name[128];
-	sil_type_str(w->p, t, name, sizeof name);
-	out(w, "\t{%d, %d, %u, %u, ", kind_of[ty->kind],
-	    has_elem ? slotkind(w->p, ty->elem) : 0, has_elem ? elem_size(ty->elem) : 0,
-	    has_slots ? ty->nfields : 0);
-	if (has_slots && ty->nfields)
-		out(w, "slots%u, ", t);
-	else
-		out(w, "0, ");
-	c_string(w, name, strlen(name));
-	if (ty->kind == SIL_TK_ENDPOINT)
-		out(w, ", %u, %u, 0, %u", ty->contract, ty->side, ty->state);
-	out(w, "},\n");
-}
-
-static void types(struct lw *w)
-{
-	const struct sil_pkg *p = w->p;
-	for (uint32_t i = 0; i < p->ntypes; i++) {
-		const struct sil_type *ty = &p->types[i];
-		if ((ty->kind != SIL_TK_STRUCT && ty->kind != SIL_TK_XSTRUCT) || !ty->nfields)
-			continue;
-		out(w, "static const u8 slots%u[] = {", SIL_T_BUILTIN + i);
-		for (uint32_t n = 0; n < ty->nfields; n++)
-			out(w, "%d,", slotkind(p, ty->fields[n].type));
-		out(w, "};\n");
-	}
-	out(w, "static const struct sing_tinfo types[] = {\n");
-	for (uint32_t t = 0; t < SIL_T_BUILTIN + p->ntypes; t++)
-		type_entry(w, t);
-	out(w, "};\n");
-}
-
-static void contracts(struct lw *w)
-{
-	const struct sil_pkg *p = w->p;
-	for (uint32_t c = 0; c < p->ncontracts; c++) {
-		const struct sil_contract *ct = &p->contracts[c];
-		for (uint32_t m = 0; m < ct->nmsgs; m++) {
-			out(w, "static const u32 c%u_m%u[] = {", c, m);
-			for (uint32_t a = 0; a < ct->msgs[m].nargs; a++)
-				out(w, "%u,", ct->msgs[m].args[a]);
-			out(w, "0};\n");
-		}
-		out(w, "static const struct sing_minfo c%u_msgs[] = {\n", c);
-		for (uint32_t m = 0; m < ct->nmsgs; m++) {
-			out(w, "\t{");
-			c_string(w, ct->msgs[m].name, strlen(ct->msgs[m].name));
-			out(w, ", %u, %u, c%u_m%u},\n", ct->msgs[m].dir, ct->msgs[m].nargs, c, m);
-		}
-		out(w, "\t{0, 0, 0, 0}\n};\n");
-	}
-	out(w, "static const struct sing_cinfo contracts[] = {\n");
-	for (uint32_t c = 0; c < p->ncontracts; c++) {
-		const struct sil_contract *ct = &p->contracts[c];
-		uint8_t shape[32];
-		sil_shape_digest(p, c, shape);
-		out(w, "\t{");
-		c_string(w, ct->name, strlen(ct->name));
-		out(w, ", %u, c%u_msgs, %u, %u, {", ct->nmsgs, c, ct->bound_in, ct->bound_out);
-		for (int i = 0; i < 32; i++)
-			out(w, "%u,", shape[i]);
-		out(w, "}},\n");
-	}
-	out(w, "\t{0, 0, 0, 0, 0, {0}}\n};\n");
-}
-
-/* f<N>_spawn(th, args): the entry of a thread that runs fN. */
-static void spawn_entries(struct lw *w)
-{
-	const struct sil_pkg *p = w->p;
-	uint8_t *want = xcalloc(p->nfuncs + 1, 1);
-	for (uint32_t fi = 0; fi < p->nfuncs; fi++)
-		for (uint32_t i = 0; i < p->funcs[fi].ninsns; i++)
-			if (p->funcs[fi].insns[i].op == OP_SPAWN && p->funcs[fi].insns[i].a[0] < p->nfuncs)
-				want[p->funcs[fi].insns[i].a[0]] = 1;
-	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
-		if (!want[fi])
-			continue;
-		const struct sil_func *f = &p->funcs[fi];
-		out(w, "static void f%u_spawn(struct sing_thread *th, union sing_slot *a)\n{\n\tf%u(th", fi, fi);
-		for (uint32_t i = 0; i < f->nparams; i++)
-			out(w, ", (%s)a[%u].%s", ctype(p, f->locals[i]), i, slot(f->locals[i]));
-		out(w, ");\n}\n");
-	}
-	free(want);
-}
-
-static uint32_t find_main(const struct sil_pkg *p)
-{
-	for (uint32_t i = 0; i < p->nfuncs; i++)
-		if (!strcmp(p->funcs[i].name, "main"))
-			return i;
-	die("verified package without main");
-}
-
-static void image(struct lw *w, const char *gen)
-{
-	uint32_t m = find_main(w->p);
-	const struct sil_func *f = &w->p->funcs[m];
-	char hash[65];
-	be_hex(w->p->hash, 32, hash);
-	out(w, "static const u32 main_types[] = {");
-	for (uint32_t i = 1; i < f->nparams; i++)
-		out(w, "%u,", f->locals[i]);
-	out(w, "0};\n");
-	out(w, "\nstatic i32 entry(struct sing_thread *th, struct sing_arr *args, void *const *x)\n{\n\t");
-	out(w, "(void)x;\n\t");
-	out(w, f->ret == SIL_T_VOID ? "f%u(th" : "return (i32)f%u(th", m);
-	for (uint32_t i = 0; i < f->nparams; i++)
-		if (i)
-			out(w, ", (%s)x[%u]", ctype(w->p, f->locals[i]), i - 1);
-		else
-			out(w, ", args");
-	out(w, ");%s\n}\n", f->ret == SIL_T_VOID ? "\n\treturn 0;" : "");
-	out(w, "__attribute__((visibility(\"default\"))) const struct sing_image sing_image = {\n");
-	out(w, "\tSING_RT_VERSION, %u, types, entry, %u, %u, main_types, %u, contracts, \"%s\", \"%s\",\n};\n",
-	    SIL_T_BUILTIN + w->p->ntypes, f->nparams ? f->locals[0] : 0,
-	    f->nparams ? f->nparams - 1 : 0, w->p->ncontracts, hash, gen);
+	lw_out(w, "#undef FN\n");
 }
 
 static const char helpers[] =
@@ -888,15 +722,15 @@ void be_lower(const struct sil_pkg *p, const char *gen, struct sbuf *o)
 	struct lw w = {.p = p, .o = o};
 	sb_str(o, be_rt_h);
 	sb_str(o, helpers);
-	constants(&w);
-	types(&w);
-	contracts(&w);
+	lw_constants(&w);
+	lw_types(&w);
+	lw_contracts(&w);
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
 		signature(&w, "", fi);
-		out(&w, ";\n");
+		lw_out(&w, ";\n");
 	}
-	spawn_entries(&w);
+	lw_spawn_entries(&w);
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++)
 		lower_func(&w, fi);
-	image(&w, gen);
+	lw_image(&w, gen);
 }

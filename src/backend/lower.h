@@ -1,0 +1,39 @@
+/*
+ * lower.h - what the two halves of the lowering share (backend-private).
+ *
+ * lower.c turns functions into C (one table entry per opcode); lower_image.c
+ * writes the tables the kernel reads from a compiled program: constants,
+ * type layouts, contracts with their shape digests, spawn entries and the
+ * sing_image record.  Both write into one buffer through lw_out.
+ * Invariant: they see only packages the verifier passed.
+ */
+#ifndef BACKEND_LOWER_H
+#define BACKEND_LOWER_H
+
+#include "backend.h"
+
+struct lw {
+	const struct sil_pkg *p;
+	const struct sil_func *f;
+	uint32_t fi;
+	struct sbuf *o;
+	uint8_t *target;        /* per instruction: some jump lands here */
+	uint32_t pc;
+};
+
+/* lower.c */
+PRINTF(2, 3) void lw_out(struct lw *w, const char *fmt, ...);
+void lw_c_string(struct lw *w, const char *s, size_t n);
+const char *lw_ctype(const struct sil_pkg *p, uint32_t t);   /* C type of a SIL type */
+int lw_slotkind(const struct sil_pkg *p, uint32_t t);       /* SING_S_* of a value */
+const char *lw_slot(uint32_t t);                            /* slot kind of a builtin */
+unsigned lw_elem_size(uint32_t t);                          /* bytes of a scalar */
+
+/* lower_image.c */
+void lw_constants(struct lw *w);
+void lw_types(struct lw *w);
+void lw_contracts(struct lw *w);
+void lw_spawn_entries(struct lw *w);
+void lw_image(struct lw *w, const char *gen);
+
+#endif
