@@ -132,9 +132,24 @@ BOOT_PREFIX="ip netns exec $NS" boot_session tap "--nic tap:singtap1"
 wait_for tap-boot-prompt 'sing>' 30 || exit 0
 ip netns exec "$NS" ip addr add 10.77.0.1/24 dev singtap1 &&
 	ip netns exec "$NS" ip link set singtap1 up || { bad tap-up "cannot configure singtap1"; exit 0; }
+# tshark on the TAP sees what Sing sends: the stack's echo replies and
+# sendpacket's frames.
+CAP=$TMPDIR/tap.pcap
+ip netns exec "$NS" tshark -i singtap1 -w "$CAP" -q >"$TMPDIR/cap.log" 2>&1 &
+CAPPID=$!
+for ((i = 0; i < 100; i++)); do grep -q 'Capturing on' "$TMPDIR/cap.log" && break; sleep 0.1; done
 if ip netns exec "$NS" ping -c 3 -i 0.3 -W 2 10.77.0.2 >"$TMPDIR/ping.log" 2>&1 &&
    grep -q '3 received' "$TMPDIR/ping.log"; then ok tap-ping-netstack
 else bad tap-ping-netstack "$(grep -E 'transmitted|nreachable' "$TMPDIR/ping.log" | head -2 | tr '\n' ' ')"; fi
+type 'sendpacket --count 3 --dst 02:00:00:00:00:07'
+wait_for tap-sendpacket 'sent 3 packets' 30
+sleep 0.5
+kill -INT "$CAPPID" 2>/dev/null
+wait "$CAPPID" 2>/dev/null
+n=$(tshark -r "$CAP" -Y 'eth.dst == 02:00:00:00:00:07 && eth.type == 0x88b5' 2>/dev/null | wc -l)
+[ "$n" -eq 3 ] && ok tap-tshark-sendpacket || bad tap-tshark-sendpacket "tshark on the TAP saw $n of 3 frames"
+n=$(tshark -r "$CAP" -Y 'icmp.type == 0 && ip.src == 10.77.0.2' 2>/dev/null | wc -l)
+[ "$n" -ge 3 ] && ok tap-tshark-echo-replies || bad tap-tshark-echo-replies "tshark on the TAP saw $n echo replies"
 type 'exit'
 wait_for tap-clean-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok tap-sanitizer-clean
