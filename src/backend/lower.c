@@ -478,7 +478,7 @@ static void lw_select(struct lw *w, const struct sil_insn *in)
 			    lw_slot(TY(k->args[a])));
 		lw_out(w, " goto L%u;\n", k->label);
 	}
-	lw_out(w, "\tdefault: sing_fail(th, SING_F_UNSUPPORTED, FN);\n\t} }\n");
+	lw_out(w, "\tdefault: sing_fail(th, SING_F_UNREACHABLE, FN);\n\t} }\n");
 }
 
 /* io.in dst, port, off / io.out port, off, src: the width is the value's
@@ -638,7 +638,7 @@ static void body(struct lw *w)
 	if (w->target[f->ninsns])
 		lw_out(w, "L%u:;\n", f->ninsns);
 	/* The verifier lets no path fall off the end; if one did, stop. */
-	lw_out(w, "\tsing_fail(th, SING_F_UNSUPPORTED, FN);\n}\n");
+	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n}\n");
 	free(w->target);
 }
 

@@ -89,7 +89,7 @@
 	X(FIELD_FULL,  "exchange-heap field is full") \
 	X(HEAP,        "memory budget exceeded (heap)") \
 	X(STACK,       "memory budget exceeded (stack)") \
-	X(UNSUPPORTED, "operation not supported by this kernel yet") \
+	X(UNREACHABLE, "reached code the verifier proved unreachable (a kernel bug)") \
 	X(CHANNEL,     "channel queue overflow (contract broken)") \
 	X(DEADLOCK,    "deadlock: every thread is blocked") \
 	X(PANIC,       "panic") \
