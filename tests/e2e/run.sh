@@ -137,8 +137,15 @@ ip netns exec "$NS" ip addr add 10.77.0.1/24 dev singtap1 &&
 CAP=$TMPDIR/tap.pcap
 ip netns exec "$NS" tshark -i singtap1 -w "$CAP" -q >"$TMPDIR/cap.log" 2>&1 &
 CAPPID=$!
-for ((i = 0; i < 100; i++)); do grep -q 'Capturing on' "$TMPDIR/cap.log" && break; sleep 0.1; done
-if ip netns exec "$NS" ping -c 3 -i 0.3 -W 2 10.77.0.2 >"$TMPDIR/ping.log" 2>&1 &&
+# The capture is live once a warm-up ping's reply is in the file: only
+# then do the counted pings (123-byte payloads, so 151-byte IP replies).
+replies() { tshark -r "$CAP" -Y "icmp.type == 0 && ip.src == 10.77.0.2 $1" 2>/dev/null | wc -l; }
+for ((i = 0; i < 50; i++)); do
+	ip netns exec "$NS" ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1
+	[ "$(replies)" -gt 0 ] && break
+	sleep 0.2
+done
+if ip netns exec "$NS" ping -c 3 -s 123 -i 0.3 -W 2 10.77.0.2 >"$TMPDIR/ping.log" 2>&1 &&
    grep -q '3 received' "$TMPDIR/ping.log"; then ok tap-ping-netstack
 else bad tap-ping-netstack "$(grep -E 'transmitted|nreachable' "$TMPDIR/ping.log" | head -2 | tr '\n' ' ')"; fi
 type 'sendpacket --count 3 --dst 02:00:00:00:00:07'
@@ -148,8 +155,8 @@ kill -INT "$CAPPID" 2>/dev/null
 wait "$CAPPID" 2>/dev/null
 n=$(tshark -r "$CAP" -Y 'eth.dst == 02:00:00:00:00:07 && eth.type == 0x88b5' 2>/dev/null | wc -l)
 [ "$n" -eq 3 ] && ok tap-tshark-sendpacket || bad tap-tshark-sendpacket "tshark on the TAP saw $n of 3 frames"
-n=$(tshark -r "$CAP" -Y 'icmp.type == 0 && ip.src == 10.77.0.2' 2>/dev/null | wc -l)
-[ "$n" -ge 3 ] && ok tap-tshark-echo-replies || bad tap-tshark-echo-replies "tshark on the TAP saw $n echo replies"
+n=$(replies '&& ip.len == 151')
+[ "$n" -eq 3 ] && ok tap-tshark-echo-replies || bad tap-tshark-echo-replies "tshark on the TAP saw $n of 3 echo replies"
 type 'exit'
 wait_for tap-clean-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok tap-sanitizer-clean
