@@ -5,7 +5,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
 DEFS    := -D_GNU_SOURCE
-LDLIBS  := -ldl -lpthread -lm
+LDLIBS  := -lpthread -lm
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Every room of the house; src/cli/main.c is the only file kept out of the
@@ -34,10 +34,10 @@ build/store/index: build/sing sys/policy sys/config $(SYS_PROGS) $(wildcard sys/
 	cp sys/config build/store/config
 
 build/sing: $(OBJS)
-	$(CC) -rdynamic -o $@ $(OBJS) $(LDLIBS)
+	$(CC) -o $@ $(OBJS) $(LDLIBS)
 
 build/asan/sing: $(ASANOBJS)
-	$(CC) -rdynamic $(SANFLAGS) -o $@ $(ASANOBJS) $(LDLIBS)
+	$(CC) $(SANFLAGS) -o $@ $(ASANOBJS) $(LDLIBS)
 
 asan: build/asan/sing
 
