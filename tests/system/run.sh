@@ -42,6 +42,9 @@ if "$SING" install --store "$S2" "$HERE/portoob.sg" "$ROOT/sys/apps/shell.sg" >"
 	else bad ioport-bounds-checked "$(head -c 600 "$TMPDIR/oob" | tr '\n' '|')"; fi
 else bad ioport-bounds-checked "$(head -3 "$TMPDIR/inst2")"; fi
 
+# ---- the boot image and the trusted road (docs/baremetal.md) ----
+. "$HERE/road.sh"
+
 . "$ROOT/tests/tmux.sh"
 boot_session one
 wait_for boot-starts-console-driver 'init: started console (pid 1)' 30 || exit 0
