@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# tests/qemu - Sing on a bare PC (src/hal/pc, docs/baremetal.md) under
+# QEMU (TCG: no KVM here).  Every run has a timeout and -no-reboot, the
+# serial line goes to a file, the verdict is QEMU's exit status:
+# 0 after an ACPI power-off, 33 after a panic (isa-debug-exit 0x10).
+#   smoke: the HAL and kernel smoke test (-append smoke): memory, the
+#          timer tick reaching its word, SSE kept across interrupts, the
+#          context switch and the stack call, sk_boot, power-off; PCI
+#          finds virtio-net with its BAR0 and interrupt line.
+#   fault: the test-only broken kernel faults in ring 0: the panic with
+#          registers, CR2 and a backtrace on serial, non-zero exit, fast.
+set -u
+. "$ROOT/tests/lib.sh"
+PC="$ROOT/build/pc"
+QEMU=${QEMU:-qemu-system-x86_64}
+
+if ! command -v "$QEMU" >/dev/null; then bad qemu-present "no $QEMU (scripts/deps.sh installs qemu-system-x86)"; exit 0; fi
+if [ ! -f "$PC/sing.elf" ] || [ ! -f "$PC/sing-fault.elf" ]; then
+	make -s -C "$ROOT" pc >"$TMPDIR/make.log" 2>&1 || { bad pc-build "$(tail -5 "$TMPDIR/make.log")"; exit 0; }
+fi
+
+# machine SERIAL-FILE SECONDS QEMU-ARGS...: boot; QEMU's exit status.
+machine() {
+	local out=$1 secs=$2; shift 2
+	timeout "$secs" "$QEMU" -machine pc -m 256M -display none -no-reboot -monitor none \
+		-serial "file:$out" -device isa-debug-exit,iobase=0xf4,iosize=4 "$@" </dev/null \
+		>"$out.qemu" 2>&1
+}
+
+# ---- smoke ----
+t0=$(date +%s%N)
+machine "$TMPDIR/smoke" 60 -kernel "$PC/sing.elf" -append smoke \
+	-netdev user,id=n0 -device virtio-net-pci,netdev=n0
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+while read -r line; do
+	case $line in
+	"smoke: "*" ok") ok "pc-${line#smoke: }" ;;
+	"smoke: "*FAILED:*) name=${line#smoke: }; bad "pc-${name%% FAILED*}" "${line#*FAILED: }" ;;
+	esac
+done < <(tr -d '\r' <"$TMPDIR/smoke" | sed 's/ ok$/ ok/')
+if [ "$rc" = 0 ] && grep -q '^smoke: all ok' "$TMPDIR/smoke" && grep -q 'sing: pc: power off' "$TMPDIR/smoke"; then
+	ok pc-smoke-powers-off
+else bad pc-smoke-powers-off "QEMU status $rc: $(tr -d '\r' <"$TMPDIR/smoke" | tail -3 | tr '\n' '|')"; fi
+if tr -d '\r' <"$TMPDIR/smoke" | grep -qE '^sing: pci: virtio-net at .* BAR0 0x0*c000 IRQ [0-9]+$'; then
+	ok pc-pci-finds-virtio-net
+else bad pc-pci-finds-virtio-net "$(grep -a 'pci' "$TMPDIR/smoke")"; fi
+echo "# smoke boot to power-off: $ms ms (TCG)"
+
+# ---- a panic in ring 0 ----
+t0=$(date +%s%N)
+machine "$TMPDIR/fault" 30 -kernel "$PC/sing-fault.elf"
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+f=$(tr -d '\r' <"$TMPDIR/fault")
+if [ "$rc" = 33 ] && grep -q '^sing: CPU exception 14 (page fault)' <<<"$f" &&
+   grep -q 'cr2=0x00005a5a00000000' <<<"$f" && grep -q '^ rip=0x' <<<"$f" &&
+   grep -q '^sing: kernel panic: CPU exception in ring 0' <<<"$f" && grep -q '^backtrace: 0x' <<<"$f" &&
+   [ "$ms" -lt 10000 ]; then
+	ok pc-kernel-fault-panics-and-exits
+	echo "# fault to QEMU exit: $ms ms"
+else bad pc-kernel-fault-panics-and-exits "QEMU status $rc after $ms ms: $(tail -4 <<<"$f" | tr '\n' '|')"; fi
