@@ -15,7 +15,13 @@ void pc_exit(uint32_t code)
 
 void pc_poweroff(void)
 {
-	outw(0x604, 0x2000);   /* QEMU's PIIX4 PM1a_CNT: SLP_EN, S5 */
+	/* QEMU's PIIX4 PM1a_CNT: SLP_EN, S5.  QEMU powers off a moment later
+	 * (the request is asynchronous): wait a second before the fallbacks,
+	 * else isa-debug-exit would win the race with status 1. */
+	outw(0x604, 0x2000);
+	int64_t end = hal_clock_ns() + 1000000000;
+	while (hal_clock_ns() < end)
+		__asm__ volatile("pause");
 	outw(0xb004, 0x2000);  /* older QEMU / Bochs */
 	pc_exit(0);
 }
