@@ -60,3 +60,41 @@ if [ "$rc" = 33 ] && grep -q '^sing: CPU exception 14 (page fault)' <<<"$f" &&
 	ok pc-kernel-fault-panics-and-exits
 	echo "# fault to QEMU exit: $ms ms"
 else bad pc-kernel-fault-panics-and-exits "QEMU status $rc after $ms ms: $(tail -4 <<<"$f" | tr '\n' '|')"; fi
+
+# ---- the system: a boot image (sing image), init, the shell over serial ----
+# Sessions run QEMU in a tmux pane (tests/tmux.sh: type, wait_for): the
+# serial line is the pane's terminal, as with `make qemu`.
+command -v tshark >/dev/null || { bad tshark "tshark is not installed (scripts/deps.sh)"; exit 0; }
+export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
+S="$TMPDIR/store"
+IMG="$TMPDIR/sing.img"
+"$SING_FAST" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/{echo,netstack}.sg \
+	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop,sendpacket}.sg \
+	"$ROOT"/tests/qemu/{bounds,deep,greedy}.sg >"$TMPDIR/inst" 2>&1 ||
+	{ bad install-qemu-store "$(head -5 "$TMPDIR/inst")"; exit 0; }
+cp "$ROOT/sys/config" "$S/config"
+if ! "$SING_FAST" image --store "$S" -o "$IMG" >"$TMPDIR/image.log" 2>&1; then
+	bad boot-image "$(head -5 "$TMPDIR/image.log")"; exit 0
+fi
+ok boot-image
+. "$ROOT/tests/tmux.sh"
+
+# qemu_session NAME NETDEV [QEMU-ARGS]: QEMU on the image in a new pane.
+qemu_session() {
+	tmux_cleanup
+	T="singq$$-$1"
+	tmux -f /dev/null -L "$T" set-option -g remain-on-exit on \; \
+		new-session -d -x 160 -y 50 -c "$TMPDIR" "exec ${BOOT_PREFIX:-} $QEMU -machine pc -m 512M \
+		-display none -no-reboot -monitor none -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel '$PC/sing.elf' -initrd '$IMG' \
+		-netdev $2 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 ${3:-}"
+}
+# qemu_status NAME WANT: QEMU ended (within 20 s) with status WANT.
+qemu_status() {
+	local i st=""
+	for ((i = 0; i < 200; i++)); do
+		[ "$(tmux -L "$T" display-message -p '#{pane_dead}')" = 1 ] && { st=$(tmux -L "$T" display-message -p '#{pane_dead_status}'); break; }
+		sleep 0.1
+	done
+	[ "$st" = "$2" ] && ok "$1" || bad "$1" "QEMU status '$st', want $2: $(screen | grep -v '^$' | tail -3 | tr '\n' '|')"
+}
