@@ -5,7 +5,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror
 DEFS    := -D_GNU_SOURCE
-LDLIBS  := -ldl -lpthread -lm
+LDLIBS  := -lpthread -lm
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Every room of the house; src/cli/main.c is the only file kept out of the
@@ -34,10 +34,10 @@ build/store/index: build/sing sys/policy sys/config $(SYS_PROGS) $(wildcard sys/
 	cp sys/config build/store/config
 
 build/sing: $(OBJS)
-	$(CC) -rdynamic -o $@ $(OBJS) $(LDLIBS)
+	$(CC) -o $@ $(OBJS) $(LDLIBS)
 
 build/asan/sing: $(ASANOBJS)
-	$(CC) -rdynamic $(SANFLAGS) -o $@ $(ASANOBJS) $(LDLIBS)
+	$(CC) $(SANFLAGS) -o $@ $(ASANOBJS) $(LDLIBS)
 
 asan: build/asan/sing
 
@@ -72,7 +72,8 @@ build/obj/src/backend/prelude.o build/asan/obj/src/backend/prelude.o: build/gen/
 PC_CFLAGS := -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mcmodel=small \
              -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
              -fcf-protection=none -fno-tree-loop-distribute-patterns
-PC_SRCS := $(sort $(wildcard src/kernel/*.c src/hal/x86_64/*.c src/hal/pc/*.c))
+PC_SRCS := $(sort $(wildcard src/kernel/*.c src/hal/x86_64/*.c src/hal/pc/*.c)) \
+           src/system/init.c src/system/image.c
 PC_ASMS := $(sort $(wildcard src/hal/x86_64/*.S src/hal/pc/*.S))
 PC_OBJS := $(PC_SRCS:%.c=build/pc/obj/%.o) $(PC_ASMS:%.S=build/pc/obj/%.o)
 PC_LD   := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T src/hal/pc/link.ld
@@ -108,10 +109,15 @@ QEMU_PCAP  ?=
 QEMU_APPEND ?=
 QEMU_NETDEV = $(if $(filter tap:%,$(QEMU_NET)),tap$(,)id=n0$(,)ifname=$(patsubst tap:%,%,$(QEMU_NET))$(,)script=no$(,)downscript=no,user$(,)id=n0)
 , := ,
-qemu: deps pc
+# The boot image: every program of build/store (sing image), the multiboot module.
+build/sing.img: build/store/index
+	build/sing image --store build/store -o $@
+
+qemu: deps
+	@$(MAKE) --no-print-directory all pc build/sing.img
 	$(QEMU) -machine pc -m $(QEMU_MEM) -nographic -no-reboot \
 	    -device isa-debug-exit,iobase=0xf4,iosize=4 \
-	    -kernel build/pc/sing.elf $(if $(QEMU_APPEND),-append "$(QEMU_APPEND)") \
+	    -kernel build/pc/sing.elf -initrd build/sing.img $(if $(QEMU_APPEND),-append "$(QEMU_APPEND)") \
 	    -netdev $(QEMU_NETDEV) -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 \
 	    $(if $(QEMU_PCAP),-object filter-dump$(,)id=f0$(,)netdev=n0$(,)file=$(QEMU_PCAP))
 

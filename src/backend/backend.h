@@ -9,8 +9,8 @@
  *
  * Invariant: the backend acts only on packages vfy_package() passed; it
  * never trusts an index it has not seen the verifier check, and a changed
- * package never reuses a stale object.  It must never be linked into
- * anything that skips the verifier (cmd_run.c calls the verifier first).
+ * package never reuses a stale object.  Only the trusted road calls it
+ * (src/system/pipeline.c, which runs the verifier first, always).
  */
 #ifndef BACKEND_BACKEND_H
 #define BACKEND_BACKEND_H
@@ -31,8 +31,10 @@ struct be_result {
 };
 
 /* Lower p, compile it and store it in the cache, or find it there.
- * Returns 0 on success; reports problems on errs. */
-int be_install(const struct sil_pkg *p, struct be_result *r, FILE *errs);
+ * known, if not NULL, is a file that may already hold the object (the
+ * store's copy): used, as a cache entry is, only if it carries p's hash
+ * and this generator's id.  Returns 0 on success; reports on errs. */
+int be_install(const struct sil_pkg *p, const char *known, struct be_result *r, FILE *errs);
 
 /* The cache directory: $SING_CACHE, else $XDG_CACHE_HOME/sing, else
  * $HOME/.cache/sing (cache.c). */

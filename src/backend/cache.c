@@ -125,7 +125,7 @@ static int compile(const struct sil_pkg *p, const char *dir, const char *gen,
 	return bad ? -1 : 0;
 }
 
-int be_install(const struct sil_pkg *p, struct be_result *r, FILE *errs)
+int be_install(const struct sil_pkg *p, const char *known, struct be_result *r, FILE *errs)
 {
 	char dir[3800], gen[65];
 	memset(r, 0, sizeof *r);
@@ -135,6 +135,11 @@ int be_install(const struct sil_pkg *p, struct be_result *r, FILE *errs)
 	if (mkdirs(dir)) {
 		fprintf(errs, "sing: cannot create the cache directory %s: %s\n", dir, strerror(errno));
 		return -1;
+	}
+	if (known && strlen(known) < sizeof r->so_path && entry_ok(known, r->hash, gen)) {
+		snprintf(r->so_path, sizeof r->so_path, "%s", known);
+		r->hit = 1;
+		return 0;
 	}
 	snprintf(r->so_path, sizeof r->so_path, "%s/%s.so", dir, r->hash);
 	if (entry_ok(r->so_path, r->hash, gen)) {

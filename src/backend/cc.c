@@ -20,6 +20,9 @@ static const char *const flags[] = {
 	"-O2", "-fwrapv", "-fno-strict-aliasing", "-fno-delete-null-pointer-checks",
 	"-fPIC", "-shared", "-ffreestanding", "-fno-builtin", "-nostdlib",
 	"-fno-stack-protector", "-fno-plt", "-w",
+	/* The same object runs in ring 0 on bare metal, where an interrupt
+	 * pushes its frame onto the running stack: no red zone below %rsp. */
+	"-mno-red-zone",
 	/* Tail-recursion elimination would turn runaway recursion into a
 	 * loop with no safepoint poll and no stack growth. */
 	"-fno-optimize-sibling-calls",

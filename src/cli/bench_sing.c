@@ -28,6 +28,7 @@
 #include "../backend/backend.h"
 #include "../kernel/kbench.h"
 #include "../kernel/kernel.h"
+#include "../system/pipeline.h"
 #include "../sil/sil.h"
 
 const char bench_sing_missing[] = "n/a (not in the kernel yet)";
@@ -82,16 +83,14 @@ static const char *bs_dir(void)
 
 static int bs_load(struct bench_ctx *c, struct bs_state *st, const char *name, int i)
 {
-	char src[4200], err[256];
+	char src[4200];
 	struct be_result r;
 	snprintf(src, sizeof src, "%s/%s", bs_dir(), name);
 	struct sil_pkg *p = cli_load(src, NULL);   /* built as `sing build` would */
-	int ok = p && cli_compile(p, src, stderr, &r) == 0;
+	st->img[i] = p ? pl_load(st->k, p, src, stderr, &r) : NULL;   /* the trusted road */
 	sil_free(p);
-	if (!ok)
-		return bench_fail(c, "%s did not build, verify and install", src);
-	if (!(st->img[i] = sk_load(st->k, r.so_path, r.hash, err, sizeof err)))
-		return bench_fail(c, "cannot load %s: %s", name, err);
+	if (!st->img[i])
+		return bench_fail(c, "%s did not build, verify, install and load", src);
 	return 0;
 }
 

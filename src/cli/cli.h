@@ -20,7 +20,8 @@ int cmd_bench(int argc, char **argv);     /* cmd_bench.c: the cost table */
 int cmd_list(int argc, char **argv);      /* cmd_store.c: installed programs */
 int cmd_uninstall(int argc, char **argv); /* cmd_store.c: remove a program */
 int cmd_store_check(int argc, char **argv); /* cmd_store.c: checks only (hidden) */
-int cmd_boot(int argc, char **argv);      /* src/system/boot.c: the system */
+int cmd_boot(int argc, char **argv);      /* cmd_image.c: the system (src/system) */
+int cmd_image(int argc, char **argv);     /* cmd_image.c: the store's boot image */
 /* The SING_DEBUG words (cmd_run.c): SK_DEBUG_* and the CLI's own bits. */
 unsigned cli_debug_flags(void);
 
@@ -35,10 +36,6 @@ int st_cli_install(int argc, char **argv, const struct st_hook *hook);
 struct sbuf;
 struct sil_pkg;
 struct sil_pkg *cli_load(const char *path, struct sbuf *bytes);
-/* load.c: the one road from a package to native code: the verifier, then
- * the backend (or its cache); r receives the object.  1 after reporting. */
-struct be_result;
-int cli_compile(const struct sil_pkg *p, const char *label, FILE *errs, struct be_result *r);
 /* load.c: the system's sys/ folder ($SING_SYS, else the nearest sys/ above
  * the binary); 0 if there is none. */
 int cli_sys_dir(char *out, size_t n);

@@ -36,6 +36,7 @@
 #include "../kernel/kernel.h"
 #include "../sil/sil.h"
 #include "../store/store.h"
+#include "../system/pipeline.h"
 
 #define DBG_CACHE 0x100u
 #define DBG_TIME  0x200u
@@ -59,28 +60,30 @@ unsigned cli_debug_flags(void)
 	return f;
 }
 
-/* A package the verifier passed, compiled: the object path in r. */
+/* A package the verifier passed, compiled and loaded into a kernel. */
 struct installed {
 	struct sil_pkg *p;
-	struct be_result r;
+	struct sk_image *img;
 	char name[64];
 };
 
-static int install(const char *path, unsigned dbg, struct installed *in)
+/* The trusted road (src/system/pipeline.h) from path to an image in k. */
+static int install(struct sk_kernel *k, const char *path, unsigned dbg, struct installed *in)
 {
-	memset(in, 0, sizeof *in);
+	struct be_result r;
+	memset(in, 0, sizeof in[0]);
 	struct sil_pkg *p = cli_load(path, NULL);
 	if (!p)
 		return 1;
-	if (cli_compile(p, path, stderr, &in->r)) {
+	if (!(in->img = pl_load(k, p, path, stderr, &r))) {
 		sil_free(p);
 		return 1;
 	}
 	if (dbg & DBG_CACHE)
-		fprintf(stderr, "sing: cache %s %s\n", in->r.hit ? "hit" : "miss", in->r.hash);
+		fprintf(stderr, "sing: cache %s %s\n", r.hit ? "hit" : "miss", r.hash);
 	if (dbg & DBG_TIME)
 		fprintf(stderr, "sing: install %s: lower %.1f ms, cc %.1f ms\n", path,
-		        in->r.lower_ms, in->r.cc_ms);
+		        r.lower_ms, r.cc_ms);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	snprintf(in->name, sizeof in->name, "%s", p->man.name && *p->man.name ? p->man.name : base);
 	in->p = p;
@@ -121,17 +124,10 @@ static int start_and_wait(struct sk_kernel *k, const struct sk_image *img, struc
 static int run_one(struct sk_kernel *k, struct installed *in, unsigned dbg, int argc,
                    char **argv)
 {
-	char err[256];
-	struct sk_image *img = sk_load(k, in->r.so_path, in->r.hash, err, sizeof err);
-	if (!img) {
-		fprintf(stderr, "sing: cannot load %s: %s\n", in->r.so_path, err);
-		return 1;
-	}
 	int64_t ns = 0;
-	int rc = start_and_wait(k, img, in, argc, argv, &ns);
+	int rc = start_and_wait(k, in->img, in, argc, argv, &ns);
 	if (dbg & DBG_TIME)
 		fprintf(stderr, "sing: run %s: %.3f ms\n", in->name, ns / 1e6);
-	sk_unload(img);
 	return rc;
 }
 
@@ -144,7 +140,7 @@ static int verify_and_compile(void *ctx, const struct sil_pkg *p, const char *di
 	struct be_result r;
 	char path[4200];
 	(void)ctx;
-	if (cli_compile(p, p->man.name, errs, &r))
+	if (pl_compile(p, p->man.name, NULL, errs, &r))
 		return 1;
 	size_t len;
 	uint8_t *code = read_file(r.so_path, &len);
@@ -166,15 +162,21 @@ int cmd_install(int argc, char **argv)
 static int run_all(int argc, char **argv, unsigned dbg)
 {
 	struct sk_kernel *k = sk_boot(dbg);
+	struct sk_image **imgs = xcalloc((size_t)argc, sizeof *imgs);
 	int rc = 0;
 	for (int i = 0; i < argc; i++) {
 		struct installed in;
-		rc = install(argv[i], dbg, &in);
+		rc = install(k, argv[i], dbg, &in);
 		if (!rc)
 			rc = run_one(k, &in, dbg, 0, NULL);
+		imgs[i] = in.img;
 		sil_free(in.p);
 	}
-	return sk_shutdown(k) ? SK_EXIT_FAILED : rc;
+	uint64_t live = sk_shutdown(k);
+	for (int i = 0; i < argc; i++)
+		sk_unload(imgs[i]);
+	free(imgs);
+	return live ? SK_EXIT_FAILED : rc;
 }
 
 /* Install and register the -l programs; their images stay loaded until
@@ -184,24 +186,17 @@ static int add_programs(struct sk_kernel *k, char **paths, int n, unsigned dbg,
 {
 	for (int j = 0; j < n; j++) {
 		struct installed in;
-		char err[256];
-		if (install(paths[j], dbg, &in))
+		if (install(k, paths[j], dbg, &in))
 			return 1;
-		imgs[j] = sk_load(k, in.r.so_path, in.r.hash, err, sizeof err);
-		if (!imgs[j] || sk_register(k, imgs[j], in.name, in.p->man.budget) < 0) {
-			fprintf(stderr, "sing: cannot load %s: %s\n", paths[j], imgs[j] ? "too many" : err);
-			sil_free(in.p);
+		imgs[j] = in.img;
+		int full = sk_register(k, in.img, in.name, in.p->man.budget) < 0;
+		sil_free(in.p);
+		if (full) {
+			fprintf(stderr, "sing: cannot load %s: too many programs\n", paths[j]);
 			return 1;
 		}
-		sil_free(in.p);
 	}
 	return 0;
-}
-
-/* The -l programs failed to install: run nothing. */
-static int nprogs_failed(int rc, long n, int nprogs)
-{
-	return n == 0 && nprogs && rc;
 }
 
 static void print_rss(unsigned dbg)
@@ -236,19 +231,20 @@ int cmd_run(int argc, char **argv)
 		        "sing run --all FILE...\n");
 		return 2;
 	}
-	struct installed in;
-	if (install(argv[i], dbg, &in))
-		return 1;
 	fflush(NULL);
 	struct sk_kernel *k = sk_boot(dbg);
 	struct sk_image *imgs[64] = {0};
-	int rc = add_programs(k, progs, nprogs, dbg, imgs);
-	for (long n = 0; n < times && !nprogs_failed(rc, n, nprogs); n++)
+	struct installed in;
+	int rc = install(k, argv[i], dbg, &in);
+	if (!rc)
+		rc = add_programs(k, progs, nprogs, dbg, imgs);
+	for (long n = 0; n < times && (n > 0 || rc == 0); n++)   /* installed? */
 		rc = run_one(k, &in, dbg, argc - i - 1, argv + i + 1);
 	sil_free(in.p);
 	print_rss(dbg);
 	/* Live exchange-heap bytes after every SIP ended are a kernel bug. */
 	uint64_t live = sk_shutdown(k);
+	sk_unload(in.img);
 	for (int j = 0; j < nprogs; j++)
 		sk_unload(imgs[j]);
 	return live ? SK_EXIT_FAILED : rc;

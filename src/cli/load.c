@@ -15,9 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../backend/backend.h"
 #include "../lang/lang.h"
-#include "../verify/verify.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -95,12 +93,4 @@ out:
 	free(buf);
 	sb_free(&local);
 	return p;
-}
-
-int cli_compile(const struct sil_pkg *p, const char *label, FILE *errs, struct be_result *r)
-{
-	struct vfy_report rep;
-	if (vfy_package(p, label, errs, &rep) != 0)   /* always: no flag skips it */
-		return 1;
-	return be_install(p, r, errs) != 0;
 }

@@ -19,7 +19,8 @@ static const struct command commands[] = {
 	{"install",  cmd_install,  "install a.sil|a.sg [--store DIR] check, verify, compile into the store"},
 	{"run",      cmd_run,      "run a.sil|a.sg [args...]         verify, compile and run as a SIP"},
 	{"bench",    cmd_bench,    "bench [--quick] [--only GLOB] [--json F] [--svg F]  the cost table"},
-	{"boot",     cmd_boot,     "boot [--store DIR]               start the system: services, then the shell"},
+	{"boot",     cmd_boot,     "boot [--store DIR|--image FILE]  start the system: services, then the shell"},
+	{"image",    cmd_image,    "image [--store DIR] -o FILE      the store's boot image (for bare metal)"},
 	{"list",     cmd_list,     "list [--store DIR]               installed programs"},
 	{"uninstall", cmd_uninstall, "uninstall NAME [--force]         remove an installed program"},
 	{"store-check", cmd_store_check, NULL},   /* test/admin aid: docs/system.md */

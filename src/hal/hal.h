@@ -1,9 +1,9 @@
 /*
  * hal.h - the hardware abstraction layer: everything host-specific the
  * kernel needs, behind one small interface.  src/hal/hosted/ implements it
- * on Linux (mmap, dlopen, clock_gettime, write), src/hal/pc/ on a bare
- * x86-64 PC (docs/baremetal.md); src/hal/x86_64/ holds what both share
- * (context switch, ABI stubs, the stack call).
+ * on Linux (mmap, clock_gettime, write), src/hal/pc/ on a bare x86-64 PC
+ * (docs/baremetal.md); src/hal/x86_64/ holds what both share (context
+ * switch, ABI stubs, the stack call).
  *
  * Invariant: the kernel core (src/kernel/) reaches the host only through
  * these functions; it includes no libc header beyond the freestanding set.
@@ -48,7 +48,8 @@ void hal_abort(void);                                /* stop the machine */
  *   0 com1       ports 0x3f8..0x3ff   IRQ 4    16550 UART (the console)
  *   1 virtio-net ports 0xc000..0xc01f IRQ 11   legacy virtio-net, BAR0
  * hal_dev_open attaches the devices present (hosted: COM1 on the terminal,
- * fds 0 and 1; virtio-net only when $SING_NET names a wire).  A device
+ * fds 0 and 1; virtio-net only when wire names one: "pcap:OUT[,in=IN]" or
+ * "tap:NAME"; a HAL with real devices ignores wire, which may be NULL).  A device
  * raising its line calls irq(ctx, line), which may run inside hal_dev_in,
  * hal_dev_out or hal_dev_idle and must only record the line.  Accesses are
  * to a present device at an offset the caller checked against its range.
@@ -60,7 +61,8 @@ const struct hal_dev *hal_dev(uint32_t i);           /* NULL past the table */
  * device i's range [addr, addr+len), or NULL if it may not touch it (the
  * device then fails).  Like irq it runs inside hal_dev_out/hal_dev_idle. */
 void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
-                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx);
+                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx,
+                  const char *wire);
 void hal_dev_close(void);                            /* restores the terminal */
 /* Stop device i's DMA for good until it is programmed again (virtio:
  * status 0); no-op for a device without DMA or not present. */
@@ -74,10 +76,15 @@ void hal_dev_out(uint32_t i, uint32_t off, unsigned width, uint32_t v);
  * terminal or pipe on fd 0 closed; never on a real serial line). */
 int hal_dev_idle(int64_t timeout_ns);
 
-/* Loading compiled program images. */
-void *hal_code_load(const char *path, char *err, size_t errlen);
-void *hal_code_sym(void *code, const char *name);
-void hal_code_unload(void *code);
+/* Memory for compiled program code, which the kernel's own ELF loader
+ * (src/kernel/elf.c) fills and relocates: zeroed, page aligned, readable
+ * and writable; n is a multiple of HAL_PAGE.  NULL on exhaustion.
+ * hal_code_exec then makes the pages [p, p+n) of such a region readable
+ * and executable (hosted: no longer writable; bare metal, where memory is
+ * identity-mapped RWX, nothing to do); 0, or -1 on failure. */
+void *hal_code_map(size_t n);
+int hal_code_exec(void *p, size_t n);
+void hal_code_unmap(void *p, size_t n);
 
 /*
  * User-level context switch (x86-64 SysV in x86_64/ctx.S, shared

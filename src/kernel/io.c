@@ -131,12 +131,12 @@ void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width,
 
 /* ---- the devices, attached ---- */
 
-void sk_devices(struct sk_kernel *k)
+void sk_devices(struct sk_kernel *k, const char *wire)
 {
 	if (k->devices)
 		return;
 	k->devices = 1;
-	hal_dev_open(irq_record, dma_translate, k);
+	hal_dev_open(irq_record, dma_translate, k, wire);
 }
 
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns)

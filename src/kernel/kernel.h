@@ -4,14 +4,15 @@
  * scheduler until a SIP ends, shut down.
  *
  * Invariant: an image is loaded only from an object the backend produced
- * from a package the verifier passed (the caller's duty: cmd_run.c calls
- * vfy_package first, always).  A SIP's failure never stops the kernel: it
+ * from a package the verifier passed (the trusted road, src/system/
+ * pipeline.h, is the only caller of sk_load_mem).  A SIP's failure never stops the kernel: it
  * is reported, everything the SIP owned is freed, its endpoints close, and
  * the other SIPs carry on.
  */
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define SK_EXIT_FAILED 70      /* a SIP's status when it failed */
@@ -75,9 +76,10 @@ int sk_step(struct sk_kernel *k);
 /* Booted: `print` goes to the console, and a running SIP gives the kernel
  * the CPU at its next preemption (so console input is read). */
 void sk_set_booted(struct sk_kernel *k);
-/* Attach the machine's devices (hal_dev_open) for drivers: their ioport
- * claims and IRQ endpoints (/kernel/irq/N) work only after this. */
-void sk_devices(struct sk_kernel *k);
+/* Attach the machine's devices (hal_dev_open, with the NIC's wire spec,
+ * which may be NULL) for drivers: their ioport claims and IRQ endpoints
+ * (/kernel/irq/N) work only after this. */
+void sk_devices(struct sk_kernel *k, const char *wire);
 /* Idle up to timeout_ns waiting for device input, then deliver the
  * interrupts raised (to the drivers waiting on their IRQ endpoints).
  * -1 once the console device's input has ended (hal_dev_idle), else 0. */
@@ -93,10 +95,13 @@ struct sk_kernel *sk_boot(unsigned debug);
  * asked, and free the kernel.  Returns the live exchange-heap bytes. */
 uint64_t sk_shutdown(struct sk_kernel *k);
 
-/* Load the compiled image at path; hash is the package hash it must carry
- * (64 hex digits).  NULL with a reason in err on failure. */
-struct sk_image *sk_load(struct sk_kernel *k, const char *path, const char *hash,
-                         char *err, unsigned errlen);
+/* Load a compiled program object from memory (obj, len bytes: the ELF
+ * shared object the backend produced) with the kernel's own loader
+ * (elf.h); hash is the package hash the object must carry (64 hex
+ * digits).  The object's bytes are copied: the caller may free them.
+ * NULL with a named reason in err ("elf: ...") on failure. */
+struct sk_image *sk_load_mem(struct sk_kernel *k, const void *obj, size_t len, const char *hash,
+                             char *err, unsigned errlen);
 void sk_unload(struct sk_image *img);
 
 /* Make an image startable by the launcher service as program number

@@ -98,23 +98,23 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 	return live;
 }
 
-struct sk_image *sk_load(struct sk_kernel *k, const char *path, const char *hash,
-                         char *err, unsigned errlen)
+struct sk_image *sk_load_mem(struct sk_kernel *k, const void *obj, size_t len, const char *hash,
+                             char *err, unsigned errlen)
 {
-	void *code = hal_code_load(path, err, errlen);
-	if (!code)
+	struct elf_code code;
+	if (elf_load(obj, len, &code, err, errlen))
 		return NULL;
-	const struct sing_image *img = hal_code_sym(code, "sing_image");
+	const struct sing_image *img = elf_sym(&code, "sing_image", sizeof *img, _Alignof(struct sing_image));
 	const char *why = NULL;
 	if (!img)
 		why = "no sing_image in the object";
 	else if (img->rt_version != SING_RT_VERSION)
 		why = "object built for another runtime version";
-	else if (__builtin_strcmp(img->hash, hash) != 0)
+	else if (img->hash[64] != 0 || __builtin_strcmp(img->hash, hash) != 0)
 		why = "object was compiled from another package (hash differs)";
 	if (why) {
 		sk_copy_str(err, errlen, why);
-		hal_code_unload(code);
+		elf_unload(&code);
 		return NULL;
 	}
 	struct sk_image *im = hal_alloc(sizeof *im);
@@ -131,7 +131,7 @@ void sk_unload(struct sk_image *im)
 	if (!im)
 		return;
 	ly_unmap(&im->map);
-	hal_code_unload(im->code);
+	elf_unload(&im->code);
 	hal_free(im);
 }
 

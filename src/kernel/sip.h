@@ -17,6 +17,7 @@
 #define KERNEL_SIP_H
 
 #include "../hal/hal.h"
+#include "elf.h"
 #include "exheap.h"
 #include "gc.h"
 #include "kernel.h"
@@ -47,7 +48,7 @@ struct sk_cpu {
 };
 
 struct sk_image {
-	void *code;
+	struct elf_code code;
 	const struct sing_image *img;
 	struct ly_map map;
 };

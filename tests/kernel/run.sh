@@ -111,3 +111,38 @@ echo "# small SIP's collection pauses alone: $(pause alone); next to 200,000 liv
 if cc_sanitized "$TMPDIR/fmt_test" "$HERE/fmt_test.c" "$ROOT/src/kernel/fmt.c"; then
 	"$TMPDIR/fmt_test" "${FMT_N:-100000}" "$RANDOM"
 else bad fmt-f64 "build: $(head -c 300 "$TMPDIR/fmt_test.log")"; fi
+
+# ---- the kernel's own ELF loader (src/kernel/elf.c), linked with the
+# real kernel and hosted HAL of the sanitized build ----
+E="$TMPDIR/elf"
+mkdir -p "$E"
+if ! cc_sanitized "$E/elfcheck" "$HERE/elfcheck.c" "$ROOT"/build/asan/obj/src/kernel/*.o \
+	"$ROOT"/build/asan/obj/src/hal/*/*.o "$ROOT/build/asan/obj/src/util/util.o" -lpthread -lm; then
+	bad elf-build "elfcheck did not build: $(head -5 "$E/elfcheck.log" | tr '\n' ' ')"
+else
+	# Every relocation kind the loader applies, checked by running the code.
+	gcc -O2 -fPIC -shared -nostdlib -I"$ROOT/src" -o "$E/obj.so" "$HERE/elfobj.c"
+	out=$("$E/elfcheck" call "$E/obj.so" probe 2>"$E/err")
+	[ "$out" = "probe 15" ] && sanitizer_clean "$E/err" && ok elf-relocations-applied ||
+		bad elf-relocations-applied "'$out' $(head -c 300 "$E/err")"
+	# A compiled program loads; with another package's hash it is refused.
+	h=$(SING_DEBUG=cache "$SING_FAST" run "$ROOT/sys/apps/hello.sg" 2>&1 >/dev/null |
+		sed -n 's/^sing: cache \(hit\|miss\) \([0-9a-f]*\)$/\2/p')
+	"$E/elfcheck" good "$SING_CACHE/$h.so" "$h" 2>"$E/err"
+	# Hostile objects: each refused by name.
+	printf 'extern void foo(void);\nvoid bar(void) { foo(); }\n' >"$E/outside.c"
+	printf '__thread int t;\nint get(void) { return t; }\n' >"$E/tls.c"
+	printf 'int x;\n__attribute__((constructor)) void c(void) { x = 1; }\n' >"$E/ctor.c"
+	gcc -O2 -fPIC -shared -nostdlib -o "$E/outside.so" "$E/outside.c"
+	gcc -O2 -fPIC -shared -nostdlib -ftls-model=initial-exec -o "$E/tls.so" "$E/tls.c"
+	gcc -O2 -fPIC -shared -nostdlib -o "$E/ctor.so" "$E/ctor.c"
+	head -c 100 "$E/obj.so" >"$E/short.so"
+	"$E/elfcheck" refuse "$E/outside.so" 'elf: symbol foo is not in the ABI' 2>>"$E/err"
+	"$E/elfcheck" refuse "$E/tls.so" 'elf: relocation R_X86_64_TPOFF64 is not supported' 2>>"$E/err"
+	"$E/elfcheck" refuse "$E/ctor.so" 'elf: the object has initialisers' 2>>"$E/err"
+	"$E/elfcheck" refuse "$E/short.so" 'elf: program headers outside the file' 2>>"$E/err"
+	"$E/elfcheck" refuse "$HERE/elfobj.c" 'elf: not an ELF object' 2>>"$E/err"
+	# Every truncation, thousands of bit flips: named refusals, no crash.
+	"$E/elfcheck" mangle "$SING_CACHE/$h.so" - 2>>"$E/err"
+	quiet elf-sanitizers "$E/err"
+fi

@@ -1,7 +1,7 @@
 /*
  * dev.c - the hosted HAL's device table (see ../hal.h): COM1 is the UART
- * model on the terminal, virtio-net the vnet model on the wire $SING_NET
- * names.  The idle loop poll(2)s their fds instead of spinning.
+ * model on the terminal, virtio-net the vnet model on the wire that
+ * hal_dev_open's spec names.  The idle loop poll(2)s their fds instead of spinning.
  *
  * Invariant: a device's irq callback only records the line (the kernel's
  * callback); nothing here calls back into the kernel otherwise.
@@ -60,13 +60,13 @@ static void *vnet_dma(void *ctx, uint64_t addr, size_t len)
 }
 
 void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
-                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx)
+                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx,
+                  const char *spec)
 {
 	dev.irq = irq;
 	dev.dma = dma;
 	dev.ctx = ctx;
 	dev.uart = uart_new(0, 1, &(struct uart_host){uart_irq, NULL, UART_TTY_RAW});
-	const char *spec = getenv("SING_NET");
 	if (spec && *spec) {
 		char err[256];
 		static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
@@ -74,7 +74,7 @@ void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
 		if (w)
 			dev.vnet = vnet_new(mac, w, &(struct vnet_host){vnet_dma, vnet_irq, NULL});
 		else
-			fprintf(stderr, "sing: SING_NET: %s\n", err);
+			fprintf(stderr, "sing: the NIC's wire %s: %s\n", spec, err);
 	}
 }
 

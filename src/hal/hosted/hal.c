@@ -1,8 +1,7 @@
-/* hal.c - the hosted (Linux) HAL: memory, console, clock, code loading
+/* hal.c - the hosted (Linux) HAL: memory, console, clock, code memory
  * and sanitizer fiber hooks.  See ../hal.h. */
 #include "../hal.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -108,22 +107,19 @@ int64_t hal_clock_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-void *hal_code_load(const char *path, char *err, size_t errlen)
+void *hal_code_map(size_t n)
 {
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		snprintf(err, errlen, "%s", dlerror());
-	return h;
+	return hal_map(n);
 }
 
-void *hal_code_sym(void *code, const char *name)
+int hal_code_exec(void *p, size_t n)
 {
-	return dlsym(code, name);
+	return mprotect(p, n, PROT_READ | PROT_EXEC);
 }
 
-void hal_code_unload(void *code)
+void hal_code_unmap(void *p, size_t n)
 {
-	dlclose(code);
+	munmap(p, n);
 }
 
 void hal_fiber_start(void **fake, const void *bottom, size_t size)

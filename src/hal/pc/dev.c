@@ -92,9 +92,11 @@ static void deliver(void)
 }
 
 void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
-                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx)
+                  void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len), void *ctx,
+                  const char *wire)
 {
 	(void)dma;   /* no IOMMU: see the invariant above */
+	(void)wire;  /* the wire is QEMU's -netdev, outside the machine */
 	dev.irq = irq;
 	dev.ctx = ctx;
 	dev.open = 1;

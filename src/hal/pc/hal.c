@@ -1,4 +1,4 @@
-/* hal.c - the PC HAL's console, code loading and sanitizer hooks (no
+/* hal.c - the PC HAL's console, code memory and sanitizer hooks (no
  * sanitizer runs on the machine: the hooks do nothing).  See ../hal.h. */
 #include "../hal.h"
 #include "pc.h"
@@ -25,27 +25,22 @@ long hal_console_read(void *buf, size_t n, int64_t timeout_ns)
 	return (long)got;
 }
 
-void *hal_code_load(const char *path, char *err, size_t errlen)
+/* Identity-mapped memory is readable, writable and executable already:
+ * code is ordinary pages (no W^X on the machine: docs/baremetal.md). */
+void *hal_code_map(size_t n)
 {
-	static const char why[] = "no file loader on the machine";
-	(void)path;
-	size_t i = 0;
-	for (; errlen && i + 1 < errlen && why[i]; i++)
-		err[i] = why[i];
-	if (errlen)
-		err[i] = 0;
-	return NULL;
+	return hal_map(n);
 }
 
-void *hal_code_sym(void *code, const char *name)
+int hal_code_exec(void *p, size_t n)
 {
-	(void)code, (void)name;
-	return NULL;
+	(void)p, (void)n;
+	return 0;
 }
 
-void hal_code_unload(void *code)
+void hal_code_unmap(void *p, size_t n)
 {
-	(void)code;
+	hal_unmap(p, n);
 }
 
 void hal_fiber_start(void **fake, const void *bottom, size_t size)

@@ -1,0 +1,259 @@
+/* init.c - init: boot a system from a boot image (see init.h).
+ * Freestanding: output through hal_write, time from hal_clock_ns. */
+#include "init.h"
+
+#include "../hal/hal.h"
+#include "../kernel/kernel.h"
+#include "image.h"
+
+#define BOOT_MAXSVC 16
+#define BACKOFF_MIN_NS 100000000ll     /* 100 ms, doubling to ... */
+#define BACKOFF_MAX_NS 3200000000ll    /* ... 3.2 s */
+
+struct service {
+	char name[64];
+	uint32_t pid;
+	int64_t backoff, restart_at;   /* restart_at 0: running (or never started) */
+	int driver;                    /* started before the services */
+};
+
+struct init {
+	struct service svc[BOOT_MAXSVC];
+	int nsvc, ndrivers;
+	char shell[64];
+};
+
+/* ---- one line of output, built in place ---- */
+
+struct line {
+	char b[320];
+	unsigned n;
+};
+
+static struct line *ls(struct line *l, const char *s)
+{
+	while (s && *s && l->n < sizeof l->b)
+		l->b[l->n++] = *s++;
+	return l;
+}
+
+static struct line *lu(struct line *l, uint64_t v)
+{
+	char d[24];
+	int i = sizeof d;
+	d[--i] = 0;
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i > 0);
+	return ls(l, d + i);
+}
+
+/* Write the line and a newline to fd (1 console, 2 diagnostics). */
+static void lend(struct line *l, int fd)
+{
+	ls(l, "\n");
+	hal_write(fd, l->b, l->n);
+	l->n = 0;
+}
+
+static int streq(const char *a, const char *b)
+{
+	return __builtin_strcmp(a, b) == 0;
+}
+
+/* ---- the configuration ---- */
+
+/* Split line[0..n) (comment cut) into at most 3 words of < 64 bytes. */
+static int words(const char *s, size_t n, char w[3][64])
+{
+	int nw = 0;
+	for (size_t i = 0; i < n && s[i] != '#';) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r') {
+			i++;
+			continue;
+		}
+		if (nw == 3)
+			return 4;
+		size_t k = 0;
+		for (; i < n && s[i] != '#' && s[i] != ' ' && s[i] != '\t' && s[i] != '\r'; i++)
+			if (k < 63)
+				w[nw][k++] = s[i];
+		w[nw++][k] = 0;
+	}
+	return nw;
+}
+
+static void config_line(struct init *in, char w[3][64], int nw, int ln)
+{
+	struct line l = {0};
+	int drv = nw == 2 && streq(w[0], "driver");
+	if (nw == 0)
+		return;
+	if (nw == 2 && (drv || streq(w[0], "service")) && in->nsvc < BOOT_MAXSVC) {
+		struct service *s = &in->svc[in->nsvc++];
+		s->driver = drv;
+		in->ndrivers += drv;
+		__builtin_memcpy(s->name, w[1], sizeof s->name);
+	} else if (nw == 2 && streq(w[0], "shell"))
+		__builtin_memcpy(in->shell, w[1], sizeof in->shell);
+	else
+		lend(ls(ls(lu(ls(&l, "config:"), (uint64_t)ln), ": error: expected \"driver NAME\", "),
+		        "\"service NAME\" or \"shell NAME\""), 2);
+}
+
+static int read_config(const char *text, size_t len, struct init *in)
+{
+	char w[3][64];
+	int ln = 1;
+	for (size_t at = 0; at < len; ln++) {
+		size_t end = at;
+		while (end < len && text[end] != '\n')
+			end++;
+		config_line(in, w, words(text + at, end - at, w), ln);
+		at = end + 1;
+	}
+	if (in->shell[0])
+		return 0;
+	struct line l = {0};
+	lend(ls(&l, "init: the configuration has no shell line"), 2);
+	return -1;
+}
+
+/* ---- starting and supervising ---- */
+
+static uint32_t start(struct sk_kernel *k, const char *name)
+{
+	char err[256];
+	struct line l = {0};
+	uint32_t pid = sk_launch(k, name, 0, 0, err, sizeof err);
+	if (pid)
+		lend(ls(lu(ls(ls(ls(&l, "init: started "), name), " (pid "), pid), ")"), 1);
+	else
+		lend(ls(ls(ls(ls(&l, "init: cannot start "), name), ": "), err), 2);
+	return pid;
+}
+
+/* Restart services that ended, each after its back-off. */
+static void supervise(struct sk_kernel *k, struct init *in)
+{
+	int64_t now = hal_clock_ns();
+	for (int i = 0; i < in->nsvc; i++) {
+		struct service *s = &in->svc[i];
+		if (!s->restart_at && s->pid && !sk_alive(k, s->pid)) {
+			s->backoff = s->backoff ? s->backoff * 2 : BACKOFF_MIN_NS;
+			if (s->backoff > BACKOFF_MAX_NS)
+				s->backoff = BACKOFF_MAX_NS;
+			s->restart_at = now + s->backoff;
+			struct line l = {0};
+			lend(ls(lu(ls(ls(ls(&l, "init: "), s->name), " ended; restarting in "),
+			           (uint64_t)(s->backoff / 1000000)), " ms"), 1);
+		}
+		if (s->restart_at && now >= s->restart_at) {
+			s->restart_at = 0;
+			s->pid = start(k, s->name);
+		}
+	}
+}
+
+/* Input between steps: the devices' (the console driver reads the
+ * terminal), or without drivers the terminal itself, cooked.  Waits up to
+ * wait_ns for it; -1 once it has ended. */
+static int take_input(struct sk_kernel *k, const struct init *in, int64_t wait_ns)
+{
+	char buf[512];
+	if (in->ndrivers)
+		return sk_idle(k, wait_ns);
+	long n = hal_console_read(buf, sizeof buf, wait_ns);
+	if (n > 0)
+		sk_console_input(k, buf, (unsigned long)n);
+	return n < 0 ? -1 : 0;
+}
+
+/* Run until the shell ends: steps, input, supervision.  Stops early when
+ * the input ended and a step ran nothing (what the input brought has been
+ * handled: it was taken in before that step). */
+static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
+{
+	int eof = 0;
+	while (sk_alive(k, shell)) {
+		int ended = eof;
+		int ran = sk_step(k);
+		if (ended && !ran) {
+			struct line l = {0};
+			lend(ls(&l, "sing: end of console input"), 1);
+			break;
+		}
+		if (!eof || in->ndrivers)   /* devices still raise interrupts */
+			eof = take_input(k, in, ran ? 0 : 20000000) < 0;
+		supervise(k, in);
+	}
+}
+
+/* The shell ended: stop the services, then the drivers (so the console
+ * driver is the last to go), each in the reverse of its start order. */
+static void stop_all(struct sk_kernel *k, struct init *in)
+{
+	int64_t give_up = hal_clock_ns() + 1000000000;   /* output still queued: 1 s */
+	while (!sk_console_drained(k) && hal_clock_ns() < give_up) {
+		int ran = sk_step(k);
+		sk_idle(k, ran ? 0 : 1000000);
+	}
+	for (int pass = 0; pass <= 1; pass++)
+		for (int i = in->nsvc - 1; i >= 0; i--) {
+			struct service *s = &in->svc[i];
+			struct line l = {0};
+			if (s->driver == pass && s->pid && sk_stop(k, s->pid) == 0)
+				lend(ls(lu(ls(ls(ls(&l, "init: stopped "), s->name), " (pid "), s->pid), ")"), 1);
+		}
+}
+
+/* Drivers first, then services, then the shell; run; stop everything. */
+static uint32_t run_system(struct sk_kernel *k, struct init *in, const struct init_opts *o)
+{
+	if (in->ndrivers)
+		sk_devices(k, o->wire);
+	for (int pass = 1; pass >= 0; pass--)
+		for (int i = 0; i < in->nsvc; i++)
+			if (in->svc[i].driver == pass)
+				in->svc[i].pid = start(k, in->svc[i].name);
+	uint32_t shell = start(k, in->shell);
+	if (shell)
+		run(k, in, shell);
+	stop_all(k, in);
+	return shell;
+}
+
+int init_boot_image(const void *img, size_t len, const struct init_opts *o)
+{
+	static struct init in;
+	static struct sk_image *imgs[IMG_MAXPROGS];
+	struct img_reader r;
+	struct line l = {0};
+	char err[256];
+	int nimg = 0, booted = 0;
+	uint32_t shell = 0;
+	__builtin_memset(&in, 0, sizeof in);
+	if (img_open(&r, img, len, err, sizeof err)) {
+		lend(ls(ls(&l, "sing boot: "), err), 2);
+		return 1;
+	}
+	if (read_config(r.config, r.configlen, &in))
+		return 1;
+	struct sk_kernel *k = sk_boot(o->debug);
+	if (img_install(k, img, len, imgs, &nimg, err, sizeof err) == 0) {
+		sk_set_booted(k);
+		booted = 1;
+		lend(ls(lu(ls(ls(ls(&l, "Sing booted: "), o->label), ", "), (uint64_t)nimg),
+		        " programs installed"), 1);
+		shell = run_system(k, &in, o);
+	} else
+		lend(ls(ls(&l, "sing boot: image refused: "), err), 2);
+	uint32_t left = sk_count_sips(k);
+	uint64_t live = sk_shutdown(k);
+	for (int i = 0; i < nimg; i++)
+		sk_unload(imgs[i]);
+	if (booted)
+		lend(ls(lu(ls(lu(ls(&l, "sing: shutdown: "), left), " SIPs left, exchange heap "),
+		           live), " bytes live"), 1);
+	return shell && !live ? 0 : 1;
+}
