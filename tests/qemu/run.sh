@@ -106,7 +106,8 @@ qemu_status() {
 # The README's first session, typed over the serial line; the time from
 # QEMU's start to the prompt is printed (TCG).
 t0=$(date +%s%N)
-qemu_session first "user,id=n0"
+P="$TMPDIR/first.pcap"
+qemu_session first "user,id=n0" "-object filter-dump,id=f0,netdev=n0,file=$P"
 for ((i = 0; i < 600; i++)); do screen | grep -qF 'sing>' && break; sleep 0.05; done
 echo "# QEMU start to the sing> prompt: $(( ($(date +%s%N) - t0) / 1000000 )) ms (TCG, 2 CPUs shared)"
 wait_for pc-boot-prompt 'sing>' 30 || exit 0
@@ -120,13 +121,51 @@ wait_for pc-ps '    5 shell'
 type 'hello a b'
 wait_for pc-hello 'hello from a SIP a b'
 wait_for pc-hello-status 'exit status 0'
+# SIPs failing on the machine die alone; the shell goes on.
+type 'crash'
+wait_for pc-sip-division-by-zero 'sip crash (pid 7) failed in function main: division by zero'
+type 'bounds'
+wait_for pc-sip-bounds 'sip bounds (pid 8) failed in function main: array index out of bounds'
+type 'deep'
+wait_for pc-sip-stack-budget 'sip deep (pid 9) failed in function down: memory budget exceeded (stack)'
+type 'greedy'
+wait_for pc-sip-heap-budget 'sip greedy (pid 10) failed in function main: memory budget exceeded (heap)'
+type 'hello again'
+wait_for pc-shell-goes-on 'hello from a SIP again'
 type 'start echoloop'
-wait_for pc-start-echoloop 'started pid 7'
+wait_for pc-start-echoloop 'started pid 12'
 wait_for pc-echoloop-runs 'echoloop: pinging /svc/echo'
-type 'kill 7'
-wait_for pc-kill 'killed 7'
-type 'sendpacket --count 5'
+type 'kill 12'
+wait_for pc-kill 'killed 12'
+type 'sendpacket --count 5 --dst 02:00:00:00:00:01'
 wait_for pc-sendpacket 'sent 5 packets'
 type 'exit'
+# Every failed SIP's exchange-heap blocks came back: none live at the end.
 wait_for pc-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 qemu_status pc-powers-off 0
+# sendpacket's frames on QEMU's wire (filter-dump), exactly.
+tshark -r "$P" -T fields -e eth.dst -e eth.src -e eth.type -e data >"$TMPDIR/frames" 2>"$TMPDIR/tshark.err"
+zeros=$(printf '%088d' 0)   # 64-byte frames: 50 payload bytes
+want=$(for i in 0 1 2 3 4; do
+	printf '02:00:00:00:00:01\t52:54:00:12:34:56\t0x88b5\t73696e67200%d%s\n' "$i" "$zeros"
+done)
+[ "$(cat "$TMPDIR/frames")" = "$want" ] && ok pc-pcap-frames ||
+	bad pc-pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
+
+# The NIC driver killed under a running sendpacket: init restarts it, the
+# device is reset, sendpacket binds /dev/nic0 again and finishes.
+N=3000
+qemu_session restart "user,id=n0"
+wait_for pc-restart-prompt 'sing>' 30 || exit 0
+type "start sendpacket --count $N --dst 02:00:00:00:00:03"
+wait_for pc-long-sendpacket 'started pid 6'
+sleep 0.5
+type 'kill 2'
+wait_for pc-kill-nic-driver 'init: nic0 ended; restarting in 100 ms'
+wait_for pc-nic-driver-restarted 'init: started nic0 (pid 7)'
+count_for pc-nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56' 2
+wait_for pc-client-rebinds 'sendpacket: bound /dev/nic0 again; resending frame'
+wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 60
+type 'exit'
+wait_for pc-restart-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-restart-powers-off 0
