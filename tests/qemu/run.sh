@@ -169,3 +169,39 @@ wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 60
 type 'exit'
 wait_for pc-restart-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 qemu_status pc-restart-powers-off 0
+
+# TAP: Linux in a network namespace of the test's own pings Sing's stack
+# (10.77.0.2) through a TAP QEMU opens; tshark on the TAP sees the replies.
+NS="singq$$"
+trap 'tmux_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
+if [ ! -c /dev/net/tun ] || ! ip netns add "$NS" 2>"$TMPDIR/ns.err"; then
+	echo "# tap tests not run: no /dev/net/tun or no network namespaces: $(head -1 "$TMPDIR/ns.err" 2>/dev/null)"
+	exit 0
+fi
+ip netns exec "$NS" ip link set lo up
+BOOT_PREFIX="ip netns exec $NS" qemu_session tap "tap,id=n0,ifname=singqtap,script=no,downscript=no"
+wait_for pc-tap-prompt 'sing>' 30 || exit 0
+ip netns exec "$NS" ip addr add 10.77.0.1/24 dev singqtap &&
+	ip netns exec "$NS" ip link set singqtap up || { bad pc-tap-up "cannot configure singqtap"; exit 0; }
+CAP=$TMPDIR/tap.pcap
+ip netns exec "$NS" tshark -i singqtap -w "$CAP" -q >"$TMPDIR/cap.log" 2>&1 &
+CAPPID=$!
+# The capture is live once a warm-up ping's reply is in the file: only
+# then the counted pings (123-byte payloads, so 151-byte IP replies).
+replies() { tshark -r "$CAP" -Y "icmp.type == 0 && ip.src == 10.77.0.2 $1" 2>/dev/null | wc -l; }
+for ((i = 0; i < 50; i++)); do
+	ip netns exec "$NS" ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1
+	[ "$(replies)" -gt 0 ] && break
+	sleep 0.2
+done
+if ip netns exec "$NS" ping -c 3 -s 123 -i 0.3 -W 2 10.77.0.2 >"$TMPDIR/ping.log" 2>&1 &&
+   grep -q '3 received' "$TMPDIR/ping.log"; then ok pc-tap-ping-netstack
+else bad pc-tap-ping-netstack "$(grep -E 'transmitted|nreachable' "$TMPDIR/ping.log" | head -2 | tr '\n' ' ')"; fi
+sleep 0.5
+kill -INT "$CAPPID" 2>/dev/null
+wait "$CAPPID" 2>/dev/null
+n=$(replies '&& ip.len == 151')
+[ "$n" -eq 3 ] && ok pc-tap-tshark-echo-replies || bad pc-tap-tshark-echo-replies "tshark on the TAP saw $n of 3 echo replies"
+type 'exit'
+wait_for pc-tap-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-tap-powers-off 0
