@@ -45,7 +45,7 @@ else bad pc-smoke-powers-off "QEMU status $rc: $(tr -d '\r' <"$TMPDIR/smoke" | t
 if tr -d '\r' <"$TMPDIR/smoke" | grep -qE '^sing: pci: virtio-net at .* BAR0 0x0*c000 IRQ [0-9]+$'; then
 	ok pc-pci-finds-virtio-net
 else bad pc-pci-finds-virtio-net "$(grep -a 'pci' "$TMPDIR/smoke")"; fi
-echo "# smoke boot to power-off: $ms ms (TCG)"
+echo "# smoke boot to power-off: $ms ms (TCG); $(tr -d '\r' <"$TMPDIR/smoke" | sed -n 's/^smoke: \(64 KiB.*\)/\1/p')"
 
 # ---- a panic in ring 0 ----
 t0=$(date +%s%N)

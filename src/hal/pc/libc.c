@@ -18,7 +18,9 @@ char *strchr(const char *s, int c);
 void *memcpy(void *restrict d, const void *restrict s, size_t n)
 {
 	void *r = d;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	size_t q = n / 8, b = n % 8;   /* 8 bytes a step: TCG emulates each step */
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(b) : : "memory");
 	return r;
 }
 
@@ -38,7 +40,10 @@ void *memmove(void *d, const void *s, size_t n)
 void *memset(void *d, int c, size_t n)
 {
 	void *r = d;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	size_t q = n / 8, b = n % 8;
+	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(b) : "a"(v) : "memory");
 	return r;
 }
 

@@ -1,6 +1,8 @@
 /* mem.c - physical memory (identity mapped, so an address is both):
  * a bitmap of the 4 KiB pages below 4 GiB the loader's map reported
- * free, first fit from a moving hint, behind hal_map and hal_dma_map; and
+ * free, first fit from a hint that moves on and back to what is freed
+ * (warm pages first: under TCG a first touch is dear), behind hal_map
+ * and hal_dma_map; and
  * hal_alloc, a kernel heap of power-of-two size classes (32 B to 2 KiB)
  * carved from pages, with whole page runs for anything larger.  Every
  * block carries a header saying what it is, so hal_free needs no size
@@ -17,7 +19,7 @@
 #define MAGIC_FREE 0xf4eeb10cull
 
 static uint64_t freemap[NPAGES / 64];   /* bit set: page free */
-static uint32_t hint;
+static uint32_t hint, top;   /* top: one past the highest page ever free */
 static uint64_t nfree, ntotal;
 
 struct hdr { uint64_t what, magic; };   /* what: size class shift, or pages << 8 */
@@ -44,17 +46,24 @@ void mem_add(uint64_t lo, uint64_t hi)
 			page_set((uint32_t)p, 1);
 			nfree++, ntotal++;
 		}
+	if (hi > top)
+		top = (uint32_t)hi;
 }
 
 uint64_t mem_free_bytes(void) { return nfree * HAL_PAGE; }
 uint64_t mem_total_bytes(void) { return ntotal * HAL_PAGE; }
 
-/* A run of n free pages, first fit from the hint, wrapping once. */
+/* A run of n free pages, first fit from the hint, wrapping once; words
+ * of the bitmap with no free page are skipped whole. */
 static void *pages_get(uint32_t n)
 {
 	uint64_t fl = irq_save();
 	for (uint32_t pass = 0, p = hint; pass < 2; pass++, p = 0) {
-		while (p + n <= NPAGES) {
+		while (p + n <= top) {
+			if (freemap[p / 64] == 0) {
+				p = (p / 64 + 1) * 64;
+				continue;
+			}
 			uint32_t run = 0;
 			while (run < n && page_free(p + run))
 				run++;
@@ -85,6 +94,8 @@ static void pages_put(void *m, uint32_t n)
 		page_set(p + i, 1);
 	}
 	nfree += n;
+	if (p < hint)   /* reuse low, recently used pages first: warm caches and TLB */
+		hint = p;
 	irq_restore(fl);
 }
 
