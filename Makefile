@@ -11,15 +11,15 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 # Every room of the house; src/cli/main.c is the only file kept out of the
 # library so that fuzz targets and tests can link the rest.
 SRCS    := $(sort $(wildcard src/util/*.c src/sil/*.c src/lang/*.c src/verify/*.c \
-                             src/backend/*.c src/kernel/*.c src/hal/hosted/*.c src/cli/*.c \
+                             src/backend/*.c src/kernel/*.c src/hal/x86_64/*.c src/hal/hosted/*.c src/cli/*.c \
                              src/store/*.c src/system/*.c))
-ASMS    := $(sort $(wildcard src/hal/hosted/*.S src/kernel/*.S))
+ASMS    := $(sort $(wildcard src/hal/x86_64/*.S src/hal/hosted/*.S src/kernel/*.S))
 LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
 
 OBJS     := $(SRCS:%.c=build/obj/%.o) $(ASMS:%.S=build/obj/%.o)
 ASANOBJS := $(SRCS:%.c=build/asan/obj/%.o) $(ASMS:%.S=build/asan/obj/%.o)
 
-.PHONY: all asan test run fuzz bench clean deps
+.PHONY: all asan test run fuzz bench clean deps pc qemu
 all: build/sing build/store/index
 
 # The default store: the system's own programs, installed (checked,
@@ -64,13 +64,70 @@ build/gen/rt_h.inc: src/kernel/rt.h
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 build/obj/src/backend/prelude.o build/asan/obj/src/backend/prelude.o: build/gen/rt_h.inc
 
+# ---- the bare-metal PC kernel (docs/baremetal.md) ----
+# The same src/kernel, the shared src/hal/x86_64 and the PC HAL, built
+# freestanding for ring 0: no red zone (interrupts may arrive on any
+# stack), no PIC code (linked at 1 MiB, identity mapped), frame pointers
+# for the panic's backtrace.  SSE stays on: f64 code needs it.
+PC_CFLAGS := -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mcmodel=small \
+             -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+             -fcf-protection=none -fno-tree-loop-distribute-patterns
+PC_SRCS := $(sort $(wildcard src/kernel/*.c src/hal/x86_64/*.c src/hal/pc/*.c)) \
+           src/system/init.c src/system/image.c
+PC_ASMS := $(sort $(wildcard src/hal/x86_64/*.S src/hal/pc/*.S))
+PC_OBJS := $(PC_SRCS:%.c=build/pc/obj/%.o) $(PC_ASMS:%.S=build/pc/obj/%.o)
+PC_LD   := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T src/hal/pc/link.ld
+
+pc: build/pc/sing.elf build/pc/sing-fault.elf
+
+build/pc/sing.elf: $(PC_OBJS) src/hal/pc/link.ld
+	$(CC) $(PC_LD) -o $@ $(PC_OBJS) -lgcc
+
+# The test-only broken kernel: faults in kernel code after boot (tests/qemu).
+build/pc/sing-fault.elf: $(filter-out build/pc/obj/src/hal/pc/fault.o,$(PC_OBJS)) build/pc/fault/fault.o src/hal/pc/link.ld
+	$(CC) $(PC_LD) -o $@ $(filter-out build/pc/obj/src/hal/pc/fault.o,$(PC_OBJS)) build/pc/fault/fault.o -lgcc
+
+build/pc/fault/fault.o: src/hal/pc/fault.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PC_CFLAGS) $(WARN) -DPC_FORCE_FAULT -c -o $@ $<
+
+build/pc/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PC_CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+build/pc/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(PC_CFLAGS) -MMD -MP -c -o $@ $<
+
+# `make qemu`: boot the machine with its serial console on this terminal
+# (Ctrl-A X quits).  QEMU_NET=tap:IFNAME puts the NIC on a TAP,
+# QEMU_PCAP=FILE dumps the wire; QEMU_APPEND=smoke runs the smoke test.
+QEMU       ?= qemu-system-x86_64
+QEMU_MEM   ?= 512M
+QEMU_NET   ?= user
+QEMU_PCAP  ?=
+QEMU_APPEND ?=
+QEMU_NETDEV = $(if $(filter tap:%,$(QEMU_NET)),tap$(,)id=n0$(,)ifname=$(patsubst tap:%,%,$(QEMU_NET))$(,)script=no$(,)downscript=no,user$(,)id=n0)
+, := ,
+# The boot image: every program of build/store (sing image), the multiboot module.
+build/sing.img: build/store/index
+	build/sing image --store build/store -o $@
+
+qemu: deps
+	@$(MAKE) --no-print-directory all pc build/sing.img
+	$(QEMU) -machine pc -m $(QEMU_MEM) -nographic -no-reboot \
+	    -device isa-debug-exit,iobase=0xf4,iosize=4 \
+	    -kernel build/pc/sing.elf -initrd build/sing.img $(if $(QEMU_APPEND),-append "$(QEMU_APPEND)") \
+	    -netdev $(QEMU_NETDEV) -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 \
+	    $(if $(QEMU_PCAP),-object filter-dump$(,)id=f0$(,)netdev=n0$(,)file=$(QEMU_PCAP))
+
 deps:
 	@scripts/deps.sh
 
 # The README's second command.  Installs what it needs, builds both
 # binaries, runs every test area with the sanitized binary.
 test: deps
-	@$(MAKE) --no-print-directory all asan
+	@$(MAKE) --no-print-directory all asan pc
 	@SING=$(CURDIR)/build/asan/sing SING_FAST=$(CURDIR)/build/sing tests/run
 
 # The README's first command: the system's main job as it stands.
@@ -90,4 +147,4 @@ bench: deps
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(ASANOBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASANOBJS:.o=.d) $(PC_OBJS:.o=.d)

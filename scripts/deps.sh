@@ -3,7 +3,7 @@
 # Safe to run often: it does nothing when everything is present.
 set -eu
 need=()
-for pkg in gcc make clang libclang-rt-14-dev binutils python3 libxml2-utils tmux tshark iproute2 iputils-ping; do
+for pkg in gcc make clang libclang-rt-14-dev binutils python3 libxml2-utils tmux tshark iproute2 iputils-ping qemu-system-x86; do
 	dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,8 +1,9 @@
 /*
  * hal.h - the hardware abstraction layer: everything host-specific the
  * kernel needs, behind one small interface.  src/hal/hosted/ implements it
- * on Linux (mmap, clock_gettime, write); a bare-metal x86-64 HAL
- * implements the same functions.
+ * on Linux (mmap, clock_gettime, write), src/hal/pc/ on a bare x86-64 PC
+ * (docs/baremetal.md); src/hal/x86_64/ holds what both share (context
+ * switch, ABI stubs, the stack call).
  *
  * Invariant: the kernel core (src/kernel/) reaches the host only through
  * these functions; it includes no libc header beyond the freestanding set.
@@ -75,9 +76,6 @@ void hal_dev_out(uint32_t i, uint32_t off, unsigned width, uint32_t v);
  * terminal or pipe on fd 0 closed; never on a real serial line). */
 int hal_dev_idle(int64_t timeout_ns);
 
-/* Shortest decimal text that reads back as d; returns its length. */
-size_t hal_fmt_f64(char *buf, size_t n, double d);
-
 /* Memory for compiled program code, which the kernel's own ELF loader
  * (src/kernel/elf.c) fills and relocates: zeroed, page aligned, readable
  * and writable; n is a multiple of HAL_PAGE.  NULL on exhaustion.
@@ -89,7 +87,8 @@ int hal_code_exec(void *p, size_t n);
 void hal_code_unmap(void *p, size_t n);
 
 /*
- * User-level context switch (x86-64 SysV in hosted/ctx.S).  A context is
+ * User-level context switch (x86-64 SysV in x86_64/ctx.S, shared
+ * by both HALs).  A context is
  * its saved stack pointer; the callee-saved registers sit on its stack.
  * hal_ctx_init prepares ctx to start fn(arg) on the stack ending at top;
  * fn must never return (switch away instead).

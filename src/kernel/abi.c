@@ -1,7 +1,7 @@
 /*
  * abi.c - the kernel side of the ABI that generated code calls (rt.h).
  * Functions of kind GC are named NAME_k here and reached through the
- * transition-record stubs of src/hal/hosted/abi_stub.S.  Arguments come
+ * transition-record stubs of src/hal/x86_64/abi_stub.S.  Arguments come
  * from verified code, so a bad type index is a kernel bug (kpanic); a
  * failed run-time check stops the calling SIP (sip_fail).
  */
@@ -9,6 +9,7 @@
 
 #include "chan.h"
 #include "console.h"
+#include "fmt.h"
 #include "panic.h"
 #include "sched.h"
 #include "thread.h"
@@ -181,7 +182,7 @@ struct sing_str *sing_tostr_u_k(struct sing_thread *t, uint64_t v, const char *f
 struct sing_str *sing_tostr_f_k(struct sing_thread *t, double v, const char *fn)
 {
 	char buf[40];
-	return text(t, buf, hal_fmt_f64(buf, sizeof buf, v), fn);
+	return text(t, buf, fmt_f64(buf, sizeof buf, v), fn);
 }
 
 struct sing_str *sing_tostr_b_k(struct sing_thread *t, int32_t v, const char *fn)

@@ -8,7 +8,7 @@
  * includes it; the backend embeds its text verbatim at the top of every
  * generated C file (see the Makefile rule for build/gen/rt_h.inc); the
  * symbol check compares a compiled object's undefined symbols with the ABI
- * list below; src/hal/hosted/abi_stub.S expands the same list to build the
+ * list below; src/hal/x86_64/abi_stub.S expands the same list to build the
  * transition-record stubs.
  *
  * Invariant: nothing here may depend on libc (only the compiler's

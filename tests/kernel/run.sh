@@ -105,6 +105,13 @@ pause() {
 }
 echo "# small SIP's collection pauses alone: $(pause alone); next to 200,000 live objects: $(pause pair)"
 
+# f64 text (src/kernel/fmt.c, used on both HALs) against the C library:
+# the same text as the shortest round-tripping printf "%.<p>g" for random
+# doubles and the edges.  FMT_N=1000000 for the full million (~20 s).
+if cc_sanitized "$TMPDIR/fmt_test" "$HERE/fmt_test.c" "$ROOT/src/kernel/fmt.c"; then
+	"$TMPDIR/fmt_test" "${FMT_N:-100000}" "$RANDOM"
+else bad fmt-f64 "build: $(head -c 300 "$TMPDIR/fmt_test.log")"; fi
+
 # ---- the kernel's own ELF loader (src/kernel/elf.c), linked with the
 # real kernel and hosted HAL of the sanitized build ----
 E="$TMPDIR/elf"

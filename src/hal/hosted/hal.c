@@ -1,5 +1,5 @@
-/* hal.c - the hosted (Linux) HAL: memory, console, clock, code memory,
- * number formatting and sanitizer fiber hooks.  See ../hal.h. */
+/* hal.c - the hosted (Linux) HAL: memory, console, clock, code memory
+ * and sanitizer fiber hooks.  See ../hal.h. */
 #include "../hal.h"
 
 #include <errno.h>
@@ -107,17 +107,6 @@ int64_t hal_clock_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-size_t hal_fmt_f64(char *buf, size_t n, double d)
-{
-	/* The shortest %g precision that reads back exactly. */
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, n, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d || d != d)
-			break;
-	}
-	return strlen(buf);
-}
-
 void *hal_code_map(size_t n)
 {
 	return hal_map(n);
@@ -131,21 +120,6 @@ int hal_code_exec(void *p, size_t n)
 void hal_code_unmap(void *p, size_t n)
 {
 	munmap(p, n);
-}
-
-void hal_ctx_init(struct hal_ctx *ctx, void *top, void (*fn)(void *), void *arg)
-{
-	extern void hal_ctx_entry(void);
-	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)15);
-	*--sp = 0;                          /* no return from the entry */
-	*--sp = (uintptr_t)hal_ctx_entry;   /* hal_ctx_switch returns here */
-	*--sp = 0;                          /* rbp */
-	*--sp = 0;                          /* rbx */
-	*--sp = (uintptr_t)fn;              /* r12 */
-	*--sp = (uintptr_t)arg;             /* r13 */
-	*--sp = 0;                          /* r14 */
-	*--sp = 0;                          /* r15 */
-	ctx->sp = sp;
 }
 
 void hal_fiber_start(void **fake, const void *bottom, size_t size)

@@ -1,0 +1,20 @@
+/* main.h - what pc_main hands to the two ways of running the machine:
+ * the smoke test (smoke.c) and the boot image (image.c).  Each returns 0
+ * for a clean power-off, else non-zero (QEMU then exits non-zero). */
+#ifndef HAL_PC_MAIN_H
+#define HAL_PC_MAIN_H
+
+#include <stddef.h>
+
+struct pc_boot {
+	const char *cmdline;          /* -append text, or NULL */
+	const void *image;            /* the first multiboot module (-initrd) */
+	size_t image_len;
+};
+
+int pc_smoke(void);
+int pc_boot_image(const struct pc_boot *b);
+/* The test-only broken kernel (built with -DPC_FORCE_FAULT) faults here. */
+void pc_fault_if_built(void);
+
+#endif

@@ -1,0 +1,44 @@
+/* pic.c - the two 8259 PICs: remapped to vectors 32-47 (0-31 are the
+ * CPU's exceptions), every line masked until someone wants it.  The
+ * firmware's ELCR setting (PCI lines level-triggered) is left as it is. */
+#include "pc.h"
+
+#define PIC1 0x20
+#define PIC2 0xa0
+
+static uint16_t mask = 0xffff & ~(1u << 2);   /* line 2: the cascade */
+
+static void write_mask(void)
+{
+	outb(PIC1 + 1, (uint8_t)mask);
+	outb(PIC2 + 1, (uint8_t)(mask >> 8));
+}
+
+void pic_init(void)
+{
+	outb(PIC1, 0x11);          /* ICW1: init, ICW4 follows */
+	outb(PIC2, 0x11);
+	outb(PIC1 + 1, PIC_VEC);   /* ICW2: vector base */
+	outb(PIC2 + 1, PIC_VEC + 8);
+	outb(PIC1 + 1, 4);         /* ICW3: slave on line 2 */
+	outb(PIC2 + 1, 2);
+	outb(PIC1 + 1, 1);         /* ICW4: 8086 mode */
+	outb(PIC2 + 1, 1);
+	write_mask();
+}
+
+void pic_mask(unsigned line, int masked)
+{
+	if (masked)
+		mask |= (uint16_t)(1u << line);
+	else
+		mask &= (uint16_t)~(1u << line);
+	write_mask();
+}
+
+void pic_eoi(unsigned line)
+{
+	if (line >= 8)
+		outb(PIC2, 0x20);
+	outb(PIC1, 0x20);
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# tests/qemu - Sing on a bare PC (src/hal/pc, docs/baremetal.md) under
+# QEMU (TCG: no KVM here).  Every run has a timeout and -no-reboot, the
+# serial line goes to a file, the verdict is QEMU's exit status:
+# 0 after an ACPI power-off, 33 after a panic (isa-debug-exit 0x10).
+#   smoke: the HAL and kernel smoke test (-append smoke): memory, the
+#          timer tick reaching its word, SSE kept across interrupts, the
+#          context switch and the stack call, sk_boot, power-off; PCI
+#          finds virtio-net with its BAR0 and interrupt line.
+#   fault: the test-only broken kernel faults in ring 0: the panic with
+#          registers, CR2 and a backtrace on serial, non-zero exit, fast.
+set -u
+. "$ROOT/tests/lib.sh"
+PC="$ROOT/build/pc"
+QEMU=${QEMU:-qemu-system-x86_64}
+
+if ! command -v "$QEMU" >/dev/null; then bad qemu-present "no $QEMU (scripts/deps.sh installs qemu-system-x86)"; exit 0; fi
+if [ ! -f "$PC/sing.elf" ] || [ ! -f "$PC/sing-fault.elf" ]; then
+	make -s -C "$ROOT" pc >"$TMPDIR/make.log" 2>&1 || { bad pc-build "$(tail -5 "$TMPDIR/make.log")"; exit 0; }
+fi
+
+# machine SERIAL-FILE SECONDS QEMU-ARGS...: boot; QEMU's exit status.
+machine() {
+	local out=$1 secs=$2; shift 2
+	timeout "$secs" "$QEMU" -machine pc -m 256M -display none -no-reboot -monitor none \
+		-serial "file:$out" -device isa-debug-exit,iobase=0xf4,iosize=4 "$@" </dev/null \
+		>"$out.qemu" 2>&1
+}
+
+# ---- smoke ----
+t0=$(date +%s%N)
+machine "$TMPDIR/smoke" 60 -kernel "$PC/sing.elf" -append smoke \
+	-netdev user,id=n0 -device virtio-net-pci,netdev=n0
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+while read -r line; do
+	case $line in
+	"smoke: "*" ok") ok "pc-${line#smoke: }" ;;
+	"smoke: "*FAILED:*) name=${line#smoke: }; bad "pc-${name%% FAILED*}" "${line#*FAILED: }" ;;
+	esac
+done < <(tr -d '\r' <"$TMPDIR/smoke" | sed 's/ ok$/ ok/')
+if [ "$rc" = 0 ] && grep -q '^smoke: all ok' "$TMPDIR/smoke" && grep -q 'sing: pc: power off' "$TMPDIR/smoke"; then
+	ok pc-smoke-powers-off
+else bad pc-smoke-powers-off "QEMU status $rc: $(tr -d '\r' <"$TMPDIR/smoke" | tail -3 | tr '\n' '|')"; fi
+if tr -d '\r' <"$TMPDIR/smoke" | grep -qE '^sing: pci: virtio-net at .* BAR0 0x0*c000 IRQ [0-9]+$'; then
+	ok pc-pci-finds-virtio-net
+else bad pc-pci-finds-virtio-net "$(grep -a 'pci' "$TMPDIR/smoke")"; fi
+echo "# smoke boot to power-off: $ms ms (TCG); $(tr -d '\r' <"$TMPDIR/smoke" | sed -n 's/^smoke: \(64 KiB.*\)/\1/p')"
+
+# ---- a panic in ring 0 ----
+t0=$(date +%s%N)
+machine "$TMPDIR/fault" 30 -kernel "$PC/sing-fault.elf"
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+f=$(tr -d '\r' <"$TMPDIR/fault")
+if [ "$rc" = 33 ] && grep -q '^sing: CPU exception 14 (page fault)' <<<"$f" &&
+   grep -q 'cr2=0x00005a5a00000000' <<<"$f" && grep -q '^ rip=0x' <<<"$f" &&
+   grep -q '^sing: kernel panic: CPU exception in ring 0' <<<"$f" && grep -q '^backtrace: 0x' <<<"$f" &&
+   [ "$ms" -lt 10000 ]; then
+	ok pc-kernel-fault-panics-and-exits
+	echo "# fault to QEMU exit: $ms ms"
+else bad pc-kernel-fault-panics-and-exits "QEMU status $rc after $ms ms: $(tail -4 <<<"$f" | tr '\n' '|')"; fi
+
+# ---- the system: a boot image (sing image), init, the shell over serial ----
+# Sessions run QEMU in a tmux pane (tests/tmux.sh: type, wait_for): the
+# serial line is the pane's terminal, as with `make qemu`.
+command -v tshark >/dev/null || { bad tshark "tshark is not installed (scripts/deps.sh)"; exit 0; }
+export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
+S="$TMPDIR/store"
+IMG="$TMPDIR/sing.img"
+"$SING_FAST" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/{echo,netstack}.sg \
+	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop,sendpacket}.sg \
+	"$ROOT"/tests/qemu/{bounds,deep,greedy,guestcost}.sg >"$TMPDIR/inst" 2>&1 ||
+	{ bad install-qemu-store "$(head -5 "$TMPDIR/inst")"; exit 0; }
+cp "$ROOT/sys/config" "$S/config"
+if ! "$SING_FAST" image --store "$S" -o "$IMG" >"$TMPDIR/image.log" 2>&1; then
+	bad boot-image "$(head -5 "$TMPDIR/image.log")"; exit 0
+fi
+ok boot-image
+. "$ROOT/tests/tmux.sh"
+
+# qemu_session NAME NETDEV [QEMU-ARGS]: QEMU on the image in a new pane.
+qemu_session() {
+	tmux_cleanup
+	T="singq$$-$1"
+	tmux -f /dev/null -L "$T" set-option -g remain-on-exit on \; \
+		new-session -d -x 160 -y 50 -c "$TMPDIR" "${BOOT_PREFIX:-} $QEMU -machine pc -m 512M \
+		-display none -no-reboot -monitor none -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel '$PC/sing.elf' -initrd '$IMG' \
+		-netdev $2 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 ${3:-}; \
+		echo \$? >'$TMPDIR/$1.status'"
+	QS="$TMPDIR/$1.status"
+}
+# qemu_status NAME WANT: QEMU ended (within 60 s) with status WANT (the
+# pane's shell writes it to a file: tmux may see the terminal close first).
+qemu_status() {
+	local i st=""
+	for ((i = 0; i < 600; i++)); do
+		[ -s "$QS" ] && { st=$(cat "$QS"); break; }
+		sleep 0.1
+	done
+	[ "$st" = "$2" ] && ok "$1" ||
+		bad "$1" "QEMU status '$st', want $2: $(screen | grep -v '^$' | tail -3 | tr '\n' '|')"
+}
+
+# The README's first session, typed over the serial line; the time from
+# QEMU's start to the prompt is printed (TCG).
+t0=$(date +%s%N)
+P="$TMPDIR/first.pcap"
+qemu_session first "user,id=n0" "-object filter-dump,id=f0,netdev=n0,file=$P"
+for ((i = 0; i < 600; i++)); do screen | grep -qF 'sing>' && break; sleep 0.05; done
+echo "# QEMU start to the sing> prompt: $(( ($(date +%s%N) - t0) / 1000000 )) ms (TCG, 2 CPUs shared)"
+wait_for pc-boot-prompt 'sing>' 30 || exit 0
+wait_for pc-nic-driver-up 'nic0: virtio-net 52:54:00:12:34:56'
+type 'help'
+wait_for pc-help 'commands: NAME [ARGS...]'
+type 'ls'
+wait_for pc-ls '/kernel/proc'
+type 'ps'
+wait_for pc-ps '    5 shell'
+type 'hello a b'
+wait_for pc-hello 'hello from a SIP a b'
+wait_for pc-hello-status 'exit status 0'
+# SIPs failing on the machine die alone; the shell goes on.
+type 'crash'
+wait_for pc-sip-division-by-zero 'sip crash (pid 7) failed in function main: division by zero'
+type 'bounds'
+wait_for pc-sip-bounds 'sip bounds (pid 8) failed in function main: array index out of bounds'
+type 'deep'
+wait_for pc-sip-stack-budget 'sip deep (pid 9) failed in function down: memory budget exceeded (stack)'
+type 'greedy'
+wait_for pc-sip-heap-budget 'sip greedy (pid 10) failed in function main: memory budget exceeded (heap)'
+type 'hello again'
+wait_for pc-shell-goes-on 'hello from a SIP again'
+type 'start echoloop'
+wait_for pc-start-echoloop 'started pid 12'
+wait_for pc-echoloop-runs 'echoloop: pinging /svc/echo'
+type 'kill 12'
+wait_for pc-kill 'killed 12'
+type 'sendpacket --count 5 --dst 02:00:00:00:00:01'
+wait_for pc-sendpacket 'sent 5 packets'
+type 'exit'
+# Every failed SIP's exchange-heap blocks came back: none live at the end.
+wait_for pc-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-powers-off 0
+# sendpacket's frames on QEMU's wire (filter-dump), exactly.
+tshark -r "$P" -T fields -e eth.dst -e eth.src -e eth.type -e data >"$TMPDIR/frames" 2>"$TMPDIR/tshark.err"
+zeros=$(printf '%088d' 0)   # 64-byte frames: 50 payload bytes
+want=$(for i in 0 1 2 3 4; do
+	printf '02:00:00:00:00:01\t52:54:00:12:34:56\t0x88b5\t73696e67200%d%s\n' "$i" "$zeros"
+done)
+[ "$(cat "$TMPDIR/frames")" = "$want" ] && ok pc-pcap-frames ||
+	bad pc-pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
+
+# The NIC driver killed under a running sendpacket: init restarts it, the
+# device is reset, sendpacket binds /dev/nic0 again and finishes.
+N=3000
+qemu_session restart "user,id=n0"
+wait_for pc-restart-prompt 'sing>' 30 || exit 0
+type "start sendpacket --count $N --dst 02:00:00:00:00:03"
+wait_for pc-long-sendpacket 'started pid 6'
+sleep 0.5
+type 'kill 2'
+wait_for pc-kill-nic-driver 'init: nic0 ended; restarting in 100 ms'
+wait_for pc-nic-driver-restarted 'init: started nic0 (pid 7)'
+count_for pc-nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56' 2
+wait_for pc-client-rebinds 'sendpacket: bound /dev/nic0 again; resending frame'
+wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 60
+type 'exit'
+wait_for pc-restart-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-restart-powers-off 0
+
+# TAP: Linux in a network namespace of the test's own pings Sing's stack
+# (10.77.0.2) through a TAP QEMU opens; tshark on the TAP sees the replies.
+NS="singq$$"
+trap 'tmux_cleanup; ip netns del "$NS" 2>/dev/null' EXIT
+if [ ! -c /dev/net/tun ] || ! ip netns add "$NS" 2>"$TMPDIR/ns.err"; then
+	echo "# tap tests not run: no /dev/net/tun or no network namespaces: $(head -1 "$TMPDIR/ns.err" 2>/dev/null)"
+	exit 0
+fi
+ip netns exec "$NS" ip link set lo up
+BOOT_PREFIX="ip netns exec $NS" qemu_session tap "tap,id=n0,ifname=singqtap,script=no,downscript=no"
+wait_for pc-tap-prompt 'sing>' 30 || exit 0
+ip netns exec "$NS" ip addr add 10.77.0.1/24 dev singqtap &&
+	ip netns exec "$NS" ip link set singqtap up || { bad pc-tap-up "cannot configure singqtap"; exit 0; }
+CAP=$TMPDIR/tap.pcap
+ip netns exec "$NS" tshark -i singqtap -w "$CAP" -q >"$TMPDIR/cap.log" 2>&1 &
+CAPPID=$!
+# The capture is live once a warm-up ping's reply is in the file: only
+# then the counted pings (123-byte payloads, so 151-byte IP replies).
+replies() { tshark -r "$CAP" -Y "icmp.type == 0 && ip.src == 10.77.0.2 $1" 2>/dev/null | wc -l; }
+for ((i = 0; i < 50; i++)); do
+	ip netns exec "$NS" ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1
+	[ "$(replies)" -gt 0 ] && break
+	sleep 0.2
+done
+if ip netns exec "$NS" ping -c 3 -s 123 -i 0.3 -W 2 10.77.0.2 >"$TMPDIR/ping.log" 2>&1 &&
+   grep -q '3 received' "$TMPDIR/ping.log"; then ok pc-tap-ping-netstack
+else bad pc-tap-ping-netstack "$(grep -E 'transmitted|nreachable' "$TMPDIR/ping.log" | head -2 | tr '\n' ' ')"; fi
+sleep 0.5
+kill -INT "$CAPPID" 2>/dev/null
+wait "$CAPPID" 2>/dev/null
+n=$(replies '&& ip.len == 151')
+[ "$n" -eq 3 ] && ok pc-tap-tshark-echo-replies || bad pc-tap-tshark-echo-replies "tshark on the TAP saw $n of 3 echo replies"
+type 'exit'
+wait_for pc-tap-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-tap-powers-off 0
