@@ -23,6 +23,8 @@ int cmd_store_check(int argc, char **argv); /* cmd_store.c: checks only (hidden)
 int cmd_boot(int argc, char **argv);      /* src/system/boot.c: the system */
 /* The SING_DEBUG words (cmd_run.c): SK_DEBUG_* and the CLI's own bits. */
 unsigned cli_debug_flags(void);
+/* With SING_DEBUG=rss: "sing: rss N KiB" (host resident memory) on stderr. */
+void cli_print_rss(void);
 
 /* cmd_store.c: `sing install` - argv is "install" [--store DIR] PKG...;
  * each package is checked, hook->fn (verify and compile) runs, and it is

@@ -41,6 +41,8 @@
 #define DBG_TIME  0x200u
 #define DBG_RSS   0x400u
 
+static void print_rss(unsigned dbg);
+
 unsigned cli_debug_flags(void)
 {
 	static const struct { const char *word; unsigned flag; } words[] = {
@@ -202,6 +204,11 @@ static int add_programs(struct sk_kernel *k, char **paths, int n, unsigned dbg,
 static int nprogs_failed(int rc, long n, int nprogs)
 {
 	return n == 0 && nprogs && rc;
+}
+
+void cli_print_rss(void)
+{
+	print_rss(cli_debug_flags());
 }
 
 static void print_rss(unsigned dbg)

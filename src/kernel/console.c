@@ -101,16 +101,37 @@ void con_out_serve(struct ch_end *e)
 	feed(e->k);
 }
 
+static void in_gone(struct ch_end *e)
+{
+	if (e->k->con.in_owed == e)
+		e->k->con.in_owed = NULL;
+}
+
+/* Flow control: the driver's Line is answered Taken only once the input
+ * buffer has room for another whole line, so the driver stops reading its
+ * UART meanwhile and the sender waits (docs/system.md). */
+static void settle_taken(struct sk_kernel *k)
+{
+	struct con_state *c = &k->con;
+	struct ch_end *e = c->in_owed;
+	if (!e || sizeof c->in - c->nin < CON_LINE)
+		return;
+	c->in_owed = NULL;
+	e->gone = NULL;
+	ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
+}
+
 void con_in_serve(struct ch_end *e)
 {
 	union sing_slot args[1];
-	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Line(text) */
-		char buf[4096];
+	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Line(text): it fits, see settle_taken */
+		char buf[CON_LINE];
 		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
 		xh_delete(&e->k->xh, args[0].p);
 		buf[n++] = '\n';
+		e->k->con.in_owed = e;
+		e->gone = in_gone;
 		sk_console_input(e->k, buf, n);
-		ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
 	}
 }
 
@@ -120,21 +141,30 @@ static void reader_gone(struct ch_end *e)
 		e->k->con.reader = NULL;
 }
 
-/* Hand a complete line to the waiting reader, if both exist. */
+/* Hand a complete line to the waiting reader, if both exist.  A buffer
+ * full without a newline (a host-fed line longer than it) goes out whole:
+ * such a line is split, never dropped. */
 static void deliver(struct sk_kernel *k)
 {
 	struct con_state *c = &k->con;
 	uint32_t n = 0;
 	while (n < c->nin && c->in[n] != '\n')
 		n++;
-	if (!c->reader || n == c->nin)
+	if (!c->reader || (n == c->nin && c->nin < sizeof c->in))
 		return;
+	uint32_t used = n < c->nin ? n + 1 : n;
 	struct ch_end *r = c->reader;
 	c->reader = NULL;
 	r->gone = NULL;
 	ns_reply(r, "Line", (union sing_slot){.p = ns_text(k, c->in, n)});
-	__builtin_memmove(c->in, c->in + n + 1, c->nin - n - 1);
-	c->nin -= n + 1;
+	__builtin_memmove(c->in, c->in + used, c->nin - used);
+	c->nin -= used;
+	settle_taken(k);
+}
+
+unsigned long sk_console_room(const struct sk_kernel *k)
+{
+	return sizeof k->con.in - k->con.nin;
 }
 
 void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n)
@@ -143,12 +173,13 @@ void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n)
 	for (unsigned long i = 0; i < n; i++) {
 		if (buf[i] == '\r')
 			continue;
-		if (c->nin == sizeof c->in)   /* an endless line: cut it */
-			c->in[c->nin - 1] = '\n';
+		if (c->nin == sizeof c->in)
+			c->in_dropped++;   /* the caller ignored sk_console_room */
 		else
 			c->in[c->nin++] = buf[i];
 	}
 	deliver(k);
+	settle_taken(k);
 }
 
 void con_serve(struct ch_end *e)

@@ -25,20 +25,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../cli/cli.h"
 #include "../hal/hal.h"
 #include "../kernel/kernel.h"
 #include "../store/store.h"
+#include "restart.h"
 
 #define BOOT_MAXSVC 16
-#define BACKOFF_MIN_NS 100000000ll     /* 100 ms, doubling to ... */
-#define BACKOFF_MAX_NS 3200000000ll    /* ... 3.2 s */
 
 struct service {
 	char name[64];
 	uint32_t pid;
-	int64_t backoff, restart_at;   /* restart_at 0: running (or never started) */
+	struct rs_service rs;          /* its restart policy (restart.h) */
 	int driver;                    /* started before the services */
 };
 
@@ -129,23 +129,36 @@ static uint32_t start(struct sk_kernel *k, const char *name)
 	return pid;
 }
 
-/* Restart services that ended, each after its back-off. */
+/* Start s now; a start that fails counts as an end (restart.h). */
+static void launch(struct sk_kernel *k, struct service *s, int64_t now)
+{
+	rs_started(&s->rs, now);
+	s->pid = start(k, s->name);
+}
+
+/* Restart services that ended, each after its back-off; give up a crash
+ * loop (restart.h), saying so on the console and in `ps`. */
 static void supervise(struct sk_kernel *k, struct init *in)
 {
 	int64_t now = hal_clock_ns();
 	for (int i = 0; i < in->nsvc; i++) {
 		struct service *s = &in->svc[i];
-		if (!s->restart_at && s->pid && !sk_alive(k, s->pid)) {
-			s->backoff = s->backoff ? s->backoff * 2 : BACKOFF_MIN_NS;
-			if (s->backoff > BACKOFF_MAX_NS)
-				s->backoff = BACKOFF_MAX_NS;
-			s->restart_at = now + s->backoff;
-			say("init: %s ended; restarting in %ld ms\n", s->name, (long)(s->backoff / 1000000));
+		if (s->rs.state == RS_RUNNING && !(s->pid && sk_alive(k, s->pid))) {
+			if (rs_ended(&s->rs, now) == RS_WAITING) {
+				say("init: %s ended; restarting in %ld ms\n", s->name,
+				    (long)(s->rs.backoff / 1000000));
+			} else {
+				char why[64];
+				snprintf(why, sizeof why, "given up after %u quick ends in a row", s->rs.quick);
+				printf("init: %s ended %u times in a row, each within %lld ms of its start; "
+				       "given up, not restarted\n", s->name, s->rs.quick,
+				       RS_HEALTHY_NS / 1000000);
+				fflush(stdout);
+				sk_service_down(k, s->name, why);
+			}
 		}
-		if (s->restart_at && now >= s->restart_at) {
-			s->restart_at = 0;
-			s->pid = start(k, s->name);
-		}
+		if (rs_due(&s->rs, now))
+			launch(k, s, now);
 	}
 }
 
@@ -157,7 +170,12 @@ static int take_input(struct sk_kernel *k, const struct init *in, int64_t wait_n
 	char buf[512];
 	if (in->ndrivers)
 		return sk_idle(k, wait_ns);
-	long n = hal_console_read(buf, sizeof buf, wait_ns);
+	unsigned long room = sk_console_room(k);   /* none: the input waits in fd 0 */
+	if (!room) {
+		nanosleep(&(struct timespec){0, wait_ns}, NULL);
+		return 0;
+	}
+	long n = hal_console_read(buf, room < sizeof buf ? room : sizeof buf, wait_ns);
 	if (n > 0)
 		sk_console_input(k, buf, (unsigned long)n);
 	return n < 0 ? -1 : 0;
@@ -226,10 +244,11 @@ static int boot(const char *dir, const char *nic)
 	for (int pass = 1; pass >= 0; pass--)   /* drivers first */
 		for (int i = 0; i < in.nsvc; i++)
 			if (in.svc[i].driver == pass)
-				in.svc[i].pid = start(k, in.svc[i].name);
+				launch(k, &in.svc[i], hal_clock_ns());
 	uint32_t shell = start(k, in.shell);
 	if (shell)
 		run(k, &in, shell);
+	cli_print_rss();   /* SING_DEBUG=rss: the running system's, before it stops */
 	stop_all(k, &in);
 	uint32_t left = sk_count_sips(k);
 	uint64_t live = sk_shutdown(k);
