@@ -103,36 +103,59 @@ void con_out_serve(struct ch_end *e)
 
 static void in_gone(struct ch_end *e)
 {
-	if (e->k->con.in_owed == e)
-		e->k->con.in_owed = NULL;
+	struct con_state *c = &e->k->con;
+	if (c->in_end == e) {
+		c->in_end = NULL;
+		c->in_owed = 0;
+	}
 }
 
-/* Flow control: the driver's Line is answered Taken only once the input
- * buffer has room for another whole line, so the driver stops reading its
- * UART meanwhile and the sender waits (docs/system.md). */
-static void settle_taken(struct sk_kernel *k)
+static void append(struct con_state *c, const char *buf, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		if (buf[i] == '\r')
+			continue;
+		if (c->nin == sizeof c->in)
+			c->in_dropped++;   /* a host-fed caller ignored sk_console_room */
+		else
+			c->in[c->nin++] = buf[i];
+	}
+}
+
+/* Flow control (docs/system.md): while the buffer has room for a whole
+ * line, answer the driver's last Line with Taken, or take its next Line
+ * off the channel.  Without room its Line waits in the channel, unanswered,
+ * so the driver reads no more from its UART and the sender waits; a
+ * restarted driver's first Line waits there too. */
+static void take_lines(struct sk_kernel *k)
 {
 	struct con_state *c = &k->con;
-	struct ch_end *e = c->in_owed;
-	if (!e || sizeof c->in - c->nin < CON_LINE)
-		return;
-	c->in_owed = NULL;
-	e->gone = NULL;
-	ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
+	union sing_slot args[1];
+	while (c->in_end && sizeof c->in - c->nin >= CON_LINE) {
+		if (c->in_owed) {
+			c->in_owed = 0;
+			ns_reply(c->in_end, "Taken", (union sing_slot){.u64 = 0});
+			continue;
+		}
+		if (ch_pop(c->in_end, args, &k->kown) < 0)
+			return;
+		char buf[CON_LINE];   /* Line(text) */
+		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
+		xh_delete(&k->xh, args[0].p);
+		buf[n++] = '\n';
+		append(c, buf, n);
+		c->in_owed = 1;
+	}
 }
+
+static void deliver(struct sk_kernel *k);
 
 void con_in_serve(struct ch_end *e)
 {
-	union sing_slot args[1];
-	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Line(text): it fits, see settle_taken */
-		char buf[CON_LINE];
-		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
-		xh_delete(&e->k->xh, args[0].p);
-		buf[n++] = '\n';
-		e->k->con.in_owed = e;
-		e->gone = in_gone;
-		sk_console_input(e->k, buf, n);
-	}
+	e->k->con.in_end = e;
+	e->gone = in_gone;
+	take_lines(e->k);
+	deliver(e->k);
 }
 
 static void reader_gone(struct ch_end *e)
@@ -159,7 +182,7 @@ static void deliver(struct sk_kernel *k)
 	ns_reply(r, "Line", (union sing_slot){.p = ns_text(k, c->in, n)});
 	__builtin_memmove(c->in, c->in + used, c->nin - used);
 	c->nin -= used;
-	settle_taken(k);
+	take_lines(k);
 }
 
 unsigned long sk_console_room(const struct sk_kernel *k)
@@ -169,17 +192,8 @@ unsigned long sk_console_room(const struct sk_kernel *k)
 
 void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n)
 {
-	struct con_state *c = &k->con;
-	for (unsigned long i = 0; i < n; i++) {
-		if (buf[i] == '\r')
-			continue;
-		if (c->nin == sizeof c->in)
-			c->in_dropped++;   /* the caller ignored sk_console_room */
-		else
-			c->in[c->nin++] = buf[i];
-	}
+	append(&k->con, buf, n);
 	deliver(k);
-	settle_taken(k);
 }
 
 void con_serve(struct ch_end *e)

@@ -81,7 +81,8 @@ struct ns_entry {                    /* a name served by a running provider */
 struct con_state {                   /* the kernel-side console */
 	char in[2 * CON_LINE];           /* input not yet handed out as lines */
 	uint32_t nin;
-	struct ch_end *in_owed;          /* the driver's input end, owed Taken until room */
+	struct ch_end *in_end;           /* the driver's input end (served) */
+	int in_owed;                     /* its last Line is owed Taken, until room */
 	uint64_t in_dropped;             /* bytes a host-fed caller sent past the room */
 	struct ch_end *reader;           /* served end waiting for a Line */
 	int reply;                       /* its Line message */
