@@ -47,8 +47,9 @@ done)
 	bad pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
 
 # The driver killed in the middle of a long run (it may hold the client's
-# frame on the device): init restarts nic0 (and the stack, whose channel
-# closed too), the device was reset before the driver's blocks were freed
+# frame on the device): init restarts nic0; the stack, whose channel
+# closed too, binds /dev/net0 again and goes on (same pid, not restarted
+# by init); the device was reset before the driver's blocks were freed
 # (ASan stays quiet), and sendpacket binds /dev/nic0 again through /svc/ns,
 # resends the frame that died with the driver and finishes all N frames.
 # The device and its wire outlive the driver (hal_dev_reset is a virtio
@@ -75,6 +76,11 @@ wait_for nic-driver-restarted 'init: started nic0 (pid 6)'
 count_for nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56' 2
 wait_for client-rebinds 'sendpacket: bound /dev/nic0 again; resending frame'
 wait_for client-finishes-after-rebind "sent $N packets (rebound 1 time)" 60
+wait_for netstack-rebinds 'netstack: /dev/net0 went away; binding it again'
+type 'ps'
+wait_for netstack-survives-driver-restart '    3 netstack'
+n=$(screen | grep -c 'init: netstack ended')
+[ "$n" -eq 0 ] && ok netstack-not-restarted || bad netstack-not-restarted "init restarted it $n times"
 type 'sendpacket --count 3 --dst 02:00:00:00:00:02'
 wait_for sendpacket-after-restart 'sent 3 packets'
 type 'exit'

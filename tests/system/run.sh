@@ -47,6 +47,22 @@ if cc_sanitized "$TMPDIR/restart_test" "$HERE/restart_test.c" "$ROOT/src/system/
 	"$TMPDIR/restart_test" 2>&1
 else bad restart/build "$(head -3 "$TMPDIR/restart_test.log")"; fi
 
+# A service in a crash loop (crash.sg fails at once): restarted after
+# 100 ms doubling to 3.2 s, given up at the 8th quick end in a row (9.5 s
+# of back-off), said on the console and listed by ps as down.
+S4="$TMPDIR/store4"
+if "$SING" install --store "$S4" "$ROOT"/sys/apps/{shell,crash}.sg >"$TMPDIR/inst4" 2>&1; then
+	printf 'service crash\nshell shell\n' >"$S4/config"
+	(sleep 11; echo ps; echo exit) | timeout 60 "$SING" boot --store "$S4" >"$TMPDIR/loop" 2>&1
+	if [ "$(grep -c 'init: crash ended; restarting in' "$TMPDIR/loop")" = 7 ] &&
+	   grep -q 'init: crash ended; restarting in 3200 ms' "$TMPDIR/loop" &&
+	   grep -q 'init: crash ended 8 times in a row, each within 2000 ms of its start; given up, not restarted' "$TMPDIR/loop" &&
+	   grep -q '    - crash            down: given up after 8 quick ends in a row' "$TMPDIR/loop" &&
+	   sanitizer_clean "$TMPDIR/loop"; then
+		ok crash-loop-given-up
+	else bad crash-loop-given-up "$(grep -E 'init:|down' "$TMPDIR/loop" | tail -4 | tr '\n' '|')"; fi
+else bad crash-loop-given-up "$(head -3 "$TMPDIR/inst4")"; fi
+
 # Console input with flow control: piped command lines are all run, in
 # order, however fast they come (docs/system.md "Flow control").  Cooked
 # (no console driver: the kernel reads fd 0 only while it has room), every
