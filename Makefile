@@ -19,7 +19,7 @@ LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
 OBJS     := $(SRCS:%.c=build/obj/%.o) $(ASMS:%.S=build/obj/%.o)
 ASANOBJS := $(SRCS:%.c=build/asan/obj/%.o) $(ASMS:%.S=build/asan/obj/%.o)
 
-.PHONY: all asan test run fuzz bench clean deps pc qemu
+.PHONY: all asan test run fuzz bench soak clean deps pc qemu
 all: build/sing build/store/index
 
 # The default store: the system's own programs, installed (checked,
@@ -143,6 +143,14 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench.sh
+
+# A booted system used as an operator would for SOAK_MINUTES (default 10),
+# then 2,000 piped lines: RSS over time, restarts, failures, the shutdown
+# line (scripts/soak.py).  Not part of `make test`.
+SOAK_MINUTES ?= 10
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@SOAK_MINUTES=$(SOAK_MINUTES) python3 scripts/soak.py
 
 clean:
 	rm -rf build

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "../store/store.h"
 #include "../system/boot.h"
+#include "../system/init.h"
 #include "../util/util.h"
 
 /* sys/config, the configuration of a store that has none. */
@@ -61,7 +62,7 @@ int cmd_boot(int argc, char **argv)
 		.image = v[1],
 		.sys_config = sys_config(cfg, sizeof cfg),
 		.wire = v[2] ? v[2] : env && *env ? env : NULL,
-		.debug = cli_debug_flags() & 0xffu,
+		.debug = cli_debug_flags() & (0xffu | INIT_DEBUG_RSS),
 	};
 	return boot_run(&o);
 }

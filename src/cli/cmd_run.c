@@ -35,12 +35,13 @@
 #include "../hal/hal.h"
 #include "../kernel/kernel.h"
 #include "../sil/sil.h"
+#include "../system/init.h"
 #include "../store/store.h"
 #include "../system/pipeline.h"
 
 #define DBG_CACHE 0x100u
 #define DBG_TIME  0x200u
-#define DBG_RSS   0x400u
+#define DBG_RSS   INIT_DEBUG_RSS   /* init prints it too (sing boot) */
 
 unsigned cli_debug_flags(void)
 {

@@ -117,6 +117,7 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 {
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
+		gc_waiting(&t->sip->gc);   /* its stack is scannable: see sched.h */
 		for (uint32_t c = 0; c < n; c++)
 			((struct ch_end *)cases[c].ep)->waiter = t;
 		sched_block(t);

@@ -101,17 +101,61 @@ void con_out_serve(struct ch_end *e)
 	feed(e->k);
 }
 
+static void in_gone(struct ch_end *e)
+{
+	struct con_state *c = &e->k->con;
+	if (c->in_end == e) {
+		c->in_end = NULL;
+		c->in_owed = 0;
+	}
+}
+
+static void append(struct con_state *c, const char *buf, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		if (buf[i] == '\r')
+			continue;
+		if (c->nin == sizeof c->in)
+			c->in_dropped++;   /* a host-fed caller ignored sk_console_room */
+		else
+			c->in[c->nin++] = buf[i];
+	}
+}
+
+/* Flow control (docs/system.md): while the buffer has room for a whole
+ * line, answer the driver's last Line with Taken, or take its next Line
+ * off the channel.  Without room its Line waits in the channel, unanswered,
+ * so the driver reads no more from its UART and the sender waits; a
+ * restarted driver's first Line waits there too. */
+static void take_lines(struct sk_kernel *k)
+{
+	struct con_state *c = &k->con;
+	union sing_slot args[1];
+	while (c->in_end && sizeof c->in - c->nin >= CON_LINE) {
+		if (c->in_owed) {
+			c->in_owed = 0;
+			ns_reply(c->in_end, "Taken", (union sing_slot){.u64 = 0});
+			continue;
+		}
+		if (ch_pop(c->in_end, args, &k->kown) < 0)
+			return;
+		char buf[CON_LINE];   /* Line(text) */
+		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
+		xh_delete(&k->xh, args[0].p);
+		buf[n++] = '\n';
+		append(c, buf, n);
+		c->in_owed = 1;
+	}
+}
+
+static void deliver(struct sk_kernel *k);
+
 void con_in_serve(struct ch_end *e)
 {
-	union sing_slot args[1];
-	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Line(text) */
-		char buf[4096];
-		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
-		xh_delete(&e->k->xh, args[0].p);
-		buf[n++] = '\n';
-		sk_console_input(e->k, buf, n);
-		ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
-	}
+	e->k->con.in_end = e;
+	e->gone = in_gone;
+	take_lines(e->k);
+	deliver(e->k);
 }
 
 static void reader_gone(struct ch_end *e)
@@ -120,34 +164,35 @@ static void reader_gone(struct ch_end *e)
 		e->k->con.reader = NULL;
 }
 
-/* Hand a complete line to the waiting reader, if both exist. */
+/* Hand a complete line to the waiting reader, if both exist.  A buffer
+ * full without a newline (a host-fed line longer than it) goes out whole:
+ * such a line is split, never dropped. */
 static void deliver(struct sk_kernel *k)
 {
 	struct con_state *c = &k->con;
 	uint32_t n = 0;
 	while (n < c->nin && c->in[n] != '\n')
 		n++;
-	if (!c->reader || n == c->nin)
+	if (!c->reader || (n == c->nin && c->nin < sizeof c->in))
 		return;
+	uint32_t used = n < c->nin ? n + 1 : n;
 	struct ch_end *r = c->reader;
 	c->reader = NULL;
 	r->gone = NULL;
 	ns_reply(r, "Line", (union sing_slot){.p = ns_text(k, c->in, n)});
-	__builtin_memmove(c->in, c->in + n + 1, c->nin - n - 1);
-	c->nin -= n + 1;
+	__builtin_memmove(c->in, c->in + used, c->nin - used);
+	c->nin -= used;
+	take_lines(k);
+}
+
+unsigned long sk_console_room(const struct sk_kernel *k)
+{
+	return sizeof k->con.in - k->con.nin;
 }
 
 void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n)
 {
-	struct con_state *c = &k->con;
-	for (unsigned long i = 0; i < n; i++) {
-		if (buf[i] == '\r')
-			continue;
-		if (c->nin == sizeof c->in)   /* an endless line: cut it */
-			c->in[c->nin - 1] = '\n';
-		else
-			c->in[c->nin++] = buf[i];
-	}
+	append(&k->con, buf, n);
 	deliver(k);
 }
 

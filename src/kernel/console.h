@@ -18,7 +18,12 @@
  * the ring (a full ring drops bytes, counted); what is left at shutdown is
  * written straight out.
  *
- * Invariant: the reader and the driver's end are live served ends (their
+ * Input flow control: a Line is taken off the driver's channel only while
+ * the input buffer has room for a whole line (CON_LINE), and answered Taken
+ * only once it has room for the next, so the driver (waiting for Taken)
+ * stops reading its UART and the sender waits: no input byte is dropped.
+ *
+ * Invariant: the reader and the driver's ends are live served ends (their
  * gone hooks clear them).  Nothing here blocks.
  */
 #ifndef KERNEL_CONSOLE_H

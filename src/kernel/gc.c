@@ -377,8 +377,18 @@ void gc_collect(struct gc_heap *h)
 			i++;
 	/* Grow the heap when more than half of it stays live. */
 	h->next_gc = h->live * 2 > GC_MIN_NEXT ? h->live * 2 : GC_MIN_NEXT;
+	h->mapped_after = h->mapped;
 	uint64_t pause = (uint64_t)(hal_clock_ns() - t0);
 	h->pause_total_ns += pause;
 	if (pause > h->pause_max_ns)
 		h->pause_max_ns = pause;
+}
+
+void gc_waiting(struct gc_heap *h)
+{
+	if (h->mapped < h->mapped_after + GC_WAIT_GROWTH)
+		return;
+	h->shrink = 1;
+	gc_collect(h);
+	h->shrink = 0;
 }

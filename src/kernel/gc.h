@@ -51,6 +51,7 @@ struct gc_heap {
 	uint32_t nchunks, capchunks;
 	uint64_t next_gc;                  /* collect when mapped passes this */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
+	uint64_t mapped_after;             /* mapped when the last collection ended */
 	uint64_t live;                     /* bytes marked by the last collection */
 	uint64_t collections;
 	uint64_t marked;                   /* objects marked by the last collection */
@@ -88,6 +89,14 @@ void gc_pool_drain(void);
  * NULL if over budget. */
 void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero);
 void gc_collect(struct gc_heap *h);
+/* The SIP is about to wait (its threads all stopped in ABI calls, or this
+ * one blocking in one): collect, giving empty chunks back, if the heap grew
+ * by GC_WAIT_GROWTH since the last collection.  A long-lived SIP (the
+ * shell, a service) that allocates a little per request and then waits
+ * thus keeps its heap near its live size, instead of growing to next_gc
+ * (8 MiB) before its first collection. */
+#define GC_WAIT_GROWTH (256u * 1024)
+void gc_waiting(struct gc_heap *h);
 /* For the roots callback. */
 void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi);
 void gc_mark_ref(struct gc_heap *h, void *p);

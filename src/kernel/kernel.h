@@ -67,6 +67,9 @@ int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
 uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const argv[],
                    char *err, unsigned errlen);
 int sk_alive(struct sk_kernel *k, uint32_t pid);
+/* Init gave the installed program name up (why, e.g. a crash loop): `ps`
+ * lists it as down with why until it is launched again. */
+void sk_service_down(struct sk_kernel *k, const char *name, const char *why);
 /* Stop a SIP as if it failed ("killed").  0, or -1 if there is none. */
 int sk_kill(struct sk_kernel *k, uint32_t pid);
 /* Stop a SIP quietly, as if main returned 0 (shutdown).  0, or -1. */
@@ -86,8 +89,12 @@ void sk_devices(struct sk_kernel *k, const char *wire);
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns);
 /* Has the console driver written everything (or is there none)? */
 int sk_console_drained(struct sk_kernel *k);
-/* Console input bytes (the kernel-side console; lines end with '\n'). */
+/* Console input bytes (the kernel-side console; lines end with '\n'): at
+ * most sk_console_room bytes (more are dropped, counted); the room comes
+ * back as the console's reader takes lines, so a host-fed caller stops
+ * reading its input while there is none (flow control). */
 void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n);
+unsigned long sk_console_room(const struct sk_kernel *k);
 uint32_t sk_count_sips(const struct sk_kernel *k);
 
 struct sk_kernel *sk_boot(unsigned debug);

@@ -42,7 +42,7 @@ int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
 	return i;
 }
 
-static const struct sk_prog *find_prog(struct sk_kernel *k, const char *name)
+static struct sk_prog *find_prog(struct sk_kernel *k, const char *name)
 {
 	for (uint32_t i = 0; i < k->nprogs; i++)
 		if (k->progs[i].managed && streq(k->progs[i].name, name))
@@ -136,7 +136,7 @@ static char **copy_argv(int argc, char *const argv[])
 uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const argv[],
                    char *err, unsigned errlen)
 {
-	const struct sk_prog *p = find_prog(k, name);
+	struct sk_prog *p = find_prog(k, name);
 	void *eps[SK_MAXEPS + SK_MAXHW] = {0};
 	if (!p) {
 		say(err, errlen, name, "no such program installed", NULL);
@@ -169,6 +169,7 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 		hal_free(ports);
 		return 0;
 	}
+	p->down[0] = 0;   /* running again */
 	s->prog = p;
 	s->argv_own = v;
 	s->ports = ports;   /* set before it runs: the SIP's first step is later */
@@ -182,6 +183,13 @@ static struct sip *find_sip(struct sk_kernel *k, uint32_t pid)
 		if (s->pid == pid && s->state == SIP_RUNNING)
 			return s;
 	return NULL;
+}
+
+void sk_service_down(struct sk_kernel *k, const char *name, const char *why)
+{
+	for (uint32_t i = 0; i < k->nprogs; i++)
+		if (k->progs[i].managed && streq(k->progs[i].name, name))
+			sk_copy_str(k->progs[i].down, sizeof k->progs[i].down, why);
 }
 
 int sk_alive(struct sk_kernel *k, uint32_t pid)
@@ -298,6 +306,14 @@ static void *ps_text(struct sk_kernel *k)
 		put_num(&t, count_endpoints(s), 10);
 		put(&t, "\n", 0);
 	}
+	for (uint32_t i = 0; i < k->nprogs; i++)   /* what init gave up */
+		if (k->progs[i].down[0]) {
+			put(&t, "    - ", 0);
+			put(&t, k->progs[i].name, 16);
+			put(&t, " down: ", 0);
+			put(&t, k->progs[i].down, 0);
+			put(&t, "\n", 0);
+		}
 	return ns_text(k, t.b, t.n);
 }
 

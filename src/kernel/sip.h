@@ -63,6 +63,7 @@ struct sk_prog {                     /* a program the launcher may start */
 	char caps[SK_MAXCAPS][48];
 	uint32_t nhw;
 	struct sk_hw hw[SK_MAXHW];       /* hardware claims */
+	char down[64];                   /* why init stopped restarting it ("": none) */
 };
 
 #define NS_MAX 64
@@ -76,9 +77,14 @@ struct ns_entry {                    /* a name served by a running provider */
 
 #define CON_RING 65536u
 
+#define CON_LINE 4096u                  /* the longest line the driver hands over */
+
 struct con_state {                   /* the kernel-side console */
-	char in[4096];                   /* input not yet handed out as lines */
+	char in[2 * CON_LINE];           /* input not yet handed out as lines */
 	uint32_t nin;
+	struct ch_end *in_end;           /* the driver's input end (served) */
+	int in_owed;                     /* its last Line is owed Taken, until room */
+	uint64_t in_dropped;             /* bytes a host-fed caller sent past the room */
 	struct ch_end *reader;           /* served end waiting for a Line */
 	int reply;                       /* its Line message */
 	int routed;                      /* a console driver took the output over */

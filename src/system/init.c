@@ -5,15 +5,14 @@
 #include "../hal/hal.h"
 #include "../kernel/kernel.h"
 #include "image.h"
+#include "restart.h"
 
 #define BOOT_MAXSVC 16
-#define BACKOFF_MIN_NS 100000000ll     /* 100 ms, doubling to ... */
-#define BACKOFF_MAX_NS 3200000000ll    /* ... 3.2 s */
 
 struct service {
 	char name[64];
 	uint32_t pid;
-	int64_t backoff, restart_at;   /* restart_at 0: running (or never started) */
+	struct rs_service rs;          /* its restart policy (restart.h) */
 	int driver;                    /* started before the services */
 };
 
@@ -133,25 +132,38 @@ static uint32_t start(struct sk_kernel *k, const char *name)
 	return pid;
 }
 
-/* Restart services that ended, each after its back-off. */
+/* Start s now; a start that fails counts as an end (restart.h). */
+static void launch(struct sk_kernel *k, struct service *s, int64_t now)
+{
+	rs_started(&s->rs, now);
+	s->pid = start(k, s->name);
+}
+
+/* Restart services that ended, each after its back-off; give up a crash
+ * loop (restart.h), saying so on the console and in `ps`. */
 static void supervise(struct sk_kernel *k, struct init *in)
 {
 	int64_t now = hal_clock_ns();
 	for (int i = 0; i < in->nsvc; i++) {
 		struct service *s = &in->svc[i];
-		if (!s->restart_at && s->pid && !sk_alive(k, s->pid)) {
-			s->backoff = s->backoff ? s->backoff * 2 : BACKOFF_MIN_NS;
-			if (s->backoff > BACKOFF_MAX_NS)
-				s->backoff = BACKOFF_MAX_NS;
-			s->restart_at = now + s->backoff;
-			struct line l = {0};
-			lend(ls(lu(ls(ls(ls(&l, "init: "), s->name), " ended; restarting in "),
-			           (uint64_t)(s->backoff / 1000000)), " ms"), 1);
+		struct line l = {0};
+		if (s->rs.state == RS_RUNNING && !(s->pid && sk_alive(k, s->pid))) {
+			if (rs_ended(&s->rs, now) == RS_WAITING) {
+				lend(ls(lu(ls(ls(ls(&l, "init: "), s->name), " ended; restarting in "),
+				           (uint64_t)(s->rs.backoff / 1000000)), " ms"), 1);
+			} else {
+				struct line why = {0};
+				ls(lu(ls(&why, "given up after "), s->rs.quick), " quick ends in a row");
+				why.b[why.n < sizeof why.b ? why.n : sizeof why.b - 1] = 0;
+				lend(ls(lu(ls(lu(ls(ls(ls(&l, "init: "), s->name), " ended "), s->rs.quick),
+				                  " times in a row, each within "),
+				           (uint64_t)(RS_HEALTHY_NS / 1000000)),
+				        " ms of its start; given up, not restarted"), 1);
+				sk_service_down(k, s->name, why.b);
+			}
 		}
-		if (s->restart_at && now >= s->restart_at) {
-			s->restart_at = 0;
-			s->pid = start(k, s->name);
-		}
+		if (rs_due(&s->rs, now))
+			launch(k, s, now);
 	}
 }
 
@@ -163,7 +175,12 @@ static int take_input(struct sk_kernel *k, const struct init *in, int64_t wait_n
 	char buf[512];
 	if (in->ndrivers)
 		return sk_idle(k, wait_ns);
-	long n = hal_console_read(buf, sizeof buf, wait_ns);
+	unsigned long room = sk_console_room(k);
+	if (!room) {   /* no room: the input waits where it is (fd 0, the UART) */
+		hal_dev_idle(wait_ns);
+		return 0;
+	}
+	long n = hal_console_read(buf, room < sizeof buf ? room : sizeof buf, wait_ns);
 	if (n > 0)
 		sk_console_input(k, buf, (unsigned long)n);
 	return n < 0 ? -1 : 0;
@@ -215,10 +232,14 @@ static uint32_t run_system(struct sk_kernel *k, struct init *in, const struct in
 	for (int pass = 1; pass >= 0; pass--)
 		for (int i = 0; i < in->nsvc; i++)
 			if (in->svc[i].driver == pass)
-				in->svc[i].pid = start(k, in->svc[i].name);
+				launch(k, &in->svc[i], hal_clock_ns());
 	uint32_t shell = start(k, in->shell);
 	if (shell)
 		run(k, in, shell);
+	if (o->debug & INIT_DEBUG_RSS) {   /* the running system's, before it stops */
+		struct line l = {0};
+		lend(ls(lu(ls(&l, "sing: rss "), hal_rss_bytes() >> 10), " KiB"), 2);
+	}
 	stop_all(k, in);
 	return shell;
 }

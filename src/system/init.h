@@ -5,7 +5,8 @@
  * (image.h: sk_load_mem and sk_install, all or nothing), then runs init:
  * the drivers and services the image's configuration names, then the
  * shell on the console; restarts a driver or service that ends, with a
- * back-off (100 ms doubling to 3.2 s); when the shell exits, stops the
+ * back-off (restart.h: it resets after a healthy run, and a crash loop
+ * is given up); when the shell exits, stops the
  * services, then the drivers, and reports the shutdown (docs/system.md).
  *
  * Configuration (the image's config text): one entry a line, `#` comments:
@@ -32,6 +33,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* A debug bit beside the kernel's SK_DEBUG_*: print "sing: rss N KiB" (the
+ * host's resident memory, hal_rss_bytes) on the diagnostics console when
+ * the shell has ended, before anything stops (SING_DEBUG=rss). */
+#define INIT_DEBUG_RSS 0x400u
 
 struct init_opts {
 	unsigned debug;       /* SK_DEBUG_* for sk_boot */

@@ -47,8 +47,9 @@ done)
 	bad pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
 
 # The driver killed in the middle of a long run (it may hold the client's
-# frame on the device): init restarts nic0 (and the stack, whose channel
-# closed too), the device was reset before the driver's blocks were freed
+# frame on the device): init restarts nic0; the stack, whose channel
+# closed too, binds /dev/net0 again and goes on (same pid, not restarted
+# by init); the device was reset before the driver's blocks were freed
 # (ASan stays quiet), and sendpacket binds /dev/nic0 again through /svc/ns,
 # resends the frame that died with the driver and finishes all N frames.
 # The device and its wire outlive the driver (hal_dev_reset is a virtio
@@ -75,6 +76,10 @@ wait_for nic-driver-restarted 'init: started nic0 (pid 6)'
 count_for nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56' 2
 wait_for client-rebinds 'sendpacket: bound /dev/nic0 again; resending frame'
 wait_for client-finishes-after-rebind "sent $N packets (rebound 1 time)" 60
+type 'ps'
+wait_for netstack-survives-driver-restart '    3 netstack'
+n=$(screen | grep -c 'init: netstack ended')
+[ "$n" -eq 0 ] && ok netstack-not-restarted || bad netstack-not-restarted "init restarted it $n times"
 type 'sendpacket --count 3 --dst 02:00:00:00:00:02'
 wait_for sendpacket-after-restart 'sent 3 packets'
 type 'exit'
@@ -157,6 +162,17 @@ n=$(tshark -r "$CAP" -Y 'eth.dst == 02:00:00:00:00:07 && eth.type == 0x88b5' 2>/
 [ "$n" -eq 3 ] && ok tap-tshark-sendpacket || bad tap-tshark-sendpacket "tshark on the TAP saw $n of 3 frames"
 n=$(replies '&& ip.len == 151')
 [ "$n" -eq 3 ] && ok tap-tshark-echo-replies || bad tap-tshark-echo-replies "tshark on the TAP saw $n of 3 echo replies"
+# The NIC driver killed: the stack binds /dev/net0 again and answers
+# pings through the restarted driver (pids: nic0 2, then 6).
+type 'kill 2'
+wait_for tap-nic-restarted 'init: started nic0 (pid 6)'
+for ((i = 0; i < 50; i++)); do
+	ip netns exec "$NS" ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1 && break
+	sleep 0.2
+done
+if ip netns exec "$NS" ping -c 3 -i 0.3 -W 2 10.77.0.2 >"$TMPDIR/ping2.log" 2>&1 &&
+   grep -q '3 received' "$TMPDIR/ping2.log"; then ok tap-ping-after-nic-restart
+else bad tap-ping-after-nic-restart "$(grep -E 'transmitted|nreachable' "$TMPDIR/ping2.log" | head -2 | tr '\n' ' ')"; fi
 type 'exit'
 wait_for tap-clean-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok tap-sanitizer-clean

@@ -45,6 +45,75 @@ else bad ioport-bounds-checked "$(head -3 "$TMPDIR/inst2")"; fi
 # ---- the boot image and the trusted road (docs/baremetal.md) ----
 . "$HERE/road.sh"
 
+# Init's restart policy (src/system/restart.c) against its own clock.
+if cc_sanitized "$TMPDIR/restart_test" "$HERE/restart_test.c" "$ROOT/src/system/restart.c"; then
+	"$TMPDIR/restart_test" 2>&1
+else bad restart/build "$(head -3 "$TMPDIR/restart_test.log")"; fi
+
+# A service in a crash loop (crash.sg fails at once): restarted after
+# 100 ms doubling to 3.2 s, given up at the 8th quick end in a row (9.5 s
+# of back-off), said on the console and listed by ps as down.
+S4="$TMPDIR/store4"
+if "$SING" install --store "$S4" "$ROOT"/sys/apps/{shell,crash}.sg >"$TMPDIR/inst4" 2>&1; then
+	printf 'service crash\nshell shell\n' >"$S4/config"
+	(sleep 11; echo ps; echo exit) | timeout 60 "$SING" boot --store "$S4" >"$TMPDIR/loop" 2>&1
+	if [ "$(grep -c 'init: crash ended; restarting in' "$TMPDIR/loop")" = 7 ] &&
+	   grep -q 'init: crash ended; restarting in 3200 ms' "$TMPDIR/loop" &&
+	   grep -q 'init: crash ended 8 times in a row, each within 2000 ms of its start; given up, not restarted' "$TMPDIR/loop" &&
+	   grep -q '    - crash            down: given up after 8 quick ends in a row' "$TMPDIR/loop" &&
+	   sanitizer_clean "$TMPDIR/loop"; then
+		ok crash-loop-given-up
+	else bad crash-loop-given-up "$(grep -E 'init:|down' "$TMPDIR/loop" | tail -4 | tr '\n' '|')"; fi
+else bad crash-loop-given-up "$(head -3 "$TMPDIR/inst4")"; fi
+
+# Console input with flow control: piped command lines are all run, in
+# order, however fast they come (docs/system.md "Flow control").  Cooked
+# (no console driver: the kernel reads fd 0 only while it has room), every
+# output line checked, sanitized.  Through the console driver and the
+# UART model (optimised build: 100,000 SIPs take seconds): every line
+# started its SIP and `exit`, the last line, ran; the driver echoes typed
+# text into program output, so only the intact outputs are checked for
+# order (echoed digits can forge a rare number: 99% must ascend).  The same runs give host memory after 10,000 and 100,000
+# launches, which must stay within 1 MiB (per-SIP heaps collected when
+# their SIP waits: docs/kernel.md).
+S3="$TMPDIR/store3"
+if "$SING" install --store "$S3" "$ROOT"/sys/drivers/console.sg \
+	"$ROOT"/sys/apps/{shell,hello}.sg >"$TMPDIR/inst3" 2>&1; then
+	lines() { python3 -c "import sys
+for i in range(int(sys.argv[1])): print('hello %d' % i)
+print('exit')" "$1"; }
+	inorder() { python3 -c "import re, sys
+n = int(sys.argv[1]); out = open(sys.argv[2], errors='replace').read()
+got = [int(x) for x in re.findall(r'^sing> hello from a SIP (\d+)\r?$', out, re.M)]
+up = sum(1 for a, b in zip(got, got[1:]) if b > a)   # echo may forge a rare number
+ok = got == list(range(n)) if sys.argv[3] == 'all' else len(got) > n // 2 and up >= 0.99 * len(got)
+print('ok' if ok else '%d intact of %d, first %s' % (len(got), n, got[:5]))" "$@"; }
+	printf 'shell shell\n' >"$S3/config"
+	lines 100000 | SING_DEBUG=sched timeout 300 "$SING" boot --store "$S3" >"$TMPDIR/cooked" 2>&1
+	r=$(inorder 100000 "$TMPDIR/cooked" all)
+	if [ "$r" = ok ] && grep -q 'sips started 100001$' "$TMPDIR/cooked" &&
+	   ! grep -q 'end of console input' "$TMPDIR/cooked" && sanitizer_clean "$TMPDIR/cooked"; then
+		ok console-flow-100000-lines-cooked
+	else bad console-flow-100000-lines-cooked "$r; $(tail -3 "$TMPDIR/cooked" | tr '\n' '|')"; fi
+	printf 'driver console\nshell shell\n' >"$S3/config"
+	boot_fast() {   # boot_fast N: N lines through the console driver
+		lines "$1" | SING_DEBUG=sched,rss timeout 300 "$SING_FAST" boot --store "$S3" \
+			>"$TMPDIR/fast$1" 2>&1
+		sed -n 's/^sing: rss \([0-9]*\) KiB$/\1/p' "$TMPDIR/fast$1"
+	}
+	r1=$(boot_fast 10000) r2=$(boot_fast 100000)
+	r=$(inorder 100000 "$TMPDIR/fast100000" intact)
+	if [ "$r" = ok ] && grep -q 'sips started 100002$' "$TMPDIR/fast100000" &&
+	   grep -q 'init: stopped console' "$TMPDIR/fast100000" &&
+	   ! grep -q 'end of console input' "$TMPDIR/fast100000"; then
+		ok console-flow-100000-lines-driver
+	else bad console-flow-100000-lines-driver "$r; $(tail -3 "$TMPDIR/fast100000" | tr '\n' '|')"; fi
+	if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -le $((r1 + 1024)) ]; then
+		ok launches-100000-rss-flat
+		echo "# rss after 10,000 launches: $r1 KiB, after 100,000: $r2 KiB"
+	else bad launches-100000-rss-flat "rss $r1 KiB then $r2 KiB"; fi
+else bad console-flow "$(head -3 "$TMPDIR/inst3")"; fi
+
 . "$ROOT/tests/tmux.sh"
 boot_session one
 wait_for boot-starts-console-driver 'init: started console (pid 1)' 30 || exit 0
