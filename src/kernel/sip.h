@@ -32,10 +32,19 @@ struct sk_thread;
 struct sip;
 struct io_port;
 
+/* A run queue: FIFO, linked through sk_thread.rq_next/rq_prev. */
+struct sk_rq {
+	struct sk_thread *head, *tail;
+};
+
 struct sk_cpu {
 	struct sk_thread *cur;           /* running thread (NULL: the kernel); the timer reads it */
 	struct sk_thread *prev;          /* who switched to the context now running */
-	struct sk_thread *rq_head, *rq_tail;   /* runnable threads, FIFO */
+	struct sk_rq ho;                 /* woken by a message in this slice: run before rq */
+	struct sk_rq rq;                 /* runnable threads, each waiting for a slice of its own */
+	volatile uint64_t ticks;         /* timer ticks so far (the timer writes it) */
+	uint64_t slice_end;              /* the running slice ends at this tick */
+	uint64_t epoch;                  /* slices started so far (who joined this one) */
 	struct hal_ctx kctx;             /* the kernel's own context on this CPU */
 	void *kfake;                     /* sanitizer state of the kernel stack */
 	const void *klo;                 /* kernel stack bounds (for the sanitizer) */
@@ -129,6 +138,9 @@ struct sk_thread {
 	void *pin[SK_NPIN];          /* GC references the kernel holds across an allocation */
 	enum th_state state;
 	struct sk_thread *rq_next, *rq_prev;   /* in its CPU's run queue */
+	struct sk_rq *rq;            /* the queue it is in (NULL: none) */
+	uint64_t epoch;              /* the CPU's slice it last ran in */
+	uint64_t slept;              /* the tick at which it blocked */
 	struct sk_thread *sib;       /* next thread of the same SIP */
 	struct sk_thread *free_next; /* in the kernel's free list */
 	/* a spawned thread's start: f(args), args a precise-enough root */
