@@ -218,9 +218,11 @@ void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, con
 {
 	struct sip *s = me(t);
 	const struct sing_tinfo *ti = tinfo(t, type);
+	uint64_t bytes;
 	need(t, len >= 0, SING_F_NEGLEN, fn);
-	need(t, (uint64_t)len <= s->budget.limit / (ti->elem_size ? ti->elem_size : 1),
-	     SING_F_HEAP, fn);
+	/* a multiplication, not a division: this is the allocation's hot path */
+	need(t, !__builtin_mul_overflow((uint64_t)len, (uint64_t)ti->elem_size, &bytes) &&
+	     bytes <= s->budget.limit, SING_F_HEAP, fn);
 	void *p = (dma ? xh_new_dma_array : xh_new_array)(&s->k->xh, &s->xh_own,
 	                                                  layout(t, type), len);
 	need(t, p != NULL, SING_F_HEAP, fn);

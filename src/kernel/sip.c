@@ -44,6 +44,8 @@ struct sip *sip_current(struct sk_kernel *k)
 
 /* ---- the kernel ---- */
 
+_Static_assert(XA_NCPU == SK_NCPU, "one exchange-heap cache per CPU");
+
 struct sk_kernel *sk_boot(unsigned debug)
 {
 	struct sk_kernel *k = hal_alloc(sizeof *k);
@@ -75,6 +77,7 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 	/* Recycled chunks and stack segments go back to the host with the kernel. */
 	gc_pool_drain();
 	stk_pool_drain();
+	xh_drain(&k->xh);
 	hal_timer_stop();
 	con_flush_host(k);
 	if (k->devices)
