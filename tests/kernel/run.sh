@@ -53,6 +53,7 @@ expect shape-checked-at-launch mismatch.sg
 expect threads-share-heap threads.sg
 DBG=exheap,gcstress expect threads-gcstress-all-stacks threads.sg
 LIMIT=30 expect spinner-does-not-starve spin.sg
+expect exheap-pressure-collects xgarbage.sg
 
 # The failures were reported, each for its own SIP only.
 run_sing killed-reports killed.sg
