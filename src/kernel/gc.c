@@ -389,4 +389,8 @@ void gc_collect(struct gc_heap *h)
 	h->pause_total_ns += pause;
 	if (pause > h->pause_max_ns)
 		h->pause_max_ns = pause;
+	unsigned b = 0;
+	for (uint64_t lim = 10000; b + 1 < GC_NHIST && pause >= lim; lim *= 10)
+		b++;
+	h->pause_hist[b]++;
 }

@@ -284,7 +284,21 @@ static void report_stats(const struct sip *s)
 	sk_put_u64(s->gc.pause_total_ns / 1000);
 	sk_put(" us, peak memory ");
 	sk_put_u64(s->budget.peak);
-	sk_put(" bytes\n");
+	sk_put(" bytes, stack segments mapped ");
+	sk_put_u64(s->stack_maps);
+	sk_put("\n");
+	static const char *const bucket[GC_NHIST] = {
+		"<10us", "<100us", "<1ms", "<10ms", "<100ms", "<1s", ">=1s"};
+	sk_put("sing: sip ");
+	sk_put(s->name);
+	sk_put(": pauses");
+	for (int i = 0; i < GC_NHIST; i++) {
+		sk_put(" ");
+		sk_put(bucket[i]);
+		sk_put(":");
+		sk_put_u64(s->gc.pause_hist[i]);
+	}
+	sk_put("\n");
 }
 
 /* ---- start, tear down, wait ---- */

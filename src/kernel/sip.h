@@ -131,7 +131,8 @@ struct sk_thread {
 	struct sing_thread pub;      /* first: what generated code sees */
 	struct sip *sip;
 	struct stk_seg *seg;         /* the segment it runs on */
-	struct stk_seg *spare;       /* one released segment kept for reuse */
+	struct stk_seg *cache;       /* released segments, the last released on top (linked by prev) */
+	uint64_t cached;             /* their bytes (still charged to the budget) */
 	uint64_t stack_peak;         /* most stack bytes mapped at once */
 	struct hal_ctx ctx;
 	void *fake;                  /* sanitizer state of its stack while switched out */
@@ -183,6 +184,7 @@ struct sip {
 	char msg[256];               /* panic message */
 	int64_t t0, t1;              /* start and end (ns) */
 	uint64_t gc_marked, gc_pause_ns, gc_pause_max_ns;
+	uint64_t stack_maps;          /* stack segments it had to map (not from a cache) */
 };
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)
