@@ -207,10 +207,34 @@ static const struct ly_layout *layout(struct sing_thread *t, uint32_t type)
 	return l;
 }
 
+/* An exchange-heap allocation found the budget short: collect the SIP's
+ * heap (a dead cell frees the block it holds) before the SIP fails.  These
+ * ABI calls are PLAIN (no transition record), so make one here:
+ * __builtin_unwind_init saves every callee-saved register (the SIP's GC
+ * pointers may be in them) in collect_here's frame, and the record is the
+ * frame of collect_now below it; the kernel frames above are scanned
+ * conservatively with the SIP's, which only keeps more alive. */
+static __attribute__((noinline)) void collect_now(struct sk_thread *t)
+{
+	void *saved = t->pub.trans_sp;
+	t->pub.trans_sp = __builtin_frame_address(0);
+	gc_collect(&t->sip->gc);
+	t->pub.trans_sp = saved;
+}
+
+static __attribute__((noinline)) int collect_here(struct sing_thread *t)
+{
+	__builtin_unwind_init();
+	collect_now(sk_self(t));
+	return 1;
+}
+
 void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
 {
 	struct sip *s = me(t);
 	void *p = xh_new_struct(&s->k->xh, &s->xh_own, layout(t, type));
+	if (!p && collect_here(t))
+		p = xh_new_struct(&s->k->xh, &s->xh_own, layout(t, type));
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }
@@ -219,11 +243,16 @@ void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, con
 {
 	struct sip *s = me(t);
 	const struct sing_tinfo *ti = tinfo(t, type);
+	uint64_t bytes;
 	need(t, len >= 0, SING_F_NEGLEN, fn);
-	need(t, (uint64_t)len <= s->budget.limit / (ti->elem_size ? ti->elem_size : 1),
-	     SING_F_HEAP, fn);
-	void *p = (dma ? xh_new_dma_array : xh_new_array)(&s->k->xh, &s->xh_own,
-	                                                  layout(t, type), len);
+	/* a multiplication, not a division: this is the allocation's hot path */
+	need(t, !__builtin_mul_overflow((uint64_t)len, (uint64_t)ti->elem_size, &bytes) &&
+	     bytes <= s->budget.limit, SING_F_HEAP, fn);
+	struct sing_xarr *(*make)(struct xh_heap *, struct xh_list *, const struct ly_layout *,
+	                          int64_t) = dma ? xh_new_dma_array : xh_new_array;
+	void *p = make(&s->k->xh, &s->xh_own, layout(t, type), len);
+	if (!p && collect_here(t))
+		p = make(&s->k->xh, &s->xh_own, layout(t, type), len);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }
@@ -253,6 +282,8 @@ void *sing_xsplit(struct sing_thread *t, void *x, int64_t idx, const char *fn)
 	struct sing_xarr *a = x;
 	need(t, idx >= 0 && idx <= a->len, SING_F_BOUNDS, fn);
 	void *p = xh_split(&s->k->xh, &s->xh_own, a, idx);
+	if (!p && collect_here(t))
+		p = xh_split(&s->k->xh, &s->xh_own, a, idx);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }
@@ -266,8 +297,11 @@ void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const cha
 	if (ti->kind != SING_K_ENDPOINT || ti->contract >= s->im->map.ncontracts)
 		kpanic("abi: chnew of a non-endpoint type");
 	struct ch_end *imp, *ex;
-	need(t, ch_new(s->k, &s->xh_own, s->im->map.con[ti->contract], &imp, &ex) == 0,
-	     SING_F_HEAP, fn);
+	const struct ly_contract *con = s->im->map.con[ti->contract];
+	int rc = ch_new(s->k, &s->xh_own, con, &imp, &ex);
+	if (rc && collect_here(t))
+		rc = ch_new(s->k, &s->xh_own, con, &imp, &ex);
+	need(t, rc == 0, SING_F_HEAP, fn);
 	*exp = ex;
 	return imp;
 }

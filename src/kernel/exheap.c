@@ -72,7 +72,7 @@ static void *alloc_block(struct xh_heap *h, struct xh_list *own,
 {
 	if (over(own, sizeof(struct xh_block) + size + extra))
 		return NULL;
-	struct xh_block *b = hal_alloc(sizeof *b + size);
+	struct xh_block *b = xa_get(&h->xa, sizeof *b + size);
 	if (!b)
 		return NULL;
 	b->lay = lay;
@@ -96,12 +96,12 @@ void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout 
 	return alloc_block(h, own, lay, size, 0);
 }
 
-static void region_free(struct xh_region *r, uint64_t size)
+static void region_free(struct xh_heap *h, struct xh_region *r, uint64_t size)
 {
 	if (r->dma)
 		hal_dma_unmap((uint8_t *)r - DMA_HEAD, dma_bytes(size));
 	else
-		hal_free(r);
+		xa_put(&h->xa, r, sizeof *r + size);
 }
 
 static void region_put(struct xh_heap *h, struct xh_region *r)
@@ -109,13 +109,13 @@ static void region_put(struct xh_heap *h, struct xh_region *r)
 	if (--r->refs)
 		return;
 	h->live_bytes -= r->size;
-	region_free(r, r->size);
+	region_free(h, r, r->size);
 }
 
-static struct xh_region *region_new(uint64_t size, int dma)
+static struct xh_region *region_new(struct xh_heap *h, uint64_t size, int dma)
 {
 	if (!dma)
-		return hal_alloc(sizeof(struct xh_region) + size);
+		return size <= UINT64_MAX / 2 ? xa_get(&h->xa, sizeof(struct xh_region) + size) : NULL;
 	uint8_t *m = size <= UINT64_MAX - 2 * HAL_PAGE ? hal_dma_map(dma_bytes(size)) : NULL;
 	struct xh_region *r = m ? (struct xh_region *)(m + DMA_HEAD) : NULL;
 	if (r)
@@ -126,17 +126,17 @@ static struct xh_region *region_new(uint64_t size, int dma)
 static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
                                    const struct ly_layout *lay, int64_t len, int dma)
 {
-	uint64_t size = (uint64_t)len * lay->elem_size;
-	if (lay->elem_size && size / lay->elem_size != (uint64_t)len)
+	uint64_t size;
+	if (__builtin_mul_overflow((uint64_t)len, (uint64_t)lay->elem_size, &size))
 		return NULL;
 	if (over(own, dma ? dma_bytes(size) : size))
 		return NULL;
-	struct xh_region *r = region_new(size, dma);
+	struct xh_region *r = region_new(h, size, dma);
 	if (!r)
 		return NULL;
 	struct sing_xarr *x = alloc_block(h, own, lay, sizeof *x, dma ? dma_bytes(size) : size);
 	if (!x) {
-		region_free(r, size);
+		region_free(h, r, size);
 		return NULL;
 	}
 	r->refs = 1;
@@ -199,7 +199,7 @@ static void free_block(struct xh_heap *h, struct xh_block *b)
 		region_put(h, ((struct sing_xarr *)(b + 1))->region);
 	h->live_bytes -= b->size;
 	h->nblocks--;
-	hal_free(b);
+	xa_put(&h->xa, b, sizeof *b + b->size);
 }
 
 /* Push the blocks b owns onto the worklist (threaded through next). */
@@ -274,4 +274,9 @@ void xh_send(void *p)
 void xh_recv(void *p, struct xh_list *own)
 {
 	move_tree(p, own);
+}
+
+void xh_drain(struct xh_heap *h)
+{
+	xa_drain(&h->xa);
 }

@@ -27,6 +27,7 @@
 
 #include "layout.h"
 #include "rt.h"
+#include "xalloc.h"
 
 struct sk_budget;
 struct xh_list;
@@ -51,6 +52,7 @@ struct xh_heap {
 	uint64_t nblocks;
 	/* Called before an endpoint block is freed. */
 	void (*close)(struct xh_heap *h, void *endpoint);
+	struct xa_cache xa;             /* blocks and regions come from here */
 };
 
 void xh_list_init(struct xh_list *l, uint32_t owner, struct sk_budget *budget);
@@ -78,6 +80,8 @@ struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
 void xh_delete(struct xh_heap *h, void *p);
 /* Free every block of an owner (a SIP that ended); returns bytes freed. */
 uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own);
+/* Give the heap's cached free memory back to the host (shutdown). */
+void xh_drain(struct xh_heap *h);
 /* Ownership transfer of p and everything it owns: to nobody (in flight),
  * then to a new owner. */
 void xh_send(void *p);

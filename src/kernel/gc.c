@@ -280,11 +280,19 @@ static void mark_word(struct gc_heap *h, uintptr_t a)
 	mark_obj(h, (uint64_t *)start);
 }
 
+/* A word of a stack being scanned: kernel frames may lie in the range
+ * (a collection from a PLAIN ABI call, abi.c), with the sanitizer's
+ * redzones between their locals. */
+__attribute__((no_sanitize_address)) static uintptr_t stack_word(uintptr_t a)
+{
+	return *(const uintptr_t *)a;
+}
+
 void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi)
 {
 	lo = (lo + 7) & ~(uintptr_t)7;
 	for (uintptr_t a = lo; a + 8 <= hi; a += 8)
-		mark_word(h, *(const uintptr_t *)a);
+		mark_word(h, stack_word(a));
 }
 
 static void trace(struct gc_heap *h, uint64_t *obj)
@@ -382,6 +390,10 @@ void gc_collect(struct gc_heap *h)
 	h->pause_total_ns += pause;
 	if (pause > h->pause_max_ns)
 		h->pause_max_ns = pause;
+	unsigned b = 0;
+	for (uint64_t lim = 10000; b + 1 < GC_NHIST && pause >= lim; lim *= 10)
+		b++;
+	h->pause_hist[b]++;
 }
 
 void gc_waiting(struct gc_heap *h)

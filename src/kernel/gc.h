@@ -30,6 +30,7 @@ struct sk_budget;
 
 #define GC_NCLASS 29
 #define GC_CHUNK  (64u * 1024)
+#define GC_NHIST  7
 
 struct gc_chunk {
 	uintptr_t lo, hi;
@@ -56,6 +57,7 @@ struct gc_heap {
 	uint64_t collections;
 	uint64_t marked;                   /* objects marked by the last collection */
 	uint64_t pause_max_ns, pause_total_ns;
+	uint64_t pause_hist[GC_NHIST];     /* pauses < 10 us, < 100 us, ... < 1 s, longer */
 	int stress;                        /* collect at every allocation */
 	int shrink;                        /* this collection unmaps empty chunks */
 	void **mark;                       /* the mark stack */

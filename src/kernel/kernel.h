@@ -24,7 +24,9 @@
 #define SK_DEBUG_SCHED    8u   /* scheduler figures at shutdown */
 #define SK_DEBUG_DMA     16u   /* one line per device access the DMA check allows */
 
-#define SK_DEFAULT_BUDGET (256ull << 20)
+/* The one default budget: the compiler writes it into a manifest without
+ * a `budget` line, the store's policy falls back to it (docs/kernel.md). */
+#define SK_DEFAULT_BUDGET (16ull << 20)
 
 /* The kernel service a `main` endpoint bound to this path talks to. */
 #define SK_LAUNCH_PATH "/kernel/launch"

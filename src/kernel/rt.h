@@ -87,8 +87,8 @@
 	X(CELL_FULL,   "cell is full") \
 	X(FIELD_EMPTY, "exchange-heap field is empty") \
 	X(FIELD_FULL,  "exchange-heap field is full") \
-	X(HEAP,        "memory budget exceeded (heap)") \
-	X(STACK,       "memory budget exceeded (stack)") \
+	X(HEAP,        "memory budget exceeded (heap); raise the manifest's `budget` line") \
+	X(STACK,       "memory budget exceeded (stack); raise the manifest's `budget` line") \
 	X(UNREACHABLE, "reached code the verifier proved unreachable (a kernel bug)") \
 	X(CHANNEL,     "channel queue overflow (contract broken)") \
 	X(DEADLOCK,    "deadlock: every thread is blocked") \

@@ -1,43 +1,105 @@
-/* sched.c - run queues, context switches, blocking, preemption (see sched.h). */
+/* sched.c - run queues, slices, hand-off, context switches, blocking,
+ * preemption (see sched.h). */
 #include "sched.h"
 
 #include "panic.h"
 #include "thread.h"
 
-void sched_ready(struct sk_cpu *c, struct sk_thread *t)
+/* ---- queues ---- */
+
+static void q_tail(struct sk_rq *q, struct sk_thread *t)
 {
 	t->state = TH_RUNNABLE;
+	t->rq = q;
 	t->rq_next = NULL;
-	t->rq_prev = c->rq_tail;
-	if (c->rq_tail)
-		c->rq_tail->rq_next = t;
+	t->rq_prev = q->tail;
+	if (q->tail)
+		q->tail->rq_next = t;
 	else
-		c->rq_head = t;
-	c->rq_tail = t;
+		q->head = t;
+	q->tail = t;
+}
+
+static void q_head(struct sk_rq *q, struct sk_thread *t)
+{
+	t->state = TH_RUNNABLE;
+	t->rq = q;
+	t->rq_prev = NULL;
+	t->rq_next = q->head;
+	if (q->head)
+		q->head->rq_prev = t;
+	else
+		q->tail = t;
+	q->head = t;
+}
+
+static void q_remove(struct sk_thread *t)
+{
+	struct sk_rq *q = t->rq;
+	if (t->rq_prev)
+		t->rq_prev->rq_next = t->rq_next;
+	else
+		q->head = t->rq_next;
+	if (t->rq_next)
+		t->rq_next->rq_prev = t->rq_prev;
+	else
+		q->tail = t->rq_prev;
+	t->rq_next = t->rq_prev = NULL;
+	t->rq = NULL;
+}
+
+/* Put every thread of `from` before those of `to`, in order. */
+static void q_prepend(struct sk_rq *to, struct sk_rq *from)
+{
+	while (from->tail) {
+		struct sk_thread *t = from->tail;
+		q_remove(t);
+		q_head(to, t);
+	}
+}
+
+void sched_ready(struct sk_cpu *c, struct sk_thread *t)
+{
+	q_tail(&c->rq, t);
 }
 
 void sched_unqueue(struct sk_cpu *c, struct sk_thread *t)
 {
-	if (t->state != TH_RUNNABLE)
-		return;
-	if (t->rq_prev)
-		t->rq_prev->rq_next = t->rq_next;
-	else
-		c->rq_head = t->rq_next;
-	if (t->rq_next)
-		t->rq_next->rq_prev = t->rq_prev;
-	else
-		c->rq_tail = t->rq_prev;
-	t->rq_next = t->rq_prev = NULL;
+	(void)c;
+	if (t->state == TH_RUNNABLE && t->rq)
+		q_remove(t);
 }
 
-static struct sk_thread *pop(struct sk_cpu *c)
+static uint64_t ticks(const struct sk_cpu *c)
 {
-	struct sk_thread *t = c->rq_head;
-	if (t)
-		sched_unqueue(c, t);
+	return __atomic_load_n(&c->ticks, __ATOMIC_RELAXED);
+}
+
+/* The next thread to run, with its slice: a thread woken by a message in
+ * the running slice joins it and lengthens it by one tick (the tick it
+ * would have had on its own); any other starts a new slice that ends at
+ * the next tick.  NULL if nothing is runnable. */
+static struct sk_thread *take(struct sk_cpu *c)
+{
+	struct sk_thread *t = c->ho.head;
+	if (t) {
+		q_remove(t);
+		if (t->epoch != c->epoch) {
+			t->epoch = c->epoch;
+			c->slice_end++;
+		}
+		return t;
+	}
+	t = c->rq.head;
+	if (!t)
+		return NULL;
+	q_remove(t);
+	t->epoch = ++c->epoch;
+	c->slice_end = ticks(c) + 1;
 	return t;
 }
+
+/* ---- switches ---- */
 
 /* Back on a stack after a switch: finish the sanitizer's fiber switch and
  * learn the kernel stack's bounds when the kernel was what we came from. */
@@ -58,7 +120,8 @@ void sched_entered(struct sk_cpu *c)
 }
 
 /* Switch from `from` to `to` (NULL: the kernel's context).  last: the
- * stack being left will never run again. */
+ * stack being left will never run again.  A thread that joins a slice
+ * already over is told to yield at its next safepoint. */
 static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_thread *to, int last)
 {
 	struct hal_ctx *fc = from ? &from->ctx : &c->kctx;
@@ -68,6 +131,8 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	if (to) {
 		to->state = TH_RUNNING;
 		to->ran++;
+		if (ticks(c) >= c->slice_end)
+			to->pub.poll = 1;
 	}
 	c->prev = from;
 	c->switches++;
@@ -82,13 +147,15 @@ static struct sk_cpu *cpu_of(struct sk_thread *t)
 	return sched_cpu(t->sip->k);
 }
 
+/* ---- the policy ---- */
+
 void sched_yield_to_next(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);
-	struct sk_thread *next = pop(c);
+	struct sk_thread *next = take(c);
 	if (!next)
 		return;
-	sched_ready(c, t);
+	q_tail(&c->rq, t);
 	cpu_switch(c, t, next, 0);
 }
 
@@ -96,25 +163,55 @@ void sched_block(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);
 	t->state = TH_BLOCKED;
-	cpu_switch(c, t, pop(c), 0);
+	t->slept = ticks(c);
+	cpu_switch(c, t, take(c), 0);
 }
 
+/* A thread woken by the thread running on its CPU (a message, a close)
+ * is handed the CPU next, inside the waker's slice.  One woken from the
+ * kernel's context (a device interrupt, console input) gets a slice of
+ * its own: at the front of the queue if it waited a whole tick or more,
+ * else at the back. */
 void sched_wake(struct sk_thread *t)
 {
-	if (t->state == TH_BLOCKED)
-		sched_ready(cpu_of(t), t);
+	if (t->state != TH_BLOCKED)
+		return;
+	struct sk_cpu *c = cpu_of(t);
+	if (c->cur && c->cur != t)
+		q_tail(&c->ho, t);
+	else if (ticks(c) - t->slept >= 2)
+		q_head(&c->rq, t);
+	else
+		q_tail(&c->rq, t);
+}
+
+/* The slice ends: the threads woken in it that have not run yet get the
+ * next slices (each its own), the preempted thread waits its turn at the
+ * back. */
+static void end_slice(struct sk_cpu *c, struct sk_thread *t)
+{
+	q_prepend(&c->rq, &c->ho);
+	q_tail(&c->rq, t);
+	struct sk_thread *next = take(c);
+	if (next == t) {
+		t->state = TH_RUNNING;
+		return;
+	}
+	cpu_switch(c, t, next, 0);
 }
 
 void sched_preempted(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);
-	if (!c->kwant) {
-		sched_yield_to_next(t);
+	if (c->kwant) {   /* the kernel looks at its devices, then t goes on */
+		c->kwant = 0;
+		q_head(&c->ho, t);
+		cpu_switch(c, t, NULL, 0);
 		return;
 	}
-	c->kwant = 0;
-	sched_ready(c, t);
-	cpu_switch(c, t, NULL, 0);
+	if (ticks(c) < c->slice_end)
+		return;   /* a stale poll: the slice (shared by a hand-off) goes on */
+	end_slice(c, t);
 }
 
 void sched_leave(struct sk_thread *t)
@@ -126,7 +223,7 @@ void sched_leave(struct sk_thread *t)
 int sched_step(struct sk_kernel *k)
 {
 	struct sk_cpu *c = sched_cpu(k);
-	struct sk_thread *t = pop(c);
+	struct sk_thread *t = take(c);
 	if (!t)
 		return 0;
 	cpu_switch(c, NULL, t, 0);
@@ -146,10 +243,12 @@ void sched_tick(void *arg)
 {
 	struct sk_kernel *k = arg;
 	for (int i = 0; i < SK_NCPU; i++) {
-		struct sk_thread *t = __atomic_load_n(&k->cpu[i].cur, __ATOMIC_RELAXED);
+		struct sk_cpu *c = &k->cpu[i];
+		__atomic_fetch_add(&c->ticks, 1, __ATOMIC_RELAXED);
+		struct sk_thread *t = __atomic_load_n(&c->cur, __ATOMIC_RELAXED);
 		if (t)
 			t->pub.poll = 1;
 		if (t && k->poll_kernel)
-			k->cpu[i].kwant = 1;
+			c->kwant = 1;
 	}
 }

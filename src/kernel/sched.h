@@ -5,14 +5,20 @@
  * A switch is hal_ctx_switch (callee-saved registers pushed on the old
  * stack, the stack pointer swapped) plus the sanitizer's fiber hooks.
  * Threads switch to one another directly: a thread that yields or blocks
- * hands the CPU to the head of its run queue; only when the queue is empty,
+ * hands the CPU to the head of its CPU's hand-off queue (threads a message
+ * woke in the running slice), else of its run queue; only when both are empty,
  * or when a thread or SIP has ended, does control return to the kernel's
  * own context (sched_step), which frees what ended and picks the next.
  * A host timer (hal_timer_start) sets the running thread's poll word every
  * SCHED_TICK_NS; generated code polls it at loop back-edges and calls,
  * and sing_safepoint yields: a SIP that spins cannot starve the others.
+ * A slice ends at the next tick after it starts; a thread woken by a
+ * message joins the waker's slice and lengthens it by one tick (the budget
+ * follows the message); when it ends, the threads still waiting in the
+ * hand-off queue get the next slices.  Every runnable thread gets about
+ * one tick per round (docs/kernel.md "Scheduling for communication").
  *
- * Invariant: a thread is in at most one run queue, and only when
+ * Invariant: a thread is in at most one queue (t->rq), and only when
  * TH_RUNNABLE; the running thread is cpu->cur.  Every switch out of a SIP
  * thread happens inside a GC-kind ABI call, so its transition record is
  * fresh and its SIP's collector can scan its stack while it is switched out.

@@ -44,6 +44,8 @@ struct sip *sip_current(struct sk_kernel *k)
 
 /* ---- the kernel ---- */
 
+_Static_assert(XA_NCPU == SK_NCPU, "one exchange-heap cache per CPU");
+
 struct sk_kernel *sk_boot(unsigned debug)
 {
 	struct sk_kernel *k = hal_alloc(sizeof *k);
@@ -75,6 +77,7 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 	/* Recycled chunks and stack segments go back to the host with the kernel. */
 	gc_pool_drain();
 	stk_pool_drain();
+	xh_drain(&k->xh);
 	hal_timer_stop();
 	con_flush_host(k);
 	if (k->devices)
@@ -281,7 +284,21 @@ static void report_stats(const struct sip *s)
 	sk_put_u64(s->gc.pause_total_ns / 1000);
 	sk_put(" us, peak memory ");
 	sk_put_u64(s->budget.peak);
-	sk_put(" bytes\n");
+	sk_put(" bytes, stack segments mapped ");
+	sk_put_u64(s->stack_maps);
+	sk_put("\n");
+	static const char *const bucket[GC_NHIST] = {
+		"<10us", "<100us", "<1ms", "<10ms", "<100ms", "<1s", ">=1s"};
+	sk_put("sing: sip ");
+	sk_put(s->name);
+	sk_put(": pauses");
+	for (int i = 0; i < GC_NHIST; i++) {
+		sk_put(" ");
+		sk_put(bucket[i]);
+		sk_put(":");
+		sk_put_u64(s->gc.pause_hist[i]);
+	}
+	sk_put("\n");
 }
 
 /* ---- start, tear down, wait ---- */

@@ -33,10 +33,19 @@ struct sk_thread;
 struct sip;
 struct io_port;
 
+/* A run queue: FIFO, linked through sk_thread.rq_next/rq_prev. */
+struct sk_rq {
+	struct sk_thread *head, *tail;
+};
+
 struct sk_cpu {
 	struct sk_thread *cur;           /* running thread (NULL: the kernel); the timer reads it */
 	struct sk_thread *prev;          /* who switched to the context now running */
-	struct sk_thread *rq_head, *rq_tail;   /* runnable threads, FIFO */
+	struct sk_rq ho;                 /* woken by a message in this slice: run before rq */
+	struct sk_rq rq;                 /* runnable threads, each waiting for a slice of its own */
+	volatile uint64_t ticks;         /* timer ticks so far (the timer writes it) */
+	uint64_t slice_end;              /* the running slice ends at this tick */
+	uint64_t epoch;                  /* slices started so far (who joined this one) */
 	struct hal_ctx kctx;             /* the kernel's own context on this CPU */
 	void *kfake;                     /* sanitizer state of the kernel stack */
 	const void *klo;                 /* kernel stack bounds (for the sanitizer) */
@@ -129,13 +138,17 @@ struct sk_thread {
 	struct sing_thread pub;      /* first: what generated code sees */
 	struct sip *sip;
 	struct stk_seg *seg;         /* the segment it runs on */
-	struct stk_seg *spare;       /* one released segment kept for reuse */
+	struct stk_seg *cache;       /* released segments, the last released on top (linked by prev) */
+	uint64_t cached;             /* their bytes (still charged to the budget) */
 	uint64_t stack_peak;         /* most stack bytes mapped at once */
 	struct hal_ctx ctx;
 	void *fake;                  /* sanitizer state of its stack while switched out */
 	void *pin[SK_NPIN];          /* GC references the kernel holds across an allocation */
 	enum th_state state;
 	struct sk_thread *rq_next, *rq_prev;   /* in its CPU's run queue */
+	struct sk_rq *rq;            /* the queue it is in (NULL: none) */
+	uint64_t epoch;              /* the CPU's slice it last ran in */
+	uint64_t slept;              /* the tick at which it blocked */
 	struct sk_thread *sib;       /* next thread of the same SIP */
 	struct sk_thread *free_next; /* in the kernel's free list */
 	/* a spawned thread's start: f(args), args a precise-enough root */
@@ -178,6 +191,7 @@ struct sip {
 	char msg[256];               /* panic message */
 	int64_t t0, t1;              /* start and end (ns) */
 	uint64_t gc_marked, gc_pause_ns, gc_pause_max_ns;
+	uint64_t stack_maps;          /* stack segments it had to map (not from a cache) */
 };
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)

@@ -84,6 +84,17 @@ void stk_enter(struct sk_thread *t, struct stk_seg *s)
 	t->pub.stack_limit = s->lo + STK_RESERVE;
 }
 
+/* Unmap every cached segment of t. */
+static void cache_flush(struct sk_thread *t)
+{
+	while (t->cache) {
+		struct stk_seg *s = t->cache;
+		t->cache = s->prev;
+		stk_unmap(&t->sip->budget, s);
+	}
+	t->cached = 0;
+}
+
 void stk_release_all(struct sk_thread *t)
 {
 	struct sk_budget *b = &t->sip->budget;
@@ -92,9 +103,7 @@ void stk_release_all(struct sk_thread *t)
 		stk_unmap(b, t->seg);
 		t->seg = prev;
 	}
-	if (t->spare)
-		stk_unmap(b, t->spare);
-	t->spare = NULL;
+	cache_flush(t);
 }
 
 /* Segments double in size up to STK_MAXSEG, and always hold need. */
@@ -110,26 +119,38 @@ static size_t next_size(const struct stk_seg *cur, uint64_t need)
 	return size;
 }
 
+/* A segment of at least size: the cache's top if it is big enough (a
+ * repeated descent), else a new one; short of budget, the cache goes
+ * back first. */
 static struct stk_seg *take_segment(struct sk_thread *t, size_t size)
 {
-	struct stk_seg *s = t->spare;
-	t->spare = NULL;
-	if (s && s->hi - s->lo >= size)
-		return s;
-	if (s)
+	struct stk_seg *s = t->cache;
+	if (s) {
+		t->cache = s->prev;
+		t->cached -= s->hi - s->lo;
+		if (s->hi - s->lo >= size)
+			return s;
 		stk_unmap(&t->sip->budget, s);
-	return stk_map(&t->sip->budget, size);
+	}
+	s = stk_map(&t->sip->budget, size);
+	if (!s && t->cache) {
+		cache_flush(t);
+		s = stk_map(&t->sip->budget, size);
+	}
+	t->sip->stack_maps++;
+	return s;
 }
 
-static void keep_spare(struct sk_thread *t, struct stk_seg *s)
+static void cache_put(struct sk_thread *t, struct stk_seg *s)
 {
-	if (t->spare && t->spare->hi - t->spare->lo > s->hi - s->lo) {
+	uint64_t size = s->hi - s->lo;
+	if (t->cached + size > t->sip->budget.limit / STK_CACHE_SHARE) {
 		stk_unmap(&t->sip->budget, s);
 		return;
 	}
-	if (t->spare)
-		stk_unmap(&t->sip->budget, t->spare);
-	t->spare = s;
+	s->prev = t->cache;
+	t->cache = s;
+	t->cached += size;
 }
 
 struct seg_call {
@@ -174,5 +195,5 @@ void sing_morestack_k(struct sing_thread *pt, void (*fn)(struct sing_thread *, v
 	hal_fiber_finish(fake, NULL, NULL);
 
 	stk_enter(t, cur);
-	keep_spare(t, s);
+	cache_put(t, s);
 }

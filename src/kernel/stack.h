@@ -4,9 +4,14 @@
  * A thread starts on one small segment.  Every generated function checks
  * in its prologue that its frame left the segment's reserve untouched
  * (sing_thread.stack_limit); when it did not, it calls itself again through
- * sing_morestack, which switches to a next segment (the thread's spare, or
- * a new mapping charged to the SIP's budget), runs the call there, switches
- * back and keeps the segment as the spare.  The reserve at the bottom of
+ * sing_morestack, which switches to a next segment (the top of the
+ * thread's segment cache, or a new mapping charged to the SIP's budget),
+ * runs the call there, switches back and puts the segment on the cache.
+ * A descent releases its segments deepest first, so the cache's top is
+ * the next one the same descent wants again: a repeated deep recursion
+ * maps nothing.  The cache holds at most STK_CACHE_SHARE of the budget
+ * (its segments stay charged) and is emptied when a segment cannot be
+ * mapped for want of budget.  The reserve at the bottom of
  * every segment is room for ABI calls (kernel C code runs on SIP stacks)
  * and for the largest frame a function may build before its check.
  *
@@ -28,6 +33,7 @@
 #endif
 #define STK_FIRST   (STK_RESERVE + 16u * 1024)
 #define STK_MAXSEG  (1u << 20)
+#define STK_CACHE_SHARE 4       /* a thread caches at most budget / 4 */
 
 struct sk_budget;
 struct sk_thread;

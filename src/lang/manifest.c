@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#define DEFAULT_BUDGET (16u << 20)
+#include "../kernel/kernel.h"   /* SK_DEFAULT_BUDGET: one default everywhere */
 
 static const char *const kinds[] = {"app", "driver", "service"};
 
@@ -134,7 +134,7 @@ void sg_sem_manifest(struct sem *S)
 	M->name = sil_strndup(S->pkg, base, dot ? (size_t)(dot - base) : strlen(base));
 	M->version = pstr(S, "1.0");
 	M->kind = SIL_APP;
-	M->budget = DEFAULT_BUDGET;
+	M->budget = SK_DEFAULT_BUDGET;
 	struct ast_manifest *m = S->manifest;
 	for (uint32_t i = 0; m && i < m->nentries; i++)
 		entry(S, &m->entries[i], seen);

@@ -52,7 +52,14 @@ expect killed-mid-conversation killed.sg
 expect shape-checked-at-launch mismatch.sg
 expect threads-share-heap threads.sg
 DBG=exheap,gcstress expect threads-gcstress-all-stacks threads.sg
-LIMIT=30 expect spinner-does-not-starve spin.sg
+DBG=exheap,sched LIMIT=30 expect spinner-does-not-starve spin.sg
+# ... and the round trips beside the spinner are handed the CPU by each
+# send (two switches each), not a quantum each: about 200 switches for
+# 100 round trips, where a FIFO wake-up costs 4 per round trip (and a tick).
+sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
+if [ -n "$sw" ] && [ "$sw" -ge 200 ] && [ "$sw" -le 300 ]; then ok handoff-beside-spinner
+else bad handoff-beside-spinner "switches '$sw' for 100 round trips beside a spinner"; fi
+expect exheap-pressure-collects xgarbage.sg
 
 # The failures were reported, each for its own SIP only.
 run_sing killed-reports killed.sg
@@ -67,6 +74,16 @@ DBG=exheap,sched run_sing switches-per-round-trip ping.sg
 sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
 if [ -n "$sw" ] && [ "$sw" -ge 2000 ] && [ "$sw" -le 2010 ]; then ok switches-per-round-trip
 else bad switches-per-round-trip "switches '$sw' for 1000 round trips"; fi
+
+# Repeated deep descents map no new stack segments (the thread's cache):
+# three more descents map as many segments as one.
+DBG=stats run_sing stack-cache-one-descent deep.sg
+one=$(sed -n 's/^sing: sip deep: .*stack segments mapped \([0-9]*\).*/\1/p' "$TMPDIR/err")
+DBG=stats run_sing stack-cache-four-descents deep.sg a b c
+four=$(sed -n 's/^sing: sip deep: .*stack segments mapped \([0-9]*\).*/\1/p' "$TMPDIR/err")
+if [ -n "$one" ] && [ "$one" -gt 1 ] && [ "$one" = "$four" ] && grep -q '^depth 400000$' "$TMPDIR/out"; then
+	ok stack-segments-cached
+else bad stack-segments-cached "segments mapped: one descent '$one', four '$four'"; fi
 
 # Fairness: two spinning counters both progress (within a factor of 3).
 expect fairness-runs fair.sg

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# bench/sched/run.sh - a chatty pair of SIPs beside CPU-bound SIPs.
+#
+# mix.sg plays Ping/Pong round trips with an echo SIP for one second of
+# wall time alone, beside 1 and beside 4 spinning SIPs (peer.sg), and
+# measures a spinner alone for the same time.  Printed per case: the round
+# trip's cost and its ratio to alone (= the time 1M round trips take,
+# relative), and each spinner's share of the CPU (its loop count over the
+# count alone).  Per-thread fairness gives each spinner 1/(k+2) and the
+# pair 2/(k+2) (2/3 beside 1, 1/3 beside 4).  Wall-clock figures: other
+# load on the host shrinks every share alike, so the shares should sum to
+# 1 and do not on a busy host; `norm` divides the pair's and the
+# spinners' shares by their sum (the CPU the kernel got) and gives the
+# slowdown the pair would see on a quiet host.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+SING=${SING:-$ROOT/build/sing}
+HERE="$ROOT/bench/sched"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export SING_CACHE="$TMP/cache"
+"$SING" build "$HERE/mix.sg" -o "$TMP/mix.sil" && "$SING" build "$HERE/peer.sg" -o "$TMP/peer.sil" ||
+	{ echo "sched: build failed"; exit 1; }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$SING" run -l "$TMP/peer.sil" "$TMP/mix.sil" >"$TMP/out" || { echo "sched: run failed"; cat "$TMP/out"; exit 1; }
+awk '
+/^== / { c = $3 == "" ? "alone" : $3; next }
+/^rtt_ns/ { rtt[c] = $2 }
+/^spin/ { if (c == "alone") alone = $2; else { k[c]++; sp[c, k[c]] = $2 } }
+END {
+	printf "%-9s %7s %9s %8s %5s %9s  %s\n", "case", "rtt_ns", "1M_rtt_ms", "x_alone", "sum", "norm_x", "spinner shares, raw (fair 1/(k+2))"
+	printf "%-9s %7d %9.1f %8s %5s %9s  %s\n", "alone", rtt["alone"], rtt["alone"], "1.00", "-", "-", "-"
+	split("1 4", ks, " ")
+	for (j = 1; j <= 2; j++) {
+		c = ks[j]; s = ""; sum = rtt["alone"] / rtt[c]
+		for (i = 1; i <= k[c]; i++) { s = s sprintf("%.3f ", sp[c, i] / alone); sum += sp[c, i] / alone }
+		printf "%-9s %7d %9.1f %8.2f %5.2f %9.2f  %s(fair %.3f)\n", "beside " c, rtt[c], rtt[c], rtt[c] / rtt["alone"], sum, rtt[c] / rtt["alone"] * sum, s, 1 / (c + 2)
+	}
+}' "$TMP/out"
