@@ -73,7 +73,7 @@ PC_CFLAGS := -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mcmodel=smal
              -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
              -fcf-protection=none -fno-tree-loop-distribute-patterns
 PC_SRCS := $(sort $(wildcard src/kernel/*.c src/hal/x86_64/*.c src/hal/pc/*.c)) \
-           src/system/init.c src/system/image.c
+           src/system/init.c src/system/image.c src/system/restart.c
 PC_ASMS := $(sort $(wildcard src/hal/x86_64/*.S src/hal/pc/*.S))
 PC_OBJS := $(PC_SRCS:%.c=build/pc/obj/%.o) $(PC_ASMS:%.S=build/pc/obj/%.o)
 PC_LD   := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T src/hal/pc/link.ld
