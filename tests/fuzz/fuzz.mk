@@ -8,9 +8,9 @@ FFLAGS  := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-reco
            -fno-omit-frame-pointer -D_GNU_SOURCE -std=c11 -Wall -Wno-unused-parameter
 LDLIBS  := -ldl -lpthread -lm
 SRCS    := $(sort $(wildcard src/util/*.c src/sil/*.c src/lang/*.c src/verify/*.c \
-                             src/backend/*.c src/kernel/*.c src/hal/hosted/*.c) \
+                             src/backend/*.c src/kernel/*.c src/hal/x86_64/*.c src/hal/hosted/*.c) \
                    src/system/image.c)
-ASMS    := $(sort $(wildcard src/hal/hosted/*.S src/kernel/*.S))
+ASMS    := $(sort $(wildcard src/hal/x86_64/*.S src/hal/hosted/*.S src/kernel/*.S))
 OBJS    := $(SRCS:%.c=build/fuzz/obj/%.o) $(ASMS:%.S=build/fuzz/obj/%.o)
 TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 

@@ -154,12 +154,17 @@ done)
 
 # The NIC driver killed under a running sendpacket: init restarts it, the
 # device is reset, sendpacket binds /dev/nic0 again and finishes.
-N=3000
-qemu_session restart "user,id=n0"
+N=20000
+P2="$TMPDIR/restart.pcap"
+qemu_session restart "user,id=n0" "-object filter-dump,id=f0,netdev=n0,file=$P2"
 wait_for pc-restart-prompt 'sing>' 30 || exit 0
 type "start sendpacket --count $N --dst 02:00:00:00:00:03"
 wait_for pc-long-sendpacket 'started pid 6'
-sleep 0.5
+# Kill once 200 frames are on the wire (pcap: 24-byte header, 80 per frame).
+for ((i = 0; i < 400; i++)); do
+	[ "$(stat -c %s "$P2" 2>/dev/null || echo 0)" -gt $((24 + 80 * 200)) ] && break
+	sleep 0.05
+done
 type 'kill 2'
 wait_for pc-kill-nic-driver 'init: nic0 ended; restarting in 100 ms'
 wait_for pc-nic-driver-restarted 'init: started nic0 (pid 7)'
@@ -169,6 +174,18 @@ wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 60
 type 'exit'
 wait_for pc-restart-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 qemu_status pc-restart-powers-off 0
+# The wire holds the frames from before the kill and after it, in order
+# (frame k carries k mod 256); only the resent frame may appear twice.
+tshark -r "$P2" -T fields -e eth.dst -e data >"$TMPDIR/frames2" 2>>"$TMPDIR/tshark.err"
+seq=$(awk -F'\t' '$1 == "02:00:00:00:00:03" {
+		b = substr($2, 11, 2); t++
+		if (b == sprintf("%02x", e)) { e = (e + 1) % 256; k++ }
+		else if (t > 1 && b == p && !d) d = 1
+		else { bad = bad ", frame " t " carries " b " (want " e ")"; if (length(bad) > 80) exit }
+		p = b
+	} END { printf "%d frames, %d in order, %d repeated%s", t, k, d, bad }' "$TMPDIR/frames2")
+[ "$seq" = "$N frames, $N in order, 0 repeated" ] || [ "$seq" = "$((N + 1)) frames, $N in order, 1 repeated" ] &&
+	ok pc-pcap-all-frames-around-restart || bad pc-pcap-all-frames-around-restart "$seq"
 
 # TAP: Linux in a network namespace of the test's own pings Sing's stack
 # (10.77.0.2) through a TAP QEMU opens; tshark on the TAP sees the replies.
