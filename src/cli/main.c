@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"run",      cmd_run,      "run a.sil|a.sg [args...]         verify, compile and run as a SIP"},
 	{"bench",    cmd_bench,    "bench [--quick] [--only GLOB] [--json F] [--svg F]  the cost table"},
 	{"boot",     cmd_boot,     "boot [--store DIR]               start the system: services, then the shell"},
+	{"trace",    cmd_trace,    "trace DUMP -o FILE.json          a kernel trace dump as Chrome trace JSON"},
 	{"list",     cmd_list,     "list [--store DIR]               installed programs"},
 	{"uninstall", cmd_uninstall, "uninstall NAME [--force]         remove an installed program"},
 	{"store-check", cmd_store_check, NULL},   /* test/admin aid: docs/system.md */

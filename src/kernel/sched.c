@@ -3,6 +3,7 @@
 
 #include "panic.h"
 #include "thread.h"
+#include "trace.h"
 
 void sched_ready(struct sk_cpu *c, struct sk_thread *t)
 {
@@ -69,6 +70,8 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 		to->state = TH_RUNNING;
 		to->ran++;
 	}
+	TR_EVENT(TR_SWITCH, !from ? TR_R_START : last ? TR_R_EXIT : from->state == TH_BLOCKED ?
+	         TR_R_BLOCK : TR_R_YIELD, to ? to->sip->pid : 0, from, to);
 	c->prev = from;
 	c->switches++;
 	__atomic_store_n(&c->cur, to, __ATOMIC_RELAXED);
@@ -108,6 +111,7 @@ void sched_wake(struct sk_thread *t)
 void sched_preempted(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);
+	TR_EVENT(TR_PREEMPT, 0, t->sip->pid, t, 0);
 	if (!c->kwant) {
 		sched_yield_to_next(t);
 		return;

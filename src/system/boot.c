@@ -29,6 +29,7 @@
 #include "../cli/cli.h"
 #include "../hal/hal.h"
 #include "../kernel/kernel.h"
+#include "../kernel/trace.h"
 #include "../store/store.h"
 
 #define BOOT_MAXSVC 16
@@ -145,6 +146,7 @@ static void supervise(struct sk_kernel *k, struct init *in)
 		if (s->restart_at && now >= s->restart_at) {
 			s->restart_at = 0;
 			s->pid = start(k, s->name);
+			TR_NAMED(TR_RESTART, s->pid, s->name, 0);
 		}
 	}
 }
@@ -244,15 +246,20 @@ int cmd_boot(int argc, char **argv)
 {
 	char buf[4096];
 	const char *dir = NULL, *nic = NULL;
+	struct trace_opts topt = {0};
 	for (int i = 1; i < argc; i += 2) {
 		if (i + 1 < argc && !strcmp(argv[i], "--store"))
 			dir = argv[i + 1];
 		else if (i + 1 < argc && !strcmp(argv[i], "--nic"))
 			nic = argv[i + 1];
-		else {
-			fprintf(stderr, "usage: sing boot [--store DIR] [--nic pcap:FILE|tap:NAME]\n");
+		else if (trace_opt(argc, argv, i, &topt) != 2) {
+			fprintf(stderr, "usage: sing boot [--store DIR] [--nic pcap:FILE|tap:NAME] "
+			        "[--trace FILE.json] [--trace-filter LIST]\n");
 			return 2;
 		}
 	}
-	return boot(dir ? dir : st_default_dir(buf, sizeof buf), nic);
+	int rc = trace_begin(&topt);
+	if (!rc)
+		rc = boot(dir ? dir : st_default_dir(buf, sizeof buf), nic);
+	return trace_end(&topt) ? 1 : rc;
 }

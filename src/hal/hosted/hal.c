@@ -108,6 +108,17 @@ int64_t hal_clock_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+uint64_t hal_cycles(void)
+{
+#if defined(__x86_64__)
+	uint32_t lo, hi;
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+#else
+	return (uint64_t)hal_clock_ns();
+#endif
+}
+
 size_t hal_fmt_f64(char *buf, size_t n, double d)
 {
 	/* The shortest %g precision that reads back exactly. */
