@@ -66,8 +66,6 @@ struct thr {                      /* a thread track; index 0 is the kernel */
 	int open, gc_open, preempted;
 };
 
-struct sipname { uint32_t pid, name; };
-
 struct conv {
 	const struct tf_dump *d;
 	const struct tf_filter *f;
@@ -75,8 +73,7 @@ struct conv {
 	struct thr *thr;
 	size_t nthr;
 	struct umap by_ptr;           /* thread record -> thr index + 1 */
-	struct sipname *sips;
-	size_t nsips;
+	struct umap names;            /* pid -> name string + 1 */
 	uint32_t *track;              /* per event: thr index */
 	uint32_t *dest;               /* per SWITCH event: the thr index switched to */
 	uint64_t *flow;               /* per event: flow id (0 none) */
@@ -93,12 +90,8 @@ static const char *str(const struct conv *c, uint64_t off)
 
 static const char *sip_name(const struct conv *c, uint32_t pid)
 {
-	if (pid == 0)
-		return "kernel";
-	for (size_t i = c->nsips; i-- > 0;)
-		if (c->sips[i].pid == pid)
-			return str(c, c->sips[i].name);
-	return "?";
+	uint64_t name = um_get(&c->names, pid);
+	return pid == 0 ? "kernel" : name ? str(c, name - 1) : "?";
 }
 
 static size_t new_thread(struct conv *c, uint64_t ptr, uint32_t pid)
@@ -129,9 +122,8 @@ static void place(struct conv *c)
 			new_thread(c, e->p, e->a);
 		else if (e->kind == TR_SWITCH)
 			c->dest[i] = (uint32_t)(cur[e->cpu] = thread_of(c, e->q, e->a));
-		else if (e->kind == TR_SIP_START) {
-			c->sips = xrealloc(c->sips, (c->nsips + 1) * sizeof *c->sips);
-			c->sips[c->nsips++] = (struct sipname){e->a, (uint32_t)e->p};
+		else if (e->kind == TR_SIP_START || e->kind == TR_SIP_EXIT) {   /* names the SIP */
+			um_put(&c->names, e->a, 1 + (e->kind == TR_SIP_START ? e->p : e->p >> 32));
 		}
 	}
 }
@@ -489,7 +481,7 @@ int tf_write_json(const struct tf_dump *d, const struct tf_filter *f, FILE *out,
 	free(c.peer);
 	free(c.dest);
 	free(c.thr);
-	free(c.sips);
+	um_free(&c.names);
 	um_free(&c.by_ptr);
 	return ferror(out) ? -1 : 0;
 }

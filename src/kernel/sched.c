@@ -70,7 +70,7 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 		to->state = TH_RUNNING;
 		to->ran++;
 	}
-	TR_EVENT(TR_SWITCH, !from ? TR_R_START : last ? TR_R_EXIT : from->state == TH_BLOCKED ?
+	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : last ? TR_R_EXIT : from->state == TH_BLOCKED ?
 	         TR_R_BLOCK : TR_R_YIELD, to ? to->sip->pid : 0, from, to);
 	c->prev = from;
 	c->switches++;

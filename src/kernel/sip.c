@@ -294,8 +294,8 @@ void sip_teardown(struct sip *s)
 {
 	struct sk_kernel *k = s->k;
 	s->t1 = hal_clock_ns();
-	TR_EVENT(TR_SIP_EXIT, s->state == SIP_FAILED ? 1 + s->why : 0, s->pid, s->status,
-	         k->xh.live_bytes);
+	TR_EVENT(TR_SIP_EXIT, s->state == SIP_FAILED ? 1 + s->why : 0, s->pid,
+	         (uint32_t)s->status | tr_str(s->name) << 32, k->xh.live_bytes);
 	while (s->threads)
 		thread_free(s->threads);
 	io_release(s);                     /* its devices stop DMA first */

@@ -36,7 +36,7 @@
 	X(THREAD,    "sched",  "a pid, p thread") \
 	X(PREEMPT,   "sched",  "a pid, p thread: the timer asked it to leave (a SWITCH follows)") \
 	X(SIP_START, "sip",    "a pid, p name string, q exchange-heap live bytes") \
-	X(SIP_EXIT,  "sip",    "a pid, p status, q exchange-heap live bytes") \
+	X(SIP_EXIT,  "sip",    "a pid, x 0 or 1 + why it failed, p status | name string << 32, q exchange-heap live bytes") \
 	X(SIP_FAIL,  "fail",   "a pid, x why (enum sing_failure), p function string, q message string") \
 	X(SEND,      "msg",    "a message, x slot, p contract, q receiving endpoint") \
 	X(RECV,      "msg",    "a message, x slot, p contract, q endpoint") \
@@ -58,7 +58,7 @@ enum tr_kind {
 };
 
 /* Why a thread left the CPU (TR_SWITCH's x). */
-#define TR_REASONS(X) X(START, "start") X(YIELD, "yield") X(BLOCK, "block") \
+#define TR_REASONS(X) X(DISPATCH, "dispatch") X(YIELD, "yield") X(BLOCK, "block") \
 	X(EXIT, "exit")
 enum tr_reason {
 #define TR_X(r, name) TR_R_##r,
