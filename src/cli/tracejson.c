@@ -267,7 +267,7 @@ static void run_slices(struct conv *c, size_t i, struct thr *from, double us)
 {
 	const struct tr_event *e = &c->d->ev[i];
 	if (from->open && sip_kept(c, from->pid)) {
-		head(c, "E", "", from, us);
+		head(c, "E", sip_name(c, from->pid), from, us);   /* E named as its B: speedscope */
 		fprintf(c->out, ",\"args\":{\"left\":\"%s\"}}",
 		        from->preempted ? "preempt" : e->x < 5 ? reason_name[e->x] : "?");
 	}
@@ -318,7 +318,7 @@ static void gc(struct conv *c, const struct tr_event *e, struct thr *t, double u
 		return;
 	}
 	if (t->gc_open) {
-		head(c, "E", "", t, us);
+		head(c, "E", "collection", t, us);
 		fprintf(c->out, ",\"args\":{\"live_bytes_after\":%llu,\"live_objects_after\":%u,"
 		        "\"heap_bytes_after\":%llu}}", (unsigned long long)e->p, e->a,
 		        (unsigned long long)e->q);
@@ -467,9 +467,9 @@ int tf_write_json(const struct tf_dump *d, const struct tf_filter *f, FILE *out,
 		write_event(&c, i);
 	for (size_t i = 0; i < c.nthr; i++) {
 		if (c.thr[i].gc_open)
-			head(&c, "E", "", &c.thr[i], c.last_us), fprintf(out, "}");
+			head(&c, "E", "collection", &c.thr[i], c.last_us), fprintf(out, "}");
 		if (c.thr[i].open)
-			head(&c, "E", "", &c.thr[i], c.last_us), fprintf(out, "}");
+			head(&c, "E", sip_name(&c, c.thr[i].pid), &c.thr[i], c.last_us), fprintf(out, "}");
 	}
 	fprintf(out, "\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"sing trace\","
 	        "\"events\":%llu,\"lost\":%llu,\"flows\":%llu}}\n", (unsigned long long)d->nev,

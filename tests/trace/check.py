@@ -5,7 +5,7 @@ and exits 0 if every check passes; else one line per failed check, exit 1.
 
 Always: valid JSON with traceEvents; every flow id has exactly one start
 ("s") and one end ("f"); timestamps never go back on a track (pid, tid) or
-on a counter; B/E slices balance per track.
+on a counter; B/E slices balance per track, each E named as its B.
 Keys: flows.NAME=K (exactly K flows named NAME), flows=K (in all),
       failure=TEXT (a failure instant whose message is TEXT),
       collection=SIP (a collection slice on that SIP's track),
@@ -35,6 +35,7 @@ def main():
     names = {}
     last = {}
     depth = collections.Counter()
+    opened = {}
     for e in evs:
         ph = e.get("ph")
         if ph == "M":
@@ -50,10 +51,13 @@ def main():
             ends[e["id"]] += 1
         elif ph == "B":
             depth[track] += 1
+            opened.setdefault(track, []).append(e["name"])
         elif ph == "E":
             depth[track] -= 1
             if depth[track] < 0:
                 errs.append("E without B on track %s at %s" % (track, e["ts"]))
+            elif opened[track].pop() != e["name"]:
+                errs.append("E named %r ends another slice on track %s" % (e["name"], track))
     for fid in set(starts) | set(ends):
         if starts[fid] != 1 or ends[fid] != 1:
             errs.append("flow %s has %d starts and %d ends" % (fid, starts[fid], ends[fid]))
