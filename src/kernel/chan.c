@@ -54,6 +54,7 @@ static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
+	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con, e->peer);
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear)
 			xh_send(args[a].p);
@@ -70,7 +71,6 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 	if (i >= p->cap)
 		i -= p->cap;
 	union sing_slot *slot = &p->q[i * p->width];
-	TR_EVENT(TR_SEND, i, m, e->con, p);
 	slot[0].u64 = m;
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		slot[1 + a] = args[a];

@@ -70,12 +70,12 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 		to->state = TH_RUNNING;
 		to->ran++;
 	}
-	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : last ? TR_R_EXIT : from->state == TH_BLOCKED ?
-	         TR_R_BLOCK : TR_R_YIELD, to ? to->sip->pid : 0, from, to);
 	c->prev = from;
 	c->switches++;
 	__atomic_store_n(&c->cur, to, __ATOMIC_RELAXED);
 	hal_fiber_start(last ? NULL : fake, lo, sz);
+	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : from->state == TH_BLOCKED ? TR_R_BLOCK :
+	         from->state == TH_RUNNABLE ? TR_R_YIELD : TR_R_EXIT, to ? to->sip->pid : 0, from, to);
 	hal_ctx_switch(fc, to ? &to->ctx : &c->kctx);
 	resumed(c, *fake);
 }
