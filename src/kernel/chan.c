@@ -54,7 +54,8 @@ static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
-	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con, e->peer);
+	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
+	         e->peer);   /* first: nothing more to keep across its call (docs/tracing.md) */
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear)
 			xh_send(args[a].p);
