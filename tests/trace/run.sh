@@ -6,8 +6,9 @@
 # its start and end, time never going back on a track, exactly N flows of
 # each message, the failure and the collection present.  Then: the dump
 # converts to the same file, a small ring keeps the newest events and says
-# how many it lost, the filter keeps what it names, bad dumps and filter
-# words are refused with a reason, and `sing boot --trace` records a session.
+# how many it lost, a budget failure is seen, the filter keeps what it
+# names, bad dumps and filter words are refused with a reason, and
+# `sing boot --trace` records a session.
 set -u
 . "$ROOT/tests/lib.sh"
 HERE="$ROOT/tests/trace"
@@ -77,6 +78,15 @@ if record small --trace-ring 64; then
 			"hasnot=start scenario (pid 1)"
 	else bad trace-ring-drops-oldest "expected 64 kept: $line"; fi
 fi
+
+# A budget failure and a failed check, each for its own SIP (tests/kernel's killed.sg).
+(cd "$ROOT/tests/kernel" && timeout 120 "$SING" run --trace "$TMPDIR/killed.json" \
+	$(directive killed.sg run) killed.sg >"$TMPDIR/killed.out" 2>&1)
+if sanitizer_clean "$TMPDIR/killed.out"; then
+	checked trace-budget-failure "$TMPDIR/killed.json" "has=budget exceeded" \
+		"has=failure: memory budget exceeded (heap)" "has=failure: division by zero" \
+		"has=failed hog (pid 3): memory budget exceeded (heap)"
+else bad trace-budget-failure "$(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/killed.out")"; fi
 
 # The filter: kinds (no scheduler slices, still every flow), and SIPs.
 record filter-kinds --trace-filter msg &&
