@@ -1,14 +1,18 @@
 /* bench_trace.c - what tracing costs (docs/tracing.md "Cost"), printed by
  * `sing bench` after the table: the recorder alone (events into a ring
  * that wraps), and the message ping-pong measured with tracing off and on,
- * back to back, divided by the events a round trip records (counted). */
+ * back to back, divided by the events a round trip records (counted).
+ * Both take the least disturbed figure (the fastest repetition, the
+ * fastest batch): on a loaded machine a median moves by more than an
+ * event costs. */
 #include <stdio.h>
 
 #include "bench.h"
 #include "../kernel/trace.h"
 
 #define TRACE_BENCH_RING (1u << 16)
-#define TRACE_BENCH_EVENTS 4000000u
+#define TRACE_BENCH_EVENTS 500000u
+#define TRACE_BENCH_REPS 8
 
 static int pingpong(const struct bench_host *h, const struct bench_plan *plan,
                     struct bench_result *r)
@@ -28,11 +32,15 @@ void bench_trace_cost(const struct bench_host *h, const struct bench_plan *plan)
 		fprintf(out, "trace: no memory for the rings\n");
 		return;
 	}
-	int64_t ns = tr_bench(TRACE_BENCH_EVENTS);
+	int64_t ns = 0;
+	for (int i = 0; i < TRACE_BENCH_REPS; i++) {
+		int64_t t = tr_bench(TRACE_BENCH_EVENTS);
+		ns = i == 0 || t < ns ? t : ns;
+	}
 	tr_stop();
 	fprintf(out, "\ntrace cost (docs/tracing.md): one event recorded: %.1f ns "
-	        "(%u events into a %u-event ring)\n", (double)ns / TRACE_BENCH_EVENTS,
-	        TRACE_BENCH_EVENTS, TRACE_BENCH_RING);
+	        "(fastest of %d runs of %u events into a %u-event ring)\n",
+	        (double)ns / TRACE_BENCH_EVENTS, TRACE_BENCH_REPS, TRACE_BENCH_EVENTS, TRACE_BENCH_RING);
 	if (pingpong(h, plan, &off) || tr_start((1u << TR__COUNT) - 1, TRACE_BENCH_RING, 1u << 16)) {
 		fprintf(out, "trace: msg_pingpong could not run\n");
 		return;
@@ -46,7 +54,7 @@ void bench_trace_cost(const struct bench_host *h, const struct bench_plan *plan)
 		fprintf(out, "trace: msg_pingpong with tracing on could not run\n");
 		return;
 	}
-	fprintf(out, "trace cost: msg_pingpong %.1f ns off, %.1f ns on, %.2f events per round trip "
-	        "(counted): %.1f ns per event in place (goal <= 50)\n", off.ns.median, on.ns.median,
-	        per_op, (on.ns.median - off.ns.median) / per_op);
+	fprintf(out, "trace cost: msg_pingpong %.1f ns off, %.1f ns on (fastest batches), %.2f events "
+	        "per round trip (counted): %.1f ns per event in place (goal <= 50)\n", off.ns.min,
+	        on.ns.min, per_op, (on.ns.min - off.ns.min) / per_op);
 }
