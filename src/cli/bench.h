@@ -157,6 +157,8 @@ void bench_measure(const struct bench_impl *impl, enum bench_cpu cpu,
 		   const struct bench_host *h, const struct bench_plan *plan,
 		   struct bench_result *out);
 int bench_selftest(void);      /* 0 if the statistics code is right */
+/* bench_trace.c: what one trace event costs, alone and in msg_pingpong. */
+void bench_trace_cost(const struct bench_host *h, const struct bench_plan *plan);
 
 /* ---- reporting ---------------------------------------------------------- */
 

@@ -22,6 +22,16 @@ int cmd_uninstall(int argc, char **argv); /* cmd_store.c: remove a program */
 int cmd_store_check(int argc, char **argv); /* cmd_store.c: checks only (hidden) */
 int cmd_boot(int argc, char **argv);      /* cmd_image.c: the system (src/system) */
 int cmd_image(int argc, char **argv);     /* cmd_image.c: the store's boot image */
+int cmd_trace(int argc, char **argv);     /* cmd_trace.c: a trace dump to JSON */
+/* cmd_trace.c: --trace FILE, --trace-dump FILE, --trace-filter LIST,
+ * --trace-ring N for `sing run` and `sing boot`.  trace_opt: 2 if argv[i]
+ * is one (with its value), 0 if not, -1 (reported) if its value is
+ * missing.  trace_begin before the kernel boots (0, else the exit status),
+ * trace_end after it shut down (0, or 1 after reporting). */
+struct trace_opts { const char *json, *dump, *filter, *ring; };
+int trace_opt(int argc, char **argv, int i, struct trace_opts *o);
+int trace_begin(const struct trace_opts *o);
+int trace_end(const struct trace_opts *o);
 /* The SING_DEBUG words (cmd_run.c): SK_DEBUG_* and the CLI's own bits. */
 unsigned cli_debug_flags(void);
 

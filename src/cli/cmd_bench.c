@@ -2,6 +2,7 @@
  * beside Linux side, and print it; optionally write JSON and an SVG chart.
  *
  *   sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB]
+ *                              (--only trace: just what a trace event costs)
  *   sing bench --selftest      check the statistics code on known inputs
  */
 #include "cli.h"
@@ -142,12 +143,16 @@ int cmd_bench(int argc, char **argv)
 	bench_host_probe(&h, o.quick);
 	size_t n = run_rows(&o, &h, lines);
 	bench_linux_proc_cleanup();
-	if (n == 0) {
+	bool trace = !o.only || !fnmatch(o.only, "trace", 0);   /* bench_trace.c */
+	if (n == 0 && !trace) {
 		fprintf(stderr, "sing bench: no benchmark matches '%s'\n", o.only);
 		free(lines);
 		return 2;
 	}
-	bench_print_table(&h, lines, n, o.quick);
+	if (n)
+		bench_print_table(&h, lines, n, o.quick);
+	if (trace)
+		bench_trace_cost(&h, o.quick ? &plan_quick : &plan_full);
 	int rc = write_outputs(&o, &h, lines, n);
 	free(lines);
 	return rc;

@@ -48,12 +48,13 @@ static int pairs(int argc, char **argv, const char *const *names, const char **v
 
 int cmd_boot(int argc, char **argv)
 {
-	static const char *const names[] = {"--store", "--image", "--nic"};
-	const char *v[3] = {0};
+	static const char *const names[] = {"--store", "--image", "--nic", "--trace",
+	                                    "--trace-dump", "--trace-filter", "--trace-ring"};
+	const char *v[7] = {0};
 	char store[4096], cfg[4100];
-	if (pairs(argc, argv, names, v, 3) || (v[0] && v[1])) {
+	if (pairs(argc, argv, names, v, 7) || (v[0] && v[1])) {
 		fprintf(stderr, "usage: sing boot [--store DIR | --image FILE] "
-		        "[--nic pcap:FILE|tap:NAME]\n");
+		        "[--nic pcap:FILE|tap:NAME] [--trace FILE.json] [--trace-filter LIST]\n");
 		return 2;
 	}
 	const char *env = getenv("SING_NET");
@@ -64,7 +65,11 @@ int cmd_boot(int argc, char **argv)
 		.wire = v[2] ? v[2] : env && *env ? env : NULL,
 		.debug = cli_debug_flags() & (0xffu | INIT_DEBUG_RSS),
 	};
-	return boot_run(&o);
+	struct trace_opts topt = {v[3], v[4], v[5], v[6]};
+	int rc = trace_begin(&topt);
+	if (!rc)
+		rc = boot_run(&o);
+	return trace_end(&topt) ? 1 : rc;
 }
 
 int cmd_image(int argc, char **argv)

@@ -10,6 +10,7 @@
  *   sing run -l PROG... FILE [ARGS...] PROG (repeatable) may be started by FILE
  *                                      through the launcher, as program 0, 1, ...
  *   sing run --abi                     print the kernel ABI's symbols (for tests)
+ *   sing run --trace F.json [--trace-filter L] ... FILE   record a trace (cmd_trace.c)
  *
  * FILE is a package (.sil), SIL text (.sasm, assembled first) or Sing
  * source (.sg, built first).  The verifier always runs: no option skips it;
@@ -213,6 +214,10 @@ int cmd_run(int argc, char **argv)
 	int i = 1;
 	char *progs[64];
 	int nprogs = 0;
+	struct trace_opts topt = {0};
+	int tn;
+	while ((tn = trace_opt(argc, argv, i, &topt)) > 0)
+		i += tn;
 	while (argc > i + 2 && !strcmp(argv[i], "-l") && nprogs < 64) {
 		progs[nprogs++] = argv[i + 1];
 		i += 2;
@@ -227,12 +232,14 @@ int cmd_run(int argc, char **argv)
 		times = strtol(argv[i + 1], NULL, 10);
 		i += 2;
 	}
-	if (argc <= i || times < 1) {
-		fprintf(stderr, "usage: sing run [-n N] [-l PROG]... FILE [ARGS...] | "
+	if (argc <= i || times < 1 || tn < 0) {
+		fprintf(stderr, "usage: sing run [--trace F.json] [-n N] [-l PROG]... FILE [ARGS...] | "
 		        "sing run --all FILE...\n");
 		return 2;
 	}
 	fflush(NULL);
+	if ((tn = trace_begin(&topt)) != 0)
+		return tn;
 	struct sk_kernel *k = sk_boot(dbg);
 	struct sk_image *imgs[64] = {0};
 	struct installed in;
@@ -248,5 +255,7 @@ int cmd_run(int argc, char **argv)
 	sk_unload(in.img);
 	for (int j = 0; j < nprogs; j++)
 		sk_unload(imgs[j]);
+	if (trace_end(&topt))
+		return 1;
 	return live ? SK_EXIT_FAILED : rc;
 }

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"bench",    cmd_bench,    "bench [--quick] [--only GLOB] [--json F] [--svg F]  the cost table"},
 	{"boot",     cmd_boot,     "boot [--store DIR|--image FILE]  start the system: services, then the shell"},
 	{"image",    cmd_image,    "image [--store DIR] -o FILE      the store's boot image (for bare metal)"},
+	{"trace",    cmd_trace,    "trace DUMP -o FILE.json          a kernel trace dump as Chrome trace JSON"},
 	{"list",     cmd_list,     "list [--store DIR]               installed programs"},
 	{"uninstall", cmd_uninstall, "uninstall NAME [--force]         remove an installed program"},
 	{"store-check", cmd_store_check, NULL},   /* test/admin aid: docs/system.md */

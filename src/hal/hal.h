@@ -34,6 +34,10 @@ void hal_dma_unmap(void *p, size_t n);
 /* The console and the clock. */
 void hal_write(int fd, const void *buf, size_t n);   /* fd 1 console, 2 diagnostics */
 int64_t hal_clock_ns(void);                          /* monotonic */
+/* The cycle counter the cost table reads (x86-64: rdtsc), for trace time
+ * stamps: cheap, monotonic on one CPU; its rate is learnt against
+ * hal_clock_ns.  A HAL without one returns hal_clock_ns(). */
+uint64_t hal_cycles(void);
 /* Console input: wait up to timeout_ns for bytes (0: just look); the
  * count read, 0 if none came, -1 at end of input. */
 long hal_console_read(void *buf, size_t n, int64_t timeout_ns);

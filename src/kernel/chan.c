@@ -2,6 +2,7 @@
 #include "chan.h"
 
 #include "sched.h"
+#include "trace.h"
 
 static uint32_t ring_cap(const struct ly_contract *con, uint32_t side)
 {
@@ -34,6 +35,7 @@ int ch_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *c
 			xh_delete(&k->xh, a);
 		return -1;
 	}
+	TR_CHAN(con, a);
 	a->peer = b;
 	b->peer = a;
 	*imp = a;
@@ -52,6 +54,8 @@ static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
+	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
+	         e->peer);   /* first: nothing more to keep across its call (docs/tracing.md) */
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear)
 			xh_send(args[a].p);
@@ -86,6 +90,7 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	union sing_slot *slot = &e->q[e->head * e->width];
 	uint32_t m = slot[0].u32;
 	const struct ly_msg *lm = &e->con->msgs[m];
+	TR_EVENT(TR_RECV, e->head, m, e->con, e);
 	for (uint32_t a = 0; a < lm->nargs; a++) {
 		out[a] = slot[1 + a];
 		if (lm->args[a].linear)
@@ -133,6 +138,7 @@ void ch_close(struct xh_heap *h, void *endpoint)
 {
 	struct ch_end *e = endpoint;
 	struct ch_end *p = e->peer;
+	TR_EVENT(TR_CH_CLOSE, 0, e->count, 0, e);
 	if (e->serve && e->gone) {   /* a served end freed by the kernel itself */
 		e->gone(e);
 		e->gone = NULL;

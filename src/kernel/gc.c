@@ -4,6 +4,7 @@
 #include "../hal/hal.h"
 #include "exheap.h"
 #include "panic.h"
+#include "trace.h"
 
 #define GC_MIN_NEXT (8u << 20)
 #define GC_POOL     64u          /* chunks kept for reuse: 4 MiB */
@@ -370,6 +371,7 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i)
 void gc_collect(struct gc_heap *h)
 {
 	int64_t t0 = hal_clock_ns();
+	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
 	h->collections++;
 	h->marked = 0;
 	for (int c = 0; c < GC_NCLASS; c++)
@@ -386,6 +388,8 @@ void gc_collect(struct gc_heap *h)
 	/* Grow the heap when more than half of it stays live. */
 	h->next_gc = h->live * 2 > GC_MIN_NEXT ? h->live * 2 : GC_MIN_NEXT;
 	h->mapped_after = h->mapped;
+	TR_EVENT(TR_GC_END, 0, (uint32_t)h->marked, h->live, h->mapped);
+	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
 	uint64_t pause = (uint64_t)(hal_clock_ns() - t0);
 	h->pause_total_ns += pause;
 	if (pause > h->pause_max_ns)

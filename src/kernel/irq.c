@@ -2,6 +2,7 @@
 #include "irq.h"
 
 #include "ns.h"
+#include "trace.h"
 
 #define IRQ_PREFIX "/kernel/irq/"
 
@@ -92,6 +93,8 @@ void irq_deliver(struct sk_kernel *k)
 {
 	uint32_t raised = k->irq_raised;
 	k->irq_raised = 0;
+	if (raised)
+		TR_EVENT(TR_IRQ, 0, raised, 0, 0);
 	for (int i = 0; i < IRQ_LINES; i++) {
 		if (raised & (1u << i))
 			k->irq[i].pending = 1;

@@ -7,6 +7,7 @@
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
+#include "trace.h"
 
 /* ---- the names the kernel serves itself ---- */
 
@@ -108,6 +109,7 @@ const char *ns_check(struct sk_kernel *k, const struct sk_prog *prog, const char
 void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 {
 	const struct ns_kname *kn = kname(path);
+	TR_NAMED(TR_NS_BIND, sip_current(k) ? sip_current(k)->pid : 0, path, 0);
 	int line = irq_path(path);
 	if (line >= 0) {
 		irq_connect(k, line, exp);

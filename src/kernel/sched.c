@@ -4,6 +4,7 @@
 
 #include "panic.h"
 #include "thread.h"
+#include "trace.h"
 
 /* ---- queues ---- */
 
@@ -138,6 +139,8 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	c->switches++;
 	__atomic_store_n(&c->cur, to, __ATOMIC_RELAXED);
 	hal_fiber_start(last ? NULL : fake, lo, sz);
+	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : from->state == TH_BLOCKED ? TR_R_BLOCK :
+	         from->state == TH_RUNNABLE ? TR_R_YIELD : TR_R_EXIT, to ? to->sip->pid : 0, from, to);
 	hal_ctx_switch(fc, to ? &to->ctx : &c->kctx);
 	resumed(c, *fake);
 }
@@ -203,6 +206,7 @@ static void end_slice(struct sk_cpu *c, struct sk_thread *t)
 void sched_preempted(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);
+	TR_EVENT(TR_PREEMPT, 0, t->sip->pid, t, 0);
 	if (c->kwant) {   /* the kernel looks at its devices, then t goes on */
 		c->kwant = 0;
 		q_head(&c->ho, t);

@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "thread.h"
+#include "trace.h"
 
 /* ---- small freestanding string helpers ---- */
 
@@ -149,6 +150,9 @@ __attribute__((noreturn)) static void end(struct sk_thread *t)
 void sip_fail(struct sk_thread *t, int why, const char *fn)
 {
 	struct sip *s = t->sip;
+	if (why == SING_F_HEAP || why == SING_F_STACK)
+		TR_EVENT(TR_BUDGET, why, s->pid, s->budget.used, s->budget.limit);
+	TR_EVENT(TR_SIP_FAIL, why, s->pid, tr_str(fn), tr_str(s->msg));
 	s->state = SIP_FAILED;
 	s->why = why;
 	sk_copy_str(s->fn, sizeof s->fn, fn);
@@ -307,6 +311,8 @@ void sip_teardown(struct sip *s)
 {
 	struct sk_kernel *k = s->k;
 	s->t1 = hal_clock_ns();
+	TR_EVENT(TR_SIP_EXIT, s->state == SIP_FAILED ? 1 + s->why : 0, s->pid,
+	         (uint32_t)s->status | tr_str(s->name) << 32, k->xh.live_bytes);
 	while (s->threads)
 		thread_free(s->threads);
 	io_release(s);                     /* its devices stop DMA first */
@@ -402,6 +408,7 @@ struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char
 	k->nsips++;
 	k->sips_started++;
 	s->t0 = hal_clock_ns();
+	TR_NAMED(TR_SIP_START, s->pid, s->name, k->xh.live_bytes);
 	s->main = thread_new(s, NULL, NULL, 0);
 	if (!s->main) {
 		s->state = SIP_FAILED;

@@ -3,6 +3,7 @@
 
 #include "panic.h"
 #include "sched.h"
+#include "trace.h"
 
 void sip_main_thread(struct sk_thread *t);   /* sip.c */
 
@@ -55,6 +56,7 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	t->sib = s->threads;
 	s->threads = t;
 	s->nthreads++;
+	TR_EVENT(TR_THREAD, 0, s->pid, t, s->nthreads);
 	sched_ready(sched_cpu(s->k), t);
 	return t;
 }

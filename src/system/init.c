@@ -4,6 +4,7 @@
 
 #include "../hal/hal.h"
 #include "../kernel/kernel.h"
+#include "../kernel/trace.h"
 #include "image.h"
 #include "restart.h"
 
@@ -137,6 +138,8 @@ static void launch(struct sk_kernel *k, struct service *s, int64_t now)
 {
 	rs_started(&s->rs, now);
 	s->pid = start(k, s->name);
+	if (s->rs.restarts)
+		TR_NAMED(TR_RESTART, s->pid, s->name, 0);
 }
 
 /* Restart services that ended, each after its back-off; give up a crash
