@@ -1,6 +1,7 @@
 /* chan.c - channels and their endpoints (see chan.h). */
 #include "chan.h"
 
+#include "panic.h"
 #include "sched.h"
 
 static uint32_t ring_cap(const struct ly_contract *con, uint32_t side)
@@ -49,20 +50,29 @@ static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *
 			xh_delete(&k->xh, args[a].p);
 }
 
-int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
+uint32_t ch_step(const struct ch_end *e, uint32_t m)
+{
+	const struct ly_contract *c = e->con;
+	if (__builtin_expect(m >= c->nmsgs || c->msgs[m].dir != e->side, 0))
+		return SING_NO_STATE;
+	return c->step[e->state * c->nmsgs + m];
+}
+
+static int full(const struct ch_end *e)
+{
+	return e->peer && e->peer->count == e->peer->cap;
+}
+
+/* Queue m (its linear arguments already in flight) at e's peer and wake
+ * it; e has moved to state next. */
+static void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
-	for (uint32_t a = 0; a < lm->nargs; a++)
-		if (lm->args[a].linear)
-			xh_send(args[a].p);
 	struct ch_end *p = e->peer;
+	e->state = next;
 	if (!p) {                     /* the peer is gone: the message is lost */
 		drop(e->k, lm, args);
-		return 0;
-	}
-	if (p->count == p->cap) {
-		drop(e->k, lm, args);
-		return -1;
+		return;
 	}
 	uint32_t i = p->head + p->count;
 	if (i >= p->cap)
@@ -76,6 +86,59 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 		p->serve(p);
 	else if (p->waiter)
 		sched_wake(p->waiter);
+}
+
+int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
+{
+	uint32_t next = ch_step(e, m);
+	if (next == SING_NO_STATE)
+		kpanic("chan: a kernel service sent a message its contract does not allow");
+	if (full(e))
+		return CH_OVERFLOW;
+	const struct ly_msg *lm = &e->con->msgs[m];
+	for (uint32_t a = 0; a < lm->nargs; a++)
+		if (lm->args[a].linear)
+			xh_send(args[a].p);
+	deliver(e, m, args, next);
+	return 0;
+}
+
+/* An endpoint argument must be of its declared contract and side, in its
+ * declared state (the receiver's verified code assumes that state). */
+static int ep_arg_ok(const struct ly_arg *la, const struct ch_end *x)
+{
+	return x->con == la->con && x->side == la->side && x->state == la->state;
+}
+
+int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+{
+	if (xh_owner(e) != own)
+		return CH_OWNER;
+	uint32_t next = ch_step(e, m);
+	if (next == SING_NO_STATE)
+		return CH_STATE;
+	if (full(e))
+		return CH_OVERFLOW;
+	/* Each linear argument must still be own's when its turn comes: one
+	 * that appears twice, or sits inside an earlier one, is in flight by
+	 * then.  On a failure the ones already moved come back. */
+	const struct ly_msg *lm = &e->con->msgs[m];
+	for (uint32_t a = 0; a < lm->nargs; a++) {
+		if (!lm->args[a].linear)
+			continue;
+		void *x = args[a].p;
+		int why = xh_owner(x) != own || x == e ? CH_OWNER :
+		          xh_layout(x)->kind == SING_K_ENDPOINT && !ep_arg_ok(&lm->args[a], x) ?
+		          CH_STATE : 0;
+		if (why) {
+			while (a--)
+				if (lm->args[a].linear)
+					xh_recv(args[a].p, own);
+			return why;
+		}
+		xh_send(x);
+	}
+	deliver(e, m, args, next);
 	return 0;
 }
 
@@ -94,6 +157,8 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	if (++e->head == e->cap)
 		e->head = 0;
 	e->count--;
+	/* The sender's end took the same step when it sent m. */
+	e->state = e->con->step[e->state * e->con->nmsgs + m];
 	return (int)m;
 }
 

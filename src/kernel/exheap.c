@@ -23,6 +23,8 @@ static uint64_t dma_bytes(uint64_t size)
 }
 
 _Static_assert(sizeof(struct xh_block) % 16 == 0, "payloads must stay 16-byte aligned");
+_Static_assert(sizeof(struct xh_block) - offsetof(struct xh_block, own) == SING_XH_OWN_BACK,
+               "generated code finds a block's owner SING_XH_OWN_BACK bytes before it");
 
 static struct xh_block *blk(const void *payload)
 {

@@ -83,5 +83,12 @@ uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own);
 void xh_send(void *p);
 void xh_recv(void *p, struct xh_list *own);
 const struct ly_layout *xh_layout(const void *p);
+/* The owner list of the block at payload p (NULL in flight): what the
+ * kernel compares with the acting SIP's before it deletes, sends or
+ * stores a block (generated code reads it through SING_XH_OWNER). */
+static inline const struct xh_list *xh_owner(const void *p)
+{
+	return ((const struct xh_block *)p - 1)->own;
+}
 
 #endif

@@ -39,6 +39,8 @@ void ly_destroy(struct ly_registry *r)
 		for (uint32_t m = 0; m < c->nmsgs; m++)
 			hal_free(c->msgs[m].args);
 		hal_free(c->msgs);
+		hal_free(c->states);
+		hal_free(c->step);
 		hal_free(c);
 	}
 }
@@ -102,6 +104,13 @@ static void fill_contract(struct ly_contract *c, const struct sing_image *img,
 		}
 	}
 	c->width = 1 + most;
+	c->nstates = ci->nstates;
+	c->states = kalloc(((size_t)ci->nstates + 1) * sizeof *c->states);
+	for (uint32_t s = 0; s < ci->nstates; s++)
+		copy_name(c->states[s], sizeof c->states[s], ci->states[s]);
+	uint64_t n = (uint64_t)ci->nstates * ci->nmsgs;
+	c->step = kalloc((n + 1) * sizeof *c->step);
+	__builtin_memcpy(c->step, ci->next, n * sizeof *c->step);
 }
 
 void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *m)
