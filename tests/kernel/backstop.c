@@ -17,7 +17,7 @@
  * the part that plays the verifier's bug.
  *
  *   backstop MODE SERVER.sg     MODE: twice | wrongway | delete-foreign |
- *                               send-foreign | ok
+ *                               send-foreign | send-moved | ok
  * prints "client: status N", "server: status N", "live bytes: N".
  */
 #include <stdio.h>
@@ -32,7 +32,7 @@
 #include "sil/sil.h"
 
 static const char *mode;
-static uint32_t req, resp, bytes_type;
+static uint32_t req, resp, bytes_type, imp_type;
 
 static void *new_bytes(struct sing_thread *t)
 {
@@ -53,6 +53,13 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 	} else if (!strcmp(mode, "send-foreign")) {   /* ... as a message argument */
 		a[0].p = ep->peer;
 		sing_send(t, ep, req, a, "client");
+	} else if (!strcmp(mode, "send-moved")) {     /* a buffer already sent */
+		void *x = new_bytes(t), *exp2;
+		a[0].p = x;
+		sing_send(t, ep, req, a, "client");
+		void *imp2 = sing_chnew(t, imp_type, &exp2, "client");
+		a[0].p = x;                             /* Req is allowed on the new channel */
+		sing_send(t, imp2, req, a, "client");
 	} else {                                      /* twice, ok: one allowed Req */
 		a[0].p = new_bytes(t);
 		sing_send(t, ep, req, a, "client");
@@ -77,7 +84,7 @@ static struct sk_image *client_image(struct sk_kernel *k, const struct sk_image 
 	struct sk_image *im = calloc(1, sizeof *im);
 	memcpy(types, s->types, s->ntypes * sizeof *types);
 	types[s->ntypes] = (struct sing_tinfo){.kind = SING_K_ENDPOINT, .contract = con, .side = 0};
-	main_types[0] = s->ntypes;
+	main_types[0] = imp_type = s->ntypes;
 	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 1,
 	                           .types = types, .entry = client, .args_type = s->args_type,
 	                           .main_extra = 1, .main_types = main_types,

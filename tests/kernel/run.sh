@@ -140,6 +140,7 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop wrongway 0 70 'contract violation: message Resp not allowed in state S of Echo'
 	backstop delete-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-foreign 0 70 'exchange-heap block not owned by this SIP'
+	backstop send-moved 1 70 'exchange-heap block not owned by this SIP'
 else
 	bad backstop-build "$(head -c 300 "$TMPDIR/err")"
 fi
