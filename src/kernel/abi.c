@@ -293,7 +293,7 @@ static void contract_text(struct sip *s, const struct ch_end *e, uint32_t msg)
 	d = put(d, end, msg < c->nmsgs ? c->msgs[msg].name : "(out of range)");
 	if (ch_step(e, msg) == SING_NO_STATE) {
 		d = put(d, end, " not allowed in state ");
-		d = put(d, end, c->states[e->state]);
+		d = put(d, end, c->states[ch_state(e)]);
 		d = put(d, end, " of ");
 		d = put(d, end, c->name);
 	} else {
@@ -302,19 +302,24 @@ static void contract_text(struct sip *s, const struct ch_end *e, uint32_t msg)
 	*d = 0;
 }
 
+__attribute__((noreturn, noinline, cold))
+static void send_failed(struct sing_thread *t, struct ch_end *ep, uint32_t msg, int r,
+                        const char *fn)
+{
+	if (r == CH_STATE)
+		contract_text(me(t), ep, msg);
+	sip_fail(sk_self(t), r == CH_STATE ? SING_F_CONTRACT : r == CH_OWNER ? SING_F_OWNER :
+	         SING_F_CHANNEL, fn);
+}
+
 /* A send the contract does not allow (or of blocks the SIP does not own)
  * fails the sender before anything moves: the peer never sees it. */
 void sing_send(struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args,
                const char *fn)
 {
-	struct sip *s = me(t);
-	int r = ch_send_from(ep, msg, args, &s->xh_own);
-	if (__builtin_expect(r == 0, 1))
-		return;
-	if (r == CH_STATE)
-		contract_text(s, ep, msg);
-	sip_fail(sk_self(t), r == CH_STATE ? SING_F_CONTRACT : r == CH_OWNER ? SING_F_OWNER :
-	         SING_F_CHANNEL, fn);
+	int r = ch_send_from(ep, msg, args, (struct xh_list *)t->xown);   /* &me(t)->xh_own */
+	if (__builtin_expect(r != 0, 0))
+		send_failed(t, ep, msg, r, fn);
 }
 
 int32_t sing_select_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,

@@ -43,7 +43,8 @@ struct ch_end {
 	void (*gone)(struct ch_end *e);     /* served end: called before it is freed */
 	void *ctx;                          /* served end: the service's record */
 	uint32_t side, closed;
-	uint32_t state;                     /* contract state of this end (0: start) */
+	uint32_t row;                       /* contract state x nmsgs: its row of the
+	                                       contract's step tables (0: start) */
 	uint32_t head, count, cap, width;
 	union sing_slot q[];
 };
@@ -62,8 +63,11 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args);
  * argument), or CH_STATE if an endpoint argument is not in the state its
  * message declares. */
 int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own);
-/* The state after e's side sends m, or SING_NO_STATE if not allowed now. */
+/* The row (state x nmsgs) after e's side sends m, or SING_NO_STATE if
+ * not allowed now. */
 uint32_t ch_step(const struct ch_end *e, uint32_t m);
+/* e's contract state. */
+uint32_t ch_state(const struct ch_end *e);
 /* Wait for one of the cases (sing_case); bind the message's values into
  * out, owned by own.  Returns the case taken. */
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,

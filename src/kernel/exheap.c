@@ -251,6 +251,12 @@ uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)
 static void move_tree(void *p, struct xh_list *own)
 {
 	struct xh_block *work = blk(p), *done = NULL;
+	if (work->lay->kind != SING_K_XSTRUCT) {   /* a leaf (the common message): no worklist */
+		unlink_block(work);
+		if (own)
+			link_block(own, work);
+		return;
+	}
 	unlink_block(work);
 	work->next = NULL;
 	while (work) {

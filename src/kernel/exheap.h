@@ -90,5 +90,10 @@ static inline const struct xh_list *xh_owner(const void *p)
 {
 	return ((const struct xh_block *)p - 1)->own;
 }
+/* xh_layout(p)->kind, inline for the send path. */
+static inline uint8_t xh_kind(const void *p)
+{
+	return ((const struct xh_block *)p - 1)->lay->kind;
+}
 
 #endif

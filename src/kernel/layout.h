@@ -52,7 +52,8 @@ struct ly_contract {
 	struct ly_msg *msgs;
 	uint32_t nstates;            /* state 0 is the start state */
 	char (*states)[48];          /* their names */
-	uint32_t *step;              /* step[s * nmsgs + m]: next state or SING_NO_STATE */
+	uint32_t *sends[2];          /* sends[side][s * nmsgs + m]: the row (state x nmsgs)
+	                                after side sends m in state s, or SING_NO_STATE */
 };
 
 struct ly_registry {
