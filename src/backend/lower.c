@@ -398,7 +398,7 @@ static void lw_xnewarr(struct lw *w, const struct sil_insn *in)
 
 static void lw_delete(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "sing_delete(th, r%u);\n", A(0));
+	lw_out(w, "sing_delete(th, r%u, FN);\n", A(0));
 }
 
 static void lw_xtake(struct lw *w, const struct sil_insn *in)
@@ -409,7 +409,10 @@ static void lw_xtake(struct lw *w, const struct sil_insn *in)
 
 static void lw_xput(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "CHK(r%u[%u].p, FIELD_FULL); r%u[%u].p = r%u;\n", A(0), A(1), A(0), A(1), A(2));
+	/* The kernel's backstop: both blocks must be this SIP's (a verifier
+	 * bug must not let it link a block it does not own into its tree). */
+	lw_out(w, "CHK(SING_XH_OWNER(r%u) != th->xown || SING_XH_OWNER(r%u) != th->xown, OWNER); "
+	    "CHK(r%u[%u].p, FIELD_FULL); r%u[%u].p = r%u;\n", A(0), A(2), A(0), A(1), A(0), A(1), A(2));
 }
 
 static void lw_xborrow(struct lw *w, const struct sil_insn *in)

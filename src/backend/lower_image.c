@@ -79,6 +79,31 @@ void lw_types(struct lw *w)
 	lw_out(w, "};\n");
 }
 
+/* cN_states (names) and cN_next, the transition table the kernel checks
+ * every send against: next[s * nmsgs + m], SING_NO_STATE where m is not
+ * allowed in s. */
+static void contract_states(struct lw *w, uint32_t c, const struct sil_contract *ct)
+{
+	lw_out(w, "static const char *const c%u_states[] = {", c);
+	for (uint32_t st = 0; st < ct->nstates; st++) {
+		lw_c_string(w, ct->states[st].name, strlen(ct->states[st].name));
+		lw_out(w, ",");
+	}
+	lw_out(w, "0};\nstatic const u32 c%u_next[] = {", c);
+	uint32_t *row = xmalloc(((size_t)ct->nmsgs + 1) * sizeof *row);
+	for (uint32_t st = 0; st < ct->nstates; st++) {
+		for (uint32_t m = 0; m < ct->nmsgs; m++)
+			row[m] = SING_NO_STATE;
+		for (uint32_t t = 0; t < ct->states[st].ntrans; t++)
+			row[ct->states[st].trans[t].msg] = ct->states[st].trans[t].next;
+		for (uint32_t m = 0; m < ct->nmsgs; m++)
+			lw_out(w, "%uu,", row[m]);
+		lw_out(w, "\n");
+	}
+	free(row);
+	lw_out(w, "0};\n");
+}
+
 void lw_contracts(struct lw *w)
 {
 	const struct sil_pkg *p = w->p;
@@ -97,6 +122,7 @@ void lw_contracts(struct lw *w)
 			lw_out(w, ", %u, %u, c%u_m%u},\n", ct->msgs[m].dir, ct->msgs[m].nargs, c, m);
 		}
 		lw_out(w, "\t{0, 0, 0, 0}\n};\n");
+		contract_states(w, c, ct);
 	}
 	lw_out(w, "static const struct sing_cinfo contracts[] = {\n");
 	for (uint32_t c = 0; c < p->ncontracts; c++) {
@@ -108,9 +134,9 @@ void lw_contracts(struct lw *w)
 		lw_out(w, ", %u, c%u_msgs, %u, %u, {", ct->nmsgs, c, ct->bound_in, ct->bound_out);
 		for (int i = 0; i < 32; i++)
 			lw_out(w, "%u,", shape[i]);
-		lw_out(w, "}},\n");
+		lw_out(w, "}, %u, c%u_states, c%u_next},\n", ct->nstates, c, c);
 	}
-	lw_out(w, "\t{0, 0, 0, 0, 0, {0}}\n};\n");
+	lw_out(w, "\t{0, 0, 0, 0, 0, {0}, 0, 0, 0}\n};\n");
 }
 
 /* f<N>_spawn(th, args): the entry of a thread that runs fN. */

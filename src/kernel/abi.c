@@ -271,9 +271,13 @@ void *sing_strbytes(struct sing_thread *t, uint32_t type, struct sing_str *s, co
 	return x;
 }
 
-void sing_delete(struct sing_thread *t, void *x)
+/* The kernel's backstop: a SIP deletes only blocks it owns, so a verifier
+ * bug that lets it reach another's block fails it, not the owner. */
+void sing_delete(struct sing_thread *t, void *x, const char *fn)
 {
-	xh_delete(&me(t)->k->xh, x);
+	struct sip *s = me(t);
+	need(t, xh_owner(x) == &s->xh_own, SING_F_OWNER, fn);
+	xh_delete(&s->k->xh, x);
 }
 
 void *sing_xsplit(struct sing_thread *t, void *x, int64_t idx, const char *fn)
@@ -306,10 +310,51 @@ void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const cha
 	return imp;
 }
 
+static char *put(char *d, const char *end, const char *src)
+{
+	while (*src && d < end)
+		*d++ = *src++;
+	return d;
+}
+
+/* The SIP's failure text: "message M not allowed in state S of C", or,
+ * when M is allowed but carries an endpoint in another state than its
+ * declared one, "message M carries an endpoint not in its declared state". */
+static void contract_text(struct sip *s, const struct ch_end *e, uint32_t msg)
+{
+	const struct ly_contract *c = e->con;
+	char *d = s->msg, *end = s->msg + sizeof s->msg - 1;
+	d = put(d, end, "message ");
+	d = put(d, end, msg < c->nmsgs ? c->msgs[msg].name : "(out of range)");
+	if (ch_step(e, msg) == SING_NO_STATE) {
+		d = put(d, end, " not allowed in state ");
+		d = put(d, end, c->states[ch_state(e)]);
+		d = put(d, end, " of ");
+		d = put(d, end, c->name);
+	} else {
+		d = put(d, end, " carries an endpoint not in its declared state");
+	}
+	*d = 0;
+}
+
+__attribute__((noreturn, noinline, cold))
+static void send_failed(struct sing_thread *t, struct ch_end *ep, uint32_t msg, int r,
+                        const char *fn)
+{
+	if (r == CH_STATE)
+		contract_text(me(t), ep, msg);
+	sip_fail(sk_self(t), r == CH_STATE ? SING_F_CONTRACT : r == CH_OWNER ? SING_F_OWNER :
+	         SING_F_CHANNEL, fn);
+}
+
+/* A send the contract does not allow (or of blocks the SIP does not own)
+ * fails the sender before anything moves: the peer never sees it. */
 void sing_send(struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args,
                const char *fn)
 {
-	need(t, ch_send(ep, msg, args) == 0, SING_F_CHANNEL, fn);
+	int r = ch_send_from(ep, msg, args, (struct xh_list *)t->xown);   /* &me(t)->xh_own */
+	if (__builtin_expect(r != 0, 0))
+		send_failed(t, ep, msg, r, fn);
 }
 
 int32_t sing_select_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,

@@ -1,6 +1,7 @@
 /* chan.c - channels and their endpoints (see chan.h). */
 #include "chan.h"
 
+#include "panic.h"
 #include "sched.h"
 #include "trace.h"
 
@@ -51,28 +52,43 @@ static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *
 			xh_delete(&k->xh, args[a].p);
 }
 
-int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
+uint32_t ch_state(const struct ch_end *e)
+{
+	return e->con->nmsgs ? e->row / e->con->nmsgs : 0;
+}
+
+uint32_t ch_step(const struct ch_end *e, uint32_t m)
+{
+	const struct ly_contract *c = e->con;
+	if (__builtin_expect(m >= c->nmsgs, 0))
+		return SING_NO_STATE;
+	return c->sends[e->side][e->row + m];
+}
+
+static int full(const struct ch_end *e)
+{
+	return e->peer && e->peer->count == e->peer->cap;
+}
+
+/* Queue m (its linear arguments already in flight) at e's peer and wake
+ * it; e has moved to row next. */
+static inline __attribute__((always_inline))
+void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
 	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
 	         e->peer);   /* first: nothing more to keep across its call (docs/tracing.md) */
-	for (uint32_t a = 0; a < lm->nargs; a++)
-		if (lm->args[a].linear)
-			xh_send(args[a].p);
 	struct ch_end *p = e->peer;
+	e->row = next;
 	if (!p) {                     /* the peer is gone: the message is lost */
 		drop(e->k, lm, args);
-		return 0;
-	}
-	if (p->count == p->cap) {
-		drop(e->k, lm, args);
-		return -1;
+		return;
 	}
 	uint32_t i = p->head + p->count;
 	if (i >= p->cap)
 		i -= p->cap;
 	union sing_slot *slot = &p->q[i * p->width];
-	slot[0].u64 = m;
+	slot[0].u64 = m | (uint64_t)next << 32;   /* tag (low half), and the row it leads to */
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		slot[1 + a] = args[a];
 	p->count++;
@@ -80,6 +96,60 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 		p->serve(p);
 	else if (p->waiter)
 		sched_wake(p->waiter);
+}
+
+int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
+{
+	uint32_t next = ch_step(e, m);
+	if (next == SING_NO_STATE)
+		kpanic("chan: a kernel service sent a message its contract does not allow");
+	if (full(e))
+		return CH_OVERFLOW;
+	const struct ly_msg *lm = &e->con->msgs[m];
+	for (uint32_t a = 0; a < lm->nargs; a++)
+		if (lm->args[a].linear)
+			xh_send(args[a].p);
+	deliver(e, m, args, next);
+	return 0;
+}
+
+/* An endpoint argument (declared so: la->con) must be of its declared
+ * contract and side, in its declared state (the receiver's verified code
+ * assumes that state). */
+static int ep_arg_ok(const struct ly_arg *la, const struct ch_end *x)
+{
+	return xh_kind(x) == SING_K_ENDPOINT && x->con == la->con && x->side == la->side &&
+	       ch_state(x) == la->state;
+}
+
+int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+{
+	if (xh_owner(e) != own)
+		return CH_OWNER;
+	uint32_t next = ch_step(e, m);
+	if (next == SING_NO_STATE)
+		return CH_STATE;
+	if (full(e))
+		return CH_OVERFLOW;
+	/* Each linear argument must still be own's when its turn comes: one
+	 * that appears twice, or sits inside an earlier one, is in flight by
+	 * then.  On a failure the ones already moved come back. */
+	const struct ly_msg *lm = &e->con->msgs[m];
+	for (uint32_t a = 0; a < lm->nargs; a++) {
+		if (!lm->args[a].linear)
+			continue;
+		void *x = args[a].p;
+		int why = xh_owner(x) != own || x == e ? CH_OWNER :
+		          lm->args[a].con && !ep_arg_ok(&lm->args[a], x) ? CH_STATE : 0;
+		if (why) {
+			while (a--)
+				if (lm->args[a].linear)
+					xh_recv(args[a].p, own);
+			return why;
+		}
+		xh_send(x);
+	}
+	deliver(e, m, args, next);
 	return 0;
 }
 
@@ -88,7 +158,7 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	if (!e->count)
 		return -1;
 	union sing_slot *slot = &e->q[e->head * e->width];
-	uint32_t m = slot[0].u32;
+	uint32_t m = (uint32_t)slot[0].u64;
 	const struct ly_msg *lm = &e->con->msgs[m];
 	TR_EVENT(TR_RECV, e->head, m, e->con, e);
 	for (uint32_t a = 0; a < lm->nargs; a++) {
@@ -99,6 +169,9 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	if (++e->head == e->cap)
 		e->head = 0;
 	e->count--;
+	/* The sender's end took the same step when it sent m, and left the
+	 * row it reached beside the tag: the receiver's end follows. */
+	e->row = (uint32_t)(slot[0].u64 >> 32);
 	return (int)m;
 }
 
@@ -108,7 +181,7 @@ static int ready_case(const struct sing_case *cases, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ch_end *e = cases[i].ep;
 		if (e->count) {
-			if (cases[i].msg == e->q[e->head * e->width].u32 + 1)
+			if (cases[i].msg == (uint32_t)e->q[e->head * e->width].u64 + 1)
 				return (int)i;
 		} else if (e->closed && cases[i].msg == 0) {
 			return (int)i;
@@ -154,7 +227,7 @@ void ch_close(struct xh_heap *h, void *endpoint)
 	e->peer = NULL;
 	while (e->count) {
 		union sing_slot *slot = &e->q[e->head * e->width];
-		drop(e->k, &e->con->msgs[slot[0].u32], slot + 1);
+		drop(e->k, &e->con->msgs[(uint32_t)slot[0].u64], slot + 1);
 		if (++e->head == e->cap)
 			e->head = 0;
 		e->count--;

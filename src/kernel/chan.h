@@ -16,9 +16,18 @@
  * An endpoint may be served by the kernel (serve != NULL): a send to it
  * calls serve on the sender's thread instead of waking anyone.
  *
- * Invariant: a ring never holds more than its bound (a verified contract
- * guarantees it; a send that would overflow fails the sender).  Nothing
- * here blocks except ch_select, and nothing allocates except ch_new.
+ * Each end also carries its contract state (state), the kernel's backstop
+ * behind the verifier: a send is checked against the sending end's state
+ * by one lookup in the contract's step table and advances it; a receive
+ * advances the receiving end's, so the two stay in step.  A SIP's send
+ * (ch_send_from) also checks that it owns the endpoint and every linear
+ * argument, and that endpoint arguments are in their declared state.
+ *
+ * Invariant: a ring never holds more than its bound, and holds only
+ * messages its contract allows in order (a verified contract guarantees
+ * both; a send that breaks either fails the sender, before anything
+ * moves).  Nothing here blocks except ch_select, and nothing allocates
+ * except ch_new.
  */
 #ifndef KERNEL_CHAN_H
 #define KERNEL_CHAN_H
@@ -34,6 +43,8 @@ struct ch_end {
 	void (*gone)(struct ch_end *e);     /* served end: called before it is freed */
 	void *ctx;                          /* served end: the service's record */
 	uint32_t side, closed;
+	uint32_t row;                       /* contract state x nmsgs: its row of the
+	                                       contract's step tables (0: start) */
 	uint32_t head, count, cap, width;
 	union sing_slot q[];
 };
@@ -41,8 +52,22 @@ struct ch_end {
 /* A connected pair in con's start state, both owned by own; -1 if over budget. */
 int ch_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *con,
            struct ch_end **imp, struct ch_end **exp);
-/* Send message m with args (linear ones are moved); -1 on overflow. */
+/* Why a send fails; nothing has moved and no state changed. */
+enum { CH_OVERFLOW = -1, CH_STATE = -2, CH_OWNER = -3 };
+/* Send message m with args (linear ones are moved), advancing e's state:
+ * 0 or CH_OVERFLOW.  The kernel's own sends (services): one its contract
+ * does not allow is a kernel bug (kpanic). */
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args);
+/* The same for a SIP whose blocks are on own: also CH_OWNER if e or a
+ * linear argument is not own's (or appears twice, or is inside another
+ * argument), or CH_STATE if an endpoint argument is not in the state its
+ * message declares. */
+int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own);
+/* The row (state x nmsgs) after e's side sends m, or SING_NO_STATE if
+ * not allowed now. */
+uint32_t ch_step(const struct ch_end *e, uint32_t m);
+/* e's contract state. */
+uint32_t ch_state(const struct ch_end *e);
 /* Wait for one of the cases (sing_case); bind the message's values into
  * out, owned by own.  Returns the case taken. */
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,

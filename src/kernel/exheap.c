@@ -23,6 +23,8 @@ static uint64_t dma_bytes(uint64_t size)
 }
 
 _Static_assert(sizeof(struct xh_block) % 16 == 0, "payloads must stay 16-byte aligned");
+_Static_assert(sizeof(struct xh_block) - offsetof(struct xh_block, own) == SING_XH_OWN_BACK,
+               "generated code finds a block's owner SING_XH_OWN_BACK bytes before it");
 
 static struct xh_block *blk(const void *payload)
 {
@@ -249,6 +251,12 @@ uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)
 static void move_tree(void *p, struct xh_list *own)
 {
 	struct xh_block *work = blk(p), *done = NULL;
+	if (work->lay->kind != SING_K_XSTRUCT) {   /* a leaf (the common message): no worklist */
+		unlink_block(work);
+		if (own)
+			link_block(own, work);
+		return;
+	}
 	unlink_block(work);
 	work->next = NULL;
 	while (work) {

@@ -87,5 +87,17 @@ void xh_drain(struct xh_heap *h);
 void xh_send(void *p);
 void xh_recv(void *p, struct xh_list *own);
 const struct ly_layout *xh_layout(const void *p);
+/* The owner list of the block at payload p (NULL in flight): what the
+ * kernel compares with the acting SIP's before it deletes, sends or
+ * stores a block (generated code reads it through SING_XH_OWNER). */
+static inline const struct xh_list *xh_owner(const void *p)
+{
+	return ((const struct xh_block *)p - 1)->own;
+}
+/* xh_layout(p)->kind, inline for the send path. */
+static inline uint8_t xh_kind(const void *p)
+{
+	return ((const struct xh_block *)p - 1)->lay->kind;
+}
 
 #endif

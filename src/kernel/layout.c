@@ -39,6 +39,9 @@ void ly_destroy(struct ly_registry *r)
 		for (uint32_t m = 0; m < c->nmsgs; m++)
 			hal_free(c->msgs[m].args);
 		hal_free(c->msgs);
+		hal_free(c->states);
+		hal_free(c->sends[0]);
+		hal_free(c->sends[1]);
 		hal_free(c);
 	}
 }
@@ -102,6 +105,21 @@ static void fill_contract(struct ly_contract *c, const struct sing_image *img,
 		}
 	}
 	c->width = 1 + most;
+	c->nstates = ci->nstates;
+	c->states = kalloc(((size_t)ci->nstates + 1) * sizeof *c->states);
+	for (uint32_t s = 0; s < ci->nstates; s++)
+		copy_name(c->states[s], sizeof c->states[s], ci->states[s]);
+	/* The image's table, split by side: each keeps only the messages of its
+	 * direction (in: the importer's), so a send is checked by one lookup. */
+	uint64_t n = (uint64_t)ci->nstates * ci->nmsgs;
+	if (n >= SING_NO_STATE)      /* rows must fit a u32 below SING_NO_STATE */
+		kpanic("contract too large for its step tables");
+	for (uint32_t side = 0; side < 2; side++) {
+		c->sends[side] = kalloc((n + 1) * sizeof *c->sends[side]);
+		for (uint64_t i = 0; i < n; i++)
+			c->sends[side][i] = c->msgs[i % ci->nmsgs].dir == side && ci->next[i] != SING_NO_STATE
+			                    ? ci->next[i] * ci->nmsgs : SING_NO_STATE;
+	}
 }
 
 void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *m)

@@ -50,6 +50,10 @@ struct ly_contract {
 	uint32_t nmsgs, bound_in, bound_out;
 	uint32_t width;              /* slots per queued message: tag + most args */
 	struct ly_msg *msgs;
+	uint32_t nstates;            /* state 0 is the start state */
+	char (*states)[48];          /* their names */
+	uint32_t *sends[2];          /* sends[side][s * nmsgs + m]: the row (state x nmsgs)
+	                                after side sends m in state s, or SING_NO_STATE */
 };
 
 struct ly_registry {

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 3
+#define SING_RT_VERSION 4
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -61,7 +61,7 @@
 	X(sing_yield,     void,   (struct sing_thread *t), GC) \
 	X(sing_xnew,      void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
 	X(sing_xnewarr,   void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), PLAIN) \
-	X(sing_delete,    void,   (struct sing_thread *t, void *x), PLAIN) \
+	X(sing_delete,    void,   (struct sing_thread *t, void *x, const char *fn), PLAIN) \
 	X(sing_xsplit,    void *, (struct sing_thread *t, void *x, int64_t idx, const char *fn), PLAIN) \
 	X(sing_chnew,     void *, (struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn), PLAIN) \
 	X(sing_send,      void,   (struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args, const char *fn), PLAIN) \
@@ -94,7 +94,9 @@
 	X(DEADLOCK,    "deadlock: every thread is blocked") \
 	X(PANIC,       "panic") \
 	X(KILLED,      "killed") \
-	X(IOPORT,      "I/O port access outside the claimed range")
+	X(IOPORT,      "I/O port access outside the claimed range") \
+	X(CONTRACT,    "contract violation") \
+	X(OWNER,       "exchange-heap block not owned by this SIP")
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -132,6 +134,7 @@ struct sing_thread {
 	uint32_t pad_;
 	uintptr_t stack_limit;
 	void *trans_sp;
+	const void *xown;      /* the SIP's exchange-heap owner list (SING_XH_OWNER) */
 };
 
 /*
@@ -162,6 +165,13 @@ struct sing_cell { uint64_t hdr; void *val; };
  * slots; an xarray payload is this descriptor, whose elements live in a
  * reference-counted region that xsplit shares between the parts. */
 struct sing_xarr { int64_t len; uint8_t *data; void *region; };
+
+/* The owner of the exchange-heap block whose payload is p: the word
+ * SING_XH_OWN_BACK bytes before it (exheap.c asserts the layout).  Inline
+ * exchange-heap stores compare it with th->xown, the kernel's backstop
+ * against a verifier bug that lets a SIP touch a block it does not own. */
+#define SING_XH_OWN_BACK 16
+#define SING_XH_OWNER(p) (*(const void *const *)((const char *)(p) - SING_XH_OWN_BACK))
 
 /* One case of a switch receive (sing_select): the endpoint and the case's
  * message, 0 for ChannelClosed or m+1 for message m (as in SIL). */
@@ -198,12 +208,19 @@ struct sing_minfo {
 	const uint32_t *args;
 };
 
+/* next[s * nmsgs + m]: the state after message m in state s, or
+ * SING_NO_STATE if m is not allowed there (either direction); state 0 is
+ * the start state.  The kernel checks every send against it. */
+#define SING_NO_STATE 0xffffffffu
 struct sing_cinfo {
 	const char *name;
 	uint32_t nmsgs;
 	const struct sing_minfo *msgs;
 	uint32_t bound_in, bound_out;
 	uint8_t shape[32];
+	uint32_t nstates;
+	const char *const *states;    /* state names */
+	const uint32_t *next;         /* nstates * nmsgs entries */
 };
 
 /* The one symbol a compiled image exports. */

@@ -254,6 +254,7 @@ static void report_failure(const struct sip *s)
 #undef SING_X
 	};
 	struct line l = {.n = 0};
+	int has_text = s->why == SING_F_PANIC || s->why == SING_F_CONTRACT;
 	char pid[24];
 	int i = sizeof pid;
 	uint32_t v = s->pid;
@@ -264,7 +265,7 @@ static void report_failure(const struct sip *s)
 	const char *parts[] = {"sing: sip ", s->name, " (pid ", pid + i, ") failed in function ",
 	                       s->fn, ": ",
 	                       s->why >= 0 && s->why < SING_F__COUNT ? why[s->why] : "unknown reason",
-	                       s->why == SING_F_PANIC ? ": " : "", s->why == SING_F_PANIC ? s->msg : "",
+	                       has_text ? ": " : "", has_text ? s->msg : "",
 	                       "\n"};
 	for (unsigned p = 0; p < sizeof parts / sizeof parts[0]; p++)
 		add(&l, parts[p]);

@@ -41,6 +41,7 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 		return NULL;
 	struct sk_thread *t = record(s->k);
 	t->sip = s;
+	t->pub.xown = &s->xh_own;
 	t->start = start;
 	if (nargs) {
 		t->args = hal_alloc(nargs * sizeof *args);

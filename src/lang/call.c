@@ -69,6 +69,43 @@ static struct val lend(struct sem *S, struct ast_expr *a, uint32_t pt, const cha
 
 struct val sg_gen_call(struct sem *S, struct ast_expr *e, int spawn);
 
+static uint32_t path_depth(const struct ast_expr *a)
+{
+	uint32_t d = 0;
+	for (; a->kind == E_FIELD; a = a->a)
+		d++;
+	return d;
+}
+
+/* Whether two lent arguments (a variable or a field path) reach one value:
+ * one path is a prefix of the other, as `h` and `h.ep`, or `h.ep` twice.
+ * The callee would get two unrelated borrows of it (the verifier's alias
+ * rule). */
+static int paths_overlap(const struct ast_expr *x, const struct ast_expr *y)
+{
+	uint32_t dx = path_depth(x), dy = path_depth(y);
+	for (; dx > dy; dx--)
+		x = x->a;
+	for (; dy > dx; dy--)
+		y = y->a;
+	for (; x->kind == E_FIELD && y->kind == E_FIELD; x = x->a, y = y->a)
+		if (strcmp(x->str, y->str))
+			return 0;
+	return x->kind == E_NAME && y->kind == E_NAME && !strcmp(x->str, y->str);
+}
+
+/* Argument i (lent) against the arguments lent before it. */
+static int lent_once(struct sem *S, struct ast_expr *e, struct sfunc *f, uint32_t i)
+{
+	for (uint32_t j = 0; j < i; j++)
+		if (f->a->params[j].borrow && paths_overlap(e->args[j], e->args[i])) {
+			sg_diag_err(S->d, e->args[i]->pos, "arguments %u and %u of '%s' reach one value: "
+			            "it cannot be lent twice in one call", j + 1, i + 1, e->str);
+			return 0;
+		}
+	return 1;
+}
+
 static struct val b_print(struct sem *S, struct ast_expr *e, int nl)
 {
 	struct val v = sg_gen_expr(S, e->args[0], SIL_T_STRING);
@@ -253,6 +290,8 @@ struct val sg_gen_call(struct sem *S, struct ast_expr *e, int spawn)
 		struct val v = f->a->params[i].borrow ? lend(S, e->args[i], f->ptypes[i], what)
 		                                      : sg_gen_into(S, e->args[i], f->ptypes[i], what);
 		bad |= v.type == TY_BAD;
+		if (v.type != TY_BAD && f->a->params[i].borrow && !lent_once(S, e, f, i))
+			bad = 1;
 		args[i] = v.r;
 	}
 	struct val r = f->ret == SIL_T_VOID ? none : tmpv(S, f->ret);

@@ -242,7 +242,7 @@ void vfy_select_case(struct vctx *v, const struct sil_case *k, struct slot *out)
 		int32_t s = v->slotof[k->args[i]];
 		if (s >= 0) {
 			uint32_t st = ep_state_of(v, m->args[i]);
-			out[s] = (struct slot){ S_OWNED, 0, st, 0 };
+			out[s] = (struct slot){ S_OWNED, 0, st, 0, 0 };
 		}
 	}
 }

@@ -32,6 +32,7 @@ struct vtype {
 	uint8_t cls;      /* enum vcls */
 	uint8_t linear;   /* XSTRUCT, XARRAY, ENDPOINT */
 	uint32_t canon;   /* equal canon == same type (endpoint state ignored) */
+	uint32_t exact;   /* canon, but an endpoint's state counts (stored endpoints) */
 };
 
 /* Ownership state of one linear local (a "slot"). */
@@ -44,6 +45,7 @@ struct slot {
 	uint16_t parent;  /* S_BORROWED: slot it was xborrowed from, or NOPARENT */
 	uint32_t st;      /* endpoint: current contract state or ST_CLOSED */
 	uint32_t home;    /* endpoint: declared state of the parameter or field */
+	uint32_t field;   /* xborrow: the field of parent it borrows */
 };
 
 struct vctx {
@@ -122,6 +124,9 @@ void own_kill(struct vctx *v, uint32_t r);          /* end borrows made from r *
 int own_return(struct vctx *v);                     /* at ret/retv */
 int own_distinct(struct vctx *v, const uint32_t *l, uint32_t n);
 int own_borrow_arg(struct vctx *v, uint32_t r, uint32_t ptype);
+/* No two of the n locals l reach one value: no access path (root, fields)
+ * a prefix of another's.  ask[i] says whether l[i] is checked. */
+int own_unaliased(struct vctx *v, const uint32_t *l, const uint8_t *ask, uint32_t n);
 uint32_t ep_state_of(const struct vctx *v, uint32_t t);  /* declared state */
 int own_slot_eq(const struct slot *a, const struct slot *b);
 void own_describe(struct vctx *v, uint32_t s, const struct slot *x, char *buf, size_t n);

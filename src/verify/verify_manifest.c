@@ -38,6 +38,19 @@ static void check_svcs(struct vctx *v, const char *what, const struct sil_svcdec
 	}
 }
 
+/* A manifest endpoint is made by the kernel (ch_new) or bound through the
+ * name service, so it starts in its contract's start state (state 0);
+ * declaring another would let main talk from a state the peer is not in.
+ * main's parameters must equal the manifest's, so this covers them too. */
+static void start_state_err(struct vctx *v, const struct sil_epdecl *e)
+{
+	const struct sil_type *d = vt_def(v, e->type);
+	const struct sil_contract *c = &v->p->contracts[d->contract];
+	verr(v, "start-state", "endpoint %.100s is declared in state %.60s of %.60s, but a new "
+	     "channel starts in state %.60s", e->path ? e->path : "", c->states[d->state].name,
+	     c->name, c->states[0].name);
+}
+
 void vfy_manifest(struct vctx *v)
 {
 	const struct sil_manifest *m = &v->p->man;
@@ -53,6 +66,8 @@ void vfy_manifest(struct vctx *v)
 		if (e->type >= v->nty || v->ty[e->type].cls != TC_ENDPOINT)
 			verr(v, "manifest", "endpoint %.100s: t%u is not an endpoint type",
 			     e->path ? e->path : "", e->type);
+		else if (v->types_ok && ep_state_of(v, e->type) != 0)
+			start_state_err(v, e);
 	}
 	check_svcs(v, "provided service", m->provides, m->nprovides);
 	check_svcs(v, "dependency", m->deps, m->ndeps);

@@ -45,7 +45,7 @@ void own_set(struct vctx *v, uint32_t s, struct slot n)
 	if (n.kind == S_EMPTY)
 		memset(&n, 0, sizeof n);
 	if (n.kind == S_OWNED)
-		n.parent = 0, n.home = 0;
+		n.parent = 0, n.home = 0, n.field = 0;
 	count(v, s, &v->cur[s], -1);
 	v->cur[s] = n;
 	count(v, s, &v->cur[s], +1);
@@ -62,7 +62,8 @@ void own_load(struct vctx *v, const struct slot *saved)
 
 int own_slot_eq(const struct slot *a, const struct slot *b)
 {
-	return a->kind == b->kind && a->parent == b->parent && a->st == b->st && a->home == b->home;
+	return a->kind == b->kind && a->parent == b->parent && a->st == b->st && a->home == b->home &&
+	       a->field == b->field;
 }
 
 static const char *state_name(const struct vctx *v, uint32_t s, uint32_t st)
@@ -103,7 +104,7 @@ void own_begin(struct vctx *v)
 		uint32_t st = ep_state_of(v, f->locals[r]);
 		int b = f->pflags[r] & SIL_P_BORROW;
 		own_set(v, (uint32_t)v->slotof[r], (struct slot){ b ? S_BORROWED : S_OWNED,
-		        NOPARENT, st, st });
+		        NOPARENT, st, st, 0 });
 	}
 }
 
@@ -165,7 +166,7 @@ int own_move(struct vctx *v, uint32_t r, uint32_t slot_type)
 		            "(%s) wants state %.60s", r, state_name(v, s, x->st),
 		            vtname(v, slot_type, c), state_name(v, s, ep_state_of(v, slot_type)));
 	own_kill(v, r);
-	own_set(v, s, (struct slot){ S_EMPTY, 0, 0, 0 });
+	own_set(v, s, (struct slot){ S_EMPTY, 0, 0, 0, 0 });
 	return 0;
 }
 
@@ -179,7 +180,7 @@ int own_delete(struct vctx *v, uint32_t r)
 	if (x->kind == S_EMPTY)
 		return need_value(v, r, x);
 	own_kill(v, r);
-	own_set(v, (uint32_t)v->slotof[r], (struct slot){ S_EMPTY, 0, 0, 0 });
+	own_set(v, (uint32_t)v->slotof[r], (struct slot){ S_EMPTY, 0, 0, 0, 0 });
 	return 0;
 }
 
@@ -203,7 +204,7 @@ int own_empty_dst(struct vctx *v, uint32_t r)
 int own_def(struct vctx *v, uint32_t r, uint32_t st)
 {
 	if (slot_of(v, r))
-		own_set(v, (uint32_t)v->slotof[r], (struct slot){ S_OWNED, 0, st, 0 });
+		own_set(v, (uint32_t)v->slotof[r], (struct slot){ S_OWNED, 0, st, 0, 0 });
 	return 0;
 }
 
@@ -221,7 +222,7 @@ void own_kill(struct vctx *v, uint32_t r)
 			break;
 		for (uint32_t s = 0; s < v->nslots; s++)
 			if (v->cur[s].kind == S_BORROWED && v->cur[s].parent == p) {
-				own_set(v, s, (struct slot){ S_EMPTY, 0, 0, 0 });
+				own_set(v, s, (struct slot){ S_EMPTY, 0, 0, 0, 0 });
 				work[n++] = s;
 			}
 	}
@@ -279,5 +280,58 @@ int own_borrow_arg(struct vctx *v, uint32_t r, uint32_t ptype)
 		return verr(v, "endpoint-state", "r%u is in state %.60s but the borrowed parameter "
 		            "wants state %.60s", r, state_name(v, s, x->st),
 		            state_name(v, s, ep_state_of(v, ptype)));
+	return 0;
+}
+
+/* ---- aliasing: two access paths to one value ---- */
+
+static int is_xborrow(const struct slot *x)
+{
+	return x->kind == S_BORROWED && x->parent != NOPARENT;
+}
+
+static uint32_t depth(const struct vctx *v, uint32_t s)
+{
+	uint32_t d = 0;
+	for (; is_xborrow(&v->cur[s]); s = v->cur[s].parent)
+		d++;
+	return d;
+}
+
+/* Whether the access path of slot a (depth da) is a prefix of b's (db):
+ * walk b up to a's depth, then both up together, field by field, to the
+ * root (an owned local or a borrowed parameter), which must be one slot.
+ * Two xborrows of one field are distinct locals but one path. */
+static int prefix(const struct vctx *v, uint32_t a, uint32_t da, uint32_t b, uint32_t db)
+{
+	for (; db > da; db--)
+		b = v->cur[b].parent;
+	for (; a != b; a = v->cur[a].parent, b = v->cur[b].parent)
+		if (!is_xborrow(&v->cur[a]) || !is_xborrow(&v->cur[b]) ||
+		    v->cur[a].field != v->cur[b].field)
+			return 0;
+	return 1;
+}
+
+int own_unaliased(struct vctx *v, const uint32_t *l, const uint8_t *ask, uint32_t n)
+{
+	if (!v->flow || !v->nxb)     /* no xborrow: every linear local is its own value */
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!ask[i] || v->slotof[l[i]] < 0)
+			continue;
+		uint32_t a = (uint32_t)v->slotof[l[i]], da = depth(v, a);
+		for (uint32_t j = i + 1; j < n; j++) {
+			if (!ask[j] || v->slotof[l[j]] < 0)
+				continue;
+			uint32_t b = (uint32_t)v->slotof[l[j]], db = depth(v, b);
+			if (vcharge(v, 2 + da + db))
+				return -1;
+			if (da <= db ? prefix(v, a, da, b, db) : prefix(v, b, db, a, da))
+				return verr(v, "alias", "r%u and r%u reach one value (%s): a callee would "
+				            "see two unrelated borrows of it", l[i], l[j],
+				            da == db ? "the same field path" : "one's field path extends the other's");
+		}
+	}
 	return 0;
 }

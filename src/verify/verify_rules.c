@@ -222,7 +222,7 @@ static int call_args(struct vctx *v, const struct sil_insn *in, const struct sil
 	for (uint32_t i = 0; i < in->nlist; i++)
 		if ((g->pflags[i] & SIL_P_BORROW) && own_borrow_arg(v, in->list[i], g->locals[i]))
 			return -1;
-	return 0;
+	return own_unaliased(v, in->list, g->pflags, in->nlist);
 }
 
 static int ck_CALL(struct vctx *v, const struct sil_insn *in)
@@ -434,7 +434,7 @@ static int ck_XBORROW(struct vctx *v, const struct sil_insn *in)
 		return -1;
 	uint32_t st = ep_state_of(v, ft);
 	own_set(v, (uint32_t)v->slotof[R(0)],
-	        (struct slot){ S_BORROWED, (uint16_t)v->slotof[R(1)], st, st });
+	        (struct slot){ S_BORROWED, (uint16_t)v->slotof[R(1)], st, st, (uint32_t)in->a[2] });
 	return 0;
 }
 
@@ -448,7 +448,7 @@ static int ck_UNBORROW(struct vctx *v, const struct sil_insn *in)
 	if (x->kind != S_BORROWED || x->parent == NOPARENT)
 		return verr(v, "bad-unborrow", "r%u is not a borrow made by xborrow", R(0));
 	own_kill(v, R(0));
-	own_set(v, (uint32_t)v->slotof[R(0)], (struct slot){ S_EMPTY, 0, 0, 0 });
+	own_set(v, (uint32_t)v->slotof[R(0)], (struct slot){ S_EMPTY, 0, 0, 0, 0 });
 	return 0;
 }
 

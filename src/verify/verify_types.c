@@ -5,9 +5,15 @@
  * Each type gets a class (what the rules care about) and a canonical
  * index: two types are the same when their canonical indices are equal.
  * Structs are nominal (each table entry is its own type); arrays, xarrays
- * and cells are structural over their element; endpoints are equal when
- * contract and side are (the state is tracked, not typed); all ioports are
- * one type.  Canonicalising once keeps every later comparison O(1).
+ * and cells are structural over their element; all ioports are one type.
+ * An endpoint *local* is the same type as another when contract and side
+ * are (its state is tracked by the walk, not typed), but wherever an
+ * endpoint is stored (a cell, so an array or struct field of cells) its
+ * state is part of the type: a cell is keyed on its element's *exact*
+ * index, which for an endpoint includes the state.  Dropping the state
+ * there would let a Busy endpoint be released into one cell and acquired
+ * as Ready from another.  Canonicalising once keeps every later
+ * comparison O(1).
  */
 #include "verify_impl.h"
 
@@ -56,32 +62,42 @@ const char *vtname(struct vctx *v, uint32_t t, char *buf)
 	return sil_type_str(v->p, t, buf, 128);
 }
 
-/* ---- canonical indices: a small open-addressed map (cls, a, b) -> type ---- */
+/* ---- canonical indices: a small open-addressed map key -> type ---- */
 
 struct cmap {
 	uint32_t *slot;  /* type index + 1, 0 = free */
 	uint32_t mask;
 };
 
-static uint32_t ckey_a(const struct vctx *v, uint32_t t)
+/* The key of type t: class, then what makes two of that class equal.
+ * exact (endpoints only) adds the contract state, under a class of its
+ * own so exact and state-free keys never meet in the map. */
+#define EXACT_EP 0x100u
+struct ckey { uint32_t c, a, b, d; };
+
+static struct ckey key_of(const struct vctx *v, uint32_t t, int exact)
 {
 	const struct sil_type *d = vt_def(v, t);
-	if (v->ty[t].cls == TC_ENDPOINT)
-		return d->contract;
-	if (v->ty[t].cls == TC_IOPORT)
-		return 0;
-	return v->ty[d->elem].canon;
+	uint32_t c = v->ty[t].cls;
+	if (c == TC_ENDPOINT)
+		return (struct ckey){ exact ? EXACT_EP : c, d->contract, d->side, exact ? d->state : 0 };
+	if (c == TC_IOPORT)
+		return (struct ckey){ c, 0, 0, 0 };
+	if (c == TC_CELL)
+		return (struct ckey){ c, v->ty[d->elem].exact, 0, 0 };
+	return (struct ckey){ c, v->ty[d->elem].canon, 0, 0 };
 }
 
-static uint32_t ckey_b(const struct vctx *v, uint32_t t)
+static int key_eq(struct ckey x, struct ckey y)
 {
-	return v->ty[t].cls == TC_ENDPOINT ? vt_def(v, t)->side : 0;
+	return x.c == y.c && x.a == y.a && x.b == y.b && x.d == y.d;
 }
 
-static uint32_t canon_of(struct vctx *v, struct cmap *m, uint32_t t)
+static uint32_t canon_of(struct vctx *v, struct cmap *m, uint32_t t, int exact)
 {
-	uint32_t a = ckey_a(v, t), b = ckey_b(v, t), c = v->ty[t].cls;
-	uint32_t h = (a * 0x9e3779b1u) ^ (b * 0x85ebca6bu) ^ (c * 0xc2b2ae35u);
+	struct ckey k = key_of(v, t, exact);
+	uint32_t h = (k.a * 0x9e3779b1u) ^ (k.b * 0x85ebca6bu) ^ (k.c * 0xc2b2ae35u) ^
+	             (k.d * 0x27d4eb2fu);
 	for (uint32_t i = h & m->mask;; i = (i + 1) & m->mask) {
 		uint32_t u = m->slot[i];
 		if (!u) {
@@ -89,9 +105,17 @@ static uint32_t canon_of(struct vctx *v, struct cmap *m, uint32_t t)
 			return t;
 		}
 		u--;
-		if (v->ty[u].cls == c && ckey_a(v, u) == a && ckey_b(v, u) == b)
+		if (key_eq(key_of(v, u, k.c == EXACT_EP), k))
 			return u;
 	}
+}
+
+/* canon and exact of a type whose key's parts are already canonical:
+ * only endpoints differ in the two. */
+static void canon_set(struct vctx *v, struct cmap *m, uint32_t t)
+{
+	v->ty[t].canon = canon_of(v, m, t, 0);
+	v->ty[t].exact = v->ty[t].cls == TC_ENDPOINT ? canon_of(v, m, t, 1) : v->ty[t].canon;
 }
 
 /* Arrays of arrays form chains; walk each chain iteratively (a hostile
@@ -115,7 +139,7 @@ static void canon_arrays(struct vctx *v, struct cmap *m, uint8_t *mark, uint32_t
 			u = stack[n];
 			mark[u] = 2;
 			if (v->types_ok)
-				v->ty[u].canon = canon_of(v, m, u);
+				canon_set(v, m, u);
 		}
 	}
 }
@@ -123,7 +147,7 @@ static void canon_arrays(struct vctx *v, struct cmap *m, uint8_t *mark, uint32_t
 static void canonicalise(struct vctx *v)
 {
 	uint32_t n = v->nty - SIL_T_BUILTIN, cap = 16;
-	while (cap < 2 * n)
+	while (cap < 4 * n)   /* endpoints take two entries */
 		cap <<= 1;
 	struct cmap m = { xcalloc(cap, sizeof *m.slot), cap - 1 };
 	uint8_t *mark = xcalloc(v->nty, 1);
@@ -132,10 +156,10 @@ static void canonicalise(struct vctx *v)
 	 * (elements are linear leaves or xstructs), then array chains. */
 	for (uint32_t t = SIL_T_BUILTIN; t < v->nty; t++)
 		if (v->ty[t].cls == TC_XARRAY || v->ty[t].cls == TC_ENDPOINT || v->ty[t].cls == TC_IOPORT)
-			v->ty[t].canon = canon_of(v, &m, t);
+			canon_set(v, &m, t);
 	for (uint32_t t = SIL_T_BUILTIN; t < v->nty; t++)
 		if (v->ty[t].cls == TC_CELL)
-			v->ty[t].canon = canon_of(v, &m, t);
+			canon_set(v, &m, t);
 	canon_arrays(v, &m, mark, stack);
 	free(m.slot);
 	free(mark);
@@ -227,7 +251,7 @@ void vfy_types(struct vctx *v)
 		uint8_t k = d ? d->kind : 0;
 		v->ty[t].cls = t < SIL_T_BUILTIN ? builtin_cls[t] : k < SIL_TK__COUNT ? kind_cls[k] : TC_BAD;
 		v->ty[t].linear = k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT;
-		v->ty[t].canon = t;
+		v->ty[t].canon = v->ty[t].exact = t;
 		if (v->ty[t].cls == TC_BAD) {
 			v->types_ok = 0;
 			verr(v, "bad-type-table", "t%u: unknown type kind %u", t, k);

@@ -163,3 +163,43 @@ else
 	"$E/elfcheck" mangle "$SING_CACHE/$h.so" - 2>>"$E/err"
 	quiet elf-sanitizers "$E/err"
 fi
+
+# The kernel's backstop behind the verifier (backstop.c): a hand-built
+# client SIP calls the ABI as a verifier bug could let generated code do;
+# the kernel fails the client with the named reason, the verified server
+# (backstop_server.sg) is unharmed (answers, sees the close, exits 0), and
+# the exchange heap ends at zero.  Linked against the sanitized objects.
+BS=$TMPDIR/backstop
+if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined -std=c11 -Wall -Wextra -Wshadow -Werror -D_GNU_SOURCE \
+	-I"$ROOT/src" -rdynamic -o "$BS" "$HERE/backstop.c" \
+	$(find "$ROOT/build/asan/obj" -name '*.o' ! -path '*/cli/main.o') -ldl -lpthread -lm \
+	2>"$TMPDIR/err"; then
+	# backstop MODE REQUESTS CLIENT-STATUS FAILURE-TEXT
+	backstop() {
+		local name=backstop-$1
+		timeout 60 "$BS" "$1" backstop_server.sg >"$TMPDIR/out" 2>"$TMPDIR/err"
+		local rc=$? all
+		all=$(cat "$TMPDIR/out" "$TMPDIR/err")
+		if [ $rc != 0 ] || ! sanitizer_clean "$TMPDIR/err"; then
+			bad "$name" "exit $rc: $(head -c 300 "$TMPDIR/err")"
+		elif [ -n "$4" ] && ! grep -qF "sip client (pid 2) failed in function client: $4" <<<"$all"; then
+			bad "$name" "no failure '$4' for the client: $(head -c 300 <<<"$all")"
+		elif ! grep -qx "client: status $3" <<<"$all" || ! grep -qx 'server: status 0' <<<"$all" ||
+		     ! grep -qx "echod: $2 requests, then the channel closed" <<<"$all"; then
+			bad "$name" "the server was harmed or the client not stopped: $(head -c 300 <<<"$all")"
+		elif ! grep -qx 'live bytes: 0' <<<"$all"; then
+			bad "$name" "exchange heap not back to zero: $(grep 'live' <<<"$all")"
+		else
+			ok "$name"
+		fi
+	}
+	backstop ok 1 0 ""
+	backstop twice 1 70 'contract violation: message Req not allowed in state S$1 of Echo'
+	backstop wrongway 0 70 'contract violation: message Resp not allowed in state S of Echo'
+	backstop delete-foreign 0 70 'exchange-heap block not owned by this SIP'
+	backstop send-foreign 0 70 'exchange-heap block not owned by this SIP'
+	backstop send-moved 1 70 'exchange-heap block not owned by this SIP'
+else
+	bad backstop-build "$(head -c 300 "$TMPDIR/err")"
+fi

@@ -1,0 +1,152 @@
+/*
+ * backstop.c - the kernel's run-time backstop behind the verifier, tested
+ * below the verifier (tests/kernel/run.sh builds and runs it).
+ *
+ * A real, verified and compiled Echo server (backstop_server.sg) is started
+ * as one SIP.  Its client is a second SIP whose code is not SIL at all: its
+ * main is the C function below, which calls the kernel ABI (sing_send,
+ * sing_delete, sing_xnewarr) as generated code would, but does what a
+ * verifier bug could let generated code do: send a message its endpoint's
+ * state does not allow, send in the wrong direction, delete or send a block
+ * another SIP owns.  The kernel must fail the client with a named reason
+ * and leave the server unharmed: it answers what it was sent, sees the
+ * channel close, and exits 0; the exchange heap ends at zero live bytes.
+ *
+ * No flag skips the verifier here: the server goes through the trusted
+ * road (pl_load: verify, compile, load), and the client is built by hand because it is
+ * the part that plays the verifier's bug.
+ *
+ *   backstop MODE SERVER.sg     MODE: twice | wrongway | delete-foreign |
+ *                               send-foreign | send-moved | ok
+ * prints "client: status N", "server: status N", "live bytes: N".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/backend.h"
+#include "cli/cli.h"
+#include "kernel/chan.h"
+#include "kernel/kernel.h"
+#include "system/pipeline.h"
+#include "kernel/sip.h"
+#include "sil/sil.h"
+
+static const char *mode;
+static uint32_t req, resp, bytes_type, imp_type;
+
+static void *new_bytes(struct sing_thread *t)
+{
+	return sing_xnewarr(t, bytes_type, 4, "client");
+}
+
+/* The hostile client's main: extra[0] is its Echo.Imp endpoint. */
+static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const *extra)
+{
+	struct ch_end *ep = extra[0];
+	union sing_slot a[1];
+	(void)args;
+	if (!strcmp(mode, "wrongway")) {            /* Resp is the server's to send */
+		a[0].p = new_bytes(t);
+		sing_send(t, ep, resp, a, "client");
+	} else if (!strcmp(mode, "delete-foreign")) { /* the server's own endpoint */
+		sing_delete(t, ep->peer, "client");
+	} else if (!strcmp(mode, "send-foreign")) {   /* ... as a message argument */
+		a[0].p = ep->peer;
+		sing_send(t, ep, req, a, "client");
+	} else if (!strcmp(mode, "send-moved")) {     /* a buffer already sent */
+		void *x = new_bytes(t), *exp2;
+		a[0].p = x;
+		sing_send(t, ep, req, a, "client");
+		void *imp2 = sing_chnew(t, imp_type, &exp2, "client");
+		a[0].p = x;                             /* Req is allowed on the new channel */
+		sing_send(t, imp2, req, a, "client");
+	} else {                                      /* twice, ok: one allowed Req */
+		a[0].p = new_bytes(t);
+		sing_send(t, ep, req, a, "client");
+		if (!strcmp(mode, "twice")) {           /* a second Req before the Resp */
+			a[0].p = new_bytes(t);
+			sing_send(t, ep, req, a, "client");
+		}
+	}
+	sing_delete(t, ep, "client");
+	return 0;
+}
+
+/* The client's image: the server's type table plus an Echo.Imp entry,
+ * the server's contracts (so the kernel interns the same Echo), main = client. */
+static struct sk_image *client_image(struct sk_kernel *k, const struct sk_image *srv,
+                                     uint32_t con)
+{
+	const struct sing_image *s = srv->img;
+	struct sing_tinfo *types = calloc(s->ntypes + 1, sizeof *types);
+	struct sing_image *img = calloc(1, sizeof *img);
+	uint32_t *main_types = calloc(1, sizeof *main_types);
+	struct sk_image *im = calloc(1, sizeof *im);
+	memcpy(types, s->types, s->ntypes * sizeof *types);
+	types[s->ntypes] = (struct sing_tinfo){.kind = SING_K_ENDPOINT, .contract = con, .side = 0};
+	main_types[0] = imp_type = s->ntypes;
+	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 1,
+	                           .types = types, .entry = client, .args_type = s->args_type,
+	                           .main_extra = 1, .main_types = main_types,
+	                           .ncontracts = s->ncontracts, .contracts = s->contracts};
+	im->img = img;
+	ly_map(&k->reg, img, &im->map);
+	for (uint32_t t = 0; t < s->ntypes; t++)
+		if (types[t].kind == SING_K_XARRAY && types[t].elem_size == 1)
+			bytes_type = t;
+	return im;
+}
+
+static void free_client_image(struct sk_image *im)
+{
+	ly_unmap(&im->map);
+	free((void *)im->img->types);
+	free((void *)im->img->main_types);
+	free((void *)im->img);
+	free(im);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: backstop MODE SERVER.sg\n");
+		return 2;
+	}
+	mode = argv[1];
+	struct sil_pkg *p = cli_load(argv[2], NULL);
+	struct be_result r;
+	if (!p)
+		return 1;
+	struct sk_kernel *k = sk_boot(SK_DEBUG_EXHEAP);
+	char err[256];
+	struct sk_image *srv = pl_load(k, p, argv[2], stderr, &r);
+	if (!srv)
+		return 1;
+	const struct sing_tinfo *st = &srv->img->types[srv->img->main_types[0]];
+	const struct ly_contract *con = srv->map.con[st->contract];
+	req = (uint32_t)ly_find_msg(con, "Req", 0);
+	resp = (uint32_t)ly_find_msg(con, "Resp", 1);
+	struct sk_image *cli = client_image(k, srv, st->contract);
+	struct ch_end *imp, *exp;
+	if (ch_new(k, &k->kown, con, &imp, &exp) < 0)
+		return 1;
+	void *se[1] = {exp}, *ce[1] = {imp};
+	char *sargv[] = {"echod", NULL}, *cargv[] = {"client", NULL};
+	struct sip *server = sk_start(k, srv, "echod", 0, 1, sargv, se, NULL, 1, err, sizeof err);
+	struct sip *client_sip = sk_start(k, cli, "client", 0, 1, cargv, ce, NULL, 1, err,
+	                                  sizeof err);
+	if (!server || !client_sip) {
+		fprintf(stderr, "backstop: cannot start: %s\n", err);
+		return 1;
+	}
+	int cs = sk_wait(k, client_sip, NULL);
+	int ss = sk_wait(k, server, NULL);
+	printf("client: status %d\nserver: status %d\n", cs, ss);
+	fflush(stdout);
+	free_client_image(cli);
+	sk_unload(srv);
+	printf("live bytes: %llu\n", (unsigned long long)sk_shutdown(k));
+	sil_free(p);
+	return 0;
+}
