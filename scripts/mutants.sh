@@ -28,7 +28,7 @@ trap cleanup EXIT
 # The scratch tree: the working tree's files as they are (committed or
 # not) and its build, so the first rebuild is incremental.
 mkdir -p "$W/tree"
-(cd "$ROOT" && tar --exclude=./.git --exclude=./build/fuzz -cf - .) | tar -xf - -C "$W/tree"
+(cd "$ROOT" && tar --exclude=./.git -cf - .) | tar -xf - -C "$W/tree"
 S=$W/tree
 
 # apply FILE OLD NEW: replace the one line-part OLD in FILE (in $S).

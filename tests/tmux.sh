@@ -47,10 +47,10 @@ wait_for() {
 # command was typed (within $WAIT seconds, default 20): one test for all
 # the lines one command must print.
 see() {
-	local n=$1 i t missing; shift
+	local n=$1 i t missing s; shift
 	for ((i = 0; i < ${WAIT:-20} * 10; i++)); do
-		missing=""
-		for t in "$@"; do screen | grep -qF -- "$t" || { missing=$t; break; }; done
+		missing="" s=$(screen)
+		for t in "$@"; do grep -qF -- "$t" <<<"$s" || { missing=$t; break; }; done
 		[ -z "$missing" ] && { ok "$n"; return 0; }
 		sleep 0.1
 	done
