@@ -34,9 +34,11 @@ mark() {
 # wait_for NAME TEXT [SECONDS]: ok once TEXT is on the screen (grep -F)
 # since the last command was typed.  capture-pane drops trailing blanks,
 # so TEXT must not end in one.
+# (Every wait is by the clock, not a count of polls: a loaded machine
+# polls slower.)
 wait_for() {
-	local i
-	for ((i = 0; i < ${3:-20} * 10; i++)); do
+	local end=$((SECONDS + ${3:-20}))
+	while [ $SECONDS -le $end ]; do
 		if screen | grep -qF -- "$2"; then ok "$1"; return 0; fi
 		sleep 0.1
 	done
@@ -47,8 +49,8 @@ wait_for() {
 # command was typed (within $WAIT seconds, default 20): one test for all
 # the lines one command must print.
 see() {
-	local n=$1 i t missing s; shift
-	for ((i = 0; i < ${WAIT:-20} * 10; i++)); do
+	local n=$1 t missing s end=$((SECONDS + ${WAIT:-20})); shift
+	while [ $SECONDS -le $end ]; do
 		missing="" s=$(screen)
 		for t in "$@"; do grep -qF -- "$t" <<<"$s" || { missing=$t; break; }; done
 		[ -z "$missing" ] && { ok "$n"; return 0; }
@@ -60,8 +62,8 @@ see() {
 # count_for NAME TEXT N: ok once TEXT is on N lines of the screen since
 # the last command was typed.
 count_for() {
-	local i
-	for ((i = 0; i < 200; i++)); do
+	local end=$((SECONDS + 20))
+	while [ $SECONDS -le $end ]; do
 		[ "$(screen | grep -cF -- "$2")" -ge "$3" ] && { ok "$1"; return 0; }
 		sleep 0.1
 	done
@@ -72,8 +74,8 @@ type() { mark; tmux -L "$T" send-keys -l -- "$1"; tmux -L "$T" send-keys Enter; 
 # sanitizer_ok NAME: the whole session's screen holds no sanitizer report.
 # It waits for `sing` to end first: a leak report comes after the shutdown line.
 sanitizer_ok() {
-	local i
-	for ((i = 0; i < 100; i++)); do
+	local end=$((SECONDS + 10))
+	while [ $SECONDS -le $end ]; do
 		[ "$(tmux -L "$T" display-message -p '#{pane_dead}')" = 1 ] && break; sleep 0.1
 	done
 	screen_all >"$TMPDIR/$1.screen"
