@@ -71,13 +71,17 @@ count_for() {
 	return 1
 }
 type() { mark; tmux -L "$T" send-keys -l -- "$1"; tmux -L "$T" send-keys Enter; }
-# sanitizer_ok NAME: the whole session's screen holds no sanitizer report.
-# It waits for `sing` to end first: a leak report comes after the shutdown line.
+# sanitizer_ok NAME: `sing` ended (within 60 s: a leak report comes after
+# the shutdown line, and files it writes are complete only then) and the
+# whole session's screen holds no sanitizer report.
 sanitizer_ok() {
-	local end=$((SECONDS + 10))
+	local end=$((SECONDS + 60)) dead=0
 	while [ $SECONDS -le $end ]; do
-		[ "$(tmux -L "$T" display-message -p '#{pane_dead}')" = 1 ] && break; sleep 0.1
+		[ "$(tmux -L "$T" display-message -p '#{pane_dead}')" = 1 ] && { dead=1; break; }
+		sleep 0.1
 	done
 	screen_all >"$TMPDIR/$1.screen"
-	sanitizer_clean "$TMPDIR/$1.screen" && ok "$1" || bad "$1" "$(grep -m2 ERROR "$TMPDIR/$1.screen")"
+	if [ $dead = 0 ]; then bad "$1" "sing did not end within 60 s of the shutdown"
+	elif sanitizer_clean "$TMPDIR/$1.screen"; then ok "$1"
+	else bad "$1" "$(grep -m2 ERROR "$TMPDIR/$1.screen")"; fi
 }
