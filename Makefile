@@ -19,7 +19,7 @@ LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
 OBJS     := $(SRCS:%.c=build/obj/%.o) $(ASMS:%.S=build/obj/%.o)
 ASANOBJS := $(SRCS:%.c=build/asan/obj/%.o) $(ASMS:%.S=build/asan/obj/%.o)
 
-.PHONY: all asan test run fuzz bench soak clean deps pc qemu
+.PHONY: all asan test run fuzz bench soak clean deps pc qemu mutants
 all: build/sing build/store/index
 
 # The default store: the system's own programs, installed (checked,
@@ -139,6 +139,13 @@ run: deps
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	@tests/fuzz/build.sh && tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Small deliberate bugs, one at a time in a scratch copy of the tree
+# (tests/mutants.list): prints every bug no test caught.  Not part of
+# `make test`: it rebuilds and reruns areas once per bug.
+mutants: deps
+	@$(MAKE) --no-print-directory all asan
+	@nice scripts/mutants.sh $(MUTANTS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -1,13 +1,40 @@
 # tests/lib.sh - helpers for the area scripts (source it).
-# Each test prints exactly one line: "ok NAME" or "FAIL NAME: why".
+# Each test prints exactly one line: "ok NAME" or "FAIL NAME: why"; the
+# area's tests/AREA/count says how many (tests/run checks it).
 
-ok()   { echo "ok $1"; }
-bad()  { echo "FAIL $1: $2"; }
+# want NAME: true if NAME is selected.  `tests/run AREA/NAME` sets
+# SING_TEST (a glob); an area skips the work of a test it does not want
+# where the test stands alone, and runs the shared steps anyway.
+want() { [ -z "${SING_TEST:-}" ] || [[ $1 == $SING_TEST ]]; }
+
+# A run filtered to one exact name ends the area once that test reported
+# (from the area's own shell; the EXIT traps clean up).
+_reported() {
+	[ -n "${SING_TEST:-}" ] && [ "$1" = "$SING_TEST" ] && [ "$BASHPID" = "$$" ] && exit 0
+	return 0
+}
+ok()   { echo "ok $1"; _reported "$1"; }
+bad()  { echo "FAIL $1: $2"; _reported "$1"; }
+
+# limit [SECONDS] CMD...: run CMD bounded (default $LIMIT, else 120 s): a
+# hang is stopped (exit 124) and says so on stderr, so the test that ran
+# it fails with its own name.  --foreground keeps a terminal usable.
+limit() {
+	local s=${LIMIT:-120}
+	[[ $1 =~ ^[0-9]+$ ]] && { s=$1; shift; }
+	timeout --foreground -k 5 "$s" "$@"
+	local rc=$?
+	[ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "tests: $(basename "$1") $2 did not end within ${s}s (a hang): stopped" >&2
+	return $rc
+}
+# sing ARGS... / sing_fast ARGS...: the binaries under test, bounded.
+sing()      { limit "$SING" "$@"; }
+sing_fast() { limit "$SING_FAST" "$@"; }
 
 # check NAME CONDITION-COMMAND...: ok if the command succeeds.
 check() {
 	local name=$1; shift
-	if "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name" "command failed: $*"; fi
+	if limit "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name" "command failed: $*"; fi
 }
 
 # sanitizer_clean FILE: true if FILE holds no ASan/UBSan/LSan report.
@@ -40,7 +67,7 @@ quiet() {
 # run_cases DRV: run a stand-in driver's case table ("DRV cases" prints
 # its own ok/FAIL lines), then check its sanitizer output.
 run_cases() {
-	"$1" cases >"$T/cases.out" 2>"$T/cases.err"
+	limit 120 "$1" cases >"$T/cases.out" 2>"$T/cases.err"
 	local rc=$?
 	grep -E '^(ok|FAIL|#) ' "$T/cases.out"
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] ||

@@ -7,7 +7,7 @@
 #   serve/*       the stack's real loop on a NetDevice channel against a
 #                 driver thread: sent frames, counts, buffers, exheap at 0
 #   tshark/*      the replies in a pcap, decoded by tshark with checksum
-#                 validation on (skipped with a # note without tshark)
+#                 validation on
 #   install/*     netstack installs only against a provider of /dev/net0
 #   boot/*        `sing boot` with three SIPs: a fake NIC (wire.sg), the
 #                 netstack service, a waiting shell (waitnet.sg)
@@ -18,7 +18,6 @@ T=$ROOT/tests/net
 W=${TMPDIR:-/tmp}
 export SING_CACHE="$W/cache"
 mkdir -p "$SING_CACHE"
-sing() { timeout 120 "$SING" "$@"; }
 
 if ! command -v python3 >/dev/null; then
 	bad net "python3 is needed to make and check the frames"; exit 0
@@ -47,16 +46,16 @@ if run_sing checksum "$T/checksum.sg"; then
 	else bad checksum "output '$(head -c 300 "$W/checksum.out")'"; fi
 fi
 
-python3 "$T/pkt.py" frames >"$W/frames" || bad net "pkt.py frames failed"
+limit 60 python3 "$T/pkt.py" frames >"$W/frames" || bad net "pkt.py frames failed"
 mapfile -t hexes < <(awk '{print $2}' "$W/frames")
 [ ${#hexes[@]} -ge 10 ] || bad net "only ${#hexes[@]} frames generated"
 
 if run_sing answer "$T/answer.sg" "${hexes[@]}"; then
-	python3 "$T/pkt.py" check-answer "$W/answer.out"
+	limit 60 python3 "$T/pkt.py" check-answer "$W/answer.out"
 fi
 
 if run_sing serve "$T/serve.sg" "${hexes[@]}"; then
-	python3 "$T/pkt.py" check-serve "$W/serve.out"
+	limit 60 python3 "$T/pkt.py" check-serve "$W/serve.out"
 	# 7 posted + the one each Receive carries; the driver never held more.
 	if grep -qx 'driver held 8 buffers' "$W/serve.out" &&
 	   grep -qx 'stack 52:54:00:12:34:56 10.77.0.2' "$W/serve.out"; then ok serve/buffers
@@ -71,12 +70,12 @@ fi
 
 # tshark decodes the replies, with IPv4 and ICMP checksums validated.
 if ! command -v tshark >/dev/null; then
-	echo "# tshark not installed: tshark/* skipped"
+	bad tshark/replies "tshark is not installed (scripts/deps.sh installs it)"
 elif [ -s "$W/answer.out" ]; then
 	awk '$1 > 0 {print $3}' "$W/answer.out" >"$W/replies"
 	mapfile -t replies <"$W/replies"
-	python3 "$T/pkt.py" pcap "$W/replies.pcap" "${replies[@]}"
-	got=$(tshark -r "$W/replies.pcap" -o ip.check_checksum:TRUE -T fields \
+	limit 60 python3 "$T/pkt.py" pcap "$W/replies.pcap" "${replies[@]}"
+	got=$(limit 60 tshark -r "$W/replies.pcap" -o ip.check_checksum:TRUE -T fields \
 		-E separator=, -e eth.src -e eth.dst -e arp.opcode -e arp.src.proto_ipv4 \
 		-e arp.dst.proto_ipv4 -e ip.src -e ip.dst -e ip.checksum.status \
 		-e icmp.type -e icmp.checksum.status -e icmp.ident -e icmp.seq 2>/dev/null)
@@ -95,7 +94,7 @@ S=$W/store
 export SING_POLICY=$ROOT/sys/policy
 mkdir -p "$W/two"
 cp "$T/wire.sg" "$T/netdone.sg" "$T/waitnet.sg" "$W/two/"
-python3 "$T/pkt.py" sing-frames >"$W/two/wire_frames.sg"
+limit 60 python3 "$T/pkt.py" sing-frames >"$W/two/wire_frames.sg"
 out=$(sing install --store "$S" "$ROOT/sys/services/netstack.sg" 2>&1); rc=$?
 if [ $rc -ne 0 ] && echo "$out" | grep -qF '"/dev/net0" (contract NetDevice) is provided by no installed program'; then
 	ok install/needs-a-nic
@@ -113,13 +112,13 @@ done
 # system once every frame went through.
 if [ $installed = 1 ]; then
 	printf 'service wire\nservice netstack\nshell waitnet\n' >"$S/config"
-	timeout 60 "$SING" boot --store "$S" </dev/null >"$W/boot.out" 2>&1; rc=$?
+	LIMIT=60 sing boot --store "$S" </dev/null >"$W/boot.out" 2>&1; rc=$?
 	if ! sanitizer_clean "$W/boot.out"; then
 		bad boot "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$W/boot.out")"
 	elif [ $rc -ne 0 ]; then
 		bad boot "exit $rc: $(grep -v '^tx ' "$W/boot.out" | head -5 | tr '\n' '|')"
 	else
-		python3 "$T/pkt.py" check-serve "$W/boot.out" boot "netstack 10.77.0.2 52:54:00:12:34:56:"
+		limit 60 python3 "$T/pkt.py" check-serve "$W/boot.out" boot "netstack 10.77.0.2 52:54:00:12:34:56:"
 		if grep -qx 'waitnet: 5 frames sent' "$W/boot.out" &&
 		   grep -q 'shutdown: .* exchange heap 0 bytes live' "$W/boot.out"; then ok boot/shutdown
 		else bad boot/shutdown "$(grep -v '^tx ' "$W/boot.out" | tr '\n' '|')"; fi

@@ -36,9 +36,9 @@ DRV=$T/drv
 run_cases "$DRV"
 
 # ---- pcap: transmit, then replay and echo ----
-fields() { tshark -r "$1" -T fields -e eth.dst -e eth.src -e data 2>/dev/null; }
+fields() { limit 60 tshark -r "$1" -T fields -e eth.dst -e eth.src -e data 2>/dev/null; }
 N=5
-if "$DRV" tx "$T/out.pcap" $N "$T/expect.txt" 2>"$T/tx.err"; then
+if limit 60 "$DRV" tx "$T/out.pcap" $N "$T/expect.txt" 2>"$T/tx.err"; then
 	fields "$T/out.pcap" >"$T/got.txt"
 	if [ "$(wc -l <"$T/got.txt")" -ne $N ]; then
 		bad pcap_tx "tshark read $(wc -l <"$T/got.txt") frames, want $N"
@@ -47,14 +47,14 @@ if "$DRV" tx "$T/out.pcap" $N "$T/expect.txt" 2>"$T/tx.err"; then
 	else
 		ok pcap_tx
 	fi
-	lens=$(tshark -r "$T/out.pcap" -T fields -e frame.len 2>/dev/null | tr '\n' ' ')
+	lens=$(limit 60 tshark -r "$T/out.pcap" -T fields -e frame.len 2>/dev/null | tr '\n' ' ')
 	[ "$lens" = "60 97 134 171 1514 " ] && ok pcap_lengths || bad pcap_lengths "frame lengths $lens"
 else
 	bad pcap_tx "drv tx failed: $(tail -3 "$T/tx.err" | tr '\n' ' ')"
 fi
 quiet pcap_tx_sanitizers "$T/tx.err"
 
-if "$DRV" echo "$T/back.pcap" "$T/out.pcap" $N 2>"$T/echo.err"; then
+if limit 60 "$DRV" echo "$T/back.pcap" "$T/out.pcap" $N 2>"$T/echo.err"; then
 	fields "$T/back.pcap" >"$T/back.txt"
 	cmp -s "$T/back.txt" "$T/expect.txt" && ok pcap_echo || bad pcap_echo "echoed frames differ from the replayed ones"
 else
@@ -64,18 +64,18 @@ quiet pcap_echo_sanitizers "$T/echo.err"
 
 # A replay input the reader must refuse: cut mid-record, and not pcap at all.
 head -c 90 "$T/out.pcap" >"$T/cut.pcap"
-"$DRV" echo "$T/x.pcap" "$T/cut.pcap" 1 2>"$T/cut.err"
+limit 60 "$DRV" echo "$T/x.pcap" "$T/cut.pcap" 1 2>"$T/cut.err"
 [ $? -eq 2 ] && grep -q 'truncated record' "$T/cut.err" && ok pcap_truncated_input ||
 	bad pcap_truncated_input "$(head -c 200 "$T/cut.err")"
 echo "not a capture at all, just text" >"$T/text.pcap"
-"$DRV" echo "$T/x.pcap" "$T/text.pcap" 1 2>"$T/text.err"
+limit 60 "$DRV" echo "$T/x.pcap" "$T/text.pcap" 1 2>"$T/text.err"
 [ $? -eq 2 ] && grep -q 'bad magic' "$T/text.err" && ok pcap_not_pcap ||
 	bad pcap_not_pcap "$(head -c 200 "$T/text.err")"
 
 # ---- TAP, inside a network namespace of our own ----
 tap_tests() {
 	if [ ! -e /dev/net/tun ]; then
-		echo "# tap tests not run: this machine has no /dev/net/tun"
+		bad tap_namespace "this machine has no /dev/net/tun (the TAP tests need it)"
 		return
 	fi
 	if ! ip netns add "$NS" 2>"$T/ns.err"; then
@@ -116,8 +116,8 @@ tap_tests() {
 	[ "$rc" -eq 0 ] && ok tap_driver || bad tap_driver "drv tap exited $rc: $(tail -3 "$T/tap.err" | tr '\n' ' ')"
 	quiet tap_sanitizers "$T/tap.err"
 	local replies arp
-	replies=$(tshark -r "$T/tap.pcapng" -Y 'icmp.type == 0 && ip.src == 10.77.0.2 && ip.dst == 10.77.0.1' 2>/dev/null | wc -l)
-	arp=$(tshark -r "$T/tap.pcapng" -Y 'arp.opcode == 2 && arp.src.proto_ipv4 == 10.77.0.2 && eth.src == 52:54:00:53:49:47' 2>/dev/null | wc -l)
+	replies=$(limit 60 tshark -r "$T/tap.pcapng" -Y 'icmp.type == 0 && ip.src == 10.77.0.2 && ip.dst == 10.77.0.1' 2>/dev/null | wc -l)
+	arp=$(limit 60 tshark -r "$T/tap.pcapng" -Y 'arp.opcode == 2 && arp.src.proto_ipv4 == 10.77.0.2 && eth.src == 52:54:00:53:49:47' 2>/dev/null | wc -l)
 	[ "$replies" -ge 3 ] && [ "$arp" -ge 1 ] && ok tap_capture ||
 		bad tap_capture "tshark on singtap0 saw $replies echo replies and $arp ARP replies from 10.77.0.2"
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # tests/sil - the package tools: SHA-256, writer, reader, assembler,
 # disassembler and `sing manifest`.  Golden files sit beside this script:
-#   all.sasm    every opcode and table kind; all.dis is its `sing dis`
+#   all.sasm    every opcode and table kind, written by hand: the oracle
+#               for the disassembler's instruction lines (a "; dis: TEXT"
+#               comment gives the canonical form where the source spells
+#               an operand another way); all.dis is its `sing dis`, the
+#               golden file for the rest (header, tables, comments)
 #   small.sasm  a small package for the reader's prefix and bit-flip tests
 #   bad/X.sasm  assembler errors; bad/X.err is the exact stderr expected
 set -u
@@ -58,18 +62,19 @@ fi
 # run OUT ERR CMD...: run the binary; exit status in $rc.
 run() {
 	local out=$1 err=$2; shift 2
-	"$@" >"$out" 2>"$err"
+	limit "$@" >"$out" 2>"$err"
 	rc=$?
 }
 
 # ---- assembler, disassembler, byte-for-byte round trip ----
-roundtrip() { # NAME SASM
+# roundtrip NAME SASM: one test: asm accepts it silently, dis reads the
+# package back, and asm(dis(x)) is x byte for byte.
+roundtrip() {
 	local n=$1 src=$2
 	run "$T/$n.out" "$T/$n.err" "$SING" asm "$src" -o "$T/$n.sil"
-	if [ $rc -ne 0 ] || [ -s "$T/$n.err" ]; then bad "asm_$n" "exit $rc: $(head -3 "$T/$n.err")"; return; fi
-	ok "asm_$n"
+	if [ $rc -ne 0 ] || [ -s "$T/$n.err" ]; then bad "roundtrip_$n" "asm: exit $rc: $(head -3 "$T/$n.err")"; return; fi
 	run "$T/$n.dis" "$T/$n.derr" "$SING" dis "$T/$n.sil"
-	if [ $rc -ne 0 ] || [ -s "$T/$n.derr" ]; then bad "dis_$n" "exit $rc: $(head -3 "$T/$n.derr")"; return; fi
+	if [ $rc -ne 0 ] || [ -s "$T/$n.derr" ]; then bad "roundtrip_$n" "dis: exit $rc: $(head -3 "$T/$n.derr")"; return; fi
 	run "$T/$n.out" "$T/$n.err2" "$SING" asm "$T/$n.dis" -o "$T/$n.2.sil"
 	if [ $rc -ne 0 ]; then bad "roundtrip_$n" "dis output does not assemble: $(head -3 "$T/$n.err2")"
 	elif cmp -s "$T/$n.sil" "$T/$n.2.sil"; then ok "roundtrip_$n"
@@ -80,6 +85,25 @@ roundtrip small "$D/small.sasm"
 
 if [ -f "$T/all.dis" ] && diff -u "$D/all.dis" "$T/all.dis" >"$T/diff"; then ok dis_golden_all
 else bad dis_golden_all "$(head -20 "$T/diff" 2>/dev/null)"; fi
+
+# The disassembler against the hand-written source, not its own earlier
+# output: the instruction lines of every function, comments and label
+# names dropped (dis numbers the labels the source named; the round trip
+# checks where they point), must be the source's, and every opcode of
+# src/sil/opcodes.h must be among them.
+instructions() {
+	perl -ne 'if (/^func /) {$f=1; next} if (/^}/) {$f=0; next} next unless $f;
+		$_ = "$1\n" if /;\s*dis:\s*(.*)$/; s/;.*//; s/^\s*\S+:\s*//;
+		s/(^|[\s,(])(\.[A-Za-z_][\w\$]*|L\d+)\b/$1L/g; s/\s+/ /g; s/^ | $//g;
+		print "$_\n" if length' "$1"
+}
+instructions "$D/all.sasm" >"$T/src.ins"
+instructions "$T/all.dis" >"$T/dis.ins" 2>/dev/null
+grep -oE '^[[:space:]]*X\([A-Z_0-9]+, *"[a-z0-9_.]+"' "$ROOT/src/sil/opcodes.h" | sed -E 's/.*"(.*)"/\1/' | sort >"$T/ops"
+awk '{print $1}' "$T/src.ins" | sort -u | comm -23 "$T/ops" - >"$T/unused"
+if [ ! -s "$T/ops" ] || [ -s "$T/unused" ]; then bad dis_oracle_all "opcodes missing from all.sasm: $(tr '\n' ' ' <"$T/unused")"
+elif ! diff "$T/src.ins" "$T/dis.ins" >"$T/diff"; then bad dis_oracle_all "dis differs from the source: $(head -6 "$T/diff" | tr '\n' '|')"
+else ok dis_oracle_all; fi
 
 # The hash the writer stores is the SHA-256 of everything before section 6.
 n=$(($(stat -c %s "$T/small.sil") - 34))
@@ -102,7 +126,7 @@ else bad asm_default_output "exit $rc, $T/dflt.sil missing or different"; fi
 for src in "$D"/bad/*.sasm; do
 	name=$(basename "$src" .sasm)
 	rm -f "$T/bad.sil"
-	(cd "$D/bad" && "$SING" asm "$name.sasm" -o "$T/bad.sil" >"$T/bad.out" 2>"$T/bad.err")
+	(cd "$D/bad" && sing asm "$name.sasm" -o "$T/bad.sil" >"$T/bad.out" 2>"$T/bad.err")
 	rc=$?
 	if [ $rc -ne 1 ]; then bad "asm_error_$name" "exit $rc, want 1"
 	elif [ -e "$T/bad.sil" ]; then bad "asm_error_$name" "wrote an output file"
@@ -227,7 +251,7 @@ if [ $rc -eq 0 ] && grep -q "^; hash $stored (DOES NOT MATCH the content)$" "$T/
 	grep -q "^\.hash $stored$" "$T/h.dis" && grep -q 'const k0 string "hI\\n"' "$T/h.dis"; then
 	ok hash_mismatch_detected
 else bad hash_mismatch_detected "exit $rc: $(head -3 "$T/h.dis")"; fi
-"$SING" asm "$T/h.dis" -o "$T/h2.sil" 2>/dev/null && cmp -s "$T/h.sil" "$T/h2.sil" && ok hash_mismatch_roundtrip ||
+sing asm "$T/h.dis" -o "$T/h2.sil" 2>/dev/null && cmp -s "$T/h.sil" "$T/h2.sil" && ok hash_mismatch_roundtrip ||
 	bad hash_mismatch_roundtrip "asm of the dis output differs"
 
 # .hash in the text forges the stored hash.
@@ -236,7 +260,7 @@ run "$T/o" "$T/e" "$SING" asm "$T/forged.sasm" -o "$T/forged.sil"
 got=$(tail -c 32 "$T/forged.sil" 2>/dev/null | od -An -v -tx1 | tr -d ' \n')
 if [ $rc -eq 0 ] && [ "$got" = 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff ] &&
 	cmp -s <(head -c -32 "$T/forged.sil") <(head -c -32 "$T/small.sil") &&
-	"$SING" dis "$T/forged.sil" | grep -q 'DOES NOT MATCH'; then ok hash_forged
+	sing dis "$T/forged.sil" | grep -q 'DOES NOT MATCH'; then ok hash_forged
 else bad hash_forged "exit $rc, stored $got"; fi
 
 # Usage and I/O errors.

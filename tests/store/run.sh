@@ -21,7 +21,7 @@ unset SING_STORE
 # run OUT CMD...: stdout and stderr into OUT (stderr alone into OUT.err).
 run() {
 	local out=$1; shift
-	"$@" >"$out" 2>"$out.err"
+	limit "$@" >"$out" 2>"$out.err"
 	rc=$?
 	cat "$out.err" >>"$out"
 }
@@ -37,17 +37,17 @@ new_store() {
 	local s=$1; shift
 	rm -rf "$s"
 	for f in "$@"; do
-		"$SING" store-check --store "$s" --record "$P/$f.sasm" >"$T/setup" 2>&1 ||
+		sing store-check --store "$s" --record "$P/$f.sasm" >"$T/setup" 2>&1 ||
 			{ echo "# setup of $f failed: $(head -3 "$T/setup")"; return 1; }
 	done
-	"$SING" list --store "$s" >/dev/null 2>&1
+	sing list --store "$s" >/dev/null 2>&1
 }
 
 BASE=$T/base
 new_store "$BASE" nic0 sendpacket irq_a irq_b || exit 1
 
 # ---- two drivers may both claim IRQ 5 when both claims are shared ----
-"$SING" list --store "$BASE" >"$T/l" 2>&1
+sing list --store "$BASE" >"$T/l" 2>&1
 if grep -q '^irqa ' "$T/l" && grep -q '^irqb ' "$T/l"; then ok irq_shared; else bad irq_shared "$(cat "$T/l")"; fi
 
 # ---- every refusal, with its exact message, leaving the store unchanged ----
@@ -82,8 +82,8 @@ if [ $rc -eq 0 ] && [ "$(cat "$T/o")" = "$P/tiny.sasm: tiny passes every install
 S=$T/s1
 new_store "$S" nic0 sendpacket irq_a irq_b tiny
 run "$T/o" "$SING" list --store "$S"
-h() { "$SING" dis "$1" 2>/dev/null | sed -n 's/^; hash \([0-9a-f]\{12\}\).*/\1/p'; }
-for f in nic0 sendpacket irq_a irq_b tiny; do "$SING" asm "$P/$f.sasm" -o "$T/$f.sil"; done
+h() { sing dis "$1" 2>/dev/null | sed -n 's/^; hash \([0-9a-f]\{12\}\).*/\1/p'; }
+for f in nic0 sendpacket irq_a irq_b tiny; do sing asm "$P/$f.sasm" -o "$T/$f.sil"; done
 cat >"$T/want" <<EOF
 NAME             VERSION  KIND        BUDGET  HASH          PROVIDES
 irqa             1.0      driver       65536  $(h "$T/irq_a.sil")  -
@@ -96,7 +96,7 @@ if [ $rc -eq 0 ] && cmp -s "$T/want" "$T/o"; then ok list
 else bad list "$(diff "$T/want" "$T/o" | head -5)"; fi
 
 # ---- the store's files: package by hash, readable manifest, index ----
-hx=$("$SING" dis "$T/nic0.sil" | sed -n 's/^; hash \([0-9a-f]*\).*/\1/p')
+hx=$(sing dis "$T/nic0.sil" | sed -n 's/^; hash \([0-9a-f]*\).*/\1/p')
 if cmp -s "$T/nic0.sil" "$S/pkg/$hx/package.sil" && grep -qx "provide /dev/nic0 NicDevice" "$S/pkg/$hx/manifest" &&
    grep -qx "ioport 0xc000..0xc01f exclusive" "$S/pkg/$hx/manifest" &&
    grep -qx "nic0 1.0 driver 65536 $hx" "$S/index" && cmp -s "$S/policy" "$D/policy"
@@ -111,7 +111,7 @@ else bad reinstall_same "rc=$rc: $(head -3 "$T/o")"; fi
 
 # ---- replacing a program: a new version that still serves its dependents ----
 run "$T/o" "$SING" store-check --store "$S" --record "$P/nic0_v2.sasm"
-"$SING" list --store "$S" >"$T/l" 2>&1
+sing list --store "$S" >"$T/l" 2>&1
 if [ $rc -eq 0 ] && grep -q '^nic0  *2\.0  *driver' "$T/l" && [ ! -d "$S/pkg/$hx" ] &&
    [ "$(grep -c '^nic0 ' "$S/index")" = 1 ]
 then ok replace; else bad replace "rc=$rc: $(head -3 "$T/o")"; fi
