@@ -82,8 +82,8 @@ ok boot-image
 # qemu_session NAME NETDEV [QEMU-ARGS]: QEMU on the image in a new pane.
 qemu_session() {
 	tmux_cleanup
-	T="singq$$-$1"
-	tmux -f /dev/null -L "$T" set-option -g remain-on-exit on \; \
+	T="singq$$-$1" MARK=0
+	tmux -f /dev/null -L "$T" set-option -g remain-on-exit on \; set-option -g history-limit 1000000 \; \
 		new-session -d -x 160 -y 50 -c "$TMPDIR" "${BOOT_PREFIX:-} $QEMU -machine pc -m 512M \
 		-display none -no-reboot -monitor none -serial stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel '$PC/sing.elf' -initrd '$IMG' \
@@ -168,7 +168,7 @@ done
 type 'kill 2'
 wait_for pc-kill-nic-driver 'init: nic0 ended; restarting in 100 ms'
 wait_for pc-nic-driver-restarted 'init: started nic0 (pid 7)'
-count_for pc-nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56' 2
+wait_for pc-nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56'   # since the kill
 wait_for pc-client-rebinds 'sendpacket: bound /dev/nic0 again; resending frame'
 wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 60
 type 'exit'
