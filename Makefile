@@ -11,7 +11,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 # Every room of the house; src/cli/main.c is the only file kept out of the
 # library so that fuzz targets and tests can link the rest.
 SRCS    := $(sort $(wildcard src/util/*.c src/sil/*.c src/lang/*.c src/verify/*.c \
-                             src/backend/*.c src/kernel/*.c src/hal/hosted/*.c src/cli/*.c \
+                             src/backend/*.c src/kernel/*.c src/hal/hosted/*.c src/cli/*.c src/bench/*.c \
                              src/store/*.c src/system/*.c))
 ASMS    := $(sort $(wildcard src/hal/hosted/*.S src/kernel/*.S))
 LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
