@@ -240,6 +240,7 @@ int cmd_run(int argc, char **argv)
 	if (install(argv[i], dbg, &in))
 		return 1;
 	fflush(NULL);
+	hal_intr_catch();   /* Ctrl-C stops the program: "sing: NAME: interrupted", 130 */
 	struct sk_kernel *k = sk_boot(dbg);
 	struct sk_image *imgs[64] = {0};
 	int rc = add_programs(k, progs, nprogs, dbg, imgs);

@@ -2,6 +2,7 @@
 #include "console.h"
 
 #include "ns.h"
+#include "proc.h"
 
 const char *con_check(const struct ly_contract *c)
 {
@@ -78,8 +79,9 @@ const char *con_out_check(const struct ly_contract *c)
 
 const char *con_in_check(const struct ly_contract *c)
 {
-	if (!ly_has(c, "Line", 0, 1) || !ly_has(c, "Taken", 1, 0) || c->nmsgs != 2)
-		return "a console input contract is in Line(u8[] text) and out Taken()";
+	int intr = ly_has(c, "Intr", 0, 0);
+	if (!ly_has(c, "Line", 0, 1) || !ly_has(c, "Taken", 1, 0) || c->nmsgs != 2u + (uint32_t)intr)
+		return "a console input contract is in Line(u8[] text), in Intr() and out Taken()";
 	return NULL;
 }
 
@@ -104,8 +106,15 @@ void con_out_serve(struct ch_end *e)
 void con_in_serve(struct ch_end *e)
 {
 	union sing_slot args[1];
-	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Line(text) */
-		char buf[4096];
+	int m;
+	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
+		if (!e->con->msgs[m].nargs) {   /* Intr(): Ctrl-C */
+			if (!proc_interrupt(e->k) && e->k->con.reader)
+				sk_console_input(e->k, "\n", 1);   /* at a prompt: an empty line */
+			ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
+			continue;
+		}
+		char buf[CON_LINE + 2];                 /* Line(text) */
 		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
 		xh_delete(&e->k->xh, args[0].p);
 		buf[n++] = '\n';
@@ -165,6 +174,8 @@ void con_serve(struct ch_end *e)
 		} else {                            /* ReadLine() */
 			e->k->con.reader = e;
 			e->gone = reader_gone;
+			if (e->k->con.routed)   /* tell the driver: what it shows now is a prompt */
+				con_write(e->k, "", 1);
 			deliver(e->k);
 		}
 	}

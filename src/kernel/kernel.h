@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #define SK_EXIT_FAILED 70      /* a SIP's status when it failed */
+#define SK_EXIT_INTERRUPTED 130 /* stopped by Ctrl-C (proc_interrupt), as a shell says */
 
 /* Debug flags (SING_DEBUG words in the CLI). */
 #define SK_DEBUG_EXHEAP   1u   /* print live exchange-heap bytes at shutdown */
@@ -53,6 +54,7 @@ struct sk_manifest {
 	const char *eps[SK_MAXEPS];
 	const char *caps[SK_MAXCAPS];
 	struct sk_hw hw[SK_MAXHW];
+	const char *version, *kind;      /* shown by the shell's `programs` (NULL: "-") */
 };
 
 /* Make an installed program launchable by name (sk_launch, the shell):
@@ -66,6 +68,9 @@ int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
 uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const argv[],
                    char *err, unsigned errlen);
 int sk_alive(struct sk_kernel *k, uint32_t pid);
+/* Ctrl-C: stop the foreground programs (what the shell waits for) with
+ * status SK_EXIT_INTERRUPTED.  How many were stopped. */
+int sk_interrupt(struct sk_kernel *k);
 /* Stop a SIP as if it failed ("killed").  0, or -1 if there is none. */
 int sk_kill(struct sk_kernel *k, uint32_t pid);
 /* Stop a SIP quietly, as if main returned 0 (shutdown).  0, or -1. */

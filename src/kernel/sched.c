@@ -147,9 +147,11 @@ void sched_tick(void *arg)
 	struct sk_kernel *k = arg;
 	for (int i = 0; i < SK_NCPU; i++) {
 		struct sk_thread *t = __atomic_load_n(&k->cpu[i].cur, __ATOMIC_RELAXED);
-		if (t)
+		if (t) {
 			t->pub.poll = 1;
-		if (t && k->poll_kernel)
+			__atomic_fetch_add(&t->ticks, 1, __ATOMIC_RELAXED);
+		}
+		if (t && (k->poll_kernel || hal_intr_pending()))
 			k->cpu[i].kwant = 1;
 	}
 }

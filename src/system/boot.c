@@ -29,6 +29,7 @@
 #include "../cli/cli.h"
 #include "../hal/hal.h"
 #include "../kernel/kernel.h"
+#include "../sil/text.h"
 #include "../store/store.h"
 
 #define BOOT_MAXSVC 16
@@ -101,7 +102,9 @@ static int load_store(struct sk_kernel *k, const struct st_store *st, struct sk_
 		char path[4300], err[256];
 		snprintf(path, sizeof path, "%s/pkg/%s/" ST_CODE_FILE, st->dir, p->hash);
 		struct sk_image *im = sk_load(k, path, p->hash, err, sizeof err);
-		struct sk_manifest sm = {.neps = m->neps, .ncaps = m->ncaps, .nhw = m->nhw};
+		struct sk_manifest sm = {.neps = m->neps, .ncaps = m->ncaps, .nhw = m->nhw,
+		                         .version = m->version,
+		                         .kind = m->kind < 3 ? sil_pkind_names[m->kind] : NULL};
 		for (uint32_t h = 0; h < m->nhw && h < SK_MAXHW; h++)
 			sm.hw[h] = (struct sk_hw){m->hw[h].kind, m->hw[h].shared, m->hw[h].base, m->hw[h].len};
 		for (uint32_t e = 0; e < m->neps && e < SK_MAXEPS; e++)
@@ -172,6 +175,8 @@ static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
 	while (sk_alive(k, shell)) {
 		int ended = eof;
 		int ran = sk_step(k);
+		if (hal_intr_take())   /* SIGINT: as Ctrl-C typed to the console driver */
+			sk_interrupt(k);
 		if (ended && !ran) {
 			say("sing: end of console input%s\n", "", 0);
 			break;
@@ -216,6 +221,7 @@ static int boot(const char *dir, const char *nic)
 		st_close(st);
 		return 1;
 	}
+	hal_intr_catch();   /* Ctrl-C stops a program, never the machine */
 	struct sk_kernel *k = sk_boot(cli_debug_flags() & 0xffu);
 	int nimg = load_store(k, st, imgs);
 	st_close(st);   /* the code is loaded: the store may change under us */

@@ -65,7 +65,7 @@ void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
 	dev.irq = irq;
 	dev.dma = dma;
 	dev.ctx = ctx;
-	dev.uart = uart_new(0, 1, &(struct uart_host){uart_irq, NULL, UART_TTY_RAW});
+	dev.uart = uart_new(0, 1, &(struct uart_host){uart_irq, NULL, UART_TTY_NOINTR});
 	const char *spec = getenv("SING_NET");
 	if (spec && *spec) {
 		char err[256];
