@@ -30,7 +30,8 @@ SYS_PROGS := sys/drivers/console.sg sys/drivers/nic.sg sys/services/echo.sg sys/
 build/store/index: build/sing sys/policy sys/config $(SYS_PROGS) $(wildcard sys/contracts/*.sg) \
                    $(wildcard sys/lib/*.sg)
 	rm -rf build/store
-	SING_POLICY=sys/policy build/sing install --store build/store $(SYS_PROGS)
+	SING_POLICY=sys/policy build/sing store init build/store
+	build/sing install --store build/store $(SYS_PROGS)
 	cp sys/config build/store/config
 
 build/sing: $(OBJS)

@@ -79,10 +79,44 @@ const char *con_out_check(const struct ly_contract *c)
 
 const char *con_in_check(const struct ly_contract *c)
 {
-	int intr = ly_has(c, "Intr", 0, 0);
-	if (!ly_has(c, "Line", 0, 1) || !ly_has(c, "Taken", 1, 0) || c->nmsgs != 2u + (uint32_t)intr)
-		return "a console input contract is in Line(u8[] text), in Intr() and out Taken()";
+	uint32_t n = 2u + (uint32_t)ly_has(c, "Intr", 0, 0) +
+	             2u * (uint32_t)(ly_has(c, "Complete", 0, 1) && ly_has(c, "Matches", 1, 1));
+	if (!ly_has(c, "Line", 0, 1) || !ly_has(c, "Taken", 1, 0) || c->nmsgs != n)
+		return "a console input contract is in Line(u8[] text), Intr(), Complete(u8[] word) "
+		       "and out Taken(), Matches(u8[] names)";
 	return NULL;
+}
+
+/* Add name to the matches (one a line) if it starts with prefix. */
+static void match(char *out, uint32_t *n, uint32_t size, const char *name, uint32_t len,
+                  const char *prefix, uint32_t plen)
+{
+	if (len < plen || __builtin_memcmp(name, prefix, plen) != 0 || *n + len + 1 > size)
+		return;
+	__builtin_memcpy(out + *n, name, len);
+	*n += len;
+	out[(*n)++] = '\n';
+}
+
+/* Complete(word): the installed programs and the names in the name
+ * service that start with word, one a line. */
+static void *complete(struct sk_kernel *k, void *word)
+{
+	char prefix[256], names[4096], out[4096];
+	uint32_t plen = ns_read_text(word, prefix, sizeof prefix);
+	uint32_t n = 0;
+	xh_delete(&k->xh, word);
+	for (uint32_t i = 0; i < k->nprogs; i++)
+		if (k->progs[i].managed)
+			match(out, &n, sizeof out, k->progs[i].name,
+			      (uint32_t)__builtin_strlen(k->progs[i].name), prefix, plen);
+	uint32_t nn = ns_names(k, names, sizeof names);
+	for (uint32_t at = 0, end; at < nn; at = end + 1) {
+		for (end = at; end < nn && names[end] != '\n'; end++)
+			;
+		match(out, &n, sizeof out, names + at, end - at, prefix, plen);
+	}
+	return ns_text(k, out, n);
 }
 
 static void driver_gone(struct ch_end *e)
@@ -108,6 +142,10 @@ void con_in_serve(struct ch_end *e)
 	union sing_slot args[1];
 	int m;
 	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
+		if (__builtin_strcmp(e->con->msgs[m].name, "Complete") == 0) {
+			ns_reply(e, "Matches", (union sing_slot){.p = complete(e->k, args[0].p)});
+			continue;
+		}
 		if (!e->con->msgs[m].nargs) {   /* Intr(): Ctrl-C */
 			if (!proc_interrupt(e->k) && e->k->con.reader)
 				sk_console_input(e->k, "\n", 1);   /* at a prompt: an empty line */

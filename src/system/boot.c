@@ -14,9 +14,10 @@
  * loop waits on the devices.  Without one the kernel reads the terminal
  * itself (cooked), as `sing run` does.
  *
- * `--nic pcap:FILE|tap:NAME` is the wire of the virtio-net device (the
- * NIC driver's); without it (and without $SING_NET) the wire is the pcap
- * file STORE/nic0.pcap.  SING_DEBUG words as for `sing run` (dma, exheap).
+ * `--nic pcap:FILE[,max=SIZE]|tap:NAME` is the wire of the virtio-net
+ * device (the NIC driver's), checked before booting; without it (and
+ * without $SING_NET) the wire is the pcap file STORE/nic0.pcap, at most
+ * VNET_PCAP_MAX bytes.  SING_DEBUG words as for `sing run` (dma, exheap).
  *
  * Invariant: init acts only through the kernel's API (sk_launch, sk_alive,
  * sk_step, sk_idle); the kernel reads no file.  Devices and the console
@@ -28,6 +29,7 @@
 
 #include "../cli/cli.h"
 #include "../hal/hal.h"
+#include "../hal/hosted/vnet.h"
 #include "../kernel/kernel.h"
 #include "../sil/text.h"
 #include "../store/store.h"
@@ -246,19 +248,28 @@ static int boot(const char *dir, const char *nic)
 	return shell && !live ? 0 : 1;
 }
 
+#define BOOT_USAGE "boot [--store DIR] [--nic pcap:FILE[,max=SIZE]|tap:NAME]"
+
 int cmd_boot(int argc, char **argv)
 {
-	char buf[4096];
+	char buf[4096], err[256];
 	const char *dir = NULL, *nic = NULL;
 	for (int i = 1; i < argc; i += 2) {
-		if (i + 1 < argc && !strcmp(argv[i], "--store"))
-			dir = argv[i + 1];
-		else if (i + 1 < argc && !strcmp(argv[i], "--nic"))
-			nic = argv[i + 1];
-		else {
-			fprintf(stderr, "usage: sing boot [--store DIR] [--nic pcap:FILE|tap:NAME]\n");
+		int known = !strcmp(argv[i], "--store") || !strcmp(argv[i], "--nic");
+		if (!known || i + 1 == argc) {
+			fprintf(stderr, "sing: boot: %s '%s' (usage: sing " BOOT_USAGE ")\n",
+			        known ? "no value after" : "unknown argument", argv[i]);
 			return 2;
 		}
+		if (!strcmp(argv[i], "--store"))
+			dir = argv[i + 1];
+		else
+			nic = argv[i + 1];
 	}
-	return boot(dir ? dir : st_default_dir(buf, sizeof buf), nic);
+	if (nic && vnet_wire_check(nic, err, sizeof err) < 0) {   /* before booting */
+		fprintf(stderr, "sing: boot: --nic %s\n", err);
+		return 2;
+	}
+	dir = dir ? dir : st_default_dir(buf, sizeof buf);
+	return cli_store_exists(dir) < 0 ? 1 : boot(dir, nic);
 }

@@ -11,6 +11,7 @@ set -u
 . "$ROOT/tests/lib.sh"
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
+"$SING" store init "$S" >/dev/null
 "$SING" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/netstack.sg \
 	"$ROOT"/sys/apps/{shell,sendpacket}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-e2e "$(head -5 "$TMPDIR/inst")"; exit 0; }
@@ -101,6 +102,7 @@ n2=$(grep -c '^02:00:00:00:00:02' "$TMPDIR/frames2")
 # ring and frame go through (one frame on the wire).  Its claim overlaps
 # nic0's, so it lives in a store of its own.
 S2="$TMPDIR/store2"
+"$SING" store init "$S2" >/dev/null
 "$SING" install --store "$S2" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/apps/shell.sg \
 	"$ROOT"/tests/e2e/dmabad.sg >"$TMPDIR/inst2" 2>&1 ||
 	{ bad install-dmabad "$(head -5 "$TMPDIR/inst2")"; exit 0; }

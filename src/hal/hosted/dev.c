@@ -74,7 +74,7 @@ void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
 		if (w)
 			dev.vnet = vnet_new(mac, w, &(struct vnet_host){vnet_dma, vnet_irq, NULL});
 		else
-			fprintf(stderr, "sing: SING_NET: %s\n", err);
+			fprintf(stderr, "sing: network wire: %s (booting without it)\n", err);
 	}
 }
 
