@@ -53,6 +53,11 @@ void con_write(struct sk_kernel *k, const void *p, unsigned long n)
 	feed(k);
 }
 
+void sk_console_write(struct sk_kernel *k, const char *s, unsigned long n)
+{
+	con_write(k, s, n);
+}
+
 int sk_console_drained(struct sk_kernel *k)
 {
 	return !k->con.routed || (!k->con.olen && k->con.drv_next);
@@ -212,7 +217,9 @@ void con_serve(struct ch_end *e)
 		} else {                            /* ReadLine() */
 			e->k->con.reader = e;
 			e->gone = reader_gone;
-			if (e->k->con.routed)   /* tell the driver: what it shows now is a prompt */
+			/* Tell the driver: what it shows now is a prompt, unless a line
+			 * typed ahead answers it at once. */
+			if (e->k->con.routed && !__builtin_memchr(e->k->con.in, '\n', e->k->con.nin))
 				con_write(e->k, "", 1);
 			deliver(e->k);
 		}

@@ -89,6 +89,9 @@ void sk_devices(struct sk_kernel *k);
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns);
 /* Has the console driver written everything (or is there none)? */
 int sk_console_drained(struct sk_kernel *k);
+/* Init's own lines: in order with the SIPs' output, so through the
+ * console driver once it runs (it redraws the line being typed). */
+void sk_console_write(struct sk_kernel *k, const char *s, unsigned long n);
 /* Console input bytes (the kernel-side console; lines end with '\n'). */
 void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n);
 uint32_t sk_count_sips(const struct sk_kernel *k);

@@ -51,9 +51,19 @@ struct init {
 	char shell[64];
 };
 
-static void say(const char *fmt, const char *a, long n)
+/* A line of init's: through the kernel's console when there is a kernel
+ * (in order with the programs' output), else straight out. */
+static void say(struct sk_kernel *k, const char *fmt, const char *a, long n)
 {
-	printf(fmt, a, n);
+	char buf[256];
+	int len = snprintf(buf, sizeof buf, fmt, a, n);
+	if (len > (int)sizeof buf - 1)
+		len = (int)sizeof buf - 1;
+	fflush(stdout);
+	if (k)
+		sk_console_write(k, buf, (unsigned long)len);
+	else
+		fputs(buf, stdout);
 	fflush(stdout);
 }
 
@@ -128,7 +138,7 @@ static uint32_t start(struct sk_kernel *k, const char *name)
 	char err[256];
 	uint32_t pid = sk_launch(k, name, 0, NULL, err, sizeof err);
 	if (pid)
-		say("init: started %s (pid %ld)\n", name, pid);
+		say(k, "init: started %s (pid %ld)\n", name, pid);
 	else
 		fprintf(stderr, "init: cannot start %s: %s\n", name, err);
 	return pid;
@@ -145,7 +155,7 @@ static void supervise(struct sk_kernel *k, struct init *in)
 			if (s->backoff > BACKOFF_MAX_NS)
 				s->backoff = BACKOFF_MAX_NS;
 			s->restart_at = now + s->backoff;
-			say("init: %s ended; restarting in %ld ms\n", s->name, (long)(s->backoff / 1000000));
+			say(k, "init: %s ended; restarting in %ld ms\n", s->name, (long)(s->backoff / 1000000));
 		}
 		if (s->restart_at && now >= s->restart_at) {
 			s->restart_at = 0;
@@ -180,7 +190,7 @@ static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
 		if (hal_intr_take())   /* SIGINT: as Ctrl-C typed to the console driver */
 			sk_interrupt(k);
 		if (ended && !ran) {
-			say("sing: end of console input%s\n", "", 0);
+			say(k, "sing: end of console input%s\n", "", 0);
 			break;
 		}
 		if (!eof || in->ndrivers)   /* devices still raise interrupts */
@@ -189,20 +199,28 @@ static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
 	}
 }
 
-/* The shell ended: stop the services, then the drivers (so the console
- * driver is the last to go), each in the reverse of its start order. */
-static void stop_all(struct sk_kernel *k, struct init *in)
+/* Let the console driver write out what is queued (at most 1 s). */
+static void drain(struct sk_kernel *k)
 {
-	int64_t give_up = hal_clock_ns() + 1000000000;   /* output still queued: 1 s */
+	int64_t give_up = hal_clock_ns() + 1000000000;
 	while (!sk_console_drained(k) && hal_clock_ns() < give_up) {
 		int ran = sk_step(k);
 		sk_idle(k, ran ? 0 : 1000000);
 	}
+}
+
+/* The shell ended: stop the services, then the drivers (so the console
+ * driver is the last to go), each in the reverse of its start order. */
+static void stop_all(struct sk_kernel *k, struct init *in)
+{
+	drain(k);
 	for (int pass = 0; pass <= 1; pass++)
 		for (int i = in->nsvc - 1; i >= 0; i--) {
 			struct service *s = &in->svc[i];
-			if (s->driver == pass && s->pid && sk_stop(k, s->pid) == 0)
-				say("init: stopped %s (pid %ld)\n", s->name, (long)s->pid);
+			if (s->driver == pass && s->pid && sk_stop(k, s->pid) == 0) {
+				say(k, "init: stopped %s (pid %ld)\n", s->name, (long)s->pid);
+				drain(k);   /* the console driver writes it while it still runs */
+			}
 		}
 }
 
@@ -228,7 +246,7 @@ static int boot(const char *dir, const char *nic)
 	int nimg = load_store(k, st, imgs);
 	st_close(st);   /* the code is loaded: the store may change under us */
 	sk_set_booted(k);
-	say("Sing booted: %s, %ld programs installed\n", dir, nimg);
+	say(k, "Sing booted: %s, %ld programs installed\n", dir, nimg);
 	if (in.ndrivers)
 		sk_devices(k);
 	for (int pass = 1; pass >= 0; pass--)   /* drivers first */

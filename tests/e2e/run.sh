@@ -63,7 +63,7 @@ P2="$TMPDIR/restart.pcap"
 boot_session restart "--nic pcap:$P2"
 wait_for restart-prompt 'sing>' 30 || exit 0
 type "start sendpacket --count $N --dst 02:00:00:00:00:03"
-wait_for long-sendpacket-started 'started pid 5'
+wait_for long-sendpacket-started '[5] started'
 # Kill once 1000 frames are on the wire (pcap: 24-byte header, 80 per frame).
 for ((i = 0; i < 200; i++)); do
 	[ "$(stat -c %s "$P2" 2>/dev/null || echo 0)" -gt $((24 + 80 * 1000)) ] && break
