@@ -11,7 +11,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 # Every room of the house; src/cli/main.c is the only file kept out of the
 # library so that fuzz targets and tests can link the rest.
 SRCS    := $(sort $(wildcard src/util/*.c src/sil/*.c src/lang/*.c src/verify/*.c \
-                             src/backend/*.c src/kernel/*.c src/hal/x86_64/*.c src/hal/hosted/*.c src/cli/*.c \
+                             src/backend/*.c src/kernel/*.c src/hal/x86_64/*.c src/hal/hosted/*.c src/cli/*.c src/bench/*.c \
                              src/store/*.c src/system/*.c))
 ASMS    := $(sort $(wildcard src/hal/x86_64/*.S src/hal/hosted/*.S src/kernel/*.S))
 LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
@@ -30,7 +30,8 @@ SYS_PROGS := sys/drivers/console.sg sys/drivers/nic.sg sys/services/echo.sg sys/
 build/store/index: build/sing sys/policy sys/config $(SYS_PROGS) $(wildcard sys/contracts/*.sg) \
                    $(wildcard sys/lib/*.sg)
 	rm -rf build/store
-	SING_POLICY=sys/policy build/sing install --store build/store $(SYS_PROGS)
+	SING_POLICY=sys/policy build/sing store init build/store
+	build/sing install --store build/store $(SYS_PROGS)
 	cp sys/config build/store/config
 
 build/sing: $(OBJS)

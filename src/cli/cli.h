@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#define SING_VERSION "0.1"
+
 int cmd_build(int argc, char **argv);     /* cmd_build.c: .sg -> .sil   */
 int cmd_asm(int argc, char **argv);       /* cmd_sil.c: .sasm -> .sil   */
 int cmd_dis(int argc, char **argv);       /* cmd_sil.c: .sil -> text    */
@@ -20,6 +22,10 @@ int cmd_bench(int argc, char **argv);     /* cmd_bench.c: the cost table */
 int cmd_list(int argc, char **argv);      /* cmd_store.c: installed programs */
 int cmd_uninstall(int argc, char **argv); /* cmd_store.c: remove a program */
 int cmd_store_check(int argc, char **argv); /* cmd_store.c: checks only (hidden) */
+int cmd_store(int argc, char **argv);     /* cmd_store.c: store init DIR */
+/* cmd_store.c: 0 if DIR holds a store; else -1 after saying so (with how
+ * to make one) on stderr. */
+int cli_store_exists(const char *dir);
 int cmd_boot(int argc, char **argv);      /* cmd_image.c: the system (src/system) */
 int cmd_image(int argc, char **argv);     /* cmd_image.c: the store's boot image */
 int cmd_trace(int argc, char **argv);     /* cmd_trace.c: a trace dump to JSON */

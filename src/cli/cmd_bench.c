@@ -6,7 +6,7 @@
  *   sing bench --selftest      check the statistics code on known inputs
  */
 #include "cli.h"
-#include "bench.h"
+#include "../bench/bench.h"
 
 #include <errno.h>
 #include <fnmatch.h>

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../hal/hosted/vnet.h"
 #include "../store/store.h"
 #include "../system/boot.h"
 #include "../system/init.h"
@@ -46,15 +47,22 @@ static int pairs(int argc, char **argv, const char *const *names, const char **v
 	return 0;
 }
 
+#define BOOT_USAGE "boot [--store DIR | --image FILE] [--nic pcap:FILE[,max=SIZE]|tap:NAME] " \
+                   "[--trace FILE.json] [--trace-filter LIST]"
+
 int cmd_boot(int argc, char **argv)
 {
 	static const char *const names[] = {"--store", "--image", "--nic", "--trace",
 	                                    "--trace-dump", "--trace-filter", "--trace-ring"};
 	const char *v[7] = {0};
-	char store[4096], cfg[4100];
+	char store[4096], cfg[4100], err[256];
 	if (pairs(argc, argv, names, v, 7) || (v[0] && v[1])) {
-		fprintf(stderr, "usage: sing boot [--store DIR | --image FILE] "
-		        "[--nic pcap:FILE|tap:NAME] [--trace FILE.json] [--trace-filter LIST]\n");
+		fprintf(stderr, "sing: boot: %s (usage: sing " BOOT_USAGE ")\n",
+		        v[0] && v[1] ? "--store and --image exclude each other" : "bad arguments");
+		return 2;
+	}
+	if (v[2] && vnet_wire_check(v[2], err, sizeof err) < 0) {   /* before booting */
+		fprintf(stderr, "sing: boot: --nic %s\n", err);
 		return 2;
 	}
 	const char *env = getenv("SING_NET");
@@ -65,6 +73,8 @@ int cmd_boot(int argc, char **argv)
 		.wire = v[2] ? v[2] : env && *env ? env : NULL,
 		.debug = cli_debug_flags() & (0xffu | INIT_DEBUG_RSS),
 	};
+	if (!o.image && cli_store_exists(o.store) < 0)
+		return 1;
 	struct trace_opts topt = {v[3], v[4], v[5], v[6]};
 	int rc = trace_begin(&topt);
 	if (!rc)
@@ -83,6 +93,8 @@ int cmd_image(int argc, char **argv)
 	}
 	struct sbuf img = {0};
 	const char *dir = v[0] ? v[0] : st_default_dir(store, sizeof store);
+	if (cli_store_exists(dir) < 0)
+		return 1;
 	int rc = boot_store_image(dir, sys_config(cfg, sizeof cfg), &img, stderr);
 	if (!rc && write_file(v[1], img.data, img.len)) {
 		fprintf(stderr, "sing image: cannot write %s: %s\n", v[1], strerror(errno));

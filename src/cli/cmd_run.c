@@ -229,17 +229,27 @@ int cmd_run(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "--all"))
 		return run_all(argc - 2, argv + 2, dbg);
 	if (argc > i + 2 && !strcmp(argv[i], "-n")) {
-		times = strtol(argv[i + 1], NULL, 10);
+		char *end;
+		errno = 0;
+		times = strtol(argv[i + 1], &end, 10);
+		if (*end || end == argv[i + 1] || errno || times < 1) {
+			fprintf(stderr, "sing: run: -n %s: not a count (1 or more)\n", argv[i + 1]);
+			return 2;
+		}
 		i += 2;
 	}
-	if (argc <= i || times < 1 || tn < 0) {
-		fprintf(stderr, "usage: sing run [--trace F.json] [-n N] [-l PROG]... FILE [ARGS...] | "
-		        "sing run --all FILE...\n");
+	if (tn < 0)
+		return 2;   /* trace_opt said which option wants a value */
+	if (argc <= i || argv[i][0] == '-') {
+		fprintf(stderr, "sing: run: %s%s (usage: sing run [--trace F.json] [-n N] [-l PROG]... "
+		        "FILE [ARGS...] | sing run --all FILE...)\n",
+		        argc <= i ? "no program named" : "unknown option ", argc <= i ? "" : argv[i]);
 		return 2;
 	}
 	fflush(NULL);
 	if ((tn = trace_begin(&topt)) != 0)
 		return tn;
+	hal_intr_catch();   /* Ctrl-C stops the program: "sing: NAME: interrupted", 130 */
 	struct sk_kernel *k = sk_boot(dbg);
 	struct sk_image *imgs[64] = {0};
 	struct installed in;

@@ -111,6 +111,16 @@ void hal_stack_call(void *top, void (*fn)(void *, void *), void *a, void *b);
 void hal_timer_start(int64_t period_ns, void (*tick)(void *), void *arg);
 void hal_timer_stop(void);
 
+/* The machine's interrupt key (hosted: SIGINT, Ctrl-C on a terminal the
+ * console driver does not own).  After hal_intr_catch, each one is
+ * counted instead of ending the process; hal_intr_pending says whether
+ * one waits (a tick may read it), hal_intr_take takes it.  A second one
+ * arriving while the first still waits means the kernel is not listening:
+ * the host then ends as the signal would have ended it. */
+void hal_intr_catch(void);
+int hal_intr_pending(void);
+int hal_intr_take(void);
+
 /* The host process's resident memory now and at its peak (bytes; for
  * tests and benchmarks, 0 where unknown). */
 uint64_t hal_rss_bytes(void);

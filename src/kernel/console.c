@@ -2,6 +2,7 @@
 #include "console.h"
 
 #include "ns.h"
+#include "proc.h"
 
 const char *con_check(const struct ly_contract *c)
 {
@@ -52,6 +53,11 @@ void con_write(struct sk_kernel *k, const void *p, unsigned long n)
 	feed(k);
 }
 
+void sk_console_write(struct sk_kernel *k, const char *s, unsigned long n)
+{
+	con_write(k, s, n);
+}
+
 int sk_console_drained(struct sk_kernel *k)
 {
 	return !k->con.routed || (!k->con.olen && k->con.drv_next);
@@ -78,9 +84,44 @@ const char *con_out_check(const struct ly_contract *c)
 
 const char *con_in_check(const struct ly_contract *c)
 {
-	if (!ly_has(c, "Line", 0, 1) || !ly_has(c, "Taken", 1, 0) || c->nmsgs != 2)
-		return "a console input contract is in Line(u8[] text) and out Taken()";
+	uint32_t n = 2u + (uint32_t)ly_has(c, "Intr", 0, 0) +
+	             2u * (uint32_t)(ly_has(c, "Complete", 0, 1) && ly_has(c, "Matches", 1, 1));
+	if (!ly_has(c, "Line", 0, 1) || !ly_has(c, "Taken", 1, 0) || c->nmsgs != n)
+		return "a console input contract is in Line(u8[] text), Intr(), Complete(u8[] word) "
+		       "and out Taken(), Matches(u8[] names)";
 	return NULL;
+}
+
+/* Add name to the matches (one a line) if it starts with prefix. */
+static void match(char *out, uint32_t *n, uint32_t size, const char *name, uint32_t len,
+                  const char *prefix, uint32_t plen)
+{
+	if (len < plen || __builtin_memcmp(name, prefix, plen) != 0 || *n + len + 1 > size)
+		return;
+	__builtin_memcpy(out + *n, name, len);
+	*n += len;
+	out[(*n)++] = '\n';
+}
+
+/* Complete(word): the installed programs and the names in the name
+ * service that start with word, one a line. */
+static void *complete(struct sk_kernel *k, void *word)
+{
+	char prefix[256], names[4096], out[4096];
+	uint32_t plen = ns_read_text(word, prefix, sizeof prefix);
+	uint32_t n = 0;
+	xh_delete(&k->xh, word);
+	for (uint32_t i = 0; i < k->nprogs; i++)
+		if (k->progs[i].managed)
+			match(out, &n, sizeof out, k->progs[i].name,
+			      (uint32_t)__builtin_strlen(k->progs[i].name), prefix, plen);
+	uint32_t nn = ns_names(k, names, sizeof names);
+	for (uint32_t at = 0, end; at < nn; at = end + 1) {
+		for (end = at; end < nn && names[end] != '\n'; end++)
+			;
+		match(out, &n, sizeof out, names + at, end - at, prefix, plen);
+	}
+	return ns_text(k, out, n);
 }
 
 static void driver_gone(struct ch_end *e)
@@ -131,15 +172,27 @@ static void take_lines(struct sk_kernel *k)
 {
 	struct con_state *c = &k->con;
 	union sing_slot args[1];
-	while (c->in_end && sizeof c->in - c->nin >= CON_LINE) {
+	int m;
+	while (c->in_end && sizeof c->in - c->nin >= CON_LINE + 2) {
+		struct ch_end *e = c->in_end;
 		if (c->in_owed) {
 			c->in_owed = 0;
-			ns_reply(c->in_end, "Taken", (union sing_slot){.u64 = 0});
+			ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
 			continue;
 		}
-		if (ch_pop(c->in_end, args, &k->kown) < 0)
+		if ((m = ch_pop(e, args, &k->kown)) < 0)
 			return;
-		char buf[CON_LINE];   /* Line(text) */
+		if (__builtin_strcmp(e->con->msgs[m].name, "Complete") == 0) {
+			ns_reply(e, "Matches", (union sing_slot){.p = complete(k, args[0].p)});
+			continue;
+		}
+		if (!e->con->msgs[m].nargs) {   /* Intr(): Ctrl-C */
+			if (!proc_interrupt(k) && c->reader)
+				append(c, "\n", 1);   /* at a prompt: an empty line */
+			ns_reply(e, "Taken", (union sing_slot){.u64 = 0});
+			continue;
+		}
+		char buf[CON_LINE + 2];   /* Line(text) */
 		uint32_t n = ns_read_text(args[0].p, buf, sizeof buf - 1);
 		xh_delete(&k->xh, args[0].p);
 		buf[n++] = '\n';
@@ -210,6 +263,10 @@ void con_serve(struct ch_end *e)
 		} else {                            /* ReadLine() */
 			e->k->con.reader = e;
 			e->gone = reader_gone;
+			/* Tell the driver: what it shows now is a prompt, unless a line
+			 * typed ahead answers it at once. */
+			if (e->k->con.routed && !__builtin_memchr(e->k->con.in, '\n', e->k->con.nin))
+				con_write(e->k, "", 1);
 			deliver(e->k);
 		}
 	}

@@ -14,7 +14,11 @@
  * in one ring, in order, and handed to the driver as it asks for it
  * (ConsoleOut: in Next() -> out Text(u8[] text)); the driver sends the
  * lines typed on its terminal (ConsoleIn: in Line(u8[] text) -> out
- * Taken()).  While the driver is down (restarted by init) output waits in
+ * Taken(), and Intr() -> Taken() for Ctrl-C: the foreground program is
+ * stopped, or at a prompt the reader gets an empty line).  When a reader
+ * starts waiting, a NUL byte goes into the driver's output: the text it
+ * shows after the last newline is a prompt (it redraws it when other
+ * output interrupts the line being typed).  While the driver is down (restarted by init) output waits in
  * the ring (a full ring drops bytes, counted); what is left at shutdown is
  * written straight out.
  *

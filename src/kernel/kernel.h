@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #define SK_EXIT_FAILED 70      /* a SIP's status when it failed */
+#define SK_EXIT_INTERRUPTED 130 /* stopped by Ctrl-C (proc_interrupt), as a shell says */
 
 /* Debug flags (SING_DEBUG words in the CLI). */
 #define SK_DEBUG_EXHEAP   1u   /* print live exchange-heap bytes at shutdown */
@@ -56,6 +57,7 @@ struct sk_manifest {
 	const char *eps[SK_MAXEPS];
 	const char *caps[SK_MAXCAPS];
 	struct sk_hw hw[SK_MAXHW];
+	const char *version, *kind;      /* shown by the shell's `programs` (NULL: "-") */
 };
 
 /* Make an installed program launchable by name (sk_launch, the shell):
@@ -72,6 +74,9 @@ int sk_alive(struct sk_kernel *k, uint32_t pid);
 /* Init gave the installed program name up (why, e.g. a crash loop): `ps`
  * lists it as down with why until it is launched again. */
 void sk_service_down(struct sk_kernel *k, const char *name, const char *why);
+/* Ctrl-C: stop the foreground programs (what the shell waits for) with
+ * status SK_EXIT_INTERRUPTED.  How many were stopped. */
+int sk_interrupt(struct sk_kernel *k);
 /* Stop a SIP as if it failed ("killed").  0, or -1 if there is none. */
 int sk_kill(struct sk_kernel *k, uint32_t pid);
 /* Stop a SIP quietly, as if main returned 0 (shutdown).  0, or -1. */
@@ -91,6 +96,9 @@ void sk_devices(struct sk_kernel *k, const char *wire);
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns);
 /* Has the console driver written everything (or is there none)? */
 int sk_console_drained(struct sk_kernel *k);
+/* Init's own lines: in order with the SIPs' output, so through the
+ * console driver once it runs (it redraws the line being typed). */
+void sk_console_write(struct sk_kernel *k, const char *s, unsigned long n);
 /* Console input bytes (the kernel-side console; lines end with '\n'): at
  * most sk_console_room bytes (more are dropped, counted); the room comes
  * back as the console's reader takes lines, so a host-fed caller stops

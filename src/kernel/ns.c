@@ -216,21 +216,26 @@ const char *ns_check_contract(const struct ly_contract *c)
 	return NULL;
 }
 
-/* The directory's listing: kernel names, then providers. */
-static void *listing(struct sk_kernel *k)
+uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
 {
-	char buf[4096];
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < NKNAMES + NS_MAX; i++) {
 		const char *path = i < NKNAMES ? knames[i].path : k->names[i - NKNAMES].path;
 		if (i >= NKNAMES && !k->names[i - NKNAMES].prov)
 			continue;
-		for (const char *p = path; *p && n < sizeof buf - 1; p++)
+		for (const char *p = path; *p && n < size - 1; p++)
 			buf[n++] = *p;
-		if (n < sizeof buf - 1)
+		if (n < size - 1)
 			buf[n++] = '\n';
 	}
-	return ns_text(k, buf, n);
+	return n;
+}
+
+/* The directory's listing: kernel names, then providers. */
+static void *listing(struct sk_kernel *k)
+{
+	char buf[4096];
+	return ns_text(k, buf, ns_names(k, buf, sizeof buf));
 }
 
 static void bind_request(struct ch_end *e, union sing_slot *args)

@@ -50,6 +50,9 @@ void ns_reply(struct ch_end *e, const char *name, union sing_slot arg);
 /* Pop and free what arrived on a served end (kernel-side draining). */
 void ns_drain(struct ch_end *e);
 
+/* Every name, kernel names first, one a line ("PATH\n"): the bytes written. */
+uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size);
+
 /* The kernel-served names' contract checks and servers. */
 const char *ns_check_contract(const struct ly_contract *c);
 void ns_serve(struct ch_end *e);

@@ -36,6 +36,8 @@ int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
 		sk_copy_str(p->eps[e], sizeof p->eps[e], m->eps[e]);
 	for (uint32_t c = 0; c < m->ncaps; c++)
 		sk_copy_str(p->caps[c], sizeof p->caps[c], m->caps[c]);
+	sk_copy_str(p->version, sizeof p->version, m->version ? m->version : "-");
+	sk_copy_str(p->kind, sizeof p->kind, m->kind ? m->kind : "-");
 	p->nhw = m->nhw;
 	for (uint32_t h = 0; h < m->nhw; h++)
 		p->hw[h] = m->hw[h];
@@ -177,7 +179,7 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 	return s->pid;
 }
 
-static struct sip *find_sip(struct sk_kernel *k, uint32_t pid)
+struct sip *proc_find(struct sk_kernel *k, uint32_t pid)
 {
 	for (struct sip *s = k->sips; s; s = s->next)
 		if (s->pid == pid && s->state == SIP_RUNNING)
@@ -194,7 +196,7 @@ void sk_service_down(struct sk_kernel *k, const char *name, const char *why)
 
 int sk_alive(struct sk_kernel *k, uint32_t pid)
 {
-	return find_sip(k, pid) != NULL;
+	return proc_find(k, pid) != NULL;
 }
 
 uint32_t sk_count_sips(const struct sk_kernel *k)
@@ -202,28 +204,32 @@ uint32_t sk_count_sips(const struct sk_kernel *k)
 	return k->nsips;
 }
 
-/* Stop a launched SIP: killed (a failure, reported) or at shutdown (an
- * orderly exit with status 0). */
-static int stop(struct sk_kernel *k, uint32_t pid, int killed)
+int proc_stop(struct sk_kernel *k, uint32_t pid, int killed, int32_t status)
 {
-	struct sip *s = find_sip(k, pid);
+	struct sip *s = proc_find(k, pid);
 	if (!s || !s->detached || s == sip_current(k))
 		return -1;
 	s->state = killed ? SIP_FAILED : SIP_EXITED;
+	s->status = status;
 	s->why = SING_F_KILLED;
 	sk_copy_str(s->fn, sizeof s->fn, "-");
 	sip_teardown(s);
 	return 0;
 }
 
+int sk_interrupt(struct sk_kernel *k)
+{
+	return proc_interrupt(k);
+}
+
 int sk_kill(struct sk_kernel *k, uint32_t pid)
 {
-	return stop(k, pid, 1);
+	return proc_stop(k, pid, 1, 0);
 }
 
 int sk_stop(struct sk_kernel *k, uint32_t pid)
 {
-	return stop(k, pid, 0);
+	return proc_stop(k, pid, 0, 0);
 }
 
 int sk_step(struct sk_kernel *k)
@@ -237,184 +243,3 @@ void sk_set_booted(struct sk_kernel *k)
 	k->poll_kernel = 1;
 }
 
-/* ---- the process service: Run, Ps, Kill ---- */
-
-const char *proc_check(const struct ly_contract *c)
-{
-	if (!ly_has(c, "Exited", 1, 1) || !ly_has(c, "Refused", 1, 1) || !ly_has(c, "Text", 1, 1))
-		return "a process-service contract needs out Exited(i32), Refused(u8[]), Text(u8[])";
-	for (uint32_t m = 0; m < c->nmsgs; m++) {
-		const struct ly_msg *lm = &c->msgs[m];
-		if (lm->dir == 0 && !(streq(lm->name, "Run") && lm->nargs == 1 && lm->args[0].linear) &&
-		    !(streq(lm->name, "Start") && lm->nargs == 1 && lm->args[0].linear) &&
-		    !(streq(lm->name, "Ps") && lm->nargs == 0) &&
-		    !(streq(lm->name, "Kill") && lm->nargs == 1 && lm->args[0].builtin == 4))
-			return "a process-service request is Run(u8[] line), Start(u8[] line), Ps() or "
-			       "Kill(i32 pid)";
-	}
-	return NULL;
-}
-
-struct text {
-	char b[4096];
-	uint32_t n;
-};
-
-static void put(struct text *t, const char *s, uint32_t width)
-{
-	uint32_t start = t->n;
-	for (; *s && t->n < sizeof t->b; s++)
-		t->b[t->n++] = *s;
-	while (t->n - start < width && t->n < sizeof t->b)
-		t->b[t->n++] = ' ';
-}
-
-static void put_num(struct text *t, uint64_t v, uint32_t width)
-{
-	char d[24];
-	int i = sizeof d - 1;
-	d[i] = 0;
-	do
-		d[--i] = (char)('0' + v % 10);
-	while ((v /= 10) && i > 0);
-	uint32_t len = (uint32_t)(sizeof d - 1 - (size_t)i);
-	while (width > len && width-- > len)   /* numbers align right */
-		put(t, " ", 0);
-	put(t, d + i, 0);
-}
-
-static uint32_t count_endpoints(const struct sip *s)
-{
-	uint32_t n = 0;
-	for (const struct xh_block *b = s->xh_own.head.next; b != &s->xh_own.head; b = b->next)
-		n += b->lay == &s->k->reg.endpoint;
-	return n;
-}
-
-static void *ps_text(struct sk_kernel *k)
-{
-	struct text t = {.n = 0};
-	put(&t, "  PID NAME             MEMORY THREADS ENDPOINTS\n", 0);
-	for (const struct sip *s = k->sips; s; s = s->next) {
-		if (s->state != SIP_RUNNING)
-			continue;
-		put_num(&t, s->pid, 5);
-		put(&t, " ", 0);
-		put(&t, s->name, 16);
-		put_num(&t, s->budget.used, 7);
-		put_num(&t, s->nthreads, 8);
-		put_num(&t, count_endpoints(s), 10);
-		put(&t, "\n", 0);
-	}
-	for (uint32_t i = 0; i < k->nprogs; i++)   /* what init gave up */
-		if (k->progs[i].down[0]) {
-			put(&t, "    - ", 0);
-			put(&t, k->progs[i].name, 16);
-			put(&t, " down: ", 0);
-			put(&t, k->progs[i].down, 0);
-			put(&t, "\n", 0);
-		}
-	return ns_text(k, t.b, t.n);
-}
-
-static void *kill_text(struct sk_kernel *k, int32_t pid)
-{
-	struct text t = {.n = 0};
-	int bad = pid <= 0 || sk_kill(k, (uint32_t)pid) < 0;
-	put(&t, bad ? "kill: no process " : "killed ", 0);
-	put_num(&t, pid > 0 ? (uint64_t)pid : 0, 0);
-	put(&t, bad ? " (or it may not be killed)\n" : "\n", 0);
-	return ns_text(k, t.b, t.n);
-}
-
-static void notify_gone(struct ch_end *e)
-{
-	struct sip *s = e->ctx;
-	if (s)
-		s->notify = NULL;
-	e->ctx = NULL;
-}
-
-void proc_ended(struct sip *s)
-{
-	struct ch_end *e = s->notify;
-	if (!e)
-		return;
-	s->notify = NULL;
-	e->ctx = NULL;
-	e->gone = NULL;
-	int32_t st = s->state == SIP_EXITED ? (int32_t)(s->status & 0xff) : SK_EXIT_FAILED;
-	ns_reply(e, "Exited", (union sing_slot){.i32 = st});
-}
-
-/* Launch "NAME ARG..." (line, split at blanks; deleted): the pid, or 0
- * with the reason in err. */
-static uint32_t launch_line(struct sk_kernel *k, void *line, char *err, unsigned errlen)
-{
-	char buf[512];
-	char *argv[16];
-	int argc = 0;
-	ns_read_text(line, buf, sizeof buf);
-	xh_delete(&k->xh, line);
-	for (char *p = buf; *p && argc < 16;) {
-		while (*p == ' ' || *p == '\t')
-			*p++ = 0;
-		if (*p)
-			argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-	}
-	if (!argc)
-		sk_copy_str(err, errlen, "nothing to run");
-	return argc ? sk_launch(k, argv[0], argc - 1, argv + 1, err, errlen) : 0;
-}
-
-/* Start(line): launched in the background; answered at once. */
-static void *start_text(struct sk_kernel *k, void *line)
-{
-	struct text t = {.n = 0};
-	char err[256];
-	uint32_t pid = launch_line(k, line, err, sizeof err);
-	put(&t, pid ? "started pid " : "sing: ", 0);
-	if (pid)
-		put_num(&t, pid, 0);
-	else
-		put(&t, err, 0);
-	put(&t, "\n", 0);
-	return ns_text(k, t.b, t.n);
-}
-
-/* Run(line): answered when it ends. */
-static void run_request(struct ch_end *e, void *line)
-{
-	struct sk_kernel *k = e->k;
-	char err[256];
-	uint32_t pid = launch_line(k, line, err, sizeof err);
-	struct sip *s = pid ? find_sip(k, pid) : NULL;
-	if (!pid) {
-		ns_reply(e, "Refused", (union sing_slot){.p = ns_text(k, err, (uint32_t)__builtin_strlen(err))});
-	} else if (!s) {   /* it ended before it ran (no stack) */
-		ns_reply(e, "Exited", (union sing_slot){.i32 = SK_EXIT_FAILED});
-	} else {
-		s->notify = e;
-		e->ctx = s;
-		e->gone = notify_gone;
-	}
-}
-
-void proc_serve(struct ch_end *e)
-{
-	union sing_slot args[4];
-	int m;
-	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
-		const char *name = e->con->msgs[m].name;
-		if (streq(name, "Run"))
-			run_request(e, args[0].p);
-		else if (streq(name, "Start"))
-			ns_reply(e, "Text", (union sing_slot){.p = start_text(e->k, args[0].p)});
-		else if (streq(name, "Kill"))
-			ns_reply(e, "Text", (union sing_slot){.p = kill_text(e->k, args[0].i32)});
-		else
-			ns_reply(e, "Text", (union sing_slot){.p = ps_text(e->k)});
-	}
-}

@@ -250,9 +250,11 @@ void sched_tick(void *arg)
 		struct sk_cpu *c = &k->cpu[i];
 		__atomic_fetch_add(&c->ticks, 1, __ATOMIC_RELAXED);
 		struct sk_thread *t = __atomic_load_n(&c->cur, __ATOMIC_RELAXED);
-		if (t)
+		if (t) {
 			t->pub.poll = 1;
-		if (t && k->poll_kernel)
+			__atomic_fetch_add(&t->ticks, 1, __ATOMIC_RELAXED);   /* its CPU time (ps) */
+		}
+		if (t && (k->poll_kernel || hal_intr_pending()))
 			c->kwant = 1;
 	}
 }

@@ -428,9 +428,24 @@ struct sip *sk_start(struct sk_kernel *k, const struct sk_image *im, const char 
 	return sip_start(k, im, name, budget, argc, argv, eps, states, neps, 0, err, errlen);
 }
 
+/* Ctrl-C during `sing run`: the program stops, said on the diagnostics. */
+static void interrupted(struct sip *s)
+{
+	s->state = SIP_EXITED;
+	s->status = SK_EXIT_INTERRUPTED;
+	sip_teardown(s);
+	sk_put("sing: ");
+	sk_put(s->name);
+	sk_put(": interrupted\n");
+}
+
 int sk_wait(struct sk_kernel *k, struct sip *s, int64_t *run_ns)
 {
 	while (s->state == SIP_RUNNING) {
+		if (hal_intr_take()) {
+			interrupted(s);
+			break;
+		}
 		if (sched_step(k))
 			continue;
 		/* Nothing can run, and s still waits: nothing will ever wake it. */

@@ -73,6 +73,7 @@ struct sk_prog {                     /* a program the launcher may start */
 	uint32_t nhw;
 	struct sk_hw hw[SK_MAXHW];       /* hardware claims */
 	char down[64];                   /* why init stopped restarting it ("": none) */
+	char version[33], kind[8];
 };
 
 #define NS_MAX 64
@@ -85,11 +86,10 @@ struct ns_entry {                    /* a name served by a running provider */
 };
 
 #define CON_RING 65536u
-
-#define CON_LINE 4096u                  /* the longest line the driver hands over */
+#define CON_LINE 4096u               /* the longest line typed (the driver's limit) */
 
 struct con_state {                   /* the kernel-side console */
-	char in[2 * CON_LINE];           /* input not yet handed out as lines */
+	char in[2 * CON_LINE + 2];       /* input not yet handed out as lines */
 	uint32_t nin;
 	struct ch_end *in_end;           /* the driver's input end (served) */
 	int in_owed;                     /* its last Line is owed Taken, until room */
@@ -156,6 +156,7 @@ struct sk_thread {
 	union sing_slot *args;
 	uint32_t nargs;
 	uint64_t ran;                /* times switched to (fairness figures) */
+	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
 };
 
 enum sip_state { SIP_RUNNING, SIP_EXITED, SIP_FAILED };
@@ -183,6 +184,9 @@ struct sip {
 	struct ch_end *notify;       /* served end told Exited(status) when it ends */
 	int notify_msg;
 	int detached;                /* freed by the kernel when it ends */
+	uint32_t ppid;               /* the SIP that asked for it (0: init, the host) */
+	int job;                     /* started in the background: its end is reported */
+	uint64_t ticks;              /* preemption ticks of its threads already gone */
 	struct sip *next;            /* in the kernel's list */
 	enum sip_state state;
 	int32_t status;

@@ -79,6 +79,7 @@ void thread_free(struct sk_thread *t)
 			s->nthreads--;
 			break;
 		}
+	s->ticks += __atomic_exchange_n(&t->ticks, 0, __ATOMIC_RELAXED);
 	stk_release_all(t);
 	hal_free(t->args);
 	t->args = NULL;

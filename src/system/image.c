@@ -2,6 +2,10 @@
  * Freestanding: no libc beyond the compiler's builtins. */
 #include "image.h"
 
+/* Program kinds by their code in the image: the order of the SIL
+ * manifest's kinds (sil_pkind_names, src/sil/text.c, which is hosted). */
+static const char *const kind_names[3] = {"app", "driver", "service"};
+
 /* ---- messages ---- */
 
 /* a, b and c (each may be NULL) into err; returns -1. */
@@ -147,6 +151,7 @@ static const char *get_prog(struct cur *c, struct img_prog *o)
 		return "truncated";
 	if (o->kind > 2)
 		return "unknown program kind";
+	o->man.kind = kind_names[o->kind];   /* `programs` shows it (no version here) */
 	if (!is_hex(hash))
 		return "package hash is not 64 hex digits";
 	__builtin_memcpy(o->hash, hash, 64);

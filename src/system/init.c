@@ -48,11 +48,19 @@ static struct line *lu(struct line *l, uint64_t v)
 	return ls(l, d + i);
 }
 
+/* The kernel init runs, once booted: init's console lines then go through
+ * its console (in order with the programs' output; the console driver
+ * redraws the line being typed after them). */
+static struct sk_kernel *console_k;
+
 /* Write the line and a newline to fd (1 console, 2 diagnostics). */
 static void lend(struct line *l, int fd)
 {
 	ls(l, "\n");
-	hal_write(fd, l->b, l->n);
+	if (fd == 1 && console_k)
+		sk_console_write(console_k, l->b, l->n);
+	else
+		hal_write(fd, l->b, l->n);
 	l->n = 0;
 }
 
@@ -205,7 +213,19 @@ static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
 		}
 		if (!eof || in->ndrivers)   /* devices still raise interrupts */
 			eof = take_input(k, in, ran ? 0 : 20000000) < 0;
+		if (hal_intr_take())   /* the host's interrupt key: as Ctrl-C at the console */
+			sk_interrupt(k);
 		supervise(k, in);
+	}
+}
+
+/* Let the console driver write out what is queued (at most 1 s). */
+static void drain(struct sk_kernel *k)
+{
+	int64_t give_up = hal_clock_ns() + 1000000000;
+	while (!sk_console_drained(k) && hal_clock_ns() < give_up) {
+		int ran = sk_step(k);
+		sk_idle(k, ran ? 0 : 1000000);
 	}
 }
 
@@ -213,18 +233,17 @@ static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
  * driver is the last to go), each in the reverse of its start order. */
 static void stop_all(struct sk_kernel *k, struct init *in)
 {
-	int64_t give_up = hal_clock_ns() + 1000000000;   /* output still queued: 1 s */
-	while (!sk_console_drained(k) && hal_clock_ns() < give_up) {
-		int ran = sk_step(k);
-		sk_idle(k, ran ? 0 : 1000000);
-	}
+	drain(k);
 	for (int pass = 0; pass <= 1; pass++)
 		for (int i = in->nsvc - 1; i >= 0; i--) {
 			struct service *s = &in->svc[i];
 			struct line l = {0};
-			if (s->driver == pass && s->pid && sk_stop(k, s->pid) == 0)
+			if (s->driver == pass && s->pid && sk_stop(k, s->pid) == 0) {
 				lend(ls(lu(ls(ls(ls(&l, "init: stopped "), s->name), " (pid "), s->pid), ")"), 1);
+				drain(k);   /* the console driver writes it while it still runs */
+			}
 		}
+	console_k = NULL;   /* the console driver is gone: init's last lines go out directly */
 }
 
 /* Drivers first, then services, then the shell; run; stop everything. */
@@ -267,6 +286,8 @@ int init_boot_image(const void *img, size_t len, const struct init_opts *o)
 	if (img_install(k, img, len, imgs, &nimg, err, sizeof err) == 0) {
 		sk_set_booted(k);
 		booted = 1;
+		console_k = k;
+		hal_intr_catch();   /* the interrupt key stops a program, never the machine */
 		lend(ls(lu(ls(ls(ls(&l, "Sing booted: "), o->label), ", "), (uint64_t)nimg),
 		        " programs installed"), 1);
 		shell = run_system(k, &in, o);

@@ -113,6 +113,7 @@ out=$(sing run "$HERE/hello.sasm" 2>&1)
 case "$out" in hello,\ world*) ok cache-corrupt-rebuilt;; *) bad cache-corrupt-rebuilt "$out";; esac
 # `sing install` (into a store) fills the cache too; the next run hits.
 export SING_CACHE="$TMPDIR/cache3"
+sing store init "$TMPDIR/store" >/dev/null 2>&1
 sing install --store "$TMPDIR/store" "$ROOT/sys/apps/hello.sg" >/dev/null 2>&1
 e=$(SING_DEBUG=cache sing run "$ROOT/sys/apps/hello.sg" 2>&1 >/dev/null)
 case "$e" in *"cache hit"*) ok install-fills-cache;; *) bad install-fills-cache "$e";; esac

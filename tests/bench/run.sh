@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/bench - the cost-table harness (`sing bench`) works: it runs, its
-# JSON has every row of src/cli/bench_rows.c with measured Linux figures,
+# JSON has every row of src/bench/bench_rows.c with measured Linux figures,
 # the published column and an honest Sing column, its SVG is well-formed
 # with one bar per measured value, and its statistics are right on fixed
 # inputs.  Never how fast anything is: timing lives in the output.
@@ -40,7 +40,7 @@ if ! command -v python3 >/dev/null; then
 fi
 
 # Row names, straight from the table's source.
-grep -oE '^[[:space:]]*\{"[a-z0-9_]+",' "$ROOT/src/cli/bench_rows.c" |
+grep -oE '^[[:space:]]*\{"[a-z0-9_]+",' "$ROOT/src/bench/bench_rows.c" |
 	sed -E 's/[^a-z0-9_]//g' >"$T/rows.txt"
 
 limit 120 python3 - "$T/out/cost.json" "$T/out/cost.svg" "$T/rows.txt" "$T/table.txt" <<'PY'
@@ -56,7 +56,7 @@ PUBLISHED = {  # EuroSys 2006, cycles: Singularity, Linux, Windows
     "thread_pingpong": (2156, 2390, 3554), "msg_pingpong": (2462, 10758, 12806),
     "proc_exec": (388000, 719000, 5376000)}
 MISSING = "n/a (not in the kernel yet)"
-# Sing slots that are filled (src/cli/bench_sing.c): these rows must carry
+# Sing slots that are filled (src/bench/bench_sing.c): these rows must carry
 # measured figures; cross-CPU rows say the kernel has one run queue.
 SING_FILLED = {"kernel_call", "thread_yield", "thread_pingpong", "thread_pingpong_condvar",
     "msg_pingpong", "proc_fork", "proc_exec", "proc_spawn", "send_8", "send_64k",

@@ -11,6 +11,7 @@ set -u
 . "$ROOT/tests/lib.sh"
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
+sing store init "$S" >/dev/null
 sing install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/netstack.sg \
 	"$ROOT"/sys/apps/{shell,sendpacket}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-e2e "$(head -5 "$TMPDIR/inst")"; exit 0; }
@@ -64,7 +65,7 @@ P2="$TMPDIR/restart.pcap"
 boot_session restart "--nic pcap:$P2"
 wait_for restart-prompt 'sing>' 30 || exit 0
 type "start sendpacket --count $N --dst 02:00:00:00:00:03"
-see long-sendpacket-started 'started pid 5'
+see long-sendpacket-started '[5] started'
 # Kill once 1000 frames are on the wire (pcap: 24-byte header, 80 per frame).
 for ((i = 0; i < 200; i++)); do
 	[ "$(stat -c %s "$P2" 2>/dev/null || echo 0)" -gt $((24 + 80 * 1000)) ] && break
@@ -108,6 +109,7 @@ n2=$(grep -c '^02:00:00:00:00:02' "$TMPDIR/frames2")
 # ring and frame go through (one frame on the wire).  Its claim overlaps
 # nic0's, so it lives in a store of its own.
 S2="$TMPDIR/store2"
+sing store init "$S2" >/dev/null
 sing install --store "$S2" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/apps/shell.sg \
 	"$ROOT"/tests/e2e/dmabad.sg >"$TMPDIR/inst2" 2>&1 ||
 	{ bad install-dmabad "$(head -5 "$TMPDIR/inst2")"; exit 0; }

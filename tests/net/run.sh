@@ -95,6 +95,7 @@ export SING_POLICY=$ROOT/sys/policy
 mkdir -p "$W/two"
 cp "$T/wire.sg" "$T/netdone.sg" "$T/waitnet.sg" "$W/two/"
 limit 60 python3 "$T/pkt.py" sing-frames >"$W/two/wire_frames.sg"
+sing store init "$S" >/dev/null
 out=$(sing install --store "$S" "$ROOT/sys/services/netstack.sg" 2>&1); rc=$?
 if [ $rc -ne 0 ] && echo "$out" | grep -qF '"/dev/net0" (contract NetDevice) is provided by no installed program'; then
 	ok install/needs-a-nic

@@ -68,6 +68,7 @@ command -v tshark >/dev/null || { bad tshark "tshark is not installed (scripts/d
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
 IMG="$TMPDIR/sing.img"
+"$SING_FAST" store init "$S" >/dev/null
 "$SING_FAST" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/{echo,netstack}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop,sendpacket}.sg \
 	"$ROOT"/tests/qemu/{bounds,deep,greedy,guestcost}.sg >"$TMPDIR/inst" 2>&1 ||

@@ -164,7 +164,7 @@ else bad corrupt_store "rc=$rc: $(head -3 "$T/o")"; fi
 S5=$T/s5
 mkdir -p "$S5"
 printf 'allow * console.print\nlimit * 12X\ngrant x y\n' >"$S5/policy"
-run "$T/o" "$SING" list --store "$S5"
+run "$T/o" "$SING" store init "$S5"
 if [ $rc -eq 1 ] && [ "$(cat "$T/o")" = "$S5/policy:2: error: bad size \"12X\"
 $S5/policy:3: error: unknown directive \"grant\"" ]
 then ok policy_errors; else bad policy_errors "rc=$rc: $(head -3 "$T/o")"; fi

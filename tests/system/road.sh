@@ -23,6 +23,7 @@ inc=$(grep -lE '#include "\.\./(cli|lang)/' "$ROOT"/src/{verify,backend,kernel,h
 [ -z "$inc" ] && ok trusted-rooms-include-no-cli-or-lang || bad trusted-rooms-include-no-cli-or-lang "$inc"
 
 S3="$R/store"
+"$SING" store init "$S3" >/dev/null
 "$SING" install --store "$S3" "$ROOT"/sys/apps/{shell,hello,crash}.sg >"$R/inst" 2>&1 ||
 	{ bad road-install "$(head -5 "$R/inst")"; return 0; }
 printf 'shell shell   # no driver: the kernel reads the console itself\n' >"$S3/config"

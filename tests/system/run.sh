@@ -12,9 +12,10 @@ set -u
 HERE="$ROOT/tests/system"
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
+sing store init "$S" >/dev/null
 sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/echo.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop}.sg \
-	"$HERE"/{missing,nocap,badport,irqsteal}.sg >"$TMPDIR/inst" 2>&1 ||
+	"$HERE"/{missing,nocap,badport,irqsteal,spin}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-system "$(head -5 "$TMPDIR/inst")"; exit 0; }
 ok install-system
 printf 'driver console\nshell shell\n' >"$S/config"   # no services: echo is not running
@@ -32,6 +33,7 @@ case "$out" in *'"echoclient" depends on "/svc/echo"'*) ok refuse-uninstall-depe
 # A driver's port access past its claim stops that driver only; with no
 # terminal (stdin /dev/null) the system ends at "end of console input".
 S2="$TMPDIR/store2"
+sing store init "$S2" >/dev/null
 if sing install --store "$S2" "$HERE/portoob.sg" "$ROOT/sys/apps/shell.sg" >"$TMPDIR/inst2" 2>&1; then
 	printf 'driver portoob\nshell shell\n' >"$S2/config"
 	LIMIT=30 sing boot --store "$S2" </dev/null >"$TMPDIR/oob" 2>&1
@@ -54,6 +56,7 @@ else bad restart/build "$(head -3 "$TMPDIR/restart_test.log")"; fi
 # 100 ms doubling to 3.2 s, given up at the 8th quick end in a row (9.5 s
 # of back-off), said on the console and listed by ps as down.
 S4="$TMPDIR/store4"
+sing store init "$S4" >/dev/null
 if "$SING" install --store "$S4" "$ROOT"/sys/apps/{shell,crash}.sg >"$TMPDIR/inst4" 2>&1; then
 	printf 'service crash\nshell shell\n' >"$S4/config"
 	(sleep 11; echo ps; echo exit) | timeout 60 "$SING" boot --store "$S4" >"$TMPDIR/loop" 2>&1
@@ -77,6 +80,7 @@ else bad crash-loop-given-up "$(head -3 "$TMPDIR/inst4")"; fi
 # launches, which must stay within 1 MiB (per-SIP heaps collected when
 # their SIP waits: docs/kernel.md).
 S3="$TMPDIR/store3"
+sing store init "$S3" >/dev/null
 if "$SING" install --store "$S3" "$ROOT"/sys/drivers/console.sg \
 	"$ROOT"/sys/apps/{shell,hello}.sg >"$TMPDIR/inst3" 2>&1; then
 	lines() { python3 -c "import sys
@@ -121,7 +125,7 @@ else bad console-flow "$(head -3 "$TMPDIR/inst3")"; fi
 boot_session one
 WAIT=30 see boot-shows-console-and-prompt 'init: started console (pid 1)' 'sing>' || exit 0
 type 'help'
-see help 'commands: NAME [ARGS...]'
+see help 'NAME [ARGS]         run an installed program'
 type 'hello a b'
 see run-by-name 'sing> hello a b' 'hello from a SIP a b' 'exit status 0'
 type 'needsecho'
@@ -139,7 +143,8 @@ see crashing-program-reported 'failed in function main: division by zero' 'exit 
 type 'ls'
 see ls-names /svc/ns /dev/console /kernel/proc /kernel/launch /kernel/console/out
 type 'ps'
-see ps 'PID NAME             MEMORY THREADS ENDPOINTS' '    1 console' '    2 shell'
+see ps 'PID  PPID NAME             KIND    STATE MEM(KiB) THREADS ENDPOINTS CPU(ms)' \
+	'    1     0 console          driver  wait' '    2     0 shell            app     self'
 # Backspace: "hellp" BS "o" runs hello.
 mark; tmux -L "$T" send-keys -l 'hellp'; tmux -L "$T" send-keys BSpace; tmux -L "$T" send-keys -l 'o bs'
 tmux -L "$T" send-keys Enter
@@ -163,7 +168,7 @@ WAIT=30 see boot-starts-service 'init: started echo (pid 2)' 'sing>' || exit 0
 type 'echoclient'
 see client-before-kill 'echoclient: 10 pings answered, sum 55'
 type 'start echoloop'
-see start-in-background 'started pid 5' 'echoloop: pinging /svc/echo'
+see start-in-background '[5] started' 'echoloop: pinging /svc/echo'
 type 'kill 2'
 see service-killed-client-rebinds 'killed 2' 'echoloop: the echo service went away; binding again' \
 	'init: echo ended; restarting in 100 ms' 'init: started echo (pid 6)' \
@@ -173,3 +178,151 @@ see client-after-restart 'echoclient: 10 pings answered, sum 55'
 type 'exit'
 see orderly-stop 'init: stopped echo (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session2-sanitizer-clean
+
+# ---- A shell people are at home in (issue 16): keys as a person types
+# them.  Each check starts from a blank screen and empty scrollback
+# (`fresh`), so it sees only what the command it typed printed.
+printf 'driver console\nservice echo\nshell shell\n' >"$S/config"
+fresh() { tmux -L "$T" send-keys -R \; clear-history; sleep 0.2; }
+keys() { tmux -L "$T" send-keys "$@"; }
+text() { tmux -L "$T" send-keys -l -- "$1"; }
+# absent NAME TEXT: ok if TEXT is not on the screen (after what it waited for).
+absent() { if screen | grep -qF -- "$2"; then bad "$1" "'$2' is on the screen"; else ok "$1"; fi; }
+# last_line NAME TEXT: ok once the screen's last non-blank line is TEXT.
+last_line() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(screen | grep -v '^$' | tail -1)" = "$2" ] && { ok "$1"; return 0; }
+		sleep 0.1
+	done
+	bad "$1" "last line '$(screen | grep -v '^$' | tail -1)', not '$2'"
+}
+boot_session three
+wait_for boot-prompt-3 'sing>' 30 || exit 0
+# Ctrl-C stops the foreground program, never the system.
+fresh; type 'spin'
+wait_for ctrl-c-program-runs 'spin: spinning'
+keys C-c
+wait_for ctrl-c-stops-foreground 'exit status 130 (interrupted)'
+fresh; type 'hello alive'
+wait_for ctrl-c-system-lives 'hello from a SIP alive'
+# Ctrl-C at the prompt drops the line typed.
+fresh; text 'hello dropped'; keys C-c; type 'hello kept'
+wait_for ctrl-c-at-prompt 'hello from a SIP kept'
+absent ctrl-c-drops-line 'hello from a SIP dropped'
+# Editing: Left inserts mid-line, Home/End (Ctrl-A/E), Ctrl-U/W/K, Delete.
+fresh; text 'hello wrld'; keys Left Left Left; text 'o'; keys Enter
+wait_for left-arrow-inserts 'hello from a SIP world'
+fresh; text 'ello mid'; keys Home; text 'h'; keys End; text 'dle'; keys Enter
+wait_for home-end 'hello from a SIP middle'
+fresh; text 'llo ae'; keys C-a; text 'he'; keys C-e; keys Left; text 'b'; keys Enter
+wait_for ctrl-a-ctrl-e 'hello from a SIP abe'
+fresh; text 'garbage'; keys C-u; type 'hello cut'
+wait_for ctrl-u-cuts 'hello from a SIP cut'
+absent ctrl-u-no-garbage 'garbage: no such program'
+fresh; text 'hello one two'; keys C-w; type 'three'
+wait_for ctrl-w-word 'hello from a SIP one three'
+fresh; text 'hello k1 k2'; keys Left Left Left C-k Enter
+wait_for ctrl-k-kills-to-end 'hello from a SIP k1'
+absent ctrl-k-gone 'k1 k2'
+fresh; text 'hello xdel'; keys Left Left Left Left DC Enter
+wait_for delete-key 'hello from a SIP del'
+# History: Up recalls, Down comes back; `history` lists.
+fresh; type 'hello hist1'; wait_for history-first 'hello from a SIP hist1'
+keys Up Enter
+count_for up-arrow-recalls 'hello from a SIP hist1' 2
+fresh; keys Up Up Down Enter
+count_for down-arrow 'hello from a SIP hist1' 1
+fresh; type 'history'
+wait_for history-lists '  hello hist1'
+# Tab completes a program name; two choices are listed.
+fresh; text 'hel'; keys Tab; type 'tab'
+wait_for tab-completes 'hello from a SIP tab'
+fresh; text 'echo'; keys Tab
+wait_for tab-lists 'echo  echoclient  echoloop'
+keys C-u
+# UTF-8: typed, moved over, passed on.
+fresh; text 'hello wörd'; keys Left; text 'l'; keys Enter
+wait_for utf8 'hello from a SIP wörld'
+# A long line (3000 bytes) goes through whole; past 4096 bytes, a message.
+fresh; type "hello $(printf 'x%.0s' $(seq 3000))"
+wait_for long-line-runs 'exit status 0'
+if tmux -L "$T" capture-pane -p -J -S - -E - | grep -q "hello from a SIP x\{3000\}$"; then ok long-line-whole
+else bad long-line-whole "the 3000-byte argument did not arrive whole"; fi
+fresh; text "$(printf 'y%.0s' $(seq 4200))"
+wait_for long-line-refused 'console: the line is too long (at most 4096 bytes)'
+keys C-u Enter
+# Ctrl-L clears the screen and keeps the line.
+text 'hello cleared'; keys C-l
+for ((i = 0; i < 50; i++)); do
+	[ "$(tmux -L "$T" capture-pane -p | grep -v '^$')" = 'sing> hello cleared' ] && break; sleep 0.1
+done
+[ "$(tmux -L "$T" capture-pane -p | grep -v '^$')" = 'sing> hello cleared' ] && ok ctrl-l-clears ||
+	bad ctrl-l-clears "the screen holds more: $(tmux -L "$T" capture-pane -p | grep -v '^$' | head -3 | tr '\n' '|')"
+keys Enter
+# The shell's language: quoting, strict numbers, kill on what ps lists.
+fresh; type "hello 'a  b' \"c\\\"d\" ''"
+wait_for quoting 'hello from a SIP a  b c"d'
+fresh; type "hello 'open"
+wait_for unterminated-quote "sing: unterminated ' quote"
+fresh; type 'kill 4294967299'
+wait_for kill-no-wrap 'kill: 4294967299: not a process id'
+fresh; type 'kill 2abc'
+wait_for kill-strict 'kill: 2abc: not a process id'
+fresh; type 'kill'
+wait_for kill-usage 'kill: usage: kill PID...'
+fresh; type 'kill -9 77'
+wait_for kill-option 'kill: -9: not a process id'
+fresh; type 'kill 3'
+wait_for kill-shell-says-why 'kill: 3: that is this shell (type exit to leave)'
+fresh; type 'kill 99'
+wait_for kill-no-such 'kill: 99: no such process'
+fresh; type 'ps'
+wait_for ps-units-state-parent '    2     0 echo             service wait'
+fresh; type 'programs'
+wait_for programs-lists 'hello            1.0      app'
+fresh; type 'help kill'
+wait_for help-cmd 'kill PID...         stop programs ps lists'
+fresh; type 'hello --help'
+wait_for program-help 'usage: hello [WORDS...]'
+wait_for program-help-status 'exit status 0'
+fresh; type 'exit 3 4'
+wait_for exit-too-many 'exit: too many arguments'
+# Background: `&` and start, "[pid] done", output redraws the line typed.
+fresh; type 'hello bg &'
+wait_for ampersand-starts '] started'
+wait_for bg-done-reported '] done, status 0 (hello)'
+fresh; type 'start echoloop'
+wait_for bg-echoloop 'echoloop: pinging /svc/echo'
+# kill echo: echoloop binds again (after init's 100 ms back-off) and ends,
+# printing while "hello half" is being typed at the next prompt.
+type 'kill 2'; text 'hello half'
+wait_for bg-output-arrives 'echoloop: bound /svc/echo again'
+wait_for bg-done-while-typing 'done, status 0 (echoloop)'
+last_line bg-output-redraws-line 'sing> hello half'
+keys C-u
+# exit warns while a background program runs; asked again it stops it.
+fresh; type 'start echoloop'
+wait_for bg-second 'echoloop: pinging'
+type 'exit'
+wait_for exit-warns 'programs still running in the background:'
+last_line exit-warned-stays 'sing>'
+keys C-d
+wait_for ctrl-d-leaves 'stopped '
+wait_for ctrl-d-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+sanitizer_ok session3-sanitizer-clean
+
+# `sing run`: Ctrl-C (SIGINT) stops the program, says so, status 130.
+tmux_cleanup
+T="sing$$-run"
+tmux -f /dev/null -L "$T" set-option -g remain-on-exit on \; \
+	new-session -d -x 160 -y 50 -c "$TMPDIR" "exec '$SING' run '$HERE/spin.sg'"
+wait_for run-spins 'spin: spinning' 60
+keys C-c
+wait_for run-ctrl-c-reported 'sing: spin: interrupted'
+for ((i = 0; i < 100; i++)); do
+	[ "$(tmux -L "$T" display-message -p '#{pane_dead}')" = 1 ] && break; sleep 0.1
+done
+st=$(tmux -L "$T" display-message -p '#{pane_dead_status}')
+[ "$st" = 130 ] && ok run-ctrl-c-status || bad run-ctrl-c-status "exit status $st, not 130"
+sanitizer_ok run-sanitizer-clean

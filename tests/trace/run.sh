@@ -104,6 +104,7 @@ case "$rc:$out" in 2:*"usage: sing trace DUMP -o FILE.json"*) ok trace-usage;;
 
 # `sing boot --trace`: a session of the shell, without drivers.
 S="$TMPDIR/store"
+SING_POLICY="$ROOT/sys/policy" "$SING" store init "$S" >/dev/null 2>&1
 if SING_POLICY="$ROOT/sys/policy" "$SING" install --store "$S" "$ROOT"/sys/apps/{shell,hello}.sg \
 	>"$TMPDIR/inst" 2>&1; then
 	printf 'shell shell\n' >"$S/config"

@@ -66,7 +66,7 @@ void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
 	dev.irq = irq;
 	dev.dma = dma;
 	dev.ctx = ctx;
-	dev.uart = uart_new(0, 1, &(struct uart_host){uart_irq, NULL, UART_TTY_RAW});
+	dev.uart = uart_new(0, 1, &(struct uart_host){uart_irq, NULL, UART_TTY_NOINTR});
 	if (spec && *spec) {
 		char err[256];
 		static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};

@@ -1,6 +1,7 @@
 /* hal.c - the hosted (Linux) HAL: memory, console, clock, code memory
  * and sanitizer fiber hooks.  See ../hal.h. */
 #include "../hal.h"
+#include "uart.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -178,6 +180,41 @@ static void *timer_main(void *unused)
 	}
 	pthread_mutex_unlock(&timer.mu);
 	return NULL;
+}
+
+/* ---- the interrupt key ---- */
+
+static volatile sig_atomic_t intr_pending;
+
+static void on_intr(int sig)
+{
+	if (intr_pending) {   /* nobody took the first: power off */
+		uart_tty_restore();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	intr_pending = 1;
+}
+
+void hal_intr_catch(void)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = on_intr;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+int hal_intr_pending(void)
+{
+	return intr_pending;
+}
+
+int hal_intr_take(void)
+{
+	int p = intr_pending;
+	intr_pending = 0;
+	return p;
 }
 
 void hal_timer_start(int64_t period_ns, void (*tick)(void *), void *arg)

@@ -14,6 +14,8 @@ struct pcap_wire {
 	uint8_t *in;          /* the whole input file, checked; NULL: none */
 	size_t inlen, inpos;
 	int swapped;          /* input written on a host of the other order */
+	uint64_t written, max;   /* bytes in out, its limit (0: none) */
+	char *path;
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -42,6 +44,16 @@ static int pcap_send(struct vnet_wire *w, const uint8_t *frame, size_t len)
 	struct pcap_wire *p = (struct pcap_wire *)w;
 	struct timeval tv;
 	uint8_t rec[PCAP_REC_HDR];
+	if (p->max && p->written + sizeof rec + len > p->max) {
+		if (p->written <= p->max) {   /* once: then the frames just go */
+			fprintf(stderr, "sing: %s reached its size limit (%llu bytes): later frames are "
+			        "not written (pcap:FILE,max=SIZE sets it; 0 is no limit)\n", p->path,
+			        (unsigned long long)p->max);
+			p->written = p->max + 1;
+		}
+		return 0;
+	}
+	p->written += sizeof rec + len;
 	gettimeofday(&tv, NULL);
 	put32(rec, (uint32_t)tv.tv_sec);
 	put32(rec + 4, (uint32_t)tv.tv_usec);
@@ -74,6 +86,7 @@ static void pcap_close(struct vnet_wire *w)
 	if (p->out)
 		fclose(p->out);
 	free(p->in);
+	free(p->path);
 	free(p);
 }
 
@@ -113,9 +126,13 @@ static int check_input(struct pcap_wire *p, const char *path, char *err, size_t 
 	return 0;
 }
 
-struct vnet_wire *pcap_open(const char *out, const char *in, char *err, size_t errlen)
+struct vnet_wire *pcap_open(const char *out, const char *in, uint64_t max, char *err,
+                            size_t errlen)
 {
 	struct pcap_wire *p = xcalloc(1, sizeof *p);
+	p->path = xstrdup(out);
+	p->max = max;
+	p->written = PCAP_FILE_HDR;
 	p->w.ops = &pcap_ops;
 	p->w.fd = -1;
 	if (in && !(p->in = read_file(in, &p->inlen))) {

@@ -25,8 +25,10 @@
 #define PCAP_FILE_HDR 24
 #define PCAP_REC_HDR 16
 
-/* A wire writing out (created or truncated) and, unless in is NULL,
- * replaying in.  NULL with a reason in err on failure. */
-struct vnet_wire *pcap_open(const char *out, const char *in, char *err, size_t errlen);
+/* A wire writing out (created or truncated; at most max bytes, 0 no
+ * limit: the frames past it are dropped, said once on stderr) and,
+ * unless in is NULL, replaying in.  NULL with a reason in err on failure. */
+struct vnet_wire *pcap_open(const char *out, const char *in, uint64_t max, char *err,
+                            size_t errlen);
 
 #endif

@@ -122,6 +122,7 @@
 #define UART_TTY_RAW   0   /* raw mode; Ctrl-C and Ctrl-\ still signal */
 #define UART_TTY_NOSIG 1   /* raw mode, and every key is a byte for the driver */
 #define UART_TTY_KEEP  2   /* leave the terminal's mode alone */
+#define UART_TTY_NOINTR 3  /* raw mode; Ctrl-C is a byte, Ctrl-\ still signals */
 
 struct uart_host {
 	/* The interrupt line: called when it rises (an edge, as on the ISA

@@ -71,6 +71,8 @@ static void make_raw(struct termios *t, unsigned flags)
 	t->c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL | ICANON | IEXTEN);
 	if (flags == UART_TTY_NOSIG)
 		t->c_lflag &= ~(tcflag_t)ISIG;
+	if (flags == UART_TTY_NOINTR)   /* the driver's Ctrl-C; Ctrl-\ powers off */
+		t->c_cc[VINTR] = _POSIX_VDISABLE;
 	t->c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
 	t->c_cflag |= CS8;
 	t->c_cc[VMIN] = 1;

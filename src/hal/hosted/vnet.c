@@ -593,23 +593,79 @@ const struct vnet_stats *vnet_stats(const struct vnet *d)
 
 /* ---- Wire specs ---- */
 
+struct wire_spec {
+	int tap;
+	char out[4096], in[4096];   /* in[0] == 0: no input */
+	uint64_t max;
+};
+
+/* SIZE: digits, then K, M or G (powers of 1024). */
+static int parse_size(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (x > (UINT64_MAX - 9) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	int shift = i + 1 == n ? (s[i] == 'K' ? 10 : s[i] == 'M' ? 20 : s[i] == 'G' ? 30 : -1) : 0;
+	if (i == 0 || shift < 0 || (i + 1 < n) || (shift && x > (UINT64_MAX >> shift)))
+		return -1;
+	*v = x << shift;
+	return 0;
+}
+
+static int parse_spec(const char *spec, struct wire_spec *w, char *err, size_t errlen)
+{
+	memset(w, 0, sizeof *w);
+	w->max = VNET_PCAP_MAX;
+	if (strncmp(spec, "tap:", 4) == 0) {
+		w->tap = 1;
+		snprintf(w->out, sizeof w->out, "%s", spec + 4);
+		if (!w->out[0])
+			snprintf(err, errlen, "%s: empty interface name", spec);
+		return w->out[0] ? 0 : -1;
+	}
+	if (strncmp(spec, "pcap:", 5) != 0) {
+		snprintf(err, errlen, "%s: unknown wire (want pcap:OUT[,in=IN][,max=SIZE] or tap:NAME)",
+		         spec);
+		return -1;
+	}
+	const char *p = spec + 5, *comma = strchr(p, ',');
+	size_t n = comma ? (size_t)(comma - p) : strlen(p);
+	snprintf(w->out, sizeof w->out, "%.*s", (int)n, p);
+	for (p = comma; p; p = comma) {
+		p++;
+		comma = strchr(p, ',');
+		n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n > 3 && !strncmp(p, "in=", 3))
+			snprintf(w->in, sizeof w->in, "%.*s", (int)(n - 3), p + 3);
+		else if (!(n > 4 && !strncmp(p, "max=", 4) && parse_size(p + 4, n - 4, &w->max) == 0)) {
+			snprintf(err, errlen, "%s: bad option '%.*s' (want in=FILE or max=SIZE)", spec,
+			         (int)n, p);
+			return -1;
+		}
+	}
+	if (!w->out[0])
+		snprintf(err, errlen, "%s: empty file name", spec);
+	return w->out[0] ? 0 : -1;
+}
+
+int vnet_wire_check(const char *spec, char *err, size_t errlen)
+{
+	struct wire_spec w;
+	return parse_spec(spec, &w, err, errlen);
+}
+
 struct vnet_wire *vnet_wire_open(const char *spec, char *err, size_t errlen)
 {
-	if (strncmp(spec, "tap:", 4) == 0)
-		return tap_open(spec + 4, err, errlen);
-	if (strncmp(spec, "pcap:", 5) == 0) {
-		const char *out = spec + 5, *in = strstr(out, ",in=");
-		char *path = in ? xstrndup(out, (size_t)(in - out)) : xstrdup(out);
-		struct vnet_wire *w = NULL;
-		if (!*path || (in && !in[4]))
-			snprintf(err, errlen, "%s: empty file name", spec);
-		else
-			w = pcap_open(path, in ? in + 4 : NULL, err, errlen);
-		free(path);
-		return w;
-	}
-	snprintf(err, errlen, "%s: unknown wire (want pcap:OUT[,in=IN] or tap:NAME)", spec);
-	return NULL;
+	static struct wire_spec w;   /* big: not on the stack */
+	if (parse_spec(spec, &w, err, errlen) < 0)
+		return NULL;
+	if (w.tap)
+		return tap_open(w.out, err, errlen);
+	return pcap_open(w.out, w.in[0] ? w.in : NULL, w.max, err, errlen);
 }
 
 void vnet_wire_close(struct vnet_wire *w)

@@ -124,10 +124,15 @@ struct vnet_wire {
 };
 
 /* Open a wire from its spec: "pcap:OUT" (transmit to the pcap file OUT),
- * "pcap:OUT,in=IN" (also replay the frames of the pcap file IN as received
- * frames), "tap:NAME" (the Linux TAP interface NAME, both ways).  NULL with
- * a reason in err on failure. */
+ * then optionally ",in=IN" (also replay the frames of the pcap file IN as
+ * received frames) and ",max=SIZE" (OUT grows to at most SIZE bytes, K, M
+ * or G suffixes; 0 no limit; default VNET_PCAP_MAX), or "tap:NAME" (the
+ * Linux TAP interface NAME, both ways).  NULL with a reason in err on
+ * failure.  vnet_wire_check only reads the spec (nothing is opened): 0, or
+ * -1 with the reason. */
+#define VNET_PCAP_MAX (64ull << 20)
 struct vnet_wire *vnet_wire_open(const char *spec, char *err, size_t errlen);
+int vnet_wire_check(const char *spec, char *err, size_t errlen);
 void vnet_wire_close(struct vnet_wire *w);
 
 /* ---- The host side: memory and the interrupt line ---- */

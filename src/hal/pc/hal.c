@@ -43,6 +43,22 @@ void hal_code_unmap(void *p, size_t n)
 	hal_unmap(p, n);
 }
 
+/* The interrupt key: the machine has no host signal; Ctrl-C arrives as a
+ * byte on the serial line, which the console driver turns into Intr. */
+void hal_intr_catch(void)
+{
+}
+
+int hal_intr_pending(void)
+{
+	return 0;
+}
+
+int hal_intr_take(void)
+{
+	return 0;
+}
+
 void hal_fiber_start(void **fake, const void *bottom, size_t size)
 {
 	(void)fake, (void)bottom, (void)size;

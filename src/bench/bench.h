@@ -16,8 +16,8 @@
  * Must never: subtract overheads or otherwise adjust a measurement, or fail
  * a test because something was slow (timing lives in output, not in tests).
  */
-#ifndef CLI_BENCH_H
-#define CLI_BENCH_H
+#ifndef BENCH_BENCH_H
+#define BENCH_BENCH_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "../cli/cli.h"
 #include "../backend/backend.h"
 #include "../kernel/kbench.h"
 #include "../kernel/kernel.h"
