@@ -34,14 +34,20 @@ static const char *sys_config(char *buf, size_t n)
 }
 
 /* argv[1..] as OPTION VALUE pairs, each option in names; 0 or -1. */
-static int pairs(int argc, char **argv, const char *const *names, const char **vals, int n)
+/* OPTION VALUE pairs of argv[1..] into vals (by names); -1 after saying
+ * on stderr which argument is wrong (cmd: the command's name). */
+static int pairs(int argc, char **argv, const char *const *names, const char **vals, int n,
+                 const char *cmd)
 {
 	for (int i = 1; i < argc; i += 2) {
 		int k = 0;
 		while (k < n && strcmp(argv[i], names[k]))
 			k++;
-		if (k == n || i + 1 >= argc)
+		if (k == n || i + 1 >= argc) {
+			fprintf(stderr, "sing: %s: %s '%s'", cmd, k == n ? "unknown argument" :
+			        "no value after", argv[i]);
 			return -1;
+		}
 		vals[k] = argv[i + 1];
 	}
 	return 0;
@@ -56,9 +62,9 @@ int cmd_boot(int argc, char **argv)
 	                                    "--trace-dump", "--trace-filter", "--trace-ring"};
 	const char *v[7] = {0};
 	char store[4096], cfg[4100], err[256];
-	if (pairs(argc, argv, names, v, 7) || (v[0] && v[1])) {
-		fprintf(stderr, "sing: boot: %s (usage: sing " BOOT_USAGE ")\n",
-		        v[0] && v[1] ? "--store and --image exclude each other" : "bad arguments");
+	if (pairs(argc, argv, names, v, 7, "boot") ||
+	    (v[0] && v[1] && fprintf(stderr, "sing: boot: --store and --image exclude each other"))) {
+		fprintf(stderr, " (usage: sing " BOOT_USAGE ")\n");
 		return 2;
 	}
 	if (v[2] && vnet_wire_check(v[2], err, sizeof err) < 0) {   /* before booting */
@@ -87,8 +93,9 @@ int cmd_image(int argc, char **argv)
 	static const char *const names[] = {"--store", "-o"};
 	const char *v[2] = {0};
 	char store[4096], cfg[4100];
-	if (pairs(argc, argv, names, v, 2) || !v[1]) {
-		fprintf(stderr, "usage: sing image [--store DIR] -o FILE\n");
+	if (pairs(argc, argv, names, v, 2, "image") ||
+	    (!v[1] && fprintf(stderr, "sing: image: no output file (-o FILE)"))) {
+		fprintf(stderr, " (usage: sing image [--store DIR] -o FILE)\n");
 		return 2;
 	}
 	struct sbuf img = {0};

@@ -151,11 +151,17 @@ static const char *get_prog(struct cur *c, struct img_prog *o)
 		return "truncated";
 	if (o->kind > 2)
 		return "unknown program kind";
-	o->man.kind = kind_names[o->kind];   /* `programs` shows it (no version here) */
+	o->man.kind = kind_names[o->kind];   /* `programs` shows it */
 	if (!is_hex(hash))
 		return "package hash is not 64 hex digits";
 	__builtin_memcpy(o->hash, hash, 64);
 	o->hash[64] = 0;
+	if (c->at < c->len && c->p[c->at] == 0)   /* no version */
+		c->at++;
+	else if ((why = get_str(c, o->version, IMG_MAXVERSION)))
+		return why;
+	else
+		o->man.version = o->version;
 	if ((why = get_manifest(c, o)))
 		return why;
 	o->objlen = (uint32_t)get(c, 4);

@@ -38,6 +38,10 @@ static int put_body(struct sbuf *e, const struct img_prog *p, char *err, unsigne
 	sb_byte(e, p->kind);
 	put_le(e, p->budget, 8);
 	sb_put(e, p->hash, 64);
+	if (!m->version || !*m->version)
+		sb_byte(e, 0);
+	else if (put_str(e, m->version, IMG_MAXVERSION))
+		return snprintf(err, errlen, "version longer than %u bytes", IMG_MAXVERSION), -1;
 	if (m->neps > SK_MAXEPS || m->ncaps > SK_MAXCAPS || m->nhw > SK_MAXHW)
 		return snprintf(err, errlen, "manifest too large for the kernel"), -1;
 	sb_byte(e, (uint8_t)m->neps);

@@ -77,7 +77,7 @@ WAIT=60 see kill-nic-driver-client-rebinds 'init: nic0 ended; restarting in 100 
 	'nic0: virtio-net 52:54:00:12:34:56' 'sendpacket: bound /dev/nic0 again; resending frame' \
 	"sent $N packets (rebound 1 time)"
 type 'ps'
-see netstack-survives-driver-restart '    3 netstack'
+see netstack-survives-driver-restart '    3     0 netstack'
 n=$(screen_all | grep -c 'init: netstack ended')
 [ "$n" -eq 0 ] && ok netstack-not-restarted || bad netstack-not-restarted "init restarted it $n times"
 type 'sendpacket --count 3 --dst 02:00:00:00:00:02'

@@ -114,11 +114,11 @@ echo "# QEMU start to the sing> prompt: $(( ($(date +%s%N) - t0) / 1000000 )) ms
 wait_for pc-boot-prompt 'sing>' 30 || exit 0
 wait_for pc-nic-driver-up 'nic0: virtio-net 52:54:00:12:34:56'
 type 'help'
-wait_for pc-help 'commands: NAME [ARGS...]'
+wait_for pc-help 'NAME [ARGS]         run an installed program'
 type 'ls'
 wait_for pc-ls '/kernel/proc'
 type 'ps'
-wait_for pc-ps '    5 shell'
+wait_for pc-ps '    5     0 shell'
 type 'hello a b'
 wait_for pc-hello 'hello from a SIP a b'
 wait_for pc-hello-status 'exit status 0'
@@ -134,7 +134,7 @@ wait_for pc-sip-heap-budget 'sip greedy (pid 10) failed in function main: memory
 type 'hello again'
 wait_for pc-shell-goes-on 'hello from a SIP again'
 type 'start echoloop'
-wait_for pc-start-echoloop 'started pid 12'
+wait_for pc-start-echoloop '[12] started'
 wait_for pc-echoloop-runs 'echoloop: pinging /svc/echo'
 type 'kill 12'
 wait_for pc-kill 'killed 12'
@@ -155,12 +155,12 @@ done)
 
 # The NIC driver killed under a running sendpacket: init restarts it, the
 # device is reset, sendpacket binds /dev/nic0 again and finishes.
-N=20000
+N=100000   # long enough that the kill lands mid-run
 P2="$TMPDIR/restart.pcap"
 qemu_session restart "user,id=n0" "-object filter-dump,id=f0,netdev=n0,file=$P2"
 wait_for pc-restart-prompt 'sing>' 30 || exit 0
 type "start sendpacket --count $N --dst 02:00:00:00:00:03"
-wait_for pc-long-sendpacket 'started pid 6'
+wait_for pc-long-sendpacket '[6] started'
 # Kill once 200 frames are on the wire (pcap: 24-byte header, 80 per frame).
 for ((i = 0; i < 400; i++)); do
 	[ "$(stat -c %s "$P2" 2>/dev/null || echo 0)" -gt $((24 + 80 * 200)) ] && break
@@ -171,7 +171,7 @@ wait_for pc-kill-nic-driver 'init: nic0 ended; restarting in 100 ms'
 wait_for pc-nic-driver-restarted 'init: started nic0 (pid 7)'
 wait_for pc-nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56'   # since the kill
 wait_for pc-client-rebinds 'sendpacket: bound /dev/nic0 again; resending frame'
-wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 60
+wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 180
 type 'exit'
 wait_for pc-restart-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 qemu_status pc-restart-powers-off 0

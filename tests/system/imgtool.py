@@ -23,7 +23,7 @@ def read(path):
     b = open(path, 'rb').read()
     assert b[:8] == b'SINGBOOT', 'magic'
     version, n, clen = struct.unpack_from('<III', b, 8)
-    assert version == 1, 'version'
+    assert version == 2, 'version'
     at = 20
     config = b[at:at + clen]
     at += clen
@@ -42,6 +42,9 @@ def read(path):
         k += 8
         p['hash'] = e[k:k + 64].decode()
         k += 64
+        ln, k = u8(e, k)
+        p['version'] = e[k:k + ln].decode()
+        k += ln
         for limit in ('eps', 'caps'):
             cnt, k = u8(e, k)
             items = []
