@@ -102,12 +102,16 @@ build/pc/obj/%.o: %.S
 
 # `make qemu`: boot the machine with its serial console on this terminal
 # (Ctrl-A X quits).  QEMU_NET=tap:IFNAME puts the NIC on a TAP,
-# QEMU_PCAP=FILE dumps the wire; QEMU_APPEND=smoke runs the smoke test.
+# QEMU_PCAP=FILE dumps the wire; QEMU_APPEND=smoke runs the smoke test;
+# QEMU_TRACE=FILE.json records the session (-append trace), takes the dump
+# from COM2 at power-off (build/trace.dump) and converts it (docs/tracing.md).
 QEMU       ?= qemu-system-x86_64
 QEMU_MEM   ?= 512M
 QEMU_NET   ?= user
 QEMU_PCAP  ?=
 QEMU_APPEND ?=
+QEMU_TRACE ?=
+QEMU_CMDLINE = $(strip $(QEMU_APPEND) $(if $(QEMU_TRACE),trace))
 QEMU_NETDEV = $(if $(filter tap:%,$(QEMU_NET)),tap$(,)id=n0$(,)ifname=$(patsubst tap:%,%,$(QEMU_NET))$(,)script=no$(,)downscript=no,user$(,)id=n0)
 , := ,
 # The boot image: every program of build/store (sing image), the multiboot module.
@@ -118,9 +122,11 @@ qemu: deps
 	@$(MAKE) --no-print-directory all pc build/sing.img
 	$(QEMU) -machine pc -m $(QEMU_MEM) -nographic -no-reboot \
 	    -device isa-debug-exit,iobase=0xf4,iosize=4 \
-	    -kernel build/pc/sing.elf -initrd build/sing.img $(if $(QEMU_APPEND),-append "$(QEMU_APPEND)") \
+	    -kernel build/pc/sing.elf -initrd build/sing.img $(if $(QEMU_CMDLINE),-append "$(QEMU_CMDLINE)") \
 	    -netdev $(QEMU_NETDEV) -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 \
-	    $(if $(QEMU_PCAP),-object filter-dump$(,)id=f0$(,)netdev=n0$(,)file=$(QEMU_PCAP))
+	    $(if $(QEMU_PCAP),-object filter-dump$(,)id=f0$(,)netdev=n0$(,)file=$(QEMU_PCAP)) \
+	    $(if $(QEMU_TRACE),-serial mon:stdio -serial file:build/trace.dump)
+	$(if $(QEMU_TRACE),build/sing trace build/trace.dump -o $(QEMU_TRACE))
 
 deps:
 	@scripts/deps.sh

@@ -9,6 +9,8 @@
 #          finds virtio-net with its BAR0 and interrupt line.
 #   fault: the test-only broken kernel faults in ring 0: the panic with
 #          registers, CR2 and a backtrace on serial, non-zero exit, fast.
+#   traced: a session recorded (-append trace), its dump taken from COM2
+#          at power-off and converted by `sing trace`.
 set -u
 . "$ROOT/tests/lib.sh"
 PC="$ROOT/build/pc"
@@ -187,6 +189,29 @@ seq=$(awk -F'\t' '$1 == "02:00:00:00:00:03" {
 	} END { printf "%d frames, %d in order, %d repeated%s", t, k, d, bad }' "$TMPDIR/frames2")
 [ "$seq" = "$N frames, $N in order, 0 repeated" ] || [ "$seq" = "$((N + 1)) frames, $N in order, 1 repeated" ] &&
 	ok pc-pcap-all-frames-around-restart || bad pc-pcap-all-frames-around-restart "$seq"
+
+# Tracing on the machine (docs/tracing.md "On bare metal"): -append trace
+# records from boot; at power-off the dump goes raw over COM2 (the second
+# -serial, a file), every byte the kernel says it sent, and `sing trace`
+# converts it: the hello SIP's start and exit, the shell's Run and the
+# Exited back as message flows, nothing lost.
+D="$TMPDIR/trace.dump"
+qemu_session traced "user,id=n0" "-append trace -serial file:$D"
+wait_for pc-trace-prompt 'sing>' 30 || exit 0
+type 'hello a b'
+wait_for pc-trace-hello 'hello from a SIP a b'
+type 'exit'
+wait_for pc-trace-dump-sent 'bytes of dump sent to COM2'
+qemu_status pc-trace-powers-off 0
+sent=$(screen | tr -d '\r' | sed -n 's/^sing: pc: trace: \([0-9]*\) bytes of dump sent to COM2$/\1/p')
+if [ "$sent" != "$(stat -c %s "$D" 2>/dev/null)" ]; then
+	bad pc-trace-converts "the kernel sent '$sent' bytes, COM2's file holds $(stat -c %s "$D" 2>/dev/null)"
+elif ! "$SING" trace "$D" -o "$TMPDIR/trace.json" 2>"$TMPDIR/trace.err"; then
+	bad pc-trace-converts "$(head -c 300 "$TMPDIR/trace.err")"
+elif out=$(python3 "$ROOT/tests/trace/check.py" "$TMPDIR/trace.json" lost=0 \
+		"has=start shell (pid 5)" "has=start hello (pid 6)" "has=exit hello (pid 6) status 0" \
+		flows.Proc.Run=1 flows.Proc.Exited=1 2>&1); then ok pc-trace-converts
+else bad pc-trace-converts "$(echo "$out" | head -3 | tr '\n' '|')"; fi
 
 # TAP: Linux in a network namespace of the test's own pings Sing's stack
 # (10.77.0.2) through a TAP QEMU opens; tshark on the TAP sees the replies.

@@ -14,6 +14,10 @@ struct pc_boot {
 
 int pc_smoke(void);
 int pc_boot_image(const struct pc_boot *b);
+/* -append trace (tracedump.c): record from boot, every kind (0, or -1 if
+ * memory is short); at shutdown send the dump over COM2 and stop. */
+int pc_trace_begin(void);
+void pc_trace_end(void);
 /* The test-only broken kernel (built with -DPC_FORCE_FAULT) faults here. */
 void pc_fault_if_built(void);
 

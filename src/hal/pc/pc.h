@@ -42,9 +42,13 @@ static inline void irq_restore(uint64_t f)
 		__asm__ volatile("sti" : : : "memory");
 }
 
-/* ---- serial.c: COM1 by polling, for the kernel's own output ---- */
-void ser_init(void);
-void ser_write(const char *s, size_t n);
+/* ---- serial.c: polled UARTs; COM1 for the kernel's own output ---- */
+#define SER_COM1 0x3f8
+#define SER_COM2 0x2f8                        /* the trace dump (tracedump.c) */
+void ser_init_port(uint16_t base);
+void ser_init(void);                          /* COM1 */
+void ser_send(uint16_t base, const void *p, size_t n);   /* raw bytes */
+void ser_write(const char *s, size_t n);      /* COM1, \n as \r\n */
 int ser_getc(void);                           /* -1 if no byte waits */
 void ser_puts(const char *s);
 void ser_hex(uint64_t v);                     /* 0x%016lx */

@@ -1,40 +1,52 @@
-/* serial.c - COM1 by polling for the kernel's own output (hal_write,
- * panics).  The console driver SIP drives the same UART through io.in /
- * io.out once it runs; both only ever append to the transmit register. */
+/* serial.c - polled 16550 UARTs: COM1 for the kernel's own output
+ * (hal_write, panics), COM2 for the trace dump at shutdown (tracedump.c).
+ * The console driver SIP drives COM1 through io.in / io.out once it runs;
+ * both only ever append to the transmit register. */
 #include "pc.h"
 
-#define COM1 0x3f8
+void ser_init_port(uint16_t base)
+{
+	outb(base + 1, 0x00);   /* no interrupts until the driver wants them */
+	outb(base + 3, 0x80);   /* DLAB: 115200 baud */
+	outb(base + 0, 0x01);
+	outb(base + 1, 0x00);
+	outb(base + 3, 0x03);   /* 8N1 */
+	outb(base + 2, 0x07);   /* FIFO on, cleared */
+	outb(base + 4, 0x0b);   /* DTR, RTS, OUT2 (the IRQ line to the PIC) */
+}
 
 void ser_init(void)
 {
-	outb(COM1 + 1, 0x00);   /* no interrupts until the driver wants them */
-	outb(COM1 + 3, 0x80);   /* DLAB: 115200 baud */
-	outb(COM1 + 0, 0x01);
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);   /* 8N1 */
-	outb(COM1 + 2, 0x07);   /* FIFO on, cleared */
-	outb(COM1 + 4, 0x0b);   /* DTR, RTS, OUT2 (the IRQ line to the PIC) */
+	ser_init_port(SER_COM1);
 }
 
-static void put(char c)
+/* Bounded wait for room: an absent UART reads 0xff (room) and a stuck one
+ * must not hang the kernel's last words. */
+static void put(uint16_t base, uint8_t c)
 {
-	for (int i = 0; i < 1000000 && !(inb(COM1 + 5) & 0x20); i++)
+	for (int i = 0; i < 1000000 && !(inb(base + 5) & 0x20); i++)
 		;
-	outb(COM1, (uint8_t)c);
+	outb(base, c);
+}
+
+void ser_send(uint16_t base, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put(base, ((const uint8_t *)p)[i]);
 }
 
 void ser_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
-			put('\r');
-		put(s[i]);
+			put(SER_COM1, '\r');
+		put(SER_COM1, (uint8_t)s[i]);
 	}
 }
 
 int ser_getc(void)
 {
-	return (inb(COM1 + 5) & 1) ? inb(COM1) : -1;
+	return (inb(SER_COM1 + 5) & 1) ? inb(SER_COM1) : -1;
 }
 
 void ser_puts(const char *s)
