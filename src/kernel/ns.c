@@ -106,6 +106,8 @@ const char *ns_check(struct sk_kernel *k, const struct sk_prog *prog, const char
 	return side == 0 ? check_import(k, prog, path, con, code) : check_export(k, path, con, code);
 }
 
+static void connect_next(struct ns_entry *en);
+
 void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 {
 	const struct ns_kname *kn = kname(path);
@@ -122,14 +124,44 @@ void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 		return;
 	}
 	struct ns_entry *en = entry(k, path);
-	union sing_slot a = {.p = exp};
-	ch_send(en->prov, (uint32_t)ly_find_msg(en->prov->con, "Connect", 0), &a);
+	if (en->nwait == NS_WAIT) {   /* a provider that stopped acking: the client sees ChannelClosed */
+		xh_delete(&k->xh, exp);
+		return;
+	}
+	en->wait[en->nwait++] = exp;
+	connect_next(en);
 }
 
-/* The provider's end closed: the name is free again. */
+/* Hand the provider the oldest waiting server end, one at a time: its
+ * contract takes the next Connect only after it acked the last (a second
+ * Connect sent at once would break the contract, and the kernel's own
+ * sends are checked like a SIP's). */
+static void connect_next(struct ns_entry *en)
+{
+	while (en->prov && en->nwait) {
+		uint32_t m = (uint32_t)ly_find_msg(en->prov->con, "Connect", 0);
+		if (ch_step(en->prov, m) == SING_NO_STATE)
+			return;   /* its Ack comes first: provider_serve calls again */
+		union sing_slot a = {.p = en->wait[0]};
+		__builtin_memmove(en->wait, en->wait + 1, --en->nwait * sizeof en->wait[0]);
+		ch_send(en->prov, m, &a);
+	}
+}
+
+/* The provider's Acks: taken, then the next waiting Connect goes out. */
+static void provider_serve(struct ch_end *e)
+{
+	ns_drain(e);
+	connect_next(e->ctx);
+}
+
+/* The provider's end closed: the name is free again, and the binds that
+ * waited for it end (their clients see ChannelClosed). */
 static void provider_gone(struct ch_end *e)
 {
 	struct ns_entry *en = e->ctx;
+	while (en->nwait)
+		xh_delete(&e->k->xh, en->wait[--en->nwait]);
 	en->prov = NULL;
 	e->ctx = NULL;
 }
@@ -147,7 +179,7 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
 	en->con = provided(p);
 	en->prov = imp;
 	en->pid = pid;
-	imp->serve = ns_drain;
+	imp->serve = provider_serve;
 	imp->gone = provider_gone;
 	imp->ctx = en;
 	return exp;

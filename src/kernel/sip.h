@@ -78,11 +78,15 @@ struct sk_prog {                     /* a program the launcher may start */
 
 #define NS_MAX 64
 
+#define NS_WAIT 64                   /* binds waiting for a provider's Ack, per name */
+
 struct ns_entry {                    /* a name served by a running provider */
 	char path[64];
 	const struct ly_contract *con;   /* what its clients speak */
 	struct ch_end *prov;             /* kernel's end of the provider channel (NULL: free slot) */
 	uint32_t pid;
+	struct ch_end *wait[NS_WAIT];    /* server ends whose Connect waits (oldest first) */
+	uint32_t nwait;
 };
 
 #define CON_RING 65536u

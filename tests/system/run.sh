@@ -69,6 +69,21 @@ if "$SING" install --store "$S4" "$ROOT"/sys/apps/{shell,crash}.sg >"$TMPDIR/ins
 	else bad crash-loop-given-up "$(grep -E 'init:|down' "$TMPDIR/loop" | tail -4 | tr '\n' '|')"; fi
 else bad crash-loop-given-up "$(head -3 "$TMPDIR/inst4")"; fi
 
+# Binds arriving faster than a provider acks them wait their turn in the
+# name service, never a second Connect out of the provider's contract
+# (that used to panic the kernel).
+S6="$TMPDIR/store6"
+sing store init "$S6" >/dev/null
+if sing install --store "$S6" "$ROOT"/sys/services/echo.sg "$ROOT"/sys/apps/shell.sg \
+	"$HERE/bindmany.sg" >"$TMPDIR/inst6" 2>&1; then
+	printf 'service echo\nshell shell\n' >"$S6/config"
+	printf 'bindmany\nexit\n' | limit 60 "$SING" boot --store "$S6" >"$TMPDIR/bind6" 2>&1
+	if grep -q 'bindmany: 51 binds, the last answered 41' "$TMPDIR/bind6" &&
+	   grep -q 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live' "$TMPDIR/bind6" &&
+	   sanitizer_clean "$TMPDIR/bind6"; then ok binds-wait-for-provider
+	else bad binds-wait-for-provider "$(tail -3 "$TMPDIR/bind6" | tr '\n' '|')"; fi
+else bad binds-wait-for-provider "$(head -3 "$TMPDIR/inst6")"; fi
+
 # Console input with flow control: piped command lines are all run, in
 # order, however fast they come (docs/system.md "Flow control").  Cooked
 # (no console driver: the kernel reads fd 0 only while it has room), every
@@ -91,7 +106,7 @@ n = int(sys.argv[1]); out = open(sys.argv[2], errors='replace').read()
 out = '\n'.join(l.split('\x1b[K')[-1] for l in out.split('\n'))   # as a terminal shows it: the driver clears a half-typed line (CR, ESC [K) before output
 got = [int(x) for x in re.findall(r'^(?:sing> )?hello from a SIP (\d+)\r?$', out, re.M)]   # the prompt: cooked
 up = sum(1 for a, b in zip(got, got[1:]) if b > a)   # echo may forge a rare number
-ok = got == list(range(n)) if sys.argv[3] == 'all' else len(got) > n // 2 and up >= 0.99 * len(got)
+ok = got == list(range(n)) if sys.argv[3] == 'all' else len(got) >= 1000 and up >= 0.99 * len(got)   # driver: output past its 64 KiB ring under a flood is dropped (counted; docs/system.md)
 print('ok' if ok else '%d intact of %d, first %s' % (len(got), n, got[:5]))" "$@"; }
 	printf 'shell shell\n' >"$S3/config"
 	lines 100000 | SING_DEBUG=sched timeout 300 "$SING" boot --store "$S3" >"$TMPDIR/cooked" 2>&1
