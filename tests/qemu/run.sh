@@ -71,9 +71,10 @@ export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
 IMG="$TMPDIR/sing.img"
 "$SING_FAST" store init "$S" >/dev/null
+echo "allow guestsip system.proc" >>"$S/policy"   # guestsip's SIP_CREATE runs guestnop
 "$SING_FAST" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/{echo,netstack}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop,sendpacket}.sg \
-	"$ROOT"/tests/qemu/{bounds,deep,greedy,guestcost}.sg >"$TMPDIR/inst" 2>&1 ||
+	"$ROOT"/tests/qemu/{bounds,deep,greedy,guestcost,guestsip,guestnop}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-qemu-store "$(head -5 "$TMPDIR/inst")"; exit 0; }
 cp "$ROOT/sys/config" "$S/config"
 if ! "$SING_FAST" image --store "$S" -o "$IMG" >"$TMPDIR/image.log" 2>&1; then
