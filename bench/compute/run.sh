@@ -8,12 +8,7 @@
 # gcc -O2.  Printed: both times, their ratio, the install time (verify +
 # lower + cc, with an empty cache) and the geometric mean of the ratios.
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-SING=${SING:-$ROOT/build/sing}
-HERE="$ROOT/bench/compute"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-export SING_CACHE="$TMP/cache"
+. "$(dirname "$0")/../lib.sh"
 CC=${CC:-gcc}
 
 field() { sed -n "s/^$1 //p" "$2"; }

@@ -8,12 +8,7 @@
 #     (SING_DEBUG=stats).
 # Wall-clock figures: print the load average beside them.
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-SING=${SING:-$ROOT/build/sing}
-HERE="$ROOT/bench/mem"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-export SING_CACHE="$TMP/cache"
+. "$(dirname "$0")/../lib.sh"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for p in deep live; do
 	echo "-- $p"

@@ -13,12 +13,7 @@
 # spinners' shares by their sum (the CPU the kernel got) and gives the
 # slowdown the pair would see on a quiet host.
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-SING=${SING:-$ROOT/build/sing}
-HERE="$ROOT/bench/sched"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-export SING_CACHE="$TMP/cache"
+. "$(dirname "$0")/../lib.sh"
 "$SING" build "$HERE/mix.sg" -o "$TMP/mix.sil" && "$SING" build "$HERE/peer.sg" -o "$TMP/peer.sil" ||
 	{ echo "sched: build failed"; exit 1; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
