@@ -121,6 +121,37 @@ void hal_intr_catch(void);
 int hal_intr_pending(void);
 int hal_intr_take(void);
 
+/*
+ * CPUs (issue 13; docs/kernel.md "Every CPU").  CPU 0 is the one main()
+ * or the boot code runs on; the others are started by hal_cpu_start.
+ *   hal_cpu_count   the CPUs this HAL can run (hosted: the CPUs the process
+ *                   may run on, at most HAL_MAX_CPUS; pc: the enabled local
+ *                   APICs of the ACPI MADT, at most HAL_MAX_CPUS; 1 if none).
+ *   hal_cpu_id      the CPU running the caller, 0..count-1 (hosted: a
+ *                   thread-local set when the host thread started).
+ *   hal_cpu_start   CPU i (0 < i < count) runs fn(arg) on a stack of its own
+ *                   and never returns from it; 0, or -1 if it cannot start.
+ *                   Hosted: a host thread, pinned to a host CPU where allowed.
+ *                   pc: INIT-SIPI-SIPI through the local APIC.
+ *   hal_cpu_sleep   the calling CPU waits while *word == seen, at most
+ *                   timeout_ns (< 0: no limit), or until hal_cpu_wake of it;
+ *                   returns at once if *word != seen on entry (no lost
+ *                   wake-up: a waker changes *word, then calls hal_cpu_wake).
+ *                   May return early (spurious); callers loop.  Hosted: a
+ *                   futex; pc: sti;hlt with the check made interrupts off.
+ *   hal_cpu_wake    CPU i leaves hal_cpu_sleep (pc: an IPI).  Any CPU may
+ *                   call it, for any CPU, from any context except a tick.
+ * hal_timer_start's tick keeps its meaning: it runs (on some CPU or host
+ * thread) every period and may touch any CPU's words the kernel keeps
+ * valid; the pc HAL may drive it from one CPU's local APIC timer.
+ */
+#define HAL_MAX_CPUS 64
+unsigned hal_cpu_count(void);
+unsigned hal_cpu_id(void);
+int hal_cpu_start(unsigned i, void (*fn)(void *), void *arg);
+void hal_cpu_sleep(const uint32_t *word, uint32_t seen, int64_t timeout_ns);
+void hal_cpu_wake(unsigned i);
+
 /* The host process's resident memory now and at its peak (bytes; for
  * tests and benchmarks, 0 where unknown). */
 uint64_t hal_rss_bytes(void);
