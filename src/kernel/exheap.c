@@ -246,17 +246,12 @@ uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)
 	return before - h->live_bytes;
 }
 
-/* Apply to p's tree: detach every block, then attach it to own (or leave
- * it in flight).  The worklist is a local list, so no recursion. */
-static void move_tree(void *p, struct xh_list *own)
+/* Detach p's tree (a struct and what it owns) block by block, then attach
+ * each to own (or leave it in flight).  The worklist is a local list, so
+ * no recursion. */
+static __attribute__((noinline)) void move_struct(struct xh_block *work, struct xh_list *own)
 {
-	struct xh_block *work = blk(p), *done = NULL;
-	if (work->lay->kind != SING_K_XSTRUCT) {   /* a leaf (the common message): no worklist */
-		unlink_block(work);
-		if (own)
-			link_block(own, work);
-		return;
-	}
+	struct xh_block *done = NULL;
 	unlink_block(work);
 	work->next = NULL;
 	while (work) {
@@ -272,6 +267,20 @@ static void move_tree(void *p, struct xh_list *own)
 		if (own)
 			link_block(own, b);
 	}
+}
+
+/* Move p and everything it owns to own (NULL: in flight).  A leaf (an
+ * array, an endpoint: the common message) moves without the worklist. */
+static inline void move_tree(void *p, struct xh_list *own)
+{
+	struct xh_block *b = blk(p);
+	if (b->lay->kind == SING_K_XSTRUCT) {
+		move_struct(b, own);
+		return;
+	}
+	unlink_block(b);
+	if (own)
+		link_block(own, b);
 }
 
 void xh_send(void *p)

@@ -97,6 +97,7 @@ static void fill_contract(struct ly_contract *c, const struct sing_image *img,
 			la->builtin = ti->kind == SING_K_SCALAR ? t : LY_NOT_BUILTIN;
 			la->linear = ti->kind == SING_K_XSTRUCT || ti->kind == SING_K_XARRAY ||
 			             ti->kind == SING_K_ENDPOINT;
+			lm->nlinear += la->linear;
 			if (ti->kind == SING_K_ENDPOINT) {
 				la->side = (uint8_t)ti->side;
 				la->state = ti->state;

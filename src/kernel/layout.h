@@ -40,6 +40,7 @@ struct ly_arg {
 struct ly_msg {
 	char name[48];
 	uint32_t dir, nargs;
+	uint32_t nlinear;            /* how many args are linear (0: the send path skips them) */
 	struct ly_arg *args;
 };
 
