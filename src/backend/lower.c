@@ -401,24 +401,29 @@ static void lw_delete(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "sing_delete(th, r%u, FN);\n", A(0));
 }
 
+/* The kernel's backstop on field operations (rt.h SING_XH_TOP/MINE): the
+ * container must be in this SIP's trees; a value stored must be this SIP's
+ * and in no field yet, and is marked inner until taken out again, so that
+ * a verifier bug cannot delete, send or store it twice through a forged
+ * borrow while its container still points at it. */
 static void lw_xtake(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p; r%u[%u].p = 0;\n",
-	    A(1), A(2), A(0), CT(w, A(0)), A(1), A(2), A(1), A(2));
+	lw_out(w, "CHK(!SING_XH_MINE(r%u, th), OWNER); CHK(!r%u[%u].p, FIELD_EMPTY); "
+	    "r%u = (%s)r%u[%u].p; r%u[%u].p = 0; SING_XH_OWNER(r%u) &= ~SING_XH_INNER;\n",
+	    A(1), A(1), A(2), A(0), CT(w, A(0)), A(1), A(2), A(1), A(2), A(0));
 }
 
 static void lw_xput(struct lw *w, const struct sil_insn *in)
 {
-	/* The kernel's backstop: both blocks must be this SIP's (a verifier
-	 * bug must not let it link a block it does not own into its tree). */
-	lw_out(w, "CHK(SING_XH_OWNER(r%u) != th->xown || SING_XH_OWNER(r%u) != th->xown, OWNER); "
-	    "CHK(r%u[%u].p, FIELD_FULL); r%u[%u].p = r%u;\n", A(0), A(2), A(0), A(1), A(0), A(1), A(2));
+	lw_out(w, "CHK(!SING_XH_MINE(r%u, th) || !SING_XH_TOP(r%u, th), OWNER); "
+	    "CHK(r%u[%u].p, FIELD_FULL); r%u[%u].p = r%u; SING_XH_OWNER(r%u) |= SING_XH_INNER;\n",
+	    A(0), A(2), A(0), A(1), A(0), A(1), A(2), A(2));
 }
 
 static void lw_xborrow(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "CHK(!r%u[%u].p, FIELD_EMPTY); r%u = (%s)r%u[%u].p;\n",
-	    A(1), A(2), A(0), CT(w, A(0)), A(1), A(2));
+	lw_out(w, "CHK(!SING_XH_MINE(r%u, th), OWNER); CHK(!r%u[%u].p, FIELD_EMPTY); "
+	    "r%u = (%s)r%u[%u].p;\n", A(1), A(1), A(2), A(0), CT(w, A(0)), A(1), A(2));
 }
 
 static void lw_xsplit(struct lw *w, const struct sil_insn *in)

@@ -352,16 +352,13 @@ static void send_failed(struct sing_thread *t, struct ch_end *ep, uint32_t msg, 
 void sing_send(struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args,
                const char *fn)
 {
-	int r = ch_send_from(ep, msg, args, (struct xh_list *)t->xown);   /* &me(t)->xh_own */
-	if (__builtin_expect(r != 0, 0))
-		send_failed(t, ep, msg, r, fn);
+	ch_send_sip(t, ep, msg, args, fn, send_failed);   /* t->xown is &me(t)->xh_own */
 }
 
 int32_t sing_select_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                       union sing_slot *out, const char *fn)
 {
-	(void)fn;
-	return ch_select(sk_self(t), cases, n, out, &me(t)->xh_own);
+	return ch_select(sk_self(t), cases, n, out, &me(t)->xh_own, fn);
 }
 
 void sing_spawn(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),

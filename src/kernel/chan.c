@@ -122,19 +122,14 @@ static int ep_arg_ok(const struct ly_arg *la, const struct ch_end *x)
 	       ch_state(x) == la->state;
 }
 
-int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+/* Move m's linear arguments from own into flight.  Each must still be
+ * own's when its turn comes: one that appears twice, or sits inside an
+ * earlier one, is in flight by then.  On a failure the ones already moved
+ * come back. */
+static inline __attribute__((always_inline))
+int take_args(const struct ch_end *e, const struct ly_msg *lm, union sing_slot *args,
+                     struct xh_list *own)
 {
-	if (xh_owner(e) != own)
-		return CH_OWNER;
-	uint32_t next = ch_step(e, m);
-	if (next == SING_NO_STATE)
-		return CH_STATE;
-	if (full(e))
-		return CH_OVERFLOW;
-	/* Each linear argument must still be own's when its turn comes: one
-	 * that appears twice, or sits inside an earlier one, is in flight by
-	 * then.  On a failure the ones already moved come back. */
-	const struct ly_msg *lm = &e->con->msgs[m];
 	for (uint32_t a = 0; a < lm->nargs; a++) {
 		if (!lm->args[a].linear)
 			continue;
@@ -149,8 +144,40 @@ int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_
 		}
 		xh_send(x);
 	}
+	return 0;
+}
+
+static inline __attribute__((always_inline))
+int send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+{
+	if (xh_holder(e) != own)   /* a borrowed field's endpoint is inner */
+		return CH_OWNER;
+	uint32_t next = ch_step(e, m);
+	if (next == SING_NO_STATE)
+		return CH_STATE;
+	if (full(e))
+		return CH_OVERFLOW;
+	const struct ly_msg *lm = &e->con->msgs[m];
+	int why = lm->nlinear ? take_args(e, lm, args, own) : 0;
+	if (why)
+		return why;
 	deliver(e, m, args, next);
 	return 0;
+}
+
+int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+{
+	return send_from(e, m, args, own);
+}
+
+/* The refusal is handed on with everything it needs, so this frame keeps
+ * nothing alive across the send (a SIP's send is its hottest call). */
+void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+                 const char *fn, ch_refused refused)
+{
+	int why = send_from(e, m, args, (struct xh_list *)t->xown);
+	if (__builtin_expect(why != 0, 0))
+		refused(t, e, m, why, fn);
 }
 
 int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
@@ -190,18 +217,31 @@ static int ready_case(const struct sing_case *cases, uint32_t n)
 	return -1;
 }
 
+/* No SIP receives on, or waits at, an endpoint its trees do not hold:
+ * it would take another's messages or its wake-up. */
+static void need_mine(struct sk_thread *t, const struct ch_end *e, struct xh_list *own,
+                      const char *fn)
+{
+	if (__builtin_expect(xh_holder(e) != own, 0))
+		sip_fail(t, SING_F_OWNER, fn);
+}
+
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
-                  union sing_slot *out, struct xh_list *own)
+                  union sing_slot *out, struct xh_list *own, const char *fn)
 {
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
 		gc_waiting(&t->sip->gc);   /* its stack is scannable: see sched.h */
-		for (uint32_t c = 0; c < n; c++)
-			((struct ch_end *)cases[c].ep)->waiter = t;
+		for (uint32_t c = 0; c < n; c++) {
+			struct ch_end *e = cases[c].ep;
+			need_mine(t, e, own, fn);   /* the ones before are t's own */
+			e->waiter = t;
+		}
 		sched_block(t);
 		for (uint32_t c = 0; c < n; c++)
 			((struct ch_end *)cases[c].ep)->waiter = NULL;
 	}
+	need_mine(t, cases[i].ep, own, fn);
 	if (cases[i].msg)
 		ch_pop(cases[i].ep, out, own);
 	return i;

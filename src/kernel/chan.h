@@ -63,15 +63,23 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args);
  * argument), or CH_STATE if an endpoint argument is not in the state its
  * message declares. */
 int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own);
+/* A SIP thread t's send (own = its owner list): ch_send_from, and on a
+ * refusal refused(t, e, m, CH_..., fn), which must not return. */
+typedef void (*ch_refused)(struct sing_thread *t, struct ch_end *e, uint32_t m, int why,
+                           const char *fn);
+void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+                 const char *fn, ch_refused refused);
 /* The row (state x nmsgs) after e's side sends m, or SING_NO_STATE if
  * not allowed now. */
 uint32_t ch_step(const struct ch_end *e, uint32_t m);
 /* e's contract state. */
 uint32_t ch_state(const struct ch_end *e);
 /* Wait for one of the cases (sing_case); bind the message's values into
- * out, owned by own.  Returns the case taken. */
+ * out, owned by own.  Returns the case taken.  A case's endpoint not in
+ * own's trees fails t's SIP (in function fn) before it takes a message
+ * from it or waits at it. */
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
-                  union sing_slot *out, struct xh_list *own);
+                  union sing_slot *out, struct xh_list *own, const char *fn);
 /* Take the next message of e if there is one: its tag, values in out
  * (linear ones owned by own); -1 if the ring is empty. */
 int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own);

@@ -36,6 +36,12 @@ const struct ly_layout *xh_layout(const void *p)
 	return blk(p)->lay;
 }
 
+/* b->own without the inner mark: the list b is on. */
+static struct xh_list *list_of(const struct xh_block *b)
+{
+	return (struct xh_list *)((uintptr_t)b->own & ~SING_XH_INNER);
+}
+
 static void link_block(struct xh_list *own, struct xh_block *b)
 {
 	b->own = own;
@@ -49,8 +55,9 @@ static void link_block(struct xh_list *own, struct xh_block *b)
 
 static void unlink_block(struct xh_block *b)
 {
-	if (b->own && b->own->budget)
-		b->own->budget->used -= b->charge;
+	struct xh_list *own = list_of(b);
+	if (own && own->budget)
+		own->budget->used -= b->charge;
 	b->own = NULL;
 	b->prev->next = b->next;
 	b->next->prev = b->prev;
@@ -251,7 +258,7 @@ uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)
  * no recursion. */
 static __attribute__((noinline)) void move_struct(struct xh_block *work, struct xh_list *own)
 {
-	struct xh_block *done = NULL;
+	struct xh_block *done = NULL, *root = work;
 	unlink_block(work);
 	work->next = NULL;
 	while (work) {
@@ -266,6 +273,8 @@ static __attribute__((noinline)) void move_struct(struct xh_block *work, struct 
 		b->prev = b->next = b;
 		if (own)
 			link_block(own, b);
+		if (own && b != root)   /* a field's value stays inner */
+			b->own = (struct xh_list *)((uintptr_t)own | SING_XH_INNER);
 	}
 }
 

@@ -87,12 +87,19 @@ void xh_drain(struct xh_heap *h);
 void xh_send(void *p);
 void xh_recv(void *p, struct xh_list *own);
 const struct ly_layout *xh_layout(const void *p);
-/* The owner list of the block at payload p (NULL in flight): what the
- * kernel compares with the acting SIP's before it deletes, sends or
- * stores a block (generated code reads it through SING_XH_OWNER). */
+/* The owner word of the block at payload p: its owner list (NULL in
+ * flight), with SING_XH_INNER set while it is a field's value (rt.h).
+ * What the kernel compares with the acting SIP's list before it deletes
+ * or sends a block: equal only for a block the SIP holds at top level. */
 static inline const struct xh_list *xh_owner(const void *p)
 {
 	return ((const struct xh_block *)p - 1)->own;
+}
+/* The owner list whose trees hold p (top level or inner): what an
+ * endpoint a SIP sends or receives on must be in. */
+static inline const struct xh_list *xh_holder(const void *p)
+{
+	return (const struct xh_list *)((uintptr_t)xh_owner(p) & ~SING_XH_INNER);
 }
 /* xh_layout(p)->kind, inline for the send path. */
 static inline uint8_t xh_kind(const void *p)

@@ -166,12 +166,22 @@ struct sing_cell { uint64_t hdr; void *val; };
  * reference-counted region that xsplit shares between the parts. */
 struct sing_xarr { int64_t len; uint8_t *data; void *region; };
 
-/* The owner of the exchange-heap block whose payload is p: the word
- * SING_XH_OWN_BACK bytes before it (exheap.c asserts the layout).  Inline
- * exchange-heap stores compare it with th->xown, the kernel's backstop
- * against a verifier bug that lets a SIP touch a block it does not own. */
+/* The owner word of the exchange-heap block whose payload is p: the word
+ * SING_XH_OWN_BACK bytes before it (exheap.c asserts the layout), the
+ * owner list's address, with the low bit SING_XH_INNER set while the
+ * block is the value of another block's field.  Inline exchange-heap field
+ * operations check it against th->xown, the kernel's backstop against a
+ * verifier bug that lets a SIP touch a block it does not own:
+ *   SING_XH_TOP(p, th)   p is th's SIP's and in no field: it may be stored,
+ *                        sent or deleted;
+ *   SING_XH_MINE(p, th)  p is in th's SIP's trees (top or inner): its
+ *                        fields may be read, taken or filled.
+ * xput sets the bit on the value it stores, xtake clears it. */
 #define SING_XH_OWN_BACK 16
-#define SING_XH_OWNER(p) (*(const void *const *)((const char *)(p) - SING_XH_OWN_BACK))
+#define SING_XH_INNER ((uintptr_t)1)
+#define SING_XH_OWNER(p) (*(uintptr_t *)((char *)(p) - SING_XH_OWN_BACK))
+#define SING_XH_TOP(p, th) (SING_XH_OWNER(p) == (uintptr_t)(th)->xown)
+#define SING_XH_MINE(p, th) ((SING_XH_OWNER(p) & ~SING_XH_INNER) == (uintptr_t)(th)->xown)
 
 /* One case of a switch receive (sing_select): the endpoint and the case's
  * message, 0 for ChannelClosed or m+1 for message m (as in SIL). */

@@ -17,7 +17,8 @@
  * the part that plays the verifier's bug.
  *
  *   backstop MODE SERVER.sg     MODE: twice | wrongway | delete-foreign |
- *                               send-foreign | send-moved | ok
+ *                               send-foreign | send-moved | recv-foreign |
+ *                               delete-inner | send-inner | ok
  * prints "client: status N", "server: status N", "live bytes: N".
  */
 #include <stdio.h>
@@ -33,7 +34,22 @@
 #include "sil/sil.h"
 
 static const char *mode;
-static uint32_t req, resp, bytes_type, imp_type;
+static uint32_t req, resp, bytes_type, imp_type, box_type;
+
+/* A buffer stored in a field of a fresh exchange-heap struct, exactly as
+ * the backend's xput does it (rt.h SING_XH_MINE/TOP and the inner mark):
+ * what a verifier bug could then reach through a forged borrow. */
+static void *boxed_bytes(struct sing_thread *t, void **box)
+{
+	union sing_slot *s = sing_xnew(t, box_type, "client");
+	void *b = sing_xnewarr(t, bytes_type, 4, "client");
+	if (!SING_XH_MINE(s, t) || !SING_XH_TOP(b, t) || s[0].p)
+		abort();
+	s[0].p = b;
+	SING_XH_OWNER(b) |= SING_XH_INNER;
+	*box = s;
+	return b;
+}
 
 static void *new_bytes(struct sing_thread *t)
 {
@@ -54,6 +70,16 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 	} else if (!strcmp(mode, "send-foreign")) {   /* ... as a message argument */
 		a[0].p = ep->peer;
 		sing_send(t, ep, req, a, "client");
+	} else if (!strcmp(mode, "recv-foreign")) {   /* wait at the server's end */
+		struct sing_case c[2] = {{ep->peer, req + 1, 0}, {ep->peer, 0, 0}};
+		sing_select(t, c, 2, a, "client");
+	} else if (!strcmp(mode, "delete-inner")) {   /* a field's value, box intact */
+		void *box;
+		sing_delete(t, boxed_bytes(t, &box), "client");
+	} else if (!strcmp(mode, "send-inner")) {     /* ... sent away */
+		void *box;
+		a[0].p = boxed_bytes(t, &box);
+		sing_send(t, ep, req, a, "client");
 	} else if (!strcmp(mode, "send-moved")) {     /* a buffer already sent */
 		void *x = new_bytes(t), *exp2;
 		a[0].p = x;
@@ -73,20 +99,26 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 	return 0;
 }
 
-/* The client's image: the server's type table plus an Echo.Imp entry,
+static const uint8_t box_slots[1] = {SING_S_LINEAR};
+
+/* The client's image: the server's type table plus an Echo.Imp entry and
+ * a one-field exchange-heap struct (Box),
  * the server's contracts (so the kernel interns the same Echo), main = client. */
 static struct sk_image *client_image(struct sk_kernel *k, const struct sk_image *srv,
                                      uint32_t con)
 {
 	const struct sing_image *s = srv->img;
-	struct sing_tinfo *types = calloc(s->ntypes + 1, sizeof *types);
+	struct sing_tinfo *types = calloc(s->ntypes + 2, sizeof *types);
 	struct sing_image *img = calloc(1, sizeof *img);
 	uint32_t *main_types = calloc(1, sizeof *main_types);
 	struct sk_image *im = calloc(1, sizeof *im);
 	memcpy(types, s->types, s->ntypes * sizeof *types);
 	types[s->ntypes] = (struct sing_tinfo){.kind = SING_K_ENDPOINT, .contract = con, .side = 0};
+	types[s->ntypes + 1] = (struct sing_tinfo){.kind = SING_K_XSTRUCT, .nslots = 1,
+	                                           .slots = box_slots, .name = "Box"};
 	main_types[0] = imp_type = s->ntypes;
-	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 1,
+	box_type = s->ntypes + 1;
+	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 2,
 	                           .types = types, .entry = client, .args_type = s->args_type,
 	                           .main_extra = 1, .main_types = main_types,
 	                           .ncontracts = s->ncontracts, .contracts = s->contracts};

@@ -215,6 +215,9 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop delete-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-moved 1 70 'exchange-heap block not owned by this SIP'
+	backstop recv-foreign 0 70 'exchange-heap block not owned by this SIP'
+	backstop delete-inner 0 70 'exchange-heap block not owned by this SIP'
+	backstop send-inner 0 70 'exchange-heap block not owned by this SIP'
 else
 	bad backstop-build "$(head -c 300 "$TMPDIR/err")"
 fi
