@@ -86,11 +86,12 @@ void pc_main(uint64_t magic, uint64_t info)
 	ser_puts("sing: pc: long mode\n");
 	if ((uint32_t)magic != MB_BOOT_MAGIC)
 		pc_panic("not started by a multiboot loader", 0);
-	cpu_init();
+	cpu_init(&pc_cpus[0]);
 	pic_init();
 	struct pc_boot b = {0};
 	memory((const struct mb_info *)(uintptr_t)(uint32_t)info, &b);
 	timer_init();
+	smp_init();
 	__asm__ volatile("sti");
 	ser_puts("sing: pc: ");
 	ser_dec(mem_free_bytes() >> 20);

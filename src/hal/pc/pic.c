@@ -1,12 +1,15 @@
 /* pic.c - the two 8259 PICs: remapped to vectors 32-47 (0-31 are the
  * CPU's exceptions), every line masked until someone wants it.  The
- * firmware's ELCR setting (PCI lines level-triggered) is left as it is. */
+ * firmware's ELCR setting (PCI lines level-triggered) is left as it is.
+ * They interrupt CPU 0 only (its local APIC's LINT0 in ExtINT mode); any
+ * CPU may mask or unmask a line: lock guards mask and the mask ports. */
 #include "pc.h"
 
 #define PIC1 0x20
 #define PIC2 0xa0
 
 static uint16_t mask = 0xffff & ~(1u << 2);   /* line 2: the cascade */
+static struct spin lock;
 
 static void write_mask(void)
 {
@@ -29,11 +32,13 @@ void pic_init(void)
 
 void pic_mask(unsigned line, int masked)
 {
+	uint64_t f = spin_lock(&lock);
 	if (masked)
 		mask |= (uint16_t)(1u << line);
 	else
 		mask &= (uint16_t)~(1u << line);
 	write_mask();
+	spin_unlock(&lock, f);
 }
 
 void pic_eoi(unsigned line)
