@@ -11,6 +11,11 @@
 #          registers, CR2 and a backtrace on serial, non-zero exit, fast.
 #   traced: a session recorded (-append trace), its dump taken from COM2
 #          at power-off and converted by `sing trace`.
+#   smp:   every CPU (-append smp, -smp 2 and 4, multi-threaded TCG): the
+#          ACPI MADT's CPUs started by INIT-SIPI-SIPI, each counting,
+#          sharing the heap, ticking its local APIC timer, sleeping and
+#          woken by IPI; ACPI off: one CPU and a clear message; a session
+#          on two CPUs.
 set -u
 . "$ROOT/tests/lib.sh"
 PC="$ROOT/build/pc"
@@ -62,6 +67,50 @@ if [ "$rc" = 33 ] && grep -q '^sing: CPU exception 14 (page fault)' <<<"$f" &&
 	ok pc-kernel-fault-panics-and-exits
 	echo "# fault to QEMU exit: $ms ms"
 else bad pc-kernel-fault-panics-and-exits "QEMU status $rc after $ms ms: $(tail -4 <<<"$f" | tr '\n' '|')"; fi
+
+# ---- every CPU (docs/baremetal.md "Every CPU") ----
+# smp_boot NAME N [QEMU-ARGS]: -append smp on N CPUs; QEMU's status in
+# $rc, the serial line (no CRs) in $out.
+SMP_ACCEL="-accel tcg,thread=multi"
+smp_boot() {
+	local name=$1 n=$2; shift 2
+	t0=$(date +%s%N)
+	machine "$TMPDIR/$name" 90 -kernel "$PC/sing.elf" -append smp -smp "$n" $SMP_ACCEL "$@"
+	rc=$?
+	echo "# -append smp on $n CPUs ($name), boot to power-off: $(( ($(date +%s%N) - t0) / 1000000 )) ms (TCG)"
+	out=$(tr -d '\r' <"$TMPDIR/$name")
+}
+# every_cpu N OUT: each CPU's line says it did everything, and CPU 0 saw
+# the counts whole.
+every_cpu() {
+	local n=$1 out=$2 i
+	for ((i = 0; i < n; i++)); do
+		if ((i == 0)); then
+			grep -qx "smp: cpu 0 (local APIC [0-9]*): hal_cpu_id 0, counted, heap ok" <<<"$out" || return 1
+		else
+			grep -qE "^smp: cpu $i \(local APIC [0-9]+\): hal_cpu_id $i, counted, heap ok, its timer ticked, slept [0-9]+ ms, woken by IPI$" <<<"$out" || return 1
+		fi
+	done
+	grep -qx "smp: counted $((n * 20000)) atomically and $((n * 20000)) under a spin lock" <<<"$out" &&
+		grep -qx "smp: all $n CPUs ok" <<<"$out" && grep -qx 'sing: pc: power off' <<<"$out"
+}
+for n in 2 4; do
+	want "pc-smp$n-*" || continue
+	smp_boot "smp$n" "$n"
+	grep -qE "^sing: pc: $n CPUs \(local APIC IDs( [0-9]+){$n}\), local APIC timer [0-9]+ kHz, I/O APIC" <<<"$out" &&
+		ok "pc-smp$n-acpi-madt" || bad "pc-smp$n-acpi-madt" "$(grep -a 'sing: \(pc: [0-9]* CPU\|acpi\)' <<<"$out")"
+	[ "$rc" = 0 ] && every_cpu "$n" "$out" && ok "pc-smp$n-every-cpu-works" ||
+		bad "pc-smp$n-every-cpu-works" "QEMU status $rc: $(grep -a '^smp:' <<<"$out" | tr '\n' '|')"
+	echo "# $(grep -a '^smp: cpu 1 ' <<<"$out")"
+done
+# No ACPI tables: the machine says so and runs on the boot CPU alone
+# (power-off then falls back to isa-debug-exit 0: QEMU status 1).
+if want pc-acpi-off-one-cpu; then
+	smp_boot acpioff 2 -machine acpi=off
+	grep -qx 'sing: acpi: no RSDP in the EBDA or 0xe0000..0xfffff; running on the boot CPU only' <<<"$out" &&
+		grep -qx 'smp: all 1 CPUs ok' <<<"$out" && [ "$rc" = 1 ] && ok pc-acpi-off-one-cpu ||
+		bad pc-acpi-off-one-cpu "QEMU status $rc: $(head -6 <<<"$out" | tr '\n' '|')"
+fi
 
 # ---- the system: a boot image (sing image), init, the shell over serial ----
 # Sessions run QEMU in a tmux pane (tests/tmux.sh: type, wait_for): the
@@ -155,6 +204,17 @@ want=$(for i in 0 1 2 3 4; do
 done)
 [ "$(cat "$TMPDIR/frames")" = "$want" ] && ok pc-pcap-frames ||
 	bad pc-pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
+
+# The system on two CPUs (the kernel runs on CPU 0; the other waits for
+# its start): the same boot, a program, a clean shutdown.
+qemu_session smp2 "user,id=n0" "-smp 2 $SMP_ACCEL"
+wait_for pc-smp2-session-prompt 'sing>' 30 || exit 0
+wait_for pc-smp2-session-cpus 'sing: pc: 2 CPUs (local APIC IDs 0 1)'
+type 'hello a b'
+wait_for pc-smp2-session-hello 'hello from a SIP a b'
+type 'exit'
+wait_for pc-smp2-session-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-smp2-session-powers-off 0
 
 # The NIC driver killed under a running sendpacket: init restarts it, the
 # device is reset, sendpacket binds /dev/nic0 again and finishes.

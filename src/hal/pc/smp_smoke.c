@@ -25,7 +25,7 @@ struct slot {
 	int64_t slept_ns;
 };
 static struct slot slots[HAL_MAX_CPUS];
-static volatile uint32_t go, ndone, never;
+static volatile uint32_t arrived, begin, go, ndone, never;
 static volatile uint64_t atomic_count;
 static uint64_t locked_count;
 static struct spin count_lock;
@@ -34,10 +34,15 @@ static struct spin count_lock;
  * each block holds this CPU's byte until it is freed. */
 static int work(unsigned cpu)
 {
+	__atomic_fetch_add(&arrived, 1, __ATOMIC_ACQ_REL);
+	while (!__atomic_load_n(&begin, __ATOMIC_ACQUIRE))   /* all at once */
+		__asm__ volatile("pause");
 	for (int r = 0; r < ROUNDS; r++) {
 		__atomic_fetch_add(&atomic_count, 1, __ATOMIC_RELAXED);
 		uint64_t f = spin_lock(&count_lock);
-		locked_count++;
+		uint64_t v = locked_count;   /* a wide window: without the lock, increments are lost */
+		__asm__ volatile("pause" : : : "memory");
+		locked_count = v + 1;
 		spin_unlock(&count_lock, f);
 	}
 	int ok = 1;
@@ -148,11 +153,15 @@ int pc_smp_smoke(void)
 			return fail("an application processor did not start");
 	if (n > 1 && hal_cpu_start(1, ap, &slots[1]) == 0)
 		return fail("hal_cpu_start started a running CPU again");
+	int64_t t0 = hal_clock_ns();
+	while (arrived < n - 1 && since(t0) < PATIENCE_NS)
+		__asm__ volatile("pause");
+	__atomic_store_n(&begin, 1, __ATOMIC_RELEASE);
 	slots[0].id = hal_cpu_id();
 	slots[0].heap_ok = work(0);
 	if (wait_all(n, offsetof(struct slot, ready)))
 		return fail("an AP never got ready to sleep (its timer or the sleep timeout)");
-	int64_t t0 = hal_clock_ns();
+	t0 = hal_clock_ns();
 	while (since(t0) < 50000000)   /* let them all reach hlt */
 		__asm__ volatile("pause");
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
