@@ -101,7 +101,7 @@ for n in 2 4; do
 		ok "pc-smp$n-acpi-madt" || bad "pc-smp$n-acpi-madt" "$(grep -a 'sing: \(pc: [0-9]* CPU\|acpi\)' <<<"$out")"
 	[ "$rc" = 0 ] && every_cpu "$n" "$out" && ok "pc-smp$n-every-cpu-works" ||
 		bad "pc-smp$n-every-cpu-works" "QEMU status $rc: $(grep -a '^smp:' <<<"$out" | tr '\n' '|')"
-	echo "# $(grep -a '^smp: cpu 1 ' <<<"$out")"
+	grep -a 'started in' <<<"$out" | sed 's/^/# /'
 done
 # No ACPI tables: the machine says so and runs on the boot CPU alone
 # (power-off then falls back to isa-debug-exit 0: QEMU status 1).

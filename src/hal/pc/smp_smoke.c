@@ -22,10 +22,11 @@ struct slot {
 	volatile uint32_t ready, done;
 	uint32_t id;
 	int heap_ok, ticked, ipi;
-	int64_t slept_ns;
+	int64_t slept_ns, start_ns, woke_at;
 };
 static struct slot slots[HAL_MAX_CPUS];
 static volatile uint32_t arrived, begin, go, ndone, never;
+static volatile int64_t go_at;
 static volatile uint64_t atomic_count;
 static uint64_t locked_count;
 static struct spin count_lock;
@@ -86,6 +87,22 @@ static void say(unsigned cpu, const struct slot *s)
 	ser_unlock();
 }
 
+/* Figures, not verdicts (TCG: emulated time on a shared host). */
+static void figures(unsigned n)
+{
+	ser_lock();
+	for (unsigned i = 1; i < n; i++) {
+		ser_puts("smp: cpu ");
+		ser_dec(i);
+		ser_puts(" started in ");
+		ser_dec((uint64_t)slots[i].start_ns / 1000);
+		ser_puts(" us (INIT-SIPI-SIPI to running), woke ");
+		ser_dec((uint64_t)(slots[i].woke_at - go_at) / 1000);
+		ser_puts(" us after CPU 0 set its word to send the IPIs\n");
+	}
+	ser_unlock();
+}
+
 static int64_t since(int64_t t0) { return hal_clock_ns() - t0; }
 
 static void ap(void *arg)
@@ -108,6 +125,7 @@ static void ap(void *arg)
 	__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
 	while (!go)
 		hal_cpu_sleep((const uint32_t *)&go, 0, -1);
+	s->woke_at = hal_clock_ns();
 	t0 = hal_clock_ns();
 	while (c->ipis == ipis && since(t0) < PATIENCE_NS)   /* go seen before the IPI came */
 		__asm__ volatile("pause");
@@ -148,9 +166,12 @@ int pc_smp_smoke(void)
 	ser_puts(" CPUs\n");
 	if (hal_cpu_start(0, ap, NULL) == 0 || hal_cpu_start(n, ap, NULL) == 0)
 		return fail("hal_cpu_start accepted CPU 0 or one past the last");
-	for (unsigned i = 1; i < n; i++)
+	for (unsigned i = 1; i < n; i++) {
+		int64_t t = hal_clock_ns();
 		if (hal_cpu_start(i, ap, &slots[i]) != 0)
 			return fail("an application processor did not start");
+		slots[i].start_ns = since(t);
+	}
 	if (n > 1 && hal_cpu_start(1, ap, &slots[1]) == 0)
 		return fail("hal_cpu_start started a running CPU again");
 	int64_t t0 = hal_clock_ns();
@@ -164,6 +185,7 @@ int pc_smp_smoke(void)
 	t0 = hal_clock_ns();
 	while (since(t0) < 50000000)   /* let them all reach hlt */
 		__asm__ volatile("pause");
+	go_at = hal_clock_ns();
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 1; i < n; i++)
 		hal_cpu_wake(i);
@@ -187,6 +209,7 @@ int pc_smp_smoke(void)
 	ser_puts(" atomically and ");
 	ser_dec(locked_count);
 	ser_puts(" under a spin lock\n");
+	figures(n);
 	ser_puts("smp: all ");
 	ser_dec(n);
 	ser_puts(" CPUs ok\n");
