@@ -91,7 +91,7 @@ static const struct madt *madt_find(const struct rsdp *r, const char **why)
 {
 	const struct sdt *root = NULL;
 	unsigned width = 4;
-	if (r->rev >= 2 && r->len >= sizeof *r && sum(r, r->len) == 0 && r->xsdt)
+	if (r->rev >= 2 && r->len >= sizeof *r && r->len <= 4096 && sum(r, r->len) == 0 && r->xsdt)
 		root = table(r->xsdt, "XSDT"), width = 8;
 	if (!root)
 		root = table(r->rsdt, "RSDT"), width = 4;
