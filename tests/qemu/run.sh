@@ -11,6 +11,7 @@
 #          registers, CR2 and a backtrace on serial, non-zero exit, fast.
 #   traced: a session recorded (-append trace), its dump taken from COM2
 #          at power-off and converted by `sing trace`.
+#   acpi:  the ACPI parser on the host against good and bad tables.
 #   smp:   every CPU (-append smp, -smp 2 and 4, multi-threaded TCG): the
 #          ACPI MADT's CPUs started by INIT-SIPI-SIPI, each counting,
 #          sharing the heap, ticking its local APIC timer, sleeping and
@@ -67,6 +68,23 @@ if [ "$rc" = 33 ] && grep -q '^sing: CPU exception 14 (page fault)' <<<"$f" &&
 	ok pc-kernel-fault-panics-and-exits
 	echo "# fault to QEMU exit: $ms ms"
 else bad pc-kernel-fault-panics-and-exits "QEMU status $rc after $ms ms: $(tail -4 <<<"$f" | tr '\n' '|')"; fi
+
+# ---- the ACPI tables (src/hal/pc/acpi.c) on the host, good and bad ----
+# acpi_test.c feeds fake firmware memory to the parser (sanitized): each
+# bad table gives its message and the one-CPU answer.
+if cc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover \
+	-o "$TMPDIR/acpi_test" "$ROOT/tests/qemu/acpi_test.c" >"$TMPDIR/acpi.log" 2>&1; then
+	limit 60 "$TMPDIR/acpi_test" >"$TMPDIR/acpi.out" 2>>"$TMPDIR/acpi.log"
+	arc=$?
+	while read -r verdict name rest; do
+		case $verdict in
+		ok) ok "$name" ;;
+		FAIL) bad "${name%:}" "$rest" ;;
+		esac
+	done <"$TMPDIR/acpi.out"
+	[ "$arc" = 0 ] && sanitizer_clean "$TMPDIR/acpi.log" && ok acpi-test-clean ||
+		bad acpi-test-clean "status $arc: $(head -3 "$TMPDIR/acpi.log" | tr '\n' '|')"
+else bad acpi-test-builds "$(head -5 "$TMPDIR/acpi.log" | tr '\n' '|')"; fi
 
 # ---- every CPU (docs/baremetal.md "Every CPU") ----
 # smp_boot NAME N [QEMU-ARGS]: -append smp on N CPUs; QEMU's status in

@@ -1,8 +1,14 @@
 /* acpi.c - the RSDP, RSDT/XSDT and MADT, checked before they are
  * believed (acpi.h).  Everything below 4 GiB is identity mapped, so a
- * table's physical address is its address; one above 4 GiB is refused. */
+ * table's physical address is its address (PHYS); one above 4 GiB is
+ * refused.  tests/qemu/acpi_test.c builds this file on the host with
+ * PHYS pointing into fake firmware memory and feeds it bad tables. */
 #include "acpi.h"
 #include "pc.h"
+
+#ifndef PHYS
+#define PHYS(a) ((const void *)(uintptr_t)(a))
+#endif
 
 struct __attribute__((packed)) rsdp {
 	char sig[8];
@@ -27,6 +33,14 @@ struct __attribute__((packed)) madt {
 	uint32_t flags;
 };
 enum { MADT_LAPIC = 0, MADT_IOAPIC = 1, MADT_LAPIC_ADDR = 5 };
+
+/* An n-byte little-endian field anywhere (table fields need not be aligned). */
+static uint64_t get(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	__builtin_memcpy(&v, p, n);
+	return v;
+}
 
 static int fail(const char *why)
 {
@@ -56,7 +70,7 @@ static int same(const char *a, const char *b, unsigned n)
 static const struct rsdp *rsdp_in(uintptr_t lo, uintptr_t hi)
 {
 	for (uintptr_t a = lo; a + 20 <= hi; a += 16) {
-		const struct rsdp *r = (const struct rsdp *)a;
+		const struct rsdp *r = PHYS(a);
 		if (same(r->sig, "RSD PTR ", 8) && sum(r, 20) == 0)
 			return r;
 	}
@@ -67,7 +81,7 @@ static const struct rsdp *rsdp_find(void)
 {
 	uintptr_t bda = 0x40e;                /* the BIOS data area: the EBDA's segment */
 	__asm__("" : "+r"(bda));             /* a real address, not a null-page slip */
-	uintptr_t ebda = (uintptr_t)*(const volatile uint16_t *)bda << 4;
+	uintptr_t ebda = (uintptr_t)*(const volatile uint16_t *)PHYS(bda) << 4;
 	const struct rsdp *r = NULL;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		r = rsdp_in(ebda, ebda + 1024);
@@ -79,7 +93,7 @@ static const struct sdt *table(uint64_t addr, const char *sig)
 {
 	if (!addr || addr >= 0x100000000ull - sizeof(struct sdt))
 		return NULL;
-	const struct sdt *t = (const struct sdt *)(uintptr_t)addr;
+	const struct sdt *t = PHYS(addr);
 	if (!same(t->sig, sig, 4) || t->len < sizeof *t || t->len > (1u << 20) ||
 	    addr + t->len > 0x100000000ull || sum(t, t->len) != 0)
 		return NULL;
@@ -101,11 +115,11 @@ static const struct madt *madt_find(const struct rsdp *r, const char **why)
 	}
 	const uint8_t *e = (const uint8_t *)(root + 1);
 	for (uint32_t off = 0; off + width <= root->len - sizeof *root; off += width) {
-		uint64_t a = width == 8 ? *(const uint64_t *)(e + off) : *(const uint32_t *)(e + off);
+		uint64_t a = get(e + off, width);
 		const struct sdt *t = table(a, "APIC");
 		if (t && t->len >= sizeof(struct madt))
 			return (const struct madt *)t;
-		if (a && a < 0x100000000ull && same(((const struct sdt *)(uintptr_t)a)->sig, "APIC", 4)) {
+		if (a && a < 0x100000000ull && same(((const struct sdt *)PHYS(a))->sig, "APIC", 4)) {
 			*why = "the MADT fails its length or checksum";
 			return NULL;
 		}
@@ -128,10 +142,10 @@ static int madt_read(const struct madt *m, struct acpi_info *out)
 		else if (p[0] == MADT_IOAPIC && p[1] >= 12 && out->nioapics < ACPI_MAX_IOAPICS) {
 			struct acpi_ioapic *io = &out->ioapic[out->nioapics++];
 			io->id = p[2];
-			io->addr = *(const uint32_t *)(p + 4);
-			io->gsi_base = *(const uint32_t *)(p + 8);
+			io->addr = (uint32_t)get(p + 4, 4);
+			io->gsi_base = (uint32_t)get(p + 8, 4);
 		} else if (p[0] == MADT_LAPIC_ADDR && p[1] >= 12)
-			out->lapic_base = *(const uint64_t *)(p + 4);
+			out->lapic_base = get(p + 4, 8);
 		p += p[1];
 	}
 	if (out->ncpus == 0)
