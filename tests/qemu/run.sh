@@ -106,7 +106,7 @@ every_cpu() {
 		if ((i == 0)); then
 			grep -qx "smp: cpu 0 (local APIC [0-9]*): hal_cpu_id 0, counted, heap ok" <<<"$out" || return 1
 		else
-			grep -qE "^smp: cpu $i \(local APIC [0-9]+\): hal_cpu_id $i, counted, heap ok, its timer ticked, slept [0-9]+ ms, woken by IPI$" <<<"$out" || return 1
+			grep -qE "^smp: cpu $i \(local APIC [0-9]+\): hal_cpu_id $i, counted, heap ok, its timer ticked, switched, slept [0-9]+ ms, woken by IPI$" <<<"$out" || return 1
 		fi
 	done
 	grep -qx "smp: counted $((n * 20000)) atomically and $((n * 20000)) under a spin lock" <<<"$out" &&

@@ -4,7 +4,8 @@
  * (CPU 0 too) counts into one word with atomics and into another under a
  * spin lock, and allocates, fills, checks and frees heap blocks and pages
  * while the others do; each AP waits for its own local APIC timer to
- * tick, sleeps out a timeout, then stops its timer and sleeps until CPU 0
+ * tick, switches 10,000 times between two contexts on stacks of its
+ * own, sleeps out a timeout, then stops its timer and sleeps until CPU 0
  * wakes it with an IPI (nothing else can wake it then).  Each CPU prints
  * one line; CPU 0 checks the counts and prints "smp: all N CPUs ok" or
  * "smp: FAILED: why".  The verdict is the QEMU exit status, as smoke.c's.
@@ -21,7 +22,7 @@
 struct slot {
 	volatile uint32_t ready, done;
 	uint32_t id;
-	int heap_ok, ticked, ipi;
+	int heap_ok, ticked, switched, ipi;
 	int64_t slept_ns, start_ns, woke_at;
 };
 static struct slot slots[HAL_MAX_CPUS];
@@ -78,6 +79,7 @@ static void say(unsigned cpu, const struct slot *s)
 	ser_puts(s->heap_ok ? ", counted, heap ok" : ", counted, HEAP BAD");
 	if (cpu) {
 		ser_puts(s->ticked ? ", its timer ticked" : ", NO TIMER TICK");
+		ser_puts(s->switched ? ", switched" : ", NO SWITCH");
 		ser_puts(", slept ");
 		ser_dec((uint64_t)s->slept_ns / 1000000);
 		ser_puts(" ms");
@@ -105,6 +107,33 @@ static void figures(unsigned n)
 
 static int64_t since(int64_t t0) { return hal_clock_ns() - t0; }
 
+/* User-level switches on this CPU's own stacks, as the kernel's threads
+ * will make on it. */
+static struct hal_ctx ap_main_ctx[HAL_MAX_CPUS], ap_th_ctx[HAL_MAX_CPUS];
+static volatile uint32_t pongs[HAL_MAX_CPUS];
+
+static void pong(void *arg)
+{
+	unsigned i = (unsigned)(uintptr_t)arg;
+	for (;;) {
+		pongs[i]++;
+		hal_ctx_switch(&ap_th_ctx[i], &ap_main_ctx[i]);
+	}
+}
+
+static int contexts(void)
+{
+	unsigned i = hal_cpu_id();
+	uint8_t *stack = hal_map(16384);
+	if (!stack)
+		return 0;
+	hal_ctx_init(&ap_th_ctx[i], stack + 16384, pong, (void *)(uintptr_t)i);
+	for (int k = 0; k < 10000; k++)
+		hal_ctx_switch(&ap_main_ctx[i], &ap_th_ctx[i]);
+	hal_unmap(stack, 16384);
+	return pongs[i] == 10000 && hal_cpu_id() == i;
+}
+
 static void ap(void *arg)
 {
 	struct slot *s = arg;
@@ -116,6 +145,7 @@ static void ap(void *arg)
 	while (c->ticks < t + 3 && since(t0) < PATIENCE_NS)
 		__asm__ volatile("pause");
 	s->ticked = c->ticks >= t + 3;
+	s->switched = contexts();
 	t0 = hal_clock_ns();
 	hal_cpu_sleep((const uint32_t *)&never, 0, WAIT_NS);   /* nobody wakes it: the timeout must */
 	s->slept_ns = since(t0);
@@ -198,7 +228,7 @@ int pc_smp_smoke(void)
 	int ok = 1;
 	for (unsigned i = 0; i < n; i++) {
 		const struct slot *s = &slots[i];
-		ok &= s->id == i && s->heap_ok && (i == 0 || (s->ticked && s->ipi && s->slept_ns >= WAIT_NS));
+		ok &= s->id == i && s->heap_ok && (i == 0 || (s->ticked && s->switched && s->ipi && s->slept_ns >= WAIT_NS));
 	}
 	if (!ok)
 		return fail("a CPU's line above says what");
