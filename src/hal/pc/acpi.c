@@ -32,7 +32,7 @@ struct __attribute__((packed)) madt {
 	uint32_t lapic;
 	uint32_t flags;
 };
-enum { MADT_LAPIC = 0, MADT_IOAPIC = 1, MADT_LAPIC_ADDR = 5 };
+enum { MADT_LAPIC = 0, MADT_IOAPIC = 1, MADT_ISO = 2, MADT_LAPIC_ADDR = 5 };
 
 /* An n-byte little-endian field anywhere (table fields need not be aligned). */
 static uint64_t get(const uint8_t *p, unsigned n)
@@ -144,6 +144,11 @@ static int madt_read(const struct madt *m, struct acpi_info *out)
 			io->id = p[2];
 			io->addr = (uint32_t)get(p + 4, 4);
 			io->gsi_base = (uint32_t)get(p + 8, 4);
+		} else if (p[0] == MADT_ISO && p[1] >= 10 && p[2] == 0 && p[3] < 16 && out->nisos < 16) {
+			struct acpi_iso *o = &out->iso[out->nisos++];
+			o->irq = p[3];
+			o->gsi = (uint32_t)get(p + 4, 4);
+			o->flags = (uint16_t)get(p + 8, 2);
 		} else if (p[0] == MADT_LAPIC_ADDR && p[1] >= 12)
 			out->lapic_base = get(p + 4, 8);
 		p += p[1];

@@ -68,6 +68,11 @@ void lapic_eoi(void)
 	wr(R_EOI, 0);
 }
 
+void lapic_extint_off(void)
+{
+	wr(R_LVT_LINT0, MASKED);
+}
+
 /* Count the timer down (one-shot, masked) over 10 ms of TSC. */
 void lapic_timer_calibrate(void)
 {

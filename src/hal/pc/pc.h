@@ -127,11 +127,19 @@ void cpu_interrupt(struct cpu_frame *f);     /* from isr.S */
 /* Install the handler of IRQ line (0-15), called with interrupts off. */
 void cpu_irq_handler(unsigned line, void (*fn)(unsigned line));
 
-/* ---- pic.c: the two 8259s, remapped to vectors 32-47 ---- */
+/* ---- pic.c: the ISA lines on vectors 32-47: the two 8259s, remapped,
+ * until pic_to_ioapic hands every line to the I/O APIC ---- */
 #define PIC_VEC 32
 void pic_init(void);
 void pic_mask(unsigned line, int masked);
 void pic_eoi(unsigned line);
+void pic_to_ioapic(void);      /* after ioapic_init: the 8259s masked for good */
+
+/* ---- ioapic.c: ISA lines 0-15 through the I/O APIC to one CPU ---- */
+struct acpi_info;
+int ioapic_init(const struct acpi_info *a, uint32_t dest_apic);   /* 0, or -1: keep the 8259s */
+void ioapic_mask(unsigned irq, int masked);
+unsigned ioapic_pin(unsigned irq);                               /* 0xff: none */
 
 /* ---- timer.c: PIT channel 0 ticks, TSC clock calibrated on the PIT ---- */
 void timer_init(void);
@@ -146,6 +154,7 @@ void lapic_init(uint64_t base);               /* once, on CPU 0, before lapic_cp
 void lapic_cpu_init(int boot_cpu);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
+void lapic_extint_off(void);                  /* LINT0 masked: the 8259s no longer reach CPU 0 */
 void lapic_timer_calibrate(void);             /* CPU 0, against the TSC */
 uint64_t lapic_timer_hz(void);                /* its count rate (divide by 16) */
 void lapic_timer_start(int64_t period_ns);    /* this CPU, periodic */

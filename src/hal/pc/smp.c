@@ -57,6 +57,22 @@ static void say_apics(const struct acpi_info *a)
 	ser_unlock();
 }
 
+static void say_routes(void)
+{
+	ser_lock();
+	ser_puts("sing: pc: ISA interrupts through the I/O APIC to CPU 0 (IRQ -> pin:");
+	for (unsigned irq = 0; irq < 16; irq++)
+		if (ioapic_pin(irq) != irq) {
+			ser_puts(" ");
+			ser_dec(irq);
+			ser_puts(ioapic_pin(irq) == 0xff ? "->none" : "->");
+			if (ioapic_pin(irq) != 0xff)
+				ser_dec(ioapic_pin(irq));
+		}
+	ser_puts(", the rest the same)\n");
+	ser_unlock();
+}
+
 void smp_init(void)
 {
 	struct acpi_info a;
@@ -81,6 +97,11 @@ void smp_init(void)
 		ser_puts("sing: acpi: the MADT does not list the boot CPU's local APIC\n");
 	lapic_timer_calibrate();
 	say_apics(&a);
+	if (ok && ioapic_init(&a, pc_cpus[0].apic_id) == 0) {
+		pic_to_ioapic();
+		lapic_extint_off();
+		say_routes();
+	}
 }
 
 static void delay_us(uint64_t us)
