@@ -105,8 +105,11 @@ build/pc/obj/%.o: %.S
 # QEMU_PCAP=FILE dumps the wire; QEMU_APPEND=smoke runs the smoke test;
 # QEMU_TRACE=FILE.json records the session (-append trace), takes the dump
 # from COM2 at power-off (build/trace.dump) and converts it (docs/tracing.md).
+# QEMU_SMP=N gives the machine N CPUs (multi-threaded TCG: one host thread
+# each); QEMU_APPEND=smp starts them all (docs/baremetal.md "Every CPU").
 QEMU       ?= qemu-system-x86_64
 QEMU_MEM   ?= 512M
+QEMU_SMP   ?= 2
 QEMU_NET   ?= user
 QEMU_PCAP  ?=
 QEMU_APPEND ?=
@@ -120,7 +123,7 @@ build/sing.img: build/store/index
 
 qemu: deps
 	@$(MAKE) --no-print-directory all pc build/sing.img
-	$(QEMU) -machine pc -m $(QEMU_MEM) -nographic -no-reboot \
+	$(QEMU) -machine pc -m $(QEMU_MEM) -smp $(QEMU_SMP) -accel tcg,thread=multi -nographic -no-reboot \
 	    -device isa-debug-exit,iobase=0xf4,iosize=4 \
 	    -kernel build/pc/sing.elf -initrd build/sing.img $(if $(QEMU_CMDLINE),-append "$(QEMU_CMDLINE)") \
 	    -netdev $(QEMU_NETDEV) -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 \

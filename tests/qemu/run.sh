@@ -11,6 +11,12 @@
 #          registers, CR2 and a backtrace on serial, non-zero exit, fast.
 #   traced: a session recorded (-append trace), its dump taken from COM2
 #          at power-off and converted by `sing trace`.
+#   acpi:  the ACPI parser on the host against good and bad tables.
+#   smp:   every CPU (-append smp, -smp 2 and 4, multi-threaded TCG): the
+#          ACPI MADT's CPUs started by INIT-SIPI-SIPI, each counting,
+#          sharing the heap, ticking its local APIC timer, sleeping and
+#          woken by IPI; ACPI off: one CPU and a clear message; a session
+#          on two CPUs.
 set -u
 . "$ROOT/tests/lib.sh"
 PC="$ROOT/build/pc"
@@ -47,6 +53,11 @@ else bad pc-smoke-powers-off "QEMU status $rc: $(tr -d '\r' <"$TMPDIR/smoke" | t
 if tr -d '\r' <"$TMPDIR/smoke" | grep -qE '^sing: pci: virtio-net at .* BAR0 0x0*c000 IRQ [0-9]+$'; then
 	ok pc-pci-finds-virtio-net
 else bad pc-pci-finds-virtio-net "$(grep -a 'pci' "$TMPDIR/smoke")"; fi
+# QEMU's MADT: an I/O APIC and ISA IRQ 0 at GSI 2; every ISA line goes
+# through the I/O APIC from boot on (the sessions below use it).
+if tr -d '\r' <"$TMPDIR/smoke" | grep -qx 'sing: pc: ISA interrupts through the I/O APIC to CPU 0 (IRQ -> pin: 0->2 2->none, the rest the same)'; then
+	ok pc-ioapic-routes
+else bad pc-ioapic-routes "$(grep -a 'sing: pc' "$TMPDIR/smoke" | tr -d '\r' | tr '\n' '|')"; fi
 echo "# smoke boot to power-off: $ms ms (TCG); $(tr -d '\r' <"$TMPDIR/smoke" | sed -n 's/^smoke: \(64 KiB.*\)/\1/p')"
 
 # ---- a panic in ring 0 ----
@@ -62,6 +73,67 @@ if [ "$rc" = 33 ] && grep -q '^sing: CPU exception 14 (page fault)' <<<"$f" &&
 	ok pc-kernel-fault-panics-and-exits
 	echo "# fault to QEMU exit: $ms ms"
 else bad pc-kernel-fault-panics-and-exits "QEMU status $rc after $ms ms: $(tail -4 <<<"$f" | tr '\n' '|')"; fi
+
+# ---- the ACPI tables (src/hal/pc/acpi.c) on the host, good and bad ----
+# acpi_test.c feeds fake firmware memory to the parser (sanitized): each
+# bad table gives its message and the one-CPU answer.
+if cc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover \
+	-o "$TMPDIR/acpi_test" "$ROOT/tests/qemu/acpi_test.c" >"$TMPDIR/acpi.log" 2>&1; then
+	limit 60 "$TMPDIR/acpi_test" >"$TMPDIR/acpi.out" 2>>"$TMPDIR/acpi.log"
+	arc=$?
+	while read -r verdict name rest; do
+		case $verdict in
+		ok) ok "$name" ;;
+		FAIL) bad "${name%:}" "$rest" ;;
+		esac
+	done <"$TMPDIR/acpi.out"
+	[ "$arc" = 0 ] && sanitizer_clean "$TMPDIR/acpi.log" && ok acpi-test-clean ||
+		bad acpi-test-clean "status $arc: $(head -3 "$TMPDIR/acpi.log" | tr '\n' '|')"
+else bad acpi-test-builds "$(head -5 "$TMPDIR/acpi.log" | tr '\n' '|')"; fi
+
+# ---- every CPU (docs/baremetal.md "Every CPU") ----
+# smp_boot NAME N [QEMU-ARGS]: -append smp on N CPUs; QEMU's status in
+# $rc, the serial line (no CRs) in $out.
+SMP_ACCEL="-accel tcg,thread=multi"
+smp_boot() {
+	local name=$1 n=$2; shift 2
+	t0=$(date +%s%N)
+	machine "$TMPDIR/$name" 90 -kernel "$PC/sing.elf" -append smp -smp "$n" $SMP_ACCEL "$@"
+	rc=$?
+	echo "# -append smp on $n CPUs ($name), boot to power-off: $(( ($(date +%s%N) - t0) / 1000000 )) ms (TCG)"
+	out=$(tr -d '\r' <"$TMPDIR/$name")
+}
+# every_cpu N OUT: each CPU's line says it did everything, and CPU 0 saw
+# the counts whole.
+every_cpu() {
+	local n=$1 out=$2 i
+	for ((i = 0; i < n; i++)); do
+		if ((i == 0)); then
+			grep -qx "smp: cpu 0 (local APIC [0-9]*): hal_cpu_id 0, counted, heap ok" <<<"$out" || return 1
+		else
+			grep -qE "^smp: cpu $i \(local APIC [0-9]+\): hal_cpu_id $i, counted, heap ok, its timer ticked, switched, slept [0-9]+ ms, woken by IPI$" <<<"$out" || return 1
+		fi
+	done
+	grep -qx "smp: counted $((n * 20000)) atomically and $((n * 20000)) under a spin lock" <<<"$out" &&
+		grep -qx "smp: all $n CPUs ok" <<<"$out" && grep -qx 'sing: pc: power off' <<<"$out"
+}
+for n in 2 4; do
+	want "pc-smp$n-*" || continue
+	smp_boot "smp$n" "$n"
+	grep -qE "^sing: pc: $n CPUs \(local APIC IDs( [0-9]+){$n}\), local APIC timer [0-9]+ kHz, I/O APIC" <<<"$out" &&
+		ok "pc-smp$n-acpi-madt" || bad "pc-smp$n-acpi-madt" "$(grep -a 'sing: \(pc: [0-9]* CPU\|acpi\)' <<<"$out")"
+	[ "$rc" = 0 ] && every_cpu "$n" "$out" && ok "pc-smp$n-every-cpu-works" ||
+		bad "pc-smp$n-every-cpu-works" "QEMU status $rc: $(grep -a '^smp:' <<<"$out" | tr '\n' '|')"
+	grep -a 'started in' <<<"$out" | sed 's/^/# /'
+done
+# No ACPI tables: the machine says so and runs on the boot CPU alone
+# (power-off then falls back to isa-debug-exit 0: QEMU status 1).
+if want pc-acpi-off-one-cpu; then
+	smp_boot acpioff 2 -machine acpi=off
+	grep -qx 'sing: acpi: no RSDP in the EBDA or 0xe0000..0xfffff; running on the boot CPU only' <<<"$out" &&
+		grep -qx 'smp: all 1 CPUs ok' <<<"$out" && [ "$rc" = 1 ] && ok pc-acpi-off-one-cpu ||
+		bad pc-acpi-off-one-cpu "QEMU status $rc: $(head -6 <<<"$out" | tr '\n' '|')"
+fi
 
 # ---- the system: a boot image (sing image), init, the shell over serial ----
 # Sessions run QEMU in a tmux pane (tests/tmux.sh: type, wait_for): the
@@ -155,6 +227,29 @@ want=$(for i in 0 1 2 3 4; do
 done)
 [ "$(cat "$TMPDIR/frames")" = "$want" ] && ok pc-pcap-frames ||
 	bad pc-pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
+
+# The system on two CPUs (the kernel runs on CPU 0; the other waits for
+# its start): the same boot, a program, a clean shutdown.
+qemu_session smp2 "user,id=n0" "-smp 2 $SMP_ACCEL"
+wait_for pc-smp2-session-prompt 'sing>' 30 || exit 0
+wait_for pc-smp2-session-cpus 'sing: pc: 2 CPUs (local APIC IDs 0 1)'
+type 'hello a b'
+wait_for pc-smp2-session-hello 'hello from a SIP a b'
+type 'exit'
+wait_for pc-smp2-session-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-smp2-session-powers-off 0
+
+# Without ACPI the 8259s keep the lines (one CPU): typed commands still
+# arrive (the console's IRQ 4), the NIC driver comes up, a program runs;
+# power-off falls back to isa-debug-exit 0 (QEMU status 1).
+qemu_session pic8259 "user,id=n0" "-machine acpi=off"
+wait_for pc-8259-session-prompt 'sing>' 30 || exit 0
+wait_for pc-8259-session-nic 'nic0: virtio-net 52:54:00:12:34:56'
+type 'hello a b'
+wait_for pc-8259-session-hello 'hello from a SIP a b'
+type 'exit'
+wait_for pc-8259-session-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+qemu_status pc-8259-session-ends 1
 
 # The NIC driver killed under a running sendpacket: init restarts it, the
 # device is reset, sendpacket binds /dev/nic0 again and finishes.

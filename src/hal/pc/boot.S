@@ -8,7 +8,7 @@
  * identity-map the first 4 GiB with 2 MiB pages, enable PAE, set EFER.LME
  * (and NXE off), enable paging, load a 64-bit GDT, far-jump to long mode,
  * enable SSE (CR0.MP, CR4.OSFXSR|OSXMMEXCPT: generated f64 code needs it),
- * and call pc_main(magic, info) on the boot stack.  Never returns. */
+ * point GS at CPU 0's record (smp.c), and call pc_main(magic, info) on the boot stack.  Never returns. */
 #define MB_MAGIC  0x1badb002
 #define MB_FLAGS  ((1 << 1) | (1 << 16))   /* memory map, load addresses here */
 
@@ -84,6 +84,10 @@ long_entry:
 	movw %ax, %ss
 	movw %ax, %fs
 	movw %ax, %gs
+	movl $0xc0000101, %ecx   /* IA32_GS_BASE = &pc_cpus[0]: hal_cpu_id reads %gs:0 */
+	movl $pc_cpus, %eax
+	xorl %edx, %edx
+	wrmsr
 	movq %cr4, %rax
 	orq $((1 << 9) | (1 << 10)), %rax   /* OSFXSR, OSXMMEXCPT */
 	movq %rax, %cr4

@@ -1,22 +1,15 @@
-/* cpu.c - the CPU's tables: the GDT's TSS with IST stacks, the IDT, and
- * what an exception does (a panic with registers, CR2 and a backtrace on
- * the serial line, then QEMU exits non-zero).  See pc.h. */
+/* cpu.c - the CPU tables: each CPU's GDT with its own TSS and IST
+ * stacks, the IDT all CPUs share, and what an exception does (a panic
+ * with registers, CR2 and a backtrace on the serial line, then QEMU exits
+ * non-zero).  The IDT is written once, by CPU 0, before any other CPU
+ * starts; irq_fn is written with interrupts off before a line is
+ * unmasked.  See pc.h. */
 #include "pc.h"
 
-#define NVEC 48
-#define IST_SIZE 16384
+#define NVEC 64
 
 extern uint64_t pc_gdt[];
 extern const uint64_t isr_table[NVEC];
-
-struct __attribute__((packed)) tss {
-	uint32_t rsv0;
-	uint64_t rsp[3];
-	uint64_t rsv1;
-	uint64_t ist[7];
-	uint64_t rsv2;
-	uint16_t rsv3, iomap;
-};
 
 struct __attribute__((packed)) gate {
 	uint16_t off0, sel;
@@ -25,12 +18,13 @@ struct __attribute__((packed)) gate {
 	uint32_t off2, rsv;
 };
 
-/* IST 1: device interrupts; 2: exceptions; 3: double fault and NMI, so
- * even a fault on a broken exception stack reaches the panic. */
+/* IST 1: device and local APIC interrupts; 2: exceptions; 3: double
+ * fault and NMI, so even a fault on a broken exception stack reaches the
+ * panic.  CPU 0's stacks are here; smp.c gives each other CPU its own. */
 enum { IST_IRQ = 1, IST_EXC = 2, IST_FATAL = 3 };
-static uint8_t ist_stack[3][IST_SIZE] __attribute__((aligned(16)));
-static struct tss tss;
+static uint8_t ist0[3 * PC_IST_SIZE] __attribute__((aligned(16)));
 static struct gate idt[NVEC];
+static int idt_built;
 static void (*irq_fn[16])(unsigned line);
 
 static void set_gate(unsigned v, unsigned ist)
@@ -40,20 +34,34 @@ static void set_gate(unsigned v, unsigned ist)
 	                       (uint32_t)(a >> 32), 0};
 }
 
-void cpu_init(void)
+static void wrmsr(uint32_t msr, uint64_t v)
 {
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+void cpu_init(struct pc_cpu *c)
+{
+	if (!c->ist)
+		c->ist = ist0;
 	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stack[i] + IST_SIZE);
-	tss.iomap = sizeof tss;
-	uint64_t base = (uintptr_t)&tss, lim = sizeof tss - 1;
-	pc_gdt[3] = (lim & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+		c->tss.ist[i] = (uint64_t)(uintptr_t)(c->ist + (i + 1) * PC_IST_SIZE);
+	c->tss.iomap = sizeof c->tss;
+	uint64_t base = (uintptr_t)&c->tss, lim = sizeof c->tss - 1;
+	c->gdt[0] = 0;
+	c->gdt[1] = pc_gdt[1];   /* 0x08 64-bit code, 0x10 data: boot.S's */
+	c->gdt[2] = pc_gdt[2];
+	c->gdt[3] = (lim & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
 	            ((lim >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
-	pc_gdt[4] = base >> 32;
-	struct __attribute__((packed)) { uint16_t lim; uint64_t base; } gp = {5 * 8 - 1, (uintptr_t)pc_gdt};
+	c->gdt[4] = base >> 32;
+	struct __attribute__((packed)) { uint16_t lim; uint64_t base; } gp = {5 * 8 - 1, (uintptr_t)c->gdt};
 	__asm__ volatile("lgdt %0" : : "m"(gp));
 	__asm__ volatile("ltr %w0" : : "r"(0x18));
-	for (unsigned v = 0; v < NVEC; v++)
-		set_gate(v, v >= PIC_VEC ? IST_IRQ : (v == 2 || v == 8) ? IST_FATAL : IST_EXC);
+	wrmsr(0xc0000101, (uintptr_t)c);   /* IA32_GS_BASE: %gs:0 is c->index */
+	if (!idt_built) {
+		for (unsigned v = 0; v < NVEC; v++)
+			set_gate(v, v >= PIC_VEC ? IST_IRQ : (v == 2 || v == 8) ? IST_FATAL : IST_EXC);
+		idt_built = 1;
+	}
 	struct __attribute__((packed)) { uint16_t lim; uint64_t base; } ip = {sizeof idt - 1, (uintptr_t)idt};
 	__asm__ volatile("lidt %0" : : "m"(ip));
 }
@@ -82,12 +90,15 @@ static __attribute__((noreturn)) void exception(const struct cpu_frame *f)
 {
 	uint64_t cr2;
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	ser_lock();
 	ser_puts("\nsing: CPU exception ");
 	ser_dec(f->vec);
 	ser_puts(" (");
 	ser_puts(exc_name[f->vec] ? exc_name[f->vec] : "reserved");
 	ser_puts(") error ");
 	ser_hex(f->err);
+	ser_puts(" on CPU ");
+	ser_dec(cpu_index());
 	ser_puts("\n");
 	reg(" rip", f->rip); reg(" rsp", f->rsp); reg(" rflags", f->rflags); reg(" cr2", cr2);
 	ser_puts("\n");
@@ -106,6 +117,10 @@ void cpu_interrupt(struct cpu_frame *f)
 {
 	if (f->vec < PIC_VEC)
 		exception(f);
+	if (f->vec >= PIC_VEC + 16) {
+		lapic_interrupt((unsigned)f->vec);
+		return;
+	}
 	unsigned line = (unsigned)f->vec - PIC_VEC;
 	if (irq_fn[line])
 		irq_fn[line](line);

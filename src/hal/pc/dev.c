@@ -10,6 +10,9 @@
  * unmasked after (PCI lines are level-triggered: it fires again if the
  * driver has not acknowledged the device yet, which it will).
  *
+ * The lines come to CPU 0 (the 8259s); deliver may run on any CPU:
+ * pending is only ever or-ed and taken whole with atomics.
+ *
  * Invariant: DMA goes to physical = virtual addresses with no IOMMU in
  * between: the kernel's dma callback cannot be enforced here; the
  * verifier and the driver's discipline are what remain (docs/baremetal.md).
@@ -75,15 +78,12 @@ const struct hal_dev *hal_dev(uint32_t i)
 static void on_irq(unsigned line)
 {
 	pic_mask(line, 1);
-	dev.pending |= 1u << line;
+	__atomic_fetch_or(&dev.pending, 1u << line, __ATOMIC_RELEASE);
 }
 
 static void deliver(void)
 {
-	uint64_t fl = irq_save();
-	uint32_t p = dev.pending;
-	dev.pending = 0;
-	irq_restore(fl);
+	uint32_t p = __atomic_exchange_n(&dev.pending, 0, __ATOMIC_ACQ_REL);
 	for (unsigned line = 0; p; line++, p >>= 1)
 		if (p & 1) {
 			dev.irq(dev.ctx, line);

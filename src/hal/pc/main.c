@@ -1,7 +1,8 @@
 /* main.c - the machine from pc_main (boot.S) on: the serial line, the
  * CPU tables, the PIC and the PIT, physical memory from the multiboot
  * map, PCI; then what the command line (-append) asks: "smoke" runs the
- * HAL and kernel smoke test (smoke.c), otherwise the boot image given as
+ * HAL and kernel smoke test (smoke.c), "smp" starts every CPU
+ * (smp_smoke.c), otherwise the boot image given as
  * the first multiboot module is started; "trace" records it and sends the
  * dump over COM2 at the end (tracedump.c).  Powers off at the end. */
 #include "../hal.h"
@@ -86,11 +87,12 @@ void pc_main(uint64_t magic, uint64_t info)
 	ser_puts("sing: pc: long mode\n");
 	if ((uint32_t)magic != MB_BOOT_MAGIC)
 		pc_panic("not started by a multiboot loader", 0);
-	cpu_init();
+	cpu_init(&pc_cpus[0]);
 	pic_init();
 	struct pc_boot b = {0};
 	memory((const struct mb_info *)(uintptr_t)(uint32_t)info, &b);
 	timer_init();
+	smp_init();
 	__asm__ volatile("sti");
 	ser_puts("sing: pc: ");
 	ser_dec(mem_free_bytes() >> 20);
@@ -100,7 +102,8 @@ void pc_main(uint64_t magic, uint64_t info)
 	dev_init();
 	pc_fault_if_built();
 	int tracing = has_word(b.cmdline, "trace") && pc_trace_begin() == 0;
-	int rc = has_word(b.cmdline, "smoke") ? pc_smoke() : pc_boot_image(&b);
+	int rc = has_word(b.cmdline, "smoke") ? pc_smoke() : has_word(b.cmdline, "smp") ? pc_smp_smoke()
+	                                                  : pc_boot_image(&b);
 	if (tracing)
 		pc_trace_end();
 	ser_puts(rc ? "sing: pc: failed, stopping\n" : "sing: pc: power off\n");

@@ -13,6 +13,7 @@ struct pc_boot {
 };
 
 int pc_smoke(void);
+int pc_smp_smoke(void);                 /* -append smp: every CPU (smp_smoke.c) */
 int pc_boot_image(const struct pc_boot *b);
 /* -append trace (tracedump.c): record from boot, every kind (0, or -1 if
  * memory is short); at shutdown send the dump over COM2 and stop. */

@@ -21,6 +21,7 @@
 static uint64_t freemap[NPAGES / 64];   /* bit set: page free */
 static uint32_t hint, top;   /* top: one past the highest page ever free */
 static uint64_t nfree, ntotal;
+static struct spin page_lock, heap_lock;
 
 struct hdr { uint64_t what, magic; };   /* what: size class shift, or pages << 8 */
 struct blk { struct blk *next; };
@@ -57,7 +58,7 @@ uint64_t mem_total_bytes(void) { return ntotal * HAL_PAGE; }
  * of the bitmap with no free page are skipped whole. */
 static void *pages_get(uint32_t n)
 {
-	uint64_t fl = irq_save();
+	uint64_t fl = spin_lock(&page_lock);
 	for (uint32_t pass = 0, p = hint; pass < 2; pass++, p = 0) {
 		while (p + n <= top) {
 			if (freemap[p / 64] == 0) {
@@ -72,7 +73,7 @@ static void *pages_get(uint32_t n)
 					page_set(p + i, 0);
 				nfree -= n;
 				hint = p + n;
-				irq_restore(fl);
+				spin_unlock(&page_lock, fl);
 				void *m = (void *)((uintptr_t)p * HAL_PAGE);
 				__builtin_memset(m, 0, (size_t)n * HAL_PAGE);
 				return m;
@@ -80,14 +81,14 @@ static void *pages_get(uint32_t n)
 			p += run + 1;
 		}
 	}
-	irq_restore(fl);
+	spin_unlock(&page_lock, fl);
 	return NULL;
 }
 
 static void pages_put(void *m, uint32_t n)
 {
 	uint32_t p = (uint32_t)((uintptr_t)m / HAL_PAGE);
-	uint64_t fl = irq_save();
+	uint64_t fl = spin_lock(&page_lock);
 	for (uint32_t i = 0; i < n; i++) {
 		if (page_free(p + i))
 			pc_panic("hal_unmap of a free page", 0);
@@ -96,7 +97,7 @@ static void pages_put(void *m, uint32_t n)
 	nfree += n;
 	if (p < hint)   /* reuse low, recently used pages first: warm caches and TLB */
 		hint = p;
-	irq_restore(fl);
+	spin_unlock(&page_lock, fl);
 }
 
 static uint32_t npages(size_t n)
@@ -141,10 +142,13 @@ void *hal_alloc(size_t n)
 		unsigned c = MIN_SHIFT;
 		while ((1u << c) < total)
 			c++;
+		uint64_t fl = spin_lock(&heap_lock);
 		if (!bins[c]) {
 			uint8_t *pg = pages_get(1);
-			if (!pg)
+			if (!pg) {
+				spin_unlock(&heap_lock, fl);
 				return NULL;
+			}
 			for (uint32_t off = 0; off < HAL_PAGE; off += 1u << c) {
 				struct blk *b = (struct blk *)(pg + off);
 				b->next = bins[c];
@@ -153,6 +157,7 @@ void *hal_alloc(size_t n)
 		}
 		h = (struct hdr *)bins[c];
 		bins[c] = bins[c]->next;
+		spin_unlock(&heap_lock, fl);
 		__builtin_memset(h, 0, (size_t)1 << c);
 		h->what = c;
 	}
@@ -165,9 +170,9 @@ void hal_free(void *p)
 	if (!p)
 		return;
 	struct hdr *h = (struct hdr *)((uint8_t *)p - HDR);
-	if (h->magic != MAGIC_USED)
-		pc_panic(h->magic == MAGIC_FREE ? "hal_free: double free" : "hal_free: not a heap block", 0);
-	h->magic = MAGIC_FREE;
+	uint64_t used = MAGIC_USED;   /* one CPU wins a race of two frees */
+	if (!__atomic_compare_exchange_n(&h->magic, &used, MAGIC_FREE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		pc_panic(used == MAGIC_FREE ? "hal_free: double free" : "hal_free: not a heap block", 0);
 	if (h->what >> 8) {
 		pages_put(h, (uint32_t)(h->what >> 8));
 		return;
@@ -175,8 +180,10 @@ void hal_free(void *p)
 	unsigned c = (unsigned)h->what;
 	struct blk *b = (struct blk *)h;
 	/* The free-list link sits where the magic is not: keep it FREE. */
+	uint64_t fl = spin_lock(&heap_lock);
 	b->next = bins[c];
 	bins[c] = b;
+	spin_unlock(&heap_lock, fl);
 }
 
 uint64_t hal_rss_bytes(void)

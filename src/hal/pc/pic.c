@@ -1,12 +1,19 @@
 /* pic.c - the two 8259 PICs: remapped to vectors 32-47 (0-31 are the
  * CPU's exceptions), every line masked until someone wants it.  The
- * firmware's ELCR setting (PCI lines level-triggered) is left as it is. */
+ * firmware's ELCR setting (PCI lines level-triggered) is left as it is.
+ * They interrupt CPU 0 only (its local APIC's LINT0 in ExtINT mode).
+ * Once the I/O APIC takes the lines (pic_to_ioapic), masking and the end
+ * of an interrupt go to it and to the local APIC instead.  Any CPU may
+ * mask or unmask a line: lock guards mask, via_ioapic and the registers
+ * behind both. */
 #include "pc.h"
 
 #define PIC1 0x20
 #define PIC2 0xa0
 
 static uint16_t mask = 0xffff & ~(1u << 2);   /* line 2: the cascade */
+static struct spin lock;
+static int via_ioapic;
 
 static void write_mask(void)
 {
@@ -29,15 +36,37 @@ void pic_init(void)
 
 void pic_mask(unsigned line, int masked)
 {
+	uint64_t f = spin_lock(&lock);
 	if (masked)
 		mask |= (uint16_t)(1u << line);
 	else
 		mask &= (uint16_t)~(1u << line);
-	write_mask();
+	if (via_ioapic)
+		ioapic_mask(line, masked);
+	else
+		write_mask();
+	spin_unlock(&lock, f);
+}
+
+/* The lines unmasked now stay unmasked, at the I/O APIC. */
+void pic_to_ioapic(void)
+{
+	uint64_t f = spin_lock(&lock);
+	outb(PIC1 + 1, 0xff);
+	outb(PIC2 + 1, 0xff);
+	for (unsigned line = 0; line < 16; line++)
+		if (line != 2 && !(mask & (1u << line)))
+			ioapic_mask(line, 0);
+	via_ioapic = 1;
+	spin_unlock(&lock, f);
 }
 
 void pic_eoi(unsigned line)
 {
+	if (via_ioapic) {
+		lapic_eoi();
+		return;
+	}
 	if (line >= 8)
 		outb(PIC2, 0x20);
 	outb(PIC1, 0x20);

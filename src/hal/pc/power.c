@@ -29,6 +29,7 @@ void pc_poweroff(void)
 void pc_panic(const char *why, uint64_t rbp)
 {
 	__asm__ volatile("cli");
+	ser_lock();   /* never given back: the machine stops */
 	ser_puts("sing: kernel panic: ");
 	ser_puts(why);
 	ser_puts("\nbacktrace:");

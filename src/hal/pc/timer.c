@@ -2,7 +2,10 @@
  * boot, hal_clock_ns reads the TSC; PIT channel 0 on IRQ 0 is the
  * preemption timer: each tick calls the kernel's tick function (which
  * sets the running thread's poll word), exactly as the hosted timer
- * thread does.  See ../hal.h and pc.h. */
+ * thread does.  The PIT interrupts CPU 0 only; hal_timer_start/stop may
+ * run on any CPU: lock serializes them (and the PIT's ports), and
+ * in_tick lets hal_timer_stop wait out a tick running on CPU 0.  Each AP
+ * has its own local APIC timer (lapic.c, smp.c).  See ../hal.h and pc.h. */
 #include "../hal.h"
 #include "pc.h"
 
@@ -11,7 +14,9 @@
 static uint64_t tsc_hz, tsc0;
 static volatile uint64_t ticks;
 static void (*volatile tick_fn)(void *);
-static void *tick_arg;
+static void *volatile tick_arg;
+static volatile uint32_t in_tick;
+static struct spin lock;
 
 /* Count TSC cycles over 10 ms of PIT channel 2 (gate on port 0x61). */
 static uint64_t calibrate(void)
@@ -47,9 +52,14 @@ static void on_tick(unsigned line)
 {
 	(void)line;
 	ticks++;
+	uint64_t f = spin_lock(&lock);   /* fn and arg from the same start */
+	__atomic_store_n(&in_tick, 1, __ATOMIC_SEQ_CST);
 	void (*fn)(void *) = tick_fn;
+	void *arg = tick_arg;
+	spin_unlock(&lock, f);
 	if (fn)
-		fn(tick_arg);
+		fn(arg);
+	__atomic_store_n(&in_tick, 0, __ATOMIC_RELEASE);
 }
 
 void timer_init(void)
@@ -83,16 +93,21 @@ int64_t hal_clock_ns(void)
 
 void hal_timer_start(int64_t period_ns, void (*tick)(void *), void *arg)
 {
-	uint64_t fl = irq_save();
+	uint64_t fl = spin_lock(&lock);
 	pit_rate(period_ns);
 	tick_arg = arg;
 	tick_fn = tick;
-	irq_restore(fl);
+	spin_unlock(&lock, fl);
 }
 
+/* On CPU 0 with interrupts off no tick can be running; elsewhere one may
+ * be, on CPU 0: wait until it has returned. */
 void hal_timer_stop(void)
 {
-	uint64_t fl = irq_save();
-	tick_fn = NULL;
-	irq_restore(fl);
+	uint64_t fl = spin_lock(&lock);
+	__atomic_store_n(&tick_fn, NULL, __ATOMIC_SEQ_CST);
+	spin_unlock(&lock, fl);
+	if (cpu_index() != 0)
+		while (__atomic_load_n(&in_tick, __ATOMIC_ACQUIRE))
+			__asm__ volatile("pause");
 }
