@@ -49,6 +49,8 @@ enum ast_ekind {
 	E_CAST,     /* (type)a or a as type */
 	E_NEW,      /* new [exheap] type [ {inits} ] or new [exheap] elem[a] */
 	E_TAKE,     /* take a (a is a field) */
+	E_COND,     /* a ? b : els */
+	E_LOCAL,    /* compiler-made: a value already in SIL local `local` of type `ltype` */
 };
 
 struct ast_expr {
@@ -61,6 +63,8 @@ struct ast_expr {
 	char *str;               /* E_STR bytes; E_NAME, E_CALL, E_METHOD, E_FIELD: name */
 	uint32_t slen;
 	struct ast_expr *a, *b;
+	struct ast_expr *els;    /* E_COND: the value if a is false */
+	uint32_t local, ltype;   /* E_LOCAL */
 	struct ast_expr **args;  /* E_CALL, E_METHOD args; E_NEW initialiser values */
 	char **names;            /* E_NEW: initialised field names */
 	struct pos *npos;
