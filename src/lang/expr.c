@@ -523,9 +523,13 @@ static struct val gen_call_expr(struct sem *S, struct ast_expr *e, uint32_t want
 }
 
 /* The type an arm will have, when it can be told without emitting it (a
- * variable); else NOWANT. */
+ * variable, a string, bool or float literal); else NOWANT. */
 static uint32_t arm_type(struct sem *S, struct ast_expr *e)
 {
+	static const uint32_t lit[] = {[E_STR] = SIL_T_STRING, [E_BOOL] = SIL_T_BOOL,
+	                               [E_FLOAT] = SIL_T_F64};
+	if ((size_t)e->kind < sizeof lit / sizeof lit[0] && lit[e->kind])
+		return lit[e->kind];
 	int v = e->kind == E_NAME ? sg_var_find(S, e->str) : -1;
 	return v >= 0 ? S->fn->vars[v].type : NOWANT;
 }
@@ -541,7 +545,7 @@ static struct val gen_choose(struct sem *S, struct ast_expr *e, uint32_t want)
 	sg_own_snap(S, &after);
 	struct join j;
 	sg_join_init(S, &j, e->pos);
-	if (want == NOWANT && is_lit(e->b))
+	if (is_lit(e->b) && arm_type(S, e->els) != NOWANT)
 		want = arm_type(S, e->els);
 	struct val a = sg_gen_expr(S, e->b, want);
 	int bad = a.type == TY_BAD;
