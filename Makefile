@@ -63,7 +63,11 @@ build/asan/obj/%.o: %.S
 build/gen/rt_h.inc: src/kernel/rt.h
 	@mkdir -p $(dir $@)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
-build/obj/src/backend/prelude.o build/asan/obj/src/backend/prelude.o: build/gen/rt_h.inc
+# The f64 functions (src/backend/fmath.h) are the second prelude.
+build/gen/fmath_h.inc: src/backend/fmath.h
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+build/obj/src/backend/prelude.o build/asan/obj/src/backend/prelude.o: build/gen/rt_h.inc build/gen/fmath_h.inc
 
 # ---- the bare-metal PC kernel (docs/baremetal.md) ----
 # The same src/kernel, the shared src/hal/x86_64 and the PC HAL, built

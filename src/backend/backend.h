@@ -56,5 +56,6 @@ void be_hex(const uint8_t *b, size_t n, char *out);
 
 
 extern const char be_rt_h[];   /* prelude.c */
+extern const char be_fmath_h[];   /* prelude.c: the f64 functions */
 
 #endif

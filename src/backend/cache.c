@@ -58,6 +58,7 @@ static void generator_id(char out[65])
 {
 	struct sbuf b = {0};
 	sb_str(&b, be_rt_h);
+	sb_str(&b, be_fmath_h);
 	sb_str(&b, BE_LOWER_VERSION);
 	sb_str(&b, be_cc_command());
 	uint8_t h[32];

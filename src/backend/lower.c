@@ -544,6 +544,9 @@ FAMILY(ne, eqop(w, in, 1))
 FAMILY(cmp, lw_out(w, "r%u = r%u %s r%u;\n", A(0), A(1), rules[in->op].c, A(2)))
 FAMILY(jt, jcond(w, in, 1))
 FAMILY(jf, jcond(w, in, 0))
+/* f64 functions: sfm_NAME of fmath.h, the second prelude. */
+FAMILY(fmath1, lw_out(w, "r%u = sfm_%s(r%u);\n", A(0), rules[in->op].c, A(1)))
+FAMILY(fmath2, lw_out(w, "r%u = sfm_%s(r%u, r%u);\n", A(0), rules[in->op].c, A(1), A(2)))
 
 static const struct rule rules[OP__COUNT] = {
 	[OP_NOP] = {lw_nop, 0},         [OP_CONST] = {lw_const, 0},
@@ -579,6 +582,13 @@ static const struct rule rules[OP__COUNT] = {
 	[OP_SPAWN] = {lw_spawn, 0},     [OP_IOIN] = {lw_ioin, 0},
 	[OP_IOOUT] = {lw_ioout, 0},
 	[OP_DMANEW] = {lw_dmanew, 0},   [OP_DMAADDR] = {lw_dmaaddr, 0},
+	[OP_FSQRT] = {lw_fmath1, "sqrt"},   [OP_FFLOOR] = {lw_fmath1, "floor"},
+	[OP_FCEIL] = {lw_fmath1, "ceil"},   [OP_FTRUNC] = {lw_fmath1, "trunc"},
+	[OP_FROUND] = {lw_fmath1, "round"}, [OP_FABS] = {lw_fmath1, "abs"},
+	[OP_FSIN] = {lw_fmath1, "sin"},     [OP_FCOS] = {lw_fmath1, "cos"},
+	[OP_FEXP] = {lw_fmath1, "exp"},     [OP_FLOG] = {lw_fmath1, "log"},
+	[OP_FMIN] = {lw_fmath2, "min"},     [OP_FMAX] = {lw_fmath2, "max"},
+	[OP_FPOW] = {lw_fmath2, "pow"},
 };
 
 static void check_rules(void)
@@ -729,6 +739,7 @@ void be_lower(const struct sil_pkg *p, const char *gen, struct sbuf *o)
 	check_rules();
 	struct lw w = {.p = p, .o = o};
 	sb_str(o, be_rt_h);
+	sb_str(o, be_fmath_h);
 	sb_str(o, helpers);
 	lw_constants(&w);
 	lw_types(&w);

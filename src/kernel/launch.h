@@ -4,8 +4,12 @@
  *
  * A program asks for it in its manifest (`endpoint l: L.Imp = "/kernel/launch";`)
  * with any contract L of this shape: every `in` message is a request
- * `(i32 prog, E1 e1, ..., En en)` naming a registered program (sk_register)
- * and the endpoints to pass as its main's endpoint parameters; the kernel
+ * `(i32 prog, [u8[] args,] E1 e1, ..., En en)` naming a registered program
+ * (sk_register), optionally the words of its main's `string[] args` (each
+ * ended by a NUL byte; copied by the kernel, at most LAUNCH_MAXARGS words
+ * and LAUNCH_MAXBYTES bytes, else Failed(LAUNCH_BAD_ARGS); the array is
+ * always deleted), and the endpoints to pass as its main's endpoint
+ * parameters; the kernel
  * answers each with the `out` message `Started(i32 pid)` or `Failed(i32 why)`.
  * The endpoints are checked against the program's main (same contract shape,
  * side and declared state) at this boundary; when the check fails they are
@@ -22,7 +26,11 @@
 #include "chan.h"
 
 /* Failed(why) codes. */
-enum { LAUNCH_NO_PROGRAM = 1, LAUNCH_BAD_ENDPOINTS = 2, LAUNCH_NO_MEMORY = 3 };
+enum { LAUNCH_NO_PROGRAM = 1, LAUNCH_BAD_ENDPOINTS = 2, LAUNCH_NO_MEMORY = 3, LAUNCH_BAD_ARGS = 4 };
+
+/* Bounds on a request's argument words (main's string[] args). */
+#define LAUNCH_MAXARGS  64
+#define LAUNCH_MAXBYTES 4096
 
 /* Why c is not a launcher contract, or NULL; the served end's server. */
 const char *launch_check(const struct ly_contract *c);

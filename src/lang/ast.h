@@ -49,6 +49,8 @@ enum ast_ekind {
 	E_CAST,     /* (type)a or a as type */
 	E_NEW,      /* new [exheap] type [ {inits} ] or new [exheap] elem[a] */
 	E_TAKE,     /* take a (a is a field) */
+	E_COND,     /* a ? b : els */
+	E_LOCAL,    /* compiler-made: a value already in SIL local `local` of type `ltype` */
 };
 
 struct ast_expr {
@@ -61,6 +63,8 @@ struct ast_expr {
 	char *str;               /* E_STR bytes; E_NAME, E_CALL, E_METHOD, E_FIELD: name */
 	uint32_t slen;
 	struct ast_expr *a, *b;
+	struct ast_expr *els;    /* E_COND: the value if a is false */
+	uint32_t local, ltype;   /* E_LOCAL */
 	struct ast_expr **args;  /* E_CALL, E_METHOD args; E_NEW initialiser values */
 	char **names;            /* E_NEW: initialised field names */
 	struct pos *npos;
@@ -126,14 +130,18 @@ struct ast_msg {
 	uint32_t nargs;
 };
 
-struct ast_step {            /* one step of a transition: (A! or B!) */
+struct ast_step {            /* one step of a transition: (A! or B! -> T) */
 	char **msgs;
 	struct pos *mpos;
 	int *marks;              /* T_QUEST or T_BANG per message */
+	char **targets;          /* per message: its own target state, or NULL */
+	struct pos *tpos;
 	uint32_t nmsgs;
+	int closed;              /* every message has its own target */
 };
 
-struct ast_seq {             /* Step -> Step -> ... -> TARGET; */
+struct ast_seq {             /* Step -> Step -> ... -> TARGET; (TARGET NULL if
+                              * the last step is closed) */
 	struct pos pos;
 	struct ast_step *steps;
 	uint32_t nsteps;
@@ -164,6 +172,7 @@ struct ast_func {
 	struct ast_field *params;
 	uint32_t nparams;
 	struct ast_stmt *body;
+	int broken;              /* a syntax error in the body: not checked */
 };
 
 /* One manifest entry: kind is its keyword (name, version, kind, budget,
@@ -201,6 +210,7 @@ struct ast_file {
 	struct ast_func *funcs;
 	uint32_t nfuncs;
 	struct ast_manifest *manifest;   /* NULL if none */
+	int fatal;               /* a syntax error outside function bodies */
 };
 
 /* Parse file `file` of d (errors reported through d). */

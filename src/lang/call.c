@@ -1,7 +1,7 @@
 /*
  * call.c - calls: user functions (owned and borrowed arguments), builtin
- * functions (print, str, panic, assert, clock, yield, dma_new, dma_addr)
- * and methods (sends on endpoints, cells, strings, I/O ports).
+ * functions (print, str, panic, assert, clock, yield, dma_new, dma_addr,
+ * and the f64 functions sqrt ... pow) and methods (sends on endpoints, cells, strings, I/O ports).
  *
  * An argument lent to a `borrow` parameter stays with its owner; while the
  * call's arguments are evaluated it counts as borrowed, so the same call
@@ -260,12 +260,44 @@ static const struct {
 	{"yield", 0, b_yield}, {"dma_new", 1, b_dma_new}, {"dma_addr", 1, b_dma_addr},
 };
 
+/* The f64 functions: one SIL operation each, every operand f64. */
+static const struct { const char *name; uint32_t nargs; int op; } fmath[] = {
+	{"sqrt", 1, OP_FSQRT}, {"floor", 1, OP_FFLOOR}, {"ceil", 1, OP_FCEIL},
+	{"trunc", 1, OP_FTRUNC}, {"round", 1, OP_FROUND}, {"abs", 1, OP_FABS},
+	{"sin", 1, OP_FSIN}, {"cos", 1, OP_FCOS}, {"exp", 1, OP_FEXP}, {"log", 1, OP_FLOG},
+	{"min", 2, OP_FMIN}, {"max", 2, OP_FMAX}, {"pow", 2, OP_FPOW},
+};
+
+static struct val b_fmath(struct sem *S, struct ast_expr *e, int op)
+{
+	char buf[160];
+	uint32_t r[2] = {0, 0};
+	int bad = 0;
+	for (uint32_t i = 0; i < e->nargs; i++) {
+		struct val v = sg_gen_expr(S, e->args[i], SIL_T_F64);
+		if (v.type != TY_BAD && v.type != SIL_T_F64)
+			sg_diag_err(S->d, e->args[i]->pos, "%s() takes f64, not %s (convert with (f64)x)",
+			            e->str, sg_sem_tname(S, v.type, buf));
+		bad |= v.type != SIL_T_F64;
+		r[i] = v.r;
+	}
+	if (bad)
+		return sg_val_bad();
+	struct val d = tmpv(S, SIL_T_F64);
+	sg_fn_op(S, op, d.r, r[0], r[1]);
+	return d;
+}
+
 struct val sg_gen_call(struct sem *S, struct ast_expr *e, int spawn)
 {
 	for (size_t k = 0; !spawn && k < sizeof builtins / sizeof builtins[0]; k++)
 		if (!strcmp(e->str, builtins[k].name))
 			return arity(S, e, "function", e->str, builtins[k].nargs)
 			       ? builtins[k].gen(S, e) : sg_val_bad();
+	for (size_t k = 0; !spawn && k < sizeof fmath / sizeof fmath[0]; k++)
+		if (!strcmp(e->str, fmath[k].name))
+			return arity(S, e, "function", e->str, fmath[k].nargs)
+			       ? b_fmath(S, e, fmath[k].op) : sg_val_bad();
 	struct sfunc *f = sg_sem_func(S, e->str);
 	if (!f) {
 		sg_diag_err(S->d, e->pos, "undefined function '%s'", e->str);

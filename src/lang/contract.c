@@ -4,7 +4,9 @@
  *
  * A state written `S: { A? -> (B! or C!) -> T; }` becomes S --A--> S$1,
  * S$1 --B--> T, S$1 --C--> T: each step after the first gets a fresh
- * anonymous state named after the written one.
+ * anonymous state named after the written one.  A message of a choice may
+ * name its own target: `S: { A? -> (B! -> T or C! -> U); }` gives S --A-->
+ * S$1, S$1 --B--> T, S$1 --C--> U.
  */
 #include "sem.h"
 
@@ -81,16 +83,24 @@ static void add_trans(struct sem *S, struct scontract *c, uint32_t from, const c
 	t->next = to;
 }
 
+/* A written (not anonymous) state named as a target, or -1. */
+static int target_state(struct sem *S, struct scontract *c, const char *name, struct pos at)
+{
+	int t = sg_contract_state(S, c->idx, name);
+	if (t >= 0 && (uint32_t)t < c->a->nstates)
+		return t;
+	sg_diag_err(S->d, at, "contract '%s' has no state '%s'", sc(S, c->idx)->name, name);
+	c->ok = 0;
+	return -1;
+}
+
 static void normalise_seq(struct sem *S, struct scontract *c, uint32_t from,
                           struct ast_seq *q, uint32_t *anon)
 {
 	struct sil_contract *k = sc(S, c->idx);
-	int target = sg_contract_state(S, c->idx, q->target);
-	if (target < 0 || (uint32_t)target >= c->a->nstates) {
-		sg_diag_err(S->d, q->tpos, "contract '%s' has no state '%s'", k->name, q->target);
-		c->ok = 0;
+	int target = q->target ? target_state(S, c, q->target, q->tpos) : 0;
+	if (target < 0)
 		return;
-	}
 	const char *base = k->states[from].name;
 	for (uint32_t j = 0; j < q->nsteps; j++) {
 		uint32_t to = (uint32_t)target;
@@ -100,8 +110,11 @@ static void normalise_seq(struct sem *S, struct scontract *c, uint32_t from,
 			to = add_state(S, k, name);
 		}
 		struct ast_step *st = &q->steps[j];
-		for (uint32_t m = 0; m < st->nmsgs; m++)
-			add_trans(S, c, from, st->msgs[m], st->mpos[m], st->marks[m], to);
+		for (uint32_t m = 0; m < st->nmsgs; m++) {
+			int own = st->targets[m] ? target_state(S, c, st->targets[m], st->tpos[m]) : (int)to;
+			if (own >= 0)
+				add_trans(S, c, from, st->msgs[m], st->mpos[m], st->marks[m], (uint32_t)own);
+		}
 		from = to;
 	}
 }

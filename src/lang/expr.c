@@ -522,12 +522,76 @@ static struct val gen_call_expr(struct sem *S, struct ast_expr *e, uint32_t want
 	return sg_gen_call(S, e, 0);
 }
 
+/* The type an arm will have, when it can be told without emitting it (a
+ * variable, a string, bool or float literal); else NOWANT. */
+static uint32_t arm_type(struct sem *S, struct ast_expr *e)
+{
+	static const uint32_t lit[] = {[E_STR] = SIL_T_STRING, [E_BOOL] = SIL_T_BOOL,
+	                               [E_FLOAT] = SIL_T_F64};
+	if ((size_t)e->kind < sizeof lit / sizeof lit[0] && lit[e->kind])
+		return lit[e->kind];
+	int v = e->kind == E_NAME ? sg_var_find(S, e->str) : -1;
+	return v >= 0 ? S->fn->vars[v].type : NOWANT;
+}
+
+/* c ? a : b: one arm runs, its value lands in one result local; linear
+ * states must agree after either arm, as at an if/else. */
+static struct val gen_choose(struct sem *S, struct ast_expr *e, uint32_t want)
+{
+	char b1[160], b2[160];
+	uint32_t c = sg_gen_cond(S, e->a), lelse = sg_fn_label(S), lend = sg_fn_label(S);
+	sg_fn_jump(S, OP_JF, c, lelse);
+	struct snap after;
+	sg_own_snap(S, &after);
+	struct join j;
+	sg_join_init(S, &j, e->pos);
+	if (is_lit(e->b) && arm_type(S, e->els) != NOWANT)
+		want = arm_type(S, e->els);
+	struct val a = sg_gen_expr(S, e->b, want);
+	int bad = a.type == TY_BAD;
+	if (!bad && (a.type == SIL_T_VOID || sg_sem_linear(S, a.type))) {
+		sg_diag_err(S->d, e->b->pos, a.type == SIL_T_VOID
+		            ? "an arm of '?:' needs a value, but this expression has none"
+		            : "'?:' cannot choose between linear values (%s): use if/else",
+		            sg_sem_tname(S, a.type, b1));
+		bad = 1;
+	}
+	struct val r = tmp(S, bad ? SIL_T_BOOL : a.type);
+	if (!bad)
+		sg_fn_op(S, OP_MOV, r.r, a.r, 0);
+	sg_join_add(S, &j);
+	sg_fn_jump(S, OP_JMP, 0, lend);
+	sg_fn_place(S, lelse);
+	sg_own_restore(S, &after);
+	struct val b = sg_gen_expr(S, e->els, bad ? want : a.type);
+	if (!bad && b.type != TY_BAD && !sg_sem_same(S, a.type, b.type)) {
+		sg_diag_err(S->d, e->pos, "the arms of '?:' have different types: %s and %s",
+		            sg_sem_tname(S, a.type, b1), sg_sem_tname(S, b.type, b2));
+		bad = 1;
+	}
+	bad |= b.type == TY_BAD;
+	if (!bad)
+		sg_fn_op(S, OP_MOV, r.r, b.r, 0);
+	sg_join_add(S, &j);
+	sg_fn_place(S, lend);
+	sg_join_apply(S, &j);
+	return bad ? sg_val_bad() : r;
+}
+
+/* A value the compiler has already computed (see stmt.c, x op= e). */
+static struct val gen_local(struct sem *S, struct ast_expr *e, uint32_t want)
+{
+	(void)S;
+	(void)want;
+	return (struct val){e->ltype, e->local, -1, 0};
+}
+
 static struct val (*const gens[])(struct sem *, struct ast_expr *, uint32_t) = {
 	[E_INT] = gen_lit, [E_FLOAT] = gen_lit, [E_STR] = gen_lit, [E_BOOL] = gen_lit,
 	[E_NULL] = gen_lit, [E_NAME] = gen_name, [E_UNARY] = gen_unary,
 	[E_BINARY] = gen_binary, [E_CALL] = gen_call_expr, [E_METHOD] = sg_gen_method,
 	[E_FIELD] = gen_field, [E_INDEX] = gen_index, [E_CAST] = gen_cast,
-	[E_NEW] = gen_new, [E_TAKE] = gen_take,
+	[E_NEW] = gen_new, [E_TAKE] = gen_take, [E_COND] = gen_choose, [E_LOCAL] = gen_local,
 };
 
 struct val sg_gen_expr(struct sem *S, struct ast_expr *e, uint32_t want)

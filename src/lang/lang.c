@@ -16,6 +16,7 @@ struct build {
 	const char *const *incdirs;
 	int ninc;
 	int use_fs;              /* 0: in-memory source, imports cannot be found */
+	int fatal;               /* an error that stops the run before checking */
 };
 
 static char *dir_of(struct build *b, const char *path)
@@ -66,8 +67,10 @@ static void imports(struct build *b, uint32_t f)
 			for (int k = 0; !found && k < b->ninc; k++)
 				found = try_import(b, b->incdirs[k], rel);
 		}
-		if (!found)
+		if (!found) {
 			sg_diag_err(&b->d, a->imports[i].pos, "cannot find import '%s'", rel);
+			b->fatal = 1;
+		}
 	}
 }
 
@@ -75,7 +78,9 @@ static void imports(struct build *b, uint32_t f)
 static void parse_all(struct build *b)
 {
 	for (uint32_t f = 0; f < b->d.nfiles && !sg_diag_full(&b->d); f++) {
-		*APUSH(&b->ar, b->asts, b->nasts) = sg_parse_file(&b->d, f);
+		struct ast_file *a = sg_parse_file(&b->d, f);
+		*APUSH(&b->ar, b->asts, b->nasts) = a;
+		b->fatal |= a->fatal;
 		imports(b, f);
 	}
 }
@@ -84,7 +89,9 @@ static struct sil_pkg *compile(struct build *b)
 {
 	parse_all(b);
 	struct sil_pkg *P = sil_new();
-	if (!b->d.nerr) {
+	/* Syntax errors only inside function bodies: check everything else
+	 * too (the broken bodies are skipped), so one run reports both. */
+	if (!b->fatal && !sg_diag_full(&b->d)) {
 		struct sem S = {0};
 		S.d = &b->d;
 		S.ar = &b->ar;
@@ -95,7 +102,8 @@ static struct sil_pkg *compile(struct build *b)
 		P->nfuncs = S.nfuncs;
 		P->funcs = sil_alloc(P, (S.nfuncs + 1) * sizeof *P->funcs);
 		for (uint32_t i = 0; i < S.nfuncs && !sg_diag_full(&b->d); i++)
-			sg_gen_func(&S, &S.funcs[i]);
+			if (!S.funcs[i].a->broken)
+				sg_gen_func(&S, &S.funcs[i]);
 		sg_sem_manifest(&S);
 	}
 	if (b->d.nerr) {

@@ -300,6 +300,7 @@ static void parse_func(struct parser *p, struct ast_file *f)
 			sg_p_fail(p, fn->params[k].pos, "parameter needs a name");
 	if (!sg_p_is(p, T_LBRACE))
 		sg_p_fail(p, sg_p_tok(p)->pos, "expected '{' to start the body of '%s'", fn->name);
+	p->body_fn = fn;
 	fn->body = sg_parse_block(p);
 }
 
@@ -338,6 +339,18 @@ static void sync_decl(struct parser *p, uint32_t start)
 		p->i++;
 }
 
+/* Whether the declaration parsed from token start on ran over a token in
+ * column 1 other than its own braces, or did not end with '}': a broken
+ * body that swallowed what follows (a missing '}'), whose checking would
+ * only report ghosts. */
+static int swallowed(struct parser *p, uint32_t start)
+{
+	for (uint32_t i = start + 1; i < p->i; i++)
+		if (p->t[i].pos.col == 1 && p->t[i].kind != T_LBRACE && p->t[i].kind != T_RBRACE)
+			return 1;
+	return p->i == start || p->t[p->i - 1].kind != T_RBRACE;
+}
+
 struct ast_file *sg_parse_file(struct diag *d, uint32_t file)
 {
 	/* Heap-held so its fields survive longjmp (locals changed after
@@ -345,22 +358,32 @@ struct ast_file *sg_parse_file(struct diag *d, uint32_t file)
 	struct parser *p = arena_alloc(d->arena, sizeof *p);
 	p->d = d;
 	p->ar = d->arena;
+	int lexed = d->nerr;
 	p->t = sg_lex_file(d, file, &p->n);
 	struct ast_file *f = arena_alloc(p->ar, sizeof *f);
 	f->file = file;
+	f->fatal = d->nerr > lexed;   /* the lexer's errors */
 	jmp_buf top;
 	p->top = &top;
-	if (setjmp(top))
+	if (setjmp(top)) {
+		f->fatal = 1;
 		return f;   /* nesting too deep: the rest of the file is not parsed */
+	}
 	while (!sg_p_is(p, T_EOF) && !sg_diag_full(d)) {
 		jmp_buf here;
 		uint32_t start = p->i;
+		int nerr = d->nerr;
 		p->recover = &here;
 		p->depth = 0;
+		p->body_fn = NULL;
 		if (setjmp(here) == 0)
 			parse_decl(p, f);
 		else
 			sync_decl(p, start);
+		if (d->nerr > nerr && p->body_fn && !swallowed(p, start))
+			p->body_fn->broken = 1;
+		else if (d->nerr > nerr)
+			f->fatal = 1;
 	}
 	return f;
 }

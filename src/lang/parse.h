@@ -5,6 +5,9 @@
  * recovery point (a statement, or a top-level declaration), which skips to
  * a likely restart token.  "nesting too deep" jumps straight to the file's
  * recovery point and ends the parse: nothing deeper is ever built.
+ * Errors inside a function's body mark that function broken; any other
+ * mark the file fatal (see ast.h): the checker then skips broken bodies,
+ * or does not run at all.
  */
 #ifndef LANG_PARSE_H
 #define LANG_PARSE_H
@@ -22,6 +25,7 @@ struct parser {
 	int dead;            /* nesting too deep: abandon the file */
 	jmp_buf *recover;    /* innermost recovery point */
 	jmp_buf *top;        /* the file's */
+	struct ast_func *body_fn;   /* the function whose body is being parsed */
 };
 
 struct token *sg_p_tok(struct parser *p);

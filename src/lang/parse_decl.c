@@ -5,23 +5,32 @@
 
 #include "../sil/sil.h"
 
-/* One step: Msg? | Msg! | (A! or B! ...) */
-static void parse_step(struct parser *p, struct ast_seq *q)
+/* One step: Msg? | Msg! | (A! or B! ...), where each message of a choice
+ * may name its own target: (Ok! -> READY or Denied! -> LOGIN). */
+static struct ast_step *parse_step(struct parser *p, struct ast_seq *q)
 {
 	struct ast_step *st = APUSH(p->ar, q->steps, q->nsteps);
 	int paren = sg_p_accept(p, T_LPAREN);
+	st->closed = paren;
 	do {
-		uint32_t n = st->nmsgs, n2 = st->nmsgs;
+		uint32_t n = st->nmsgs, n2 = st->nmsgs, n3 = st->nmsgs, n4 = st->nmsgs;
 		*APUSH(p->ar, st->msgs, st->nmsgs) = sg_p_ident(p, APUSH(p->ar, st->mpos, n));
 		struct token *m = sg_p_tok(p);
 		if (m->kind != T_QUEST && m->kind != T_BANG)
 			sg_p_fail(p, m->pos, "expected '?' (received) or '!' (sent) after a message name");
 		p->i++;
 		*APUSH(p->ar, st->marks, n2) = m->kind;
+		char **t = APUSH(p->ar, st->targets, n3);
+		struct pos *tp = APUSH(p->ar, st->tpos, n4);
 		if (!paren)
-			return;
+			return st;
+		if (sg_p_accept(p, T_ARROW))
+			*t = sg_p_ident(p, tp);
+		else
+			st->closed = 0;
 	} while (sg_p_is_word(p, "or") && (p->i++, 1));
 	sg_p_expect(p, T_RPAREN, "'or' or ')'");
+	return st;
 }
 
 static int at_step(struct parser *p)
@@ -43,11 +52,18 @@ static void parse_state(struct parser *p, struct ast_contract *c)
 	while (!sg_p_accept(p, T_RBRACE)) {
 		struct ast_seq *q = APUSH(p->ar, s->seqs, s->nseqs);
 		q->pos = sg_p_tok(p)->pos;
+		struct ast_step *st;
 		do {
-			parse_step(p, q);
+			st = parse_step(p, q);
+			if (st->closed && sg_p_is(p, T_SEMI))
+				break;
+			if (st->closed)
+				sg_p_fail(p, sg_p_tok(p)->pos, "every message of this choice names its own "
+				          "target state: end the sequence with ';'");
 			sg_p_expect(p, T_ARROW, "'->'");
 		} while (at_step(p));
-		q->target = sg_p_ident(p, &q->tpos);
+		if (!st->closed)
+			q->target = sg_p_ident(p, &q->tpos);
 		sg_p_expect(p, T_SEMI, NULL);
 	}
 }

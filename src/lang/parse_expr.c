@@ -1,4 +1,5 @@
-/* sg_parse_expr.c - expressions, by precedence climbing over one table. */
+/* sg_parse_expr.c - expressions, by precedence climbing over one table,
+ * and the conditional c ? a : b above them. */
 #include "parse.h"
 
 #include <string.h>
@@ -237,10 +238,20 @@ static struct ast_expr *parse_binary(struct parser *p, int minprec)
 	}
 }
 
+/* c ? a : b binds loosest and groups to the right. */
 struct ast_expr *sg_parse_expr(struct parser *p)
 {
 	sg_p_enter(p);
 	struct ast_expr *e = parse_binary(p, 1);
+	struct token *t = sg_p_tok(p);
+	if (sg_p_accept(p, T_QUEST)) {
+		struct ast_expr *c = new_expr(p, E_COND, t->pos);
+		c->a = e;
+		c->b = sg_parse_expr(p);
+		sg_p_expect(p, T_COLON, "':' (the value if the condition is false)");
+		c->els = sg_parse_expr(p);
+		e = c;
+	}
 	sg_p_leave(p);
 	return e;
 }

@@ -120,8 +120,10 @@ static void gen_exprstmt(struct sem *S, struct ast_stmt *s)
 		sg_diag_err(S->d, s->pos, "the linear result of this call is lost (store, send or delete it)");
 }
 
-/* lhs op= e, lhs++ and lhs--: lhs = lhs op e, the place evaluated twice. */
-static struct ast_expr *compound(struct sem *S, struct ast_stmt *s)
+/* The right-hand side of an assignment: e for `=`; for lhs op= e, lhs++
+ * and lhs--, `cur op e` where cur reads the place's current value (the
+ * variable itself, or a local the place was loaded into once). */
+static struct ast_expr *compound(struct sem *S, struct ast_stmt *s, struct ast_expr *cur)
 {
 	static const int ops[][2] = {
 		{T_PLUSEQ, T_PLUS}, {T_MINUSEQ, T_MINUS}, {T_STAREQ, T_STAR}, {T_SLASHEQ, T_SLASH},
@@ -133,7 +135,7 @@ static struct ast_expr *compound(struct sem *S, struct ast_stmt *s)
 	struct ast_expr *b = arena_alloc(S->ar, sizeof *b);
 	b->kind = E_BINARY;
 	b->pos = s->pos;
-	b->a = s->lhs;
+	b->a = cur;
 	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
 		if (ops[k][0] == s->op)
 			b->op = ops[k][1];
@@ -166,7 +168,23 @@ void sg_gen_store_var(struct sem *S, int v, struct val x, struct pos at)
 	}
 }
 
-static void assign_field(struct sem *S, struct ast_stmt *s, struct ast_expr *rhs)
+/* A place already evaluated, for compound(): its value loaded into a new
+ * local by op (ldfld obj, n or ldelem arr, idx). */
+static struct ast_expr *loaded(struct sem *S, struct ast_stmt *s, uint32_t type, int op,
+                               uint32_t obj, int64_t at)
+{
+	if (s->op == T_ASSIGN)
+		return NULL;
+	struct ast_expr *e = arena_alloc(S->ar, sizeof *e);
+	e->kind = E_LOCAL;
+	e->pos = s->lhs->pos;
+	e->ltype = type;
+	e->local = sg_fn_local(S, type);
+	sg_fn_op(S, op, e->local, obj, at);
+	return e;
+}
+
+static void assign_field(struct sem *S, struct ast_stmt *s)
 {
 	struct ast_expr *l = s->lhs;
 	uint32_t mark = S->fn->nbors;
@@ -190,8 +208,14 @@ static void assign_field(struct sem *S, struct ast_stmt *s, struct ast_expr *rhs
 		return;
 	}
 	uint32_t ft = t->fields[n].type;
+	if (s->op != T_ASSIGN && sg_sem_linear(S, ft)) {
+		sg_diag_err(S->d, l->pos, "field '%s' is linear: arithmetic cannot update it", l->str);
+		sg_bor_end(S, mark);
+		return;
+	}
 	char what[200];
 	snprintf(what, sizeof what, "the value stored in '%s'", l->str);
+	struct ast_expr *rhs = compound(S, s, loaded(S, s, ft, OP_LDFLD, o.r, n));
 	struct val v = sg_gen_into(S, rhs, ft, what);
 	if (v.type != TY_BAD && sg_sem_linear(S, ft)) {
 		/* xput needs the struct itself, owned: a variable, not a borrow. */
@@ -207,7 +231,7 @@ static void assign_field(struct sem *S, struct ast_stmt *s, struct ast_expr *rhs
 
 static void gen_assign(struct sem *S, struct ast_stmt *s)
 {
-	struct ast_expr *l = s->lhs, *rhs = compound(S, s);
+	struct ast_expr *l = s->lhs;
 	if (l->kind == E_NAME) {
 		int v = sg_var_find(S, l->str);
 		if (v < 0) {
@@ -216,11 +240,11 @@ static void gen_assign(struct sem *S, struct ast_stmt *s)
 		}
 		char what[200];
 		snprintf(what, sizeof what, "the value assigned to '%s'", l->str);
-		struct val x = sg_gen_value(S, rhs, S->fn->vars[v].type, what);
+		struct val x = sg_gen_value(S, compound(S, s, l), S->fn->vars[v].type, what);
 		if (x.type != TY_BAD)
 			sg_gen_store_var(S, v, x, l->pos);
 	} else if (l->kind == E_FIELD) {
-		assign_field(S, s, rhs);
+		assign_field(S, s);
 	} else if (l->kind == E_INDEX) {
 		uint32_t mark = S->fn->nbors;
 		struct val o, i;
@@ -228,6 +252,7 @@ static void gen_assign(struct sem *S, struct ast_stmt *s)
 		if (et != TY_BAD && o.type == SIL_T_STRING) {
 			sg_diag_err(S->d, l->pos, "strings are immutable");
 		} else if (et != TY_BAD) {
+			struct ast_expr *rhs = compound(S, s, loaded(S, s, et, OP_LDELEM, o.r, i.r));
 			struct val v = sg_gen_into(S, rhs, et, "the element stored");
 			if (v.type != TY_BAD)
 				sg_fn_op(S, OP_STELEM, o.r, i.r, v.r);

@@ -322,6 +322,8 @@ static void func_sig(struct sem *S, struct sfunc *f)
 /* Builtin function names a program may not redefine. */
 static const char *const reserved_funcs[] = {
 	"print", "println", "str", "panic", "assert", "clock", "yield", "dma_new", "dma_addr",
+	"sqrt", "floor", "ceil", "trunc", "round", "abs", "sin", "cos", "exp", "log", "min",
+	"max", "pow",
 };
 
 void sg_sem_declare(struct sem *S)

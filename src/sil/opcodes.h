@@ -109,7 +109,21 @@
 	X(IOIN,     "io.in",    "rrr", F_PRIV) /* dst(u8|u16|u32) = port[off] */ \
 	X(IOOUT,    "io.out",   "rrr", F_PRIV) /* port[off] = src(u8|u16|u32) */ \
 	X(DMANEW,   "dma.new",  "rr",  F_PRIV) /* dst (empty, exheap u8[]) = new zeroed, page-aligned, device-reachable array of len */ \
-	X(DMAADDR,  "dma.addr", "rr",  F_PRIV) /* dst(u64) = device address of element 0 of an exheap array (read like len) */
+	X(DMAADDR,  "dma.addr", "rr",  F_PRIV) /* dst(u64) = device address of element 0 of an exheap array (read like len) */ \
+	/* ---- f64 functions: every operand f64 (src/backend/fmath.h) ---- */ \
+	X(FSQRT,    "f.sqrt",   "rr",  0)  /* dst = sqrt(src), correctly rounded */ \
+	X(FFLOOR,   "f.floor",  "rr",  0)                                      \
+	X(FCEIL,    "f.ceil",   "rr",  0)                                      \
+	X(FTRUNC,   "f.trunc",  "rr",  0)                                      \
+	X(FROUND,   "f.round",  "rr",  0)  /* half away from zero           */ \
+	X(FABS,     "f.abs",    "rr",  0)                                      \
+	X(FSIN,     "f.sin",    "rr",  0)                                      \
+	X(FCOS,     "f.cos",    "rr",  0)                                      \
+	X(FEXP,     "f.exp",    "rr",  0)                                      \
+	X(FLOG,     "f.log",    "rr",  0)  /* natural log; <0 NaN, 0 -inf   */ \
+	X(FMIN,     "f.min",    "rrr", 0)  /* NaN if either is NaN; -0 < +0 */ \
+	X(FMAX,     "f.max",    "rrr", 0)                                      \
+	X(FPOW,     "f.pow",    "rrr", 0)  /* dst = a ** b (C99 special cases) */
 
 enum sil_op {
 #define X(e, name, ops, fl) OP_##e,

@@ -525,6 +525,33 @@ static int ck_DMAADDR(struct vctx *v, const struct sil_insn *in)
 	       want(v, C(v, R(1)) == TC_XARRAY, R(1), "an exheap array") || own_read(v, R(1));
 }
 
+/* ---- f64 functions: every operand is f64 ---- */
+
+static int is_f64(const struct vctx *v, uint32_t t) { return v->ty[t].cls == TC_F64; }
+
+static int ck_f64_unary(struct vctx *v, const struct sil_insn *in)
+{
+	return want(v, is_f64(v, T(v, R(0))), R(0), "f64") || want(v, is_f64(v, T(v, R(1))), R(1), "f64");
+}
+#define ck_FSQRT ck_f64_unary
+#define ck_FFLOOR ck_f64_unary
+#define ck_FCEIL ck_f64_unary
+#define ck_FTRUNC ck_f64_unary
+#define ck_FROUND ck_f64_unary
+#define ck_FABS ck_f64_unary
+#define ck_FSIN ck_f64_unary
+#define ck_FCOS ck_f64_unary
+#define ck_FEXP ck_f64_unary
+#define ck_FLOG ck_f64_unary
+
+static int ck_f64_binary(struct vctx *v, const struct sil_insn *in)
+{
+	return three(v, in, is_f64, "f64");
+}
+#define ck_FMIN ck_f64_binary
+#define ck_FMAX ck_f64_binary
+#define ck_FPOW ck_f64_binary
+
 static rule_fn *const rules[OP__COUNT] = {
 #define X(e, name, ops, fl) [OP_##e] = ck_##e,
 	SIL_OPCODES(X)

@@ -87,6 +87,19 @@ grep -qx sing_morestack "$TMPDIR/abi" && ! grep -qx printf "$TMPDIR/abi" \
 	&& ok abi-list || bad abi-list "unexpected ABI list: $(tr '\n' ' ' <"$TMPDIR/abi")"
 
 # ---- the install cache ----
+# fmath.h (the f64 functions' prelude) against the host libm: the bounds
+# the header documents (one line per function on failure).
+if want fmath-accuracy; then
+	if ${CC:-cc} -O2 -std=c11 -Wall -Wextra -Werror -I"$ROOT/src" -o "$TMPDIR/fmath_check" \
+		"$HERE/fmath_check.c" -lm 2>"$TMPDIR/fm.log"; then
+		if "$TMPDIR/fmath_check" >"$TMPDIR/fm.out"; then ok fmath-accuracy
+		else bad fmath-accuracy "$(grep FAIL "$TMPDIR/fm.out" | tr '\n' '|')"; fi
+		sed 's/^/# fmath: /' "$TMPDIR/fm.out"
+	else
+		bad fmath-accuracy "cannot build: $(head -3 "$TMPDIR/fm.log")"
+	fi
+fi
+
 export SING_CACHE="$TMPDIR/cache2"
 cp "$HERE/hello.sasm" "$TMPDIR/h.sasm"
 e1=$(SING_DEBUG=cache sing run "$TMPDIR/h.sasm" 2>&1 >/dev/null)

@@ -61,6 +61,7 @@ expect rewire-endpoints-in-messages rewire.sg
 expect select-over-8-endpoints manysel.sg
 expect killed-mid-conversation killed.sg
 expect shape-checked-at-launch mismatch.sg
+expect launch-with-args argv.sg
 expect threads-share-heap threads.sg
 DBG=exheap,gcstress expect threads-gcstress-all-stacks threads.sg
 DBG=exheap,sched LIMIT=30 expect spinner-does-not-starve spin.sg

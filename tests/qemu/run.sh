@@ -146,7 +146,7 @@ IMG="$TMPDIR/sing.img"
 echo "allow guestsip system.proc" >>"$S/policy"   # guestsip's SIP_CREATE runs guestnop
 "$SING_FAST" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/{echo,netstack}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop,sendpacket}.sg \
-	"$ROOT"/tests/qemu/{bounds,deep,greedy,guestcost,guestsip,guestnop}.sg >"$TMPDIR/inst" 2>&1 ||
+	"$ROOT"/tests/qemu/{bounds,deep,greedy,guestcost,guestsip,guestnop,fmath}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-qemu-store "$(head -5 "$TMPDIR/inst")"; exit 0; }
 cp "$ROOT/sys/config" "$S/config"
 if ! "$SING_FAST" image --store "$S" -o "$IMG" >"$TMPDIR/image.log" 2>&1; then
@@ -215,6 +215,9 @@ type 'kill 12'
 wait_for pc-kill 'killed 12'
 type 'sendpacket --count 5 --dst 02:00:00:00:00:01'
 wait_for pc-sendpacket 'sent 5 packets'
+# The f64 functions (sqrtsd and src/backend/fmath.h) in ring 0.
+type 'fmath'
+wait_for pc-fmath 'fmath: sqrt 1.4142135623730951 floor -3 round 3 pow 1024 exp(log(8)) 8 sin^2+cos^2 1 max 3'
 type 'exit'
 # Every failed SIP's exchange-heap blocks came back: none live at the end.
 wait_for pc-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
