@@ -109,7 +109,11 @@
 	X(IOIN,     "io.in",    "rrr", F_PRIV) /* dst(u8|u16|u32) = port[off] */ \
 	X(IOOUT,    "io.out",   "rrr", F_PRIV) /* port[off] = src(u8|u16|u32) */ \
 	X(DMANEW,   "dma.new",  "rr",  F_PRIV) /* dst (empty, exheap u8[]) = new zeroed, page-aligned, device-reachable array of len */ \
-	X(DMAADDR,  "dma.addr", "rr",  F_PRIV) /* dst(u64) = device address of element 0 of an exheap array (read like len) */
+	X(DMAADDR,  "dma.addr", "rr",  F_PRIV) /* dst(u64) = device address of element 0 of an exheap array (read like len) */ \
+	/* ---- endpoint sets (a select case on a set binds the endpoint first) ---- */ \
+	X(ESNEW,    "esnew",    "r",   0)  /* r (empty, eset) = new empty endpoint set */ \
+	X(ESADD,    "esadd",    "rr",  0)  /* move endpoint r2 (owned, in the set's state) into set r1 */ \
+	X(ESSIZE,   "essize",   "rr",  0)  /* dst(i32) = number of endpoints in set src (read only) */
 
 enum sil_op {
 #define X(e, name, ops, fl) OP_##e,
