@@ -150,7 +150,12 @@ static struct ast_type *parse_base(struct parser *p)
 		p->i++;
 		sg_p_expect(p, T_LT, NULL);
 		t->elem = sg_parse_type(p);
-		sg_p_expect(p, T_GT, NULL);
+		if (sg_p_is(p, T_SHR)) {   /* cell<eset<E>>: the '>>' closes two */
+			p->t[p->i].kind = T_GT;
+			p->t[p->i].pos.col++;
+		} else {
+			sg_p_expect(p, T_GT, NULL);
+		}
 	} else if (sg_p_accept(p, T_EXHEAP)) {
 		struct ast_type *e = parse_base(p);
 		if (sg_p_accept(p, T_LBRACK)) {
