@@ -333,6 +333,9 @@ void sing_esadd(struct sing_thread *t, void *set, void *ep, const char *fn)
 {
 	int r = es_add(set, ep, &me(t)->xh_own);
 	need(t, r != CH_OWNER, SING_F_OWNER, fn);
+	if (r)
+		sk_copy_str(me(t)->msg, sizeof me(t)->msg,
+		            "an endpoint added to a set must be in the set's contract, side and state");
 	need(t, r == 0, SING_F_CONTRACT, fn);
 }
 
