@@ -38,7 +38,8 @@ int es_add(struct es_set *s, struct ch_end *e, struct xh_list *own)
 		return CH_OWNER;
 	if (xh_owner(e) != own || xh_kind(e) != SING_K_ENDPOINT)
 		return CH_OWNER;
-	if (e->con != s->con || e->side != s->side || e->row != s->row || e->closed || e->serve)
+	/* A member whose peer has gone is fine (its closed case comes next). */
+	if (e->con != s->con || e->side != s->side || e->row != s->row || e->serve)
 		return CH_STATE;
 	xh_recv(e, &s->members);
 	e->set = s;
