@@ -31,7 +31,7 @@ static const char *const kind_ct[SIL_TK__COUNT] = {
 	[SIL_TK_ARRAY] = "struct sing_arr *", [SIL_TK_STRUCT] = "struct sing_obj *",
 	[SIL_TK_XSTRUCT] = "union sing_slot *", [SIL_TK_XARRAY] = "struct sing_xarr *",
 	[SIL_TK_ENDPOINT] = "void *", [SIL_TK_CELL] = "struct sing_cell *",
-	[SIL_TK_IOPORT] = "void *",
+	[SIL_TK_IOPORT] = "void *", [SIL_TK_ESET] = "void *",
 };
 /* The member of union sing_slot that holds a builtin scalar. */
 static const char *const builtin_slot[SIL_T_BUILTIN] = {
@@ -73,7 +73,7 @@ int lw_slotkind(const struct sil_pkg *p, uint32_t t)
 	switch (tkind(p, t)) {
 	case SIL_TK_ARRAY: case SIL_TK_STRUCT: case SIL_TK_CELL:
 		return SING_S_GC;
-	case SIL_TK_XSTRUCT: case SIL_TK_XARRAY: case SIL_TK_ENDPOINT:
+	case SIL_TK_XSTRUCT: case SIL_TK_XARRAY: case SIL_TK_ENDPOINT: case SIL_TK_ESET:
 		return SING_S_LINEAR;
 	default:
 		return SING_S_SCALAR;
@@ -489,6 +489,22 @@ static void lw_select(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "\tdefault: sing_fail(th, SING_F_UNREACHABLE, FN);\n\t} }\n");
 }
 
+/* Endpoint sets: the kernel makes, fills and counts them (eset.h). */
+static void lw_esnew(struct lw *w, const struct sil_insn *in)
+{
+	lw_out(w, "r%u = sing_esnew(th, %u, FN);\n", A(0), TY(A(0)));
+}
+
+static void lw_esadd(struct lw *w, const struct sil_insn *in)
+{
+	lw_out(w, "sing_esadd(th, r%u, r%u, FN);\n", A(0), A(1));
+}
+
+static void lw_essize(struct lw *w, const struct sil_insn *in)
+{
+	lw_out(w, "r%u = sing_essize(th, r%u, FN);\n", A(0), A(1));
+}
+
 /* io.in dst, port, off / io.out port, off, src: the width is the value's
  * type (u8, u16 or u32); the kernel checks offset and width. */
 static void lw_ioin(struct lw *w, const struct sil_insn *in)
@@ -589,6 +605,8 @@ static const struct rule rules[OP__COUNT] = {
 	[OP_FEXP] = {lw_fmath1, "exp"},     [OP_FLOG] = {lw_fmath1, "log"},
 	[OP_FMIN] = {lw_fmath2, "min"},     [OP_FMAX] = {lw_fmath2, "max"},
 	[OP_FPOW] = {lw_fmath2, "pow"},
+	[OP_ESNEW] = {lw_esnew, 0},     [OP_ESADD] = {lw_esadd, 0},
+	[OP_ESSIZE] = {lw_essize, 0},
 };
 
 static void check_rules(void)

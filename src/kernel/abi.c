@@ -9,6 +9,7 @@
 
 #include "chan.h"
 #include "console.h"
+#include "eset.h"
 #include "fmt.h"
 #include "panic.h"
 #include "sched.h"
@@ -308,6 +309,40 @@ void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const cha
 	need(t, rc == 0, SING_F_HEAP, fn);
 	*exp = ex;
 	return imp;
+}
+
+/* ---- endpoint sets (eset.h) ---- */
+
+void *sing_esnew(struct sing_thread *t, uint32_t type, const char *fn)
+{
+	struct sip *s = me(t);
+	const struct sing_tinfo *ti = tinfo(t, type);
+	if (ti->kind != SING_K_ESET || ti->contract >= s->im->map.ncontracts)
+		kpanic("abi: esnew of a non-set type");
+	const struct ly_contract *con = s->im->map.con[ti->contract];
+	void *p = es_new(s->k, &s->xh_own, con, ti->side, ti->state);
+	if (!p && collect_here(t))
+		p = es_new(s->k, &s->xh_own, con, ti->side, ti->state);
+	need(t, p != NULL, SING_F_HEAP, fn);
+	return p;
+}
+
+/* The backstop: the set and the endpoint are this SIP's, the endpoint at
+ * top level and in the set's contract state. */
+void sing_esadd(struct sing_thread *t, void *set, void *ep, const char *fn)
+{
+	int r = es_add(set, ep, &me(t)->xh_own);
+	need(t, r != CH_OWNER, SING_F_OWNER, fn);
+	if (r)
+		sk_copy_str(me(t)->msg, sizeof me(t)->msg,
+		            "an endpoint added to a set must be in the set's contract, side and state");
+	need(t, r == 0, SING_F_CONTRACT, fn);
+}
+
+int32_t sing_essize(struct sing_thread *t, void *set, const char *fn)
+{
+	need(t, xh_holder(set) == &me(t)->xh_own, SING_F_OWNER, fn);
+	return (int32_t)((struct es_set *)set)->n;
 }
 
 static char *put(char *d, const char *end, const char *src)

@@ -1,6 +1,7 @@
 /* chan.c - channels and their endpoints (see chan.h). */
 #include "chan.h"
 
+#include "eset.h"
 #include "panic.h"
 #include "sched.h"
 #include "trace.h"
@@ -94,6 +95,8 @@ void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
 	p->count++;
 	if (p->serve)
 		p->serve(p);
+	else if (p->set)
+		es_ready(p);
 	else if (p->waiter)
 		sched_wake(p->waiter);
 }
@@ -134,7 +137,7 @@ int take_args(const struct ch_end *e, const struct ly_msg *lm, union sing_slot *
 		if (!lm->args[a].linear)
 			continue;
 		void *x = args[a].p;
-		int why = xh_owner(x) != own || x == e ? CH_OWNER :
+		int why = xh_owner(x) != own || x == e || xh_kind(x) == SING_K_ESET ? CH_OWNER :
 		          lm->args[a].con && !ep_arg_ok(&lm->args[a], x) ? CH_STATE : 0;
 		if (why) {
 			while (a--)
@@ -202,11 +205,19 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	return (int)m;
 }
 
-/* The case of cases that e's next message (or its closing) satisfies. */
+static int is_set(const void *p)
+{
+	return xh_kind(p) == SING_K_ESET;
+}
+
+/* The case of cases that e's next message (or its closing) satisfies; for
+ * a set, e is the head of its ready list. */
 static int ready_case(const struct sing_case *cases, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ch_end *e = cases[i].ep;
+		if (is_set(e) && !(e = es_head(cases[i].ep)))
+			continue;
 		if (e->count) {
 			if (cases[i].msg == (uint32_t)e->q[e->head * e->width].u64 + 1)
 				return (int)i;
@@ -219,11 +230,17 @@ static int ready_case(const struct sing_case *cases, uint32_t n)
 
 /* No SIP receives on, or waits at, an endpoint its trees do not hold:
  * it would take another's messages or its wake-up. */
-static void need_mine(struct sk_thread *t, const struct ch_end *e, struct xh_list *own,
+static void need_mine(struct sk_thread *t, const void *e, struct xh_list *own,
                       const char *fn)
 {
 	if (__builtin_expect(xh_holder(e) != own, 0))
 		sip_fail(t, SING_F_OWNER, fn);
+}
+
+/* The waiter field of a case's endpoint or set. */
+static struct sk_thread **waiter_of(void *ep)
+{
+	return is_set(ep) ? &((struct es_set *)ep)->waiter : &((struct ch_end *)ep)->waiter;
 }
 
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
@@ -233,17 +250,21 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 	while ((i = ready_case(cases, n)) < 0) {
 		gc_waiting(&t->sip->gc);   /* its stack is scannable: see sched.h */
 		for (uint32_t c = 0; c < n; c++) {
-			struct ch_end *e = cases[c].ep;
-			need_mine(t, e, own, fn);   /* the ones before are t's own */
-			e->waiter = t;
+			need_mine(t, cases[c].ep, own, fn);   /* the ones before are t's own */
+			*waiter_of(cases[c].ep) = t;
 		}
 		sched_block(t);
 		for (uint32_t c = 0; c < n; c++)
-			((struct ch_end *)cases[c].ep)->waiter = NULL;
+			*waiter_of(cases[c].ep) = NULL;
 	}
 	need_mine(t, cases[i].ep, own, fn);
+	struct ch_end *e = cases[i].ep;
+	if (is_set(e)) {   /* the endpoint comes out of the set first, then its message */
+		e = es_take(cases[i].ep, own);
+		(out++)->p = e;
+	}
 	if (cases[i].msg)
-		ch_pop(cases[i].ep, out, own);
+		ch_pop(e, out, own);
 	return i;
 }
 
@@ -259,7 +280,9 @@ void ch_close(struct xh_heap *h, void *endpoint)
 	if (p) {
 		p->peer = NULL;
 		p->closed = 1;
-		if (p->waiter)
+		if (p->set)
+			es_ready(p);
+		else if (p->waiter)
 			sched_wake(p->waiter);
 		if (p->serve)       /* nobody will talk to a served end again */
 			xh_delete(h, p);  /* (its gone hook runs in its own close) */

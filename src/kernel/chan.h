@@ -23,6 +23,10 @@
  * (ch_send_from) also checks that it owns the endpoint and every linear
  * argument, and that endpoint arguments are in their declared state.
  *
+ * An endpoint in a set (eset.h) belongs to the set: a delivery or a close
+ * queues it on the set's ready list instead of waking a waiter, and a
+ * select case naming a set takes the head of that list.
+ *
  * Invariant: a ring never holds more than its bound, and holds only
  * messages its contract allows in order (a verified contract guarantees
  * both; a send that breaks either fails the sender, before anything
@@ -43,6 +47,9 @@ struct ch_end {
 	void (*gone)(struct ch_end *e);     /* served end: called before it is freed */
 	void *ctx;                          /* served end: the service's record */
 	uint32_t side, closed;
+	struct es_set *set;                 /* the endpoint set holding it (eset.h), or NULL */
+	struct ch_end *rnext;               /* in its set's ready list */
+	uint32_t queued;                    /* on its set's ready list */
 	uint32_t row;                       /* contract state x nmsgs: its row of the
 	                                       contract's step tables (0: start) */
 	uint32_t head, count, cap, width;
@@ -75,7 +82,8 @@ uint32_t ch_step(const struct ch_end *e, uint32_t m);
 /* e's contract state. */
 uint32_t ch_state(const struct ch_end *e);
 /* Wait for one of the cases (sing_case); bind the message's values into
- * out, owned by own.  Returns the case taken.  A case's endpoint not in
+ * out, owned by own.  A case whose ep is an endpoint set takes its first
+ * ready member: out[0] is that endpoint (now own's), out[1..] the values.  Returns the case taken.  A case's endpoint not in
  * own's trees fails t's SIP (in function fn) before it takes a message
  * from it or waits at it. */
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,

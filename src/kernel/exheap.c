@@ -204,6 +204,8 @@ static void free_block(struct xh_heap *h, struct xh_block *b)
 {
 	if (b->lay->kind == SING_K_ENDPOINT && h->close)
 		h->close(h, b + 1);
+	else if (b->lay->kind == SING_K_ESET && h->drop_set)
+		h->drop_set(h, b + 1);
 	else if (b->lay->kind == SING_K_XARRAY)
 		region_put(h, ((struct sing_xarr *)(b + 1))->region);
 	h->live_bytes -= b->size;

@@ -52,6 +52,8 @@ struct xh_heap {
 	uint64_t nblocks;
 	/* Called before an endpoint block is freed. */
 	void (*close)(struct xh_heap *h, void *endpoint);
+	/* Called before an endpoint set block is freed (it frees its members). */
+	void (*drop_set)(struct xh_heap *h, void *set);
 	struct xa_cache xa;             /* blocks and regions come from here */
 };
 

@@ -24,6 +24,7 @@ void ly_init(struct ly_registry *r)
 {
 	__builtin_memset(r, 0, sizeof *r);
 	r->endpoint.kind = SING_K_ENDPOINT;
+	r->eset.kind = SING_K_ESET;
 }
 
 void ly_destroy(struct ly_registry *r)
@@ -153,6 +154,8 @@ void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *
 			m->lay[t] = intern_layout(r, ti);
 		else if (ti->kind == SING_K_ENDPOINT)
 			m->lay[t] = &r->endpoint;
+		else if (ti->kind == SING_K_ESET)
+			m->lay[t] = &r->eset;
 	}
 }
 

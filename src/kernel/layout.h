@@ -61,11 +61,12 @@ struct ly_registry {
 	struct ly_layout *layouts;
 	struct ly_contract *contracts;
 	struct ly_layout endpoint;   /* the one layout of every endpoint block */
+	struct ly_layout eset;       /* the one layout of every endpoint set block */
 };
 
 /* An image's types mapped to registry entries. */
 struct ly_map {
-	const struct ly_layout **lay;        /* per type index: XSTRUCT, XARRAY, ENDPOINT */
+	const struct ly_layout **lay;        /* per type index: XSTRUCT, XARRAY, ENDPOINT, ESET */
 	const struct ly_contract **con;      /* per contract index */
 	uint32_t ntypes, ncontracts;
 };

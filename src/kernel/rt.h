@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 4
+#define SING_RT_VERSION 5
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -70,7 +70,10 @@
 	X(sing_io_in,     uint32_t, (struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn), PLAIN) \
 	X(sing_io_out,    void,   (struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v, const char *fn), PLAIN) \
 	X(sing_dma_new,   void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), PLAIN) \
-	X(sing_dma_addr,  uint64_t, (struct sing_thread *t, void *x, const char *fn), PLAIN)
+	X(sing_dma_addr,  uint64_t, (struct sing_thread *t, void *x, const char *fn), PLAIN) \
+	X(sing_esnew,     void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
+	X(sing_esadd,     void,   (struct sing_thread *t, void *set, void *ep, const char *fn), PLAIN) \
+	X(sing_essize,    int32_t, (struct sing_thread *t, void *set, const char *fn), PLAIN)
 
 /* Compiler support routines gcc/clang may emit calls to even under
  * -ffreestanding (block copies and clears); the kernel provides them. */
@@ -183,15 +186,16 @@ struct sing_xarr { int64_t len; uint8_t *data; void *region; };
 #define SING_XH_TOP(p, th) (SING_XH_OWNER(p) == (uintptr_t)(th)->xown)
 #define SING_XH_MINE(p, th) ((SING_XH_OWNER(p) & ~SING_XH_INNER) == (uintptr_t)(th)->xown)
 
-/* One case of a switch receive (sing_select): the endpoint and the case's
- * message, 0 for ChannelClosed or m+1 for message m (as in SIL). */
+/* One case of a switch receive (sing_select): the endpoint (or endpoint
+ * set) and the case's message, 0 for ChannelClosed or m+1 for message m
+ * (as in SIL).  A set's case gets the endpoint in out[0], values after. */
 struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
 
 /* Type information the compiled image exports, one entry per SIL type
  * index (builtins included): what the collector and exchange heap need. */
 enum sing_kind {
 	SING_K_SCALAR, SING_K_STRING, SING_K_ARRAY, SING_K_STRUCT, SING_K_XSTRUCT,
-	SING_K_XARRAY, SING_K_ENDPOINT, SING_K_CELL, SING_K_IOPORT
+	SING_K_XARRAY, SING_K_ENDPOINT, SING_K_CELL, SING_K_IOPORT, SING_K_ESET
 };
 enum sing_slotkind { SING_S_SCALAR, SING_S_GC, SING_S_LINEAR };
 
@@ -202,10 +206,10 @@ struct sing_tinfo {
 	uint32_t nslots;       /* STRUCT, XSTRUCT: number of fields */
 	const uint8_t *slots;  /* STRUCT, XSTRUCT: enum sing_slotkind per field */
 	const char *name;      /* for messages */
-	uint32_t contract;     /* ENDPOINT: index in sing_image.contracts */
-	uint16_t side;         /* ENDPOINT: 0 imp, 1 exp */
+	uint32_t contract;     /* ENDPOINT, ESET: index in sing_image.contracts */
+	uint16_t side;         /* ENDPOINT, ESET: 0 imp, 1 exp */
 	uint16_t pad_;
-	uint32_t state;        /* ENDPOINT: declared state */
+	uint32_t state;        /* ENDPOINT: declared state; ESET: its members' state */
 };
 
 /* A contract's messages (dir 0 in, 1 out; argument type indices) and

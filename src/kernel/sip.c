@@ -3,6 +3,7 @@
 
 #include "chan.h"
 #include "console.h"
+#include "eset.h"
 #include "io.h"
 #include "launch.h"
 #include "panic.h"
@@ -55,6 +56,7 @@ struct sk_kernel *sk_boot(unsigned debug)
 	k->debug = debug;
 	k->next_pid = 1;
 	k->xh.close = ch_close;
+	k->xh.drop_set = es_drop;
 	ly_init(&k->reg);
 	xh_list_init(&k->kown, 0, NULL);
 	hal_timer_start(SCHED_TICK_NS, sched_tick, k);

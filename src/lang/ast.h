@@ -24,6 +24,7 @@ enum ast_tkind {
 	AT_CELL,      /* cell<elem> */
 	AT_ENDPOINT,  /* Contract.Imp / Contract.Exp, optional :STATE */
 	AT_IOPORT,
+	AT_ESET,      /* eset<Contract.Side:STATE> (elem is the endpoint type) */
 };
 
 struct ast_type {
@@ -82,6 +83,8 @@ enum ast_skind {
 struct ast_case {
 	struct pos pos;
 	char *ep, *msg;          /* endpoint variable, message (or ChannelClosed) */
+	char *bind;              /* `case e in set.Msg(...)`: e (ep is then the set), else NULL */
+	struct pos bind_pos;
 	struct pos msg_pos;
 	char **vars;
 	struct pos *vpos;

@@ -342,6 +342,11 @@ static struct val gen_new(struct sem *S, struct ast_expr *e, uint32_t want)
 		sg_fn_op(S, e->exheap ? OP_XNEWARR : OP_NEWARR, r.r, n.r, 0);
 		return r;
 	}
+	if (k == SIL_TK_ESET && !e->exheap) {   /* new eset<E>: empty, owned */
+		struct val r = tmp(S, t);
+		sg_fn_op(S, OP_ESNEW, r.r, 0, 0);
+		return r;
+	}
 	int want_x = k == SIL_TK_XSTRUCT;
 	if (k != SIL_TK_STRUCT && k != SIL_TK_XSTRUCT && k != SIL_TK_CELL) {
 		sg_diag_err(S->d, e->pos, "cannot allocate %s with 'new'", sg_sem_tname(S, t, buf));

@@ -1,6 +1,7 @@
 /*
  * method.c - methods: sends on endpoints (ep.Msg(args)), cells (acquire,
- * release), strings (substr, bytes) and I/O ports (in8..in32, out8..out32).
+ * release), endpoint sets (add, size), strings (substr, bytes) and I/O
+ * ports (in8..in32, out8..out32).
  *
  * A send checks the endpoint's side and current contract state and moves
  * the endpoint's tracked state to the transition's target.
@@ -99,6 +100,31 @@ static struct val gen_cell(struct sem *S, struct ast_expr *e, struct val o)
 		return v.type == TY_BAD ? v : none;
 	}
 	sg_diag_err(S->d, e->pos, "a cell has methods acquire() and release(x), not '%s'", e->str);
+	return sg_val_bad();
+}
+
+/* s.add(ep) moves ep (in the set's state) into the set; s.size() counts. */
+static struct val gen_eset(struct sem *S, struct ast_expr *e, struct val o)
+{
+	const struct sil_type *t = sg_sem_tt(S, o.type);
+	if (!strcmp(e->str, "size")) {
+		if (!nargs_ok(S, e, 0))
+			return sg_val_bad();
+		struct val r = tmpv(S, SIL_T_I32);
+		sg_fn_op(S, OP_ESSIZE, r.r, o.r, 0);
+		return r;
+	}
+	if (!strcmp(e->str, "add")) {
+		if (!nargs_ok(S, e, 1))
+			return sg_val_bad();
+		uint32_t ep = sg_sem_intern(S, &(struct sil_type){.kind = SIL_TK_ENDPOINT,
+		                            .contract = t->contract, .side = t->side, .state = t->state});
+		struct val v = sg_gen_into(S, e->args[0], ep, "an endpoint added to the set");
+		if (v.type != TY_BAD)
+			sg_fn_op(S, OP_ESADD, o.r, v.r, 0);
+		return v.type == TY_BAD ? v : none;
+	}
+	sg_diag_err(S->d, e->pos, "an eset has methods add(ep) and size(), not '%s'", e->str);
 	return sg_val_bad();
 }
 
@@ -206,6 +232,9 @@ struct val sg_gen_method(struct sem *S, struct ast_expr *e, uint32_t want)
 		break;
 	case SIL_TK_CELL:
 		r = gen_cell(S, e, o);
+		break;
+	case SIL_TK_ESET:
+		r = gen_eset(S, e, o);
 		break;
 	case SIL_TK_IOPORT:
 		r = gen_io(S, e, o);

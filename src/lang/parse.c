@@ -145,11 +145,17 @@ static struct ast_type *parse_base(struct parser *p)
 		t->builtin = (uint32_t)sg_parse_builtin(tk->kind);
 	} else if (sg_p_accept(p, T_IOPORT)) {
 		t = new_type(p, AT_IOPORT, tk->pos);
-	} else if (sg_p_accept(p, T_CELL)) {
-		t = new_type(p, AT_CELL, tk->pos);
+	} else if (sg_p_is(p, T_CELL) || sg_p_is(p, T_ESET)) {
+		t = new_type(p, sg_p_is(p, T_CELL) ? AT_CELL : AT_ESET, tk->pos);
+		p->i++;
 		sg_p_expect(p, T_LT, NULL);
 		t->elem = sg_parse_type(p);
-		sg_p_expect(p, T_GT, NULL);
+		if (sg_p_is(p, T_SHR)) {   /* cell<eset<E>>: the '>>' closes two */
+			p->t[p->i].kind = T_GT;
+			p->t[p->i].pos.col++;
+		} else {
+			sg_p_expect(p, T_GT, NULL);
+		}
 	} else if (sg_p_accept(p, T_EXHEAP)) {
 		struct ast_type *e = parse_base(p);
 		if (sg_p_accept(p, T_LBRACK)) {
@@ -207,7 +213,8 @@ struct ast_type *sg_parse_type(struct parser *p)
 static uint32_t scan_type(struct parser *p, uint32_t i)
 {
 	uint32_t ncell = 0;
-	while (i + 1 < p->n && p->t[i].kind == T_CELL && p->t[i + 1].kind == T_LT) {
+	while (i + 1 < p->n && (p->t[i].kind == T_CELL || p->t[i].kind == T_ESET) &&
+	       p->t[i + 1].kind == T_LT) {
 		i += 2;
 		ncell++;
 	}

@@ -76,12 +76,19 @@ static struct ast_expr *parse_cond(struct parser *p)
 	return e;
 }
 
-/* case ep.Msg(a, b): statements... (up to the next case or the '}') */
+/* case ep.Msg(a, b): statements... (up to the next case or the '}');
+ * case e in set.Msg(a, b): any endpoint of an endpoint set, bound to e. */
 static void parse_case(struct parser *p, struct ast_stmt *s)
 {
 	struct ast_case *c = APUSH(p->ar, s->cases, s->ncases);
 	c->pos = sg_p_expect(p, T_CASE, "'case'")->pos;
 	c->ep = sg_p_ident(p, NULL);
+	if (sg_p_is_word(p, "in")) {
+		p->i++;
+		c->bind = c->ep;
+		c->bind_pos = c->pos;
+		c->ep = sg_p_ident(p, NULL);
+	}
 	sg_p_expect(p, T_DOT, NULL);
 	c->msg = sg_p_ident(p, &c->msg_pos);
 	sg_p_expect(p, T_LPAREN, NULL);

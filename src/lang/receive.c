@@ -7,17 +7,30 @@
  * and for ChannelClosed.  Only then is the select emitted: each case starts
  * from the states before the switch, with its endpoint moved on (or closed)
  * and its message's values bound to fresh variables.
+ *
+ * A case `e in set.Msg(...)` waits on any endpoint of an endpoint set: the
+ * set's type fixes the state it receives in, the set is left as it was,
+ * and e is a fresh variable owning the endpoint, in the state after Msg
+ * (closed after ChannelClosed), to be put back, sent or deleted.
  */
 #include "sem.h"
 
 #include <string.h>
 
 struct rcase {
-	int var;          /* endpoint variable */
+	int var;          /* endpoint (or set) variable */
+	int set;          /* var is an endpoint set */
 	int msg;          /* message index, -1 for ChannelClosed */
 	int next;         /* state after it */
 	uint32_t label;
 };
+
+/* The state the cases of variable x receive in: a set's is its type's. */
+static int32_t recv_state(struct sem *S, const struct var *x)
+{
+	const struct sil_type *t = sg_sem_tt(S, x->type);
+	return t->kind == SIL_TK_ESET ? (int32_t)t->state : x->eps;
+}
 
 static int check_case(struct sem *S, struct ast_case *c, struct rcase *rc)
 {
@@ -28,8 +41,23 @@ static int check_case(struct sem *S, struct ast_case *c, struct rcase *rc)
 	}
 	struct var *x = &S->fn->vars[v];
 	const struct sil_type *t = sg_sem_tt(S, x->type);
-	if (!t || t->kind != SIL_TK_ENDPOINT) {
+	rc->set = t && t->kind == SIL_TK_ESET;
+	if (c->bind && !rc->set) {
+		sg_diag_err(S->d, c->pos, "'%s' is not an endpoint set: write 'case %s.%s(...)'", c->ep,
+		            c->ep, c->msg);
+		return 0;
+	}
+	if (rc->set && !c->bind) {
+		sg_diag_err(S->d, c->pos, "'%s' is an endpoint set: write 'case e in %s.%s(...)'", c->ep,
+		            c->ep, c->msg);
+		return 0;
+	}
+	if (!t || (t->kind != SIL_TK_ENDPOINT && !rc->set)) {
 		sg_diag_err(S->d, c->pos, "'%s' is not an endpoint", c->ep);
+		return 0;
+	}
+	if (c->bind && sg_var_find(S, c->bind) >= 0) {
+		sg_diag_err(S->d, c->bind_pos, "'%s' is already defined", c->bind);
 		return 0;
 	}
 	if (x->bad)
@@ -58,10 +86,10 @@ static int check_case(struct sem *S, struct ast_case *c, struct rcase *rc)
 		         c->ep, t->side == SIL_IMP ? "importing" : "exporting", k->name, c->msg);
 		return 0;
 	}
-	rc->next = sg_contract_next(S, t->contract, x->eps, (uint32_t)rc->msg);
+	rc->next = sg_contract_next(S, t->contract, recv_state(S, x), (uint32_t)rc->msg);
 	if (rc->next < 0) {
 		sg_diag_err(S->d, c->msg_pos, "'%s' cannot receive '%s' in state %s", c->ep, c->msg,
-		         k->states[x->eps].name);
+		         k->states[recv_state(S, x)].name);
 		return 0;
 	}
 	if (c->nvars != k->msgs[rc->msg].nargs) {
@@ -93,7 +121,7 @@ static int exhaustive(struct sem *S, struct ast_stmt *s, struct rcase *rc, uint3
 		struct var *x = &S->fn->vars[rc[i].var];
 		const struct sil_type *t = sg_sem_tt(S, x->type);
 		const struct sil_contract *k = &S->pkg->contracts[t->contract];
-		const struct sil_state *st = &k->states[x->eps];
+		const struct sil_state *st = &k->states[recv_state(S, x)];
 		int recv = t->side == SIL_IMP ? SIL_OUT : SIL_IN;
 		for (uint32_t m = 0; m < st->ntrans; m++) {
 			uint32_t msg = st->trans[m].msg;
@@ -119,14 +147,19 @@ static void gen_case(struct sem *S, struct ast_case *c, struct rcase *rc,
 	sg_own_restore(S, before);
 	struct var *x = &f->vars[rc->var];
 	const struct sil_type *t = sg_sem_tt(S, x->type);
-	uint32_t n = f->nvars;
+	uint32_t n = f->nvars, skip = 0;
+	if (rc->set) {   /* the endpoint taken out of the set: x itself is unchanged */
+		x = &f->vars[sg_var_add(S, c->bind, c->bind_pos, f->locals[sc->args[0]], sc->args[0])];
+		x->st = O_OWNED;
+		skip = 1;
+	}
 	if (rc->msg < 0) {
 		x->st = O_CLOSED;
 	} else {
 		x->eps = rc->next;
 		const struct sil_msg *m = &S->pkg->contracts[t->contract].msgs[rc->msg];
 		for (uint32_t i = 0; i < c->nvars; i++) {
-			int k = sg_var_add(S, c->vars[i], c->vpos[i], m->args[i], sc->args[i]);
+			int k = sg_var_add(S, c->vars[i], c->vpos[i], m->args[i], sc->args[i + skip]);
 			if (f->vars[k].linear) {
 				const struct sil_type *at = sg_sem_tt(S, m->args[i]);
 				f->vars[k].st = O_OWNED;
@@ -173,11 +206,17 @@ void sg_gen_receive(struct sem *S, struct ast_stmt *s)
 		sc->ep = x->local;
 		sc->msg = rc[i].msg < 0 ? 0 : (uint32_t)rc[i].msg + 1;
 		sc->label = rc[i].label;
-		sc->nargs = s->cases[i].nvars;
+		uint32_t skip = rc[i].set ? 1 : 0;
+		sc->nargs = s->cases[i].nvars + skip;
 		sc->args = sil_alloc(S->pkg, (sc->nargs + 1) * sizeof *sc->args);
 		const struct sil_type *t = sg_sem_tt(S, x->type);
-		for (uint32_t a = 0; a < sc->nargs; a++)
-			sc->args[a] = sg_fn_local(S, S->pkg->contracts[t->contract].msgs[rc[i].msg].args[a]);
+		if (skip)   /* a set's case binds the endpoint first */
+			sc->args[0] = sg_fn_local(S, sg_sem_intern(S, &(struct sil_type){
+				.kind = SIL_TK_ENDPOINT, .contract = t->contract, .side = t->side,
+				.state = t->state}));
+		for (uint32_t a = skip; a < sc->nargs; a++)
+			sc->args[a] = sg_fn_local(S,
+				S->pkg->contracts[t->contract].msgs[rc[i].msg].args[a - skip]);
 	}
 	struct snap before;
 	sg_own_snap(S, &before);

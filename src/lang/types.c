@@ -37,7 +37,7 @@ int sg_sem_kind(struct sem *S, uint32_t t)
 int sg_sem_linear(struct sem *S, uint32_t t)
 {
 	int k = sg_sem_kind(S, t);
-	return k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT;
+	return k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT || k == SIL_TK_ESET;
 }
 
 int sg_ty_gcref(struct sem *S, uint32_t t)
@@ -202,6 +202,17 @@ uint32_t sg_sem_type(struct sem *S, struct ast_type *t, enum tctx ctx)
 		}
 		r = sg_sem_array_of(S, SIL_TK_CELL, e);
 		break;
+	case AT_ESET:
+		if (t->elem->kind != AT_ENDPOINT) {
+			sg_diag_err(S->d, t->elem->pos, "an eset holds endpoints: write eset<Contract.Exp:STATE>");
+			return TY_BAD;
+		}
+		e = endpoint_type(S, t->elem);
+		if (e == TY_BAD)
+			return TY_BAD;
+		r = sg_sem_intern(S, &(struct sil_type){.kind = SIL_TK_ESET, .contract = sg_sem_tt(S, e)->contract,
+		                  .side = sg_sem_tt(S, e)->side, .state = sg_sem_tt(S, e)->state});
+		break;
 	case AT_ARRAY:
 	case AT_XARRAY:
 		e = sg_sem_type(S, t->elem, ctx == TC_CELL ? TC_LOCAL : ctx);
@@ -223,7 +234,8 @@ uint32_t sg_sem_type(struct sem *S, struct ast_type *t, enum tctx ctx)
 	}
 	if (r == TY_BAD || ctx == TC_LOCAL || ctx == TC_CELL)
 		return r;
-	int ok = exchange ? sg_ty_scalar(r) || sg_sem_linear(S, r) : r != SIL_T_VOID && !sg_sem_linear(S, r);
+	int ok = exchange ? sg_ty_scalar(r) || (sg_sem_linear(S, r) && sg_sem_kind(S, r) != SIL_TK_ESET)
+	                  : r != SIL_T_VOID && !sg_sem_linear(S, r);
 	if (!ok) {
 		if (ctx == TC_GCFIELD)
 			sg_diag_err(S->d, t->pos, "a GC struct cannot hold linear type %s (use a cell)",

@@ -111,7 +111,7 @@ static void dis_type(struct dis *d, const struct sil_type *t)
 		}
 		fputs(t->nfields ? " }" : "}", d->out);
 		break;
-	case SIL_TK_ENDPOINT:
+	case SIL_TK_ENDPOINT: case SIL_TK_ESET:
 		fprintf(d->out, " c%u %s %u", t->contract, sil_side_names[t->side], t->state);
 		break;
 	default:
@@ -125,7 +125,7 @@ static void dis_types(struct dis *d)
 		const struct sil_type *t = &d->p->types[i];
 		fprintf(d->out, "type t%u ", i + SIL_T_BUILTIN);
 		dis_type(d, t);
-		if (t->kind == SIL_TK_ENDPOINT)
+		if (t->kind == SIL_TK_ENDPOINT || t->kind == SIL_TK_ESET)
 			type_note(d, i + SIL_T_BUILTIN);
 		eol(d);
 	}
@@ -181,7 +181,8 @@ static const char *msg_name(const struct dis *d, int64_t r, uint32_t m)
 	if (r < 0 || r >= d->f->nlocals)
 		return NULL;
 	const struct sil_type *t = sil_type(d->p, d->f->locals[r]);
-	if (!t || t->kind != SIL_TK_ENDPOINT || t->contract >= d->p->ncontracts)
+	if (!t || (t->kind != SIL_TK_ENDPOINT && t->kind != SIL_TK_ESET) ||
+	    t->contract >= d->p->ncontracts)
 		return NULL;
 	const struct sil_contract *c = &d->p->contracts[t->contract];
 	return m < c->nmsgs ? c->msgs[m].name : NULL;

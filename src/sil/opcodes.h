@@ -123,7 +123,11 @@
 	X(FLOG,     "f.log",    "rr",  0)  /* natural log; <0 NaN, 0 -inf   */ \
 	X(FMIN,     "f.min",    "rrr", 0)  /* NaN if either is NaN; -0 < +0 */ \
 	X(FMAX,     "f.max",    "rrr", 0)                                      \
-	X(FPOW,     "f.pow",    "rrr", 0)  /* dst = a ** b (C99 special cases) */
+	X(FPOW,     "f.pow",    "rrr", 0)  /* dst = a ** b (C99 special cases) */ \
+	/* ---- endpoint sets (a select case on a set binds the endpoint first) ---- */ \
+	X(ESNEW,    "esnew",    "r",   0)  /* r (empty, eset) = new empty endpoint set */ \
+	X(ESADD,    "esadd",    "rr",  0)  /* move endpoint r2 (owned, in the set's state) into set r1 */ \
+	X(ESSIZE,   "essize",   "rr",  0)  /* dst(i32) = number of endpoints in set src (read only) */
 
 enum sil_op {
 #define X(e, name, ops, fl) OP_##e,

@@ -190,7 +190,7 @@ static void read_type(struct rd *r, struct sil_type *t)
 			t->fields[j].type = u32(r);
 		}
 		break;
-	case SIL_TK_ENDPOINT:
+	case SIL_TK_ENDPOINT: case SIL_TK_ESET:
 		t->contract = u32(r);
 		t->side = u8_below(r, SIL_IMP, SIL_EXP + 1, "endpoint side");
 		t->state = u32(r);

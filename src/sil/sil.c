@@ -50,7 +50,7 @@ int sil_is_linear(const struct sil_pkg *p, uint32_t t)
 {
 	const struct sil_type *ty = sil_type(p, t);
 	return ty && (ty->kind == SIL_TK_XSTRUCT || ty->kind == SIL_TK_XARRAY ||
-	              ty->kind == SIL_TK_ENDPOINT);
+	              ty->kind == SIL_TK_ENDPOINT || ty->kind == SIL_TK_ESET);
 }
 
 const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t n)
@@ -86,7 +86,8 @@ const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t 
 	case SIL_TK_XSTRUCT:
 		snprintf(buf, n, "%s%.100s", ty->kind == SIL_TK_XSTRUCT ? "exheap " : "", ty->name);
 		break;
-	case SIL_TK_ENDPOINT: {
+	case SIL_TK_ENDPOINT:
+	case SIL_TK_ESET: {
 		const char *cn = "?", *sn = "?";
 		if (ty->contract < p->ncontracts) {
 			const struct sil_contract *c = &p->contracts[ty->contract];
@@ -94,7 +95,8 @@ const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t 
 			if (ty->state < c->nstates)
 				sn = c->states[ty->state].name;
 		}
-		snprintf(buf, n, "%.60s.%s:%.40s", cn, ty->side == SIL_EXP ? "Exp" : "Imp", sn);
+		snprintf(buf, n, "%s%.60s.%s:%.40s%s", ty->kind == SIL_TK_ESET ? "eset<" : "", cn,
+		         ty->side == SIL_EXP ? "Exp" : "Imp", sn, ty->kind == SIL_TK_ESET ? ">" : "");
 		break;
 	}
 	case SIL_TK_IOPORT:

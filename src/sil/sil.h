@@ -41,6 +41,7 @@ enum sil_tkind {
 	SIL_TK_ENDPOINT,  /* channel end of contract, side, state: linear      */
 	SIL_TK_CELL,      /* GC object holding at most one linear elem (TRef)  */
 	SIL_TK_IOPORT,    /* device access to one claimed I/O port range       */
+	SIL_TK_ESET,      /* set of endpoints of contract, side, in state: linear */
 	SIL_TK__COUNT
 };
 
@@ -59,9 +60,9 @@ struct sil_type {
 	char *name;              /* STRUCT, XSTRUCT */
 	uint32_t nfields;
 	struct sil_field *fields;
-	uint32_t contract;       /* ENDPOINT */
-	uint8_t side;            /* ENDPOINT: enum sil_side */
-	uint32_t state;          /* ENDPOINT: declared state (see docs/sil.md) */
+	uint32_t contract;       /* ENDPOINT, ESET */
+	uint8_t side;            /* ENDPOINT, ESET: enum sil_side */
+	uint32_t state;          /* ENDPOINT: declared state (see docs/sil.md); ESET: its members' state */
 };
 
 enum sil_ktag { SIL_K_STRING = 1, SIL_K_F64 = 2 };

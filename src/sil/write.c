@@ -95,7 +95,7 @@ static void put_types(struct sbuf *b, const struct sil_pkg *p)
 				sb_uleb(b, t->fields[j].type);
 			}
 			break;
-		case SIL_TK_ENDPOINT:
+		case SIL_TK_ENDPOINT: case SIL_TK_ESET:
 			sb_uleb(b, t->contract);
 			sb_byte(b, t->side);
 			sb_uleb(b, t->state);

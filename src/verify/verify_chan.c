@@ -34,8 +34,8 @@ static int is_endpoint(struct vctx *v, uint32_t r)
 }
 
 /* Transition on message m from state st, or NULL (charged: O(ntrans)). */
-static const struct sil_trans *transition(struct vctx *v, const struct sil_contract *c,
-                                          uint32_t st, uint32_t m)
+const struct sil_trans *vfy_transition(struct vctx *v, const struct sil_contract *c,
+                                       uint32_t st, uint32_t m)
 {
 	const struct sil_state *s = &c->states[st];
 	if (vcharge(v, s->ntrans))
@@ -75,7 +75,7 @@ static int live_endpoint(struct vctx *v, uint32_t r)
 	return 0;
 }
 
-static int msg_args(struct vctx *v, const struct sil_msg *m, const uint32_t *l, uint32_t n)
+int vfy_msg_args(struct vctx *v, const struct sil_msg *m, const uint32_t *l, uint32_t n)
 {
 	char b[128], c[128];
 	if (n != m->nargs)
@@ -97,7 +97,7 @@ int vfy_send(struct vctx *v, const struct sil_insn *in)
 		return verr(v, "bad-msg", "contract %.100s has no message m%lld", c->name, (long long)in->a[1]);
 	uint32_t mi = (uint32_t)in->a[1];
 	const struct sil_msg *m = &c->msgs[mi];
-	if (msg_args(v, m, in->list, in->nlist))
+	if (vfy_msg_args(v, m, in->list, in->nlist))
 		return -1;
 	if (!v->flow)
 		return 0;
@@ -109,7 +109,7 @@ int vfy_send(struct vctx *v, const struct sil_insn *in)
 	if (live_endpoint(v, r))
 		return -1;
 	struct slot x = v->cur[v->slotof[r]];
-	const struct sil_trans *t = m->dir == side_of(v, r) ? transition(v, c, x.st, mi) : NULL;
+	const struct sil_trans *t = m->dir == side_of(v, r) ? vfy_transition(v, c, x.st, mi) : NULL;
 	if (!t)
 		return verr(v, "send-state", "%s may not send %.100s in state %.100s of %.100s",
 		            side_of(v, r) == SIL_IMP ? "the importer" : "the exporter", m->name,
@@ -119,9 +119,16 @@ int vfy_send(struct vctx *v, const struct sil_insn *in)
 	return 0;
 }
 
+static int is_set(const struct vctx *v, uint32_t r)
+{
+	return v->ty[v->fn->locals[r]].cls == TC_ESET;
+}
+
 /* One case: types, message range, arity (flow-independent parts). */
 static int case_types(struct vctx *v, const struct sil_case *k)
 {
+	if (is_set(v, k->ep))
+		return vfy_eset_case_types(v, k);
 	if (is_endpoint(v, k->ep))
 		return -1;
 	const struct sil_contract *c = contract_of(v, k->ep);
@@ -132,12 +139,14 @@ static int case_types(struct vctx *v, const struct sil_case *k)
 	}
 	if (k->msg - 1 >= c->nmsgs)
 		return verr(v, "bad-msg", "contract %.100s has no message m%u", c->name, k->msg - 1);
-	return msg_args(v, &c->msgs[k->msg - 1], k->args, k->nargs);
+	return vfy_msg_args(v, &c->msgs[k->msg - 1], k->args, k->nargs);
 }
 
 /* One case against the endpoint's current state. */
 static int case_state(struct vctx *v, const struct sil_case *k)
 {
+	if (is_set(v, k->ep))
+		return vfy_eset_case_state(v, k);
 	if (live_endpoint(v, k->ep) || own_distinct(v, k->args, k->nargs))
 		return -1;
 	for (uint32_t i = 0; i < k->nargs; i++)
@@ -148,7 +157,7 @@ static int case_state(struct vctx *v, const struct sil_case *k)
 	const struct sil_contract *c = contract_of(v, k->ep);
 	const struct sil_msg *m = &c->msgs[k->msg - 1];
 	uint32_t st = v->cur[v->slotof[k->ep]].st;
-	if (m->dir == side_of(v, k->ep) || !transition(v, c, st, k->msg - 1))
+	if (m->dir == side_of(v, k->ep) || !vfy_transition(v, c, st, k->msg - 1))
 		return verr(v, "recv-state", "%.100s cannot be received on r%u in state %.100s of %.100s",
 		            m->name, k->ep, c->states[st].name, c->name);
 	return 0;
@@ -171,7 +180,7 @@ static int cover(struct vctx *v, const struct sil_insn *in, uint32_t i, uint32_t
 {
 	uint32_t key = next_stamp(v);
 	const struct sil_contract *c = contract_of(v, r);
-	const struct sil_state *s = &c->states[v->cur[v->slotof[r]].st];
+	const struct sil_state *s = &c->states[vfy_recv_state(v, r)];
 	if (vcharge(v, in->ncases - i + s->ntrans))
 		return -1;
 	for (uint32_t j = i; j < in->ncases; j++) {
@@ -224,9 +233,18 @@ int vfy_select_check(struct vctx *v, const struct sil_insn *in)
 	return exhaustive(v, in);
 }
 
+uint32_t vfy_recv_state(const struct vctx *v, uint32_t r)
+{
+	return is_set(v, r) ? vt_def(v, v->fn->locals[r])->state : v->cur[v->slotof[r]].st;
+}
+
 void vfy_select_case(struct vctx *v, const struct sil_case *k, struct slot *out)
 {
 	memcpy(out, v->cur, v->nslots * sizeof *out);
+	if (is_set(v, k->ep)) {
+		vfy_eset_case_out(v, k, out);
+		return;
+	}
 	struct slot *e = &out[v->slotof[k->ep]];
 	if (k->msg == 0) {
 		e->st = ST_CLOSED;
@@ -234,7 +252,7 @@ void vfy_select_case(struct vctx *v, const struct sil_case *k, struct slot *out)
 	}
 	const struct sil_contract *c = contract_of(v, k->ep);
 	const struct sil_msg *m = &c->msgs[k->msg - 1];
-	const struct sil_trans *t = transition(v, c, e->st, k->msg - 1);
+	const struct sil_trans *t = vfy_transition(v, c, e->st, k->msg - 1);
 	if (!t)
 		return;         /* budget spent: v->stopped is set, nothing more is used */
 	e->st = t->next;

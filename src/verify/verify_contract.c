@@ -24,10 +24,10 @@ static int msg_ok(struct vctx *v, uint32_t ci, uint32_t mi)
 	for (uint32_t a = 0; a < m->nargs; a++) {
 		uint32_t t = m->args[a];
 		/* Messages cross SIPs: only scalars and exchange-heap values. */
-		if (t >= v->nty || !(vt_scalar(v, t) || v->ty[t].linear)) {
+		if (t >= v->nty || !(vt_scalar(v, t) || v->ty[t].linear) || v->ty[t].cls == TC_ESET) {
 			char b[128];
 			return verr(v, "bad-contract", "contract c%u: message m%u argument %u (%s) "
-			            "is neither scalar nor linear", ci, mi, a,
+			            "is neither scalar nor linear (or is a set, which never leaves its SIP)", ci, mi, a,
 			            t < v->nty ? vtname(v, t, b) : "out of range");
 		}
 	}

@@ -25,12 +25,12 @@
 /* What a type is, as far as the rules care. */
 enum vcls {
 	TC_BAD, TC_VOID, TC_BOOL, TC_INT, TC_F64, TC_STRING,
-	TC_ARRAY, TC_STRUCT, TC_XSTRUCT, TC_XARRAY, TC_ENDPOINT, TC_CELL, TC_IOPORT,
+	TC_ARRAY, TC_STRUCT, TC_XSTRUCT, TC_XARRAY, TC_ENDPOINT, TC_CELL, TC_IOPORT, TC_ESET,
 };
 
 struct vtype {
 	uint8_t cls;      /* enum vcls */
-	uint8_t linear;   /* XSTRUCT, XARRAY, ENDPOINT */
+	uint8_t linear;   /* XSTRUCT, XARRAY, ENDPOINT, ESET */
 	uint32_t canon;   /* equal canon == same type (endpoint state ignored) */
 	uint32_t exact;   /* canon, but an endpoint's state counts (stored endpoints) */
 };
@@ -140,6 +140,23 @@ int vfy_send(struct vctx *v, const struct sil_insn *in);
 int vfy_select_check(struct vctx *v, const struct sil_insn *in);
 /* State after taking case c of a checked select, written into out[nslots]. */
 void vfy_select_case(struct vctx *v, const struct sil_case *c, struct slot *out);
+
+/* ---- verify_eset.c: endpoint sets ---- */
+int vfy_esnew(struct vctx *v, const struct sil_insn *in);
+int vfy_esadd(struct vctx *v, const struct sil_insn *in);
+int vfy_essize(struct vctx *v, const struct sil_insn *in);
+/* A select case on a set: its bound endpoint first, then the message's
+ * values.  Types (flow-independent), then the state before the select. */
+int vfy_eset_case_types(struct vctx *v, const struct sil_case *k);
+int vfy_eset_case_state(struct vctx *v, const struct sil_case *k);
+/* The slots after taking set case k (out is a copy of the state before). */
+void vfy_eset_case_out(struct vctx *v, const struct sil_case *k, struct slot *out);
+/* The contract state a select on local r (endpoint or set) receives in. */
+uint32_t vfy_recv_state(const struct vctx *v, uint32_t r);
+/* Transition on message m from state st of c, or NULL (charged). */
+const struct sil_trans *vfy_transition(struct vctx *v, const struct sil_contract *c,
+                                       uint32_t st, uint32_t m);
+int vfy_msg_args(struct vctx *v, const struct sil_msg *m, const uint32_t *l, uint32_t n);
 
 /* ---- verify_flow.c ---- */
 void vfy_function(struct vctx *v, uint32_t fi);

@@ -24,7 +24,7 @@ static int is_ep(const struct vctx *v, uint32_t s)
 uint32_t ep_state_of(const struct vctx *v, uint32_t t)
 {
 	const struct sil_type *d = vt_def(v, t);
-	return d && d->kind == SIL_TK_ENDPOINT ? d->state : 0;
+	return d && (d->kind == SIL_TK_ENDPOINT || d->kind == SIL_TK_ESET) ? d->state : 0;
 }
 
 static void count(struct vctx *v, uint32_t s, const struct slot *x, int d)

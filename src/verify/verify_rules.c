@@ -468,6 +468,11 @@ static int ck_XSPLIT(struct vctx *v, const struct sil_insn *in)
 #define ck_SEND vfy_send
 #define ck_SELECT vfy_select_check
 
+/* ---- endpoint sets: verify_eset.c ---- */
+#define ck_ESNEW vfy_esnew
+#define ck_ESADD vfy_esadd
+#define ck_ESSIZE vfy_essize
+
 /* ---- system ---- */
 
 static int ck_CLOCK(struct vctx *v, const struct sil_insn *in)

@@ -29,7 +29,7 @@ static const uint8_t kind_cls[SIL_TK__COUNT] = {
 	[SIL_TK_ARRAY] = TC_ARRAY, [SIL_TK_STRUCT] = TC_STRUCT,
 	[SIL_TK_XSTRUCT] = TC_XSTRUCT, [SIL_TK_XARRAY] = TC_XARRAY,
 	[SIL_TK_ENDPOINT] = TC_ENDPOINT, [SIL_TK_CELL] = TC_CELL,
-	[SIL_TK_IOPORT] = TC_IOPORT,
+	[SIL_TK_IOPORT] = TC_IOPORT, [SIL_TK_ESET] = TC_ESET,
 };
 
 const struct sil_type *vt_def(const struct vctx *v, uint32_t t)
@@ -83,6 +83,8 @@ static struct ckey key_of(const struct vctx *v, uint32_t t, int exact)
 		return (struct ckey){ exact ? EXACT_EP : c, d->contract, d->side, exact ? d->state : 0 };
 	if (c == TC_IOPORT)
 		return (struct ckey){ c, 0, 0, 0 };
+	if (c == TC_ESET)   /* a set's state is part of its type */
+		return (struct ckey){ c, d->contract, d->side, d->state };
 	if (c == TC_CELL)
 		return (struct ckey){ c, v->ty[d->elem].exact, 0, 0 };
 	return (struct ckey){ c, v->ty[d->elem].canon, 0, 0 };
@@ -155,7 +157,8 @@ static void canonicalise(struct vctx *v)
 	/* Leaves first (their keys use builtins or contracts), then cells
 	 * (elements are linear leaves or xstructs), then array chains. */
 	for (uint32_t t = SIL_T_BUILTIN; t < v->nty; t++)
-		if (v->ty[t].cls == TC_XARRAY || v->ty[t].cls == TC_ENDPOINT || v->ty[t].cls == TC_IOPORT)
+		if (v->ty[t].cls == TC_XARRAY || v->ty[t].cls == TC_ENDPOINT || v->ty[t].cls == TC_IOPORT ||
+		    v->ty[t].cls == TC_ESET)
 			canon_set(v, &m, t);
 	for (uint32_t t = SIL_T_BUILTIN; t < v->nty; t++)
 		if (v->ty[t].cls == TC_CELL)
@@ -179,8 +182,8 @@ static int type_err(struct vctx *v, uint32_t t, const char *what, uint32_t ref)
 static int field_ok(struct vctx *v, uint8_t k, uint32_t ft)
 {
 	uint8_t c = cls(v, ft);
-	if (c == TC_BAD || c == TC_VOID || c == TC_IOPORT)
-		return 0;
+	if (c == TC_BAD || c == TC_VOID || c == TC_IOPORT || c == TC_ESET)
+		return 0;   /* a set stays where its SIP put it: a local, a parameter, a cell */
 	return k == TC_STRUCT ? !v->ty[ft].linear : (vt_scalar(v, ft) || v->ty[ft].linear);
 }
 
@@ -223,10 +226,11 @@ static void check_type(struct vctx *v, uint32_t t)
 		check_struct(v, t, d);
 		break;
 	case TC_ENDPOINT:
+	case TC_ESET:
 		if (d->contract >= v->p->ncontracts || d->side > SIL_EXP ||
 		    d->state >= v->p->contracts[d->contract].nstates) {
 			v->types_ok = 0;
-			verr(v, "bad-type-table", "t%u: endpoint contract c%u, side %u, state s%u out of range",
+			verr(v, "bad-type-table", "t%u: endpoint or set contract c%u, side %u, state s%u out of range",
 			     t, d->contract, d->side, d->state);
 		}
 		break;
@@ -250,7 +254,8 @@ void vfy_types(struct vctx *v)
 		const struct sil_type *d = vt_def(v, t);
 		uint8_t k = d ? d->kind : 0;
 		v->ty[t].cls = t < SIL_T_BUILTIN ? builtin_cls[t] : k < SIL_TK__COUNT ? kind_cls[k] : TC_BAD;
-		v->ty[t].linear = k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT;
+		v->ty[t].linear = k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT ||
+		                   k == SIL_TK_ESET;
 		v->ty[t].canon = v->ty[t].exact = t;
 		if (v->ty[t].cls == TC_BAD) {
 			v->types_ok = 0;

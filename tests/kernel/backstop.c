@@ -18,7 +18,9 @@
  *
  *   backstop MODE SERVER.sg     MODE: twice | wrongway | delete-foreign |
  *                               send-foreign | send-moved | recv-foreign |
- *                               delete-inner | send-inner | ok
+ *                               delete-inner | send-inner | eset-add-foreign |
+ *                               eset-add-state | eset-send-member |
+ *                               eset-recv-member | ok
  * prints "client: status N", "server: status N", "live bytes: N".
  */
 #include <stdio.h>
@@ -34,7 +36,7 @@
 #include "sil/sil.h"
 
 static const char *mode;
-static uint32_t req, resp, bytes_type, imp_type, box_type;
+static uint32_t req, resp, bytes_type, imp_type, box_type, set_type;
 
 /* A buffer stored in a field of a fresh exchange-heap struct, exactly as
  * the backend's xput does it (rt.h SING_XH_MINE/TOP and the inner mark):
@@ -80,6 +82,20 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 		void *box;
 		a[0].p = boxed_bytes(t, &box);
 		sing_send(t, ep, req, a, "client");
+	} else if (!strcmp(mode, "eset-add-foreign")) { /* the server's end into a set */
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep->peer, "client");
+	} else if (!strcmp(mode, "eset-add-state")) {   /* an end not in the set's state */
+		a[0].p = new_bytes(t);
+		sing_send(t, ep, req, a, "client");
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, "client");
+	} else if (!strcmp(mode, "eset-send-member")) { /* an end the set holds */
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, "client");
+		a[0].p = new_bytes(t);
+		sing_send(t, ep, req, a, "client");
+	} else if (!strcmp(mode, "eset-recv-member")) { /* wait at it directly */
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, "client");
+		struct sing_case c[2] = {{ep, resp + 1, 0}, {ep, 0, 0}};
+		sing_select(t, c, 2, a, "client");
 	} else if (!strcmp(mode, "send-moved")) {     /* a buffer already sent */
 		void *x = new_bytes(t), *exp2;
 		a[0].p = x;
@@ -102,13 +118,13 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 static const uint8_t box_slots[1] = {SING_S_LINEAR};
 
 /* The client's image: the server's type table plus an Echo.Imp entry and
- * a one-field exchange-heap struct (Box),
+ * a one-field exchange-heap struct (Box), an endpoint set of Echo.Imp:S,
  * the server's contracts (so the kernel interns the same Echo), main = client. */
 static struct sk_image *client_image(struct sk_kernel *k, const struct sk_image *srv,
                                      uint32_t con)
 {
 	const struct sing_image *s = srv->img;
-	struct sing_tinfo *types = calloc(s->ntypes + 2, sizeof *types);
+	struct sing_tinfo *types = calloc(s->ntypes + 3, sizeof *types);
 	struct sing_image *img = calloc(1, sizeof *img);
 	uint32_t *main_types = calloc(1, sizeof *main_types);
 	struct sk_image *im = calloc(1, sizeof *im);
@@ -116,9 +132,11 @@ static struct sk_image *client_image(struct sk_kernel *k, const struct sk_image 
 	types[s->ntypes] = (struct sing_tinfo){.kind = SING_K_ENDPOINT, .contract = con, .side = 0};
 	types[s->ntypes + 1] = (struct sing_tinfo){.kind = SING_K_XSTRUCT, .nslots = 1,
 	                                           .slots = box_slots, .name = "Box"};
+	types[s->ntypes + 2] = (struct sing_tinfo){.kind = SING_K_ESET, .contract = con, .side = 0};
 	main_types[0] = imp_type = s->ntypes;
 	box_type = s->ntypes + 1;
-	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 2,
+	set_type = s->ntypes + 2;
+	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 3,
 	                           .types = types, .entry = client, .args_type = s->args_type,
 	                           .main_extra = 1, .main_types = main_types,
 	                           .ncontracts = s->ncontracts, .contracts = s->contracts};

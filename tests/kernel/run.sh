@@ -59,6 +59,7 @@ expect pingpong-two-sips ping.sg
 expect pipeline-1000-sips pipeline.sg
 expect rewire-endpoints-in-messages rewire.sg
 expect select-over-8-endpoints manysel.sg
+expect eset-1000-clients esserver.sg
 expect killed-mid-conversation killed.sg
 expect shape-checked-at-launch mismatch.sg
 expect launch-with-args argv.sg
@@ -219,6 +220,10 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop recv-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop delete-inner 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-inner 0 70 'exchange-heap block not owned by this SIP'
+	backstop eset-add-foreign 0 70 'exchange-heap block not owned by this SIP'
+	backstop eset-add-state 1 70 "contract violation: an endpoint added to a set must be in the set's contract, side and state"
+	backstop eset-send-member 0 70 'exchange-heap block not owned by this SIP'
+	backstop eset-recv-member 0 70 'exchange-heap block not owned by this SIP'
 else
 	bad backstop-build "$(head -c 300 "$TMPDIR/err")"
 fi

@@ -1,0 +1,123 @@
+/*
+ * verify_eset.c - endpoint sets: esnew, esadd, essize, and select cases
+ * that wait on "any endpoint of a set".
+ *
+ * A set's type fixes its contract, side and state: every endpoint in it is
+ * in that state, so the set itself carries no typestate and is tracked
+ * like any other linear value (empty, owned or borrowed).  esadd moves an
+ * owned endpoint in, and only in exactly the set's state; from then on the
+ * endpoint is the set's and its local is empty.  A select case on a set
+ * hands one endpoint out into its first bound local, owned, in the state
+ * after the message (or closed); from there it is an ordinary endpoint
+ * that must be put back, sent, stored or deleted on every path, and the
+ * usual join rule keeps "no endpoint in two places" and "states agree".
+ * Sets never cross SIPs: no message argument or xstruct field is a set
+ * (verify_types.c, verify_contract.c).
+ */
+#include "verify_impl.h"
+
+static uint32_t T(const struct vctx *v, uint32_t r) { return v->fn->locals[r]; }
+
+static int want(struct vctx *v, int ok, uint32_t r, const char *what)
+{
+	char b[128];
+	if (ok)
+		return 0;
+	return verr(v, "type-mismatch", "r%u is %s; %s expected", r, vtname(v, T(v, r), b), what);
+}
+
+static int is_set(const struct vctx *v, uint32_t r)
+{
+	return v->ty[T(v, r)].cls == TC_ESET;
+}
+
+/* Endpoint local e can live in set s: one contract, one side. */
+static int member_type(struct vctx *v, uint32_t s, uint32_t e)
+{
+	char a[128], b[128];
+	const struct sil_type *st = vt_def(v, T(v, s)), *et = vt_def(v, T(v, e));
+	if (v->ty[T(v, e)].cls == TC_ENDPOINT && et->contract == st->contract && et->side == st->side)
+		return 0;
+	return verr(v, "type-mismatch", "r%u is %s but set r%u holds %s endpoints", e,
+	            vtname(v, T(v, e), a), s, vtname(v, T(v, s), b));
+}
+
+int vfy_esnew(struct vctx *v, const struct sil_insn *in)
+{
+	uint32_t r = (uint32_t)in->a[0];
+	return want(v, is_set(v, r), r, "an endpoint set") || own_empty_dst(v, r) || own_def(v, r, 0);
+}
+
+/* esadd set, ep: the set owned or borrowed (unchanged); ep owned, in the
+ * set's state (own_move checks it against the set's type), then empty. */
+int vfy_esadd(struct vctx *v, const struct sil_insn *in)
+{
+	uint32_t s = (uint32_t)in->a[0], e = (uint32_t)in->a[1];
+	if (want(v, is_set(v, s), s, "an endpoint set") || member_type(v, s, e))
+		return -1;
+	return own_read(v, s) || own_move(v, e, T(v, s));
+}
+
+int vfy_essize(struct vctx *v, const struct sil_insn *in)
+{
+	uint32_t d = (uint32_t)in->a[0], s = (uint32_t)in->a[1];
+	return want(v, T(v, d) == SIL_T_I32, d, "i32") || want(v, is_set(v, s), s, "an endpoint set") ||
+	       own_read(v, s);
+}
+
+static const struct sil_contract *contract_of(const struct vctx *v, uint32_t r)
+{
+	return &v->p->contracts[vt_def(v, T(v, r))->contract];
+}
+
+int vfy_eset_case_types(struct vctx *v, const struct sil_case *k)
+{
+	const struct sil_contract *c = contract_of(v, k->ep);
+	if (k->nargs < 1)
+		return verr(v, "arity", "a case on set r%u binds the endpoint first", k->ep);
+	if (member_type(v, k->ep, k->args[0]))
+		return -1;
+	if (k->msg == 0)
+		return k->nargs == 1 ? 0 : verr(v, "arity", "a closed case on a set binds only the endpoint");
+	if (k->msg - 1 >= c->nmsgs)
+		return verr(v, "bad-msg", "contract %.100s has no message m%u", c->name, k->msg - 1);
+	return vfy_msg_args(v, &c->msgs[k->msg - 1], k->args + 1, k->nargs - 1);
+}
+
+int vfy_eset_case_state(struct vctx *v, const struct sil_case *k)
+{
+	if (own_read(v, k->ep) || own_distinct(v, k->args, k->nargs))
+		return -1;
+	for (uint32_t i = 0; i < k->nargs; i++)
+		if (own_empty_dst(v, k->args[i]))
+			return -1;
+	if (k->msg == 0)
+		return 0;
+	const struct sil_contract *c = contract_of(v, k->ep);
+	const struct sil_msg *m = &c->msgs[k->msg - 1];
+	uint32_t st = vt_def(v, T(v, k->ep))->state;
+	if (m->dir == vt_def(v, T(v, k->ep))->side || !vfy_transition(v, c, st, k->msg - 1))
+		return verr(v, "recv-state", "%.100s cannot be received on set r%u (state %.100s of %.100s)",
+		            m->name, k->ep, c->states[st].name, c->name);
+	return 0;
+}
+
+void vfy_eset_case_out(struct vctx *v, const struct sil_case *k, struct slot *out)
+{
+	uint32_t e = (uint32_t)v->slotof[k->args[0]];
+	if (k->msg == 0) {
+		out[e] = (struct slot){ S_OWNED, 0, ST_CLOSED, 0, 0 };
+		return;
+	}
+	const struct sil_contract *c = contract_of(v, k->ep);
+	const struct sil_msg *m = &c->msgs[k->msg - 1];
+	const struct sil_trans *t = vfy_transition(v, c, vt_def(v, T(v, k->ep))->state, k->msg - 1);
+	if (!t)
+		return;         /* budget spent: v->stopped is set, nothing more is used */
+	out[e] = (struct slot){ S_OWNED, 0, t->next, 0, 0 };
+	for (uint32_t i = 1; i < k->nargs; i++) {
+		int32_t s = v->slotof[k->args[i]];
+		if (s >= 0)
+			out[s] = (struct slot){ S_OWNED, 0, ep_state_of(v, m->args[i - 1]), 0, 0 };
+	}
+}
