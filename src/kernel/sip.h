@@ -74,6 +74,7 @@ struct sk_prog {                     /* a program the launcher may start */
 	struct sk_hw hw[SK_MAXHW];       /* hardware claims */
 	char down[64];                   /* why init stopped restarting it ("": none) */
 	char version[33], kind[8];
+	char usage[SK_MAXUSAGE];         /* NAME --help, answered without starting it ("": none) */
 };
 
 #define NS_MAX 64
