@@ -106,6 +106,8 @@ struct con_state {                   /* the kernel-side console */
 	uint32_t ohead, olen;            /* output for the driver, in order */
 	uint64_t dropped;                /* output bytes lost to a full ring */
 	char out[CON_RING];
+	char words[512];                 /* the reader's own words for Tab (Console.Words) */
+	uint32_t nwords;
 };
 
 #define IRQ_LINES 16
