@@ -295,6 +295,7 @@ static uint32_t launch_line(struct sk_kernel *k, void *line, int job, char *err,
 	char buf[4096];
 	char *argv[64];
 	int argc = split(k, line, buf, sizeof buf, argv, 64);
+	*help = NULL;
 	if (!argc) {
 		sk_copy_str(err, errlen, "nothing to run");
 		return 0;
