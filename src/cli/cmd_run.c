@@ -92,6 +92,21 @@ static int install(struct sk_kernel *k, const char *path, unsigned dbg, struct i
 	return 0;
 }
 
+/* FILE --help: the manifest's usage, as the system's process service
+ * answers it, without running the program.  The exit status, or -1 when
+ * the manifest has none (the program gets --help as an argument). */
+static int manifest_usage(const char *path)
+{
+	struct sil_pkg *p = cli_load(path, NULL);
+	if (!p)
+		return 1;
+	int rc = p->man.usage ? 0 : -1;
+	if (p->man.usage)
+		printf("%s\n", p->man.usage);
+	sil_free(p);
+	return rc;
+}
+
 /* Bind main's endpoints by their manifest paths, start, wait. */
 static int start_and_wait(struct sk_kernel *k, const struct sk_image *img, struct installed *in,
                           int argc, char **argv, int64_t *ns)
@@ -246,6 +261,9 @@ int cmd_run(int argc, char **argv)
 		        argc <= i ? "no program named" : "unknown option ", argc <= i ? "" : argv[i]);
 		return 2;
 	}
+	if (argc == i + 2 && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")))
+		if ((tn = manifest_usage(argv[i])) >= 0)
+			return tn;
 	fflush(NULL);
 	if ((tn = trace_begin(&topt)) != 0)
 		return tn;

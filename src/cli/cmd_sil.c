@@ -106,6 +106,10 @@ static void print_manifest(const struct sil_pkg *p)
 		       (unsigned long long)h->base, (unsigned long long)h->len,
 		       sil_shared_names[h->shared]);
 	}
+	for (const char *u = m->usage, *nl; u; u = nl ? nl + 1 : NULL) {   /* one row a line */
+		nl = strchr(u, '\n');
+		printf("usage         %.*s\n", nl ? (int)(nl - u) : (int)strlen(u), u);
+	}
 }
 
 int cmd_manifest(int argc, char **argv)

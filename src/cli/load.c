@@ -77,10 +77,7 @@ struct sil_pkg *cli_load(const char *path, struct sbuf *bytes)
 	uint8_t *buf = read_file(path, &len);
 	struct sil_pkg *p = NULL;
 	char err[256];
-	struct stat st;
-	if (!buf && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		errno = EISDIR;   /* reading a folder fails with a less telling errno */
-	if (!buf) {
+	if (!buf) {   /* a folder: EISDIR (read_file) */
 		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
 		return NULL;
 	}

@@ -4,15 +4,20 @@
 #include "ns.h"
 #include "proc.h"
 
+static int text_request(const char *name)
+{
+	return __builtin_strcmp(name, "Write") == 0 || __builtin_strcmp(name, "Words") == 0;
+}
+
 const char *con_check(const struct ly_contract *c)
 {
 	if (!ly_has(c, "Ack", 1, 0) || !ly_has(c, "Line", 1, 1))
 		return "a console contract needs out Ack() and Line(u8[] text)";
 	for (uint32_t m = 0; m < c->nmsgs; m++)
 		if (c->msgs[m].dir == 0 && !ly_has(c, c->msgs[m].name, 0, 0) &&
-		    !(__builtin_strcmp(c->msgs[m].name, "Write") == 0 && c->msgs[m].nargs == 1 &&
+		    !(text_request(c->msgs[m].name) && c->msgs[m].nargs == 1 &&
 		      c->msgs[m].args[0].linear && !c->msgs[m].args[0].con))
-			return "a console request is Write(u8[] text) or ReadLine()";
+			return "a console request is Write(u8[] text), Words(u8[] words) or ReadLine()";
 	return NULL;
 }
 
@@ -103,24 +108,32 @@ static void match(char *out, uint32_t *n, uint32_t size, const char *name, uint3
 	out[(*n)++] = '\n';
 }
 
-/* Complete(word): the installed programs and the names in the name
- * service that start with word, one a line. */
+/* Each name of a list (one a line) that starts with prefix. */
+static void match_all(char *out, uint32_t *n, uint32_t size, const char *names, uint32_t nn,
+                      const char *prefix, uint32_t plen)
+{
+	for (uint32_t at = 0, end; at < nn; at = end + 1) {
+		for (end = at; end < nn && names[end] != '\n'; end++)
+			;
+		if (end > at)
+			match(out, n, size, names + at, end - at, prefix, plen);
+	}
+}
+
+/* Complete(word): the reader's words (Words), the installed programs and
+ * the names in the name service that start with word, one a line. */
 static void *complete(struct sk_kernel *k, void *word)
 {
 	char prefix[256], names[4096], out[4096];
 	uint32_t plen = ns_read_text(word, prefix, sizeof prefix);
 	uint32_t n = 0;
 	xh_delete(&k->xh, word);
+	match_all(out, &n, sizeof out, k->con.words, k->con.nwords, prefix, plen);
 	for (uint32_t i = 0; i < k->nprogs; i++)
 		if (k->progs[i].managed)
 			match(out, &n, sizeof out, k->progs[i].name,
 			      (uint32_t)__builtin_strlen(k->progs[i].name), prefix, plen);
-	uint32_t nn = ns_names(k, names, sizeof names);
-	for (uint32_t at = 0, end; at < nn; at = end + 1) {
-		for (end = at; end < nn && names[end] != '\n'; end++)
-			;
-		match(out, &n, sizeof out, names + at, end - at, prefix, plen);
-	}
+	match_all(out, &n, sizeof out, names, ns_names(k, names, sizeof names), prefix, plen);
 	return ns_text(k, out, n);
 }
 
@@ -254,7 +267,12 @@ void con_serve(struct ch_end *e)
 	union sing_slot args[4];
 	int m;
 	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
-		if (e->con->msgs[m].nargs == 1) {   /* Write(text) */
+		if (__builtin_strcmp(e->con->msgs[m].name, "Words") == 0) {
+			struct con_state *c = &e->k->con;
+			c->nwords = ns_read_text(args[0].p, c->words, sizeof c->words);
+			xh_delete(&e->k->xh, args[0].p);
+			ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
+		} else if (e->con->msgs[m].nargs == 1) {   /* Write(text) */
 			char buf[4096];
 			uint32_t n = ns_read_text(args[0].p, buf, sizeof buf);
 			xh_delete(&e->k->xh, args[0].p);

@@ -38,6 +38,7 @@ struct sip;
 
 /* ---- the booted system (docs/system.md): launch by manifest ---- */
 #define SK_MAXEPS 16
+#define SK_MAXUSAGE 1024                 /* a manifest's usage text, with its NUL */
 #define SK_MAXCAPS 16
 
 #define SK_MAXHW 8
@@ -58,6 +59,7 @@ struct sk_manifest {
 	const char *caps[SK_MAXCAPS];
 	struct sk_hw hw[SK_MAXHW];
 	const char *version, *kind;      /* shown by the shell's `programs` (NULL: "-") */
+	const char *usage;               /* what NAME --help prints (NULL: none) */
 };
 
 /* Make an installed program launchable by name (sk_launch, the shell):

@@ -38,6 +38,7 @@ int sk_install(struct sk_kernel *k, const struct sk_image *im, const char *name,
 		sk_copy_str(p->caps[c], sizeof p->caps[c], m->caps[c]);
 	sk_copy_str(p->version, sizeof p->version, m->version ? m->version : "-");
 	sk_copy_str(p->kind, sizeof p->kind, m->kind ? m->kind : "-");
+	sk_copy_str(p->usage, sizeof p->usage, m->usage ? m->usage : "");
 	p->nhw = m->nhw;
 	for (uint32_t h = 0; h < m->nhw; h++)
 		p->hw[h] = m->hw[h];
@@ -133,6 +134,14 @@ static char **copy_argv(int argc, char *const argv[])
 		s += __builtin_strlen(argv[i]) + 1;
 	}
 	return v;
+}
+
+const char *proc_usage(struct sk_kernel *k, int argc, char *const argv[])
+{
+	if (argc != 2 || (!streq(argv[1], "--help") && !streq(argv[1], "-h")))
+		return NULL;
+	const struct sk_prog *p = find_prog(k, argv[0]);
+	return p && p->usage[0] ? p->usage : NULL;
 }
 
 uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const argv[],

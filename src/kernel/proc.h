@@ -32,6 +32,10 @@ const char *proc_check(const struct ly_contract *c);
 void proc_serve(struct ch_end *e);
 /* s ended (sip_teardown): answer the Run that started it. */
 void proc_ended(struct sip *s);
+/* What `argv[0] --help` (or -h, the only argument) prints, from the
+ * installed program's manifest: answered without starting it (so a
+ * running service answers too).  NULL: not such a line, or no usage. */
+const char *proc_usage(struct sk_kernel *k, int argc, char *const argv[]);
 /* The running SIP pid, or NULL. */
 struct sip *proc_find(struct sk_kernel *k, uint32_t pid);
 /* End a launched SIP that is not the one running: killed (a failure,

@@ -285,17 +285,23 @@ static int split(struct sk_kernel *k, void *line, char *buf, uint32_t size, char
 	return argc;
 }
 
-/* Launch a command line: the pid, or 0 with the reason in err.  The
- * requester (the SIP whose request this is) is the new SIP's parent. */
-static uint32_t launch_line(struct sk_kernel *k, void *line, int job, char *err, unsigned errlen)
+/* Launch a command line: the pid, or 0 with the reason in err, or 0
+ * with *help set when the line asks a program's usage (NAME --help: the
+ * manifest answers, nothing starts).  The requester (the SIP whose
+ * request this is) is the new SIP's parent. */
+static uint32_t launch_line(struct sk_kernel *k, void *line, int job, char *err, unsigned errlen,
+                            const char **help)
 {
 	char buf[4096];
 	char *argv[64];
 	int argc = split(k, line, buf, sizeof buf, argv, 64);
+	*help = NULL;
 	if (!argc) {
 		sk_copy_str(err, errlen, "nothing to run");
 		return 0;
 	}
+	if ((*help = proc_usage(k, argc, argv)))
+		return 0;
 	struct sip *parent = sip_current(k);
 	uint32_t pid = sk_launch(k, argv[0], argc - 1, argv + 1, err, errlen);
 	struct sip *s = pid ? proc_find(k, pid) : NULL;
@@ -311,7 +317,13 @@ static void *start_text(struct sk_kernel *k, void *line)
 {
 	struct text t = {.n = 0};
 	char err[256];
-	uint32_t pid = launch_line(k, line, 1, err, sizeof err);
+	const char *help;
+	uint32_t pid = launch_line(k, line, 1, err, sizeof err, &help);
+	if (help) {
+		put(&t, help, 0);
+		put(&t, "\n", 0);
+		return text_of(k, &t);
+	}
 	put(&t, pid ? "[" : "sing: ", 0);
 	if (pid)
 		put_num(&t, pid, 0);
@@ -325,9 +337,14 @@ static void run_request(struct ch_end *e, void *line)
 {
 	struct sk_kernel *k = e->k;
 	char err[256];
-	uint32_t pid = launch_line(k, line, 0, err, sizeof err);
+	const char *help;
+	uint32_t pid = launch_line(k, line, 0, err, sizeof err, &help);
 	struct sip *s = pid ? proc_find(k, pid) : NULL;
-	if (!pid) {
+	if (help) {   /* on the console as a program's output would be, then status 0 */
+		con_write(k, help, __builtin_strlen(help));
+		con_write(k, "\n", 1);
+		ns_reply(e, "Exited", (union sing_slot){.i32 = 0});
+	} else if (!pid) {
 		ns_reply(e, "Refused", (union sing_slot){.p = ns_text(k, err, (uint32_t)__builtin_strlen(err))});
 	} else if (!s) {   /* it ended before it ran (no stack) */
 		ns_reply(e, "Exited", (union sing_slot){.i32 = SK_EXIT_FAILED});

@@ -74,6 +74,7 @@ struct sk_prog {                     /* a program the launcher may start */
 	struct sk_hw hw[SK_MAXHW];       /* hardware claims */
 	char down[64];                   /* why init stopped restarting it ("": none) */
 	char version[33], kind[8];
+	char usage[SK_MAXUSAGE];         /* NAME --help, answered without starting it ("": none) */
 };
 
 #define NS_MAX 64
@@ -105,6 +106,8 @@ struct con_state {                   /* the kernel-side console */
 	uint32_t ohead, olen;            /* output for the driver, in order */
 	uint64_t dropped;                /* output bytes lost to a full ring */
 	char out[CON_RING];
+	char words[512];                 /* the reader's own words for Tab (Console.Words) */
+	uint32_t nwords;
 };
 
 #define IRQ_LINES 16

@@ -44,6 +44,20 @@ static void add_hw(struct sem *S, struct ast_mentry *e, int kind)
 		sg_diag_err(S->d, e->pos, "a %s claim needs a length above 0", e->kw);
 }
 
+/* What NAME --help prints: the `usage` lines in order, one a line. */
+static void add_usage(struct sem *S, const char *line)
+{
+	struct sil_manifest *M = &S->pkg->man;
+	size_t had = M->usage ? strlen(M->usage) + 1 : 0, n = strlen(line);
+	char *u = sil_alloc(S->pkg, had + n + 1);
+	if (had) {
+		memcpy(u, M->usage, had - 1);
+		u[had - 1] = '\n';
+	}
+	memcpy(u + had, line, n);
+	M->usage = u;
+}
+
 static void entry(struct sem *S, struct ast_mentry *e, int seen[4])
 {
 	struct sil_manifest *M = &S->pkg->man;
@@ -67,6 +81,8 @@ static void entry(struct sem *S, struct ast_mentry *e, int seen[4])
 		if (!e->a)
 			sg_diag_err(S->d, e->pos, "the memory budget must be above 0");
 		M->budget = e->a;
+	} else if (!strcmp(kw, "usage")) {   /* each line one entry, joined by newlines */
+		add_usage(S, e->str);
 	} else if (!strcmp(kw, "capability")) {
 		*APUSH(&S->pkg->arena, M->caps, M->ncaps) = pstr(S, e->str);
 	} else if (!strcmp(kw, "endpoint")) {

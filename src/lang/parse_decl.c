@@ -110,6 +110,7 @@ static const struct { const char *kw, *pattern; } mentries[] = {
 	{"name", "s"}, {"version", "s"}, {"kind", "i"}, {"budget", "u"},
 	{"capability", "s"}, {"endpoint", "i:T=s"}, {"provides", "s:i"},
 	{"depends", "s:i"}, {"ioport", "n.nh"}, {"irq", "nh"}, {"memory", "n.nh"},
+	{"usage", "s"},
 };
 
 static uint64_t parse_num(struct parser *p, int unit)

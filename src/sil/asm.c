@@ -226,6 +226,12 @@ static void man_budget(struct asm_state *a)
 	a->p->man.budget = asm_u64(a, "budget in bytes");
 }
 
+static void man_usage(struct asm_state *a)
+{
+	once(a, 16);
+	a->p->man.usage = asm_string(a, "string");
+}
+
 static void man_cap(struct asm_state *a)
 {
 	struct sil_manifest *m = &a->p->man;
@@ -322,7 +328,7 @@ static const struct stmt manifest_stmts[] = {
 	{"name", man_name}, {"version", man_version}, {"kind", man_kind},
 	{"budget", man_budget}, {"capability", man_cap}, {"endpoint", man_endpoint},
 	{"provide", man_provide}, {"depend", man_depend}, {"ioport", man_hw},
-	{"irq", man_hw}, {"memory", man_hw}, {"}", stmt_close},
+	{"irq", man_hw}, {"memory", man_hw}, {"usage", man_usage}, {"}", stmt_close},
 };
 
 static void statement(struct asm_state *a)

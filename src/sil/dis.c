@@ -356,6 +356,11 @@ static void dis_manifest(struct dis *d)
 			fprintf(o, "0x%llx %llu", (unsigned long long)h->base, (unsigned long long)h->len);
 		fprintf(o, " %s\n", sil_shared_names[h->shared]);
 	}
+	if (m->usage) {
+		fputs("  usage ", o);
+		sil_text_string(o, m->usage, strlen(m->usage));
+		fputc('\n', o);
+	}
 	fputs("}\n", o);
 }
 

@@ -343,6 +343,8 @@ static void read_manifest(struct rd *r)
 		m->hw[i].base = uleb(r, 64);
 		m->hw[i].len = uleb(r, 64);
 	}
+	if (r->pos < r->end)   /* the optional usage text */
+		m->usage = str(r);
 }
 
 static void read_hash(struct rd *r)

@@ -166,6 +166,9 @@ struct sil_manifest {
 	struct sil_svcdecl *deps;
 	uint32_t nhw;
 	struct sil_hw *hw;
+	char *usage;                 /* what NAME --help prints (NULL: none); a
+	                                trailing optional field, so packages
+	                                without it read as before */
 };
 
 struct sil_pkg {

@@ -183,6 +183,8 @@ static void put_manifest(struct sbuf *b, const struct sil_manifest *m)
 		sb_uleb(b, m->hw[i].base);
 		sb_uleb(b, m->hw[i].len);
 	}
+	if (m->usage)   /* optional, last: a package without it is unchanged */
+		put_str(b, m->usage);
 }
 
 static void (*const sections[])(struct sbuf *, const struct sil_pkg *) = {

@@ -7,6 +7,7 @@
 #include "store.h"
 #include "../sil/shape.h"
 #include "../sil/text.h"
+#include "../kernel/kernel.h"   /* SK_MAXUSAGE: what the kernel keeps of a usage text */
 
 #define ST_MAX_ENTRIES 256   /* per list of a manifest: keeps the checks small */
 
@@ -47,6 +48,15 @@ static int bad_version(const char *s)
 	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-~") != n;
 }
 
+/* A control character other than a newline (usage goes to a terminal). */
+static int bad_text(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 32 && *s != '\n') || *s == 127)
+			return 1;
+	return 0;
+}
+
 static void ck_manifest(struct ck *c)
 {
 	if (st_check_name(c->m->name))
@@ -58,6 +68,9 @@ static void ck_manifest(struct ck *c)
 	if (c->m->kind > SIL_SERVICE)
 		refuse(c, "manifest", "unknown program kind %u", c->m->kind);
 	const struct sil_manifest *m = c->m;
+	if (m->usage && (strlen(m->usage) > SK_MAXUSAGE - 1 || bad_text(m->usage)))
+		refuse(c, "manifest", "the usage text is over %u bytes or holds a control character "
+		       "other than a newline", SK_MAXUSAGE - 1);
 	if (m->ncaps > ST_MAX_ENTRIES || m->neps > ST_MAX_ENTRIES || m->nprovides > ST_MAX_ENTRIES ||
 	    m->ndeps > ST_MAX_ENTRIES || m->nhw > ST_MAX_ENTRIES)
 		refuse(c, "manifest", "more than %u entries of one kind", ST_MAX_ENTRIES);

@@ -139,6 +139,23 @@ static const char *get_manifest(struct cur *c, struct img_prog *o)
 	return NULL;
 }
 
+/* The usage text: a u16 length (0: none), then its bytes. */
+static const char *get_usage(struct cur *c, struct img_prog *o)
+{
+	unsigned n = (unsigned)get(c, 2);
+	const uint8_t *b = take(c, n);
+	if (!b)
+		return "truncated";
+	if (n > SK_MAXUSAGE - 1)
+		return "usage text too long";
+	for (unsigned i = 0; i < n; i++)
+		if (!(o->usage[i] = (char)b[i]))
+			return "NUL inside a string";
+	o->usage[n] = 0;
+	o->man.usage = n ? o->usage : NULL;
+	return NULL;
+}
+
 static const char *get_prog(struct cur *c, struct img_prog *o)
 {
 	const char *why;
@@ -162,6 +179,8 @@ static const char *get_prog(struct cur *c, struct img_prog *o)
 		return why;
 	else
 		o->man.version = o->version;
+	if ((why = get_usage(c, o)))
+		return why;
 	if ((why = get_manifest(c, o)))
 		return why;
 	o->objlen = (uint32_t)get(c, 4);

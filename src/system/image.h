@@ -15,6 +15,7 @@
  *            name (u8 length 1..63, bytes), u8 kind (enum sil_pkind),
  *            u64 budget, 64 bytes package hash (lowercase hex),
  *            version (u8 length 0..32, bytes; 0: none),
+ *            usage (u16 length 0..SK_MAXUSAGE-1, bytes; 0: none),
  *            u8 endpoints (<= SK_MAXEPS), each a path (u8 length 1..63, bytes),
  *            u8 capabilities (<= SK_MAXCAPS), each (u8 length 1..47, bytes),
  *            u8 hardware claims (<= SK_MAXHW), each u8 kind (0..2), u8 shared
@@ -38,7 +39,7 @@
 #include "../kernel/kernel.h"
 
 #define IMG_MAGIC "SINGBOOT"
-#define IMG_VERSION 2u
+#define IMG_VERSION 3u
 #define IMG_MAXPROGS 64u
 #define IMG_MAXCONFIG 65536u
 #define IMG_MAXNAME 63u      /* names and endpoint paths */
@@ -52,6 +53,7 @@ struct img_prog {
 	uint64_t budget;
 	char hash[65];
 	char version[IMG_MAXVERSION + 1];   /* "": none */
+	char usage[SK_MAXUSAGE];        /* "": none */
 	char eps[SK_MAXEPS][IMG_MAXNAME + 1];
 	char caps[SK_MAXCAPS][IMG_MAXCAP + 1];
 	struct sk_manifest man;          /* its strings point into eps and caps */

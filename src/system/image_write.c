@@ -42,6 +42,11 @@ static int put_body(struct sbuf *e, const struct img_prog *p, char *err, unsigne
 		sb_byte(e, 0);
 	else if (put_str(e, m->version, IMG_MAXVERSION))
 		return snprintf(err, errlen, "version longer than %u bytes", IMG_MAXVERSION), -1;
+	uint32_t ulen = m->usage ? (uint32_t)strlen(m->usage) : 0;
+	if (ulen > SK_MAXUSAGE - 1)
+		return snprintf(err, errlen, "usage text longer than %u bytes", SK_MAXUSAGE - 1), -1;
+	put_le(e, ulen, 2);
+	sb_put(e, m->usage, ulen);
 	if (m->neps > SK_MAXEPS || m->ncaps > SK_MAXCAPS || m->nhw > SK_MAXHW)
 		return snprintf(err, errlen, "manifest too large for the kernel"), -1;
 	sb_byte(e, (uint8_t)m->neps);

@@ -66,7 +66,7 @@ static int image_prog(const struct st_store *st, const struct st_prog *sp, struc
 	ip.budget = sp->budget;
 	memcpy(ip.hash, sp->hash, sizeof ip.hash);
 	ip.man = (struct sk_manifest){.neps = m->neps, .ncaps = m->ncaps, .nhw = m->nhw,
-	                              .version = m->version};
+	                              .version = m->version, .usage = m->usage};
 	for (uint32_t e = 0; e < m->neps && e < SK_MAXEPS; e++)
 		ip.man.eps[e] = m->eps[e].path;
 	for (uint32_t c = 0; c < m->ncaps && c < SK_MAXCAPS; c++)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void die_at(const char *file, int line, const char *fmt, ...)
 {
@@ -186,8 +187,14 @@ void arena_free(struct arena *a)
 uint8_t *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	if (!f)
 		return NULL;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {   /* else EIO at the first read */
+		fclose(f);
+		errno = EISDIR;
+		return NULL;
+	}
 	struct sbuf b = {0};
 	uint8_t tmp[65536];
 	size_t n;

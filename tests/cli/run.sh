@@ -59,6 +59,23 @@ done
 # A folder where a package should be.
 run "$SING" run "$TMPDIR"; expect run-folder 1 "$E" "$TMPDIR: error: Is a directory"
 run "$SING" verify "$TMPDIR"; expect verify-folder 1 "$E" "Is a directory"
+run "$SING" build "$TMPDIR" -o "$TMPDIR/x.sil"; expect build-folder 1 "$E" "$TMPDIR: error: cannot read file: Is a directory"
+run "$SING" install --store "$S" "$TMPDIR"; expect install-folder 1 "$E" "$TMPDIR: error: Is a directory"
+# A file the user may not read (tests run as root: as user nobody), in a
+# folder anyone may enter, and one in a folder only root may enter.
+U=$(mktemp -d /tmp/sing-perm.XXXXXX) && chmod 755 "$U" && mkdir -m 700 "$U/shut" &&
+	cp "$ROOT/sys/apps/hello.sg" "$U/h.sg" && cp "$ROOT/sys/apps/hello.sg" "$U/shut/h.sg" && chmod 000 "$U/h.sg"
+as_user() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; else "$@"; fi; }
+run as_user "$SING" build "$U/h.sg" -o /dev/null; expect build-unreadable 1 "$E" "$U/h.sg: error: cannot read file: Permission denied"
+run as_user "$SING" run "$U/h.sg"; expect run-unreadable 1 "$E" "$U/h.sg: error: Permission denied"
+run as_user "$SING" run "$U/shut/h.sg"; expect run-folder-shut 1 "$E" "$U/shut/h.sg: error: Permission denied"
+rm -rf "$U"
+
+# FILE --help: the manifest's usage lines, the program not run (exit 0).
+run "$SING" run "$ROOT/sys/apps/hello.sg" --help; expect run-help-usage 0 "$O" "usage: hello [WORDS...]"
+run "$SING" run "$ROOT/sys/services/echo.sg" -h
+expect run-help-service 0 "$O" "$(printf 'usage: echo   the echo service (init starts it, and again when it ends): answers\n       Ping(n) with Pong(n) on /svc/echo')"
+run "$SING" manifest "$ROOT/sys/apps/hello.sg"; expect manifest-shows-usage 0 "$O" "usage         usage: hello [WORDS...]"
 
 # install A B: when B is refused, A is not installed either.
 run "$SING" install --store "$S" "$ROOT/sys/apps/hello.sg" "$ROOT/tests/system/badcap.sg"

@@ -197,6 +197,12 @@ wait_for pc-ps '    5     0 shell'
 type 'hello a b'
 wait_for pc-hello 'hello from a SIP a b'
 wait_for pc-hello-status 'exit status 0'
+# The new shell over the serial line: --help of a running service (the
+# manifest answers, nothing starts), Tab on one of the shell's commands.
+type 'echo --help'
+wait_for pc-service-help 'Ping(n) with Pong(n) on /svc/echo'
+mark; tmux -L "$T" send-keys -l 'progr'; tmux -L "$T" send-keys Tab Enter
+wait_for pc-tab-builtin 'NAME             VERSION  KIND'
 # SIPs failing on the machine die alone; the shell goes on.
 type 'crash'
 wait_for pc-sip-division-by-zero 'sip crash (pid 7) failed in function main: division by zero'

@@ -23,7 +23,7 @@ def read(path):
     b = open(path, 'rb').read()
     assert b[:8] == b'SINGBOOT', 'magic'
     version, n, clen = struct.unpack_from('<III', b, 8)
-    assert version == 2, 'version'
+    assert version == 3, 'version'
     at = 20
     config = b[at:at + clen]
     at += clen
@@ -45,6 +45,9 @@ def read(path):
         ln, k = u8(e, k)
         p['version'] = e[k:k + ln].decode()
         k += ln
+        (ln,) = struct.unpack_from('<H', e, k)
+        p['usage'] = e[k + 2:k + 2 + ln].decode()
+        k += 2 + ln
         for limit in ('eps', 'caps'):
             cnt, k = u8(e, k)
             items = []

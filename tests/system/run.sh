@@ -251,12 +251,42 @@ fresh; keys Up Up Down Enter
 count_for down-arrow 'hello from a SIP hist1' 1
 fresh; type 'history'
 wait_for history-lists '  hello hist1'
-# Tab completes a program name; two choices are listed.
-fresh; text 'hel'; keys Tab; type 'tab'
+# Tab completes a program name; two choices are listed ('hel' would be
+# two as well: help, the shell's own, and hello).
+fresh; text 'hell'; keys Tab; type 'tab'
 wait_for tab-completes 'hello from a SIP tab'
-fresh; text 'echo'; keys Tab
+fresh; mark; text 'echo'; keys Tab
 wait_for tab-lists 'echo  echoclient  echoloop'
 keys C-u
+# Tab completes the shell's own commands too.
+fresh; mark; text 'progr'; keys Tab Enter
+see tab-builtin 'NAME             VERSION  KIND' 'hello            1.0      app'
+# A line wider than the terminal (30 columns): editing its middle redraws
+# every screen row it wraps onto.  The width is asked again at each prompt.
+# joined NAME TEXT [X]: ok once the pane (wrapped rows joined) has the line
+# TEXT, and the cursor is in column X.
+joined() {
+	local i x
+	for ((i = 0; i < 100; i++)); do
+		x=$(tmux -L "$T" display-message -p '#{cursor_x}')
+		tmux -L "$T" capture-pane -p -J | sed 's/ *$//' | grep -qxF -- "$2" &&
+			[ -z "${3:-}" -o "$x" = "${3:-}" ] &&
+			{ ok "$1"; return 0; }
+		sleep 0.1
+	done
+	bad "$1" "cursor in column $x, the pane: $(tmux -L "$T" capture-pane -p -J | grep -v '^$' | tail -3 | tr '\n' '|')"
+}
+tmux -L "$T" resize-window -x 30
+fresh; mark; keys Enter; last_line wide-prompt 'sing>'
+text 'hello abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ'; keys C-a Right Right Right Right Right Right
+text 'MID '
+joined wide-line-mid-insert 'sing> hello MID abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ' 16
+keys C-a Right Right Right Right Right Right C-k; text 'cut'
+joined wide-line-cuts 'sing> hello cut' 15
+keys Enter
+joined wide-line-runs 'hello from a SIP cut'
+tmux -L "$T" resize-window -x 160
+fresh; mark; keys Enter; last_line wide-back 'sing>'
 # UTF-8: typed, moved over, passed on.
 fresh; text 'hello wörd'; keys Left; text 'l'; keys Enter
 wait_for utf8 'hello from a SIP wörld'
@@ -302,6 +332,15 @@ wait_for help-cmd 'kill PID...         stop programs ps lists'
 fresh; type 'hello --help'
 wait_for program-help 'usage: hello [WORDS...]'
 wait_for program-help-status 'exit status 0'
+# --help of a running service and of a running driver: the process service
+# answers from the installed manifest; nothing starts (or starts again).
+fresh; type 'echo --help'
+see service-help 'usage: echo   the echo service' 'Ping(n) with Pong(n) on /svc/echo' 'exit status 0'
+fresh; type 'console -h'
+see driver-help 'usage: console   the console driver' 'exit status 0'
+fresh; type 'start echo --help'
+see start-help 'usage: echo   the echo service'
+absent start-help-starts-nothing '] started'
 fresh; type 'exit 3 4'
 wait_for exit-too-many 'exit: too many arguments'
 # Background: `&` and start, "[pid] done", output redraws the line typed.
