@@ -111,14 +111,22 @@ static uint32_t offset(struct sing_thread *t, const struct io_port *io, int64_t 
 	return io->base - hal_dev(io->dev)->base + (uint32_t)off;
 }
 
-uint32_t sing_io_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn)
+static uint32_t sing_io_in_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn)
 {
 	const struct io_port *io = port;
 	uint32_t o = offset(t, io, off, width, fn);
 	return hal_dev_in(io->dev, o, width);
 }
 
-void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v,
+uint32_t sing_io_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn)
+{
+	sk_enter(t);
+	uint32_t r = sing_io_in_in(t, port, off, width, fn);
+	sk_leave();
+	return r;
+}
+
+static void sing_io_out_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v,
                  const char *fn)
 {
 	const struct io_port *io = port;
@@ -127,6 +135,14 @@ void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width,
 	 * compiler may not sink them past the call, nor the CPU). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	hal_dev_out(io->dev, o, width, v);
+}
+
+void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v,
+                 const char *fn)
+{
+	sk_enter(t);
+	sing_io_out_in(t, port, off, width, v, fn);
+	sk_leave();
 }
 
 /* ---- the devices, attached ---- */
@@ -141,7 +157,10 @@ void sk_devices(struct sk_kernel *k, const char *wire)
 
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns)
 {
+	uint32_t d = timeout_ns ? sk_host_leave(k) : 0;
 	int r = k->devices ? hal_dev_idle(timeout_ns) : 0;
+	if (timeout_ns)
+		sk_host_back(k, d);
 	irq_deliver(k);
 	return r < 0 ? -1 : 0;
 }

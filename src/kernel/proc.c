@@ -209,6 +209,8 @@ int proc_stop(struct sk_kernel *k, uint32_t pid, int killed, int32_t status)
 	struct sip *s = proc_find(k, pid);
 	if (!s || !s->detached || s == sip_current(k))
 		return -1;
+	if (sip_stop_later(s, killed ? 1 : 2, status))
+		return 0;
 	s->state = killed ? SIP_FAILED : SIP_EXITED;
 	s->status = status;
 	s->why = SING_F_KILLED;

@@ -15,7 +15,9 @@ static void thread_entry(void *arg)
 	t->pub.trans_sp = (void *)t->seg->hi;   /* no SIP frames yet */
 	if (!t->start)
 		sip_main_thread(t);
+	sk_leave();
 	t->start(&t->pub, t->args);
+	sk_enter(&t->pub);
 	thread_end(t);
 }
 
@@ -58,7 +60,7 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	s->threads = t;
 	s->nthreads++;
 	TR_EVENT(TR_THREAD, 0, s->pid, t, s->nthreads);
-	sched_ready(sched_cpu(s->k), t);
+	sched_ready(&s->k->cpu[s->cpu], t);
 	return t;
 }
 
