@@ -56,6 +56,12 @@ long cli_cpus_arg(const char *cmd, const char *v)
 	return n;
 }
 
+long cli_cpus_default(const char *cmd)
+{
+	const char *e = getenv("SING_CPUS");
+	return e && *e ? cli_cpus_arg(cmd, e) : 1;
+}
+
 unsigned cli_debug_flags(void)
 {
 	static const struct { const char *word; unsigned flag; } words[] = {
@@ -228,7 +234,9 @@ int cmd_run(int argc, char **argv)
 	int nprogs = 0;
 	struct trace_opts topt = {0};
 	int tn;
-	long cpus = 1;
+	long cpus = cli_cpus_default("run");
+	if (cpus < 0)
+		return 2;
 	while ((tn = trace_opt(argc, argv, i, &topt)) > 0)
 		i += tn;
 	if (argc > i + 2 && !strcmp(argv[i], "--cpus")) {

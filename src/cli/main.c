@@ -33,8 +33,9 @@ static const struct command commands[] = {
 	 "  -l PROG: PROG may be started by FILE through the launcher; --all: each FILE once;\n"
 	 "  --trace F.json [--trace-filter LIST]: record a kernel trace (docs/tracing.md)"},
 	{"boot", cmd_boot,
-	 "boot [--store DIR | --image FILE] [--nic pcap:FILE[,in=FILE][,max=SIZE]|tap:NAME]",
+	 "boot [--store DIR | --image FILE] [--nic pcap:FILE[,in=FILE][,max=SIZE]|tap:NAME] [--cpus N]",
 	 "start the system: drivers, services, then the shell on this terminal.\n"
+	 "  --cpus N: run N CPUs (default 1; docs/kernel.md \"Every CPU\");\n"
 	 "  --image: boot a boot image (sing image) instead of the store;\n"
 	 "  --nic: the network card's wire (default pcap:STORE/nic0.pcap); a pcap file\n"
 	 "  grows to at most max=SIZE bytes (K, M, G; default 64M; 0: no limit);\n"
