@@ -104,6 +104,15 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_put_u64(sw);
 		sk_put(", sips started ");
 		sk_put_u64(k->sips_started);
+		uint64_t steals = 0;
+		for (unsigned i = 0; i < SK_NCPU; i++)
+			steals += k->cpu[i].steals;
+		if (steals || k->late_stops) {
+			sk_put(", steals ");
+			sk_put_u64(steals);
+			sk_put(", stops on another CPU ");
+			sk_put_u64(k->late_stops);
+		}
 		sk_put("\n");
 	}
 	thread_pool_free(k);
@@ -471,6 +480,7 @@ int sip_stop_later(struct sip *s, int doom, int32_t status)
 		return 0;
 	s->doom = doom;
 	s->doom_status = status;
+	k->late_stops++;
 	c->cur->pub.poll = 1;
 	return 1;
 }

@@ -133,6 +133,7 @@ struct sk_kernel {
 	struct sk_cpu cpu[SK_NCPU];
 	unsigned ncpus;                  /* CPUs running (sk_cpus; 1 until then) */
 	volatile int stopping;           /* shutdown: the other CPUs leave their loops */
+	uint64_t late_stops;             /* stops carried out later by a SIP on another CPU */
 	struct sip *sips;                /* every SIP not yet freed */
 	uint32_t nsips;
 	struct sk_thread *free_threads;  /* recycled thread records */
