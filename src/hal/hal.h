@@ -161,6 +161,14 @@ uint64_t hal_rss_bytes(void);
  * stack being left is finished for good. */
 void hal_fiber_start(void **fake, const void *bottom, size_t size);
 void hal_fiber_finish(void *fake, const void **bottom, size_t *size);
+/* ThreadSanitizer's fibers (no-ops unless the kernel is built with TSan,
+ * `make build/tsan/sing`): a context's fiber is made once per record and
+ * switched to right before hal_ctx_switch enters it; a CPU's kernel
+ * context is the host thread's own fiber (hal_tsan_fiber_self). */
+void *hal_tsan_fiber_new(void);
+void *hal_tsan_fiber_self(void);
+void hal_tsan_fiber_free(void *f);
+void hal_tsan_switch(void *f);
 /* Forget sanitizer state for a stack region about to be reused or freed. */
 void hal_stack_forget(void *lo, size_t n);
 

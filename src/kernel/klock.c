@@ -6,54 +6,40 @@
 
 int klock_smp;
 
-static struct {
-	uint32_t owner;   /* CPU id + 1, 0: free */
-	uint32_t depth;   /* the owner's nesting */
-} lk;
+struct klock_state klock_lk;
 
 void klock_take(void)
 {
 	uint32_t me = hal_cpu_id() + 1;
-	if (__atomic_load_n(&lk.owner, __ATOMIC_RELAXED) == me) {
-		lk.depth++;
+	if (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) == me) {
+		klock_lk.depth++;
 		return;
 	}
 	for (;;) {
 		uint32_t free = 0;
-		if (__atomic_compare_exchange_n(&lk.owner, &free, me, 0, __ATOMIC_ACQUIRE,
+		if (__atomic_compare_exchange_n(&klock_lk.owner, &free, me, 0, __ATOMIC_ACQUIRE,
 		                                __ATOMIC_RELAXED))
 			break;
-		while (__atomic_load_n(&lk.owner, __ATOMIC_RELAXED))
+		while (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED))
 			__builtin_ia32_pause();
 	}
-	lk.depth = 1;
+	klock_lk.depth = 1;
 }
 
 void klock_drop(void)
 {
-	if (lk.depth == 0 || lk.owner != hal_cpu_id() + 1)
+	if (klock_lk.depth == 0 || klock_lk.owner != hal_cpu_id() + 1)
 		kpanic("klock: dropped by a CPU that does not hold it");
-	if (--lk.depth == 0)
-		__atomic_store_n(&lk.owner, 0, __ATOMIC_RELEASE);
-}
-
-uint32_t klock_depth(void)
-{
-	return klock_smp ? lk.depth : 0;
-}
-
-void klock_set_depth(uint32_t d)
-{
-	if (klock_smp)
-		lk.depth = d;
+	if (--klock_lk.depth == 0)
+		__atomic_store_n(&klock_lk.owner, 0, __ATOMIC_RELEASE);
 }
 
 uint32_t klock_release_all(void)
 {
 	if (!klock_smp)
 		return 0;
-	uint32_t d = lk.depth;
-	lk.depth = 1;
+	uint32_t d = klock_lk.depth;
+	klock_lk.depth = 1;
 	klock_drop();
 	return d;
 }
@@ -63,7 +49,7 @@ void klock_resume(uint32_t d)
 	if (!klock_smp)
 		return;
 	klock_take();
-	lk.depth = d;
+	klock_lk.depth = d;
 }
 
 void klock_on(void)
@@ -78,7 +64,7 @@ void klock_off(void)
 {
 	if (!klock_smp)
 		return;
-	lk.depth = 1;
+	klock_lk.depth = 1;
 	klock_drop();
 	klock_smp = 0;
 }

@@ -22,6 +22,12 @@
 
 extern int klock_smp;   /* more than one CPU runs: the lock is real */
 
+struct klock_state {
+	uint32_t owner;   /* CPU id + 1, 0: free */
+	uint32_t depth;   /* the owner's nesting */
+};
+extern struct klock_state klock_lk;
+
 void klock_take(void);
 void klock_drop(void);
 
@@ -39,8 +45,16 @@ static inline void klock_leave(void)
 
 /* The running context's depth, saved before a switch and given back
  * after it (0 when the lock is off). */
-uint32_t klock_depth(void);
-void klock_set_depth(uint32_t d);
+static inline uint32_t klock_depth(void)
+{
+	return klock_smp ? klock_lk.depth : 0;
+}
+
+static inline void klock_set_depth(uint32_t d)
+{
+	if (klock_smp)
+		klock_lk.depth = d;
+}
 /* Let the lock go whatever its depth (idling); klock_resume takes it
  * back at that depth. */
 uint32_t klock_release_all(void);

@@ -168,6 +168,11 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : from->state == TH_BLOCKED ? TR_R_BLOCK :
 	         from->state == TH_RUNNABLE ? TR_R_YIELD : TR_R_EXIT, to ? to->sip->pid : 0, from, to);
 	struct sk_kernel *k = c->k;
+#ifdef __SANITIZE_THREAD__
+	if (!from && !c->ktsan)
+		c->ktsan = hal_tsan_fiber_self();
+	hal_tsan_switch(to ? to->tsan : c->ktsan);
+#endif
 	hal_ctx_switch(fc, to ? &to->ctx : &c->kctx);
 	/* Back, perhaps on another CPU (which holds the lock for us). */
 	klock_set_depth(*depth);

@@ -61,6 +61,7 @@ struct sk_cpu {
 	uint32_t wake;                   /* bumped to wake it (hal_cpu_sleep's word) */
 	uint32_t idle;                   /* it sleeps, or is about to */
 	uint32_t kdepth;                 /* kernel-lock depth of its kernel context */
+	void *ktsan;                     /* the kernel context's TSan fiber (its host thread's) */
 	uint32_t stopped;                /* it left its loop (shutdown) */
 	uint64_t steals;                 /* SIPs it took from a busy CPU */
 };
@@ -174,6 +175,7 @@ struct sk_thread {
 	uint64_t ran;                /* times switched to (fairness figures) */
 	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
 	uint32_t kdepth;             /* kernel-lock depth it switched out at */
+	void *tsan;                  /* its ThreadSanitizer fiber (kept with the record) */
 	unsigned lastcpu;            /* the CPU it last ran on (ps) */
 };
 

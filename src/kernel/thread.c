@@ -26,12 +26,15 @@ static struct sk_thread *record(struct sk_kernel *k)
 	struct sk_thread *t = k->free_threads;
 	if (t) {
 		k->free_threads = t->free_next;
+		void *fiber = t->tsan;
 		__builtin_memset(t, 0, sizeof *t);
+		t->tsan = fiber;
 		return t;
 	}
 	t = hal_alloc(sizeof *t);
 	if (!t)
 		kpanic("no memory for a thread");
+	t->tsan = hal_tsan_fiber_new();
 	return t;
 }
 
@@ -95,6 +98,7 @@ void thread_pool_free(struct sk_kernel *k)
 	while (k->free_threads) {
 		struct sk_thread *t = k->free_threads;
 		k->free_threads = t->free_next;
+		hal_tsan_fiber_free(t->tsan);
 		hal_free(t);
 	}
 }
