@@ -72,7 +72,7 @@ void sing_panic(struct sing_thread *t, struct sing_str *msg, const char *fn)
 /* The preemption timer set t->poll: let the next runnable thread in. */
 static void sing_safepoint_k_in(struct sing_thread *t)
 {
-	t->poll = 0;
+	__atomic_store_n(&t->poll, 0, __ATOMIC_RELAXED);
 	sched_preempted(sk_self(t));
 }
 

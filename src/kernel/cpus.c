@@ -64,9 +64,9 @@ void cpus_stop(struct sk_kernel *k)
 		for (unsigned i = 1; i < k->ncpus; i++) {
 			struct sk_cpu *c = &k->cpu[i];
 			struct sk_thread *t = c->cur;
-			c->kwant = 1;   /* a running thread gives its CPU back at its next safepoint */
+			__atomic_store_n(&c->kwant, 1, __ATOMIC_RELAXED);   /* back at its next safepoint */
 			if (t)
-				t->pub.poll = 1;
+				__atomic_store_n(&t->pub.poll, 1, __ATOMIC_RELAXED);
 			sched_poke(c);
 		}
 		sched_idle(me, 1000000);

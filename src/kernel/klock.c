@@ -28,7 +28,7 @@ void klock_take(void)
 
 void klock_drop(void)
 {
-	if (klock_lk.depth == 0 || klock_lk.owner != hal_cpu_id() + 1)
+	if (klock_lk.depth == 0 || __atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) != hal_cpu_id() + 1)
 		kpanic("klock: dropped by a CPU that does not hold it");
 	if (--klock_lk.depth == 0)
 		__atomic_store_n(&klock_lk.owner, 0, __ATOMIC_RELEASE);

@@ -159,11 +159,11 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 		to->state = TH_RUNNING;
 		to->ran++;
 		if (ticks(c) >= c->slice_end)
-			to->pub.poll = 1;
+			__atomic_store_n(&to->pub.poll, 1, __ATOMIC_RELAXED);
 	}
 	c->prev = from;
 	c->switches++;
-	__atomic_store_n(&c->cur, to, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->cur, to, __ATOMIC_RELEASE);   /* the tick reads it */
 	hal_fiber_start(last ? NULL : fake, lo, sz);
 	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : from->state == TH_BLOCKED ? TR_R_BLOCK :
 	         from->state == TH_RUNNABLE ? TR_R_YIELD : TR_R_EXIT, to ? to->sip->pid : 0, from, to);
@@ -245,8 +245,8 @@ void sched_preempted(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);
 	TR_EVENT(TR_PREEMPT, 0, t->sip->pid, t, 0);
-	if (c->kwant) {   /* the kernel looks at its devices, then t goes on */
-		c->kwant = 0;
+	if (__atomic_load_n(&c->kwant, __ATOMIC_RELAXED)) {   /* the kernel wants the CPU */
+		__atomic_store_n(&c->kwant, 0, __ATOMIC_RELAXED);
 		q_head(&c->ho, t);
 		cpu_switch(c, t, NULL, 0);
 		return;
@@ -288,13 +288,13 @@ void sched_tick(void *arg)
 	for (unsigned i = 0; i < n; i++) {
 		struct sk_cpu *c = &k->cpu[i];
 		__atomic_fetch_add(&c->ticks, 1, __ATOMIC_RELAXED);
-		struct sk_thread *t = __atomic_load_n(&c->cur, __ATOMIC_RELAXED);
+		struct sk_thread *t = __atomic_load_n(&c->cur, __ATOMIC_ACQUIRE);
 		if (t) {
-			t->pub.poll = 1;
+			__atomic_store_n(&t->pub.poll, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&t->ticks, 1, __ATOMIC_RELAXED);   /* its CPU time (ps) */
 		}
 		if (t && i == 0 && (k->poll_kernel || hal_intr_pending()))
-			c->kwant = 1;   /* CPU 0's kernel context reads the console */
+			__atomic_store_n(&c->kwant, 1, __ATOMIC_RELAXED);   /* CPU 0 reads the console */
 	}
 }
 

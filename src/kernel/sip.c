@@ -481,7 +481,7 @@ int sip_stop_later(struct sip *s, int doom, int32_t status)
 	s->doom = doom;
 	s->doom_status = status;
 	k->late_stops++;
-	c->cur->pub.poll = 1;
+	__atomic_store_n(&c->cur->pub.poll, 1, __ATOMIC_RELAXED);
 	return 1;
 }
 

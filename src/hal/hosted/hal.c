@@ -218,16 +218,14 @@ void hal_intr_catch(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
-int hal_intr_pending(void)
+int hal_intr_pending(void)   /* from the timer's thread too */
 {
-	return intr_pending;
+	return __atomic_load_n(&intr_pending, __ATOMIC_RELAXED);
 }
 
 int hal_intr_take(void)
 {
-	int p = intr_pending;
-	intr_pending = 0;
-	return p;
+	return __atomic_exchange_n(&intr_pending, 0, __ATOMIC_RELAXED);
 }
 
 void hal_timer_start(int64_t period_ns, void (*tick)(void *), void *arg)
