@@ -148,14 +148,15 @@ void sched_entered(struct sk_cpu *c)
  * already over is told to yield at its next safepoint. */
 static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_thread *to, int last)
 {
+	int smp = klock_smp;   /* constant while threads run (sk_cpus .. shutdown) */
 	uint32_t *depth = from ? &from->kdepth : &c->kdepth;
-	*depth = klock_depth();
+	if (smp)
+		*depth = klock_depth();
 	struct hal_ctx *fc = from ? &from->ctx : &c->kctx;
 	void **fake = from ? &from->fake : &c->kfake;
 	const void *lo = to ? (const void *)to->seg->lo : c->klo;
 	size_t sz = to ? to->seg->hi - to->seg->lo : c->ksz;
 	if (to) {
-		to->lastcpu = c->id;
 		to->state = TH_RUNNING;
 		to->ran++;
 		if (ticks(c) >= c->slice_end)
@@ -167,16 +168,17 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	hal_fiber_start(last ? NULL : fake, lo, sz);
 	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : from->state == TH_BLOCKED ? TR_R_BLOCK :
 	         from->state == TH_RUNNABLE ? TR_R_YIELD : TR_R_EXIT, to ? to->sip->pid : 0, from, to);
-	struct sk_kernel *k = c->k;
 #ifdef __SANITIZE_THREAD__
 	if (!from && !c->ktsan)
 		c->ktsan = hal_tsan_fiber_self();
 	hal_tsan_switch(to ? to->tsan : c->ktsan);
 #endif
 	hal_ctx_switch(fc, to ? &to->ctx : &c->kctx);
-	/* Back, perhaps on another CPU (which holds the lock for us). */
-	klock_set_depth(*depth);
-	resumed(sched_cpu(k), *fake);
+	if (smp) {   /* back, perhaps on another CPU (which holds the lock for us) */
+		klock_set_depth(*depth);
+		c = sched_cpu(c->k);
+	}
+	resumed(c, *fake);
 }
 
 static struct sk_cpu *cpu_of(struct sk_thread *t)

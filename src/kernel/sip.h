@@ -176,7 +176,6 @@ struct sk_thread {
 	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
 	uint32_t kdepth;             /* kernel-lock depth it switched out at */
 	void *tsan;                  /* its ThreadSanitizer fiber (kept with the record) */
-	unsigned lastcpu;            /* the CPU it last ran on (ps) */
 };
 
 enum sip_state { SIP_RUNNING, SIP_EXITED, SIP_FAILED };
