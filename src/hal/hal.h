@@ -131,7 +131,10 @@ int hal_intr_take(void);
  *                   thread-local set when the host thread started).
  *   hal_cpu_start   CPU i (0 < i < count) runs fn(arg) on a stack of its own
  *                   and never returns from it; 0, or -1 if it cannot start.
- *                   Hosted: a host thread, pinned to a host CPU where allowed.
+ *                   Hosted: a host thread, pinned to a host CPU where allowed;
+ *                   if fn returns (the kernel lets its CPUs go at shutdown,
+ *                   src/kernel/cpus.c) the host thread ends and CPU i may be
+ *                   started again by a later kernel in the same process.
  *                   pc: INIT-SIPI-SIPI through the local APIC.
  *   hal_cpu_sleep   the calling CPU waits while *word == seen, at most
  *                   timeout_ns (< 0: no limit), or until hal_cpu_wake of it;
