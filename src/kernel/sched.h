@@ -18,6 +18,10 @@
  * hand-off queue get the next slices.  Every runnable thread gets about
  * one tick per round (docs/kernel.md "Scheduling for communication").
  *
+ * With several CPUs (docs/kernel.md "Every CPU") every function here runs
+ * under the kernel lock; a SIP's threads run and queue only on its CPU
+ * (sip.cpu), which changes only when an idle CPU steals the whole SIP.
+ *
  * Invariant: a thread is in at most one queue (t->rq), and only when
  * TH_RUNNABLE; the running thread is cpu->cur.  Every switch out of a SIP
  * thread happens inside a GC-kind ABI call, so its transition record is
