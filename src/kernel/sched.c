@@ -181,9 +181,10 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	resumed(c, *fake);
 }
 
+/* The CPU running t: its SIP's (a SIP's running thread is on its CPU). */
 static struct sk_cpu *cpu_of(struct sk_thread *t)
 {
-	return sched_cpu(t->sip->k);
+	return &t->sip->k->cpu[t->sip->cpu];
 }
 
 /* ---- the policy ---- */
