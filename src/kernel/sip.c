@@ -107,8 +107,8 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		uint64_t steals = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++)
 			steals += k->cpu[i].steals;
-		if (steals || k->late_stops) {
-			sk_put(", steals ");
+		if (steals || k->late_stops) {   /* a line of its own: tests match the one above */
+			sk_put("\nsing: sched: steals ");
 			sk_put_u64(steals);
 			sk_put(", stops on another CPU ");
 			sk_put_u64(k->late_stops);
