@@ -3,6 +3,7 @@
 
 #include "../hal/hal.h"
 #include "irq.h"
+#include "sched.h"
 
 uint32_t io_nports(const struct sk_prog *p)
 {
@@ -157,10 +158,15 @@ void sk_devices(struct sk_kernel *k, const char *wire)
 
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns)
 {
-	uint32_t d = timeout_ns ? sk_host_leave(k) : 0;
-	int r = k->devices ? hal_dev_idle(timeout_ns) : 0;
-	if (timeout_ns)
-		sk_host_back(k, d);
+	int r;
+	if (klock_smp && k->devices && timeout_ns) {
+		/* The devices' emulation and callbacks need the kernel lock, which
+		 * the other CPUs must get meanwhile: sleep (at most 1 ms, a poke
+		 * ends it), then let the devices take their input in. */
+		sched_idle(sched_cpu(k), timeout_ns < 1000000 ? timeout_ns : 1000000);
+		r = hal_dev_idle(0);
+	} else
+		r = k->devices ? hal_dev_idle(timeout_ns) : 0;
 	irq_deliver(k);
 	return r < 0 ? -1 : 0;
 }
