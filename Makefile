@@ -42,6 +42,22 @@ build/asan/sing: $(ASANOBJS)
 
 asan: build/asan/sing
 
+# ThreadSanitizer (docs/kernel.md "ThreadSanitizer and user-level
+# switches"): SING=build/tsan/sing SING_CPUS=2 tests/run kernel.
+TSANFLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
+TSANOBJS := $(SRCS:%.c=build/tsan/obj/%.o) $(ASMS:%.S=build/tsan/obj/%.o)
+build/tsan/sing: $(TSANOBJS)
+	$(CC) $(TSANFLAGS) -o $@ $(TSANOBJS) $(LDLIBS)
+
+build/tsan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TSANFLAGS) $(WARN) $(DEFS) -MMD -MP -c -o $@ $<
+
+build/tsan/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TSANFLAGS) -MMD -MP -c -o $@ $<
+build/tsan/obj/src/backend/prelude.o: build/gen/rt_h.inc
+
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) $(DEFS) -MMD -MP -c -o $@ $<
@@ -176,4 +192,4 @@ soak: deps
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(ASANOBJS:.o=.d) $(PC_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASANOBJS:.o=.d) $(TSANOBJS:.o=.d) $(PC_OBJS:.o=.d)

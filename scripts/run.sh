@@ -5,4 +5,4 @@
 # `make run TRACE=FILE.json` records the session as a trace (docs/tracing.md).
 set -eu
 cd "$(dirname "$0")/.."
-exec build/sing boot ${TRACE:+--trace "$TRACE"}
+exec build/sing boot ${TRACE:+--trace "$TRACE"} ${CPUS:+--cpus "$CPUS"}

@@ -37,9 +37,9 @@ check() {
 	if limit "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name" "command failed: $*"; fi
 }
 
-# sanitizer_clean FILE: true if FILE holds no ASan/UBSan/LSan report.
+# sanitizer_clean FILE: true if FILE holds no ASan/UBSan/LSan/TSan report.
 sanitizer_clean() {
-	! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' "$1"
+	! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer|WARNING: ThreadSanitizer' "$1"
 }
 
 # directive FILE KEY: the text after "// KEY:" (or "; KEY:") lines in FILE, one per line.

@@ -38,6 +38,12 @@ struct trace_opts { const char *json, *dump, *filter, *ring; };
 int trace_opt(int argc, char **argv, int i, struct trace_opts *o);
 int trace_begin(const struct trace_opts *o);
 int trace_end(const struct trace_opts *o);
+/* --cpus N of `sing run` and `sing boot` (cmd_run.c): N, 1 to 64; -1
+ * after reporting "sing: CMD: --cpus ...". */
+long cli_cpus_arg(const char *cmd, const char *v);
+/* Without --cpus: $SING_CPUS if set (the tests' way to run every area on
+ * two CPUs), else 1. */
+long cli_cpus_default(const char *cmd);
 /* The SING_DEBUG words (cmd_run.c): SK_DEBUG_* and the CLI's own bits. */
 unsigned cli_debug_flags(void);
 

@@ -54,15 +54,15 @@ static int pairs(int argc, char **argv, const char *const *names, const char **v
 }
 
 #define BOOT_USAGE "boot [--store DIR | --image FILE] [--nic pcap:FILE[,max=SIZE]|tap:NAME] " \
-                   "[--trace FILE.json] [--trace-filter LIST]"
+                   "[--trace FILE.json] [--trace-filter LIST] [--cpus N]"
 
 int cmd_boot(int argc, char **argv)
 {
 	static const char *const names[] = {"--store", "--image", "--nic", "--trace",
-	                                    "--trace-dump", "--trace-filter", "--trace-ring"};
-	const char *v[7] = {0};
+	                                    "--trace-dump", "--trace-filter", "--trace-ring", "--cpus"};
+	const char *v[8] = {0};
 	char store[4096], cfg[4100], err[256];
-	if (pairs(argc, argv, names, v, 7, "boot") ||
+	if (pairs(argc, argv, names, v, 8, "boot") ||
 	    (v[0] && v[1] && fprintf(stderr, "sing: boot: --store and --image exclude each other"))) {
 		fprintf(stderr, " (usage: sing " BOOT_USAGE ")\n");
 		return 2;
@@ -79,6 +79,10 @@ int cmd_boot(int argc, char **argv)
 		.wire = v[2] ? v[2] : env && *env ? env : NULL,
 		.debug = cli_debug_flags() & (0xffu | INIT_DEBUG_RSS),
 	};
+	long cpus = v[7] ? cli_cpus_arg("boot", v[7]) : cli_cpus_default("boot");
+	if (cpus < 0)
+		return 2;
+	o.cpus = (unsigned)cpus;
 	if (!o.image && cli_store_exists(o.store) < 0)
 		return 1;
 	struct trace_opts topt = {v[3], v[4], v[5], v[6]};

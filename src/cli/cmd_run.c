@@ -44,6 +44,24 @@
 #define DBG_TIME  0x200u
 #define DBG_RSS   INIT_DEBUG_RSS   /* init prints it too (sing boot) */
 
+long cli_cpus_arg(const char *cmd, const char *v)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (*end || end == v || errno || n < 1 || n > 64) {
+		fprintf(stderr, "sing: %s: --cpus %s: not a CPU count (1 to 64)\n", cmd, v);
+		return -1;
+	}
+	return n;
+}
+
+long cli_cpus_default(const char *cmd)
+{
+	const char *e = getenv("SING_CPUS");
+	return e && *e ? cli_cpus_arg(cmd, e) : 1;
+}
+
 unsigned cli_debug_flags(void)
 {
 	static const struct { const char *word; unsigned flag; } words[] = {
@@ -231,8 +249,16 @@ int cmd_run(int argc, char **argv)
 	int nprogs = 0;
 	struct trace_opts topt = {0};
 	int tn;
+	long cpus = cli_cpus_default("run");
+	if (cpus < 0)
+		return 2;
 	while ((tn = trace_opt(argc, argv, i, &topt)) > 0)
 		i += tn;
+	if (argc > i + 2 && !strcmp(argv[i], "--cpus")) {
+		if ((cpus = cli_cpus_arg("run", argv[i + 1])) < 0)
+			return 2;
+		i += 2;
+	}
 	while (argc > i + 2 && !strcmp(argv[i], "-l") && nprogs < 64) {
 		progs[nprogs++] = argv[i + 1];
 		i += 2;
@@ -256,7 +282,7 @@ int cmd_run(int argc, char **argv)
 	if (tn < 0)
 		return 2;   /* trace_opt said which option wants a value */
 	if (argc <= i || argv[i][0] == '-') {
-		fprintf(stderr, "sing: run: %s%s (usage: sing run [--trace F.json] [-n N] [-l PROG]... "
+		fprintf(stderr, "sing: run: %s%s (usage: sing run [--trace F.json] [--cpus N] [-l PROG]... [-n N] "
 		        "FILE [ARGS...] | sing run --all FILE...)\n",
 		        argc <= i ? "no program named" : "unknown option ", argc <= i ? "" : argv[i]);
 		return 2;
@@ -269,6 +295,7 @@ int cmd_run(int argc, char **argv)
 		return tn;
 	hal_intr_catch();   /* Ctrl-C stops the program: "sing: NAME: interrupted", 130 */
 	struct sk_kernel *k = sk_boot(dbg);
+	sk_cpus(k, (unsigned)cpus);
 	struct sk_image *imgs[64] = {0};
 	struct installed in;
 	int rc = install(k, argv[i], dbg, &in);

@@ -131,7 +131,10 @@ int hal_intr_take(void);
  *                   thread-local set when the host thread started).
  *   hal_cpu_start   CPU i (0 < i < count) runs fn(arg) on a stack of its own
  *                   and never returns from it; 0, or -1 if it cannot start.
- *                   Hosted: a host thread, pinned to a host CPU where allowed.
+ *                   Hosted: a host thread, pinned to a host CPU where allowed;
+ *                   if fn returns (the kernel lets its CPUs go at shutdown,
+ *                   src/kernel/cpus.c) the host thread ends and CPU i may be
+ *                   started again by a later kernel in the same process.
  *                   pc: INIT-SIPI-SIPI through the local APIC.
  *   hal_cpu_sleep   the calling CPU waits while *word == seen, at most
  *                   timeout_ns (< 0: no limit), or until hal_cpu_wake of it;
@@ -161,6 +164,14 @@ uint64_t hal_rss_bytes(void);
  * stack being left is finished for good. */
 void hal_fiber_start(void **fake, const void *bottom, size_t size);
 void hal_fiber_finish(void *fake, const void **bottom, size_t *size);
+/* ThreadSanitizer's fibers (no-ops unless the kernel is built with TSan,
+ * `make build/tsan/sing`): a context's fiber is made once per record and
+ * switched to right before hal_ctx_switch enters it; a CPU's kernel
+ * context is the host thread's own fiber (hal_tsan_fiber_self). */
+void *hal_tsan_fiber_new(void);
+void *hal_tsan_fiber_self(void);
+void hal_tsan_fiber_free(void *f);
+void hal_tsan_switch(void *f);
 /* Forget sanitizer state for a stack region about to be reused or freed. */
 void hal_stack_forget(void *lo, size_t n);
 

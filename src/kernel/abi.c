@@ -3,7 +3,9 @@
  * Functions of kind GC are named NAME_k here and reached through the
  * transition-record stubs of src/hal/x86_64/abi_stub.S.  Arguments come
  * from verified code, so a bad type index is a kernel bug (kpanic); a
- * failed run-time check stops the calling SIP (sip_fail).
+ * failed run-time check stops the calling SIP (sip_fail).  Each entry
+ * but clock() holds the kernel lock (klock.h) while it runs: NAME is
+ * the locked door to NAME_in.
  */
 #include "sip.h"
 
@@ -52,11 +54,13 @@ static void need(struct sing_thread *t, int ok, int why, const char *fn)
 
 void sing_fail(struct sing_thread *t, int32_t why, const char *fn)
 {
+	sk_enter(t);
 	sip_fail(sk_self(t), why, fn);
 }
 
 void sing_panic(struct sing_thread *t, struct sing_str *msg, const char *fn)
 {
+	sk_enter(t);
 	struct sip *s = me(t);
 	size_t n = 0;
 	if (msg)
@@ -67,15 +71,29 @@ void sing_panic(struct sing_thread *t, struct sing_str *msg, const char *fn)
 }
 
 /* The preemption timer set t->poll: let the next runnable thread in. */
+static void sing_safepoint_k_in(struct sing_thread *t)
+{
+	__atomic_store_n(&t->poll, 0, __ATOMIC_RELAXED);
+	sched_preempted(sk_self(t));
+}
+
 void sing_safepoint_k(struct sing_thread *t)
 {
-	t->poll = 0;
-	sched_preempted(sk_self(t));
+	sk_enter(t);
+	sing_safepoint_k_in(t);
+	sk_leave();
+}
+
+static void sing_yield_k_in(struct sing_thread *t)
+{
+	sched_yield_to_next(sk_self(t));
 }
 
 void sing_yield_k(struct sing_thread *t)
 {
-	sched_yield_to_next(sk_self(t));
+	sk_enter(t);
+	sing_yield_k_in(t);
+	sk_leave();
 }
 
 int64_t sing_clock(struct sing_thread *t)
@@ -86,7 +104,7 @@ int64_t sing_clock(struct sing_thread *t)
 
 /* ---- the GC heap ---- */
 
-void *sing_new_k(struct sing_thread *t, uint32_t type, const char *fn)
+static void *sing_new_k_in(struct sing_thread *t, uint32_t type, const char *fn)
 {
 	const struct sing_tinfo *ti = tinfo(t, type);
 	uint64_t size = ti->kind == SING_K_CELL ? sizeof(struct sing_cell)
@@ -94,7 +112,15 @@ void *sing_new_k(struct sing_thread *t, uint32_t type, const char *fn)
 	return alloc_or_fail(t, size, SING_HDR(type, 0), fn);
 }
 
-void *sing_newarr_k(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+void *sing_new_k(struct sing_thread *t, uint32_t type, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_new_k_in(t, type, fn);
+	sk_leave();
+	return r;
+}
+
+static void *sing_newarr_k_in(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
 {
 	const struct sing_tinfo *ti = tinfo(t, type);
 	need(t, len >= 0, SING_F_NEGLEN, fn);
@@ -104,6 +130,14 @@ void *sing_newarr_k(struct sing_thread *t, uint32_t type, int64_t len, const cha
 	                                   SING_HDR(type, 0), fn);
 	a->len = len;
 	return a;
+}
+
+void *sing_newarr_k(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_newarr_k_in(t, type, len, fn);
+	sk_leave();
+	return r;
 }
 
 /* ---- strings ---- */
@@ -116,7 +150,7 @@ static struct sing_str *new_str(struct sing_thread *t, int64_t len, const char *
 	return s;
 }
 
-struct sing_str *sing_strcat_k(struct sing_thread *t, struct sing_str *a, struct sing_str *b,
+static struct sing_str *sing_strcat_k_in(struct sing_thread *t, struct sing_str *a, struct sing_str *b,
                                const char *fn)
 {
 	need(t, a && b, SING_F_NULLREF, fn);
@@ -130,7 +164,16 @@ struct sing_str *sing_strcat_k(struct sing_thread *t, struct sing_str *a, struct
 	return s;
 }
 
-struct sing_str *sing_substr_k(struct sing_thread *t, struct sing_str *s, int64_t from,
+struct sing_str *sing_strcat_k(struct sing_thread *t, struct sing_str *a, struct sing_str *b,
+                               const char *fn)
+{
+	sk_enter(t);
+	struct sing_str *r = sing_strcat_k_in(t, a, b, fn);
+	sk_leave();
+	return r;
+}
+
+static struct sing_str *sing_substr_k_in(struct sing_thread *t, struct sing_str *s, int64_t from,
                                int64_t len, const char *fn)
 {
 	need(t, s != NULL, SING_F_NULLREF, fn);
@@ -143,6 +186,15 @@ struct sing_str *sing_substr_k(struct sing_thread *t, struct sing_str *s, int64_
 	return r;
 }
 
+struct sing_str *sing_substr_k(struct sing_thread *t, struct sing_str *s, int64_t from,
+                               int64_t len, const char *fn)
+{
+	sk_enter(t);
+	struct sing_str *r = sing_substr_k_in(t, s, from, len, fn);
+	sk_leave();
+	return r;
+}
+
 static struct sing_str *text(struct sing_thread *t, const char *p, size_t n, const char *fn)
 {
 	struct sing_str *s = new_str(t, (int64_t)n, fn);
@@ -151,11 +203,19 @@ static struct sing_str *text(struct sing_thread *t, const char *p, size_t n, con
 }
 
 /* bytestr: the bytes of an exheap u8[] (read, not consumed) as a string. */
-struct sing_str *sing_bytestr_k(struct sing_thread *t, void *bytes, const char *fn)
+static struct sing_str *sing_bytestr_k_in(struct sing_thread *t, void *bytes, const char *fn)
 {
 	need(t, bytes != NULL, SING_F_NULLREF, fn);
 	const struct sing_xarr *x = bytes;
 	return text(t, (const char *)x->data, (size_t)x->len, fn);
+}
+
+struct sing_str *sing_bytestr_k(struct sing_thread *t, void *bytes, const char *fn)
+{
+	sk_enter(t);
+	struct sing_str *r = sing_bytestr_k_in(t, bytes, fn);
+	sk_leave();
+	return r;
 }
 
 static struct sing_str *utostr(struct sing_thread *t, uint64_t v, int neg, const char *fn)
@@ -170,31 +230,70 @@ static struct sing_str *utostr(struct sing_thread *t, uint64_t v, int neg, const
 	return text(t, buf + i, sizeof buf - (size_t)i, fn);
 }
 
-struct sing_str *sing_tostr_i_k(struct sing_thread *t, int64_t v, const char *fn)
+static struct sing_str *sing_tostr_i_k_in(struct sing_thread *t, int64_t v, const char *fn)
 {
 	return utostr(t, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, fn);
 }
 
-struct sing_str *sing_tostr_u_k(struct sing_thread *t, uint64_t v, const char *fn)
+struct sing_str *sing_tostr_i_k(struct sing_thread *t, int64_t v, const char *fn)
+{
+	sk_enter(t);
+	struct sing_str *r = sing_tostr_i_k_in(t, v, fn);
+	sk_leave();
+	return r;
+}
+
+static struct sing_str *sing_tostr_u_k_in(struct sing_thread *t, uint64_t v, const char *fn)
 {
 	return utostr(t, v, 0, fn);
 }
 
-struct sing_str *sing_tostr_f_k(struct sing_thread *t, double v, const char *fn)
+struct sing_str *sing_tostr_u_k(struct sing_thread *t, uint64_t v, const char *fn)
+{
+	sk_enter(t);
+	struct sing_str *r = sing_tostr_u_k_in(t, v, fn);
+	sk_leave();
+	return r;
+}
+
+static struct sing_str *sing_tostr_f_k_in(struct sing_thread *t, double v, const char *fn)
 {
 	char buf[40];
 	return text(t, buf, fmt_f64(buf, sizeof buf, v), fn);
 }
 
-struct sing_str *sing_tostr_b_k(struct sing_thread *t, int32_t v, const char *fn)
+struct sing_str *sing_tostr_f_k(struct sing_thread *t, double v, const char *fn)
+{
+	sk_enter(t);
+	struct sing_str *r = sing_tostr_f_k_in(t, v, fn);
+	sk_leave();
+	return r;
+}
+
+static struct sing_str *sing_tostr_b_k_in(struct sing_thread *t, int32_t v, const char *fn)
 {
 	return v ? text(t, "true", 4, fn) : text(t, "false", 5, fn);
 }
 
-void sing_print(struct sing_thread *t, struct sing_str *s, const char *fn)
+struct sing_str *sing_tostr_b_k(struct sing_thread *t, int32_t v, const char *fn)
+{
+	sk_enter(t);
+	struct sing_str *r = sing_tostr_b_k_in(t, v, fn);
+	sk_leave();
+	return r;
+}
+
+static void sing_print_in(struct sing_thread *t, struct sing_str *s, const char *fn)
 {
 	need(t, s != NULL, SING_F_NULLREF, fn);
 	con_write(me(t)->k, s->b, (size_t)s->len);
+}
+
+void sing_print(struct sing_thread *t, struct sing_str *s, const char *fn)
+{
+	sk_enter(t);
+	sing_print_in(t, s, fn);
+	sk_leave();
 }
 
 /* ---- the exchange heap ---- */
@@ -230,7 +329,7 @@ static __attribute__((noinline)) int collect_here(struct sing_thread *t)
 	return 1;
 }
 
-void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
+static void *sing_xnew_in(struct sing_thread *t, uint32_t type, const char *fn)
 {
 	struct sip *s = me(t);
 	void *p = xh_new_struct(&s->k->xh, &s->xh_own, layout(t, type));
@@ -238,6 +337,14 @@ void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
 		p = xh_new_struct(&s->k->xh, &s->xh_own, layout(t, type));
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
+}
+
+void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_xnew_in(t, type, fn);
+	sk_leave();
+	return r;
 }
 
 void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, const char *fn)
@@ -258,13 +365,21 @@ void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, con
 	return p;
 }
 
-void *sing_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+static void *sing_xnewarr_in(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
 {
 	return sk_xnewarr(t, type, len, 0, fn);
 }
 
+void *sing_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_xnewarr_in(t, type, len, fn);
+	sk_leave();
+	return r;
+}
+
 /* strbytes: a new owned exheap u8[] (type) holding a copy of s. */
-void *sing_strbytes(struct sing_thread *t, uint32_t type, struct sing_str *s, const char *fn)
+static void *sing_strbytes_in(struct sing_thread *t, uint32_t type, struct sing_str *s, const char *fn)
 {
 	need(t, s != NULL, SING_F_NULLREF, fn);
 	struct sing_xarr *x = sing_xnewarr(t, type, s->len, fn);
@@ -272,16 +387,31 @@ void *sing_strbytes(struct sing_thread *t, uint32_t type, struct sing_str *s, co
 	return x;
 }
 
+void *sing_strbytes(struct sing_thread *t, uint32_t type, struct sing_str *s, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_strbytes_in(t, type, s, fn);
+	sk_leave();
+	return r;
+}
+
 /* The kernel's backstop: a SIP deletes only blocks it owns, so a verifier
  * bug that lets it reach another's block fails it, not the owner. */
-void sing_delete(struct sing_thread *t, void *x, const char *fn)
+static void sing_delete_in(struct sing_thread *t, void *x, const char *fn)
 {
 	struct sip *s = me(t);
 	need(t, xh_owner(x) == &s->xh_own, SING_F_OWNER, fn);
 	xh_delete(&s->k->xh, x);
 }
 
-void *sing_xsplit(struct sing_thread *t, void *x, int64_t idx, const char *fn)
+void sing_delete(struct sing_thread *t, void *x, const char *fn)
+{
+	sk_enter(t);
+	sing_delete_in(t, x, fn);
+	sk_leave();
+}
+
+static void *sing_xsplit_in(struct sing_thread *t, void *x, int64_t idx, const char *fn)
 {
 	struct sip *s = me(t);
 	struct sing_xarr *a = x;
@@ -293,9 +423,17 @@ void *sing_xsplit(struct sing_thread *t, void *x, int64_t idx, const char *fn)
 	return p;
 }
 
+void *sing_xsplit(struct sing_thread *t, void *x, int64_t idx, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_xsplit_in(t, x, idx, fn);
+	sk_leave();
+	return r;
+}
+
 /* ---- channels and threads ---- */
 
-void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn)
+static void *sing_chnew_in(struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn)
 {
 	struct sip *s = me(t);
 	const struct sing_tinfo *ti = tinfo(t, imp_type);
@@ -313,7 +451,7 @@ void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const cha
 
 /* ---- endpoint sets (eset.h) ---- */
 
-void *sing_esnew(struct sing_thread *t, uint32_t type, const char *fn)
+static void *sing_esnew_in(struct sing_thread *t, uint32_t type, const char *fn)
 {
 	struct sip *s = me(t);
 	const struct sing_tinfo *ti = tinfo(t, type);
@@ -329,7 +467,7 @@ void *sing_esnew(struct sing_thread *t, uint32_t type, const char *fn)
 
 /* The backstop: the set and the endpoint are this SIP's, the endpoint at
  * top level and in the set's contract state. */
-void sing_esadd(struct sing_thread *t, void *set, void *ep, const char *fn)
+static void sing_esadd_in(struct sing_thread *t, void *set, void *ep, const char *fn)
 {
 	int r = es_add(set, ep, &me(t)->xh_own);
 	need(t, r != CH_OWNER, SING_F_OWNER, fn);
@@ -339,10 +477,41 @@ void sing_esadd(struct sing_thread *t, void *set, void *ep, const char *fn)
 	need(t, r == 0, SING_F_CONTRACT, fn);
 }
 
-int32_t sing_essize(struct sing_thread *t, void *set, const char *fn)
+static int32_t sing_essize_in(struct sing_thread *t, void *set, const char *fn)
 {
 	need(t, xh_holder(set) == &me(t)->xh_own, SING_F_OWNER, fn);
 	return (int32_t)((struct es_set *)set)->n;
+}
+
+void *sing_esnew(struct sing_thread *t, uint32_t type, const char *fn)
+{
+	sk_enter(t);
+	void *p = sing_esnew_in(t, type, fn);
+	sk_leave();
+	return p;
+}
+
+void sing_esadd(struct sing_thread *t, void *set, void *ep, const char *fn)
+{
+	sk_enter(t);
+	sing_esadd_in(t, set, ep, fn);
+	sk_leave();
+}
+
+int32_t sing_essize(struct sing_thread *t, void *set, const char *fn)
+{
+	sk_enter(t);
+	int32_t n = sing_essize_in(t, set, fn);
+	sk_leave();
+	return n;
+}
+
+void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_chnew_in(t, imp_type, exp, fn);
+	sk_leave();
+	return r;
 }
 
 static char *put(char *d, const char *end, const char *src)
@@ -384,20 +553,45 @@ static void send_failed(struct sing_thread *t, struct ch_end *ep, uint32_t msg, 
 
 /* A send the contract does not allow (or of blocks the SIP does not own)
  * fails the sender before anything moves: the peer never sees it. */
-void sing_send(struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args,
+static void sing_send_in(struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args,
                const char *fn)
 {
 	ch_send_sip(t, ep, msg, args, fn, send_failed);   /* t->xown is &me(t)->xh_own */
 }
 
-int32_t sing_select_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+void sing_send(struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args,
+               const char *fn)
+{
+	sk_enter(t);
+	sing_send_in(t, ep, msg, args, fn);
+	sk_leave();
+}
+
+static int32_t sing_select_k_in(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                       union sing_slot *out, const char *fn)
 {
 	return ch_select(sk_self(t), cases, n, out, &me(t)->xh_own, fn);
 }
 
-void sing_spawn(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),
+int32_t sing_select_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                      union sing_slot *out, const char *fn)
+{
+	sk_enter(t);
+	int32_t r = sing_select_k_in(t, cases, n, out, fn);
+	sk_leave();
+	return r;
+}
+
+static void sing_spawn_in(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),
                 union sing_slot *args, uint32_t n, const char *fn)
 {
 	need(t, thread_new(me(t), start, args, n) != NULL, SING_F_STACK, fn);
+}
+
+void sing_spawn(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),
+                union sing_slot *args, uint32_t n, const char *fn)
+{
+	sk_enter(t);
+	sing_spawn_in(t, start, args, n, fn);
+	sk_leave();
 }

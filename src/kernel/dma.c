@@ -19,19 +19,35 @@
  * caller owns or borrows.  The hosted HAL's devices see host addresses
  * (vnet's dma callback is an identity map), so this is the host address;
  * a bare-metal HAL would translate it to a physical address here. */
-uint64_t sing_dma_addr(struct sing_thread *t, void *x, const char *fn)
+static uint64_t sing_dma_addr_in(struct sing_thread *t, void *x, const char *fn)
 {
 	(void)t, (void)fn;
 	const struct sing_xarr *a = x;
 	return (uint64_t)(uintptr_t)a->data;
 }
 
+uint64_t sing_dma_addr(struct sing_thread *t, void *x, const char *fn)
+{
+	sk_enter(t);
+	uint64_t r = sing_dma_addr_in(t, x, fn);
+	sk_leave();
+	return r;
+}
+
 /* dma.new: a new zeroed exheap u8[] of len bytes, page aligned, in memory
  * the device can reach (hal_dma_map), owned by the caller and freed like
  * any array (exheap.c releases its pages with hal_dma_unmap). */
-void *sing_dma_new(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+static void *sing_dma_new_in(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
 {
 	return sk_xnewarr(t, type, len, 1, fn);
+}
+
+void *sing_dma_new(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)
+{
+	sk_enter(t);
+	void *r = sing_dma_new_in(t, type, len, fn);
+	sk_leave();
+	return r;
 }
 
 /* The running SIP holding ports of device dev, or NULL. */

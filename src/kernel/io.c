@@ -3,6 +3,7 @@
 
 #include "../hal/hal.h"
 #include "irq.h"
+#include "sched.h"
 
 uint32_t io_nports(const struct sk_prog *p)
 {
@@ -111,14 +112,22 @@ static uint32_t offset(struct sing_thread *t, const struct io_port *io, int64_t 
 	return io->base - hal_dev(io->dev)->base + (uint32_t)off;
 }
 
-uint32_t sing_io_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn)
+static uint32_t sing_io_in_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn)
 {
 	const struct io_port *io = port;
 	uint32_t o = offset(t, io, off, width, fn);
 	return hal_dev_in(io->dev, o, width);
 }
 
-void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v,
+uint32_t sing_io_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn)
+{
+	sk_enter(t);
+	uint32_t r = sing_io_in_in(t, port, off, width, fn);
+	sk_leave();
+	return r;
+}
+
+static void sing_io_out_in(struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v,
                  const char *fn)
 {
 	const struct io_port *io = port;
@@ -127,6 +136,14 @@ void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width,
 	 * compiler may not sink them past the call, nor the CPU). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	hal_dev_out(io->dev, o, width, v);
+}
+
+void sing_io_out(struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v,
+                 const char *fn)
+{
+	sk_enter(t);
+	sing_io_out_in(t, port, off, width, v, fn);
+	sk_leave();
 }
 
 /* ---- the devices, attached ---- */
@@ -141,7 +158,15 @@ void sk_devices(struct sk_kernel *k, const char *wire)
 
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns)
 {
-	int r = k->devices ? hal_dev_idle(timeout_ns) : 0;
+	int r;
+	if (klock_smp && k->devices && timeout_ns) {
+		/* The devices' emulation and callbacks need the kernel lock, which
+		 * the other CPUs must get meanwhile: sleep (at most 1 ms, a poke
+		 * ends it), then let the devices take their input in. */
+		sched_idle(sched_cpu(k), timeout_ns < 1000000 ? timeout_ns : 1000000);
+		r = hal_dev_idle(0);
+	} else
+		r = k->devices ? hal_dev_idle(timeout_ns) : 0;
 	irq_deliver(k);
 	return r < 0 ? -1 : 0;
 }

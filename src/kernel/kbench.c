@@ -139,7 +139,7 @@ int kb_go(struct kb_sip *b, int64_t n, int64_t arg, int64_t *ns, char *err, unsi
 	while (b->imp->count == 0) {
 		if (b->s->state != SIP_RUNNING)
 			return fail(err, errlen, "the benchmark SIP ended (see its report)");
-		if (!sched_step(b->k))
+		if (!sk_step(b->k))   /* other CPUs: waits while they run */
 			return fail(err, errlen, "the benchmark SIP is blocked and will not answer");
 	}
 	union sing_slot out[KB_MAXSLOTS];

@@ -110,6 +110,15 @@ unsigned long sk_console_room(const struct sk_kernel *k);
 uint32_t sk_count_sips(const struct sk_kernel *k);
 
 struct sk_kernel *sk_boot(unsigned debug);
+/* Run n CPUs (at most the HAL's count; docs/kernel.md "Every CPU"): CPU 0
+ * is the caller, which from now on holds the kernel lock whenever it is
+ * in the kernel's API; the others start their loops.  Call once, before
+ * any SIP starts.  Returns the CPUs running. */
+unsigned sk_cpus(struct sk_kernel *k, unsigned n);
+/* The host side (CPU 0) is about to wait on the host (console, devices)
+ * outside the kernel: let the other CPUs in; sk_host_back after. */
+uint32_t sk_host_leave(struct sk_kernel *k);
+void sk_host_back(struct sk_kernel *k, uint32_t d);
 /* Stop every SIP still running, print the exchange heap's live bytes if
  * asked, and free the kernel.  Returns the live exchange-heap bytes. */
 uint64_t sk_shutdown(struct sk_kernel *k);

@@ -218,6 +218,8 @@ int proc_stop(struct sk_kernel *k, uint32_t pid, int killed, int32_t status)
 	struct sip *s = proc_find(k, pid);
 	if (!s || !s->detached || s == sip_current(k))
 		return -1;
+	if (sip_stop_later(s, killed ? 1 : 2, status))
+		return 0;
 	s->state = killed ? SIP_FAILED : SIP_EXITED;
 	s->status = status;
 	s->why = SING_F_KILLED;
@@ -241,9 +243,21 @@ int sk_stop(struct sk_kernel *k, uint32_t pid)
 	return proc_stop(k, pid, 0, 0);
 }
 
+/* With other CPUs, "nothing ran here" is not "nothing runs": while one
+ * of them is busy, wait a little for it (a poke ends the wait) and say
+ * something ran, so the host side's loop goes on. */
 int sk_step(struct sk_kernel *k)
 {
-	return sched_step(k);
+	if (sched_step(k))
+		return 1;
+	if (!klock_smp)
+		return 0;
+	if (sched_steal(k, sched_cpu(k)))
+		return 1;
+	if (!sched_busy(k))
+		return 0;
+	sched_idle(sched_cpu(k), 1000000);
+	return 1;
 }
 
 void sk_set_booted(struct sk_kernel *k)

@@ -114,7 +114,7 @@ static uint64_t cpu_ms(const struct sip *s)
 static void *ps_text(struct sk_kernel *k)
 {
 	struct text t = {.n = 0};
-	put(&t, "  PID  PPID NAME             KIND    STATE MEM(KiB) THREADS ENDPOINTS CPU(ms)\n", 0);
+	put(&t, "  PID  PPID NAME             KIND    STATE MEM(KiB) THREADS ENDPOINTS CPU(ms) CPU\n", 0);
 	for (const struct sip *s = k->sips; s; s = s->next) {
 		if (s->state != SIP_RUNNING)
 			continue;
@@ -131,6 +131,7 @@ static void *ps_text(struct sk_kernel *k)
 		put_num(&t, s->nthreads, 8);
 		put_num(&t, count_endpoints(s), 10);
 		put_num(&t, cpu_ms(s), 8);
+		put_num(&t, s->cpu, 4);   /* where its threads run (one CPU per SIP) */
 		put(&t, "\n", 0);
 	}
 	for (uint32_t i = 0; i < k->nprogs; i++)   /* what init gave up */

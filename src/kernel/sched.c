@@ -19,6 +19,7 @@ static void q_tail(struct sk_rq *q, struct sk_thread *t)
 	else
 		q->head = t;
 	q->tail = t;
+	q->n++;
 }
 
 static void q_head(struct sk_rq *q, struct sk_thread *t)
@@ -32,6 +33,7 @@ static void q_head(struct sk_rq *q, struct sk_thread *t)
 	else
 		q->tail = t;
 	q->head = t;
+	q->n++;
 }
 
 static void q_remove(struct sk_thread *t)
@@ -47,6 +49,7 @@ static void q_remove(struct sk_thread *t)
 		q->tail = t->rq_prev;
 	t->rq_next = t->rq_prev = NULL;
 	t->rq = NULL;
+	q->n--;
 }
 
 /* Put every thread of `from` before those of `to`, in order. */
@@ -59,9 +62,28 @@ static void q_prepend(struct sk_rq *to, struct sk_rq *from)
 	}
 }
 
+/* Another CPU than the caller's has work, or a busy one has more than it
+ * can run: wake it, or an idle CPU that may steal. */
+static void kick(struct sk_cpu *c)
+{
+	struct sk_kernel *k = c->k;
+	if (!klock_smp)
+		return;
+	if (c != sched_cpu(k) && __atomic_load_n(&c->idle, __ATOMIC_SEQ_CST)) {
+		sched_poke(c);
+		return;
+	}
+	for (unsigned i = 0; i < k->ncpus; i++)
+		if (&k->cpu[i] != c && __atomic_load_n(&k->cpu[i].idle, __ATOMIC_SEQ_CST)) {
+			sched_poke(&k->cpu[i]);
+			return;
+		}
+}
+
 void sched_ready(struct sk_cpu *c, struct sk_thread *t)
 {
 	q_tail(&c->rq, t);
+	kick(c);
 }
 
 void sched_unqueue(struct sk_cpu *c, struct sk_thread *t)
@@ -117,6 +139,7 @@ static void resumed(struct sk_cpu *c, void *fake)
 
 void sched_entered(struct sk_cpu *c)
 {
+	klock_set_depth(1);   /* whoever switched here holds the lock once for us */
 	resumed(c, NULL);
 }
 
@@ -125,6 +148,10 @@ void sched_entered(struct sk_cpu *c)
  * already over is told to yield at its next safepoint. */
 static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_thread *to, int last)
 {
+	int smp = klock_smp;   /* constant while threads run (sk_cpus .. shutdown) */
+	uint32_t *depth = from ? &from->kdepth : &c->kdepth;
+	if (smp)
+		*depth = klock_depth();
 	struct hal_ctx *fc = from ? &from->ctx : &c->kctx;
 	void **fake = from ? &from->fake : &c->kfake;
 	const void *lo = to ? (const void *)to->seg->lo : c->klo;
@@ -133,21 +160,31 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 		to->state = TH_RUNNING;
 		to->ran++;
 		if (ticks(c) >= c->slice_end)
-			to->pub.poll = 1;
+			__atomic_store_n(&to->pub.poll, 1, __ATOMIC_RELAXED);
 	}
 	c->prev = from;
 	c->switches++;
-	__atomic_store_n(&c->cur, to, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->cur, to, __ATOMIC_RELEASE);   /* the tick reads it */
 	hal_fiber_start(last ? NULL : fake, lo, sz);
 	TR_EVENT(TR_SWITCH, !from ? TR_R_DISPATCH : from->state == TH_BLOCKED ? TR_R_BLOCK :
 	         from->state == TH_RUNNABLE ? TR_R_YIELD : TR_R_EXIT, to ? to->sip->pid : 0, from, to);
+#ifdef __SANITIZE_THREAD__
+	if (!from && !c->ktsan)
+		c->ktsan = hal_tsan_fiber_self();
+	hal_tsan_switch(to ? to->tsan : c->ktsan);
+#endif
 	hal_ctx_switch(fc, to ? &to->ctx : &c->kctx);
+	if (smp) {   /* back, perhaps on another CPU (which holds the lock for us) */
+		klock_set_depth(*depth);
+		c = sched_cpu(c->k);
+	}
 	resumed(c, *fake);
 }
 
+/* The CPU running t: its SIP's (a SIP's running thread is on its CPU). */
 static struct sk_cpu *cpu_of(struct sk_thread *t)
 {
-	return sched_cpu(t->sip->k);
+	return &t->sip->k->cpu[t->sip->cpu];
 }
 
 /* ---- the policy ---- */
@@ -179,13 +216,17 @@ void sched_wake(struct sk_thread *t)
 {
 	if (t->state != TH_BLOCKED)
 		return;
-	struct sk_cpu *c = cpu_of(t);
-	if (c->cur && c->cur != t)
+	struct sk_kernel *k = t->sip->k;
+	struct sk_cpu *c = &k->cpu[t->sip->cpu];
+	if (c->cur && c->cur != t && c == sched_cpu(k)) {
 		q_tail(&c->ho, t);
-	else if (ticks(c) - t->slept >= 2)
+		return;
+	}
+	if (ticks(c) - t->slept >= 2)
 		q_head(&c->rq, t);
 	else
 		q_tail(&c->rq, t);
+	kick(c);
 }
 
 /* The slice ends: the threads woken in it that have not run yet get the
@@ -207,8 +248,8 @@ void sched_preempted(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);
 	TR_EVENT(TR_PREEMPT, 0, t->sip->pid, t, 0);
-	if (c->kwant) {   /* the kernel looks at its devices, then t goes on */
-		c->kwant = 0;
+	if (__atomic_load_n(&c->kwant, __ATOMIC_RELAXED)) {   /* the kernel wants the CPU */
+		__atomic_store_n(&c->kwant, 0, __ATOMIC_RELAXED);
 		q_head(&c->ho, t);
 		cpu_switch(c, t, NULL, 0);
 		return;
@@ -246,15 +287,87 @@ int sched_step(struct sk_kernel *k)
 void sched_tick(void *arg)
 {
 	struct sk_kernel *k = arg;
-	for (int i = 0; i < SK_NCPU; i++) {
+	unsigned n = __atomic_load_n(&k->ncpus, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < n; i++) {
 		struct sk_cpu *c = &k->cpu[i];
 		__atomic_fetch_add(&c->ticks, 1, __ATOMIC_RELAXED);
-		struct sk_thread *t = __atomic_load_n(&c->cur, __ATOMIC_RELAXED);
+		struct sk_thread *t = __atomic_load_n(&c->cur, __ATOMIC_ACQUIRE);
 		if (t) {
-			t->pub.poll = 1;
+			__atomic_store_n(&t->pub.poll, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&t->ticks, 1, __ATOMIC_RELAXED);   /* its CPU time (ps) */
 		}
-		if (t && (k->poll_kernel || hal_intr_pending()))
-			c->kwant = 1;
+		if (t && i == 0 && (k->poll_kernel || hal_intr_pending()))
+			__atomic_store_n(&c->kwant, 1, __ATOMIC_RELAXED);   /* CPU 0 reads the console */
 	}
+}
+
+/* ---- several CPUs (docs/kernel.md "Every CPU") ---- */
+
+static uint32_t load(const struct sk_cpu *c)
+{
+	return c->rq.n + c->ho.n + (c->cur != NULL);
+}
+
+unsigned sched_place(struct sk_kernel *k)
+{
+	if (!klock_smp)
+		return 0;
+	struct sk_cpu *best = sched_cpu(k);
+	for (unsigned i = 0; i < k->ncpus; i++)
+		if (load(&k->cpu[i]) < load(best))
+			best = &k->cpu[i];
+	return best->id;
+}
+
+void sched_poke(struct sk_cpu *c)
+{
+	__atomic_fetch_add(&c->wake, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&c->idle, __ATOMIC_SEQ_CST))
+		hal_cpu_wake(c->id);
+}
+
+int sched_busy(struct sk_kernel *k)
+{
+	for (unsigned i = 0; i < k->ncpus; i++)
+		if (load(&k->cpu[i]))
+			return 1;
+	return 0;
+}
+
+/* Move SIP s (none of its threads running) from CPU v to c. */
+static void move_sip(struct sip *s, struct sk_cpu *v, struct sk_cpu *c)
+{
+	for (struct sk_thread *t = s->threads; t; t = t->sib)
+		if (t->rq == &v->rq || t->rq == &v->ho) {
+			q_remove(t);
+			q_tail(&c->rq, t);
+		}
+	s->cpu = c->id;
+	c->steals++;
+}
+
+/* Only from a CPU that runs something else: an idle one takes its own. */
+int sched_steal(struct sk_kernel *k, struct sk_cpu *c)
+{
+	for (unsigned i = 0; i < k->ncpus; i++) {
+		struct sk_cpu *v = &k->cpu[i];
+		if (v == c || !v->cur)
+			continue;
+		for (struct sk_thread *t = v->rq.head; t; t = t->rq_next)
+			if (t->sip != v->cur->sip) {
+				move_sip(t->sip, v, c);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+void sched_idle(struct sk_cpu *c, int64_t timeout_ns)
+{
+	uint32_t seen = __atomic_load_n(&c->wake, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&c->idle, 1, __ATOMIC_SEQ_CST);
+	uint32_t d = klock_release_all();
+	hal_cpu_sleep(&c->wake, seen, timeout_ns);
+	__atomic_store_n(&c->idle, 0, __ATOMIC_SEQ_CST);
+	klock_resume(d);
 }

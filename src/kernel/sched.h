@@ -18,6 +18,10 @@
  * hand-off queue get the next slices.  Every runnable thread gets about
  * one tick per round (docs/kernel.md "Scheduling for communication").
  *
+ * With several CPUs (docs/kernel.md "Every CPU") every function here runs
+ * under the kernel lock; a SIP's threads run and queue only on its CPU
+ * (sip.cpu), which changes only when an idle CPU steals the whole SIP.
+ *
  * Invariant: a thread is in at most one queue (t->rq), and only when
  * TH_RUNNABLE; the running thread is cpu->cur.  Every switch out of a SIP
  * thread happens inside a GC-kind ABI call, so its transition record is
@@ -27,14 +31,28 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include "klock.h"
 #include "sip.h"
 
 #define SCHED_TICK_NS 4000000   /* preemption period: 4 ms */
 
+/* The CPU running the caller. */
 static inline struct sk_cpu *sched_cpu(struct sk_kernel *k)
 {
-	return &k->cpu[0];
+	return klock_smp ? &k->cpu[hal_cpu_id()] : &k->cpu[0];
 }
+
+/* The CPU a new SIP goes to: the least loaded (the caller's on a tie). */
+unsigned sched_place(struct sk_kernel *k);
+/* Wake CPU c if it idles (any CPU, lock held or not). */
+void sched_poke(struct sk_cpu *c);
+/* An idle CPU takes a SIP queued on a busy one: 1 if it took one. */
+int sched_steal(struct sk_kernel *k, struct sk_cpu *c);
+/* Does any CPU run or have queued a thread? */
+int sched_busy(struct sk_kernel *k);
+/* Idle CPU c (kernel context, lock held): let the lock go and sleep
+ * until poked, at most timeout_ns (< 0: no limit). */
+void sched_idle(struct sk_cpu *c, int64_t timeout_ns);
 
 void sched_ready(struct sk_cpu *c, struct sk_thread *t);
 void sched_unqueue(struct sk_cpu *c, struct sk_thread *t);

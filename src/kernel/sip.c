@@ -3,6 +3,7 @@
 
 #include "chan.h"
 #include "console.h"
+#include "cpus.h"
 #include "eset.h"
 #include "io.h"
 #include "launch.h"
@@ -46,7 +47,7 @@ struct sip *sip_current(struct sk_kernel *k)
 
 /* ---- the kernel ---- */
 
-_Static_assert(XA_NCPU == SK_NCPU, "one exchange-heap cache per CPU");
+/* The exchange heap's allocation cache is one (XA_NCPU), under the kernel lock. */
 
 struct sk_kernel *sk_boot(unsigned debug)
 {
@@ -55,6 +56,11 @@ struct sk_kernel *sk_boot(unsigned debug)
 		kpanic("no memory to boot");
 	k->debug = debug;
 	k->next_pid = 1;
+	k->ncpus = 1;
+	for (unsigned i = 0; i < SK_NCPU; i++) {
+		k->cpu[i].k = k;
+		k->cpu[i].id = i;
+	}
 	k->xh.close = ch_close;
 	k->xh.drop_set = es_drop;
 	ly_init(&k->reg);
@@ -65,6 +71,7 @@ struct sk_kernel *sk_boot(unsigned debug)
 
 uint64_t sk_shutdown(struct sk_kernel *k)
 {
+	cpus_stop(k);   /* nothing runs on another CPU while SIPs are torn down */
 	/* SIPs still running (launched ones whose parent ended) stop now. */
 	while (k->sips) {
 		struct sip *s = k->sips;
@@ -92,10 +99,22 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_put("\n");
 	}
 	if (k->debug & SK_DEBUG_SCHED) {
+		uint64_t sw = 0;
+		for (unsigned i = 0; i < SK_NCPU; i++)
+			sw += k->cpu[i].switches;
 		sk_put("sing: sched: switches ");
-		sk_put_u64(sched_cpu(k)->switches);
+		sk_put_u64(sw);
 		sk_put(", sips started ");
 		sk_put_u64(k->sips_started);
+		uint64_t steals = 0;
+		for (unsigned i = 0; i < SK_NCPU; i++)
+			steals += k->cpu[i].steals;
+		if (steals || k->late_stops) {   /* a line of its own: tests match the one above */
+			sk_put("\nsing: sched: steals ");
+			sk_put_u64(steals);
+			sk_put(", stops on another CPU ");
+			sk_put_u64(k->late_stops);
+		}
 		sk_put("\n");
 	}
 	thread_pool_free(k);
@@ -159,6 +178,14 @@ void sip_fail(struct sk_thread *t, int why, const char *fn)
 	s->why = why;
 	sk_copy_str(s->fn, sizeof s->fn, fn);
 	end(t);
+}
+
+void sip_doomed(struct sk_thread *t)
+{
+	struct sip *s = t->sip;
+	if (s->doom == 1)
+		sip_fail(t, SING_F_KILLED, "-");
+	sip_exit(t, s->doom_status);
 }
 
 void sip_exit(struct sk_thread *t, int32_t status)
@@ -230,7 +257,10 @@ void sip_main_thread(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
 	make_args(t);
-	sip_exit(t, s->img->entry(&t->pub, s->args, s->extra));
+	sk_leave();
+	int32_t status = s->img->entry(&t->pub, s->args, s->extra);
+	sk_enter(&t->pub);
+	sip_exit(t, status);
 }
 
 /* ---- reports ---- */
@@ -328,6 +358,8 @@ void sip_teardown(struct sip *s)
 	gc_destroy(&s->gc);
 	hal_free(s->extra);
 	s->extra = NULL;
+	if (klock_smp)
+		sched_poke(&k->cpu[0]);   /* the host side may wait for it (sk_wait) */
 	if (s->detached)
 		sip_release(s);
 }
@@ -411,6 +443,7 @@ struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char
 	k->nsips++;
 	k->sips_started++;
 	s->t0 = hal_clock_ns();
+	s->cpu = sched_place(k);
 	TR_NAMED(TR_SIP_START, s->pid, s->name, k->xh.live_bytes);
 	s->main = thread_new(s, NULL, NULL, 0);
 	if (!s->main) {
@@ -441,15 +474,37 @@ static void interrupted(struct sip *s)
 	sk_put(": interrupted\n");
 }
 
+int sip_stop_later(struct sip *s, int doom, int32_t status)
+{
+	struct sk_kernel *k = s->k;
+	struct sk_cpu *c = &k->cpu[s->cpu];
+	if (!klock_smp || c == sched_cpu(k) || !c->cur || c->cur->sip != s)
+		return 0;
+	s->doom = doom;
+	s->doom_status = status;
+	k->late_stops++;
+	__atomic_store_n(&c->cur->pub.poll, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
 int sk_wait(struct sk_kernel *k, struct sip *s, int64_t *run_ns)
 {
 	while (s->state == SIP_RUNNING) {
 		if (hal_intr_take()) {
-			interrupted(s);
-			break;
+			if (!sip_stop_later(s, 2, SK_EXIT_INTERRUPTED)) {
+				interrupted(s);
+				break;
+			}
+			sk_put("sing: ");
+			sk_put(s->name);
+			sk_put(": interrupted\n");
 		}
 		if (sched_step(k))
 			continue;
+		if (klock_smp && (sched_steal(k, sched_cpu(k)) || sched_busy(k))) {
+			sched_idle(sched_cpu(k), 20000000);   /* other CPUs run: s may still end */
+			continue;
+		}
 		/* Nothing can run, and s still waits: nothing will ever wake it. */
 		s->state = SIP_FAILED;
 		s->why = SING_F_DEADLOCK;

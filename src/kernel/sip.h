@@ -4,7 +4,7 @@
  *
  * All per-SIP state lives in struct sip and all per-thread state in
  * struct sk_thread, never in globals; what a CPU runs is in struct sk_cpu
- * (one today; see docs/kernel.md for how a second joins).  The kernel
+ * (docs/kernel.md "Every CPU": one kernel lock, a SIP's threads on one CPU).  The kernel
  * record holds what is shared: the exchange heap, the type registry, the
  * list of live SIPs and the programs the launcher may start.
  *
@@ -21,11 +21,12 @@
 #include "exheap.h"
 #include "gc.h"
 #include "kernel.h"
+#include "klock.h"
 #include "layout.h"
 #include "rt.h"
 #include "stack.h"
 
-#define SK_NCPU 1
+#define SK_NCPU 8   /* CPUs the kernel can run (sk_cpus) */
 #define SK_NPIN 4
 #define SK_MAXPROG 64
 
@@ -36,6 +37,7 @@ struct io_port;
 /* A run queue: FIFO, linked through sk_thread.rq_next/rq_prev. */
 struct sk_rq {
 	struct sk_thread *head, *tail;
+	uint32_t n;                      /* threads in it (the CPU's load) */
 };
 
 struct sk_cpu {
@@ -54,6 +56,14 @@ struct sk_cpu {
 	struct sip *ended;               /* a SIP that ended, for the kernel to tear down */
 	uint64_t switches;
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
+	struct sk_kernel *k;
+	unsigned id;                     /* its index in k->cpu (hal_cpu_id) */
+	uint32_t wake;                   /* bumped to wake it (hal_cpu_sleep's word) */
+	uint32_t idle;                   /* it sleeps, or is about to */
+	uint32_t kdepth;                 /* kernel-lock depth of its kernel context */
+	void *ktsan;                     /* the kernel context's TSan fiber (its host thread's) */
+	uint32_t stopped;                /* it left its loop (shutdown) */
+	uint64_t steals;                 /* SIPs it took from a busy CPU */
 };
 
 struct sk_image {
@@ -125,6 +135,9 @@ struct sk_kernel {
 	uint32_t next_pid;
 	unsigned debug;
 	struct sk_cpu cpu[SK_NCPU];
+	unsigned ncpus;                  /* CPUs running (sk_cpus; 1 until then) */
+	volatile int stopping;           /* shutdown: the other CPUs leave their loops */
+	uint64_t late_stops;             /* stops carried out later by a SIP on another CPU */
 	struct sip *sips;                /* every SIP not yet freed */
 	uint32_t nsips;
 	struct sk_thread *free_threads;  /* recycled thread records */
@@ -164,6 +177,8 @@ struct sk_thread {
 	uint32_t nargs;
 	uint64_t ran;                /* times switched to (fairness figures) */
 	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
+	uint32_t kdepth;             /* kernel-lock depth it switched out at */
+	void *tsan;                  /* its ThreadSanitizer fiber (kept with the record) */
 };
 
 enum sip_state { SIP_RUNNING, SIP_EXITED, SIP_FAILED };
@@ -203,11 +218,33 @@ struct sip {
 	int64_t t0, t1;              /* start and end (ns) */
 	uint64_t gc_marked, gc_pause_ns, gc_pause_max_ns;
 	uint64_t stack_maps;          /* stack segments it had to map (not from a cache) */
+	unsigned cpu;                /* its CPU: every thread of it runs and queues there */
+	int doom;                    /* stop asked while it ran on another CPU: 1 killed, 2 exit */
+	int32_t doom_status;
 };
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)
 {
 	return (struct sk_thread *)t;
+}
+
+/* A stop asked while the SIP ran on another CPU: carried out now (sip.c). */
+__attribute__((noreturn)) void sip_doomed(struct sk_thread *t);
+
+/* A SIP thread enters the kernel (an ABI call): the kernel lock, and a
+ * stop another CPU asked for.  sk_leave: back to SIP code. */
+static inline void sk_enter(struct sing_thread *t)
+{
+	if (__builtin_expect(klock_smp, 0)) {
+		klock_take();
+		if (sk_self(t)->sip->doom)
+			sip_doomed(sk_self(t));
+	}
+}
+
+static inline void sk_leave(void)
+{
+	klock_leave();
 }
 
 /* Stop the thread's SIP with a failure; never returns (sip.c). */
@@ -220,6 +257,10 @@ __attribute__((noreturn)) void sip_exit(struct sk_thread *t, int32_t status);
 /* Tear an ended SIP down: stop its threads, free what it owned (sip.c).
  * Runs on the kernel's context. */
 void sip_teardown(struct sip *s);
+/* s must stop (doom 1 killed, 2 exit with status): if a thread of it runs
+ * on another CPU right now, it is told to and stops at its next kernel
+ * entry (1); else 0 and the caller tears it down itself. */
+int sip_stop_later(struct sip *s, int doom, int32_t status);
 /* Free a torn-down SIP's record (sip.c). */
 void sip_release(struct sip *s);
 /* sk_start, and detached: the kernel frees the SIP when it ends (sip.c). */

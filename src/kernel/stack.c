@@ -166,7 +166,9 @@ static void seg_entry(void *a, void *b)
 	struct sk_thread *t = a;
 	struct seg_call *c = b;
 	hal_fiber_finish(NULL, &c->old_lo, &c->old_size);
+	klock_leave();   /* SIP code again, on the new segment */
 	c->fn(&t->pub, c->frame);
+	sk_enter(&t->pub);
 	hal_fiber_start(NULL, c->old_lo, c->old_size);
 }
 
@@ -178,6 +180,7 @@ void sing_morestack_k(struct sing_thread *pt, void (*fn)(struct sing_thread *, v
                       void *frame, uint64_t need, const char *fn_name)
 {
 	struct sk_thread *t = sk_self(pt);
+	sk_enter(pt);
 	struct stk_seg *cur = t->seg;
 	struct stk_seg *s = take_segment(t, next_size(cur, need));
 	if (!s)
@@ -196,4 +199,5 @@ void sing_morestack_k(struct sing_thread *pt, void (*fn)(struct sing_thread *, v
 
 	stk_enter(t, cur);
 	cache_put(t, s);
+	sk_leave();
 }

@@ -15,7 +15,9 @@ static void thread_entry(void *arg)
 	t->pub.trans_sp = (void *)t->seg->hi;   /* no SIP frames yet */
 	if (!t->start)
 		sip_main_thread(t);
+	sk_leave();
 	t->start(&t->pub, t->args);
+	sk_enter(&t->pub);
 	thread_end(t);
 }
 
@@ -24,12 +26,15 @@ static struct sk_thread *record(struct sk_kernel *k)
 	struct sk_thread *t = k->free_threads;
 	if (t) {
 		k->free_threads = t->free_next;
+		void *fiber = t->tsan;
 		__builtin_memset(t, 0, sizeof *t);
+		t->tsan = fiber;
 		return t;
 	}
 	t = hal_alloc(sizeof *t);
 	if (!t)
 		kpanic("no memory for a thread");
+	t->tsan = hal_tsan_fiber_new();
 	return t;
 }
 
@@ -58,7 +63,7 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	s->threads = t;
 	s->nthreads++;
 	TR_EVENT(TR_THREAD, 0, s->pid, t, s->nthreads);
-	sched_ready(sched_cpu(s->k), t);
+	sched_ready(&s->k->cpu[s->cpu], t);
 	return t;
 }
 
@@ -93,6 +98,7 @@ void thread_pool_free(struct sk_kernel *k)
 	while (k->free_threads) {
 		struct sk_thread *t = k->free_threads;
 		k->free_threads = t->free_next;
+		hal_tsan_fiber_free(t->tsan);
 		hal_free(t);
 	}
 }

@@ -7,8 +7,8 @@
  * then four classes per power of two); a freed object of a class goes on
  * its CPU's list while that list holds less than XA_CLASS_BYTES (and the
  * CPU's cache less than XA_CPU_BYTES), else back to the host.  A cache
- * miss and anything larger is hal_alloc'ed.  One CPU today: the caches
- * are an array per CPU so that a second CPU gets its own, without a lock.
+ * miss and anything larger is hal_alloc'ed.  The caches are an array per
+ * CPU; today one serves every CPU, under the kernel lock (klock.h).
  *
  * Invariant: every object handed out is zeroed over the size asked for
  * (cached objects hold their last owner's data until then).  It must
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XA_NCPU 1                      /* = SK_NCPU (sip.h checks) */
+#define XA_NCPU 1                      /* one, under the kernel lock */
 #define XA_NCLASS 64
 #define XA_MAX (1u << 20)              /* larger objects are never cached */
 #define XA_CLASS_BYTES (512u * 1024)

@@ -65,7 +65,8 @@ int boot_run(const struct boot_opts *o)
 	if (!o->wire)
 		snprintf(wire, sizeof wire, "pcap:%s/nic0.pcap",
 		         o->image ? folder(o->image, dir, sizeof dir) : o->store);
-	struct init_opts io = {o->debug, o->wire ? o->wire : wire, o->image ? o->image : o->store};
+	struct init_opts io = {o->debug, o->wire ? o->wire : wire, o->image ? o->image : o->store,
+	                       o->cpus};
 	fflush(NULL);
 	rc = init_boot_image(img.data, img.len, &io);
 	sb_free(&img);

@@ -188,10 +188,14 @@ static int take_input(struct sk_kernel *k, const struct init *in, int64_t wait_n
 		return sk_idle(k, wait_ns);
 	unsigned long room = sk_console_room(k);
 	if (!room) {   /* no room: the input waits where it is (fd 0, the UART) */
+		uint32_t d = sk_host_leave(k);
 		hal_dev_idle(wait_ns);
+		sk_host_back(k, d);
 		return 0;
 	}
+	uint32_t d = sk_host_leave(k);   /* the other CPUs run meanwhile */
 	long n = hal_console_read(buf, room < sizeof buf ? room : sizeof buf, wait_ns);
+	sk_host_back(k, d);
 	if (n > 0)
 		sk_console_input(k, buf, (unsigned long)n);
 	return n < 0 ? -1 : 0;
@@ -283,6 +287,7 @@ int init_boot_image(const void *img, size_t len, const struct init_opts *o)
 	if (read_config(r.config, r.configlen, &in))
 		return 1;
 	struct sk_kernel *k = sk_boot(o->debug);
+	sk_cpus(k, o->cpus ? o->cpus : 1);
 	if (img_install(k, img, len, imgs, &nimg, err, sizeof err) == 0) {
 		sk_set_booted(k);
 		booted = 1;

@@ -61,6 +61,25 @@ expect rewire-endpoints-in-messages rewire.sg
 expect select-over-8-endpoints manysel.sg
 expect eset-1000-clients esserver.sg
 expect killed-mid-conversation killed.sg
+# Two CPUs (docs/kernel.md "Every CPU"): 204 SIPs trading buffers across
+# the CPUs, kills landing on running SIPs (some on the other CPU), every
+# message counted, the exchange heap at zero, no deadlock (LIMIT bounds it).
+if want two-cpu-torture; then
+	SING_CPUS=2 LIMIT=150 run_sing two-cpu-torture torture.sg
+	rc=$? kills=$(sed -n 's/^kills //p' "$TMPDIR/out")
+	if ! sanitizer_clean "$TMPDIR/err"; then
+		bad two-cpu-torture "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/err")"
+	elif [ "$rc" != 0 ] || [ "$(head -1 "$TMPDIR/out")" != "messages 10000 of 10000" ]; then
+		bad two-cpu-torture "exit $rc, output '$(head -c 200 "$TMPDIR/out")': $(tail -c 300 "$TMPDIR/err")"
+	elif [ -z "$kills" ] || [ "$kills" -lt 4 ] ||
+	     [ "$(grep -c 'failed in function -: killed' "$TMPDIR/err")" != "$kills" ]; then
+		bad two-cpu-torture "kills '$kills' differ from the reports: $(grep -c 'killed' "$TMPDIR/err")"
+	elif ! grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err"; then
+		bad two-cpu-torture "exchange heap not back to zero: $(grep exheap "$TMPDIR/err")"
+	else
+		ok two-cpu-torture
+	fi
+fi
 expect shape-checked-at-launch mismatch.sg
 expect launch-with-args argv.sg
 expect threads-share-heap threads.sg
@@ -75,9 +94,10 @@ else bad handoff-beside-spinner "switches '$sw' for 100 round trips beside a spi
 expect exheap-pressure-collects xgarbage.sg
 
 # A message round trip is two user-level switches (sched counts them):
-# 1000 round trips plus launching pong.
+# 1000 round trips plus launching pong, on one CPU (across two, each side
+# also passes through its CPU's idle loop).
 if want switches-per-round-trip; then
-	DBG=exheap,sched run_sing switches-per-round-trip ping.sg
+	SING_CPUS=1 DBG=exheap,sched run_sing switches-per-round-trip ping.sg
 	sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
 	if [ -n "$sw" ] && [ "$sw" -ge 2000 ] && [ "$sw" -le 2010 ]; then ok switches-per-round-trip
 	else bad switches-per-round-trip "switches '$sw' for 1000 round trips"; fi

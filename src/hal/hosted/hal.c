@@ -142,6 +142,19 @@ void hal_fiber_finish(void *fake, const void **bottom, size_t *size)
 #endif
 }
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+void *hal_tsan_fiber_new(void) { return __tsan_create_fiber(0); }
+void *hal_tsan_fiber_self(void) { return __tsan_get_current_fiber(); }
+void hal_tsan_fiber_free(void *f) { if (f) __tsan_destroy_fiber(f); }
+void hal_tsan_switch(void *f) { __tsan_switch_to_fiber(f, 0); }
+#else
+void *hal_tsan_fiber_new(void) { return NULL; }
+void *hal_tsan_fiber_self(void) { return NULL; }
+void hal_tsan_fiber_free(void *f) { (void)f; }
+void hal_tsan_switch(void *f) { (void)f; }
+#endif
+
 void hal_stack_forget(void *lo, size_t n)
 {
 #ifdef HAL_ASAN
@@ -205,16 +218,14 @@ void hal_intr_catch(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
-int hal_intr_pending(void)
+int hal_intr_pending(void)   /* from the timer's thread too */
 {
-	return intr_pending;
+	return __atomic_load_n(&intr_pending, __ATOMIC_RELAXED);
 }
 
 int hal_intr_take(void)
 {
-	int p = intr_pending;
-	intr_pending = 0;
-	return p;
+	return __atomic_exchange_n(&intr_pending, 0, __ATOMIC_RELAXED);
 }
 
 void hal_timer_start(int64_t period_ns, void (*tick)(void *), void *arg)

@@ -1,0 +1,70 @@
+/* klock.c - the kernel lock (see klock.h). */
+#include "klock.h"
+
+#include "../hal/hal.h"
+#include "panic.h"
+
+int klock_smp;
+
+struct klock_state klock_lk;
+
+void klock_take(void)
+{
+	uint32_t me = hal_cpu_id() + 1;
+	if (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) == me) {
+		klock_lk.depth++;
+		return;
+	}
+	for (;;) {
+		uint32_t free = 0;
+		if (__atomic_compare_exchange_n(&klock_lk.owner, &free, me, 0, __ATOMIC_ACQUIRE,
+		                                __ATOMIC_RELAXED))
+			break;
+		while (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+	}
+	klock_lk.depth = 1;
+}
+
+void klock_drop(void)
+{
+	if (klock_lk.depth == 0 || __atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) != hal_cpu_id() + 1)
+		kpanic("klock: dropped by a CPU that does not hold it");
+	if (--klock_lk.depth == 0)
+		__atomic_store_n(&klock_lk.owner, 0, __ATOMIC_RELEASE);
+}
+
+uint32_t klock_release_all(void)
+{
+	if (!klock_smp)
+		return 0;
+	uint32_t d = klock_lk.depth;
+	klock_lk.depth = 1;
+	klock_drop();
+	return d;
+}
+
+void klock_resume(uint32_t d)
+{
+	if (!klock_smp)
+		return;
+	klock_take();
+	klock_lk.depth = d;
+}
+
+void klock_on(void)
+{
+	if (klock_smp)
+		return;
+	klock_smp = 1;
+	klock_take();
+}
+
+void klock_off(void)
+{
+	if (!klock_smp)
+		return;
+	klock_lk.depth = 1;
+	klock_drop();
+	klock_smp = 0;
+}
