@@ -126,7 +126,9 @@ build/pc/obj/%.o: %.S
 # QEMU_TRACE=FILE.json records the session (-append trace), takes the dump
 # from COM2 at power-off (build/trace.dump) and converts it (docs/tracing.md).
 # QEMU_SMP=N gives the machine N CPUs (multi-threaded TCG: one host thread
-# each); QEMU_APPEND=smp starts them all (docs/baremetal.md "Every CPU").
+# each); QEMU_APPEND=smp starts them all (docs/baremetal.md "Every CPU");
+# CPUS=N runs the kernel on N of them (-append cpus=N; default one, as
+# `make run CPUS=N`).
 QEMU       ?= qemu-system-x86_64
 QEMU_MEM   ?= 512M
 QEMU_SMP   ?= 2
@@ -134,7 +136,7 @@ QEMU_NET   ?= user
 QEMU_PCAP  ?=
 QEMU_APPEND ?=
 QEMU_TRACE ?=
-QEMU_CMDLINE = $(strip $(QEMU_APPEND) $(if $(QEMU_TRACE),trace))
+QEMU_CMDLINE = $(strip $(QEMU_APPEND) $(if $(QEMU_TRACE),trace) $(if $(CPUS),cpus=$(CPUS)))
 QEMU_NETDEV = $(if $(filter tap:%,$(QEMU_NET)),tap$(,)id=n0$(,)ifname=$(patsubst tap:%,%,$(QEMU_NET))$(,)script=no$(,)downscript=no,user$(,)id=n0)
 , := ,
 # The boot image: every program of build/store (sing image), the multiboot module.

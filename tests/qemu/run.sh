@@ -237,11 +237,20 @@ done)
 [ "$(cat "$TMPDIR/frames")" = "$want" ] && ok pc-pcap-frames ||
 	bad pc-pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
 
-# The system on two CPUs (the kernel runs on CPU 0; the other waits for
-# its start): the same boot, a program, a clean shutdown.
-qemu_session smp2 "user,id=n0" "-smp 2 $SMP_ACCEL"
+# The system on two CPUs (-append cpus=2: the kernel runs on both, one
+# kernel lock, docs/kernel.md "Every CPU"): the same boot, SIPs placed on
+# CPU 1 (ps's last column), a program, a clean shutdown.
+qemu_session smp2 "user,id=n0" "-smp 2 $SMP_ACCEL -append cpus=2"
 wait_for pc-smp2-session-prompt 'sing>' 30 || exit 0
 wait_for pc-smp2-session-cpus 'sing: pc: 2 CPUs (local APIC IDs 0 1)'
+type 'ps'
+wait_for pc-smp2-session-ps 'CPU(ms) CPU'
+on1=""
+for ((i = 0; i < 100; i++)); do
+	on1=$(screen | grep -E '^ +[0-9]+ +[0-9]+ +[a-z0-9]+ .* 1$' | head -1)
+	[ -n "$on1" ] && break; sleep 0.1
+done
+[ -n "$on1" ] && ok pc-smp2-sips-on-cpu1 || bad pc-smp2-sips-on-cpu1 "no SIP on CPU 1: $(screen | grep -v '^$' | tail -7 | tr '\n' '|')"
 type 'hello a b'
 wait_for pc-smp2-session-hello 'hello from a SIP a b'
 type 'exit'

@@ -12,6 +12,6 @@ int pc_boot_image(const struct pc_boot *b)
 		ser_puts("sing: pc: no boot image (give one with -initrd)\n");
 		return 1;
 	}
-	struct init_opts o = {.debug = 0, .wire = NULL, .label = "pc"};
+	struct init_opts o = {.debug = 0, .wire = NULL, .label = "pc", .cpus = b->cpus};
 	return init_boot_image(b->image, b->image_len, &o);
 }

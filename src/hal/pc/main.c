@@ -79,6 +79,27 @@ static int has_word(const char *s, const char *w)
 	return 0;
 }
 
+/* The number in the word "NAME=N" of s, or 0 when there is none. */
+static unsigned word_value(const char *s, const char *name)
+{
+	while (s && *s) {
+		const char *a = s, *b = name;
+		while (*b && *a == *b)
+			a++, b++;
+		if (!*b && *a == '=') {
+			unsigned v = 0;
+			for (a++; *a >= '0' && *a <= '9' && v < 1000; a++)
+				v = v * 10 + (unsigned)(*a - '0');
+			return *a == ' ' || !*a ? v : 0;
+		}
+		while (*s && *s != ' ')
+			s++;
+		while (*s == ' ')
+			s++;
+	}
+	return 0;
+}
+
 void pc_main(uint64_t magic, uint64_t info);
 
 void pc_main(uint64_t magic, uint64_t info)
@@ -101,6 +122,7 @@ void pc_main(uint64_t magic, uint64_t info)
 	ser_puts(" MHz\n");
 	dev_init();
 	pc_fault_if_built();
+	b.cpus = word_value(b.cmdline, "cpus");
 	int tracing = has_word(b.cmdline, "trace") && pc_trace_begin() == 0;
 	int rc = has_word(b.cmdline, "smoke") ? pc_smoke() : has_word(b.cmdline, "smp") ? pc_smp_smoke()
 	                                                  : pc_boot_image(&b);

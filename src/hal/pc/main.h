@@ -10,6 +10,7 @@ struct pc_boot {
 	const char *cmdline;          /* -append text, or NULL */
 	const void *image;            /* the first multiboot module (-initrd) */
 	size_t image_len;
+	unsigned cpus;                /* -append cpus=N: kernel CPUs (0: one) */
 };
 
 int pc_smoke(void);
