@@ -96,7 +96,7 @@ int sil_ext_upcast(const struct sil_pkg *p, uint32_t d, uint32_t b, uint32_t sid
 	if (!sil_ext_is_base(p, d, b))
 		return 0;
 	const struct sil_contract *dc = &p->contracts[d], *bc = &p->contracts[b];
-	if (st >= bc->nstates)
+	if (st >= bc->nstates || dc->nstates < bc->nstates || dc->nmsgs < bc->nmsgs)
 		return 0;
 	/* Walk b's graph from st (b's states are a prefix of d's). */
 	uint32_t *todo = xcalloc(bc->nstates + 1, sizeof *todo);
