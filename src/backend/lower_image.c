@@ -134,9 +134,10 @@ void lw_contracts(struct lw *w)
 		lw_out(w, ", %u, c%u_msgs, %u, %u, {", ct->nmsgs, c, ct->bound_in, ct->bound_out);
 		for (int i = 0; i < 32; i++)
 			lw_out(w, "%u,", shape[i]);
-		lw_out(w, "}, %u, c%u_states, c%u_next},\n", ct->nstates, c, c);
+		lw_out(w, "}, %u, c%u_states, c%u_next, %u},\n", ct->nstates, c, c,
+		       ct->has_base ? ct->base : SING_NO_BASE);
 	}
-	lw_out(w, "\t{0, 0, 0, 0, 0, {0}, 0, 0, 0}\n};\n");
+	lw_out(w, "\t{0, 0, 0, 0, 0, {0}, 0, 0, 0, 0}\n};\n");
 }
 
 /* f<N>_spawn(th, args): the entry of a thread that runs fN. */

@@ -117,12 +117,12 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 }
 
 /* An endpoint argument (declared so: la->con) must be of its declared
- * contract and side, in its declared state (the receiver's verified code
- * assumes that state). */
+ * contract (or one extending it, where that is safe: ly_upcast) and side,
+ * in its declared state (the receiver's verified code assumes that state). */
 static int ep_arg_ok(const struct ly_arg *la, const struct ch_end *x)
 {
-	return xh_kind(x) == SING_K_ENDPOINT && x->con == la->con && x->side == la->side &&
-	       ch_state(x) == la->state;
+	return xh_kind(x) == SING_K_ENDPOINT && x->side == la->side && ch_state(x) == la->state &&
+	       (x->con == la->con || ly_upcast(x->con, la->con, x->side, la->state));
 }
 
 /* Move m's linear arguments from own into flight.  Each must still be

@@ -12,7 +12,8 @@
  * parameters; the kernel
  * answers each with the `out` message `Started(i32 pid)` or `Failed(i32 why)`.
  * The endpoints are checked against the program's main (same contract shape,
- * side and declared state) at this boundary; when the check fails they are
+ * or an extension of it where ly_upcast allows; side and declared state) at
+ * this boundary; when the check fails they are
  * deleted (their peers see ChannelClosed).  Launched SIPs are detached: the
  * kernel frees them when they end.
  *

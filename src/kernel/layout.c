@@ -99,6 +99,7 @@ static void fill_contract(struct ly_contract *c, const struct sing_image *img,
 			la->linear = ti->kind == SING_K_XSTRUCT || ti->kind == SING_K_XARRAY ||
 			             ti->kind == SING_K_ENDPOINT;
 			lm->nlinear += la->linear;
+			la->lay = m->lay[t];
 			if (ti->kind == SING_K_ENDPOINT) {
 				la->side = (uint8_t)ti->side;
 				la->state = ti->state;
@@ -107,6 +108,7 @@ static void fill_contract(struct ly_contract *c, const struct sing_image *img,
 		}
 	}
 	c->width = 1 + most;
+	c->base = ci->base < img->ncontracts ? m->con[ci->base] : NULL;
 	c->nstates = ci->nstates;
 	c->states = kalloc(((size_t)ci->nstates + 1) * sizeof *c->states);
 	for (uint32_t s = 0; s < ci->nstates; s++)
@@ -144,11 +146,7 @@ void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *
 		}
 		m->con[i] = c;
 	}
-	for (uint32_t i = 0; i < img->ncontracts; i++)
-		if (fresh[i])
-			fill_contract((struct ly_contract *)m->con[i], img, &img->contracts[i], m);
-	hal_free(fresh);
-	for (uint32_t t = 0; t < img->ntypes; t++) {
+	for (uint32_t t = 0; t < img->ntypes; t++) {   /* layouts before messages name them */
 		const struct sing_tinfo *ti = &img->types[t];
 		if (ti->kind == SING_K_XSTRUCT || ti->kind == SING_K_XARRAY)
 			m->lay[t] = intern_layout(r, ti);
@@ -157,6 +155,92 @@ void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *
 		else if (ti->kind == SING_K_ESET)
 			m->lay[t] = &r->eset;
 	}
+	for (uint32_t i = 0; i < img->ncontracts; i++)
+		if (fresh[i])
+			fill_contract((struct ly_contract *)m->con[i], img, &img->contracts[i], m);
+	hal_free(fresh);
+}
+
+/* ---- extension: may an endpoint of d stand for one of b? ---- */
+
+static int same_arg(const struct ly_arg *x, const struct ly_arg *y)
+{
+	return x->builtin == y->builtin && x->linear == y->linear && x->side == y->side &&
+	       x->state == y->state && x->con == y->con && x->lay == y->lay;
+}
+
+static int same_msg(const struct ly_msg *x, const struct ly_msg *y)
+{
+	if (__builtin_strcmp(x->name, y->name) || x->dir != y->dir || x->nargs != y->nargs)
+		return 0;
+	for (uint32_t a = 0; a < x->nargs; a++)
+		if (!same_arg(&x->args[a], &y->args[a]))
+			return 0;
+	return 1;
+}
+
+/* b's messages and, in b's states, b's transitions on them are d's. */
+static int is_prefix(const struct ly_contract *d, const struct ly_contract *b)
+{
+	if (d->nmsgs < b->nmsgs || d->nstates < b->nstates)
+		return 0;
+	for (uint32_t m = 0; m < b->nmsgs; m++)
+		if (!same_msg(&d->msgs[m], &b->msgs[m]))
+			return 0;
+	for (uint32_t side = 0; side < 2; side++)
+		for (uint32_t s = 0; s < b->nstates; s++)
+			for (uint32_t m = 0; m < b->nmsgs; m++) {
+				uint32_t x = d->sends[side][s * d->nmsgs + m], y = b->sends[side][s * b->nmsgs + m];
+				if ((x == SING_NO_STATE) != (y == SING_NO_STATE) ||
+				    (x != SING_NO_STATE && x / d->nmsgs != y / b->nmsgs))
+					return 0;
+			}
+	return 1;
+}
+
+/* In state s, can the peer of `side` send a message of d beyond b's? */
+static int peer_adds(const struct ly_contract *d, const struct ly_contract *b, uint32_t side,
+                     uint32_t s)
+{
+	for (uint32_t m = b->nmsgs; m < d->nmsgs; m++)
+		if (d->sends[1 - side][s * d->nmsgs + m] != SING_NO_STATE)
+			return 1;
+	return 0;
+}
+
+int ly_upcast(const struct ly_contract *d, const struct ly_contract *b, uint32_t side, uint32_t st)
+{
+	if (d == b)
+		return 1;
+	const struct ly_contract *c = d->base;
+	for (uint32_t depth = 0; c && c != b && depth < 64; depth++)
+		c = c->base;
+	if (c != b || side > 1 || st >= b->nstates || !is_prefix(d, b))
+		return 0;
+	/* Walk b's states from st, both sides' transitions (rows of b). */
+	uint32_t *todo = kalloc((b->nstates + 1) * sizeof *todo);
+	uint8_t *seen = kalloc(b->nstates + 1);
+	__builtin_memset(seen, 0, b->nstates + 1);
+	uint32_t nt = 0;
+	int ok = 1;
+	todo[nt++] = st;
+	seen[st] = 1;
+	while (nt && ok) {
+		uint32_t s = todo[--nt];
+		ok = !peer_adds(d, b, side, s);
+		for (uint32_t sd = 0; sd < 2; sd++)
+			for (uint32_t m = 0; m < b->nmsgs; m++) {
+				uint32_t row = b->sends[sd][s * b->nmsgs + m];
+				uint32_t nx = row == SING_NO_STATE ? 0 : row / b->nmsgs;
+				if (row != SING_NO_STATE && nx < b->nstates && !seen[nx]) {
+					seen[nx] = 1;
+					todo[nt++] = nx;
+				}
+			}
+	}
+	hal_free(todo);
+	hal_free(seen);
+	return ok;
 }
 
 int ly_has(const struct ly_contract *c, const char *name, uint32_t dir, uint32_t nargs)

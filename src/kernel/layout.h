@@ -35,6 +35,7 @@ struct ly_arg {
 	uint8_t side;                /* endpoint arguments: side and declared state */
 	uint32_t state;
 	const struct ly_contract *con;   /* endpoint arguments: their contract */
+	const struct ly_layout *lay;     /* exchange-heap arguments: their layout */
 };
 
 struct ly_msg {
@@ -55,6 +56,7 @@ struct ly_contract {
 	char (*states)[48];          /* their names */
 	uint32_t *sends[2];          /* sends[side][s * nmsgs + m]: the row (state x nmsgs)
 	                                after side sends m in state s, or SING_NO_STATE */
+	const struct ly_contract *base;  /* the contract it extends (`contract D : B`), or NULL */
 };
 
 struct ly_registry {
@@ -80,6 +82,12 @@ void ly_unmap(struct ly_map *m);
 const struct ly_layout *ly_bytes(struct ly_registry *r);
 /* Does c have a message name in direction dir with nargs arguments? */
 int ly_has(const struct ly_contract *c, const char *name, uint32_t dir, uint32_t nargs);
+/* May an endpoint of d (side 0 imp, 1 exp) in state st stand for one of b
+ * in st?  d == b, or b is on d's chain of bases and the kernel's own tables
+ * agree: b's messages (names, directions, argument kinds, layouts and
+ * contracts) and b's transitions are a prefix of d's, and in no state of b
+ * reachable from st can the peer send a message of d that b lacks. */
+int ly_upcast(const struct ly_contract *d, const struct ly_contract *b, uint32_t side, uint32_t st);
 /* The index of the message of c named name with direction dir, or -1. */
 int ly_find_msg(const struct ly_contract *c, const char *name, uint32_t dir);
 

@@ -81,7 +81,9 @@ static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog,
 	if (!en)
 		return "no running program provides it";
 	*code = NS_CONTRACT;
-	return en->con == con ? NULL : "its provider serves another contract (shape differs)";
+	/* The client's end goes to the provider as its C.Exp: the client may
+	 * speak an extension of C (ly_upcast checks it in the kernel's tables). */
+	return ly_upcast(con, en->con, 1, 0) ? NULL : "its provider serves another contract (shape differs)";
 }
 
 static const char *check_export(struct sk_kernel *k, const char *path,

@@ -11,8 +11,10 @@
  * importing end and hands each client's server end to the provider in a
  * Connect message, as Singularity's directory service did.  Replies the
  * provider sends on P (an Ack, needed to bound P's queues) are dropped.
- * Sing has no contract inheritance, so the kernel checks contract shapes
- * when it binds (interned contracts: same shape is pointer equality).
+ * The kernel checks contract shapes when it binds (interned contracts: same
+ * shape is pointer equality); a client may also speak an extension of C
+ * whose server end C's provider can take (ly_upcast, in the kernel's own
+ * tables).
  *
  * Invariant: an entry names a live provider only: its provider channel's
  * kernel end unregisters the name when the provider's end closes (the

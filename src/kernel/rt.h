@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 5
+#define SING_RT_VERSION 6
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -235,7 +235,9 @@ struct sing_cinfo {
 	uint32_t nstates;
 	const char *const *states;    /* state names */
 	const uint32_t *next;         /* nstates * nmsgs entries */
+	uint32_t base;                /* the contract it extends (verified), or SING_NO_BASE */
 };
+#define SING_NO_BASE 0xffffffffu
 
 /* The one symbol a compiled image exports. */
 struct sing_image {

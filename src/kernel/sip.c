@@ -378,8 +378,8 @@ void sip_release(struct sip *s)
 	hal_free(s);
 }
 
-/* Check the endpoints against main's parameters: same contract (by shape),
- * side and declared state. */
+/* Check the endpoints against main's parameters: same contract (by shape)
+ * or one extending it (ly_upcast), side and declared state. */
 static const char *check_eps(const struct sk_image *im, void *const *eps, const uint32_t *states,
                              uint32_t neps)
 {
@@ -393,12 +393,14 @@ static const char *check_eps(const struct sk_image *im, void *const *eps, const 
 			continue;   /* an io_port handle (sk_launch made it from the claim) */
 		if (ti->kind != SING_K_ENDPOINT)
 			return "main takes a parameter other than an endpoint (ioport)";
-		if (!e || im->map.con[ti->contract] != e->con)
+		if (!e)
 			return "endpoint speaks another contract than main's parameter";
 		if (ti->side != e->side)
 			return "endpoint is the other side of main's parameter";
 		if (ti->state != (states ? states[i] : 0))
 			return "endpoint is in another state than main's parameter";
+		if (!ly_upcast(e->con, im->map.con[ti->contract], e->side, ti->state))
+			return "endpoint speaks another contract than main's parameter";
 	}
 	return NULL;
 }

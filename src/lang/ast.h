@@ -162,6 +162,8 @@ struct ast_state {
 struct ast_contract {
 	struct pos pos;
 	char *name;
+	char *base;              /* `contract D : B`: B, else NULL */
+	struct pos bpos;
 	struct ast_msg *msgs;
 	uint32_t nmsgs;
 	struct ast_state *states;

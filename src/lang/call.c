@@ -320,7 +320,7 @@ struct val sg_gen_call(struct sem *S, struct ast_expr *e, int spawn)
 			continue;
 		}
 		struct val v = f->a->params[i].borrow ? lend(S, e->args[i], f->ptypes[i], what)
-		                                      : sg_gen_into(S, e->args[i], f->ptypes[i], what);
+		                                      : sg_gen_arg(S, e->args[i], f->ptypes[i], what);
 		bad |= v.type == TY_BAD;
 		if (v.type != TY_BAD && f->a->params[i].borrow && !lent_once(S, e, f, i))
 			bad = 1;

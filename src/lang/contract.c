@@ -7,11 +7,18 @@
  * anonymous state named after the written one.  A message of a choice may
  * name its own target: `S: { A? -> (B! -> T or C! -> U); }` gives S --A-->
  * S$1, S$1 --B--> T, S$1 --C--> U.
+ *
+ * `contract D : B { ... }` starts D as a copy of B (messages, states with
+ * their transitions, at B's indices), then adds D's own messages, states
+ * and transitions; a state D names that B has gets D's steps added to it.
+ * src/sil/extend.c says what counts as an extension; D is checked by it.
  */
 #include "sem.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "../sil/extend.h"
 
 static struct sil_contract *sc(struct sem *S, uint32_t c)
 {
@@ -87,7 +94,7 @@ static void add_trans(struct sem *S, struct scontract *c, uint32_t from, const c
 static int target_state(struct sem *S, struct scontract *c, const char *name, struct pos at)
 {
 	int t = sg_contract_state(S, c->idx, name);
-	if (t >= 0 && (uint32_t)t < c->a->nstates)
+	if (t >= 0 && !strchr(sc(S, c->idx)->states[t].name, '$'))   /* '$': anonymous */
 		return t;
 	sg_diag_err(S->d, at, "contract '%s' has no state '%s'", sc(S, c->idx)->name, name);
 	c->ok = 0;
@@ -119,45 +126,98 @@ static void normalise_seq(struct sem *S, struct scontract *c, uint32_t from,
 	}
 }
 
+/* `contract D : B`: the base, declared before D; NULL (reported) if none. */
+static struct scontract *find_base(struct sem *S, struct scontract *c)
+{
+	struct ast_contract *a = c->a;
+	struct scontract *b = sg_sem_contract(S, a->base);
+	if (!b)
+		sg_diag_err(S->d, a->bpos, "contract '%s' extends '%s', which is not a contract",
+		            a->name, a->base);
+	else if (b->idx >= c->idx)
+		sg_diag_err(S->d, a->bpos, "contract '%s' extends '%s', which must be declared "
+		            "before it", a->name, a->base);
+	else
+		return b;
+	c->ok = 0;
+	return NULL;
+}
+
+/* D starts as a copy of its base B: messages (arguments come later, in
+ * sg_contract_messages), states and their transitions. */
+static void copy_base(struct sem *S, struct scontract *c, struct scontract *b)
+{
+	struct sil_contract *k = sc(S, c->idx), *bk = sc(S, b->idx);
+	k->has_base = 1;
+	k->base = b->idx;
+	c->ok &= b->ok;
+	for (uint32_t i = 0; i < bk->nmsgs; i++)
+		k->msgs[k->nmsgs++] = (struct sil_msg){ .name = bk->msgs[i].name, .dir = bk->msgs[i].dir };
+	for (uint32_t s = 0; s < bk->nstates; s++) {
+		uint32_t n = add_state(S, k, bk->states[s].name);
+		for (uint32_t t = 0; t < bk->states[s].ntrans; t++)
+			*APUSH(&S->pkg->arena, k->states[n].trans, k->states[n].ntrans) = bk->states[s].trans[t];
+	}
+}
+
 void sg_contract_states(struct sem *S, struct scontract *c)
 {
 	struct ast_contract *a = c->a;
 	struct sil_contract *k = sc(S, c->idx);
 	c->ok = 1;
+	c->base = a->base ? find_base(S, c) : NULL;
+	uint32_t nb = c->base ? sc(S, c->base->idx)->nmsgs : 0, sb = 0;
 	k->name = sil_strndup(S->pkg, a->name, strlen(a->name));
-	k->msgs = sil_alloc(S->pkg, (a->nmsgs + 1) * sizeof *k->msgs);
+	k->msgs = sil_alloc(S->pkg, (nb + a->nmsgs + 1) * sizeof *k->msgs);
+	if (c->base) {
+		copy_base(S, c, c->base);
+		sb = k->nstates;
+	}
 	for (uint32_t i = 0; i < a->nmsgs; i++) {
 		if (sg_contract_msg(S, c->idx, a->msgs[i].name) >= 0) {
 			sg_diag_err(S->d, a->msgs[i].pos, "message '%s' is already defined", a->msgs[i].name);
 			c->ok = 0;
 		}
-		k->msgs[i].name = sil_strndup(S->pkg, a->msgs[i].name, strlen(a->msgs[i].name));
-		k->msgs[i].dir = (uint8_t)a->msgs[i].dir;
-		k->nmsgs = i + 1;
+		k->msgs[nb + i].name = sil_strndup(S->pkg, a->msgs[i].name, strlen(a->msgs[i].name));
+		k->msgs[nb + i].dir = (uint8_t)a->msgs[i].dir;
+		k->nmsgs = nb + i + 1;
 	}
-	if (!a->nstates) {
+	if (!a->nstates && !sb) {
 		sg_diag_err(S->d, a->pos, "contract '%s' has no states", a->name);
 		c->ok = 0;
 		add_state(S, k, "START");
 		return;
 	}
+	/* A state the base has is extended, not declared again. */
 	for (uint32_t i = 0; i < a->nstates; i++) {
-		if (sg_contract_state(S, c->idx, a->states[i].name) >= 0) {
+		int had = sg_contract_state(S, c->idx, a->states[i].name);
+		if (had >= (int)sb || (had >= 0 && a->states[i].nseqs == 0)) {
 			sg_diag_err(S->d, a->states[i].pos, "state '%s' is already defined", a->states[i].name);
 			c->ok = 0;
 		}
-		add_state(S, k, a->states[i].name);
+		if (had < 0)
+			add_state(S, k, a->states[i].name);
 	}
 	for (uint32_t i = 0; i < a->nstates; i++) {
-		uint32_t anon = 0;
+		uint32_t from = (uint32_t)sg_contract_state(S, c->idx, a->states[i].name);
+		uint32_t anon = from < sb ? k->nstates : 0;   /* past the base's own S$n names */
 		for (uint32_t q = 0; q < a->states[i].nseqs; q++)
-			normalise_seq(S, c, i, &a->states[i].seqs[q], &anon);
+			normalise_seq(S, c, from, &a->states[i].seqs[q], &anon);
 	}
 }
 
 void sg_contract_messages(struct sem *S, struct scontract *c)
 {
 	struct ast_contract *a = c->a;
+	uint32_t nb = 0;
+	if (c->base) {   /* declared before c: its arguments are known */
+		const struct sil_contract *bk = sc(S, c->base->idx);
+		nb = bk->nmsgs;
+		for (uint32_t i = 0; i < nb; i++) {
+			sc(S, c->idx)->msgs[i].args = bk->msgs[i].args;
+			sc(S, c->idx)->msgs[i].nargs = bk->msgs[i].nargs;
+		}
+	}
 	for (uint32_t i = 0; i < a->nmsgs; i++) {
 		struct ast_msg *m = &a->msgs[i];
 		uint32_t *args = sil_alloc(S->pkg, (m->nargs + 1) * sizeof *args);
@@ -167,7 +227,7 @@ void sg_contract_messages(struct sem *S, struct scontract *c)
 			if (t == TY_BAD)
 				c->ok = 0;
 		}
-		struct sil_msg *sm = &sc(S, c->idx)->msgs[i];
+		struct sil_msg *sm = &sc(S, c->idx)->msgs[nb + i];
 		sm->args = args;
 		sm->nargs = m->nargs;
 	}
@@ -232,8 +292,15 @@ static int64_t longest(struct sem *S, struct sil_contract *k, int dir, uint32_t 
 void sg_contract_check(struct sem *S, struct scontract *c)
 {
 	struct sil_contract *k = sc(S, c->idx);
+	char why[300];
 	if (!c->ok)
 		return;
+	if (sil_ext_diff(S->pkg, c->idx, why, sizeof why)) {
+		sg_diag_err(S->d, c->a->pos, "contract '%s' does not extend '%s': %s", k->name,
+		            c->a->base, why);
+		c->ok = 0;
+		return;
+	}
 	for (uint32_t s = 0; s < k->nstates; s++) {
 		struct sil_state *st = &k->states[s];
 		for (uint32_t t = 1; t < st->ntrans; t++) {

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "../sil/extend.h"
+
 #define NOWANT SIL_T_VOID
 
 struct val sg_val_bad(void)
@@ -613,7 +615,23 @@ uint32_t sg_gen_cond(struct sem *S, struct ast_expr *e)
 	return v.type == SIL_T_BOOL ? v.r : sg_fn_local(S, SIL_T_BOOL);
 }
 
-struct val sg_gen_value(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what)
+/* Why an endpoint of type `from` cannot go where `to` is wanted, when the
+ * two contracts are related by extension ("" otherwise). */
+static const char *upcast_why(struct sem *S, uint32_t from, uint32_t to)
+{
+	const struct sil_type *f = sg_sem_tt(S, from), *t = sg_sem_tt(S, to);
+	if (!f || !t || f->kind != SIL_TK_ENDPOINT || t->kind != SIL_TK_ENDPOINT || f->side != t->side)
+		return "";
+	if (sil_ext_is_base(S->pkg, t->contract, f->contract))
+		return " (an endpoint of a base contract is not one of its extension)";
+	if (sil_ext_is_base(S->pkg, f->contract, t->contract))
+		return " (the extension adds messages the peer may send in a state the base "
+		       "reaches from this one)";
+	return "";
+}
+
+static struct val gen_value(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what,
+                            int up)
 {
 	char b1[160], b2[160];
 	struct val v = sg_gen_expr(S, e, slot);
@@ -623,17 +641,24 @@ struct val sg_gen_value(struct sem *S, struct ast_expr *e, uint32_t slot, const 
 		sg_diag_err(S->d, e->pos, "%s needs a value, but this expression has none", what);
 		return sg_val_bad();
 	}
-	if (!sg_sem_same(S, v.type, slot)) {
-		sg_diag_err(S->d, e->pos, "%s has type %s, expected %s", what,
-		            sg_sem_tname(S, v.type, b1), sg_sem_tname(S, slot, b2));
+	if (!sg_sem_same(S, v.type, slot) && !(up && sg_sem_upcast(S, v.type, slot))) {
+		sg_diag_err(S->d, e->pos, "%s has type %s, expected %s%s", what,
+		            sg_sem_tname(S, v.type, b1), sg_sem_tname(S, slot, b2),
+		            upcast_why(S, v.type, slot));
 		return sg_val_bad();
 	}
 	return v;
 }
 
-struct val sg_gen_into(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what)
+struct val sg_gen_value(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what)
 {
-	struct val v = sg_gen_value(S, e, slot, what);
+	return gen_value(S, e, slot, what, 0);
+}
+
+static struct val gen_into(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what,
+                           int up)
+{
+	struct val v = gen_value(S, e, slot, what, up);
 	const struct sil_type *t = sg_sem_tt(S, slot);
 	if (v.type == TY_BAD || !t || t->kind != SIL_TK_ENDPOINT || v.eps == (int32_t)t->state)
 		return v;
@@ -642,4 +667,14 @@ struct val sg_gen_into(struct sem *S, struct ast_expr *e, uint32_t slot, const c
 	            c->states[t->state].name,
 	            v.eps >= 0 && (uint32_t)v.eps < c->nstates ? c->states[v.eps].name : "?");
 	return sg_val_bad();
+}
+
+struct val sg_gen_into(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what)
+{
+	return gen_into(S, e, slot, what, 0);
+}
+
+struct val sg_gen_arg(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what)
+{
+	return gen_into(S, e, slot, what, 1);
 }

@@ -66,7 +66,7 @@ static struct val gen_send(struct sem *S, struct ast_expr *e, struct val o)
 	for (uint32_t i = 0; i < e->nargs; i++) {
 		char what[200];
 		snprintf(what, sizeof what, "argument %u of message '%s'", i + 1, e->str);
-		struct val v = sg_gen_into(S, e->args[i], c->msgs[m].args[i], what);
+		struct val v = sg_gen_arg(S, e->args[i], c->msgs[m].args[i], what);
 		bad |= v.type == TY_BAD;
 		args[i] = v.r;
 	}

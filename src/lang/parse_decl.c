@@ -72,6 +72,8 @@ void sg_parse_contract(struct parser *p, struct ast_contract *c)
 {
 	c->pos = sg_p_expect(p, T_CONTRACT, NULL)->pos;
 	c->name = sg_p_ident(p, NULL);
+	if (sg_p_accept(p, T_COLON))
+		c->base = sg_p_ident(p, &c->bpos);
 	sg_p_expect(p, T_LBRACE, NULL);
 	while (!sg_p_accept(p, T_RBRACE)) {
 		if (sg_p_is_word(p, "state")) {

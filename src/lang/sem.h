@@ -36,6 +36,7 @@ struct scontract {
 	struct ast_contract *a;
 	uint32_t idx;            /* SIL contract index */
 	int ok;                  /* normalised without errors */
+	struct scontract *base;  /* `contract D : B`: B (declared before D), else NULL */
 };
 
 struct sfunc {
@@ -145,6 +146,9 @@ int sg_ty_signed(uint32_t t);
 int sg_ty_gcref(struct sem *S, uint32_t t);
 const char *sg_sem_tname(struct sem *S, uint32_t t, char *buf);  /* buf >= 160 */
 int sg_sem_same(struct sem *S, uint32_t a, uint32_t b);  /* endpoints: states aside */
+/* Endpoint type `from` of a contract extending to's, same side, safe in
+ * to's declared state (src/sil/extend.h). */
+int sg_sem_upcast(struct sem *S, uint32_t from, uint32_t to);
 struct sstruct *sg_sem_struct(struct sem *S, const char *name);
 struct scontract *sg_sem_contract(struct sem *S, const char *name);
 struct sfunc *sg_sem_func(struct sem *S, const char *name);
@@ -192,6 +196,9 @@ struct val sg_gen_expr(struct sem *S, struct ast_expr *e, uint32_t want);
  * return, variable): checks the type, moves linear values, checks an
  * endpoint's state. */
 struct val sg_gen_into(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what);
+/* sg_gen_into for an owned call or message argument: an endpoint of a
+ * contract extending the slot's may go up to it (sg_sem_upcast). */
+struct val sg_gen_arg(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what);
 /* The same for a variable: an endpoint may arrive in any state (locals'
  * states are tracked, not declared). */
 struct val sg_gen_value(struct sem *S, struct ast_expr *e, uint32_t slot, const char *what);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "../sil/extend.h"
+
 int sg_ty_int(uint32_t t)
 {
 	return t >= SIL_T_I8 && t <= SIL_T_U64;
@@ -66,6 +68,14 @@ int sg_sem_same(struct sem *S, uint32_t a, uint32_t b)
 	const struct sil_type *x = sg_sem_tt(S, a), *y = sg_sem_tt(S, b);
 	return x && y && x->kind == SIL_TK_ENDPOINT && y->kind == SIL_TK_ENDPOINT &&
 	       x->contract == y->contract && x->side == y->side;
+}
+
+int sg_sem_upcast(struct sem *S, uint32_t from, uint32_t to)
+{
+	const struct sil_type *f = sg_sem_tt(S, from), *t = sg_sem_tt(S, to);
+	return f && t && f->kind == SIL_TK_ENDPOINT && t->kind == SIL_TK_ENDPOINT &&
+	       f->side == t->side && f->contract != t->contract &&
+	       sil_ext_upcast(S->pkg, f->contract, t->contract, t->side, t->state);
 }
 
 /* Table entries that are equal by value share an index; structs are

@@ -137,6 +137,11 @@ static void stmt_contract(struct asm_state *a)
 	asm_next(a);
 	asm_decl(a, 'c', a->p->ncontracts - 1, "contract");
 	c->name = asm_name(a, "contract name");
+	if (asm_is(a, "base")) {
+		asm_next(a);
+		c->has_base = 1;
+		c->base = asm_index(a, 'c', "contract");
+	}
 	if (asm_is(a, "bound")) {
 		asm_next(a);
 		asm_expect(a, "in");

@@ -157,6 +157,8 @@ static void dis_contracts(struct dis *d)
 		const struct sil_contract *c = &d->p->contracts[i];
 		fprintf(d->out, "contract c%u ", i);
 		sil_text_name(d->out, c->name);
+		if (c->has_base)
+			fprintf(d->out, " base c%u", c->base);
 		fprintf(d->out, " bound in %u out %u {\n", c->bound_in, c->bound_out);
 		for (uint32_t j = 0; j < c->nmsgs; j++) {
 			const struct sil_msg *m = &c->msgs[j];

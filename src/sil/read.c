@@ -242,6 +242,17 @@ static void read_contracts(struct rd *r)
 	p->contracts = alloc_n(r, p->ncontracts, sizeof *p->contracts);
 	for (uint32_t i = 0; i < p->ncontracts; i++)
 		read_contract(r, &p->contracts[i]);
+	if (r->pos == r->end)
+		return;   /* no contract extends another (the original layout) */
+	uint32_t n = count(r);
+	for (uint32_t i = 0; i < n; i++) {
+		size_t at = r->pos;
+		uint32_t c = u32(r);
+		if (c >= p->ncontracts || p->contracts[c].has_base)
+			fail(r, at, "base of contract %u: no such contract or given twice", c);
+		p->contracts[c].has_base = 1;
+		p->contracts[c].base = u32(r);
+	}
 }
 
 static void read_cases(struct rd *r, struct sil_insn *in)

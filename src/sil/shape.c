@@ -95,6 +95,10 @@ static void ser_contract(struct shp *s, uint32_t ci)
 			sb_printf(&s->b, ",%u>%u", c->states[st].trans[t].msg, c->states[st].trans[t].next);
 		sb_str(&s->b, "]");
 	}
+	if (c->has_base) {          /* only then: older shapes keep their digests */
+		sb_str(&s->b, "<");
+		ser_contract(s, c->base);
+	}
 	sb_str(&s->b, "}");
 }
 

@@ -99,6 +99,8 @@ struct sil_contract {
 	struct sil_state *states;
 	uint32_t bound_in;       /* most in-messages that can be queued */
 	uint32_t bound_out;      /* most out-messages that can be queued */
+	uint8_t has_base;        /* extends contract `base` (its messages and states are a prefix) */
+	uint32_t base;
 };
 
 /* One receive case of SELECT. msg is 0 for ChannelClosed, else message+1. */

@@ -133,6 +133,17 @@ static void put_contracts(struct sbuf *b, const struct sil_pkg *p)
 		sb_uleb(b, c->bound_in);
 		sb_uleb(b, c->bound_out);
 	}
+	uint32_t nbase = 0;
+	for (uint32_t i = 0; i < p->ncontracts; i++)
+		nbase += p->contracts[i].has_base;
+	if (!nbase)
+		return;   /* packages without extension keep the original layout */
+	sb_uleb(b, nbase);
+	for (uint32_t i = 0; i < p->ncontracts; i++)
+		if (p->contracts[i].has_base) {
+			sb_uleb(b, i);
+			sb_uleb(b, p->contracts[i].base);
+		}
 }
 
 static void put_funcs(struct sbuf *b, const struct sil_pkg *p)

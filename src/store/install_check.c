@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "../sil/extend.h"
 #include "../sil/shape.h"
 #include "../sil/text.h"
 #include "../kernel/kernel.h"   /* SK_MAXUSAGE: what the kernel keeps of a usage text */
@@ -335,18 +336,36 @@ int st_is_system_path(const char *path)
 	return 0;
 }
 
-int st_serves(const struct sil_pkg *pp, uint32_t j, const struct sil_pkg *q, uint32_t cq,
-              char *why, size_t n)
+/* The same contract: the same name, and the shape the kernel will intern
+ * it by (one definition, src/sil/shape.c). */
+static int same_contract(const struct sil_pkg *pp, uint32_t cp, const struct sil_pkg *q,
+                         uint32_t cq, char *why, size_t n)
 {
-	/* The same contract: the same name, and the shape the kernel will
-	 * intern it by (one definition, src/sil/shape.c). */
-	uint32_t cp = pp->man.provides[j].contract;
 	if (cq < q->ncontracts && cp < pp->ncontracts &&
 	    strcmp(q->contracts[cq].name, pp->contracts[cp].name)) {
 		snprintf(why, n, "named %s, not %s", pp->contracts[cp].name, q->contracts[cq].name);
 		return 1;
 	}
 	return sil_shape_diff(q, cq, pp, cp, why, n);
+}
+
+int st_serves(const struct sil_pkg *pp, uint32_t j, const struct sil_pkg *q, uint32_t cq,
+              char *why, size_t n)
+{
+	uint32_t cp = pp->man.provides[j].contract;
+	char other[256];
+	if (!same_contract(pp, cp, q, cq, why, n))
+		return 0;
+	/* Or the client speaks an extension of it whose server end the provider
+	 * may take as its own (src/sil/extend.h; the kernel checks the same at
+	 * bind). */
+	for (uint32_t a = cq, k = 0; k < 64 && a < q->ncontracts && q->contracts[a].has_base &&
+	     q->contracts[a].base < a; k++) {
+		a = q->contracts[a].base;
+		if (!same_contract(pp, cp, q, a, other, sizeof other) && sil_ext_upcast(q, cq, a, 1, 0))
+			return 0;
+	}
+	return 1;
 }
 
 /* The i-th need of p (importing endpoints first, then depends); 0 if none. */

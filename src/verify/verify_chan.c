@@ -81,7 +81,7 @@ int vfy_msg_args(struct vctx *v, const struct sil_msg *m, const uint32_t *l, uin
 	if (n != m->nargs)
 		return verr(v, "arity", "message %.100s carries %u values, not %u", m->name, m->nargs, n);
 	for (uint32_t i = 0; i < n; i++)
-		if (!vt_same(v, v->fn->locals[l[i]], m->args[i]))
+		if (!vt_fits(v, v->fn->locals[l[i]], m->args[i]))
 			return verr(v, "type-mismatch", "r%u is %s but argument %u of %.100s is %s", l[i],
 			            vtname(v, v->fn->locals[l[i]], b), i, m->name, vtname(v, m->args[i], c));
 	return 0;

@@ -14,6 +14,8 @@
 
 #include <stdlib.h>
 
+#include "../sil/extend.h"
+
 static int msg_ok(struct vctx *v, uint32_t ci, uint32_t mi)
 {
 	const struct sil_msg *m = &v->p->contracts[ci].msgs[mi];
@@ -153,4 +155,14 @@ void vfy_contracts(struct vctx *v)
 	}
 	for (uint32_t i = 0; i < v->nmark; i++)
 		v->mark[i] = 0;
+	/* Extension, once every contract is known to be well formed: a base
+	 * is declared before its extension (so chains end) and is a prefix. */
+	for (uint32_t ci = 0; ci < v->p->ncontracts && v->types_ok && !v->stopped; ci++) {
+		char why[300];
+		if (sil_ext_diff(v->p, ci, why, sizeof why)) {
+			v->types_ok = 0;
+			verr(v, "contract-extends", "contract %.100s does not extend its base: %s",
+			     v->p->contracts[ci].name, why);
+		}
+	}
 }

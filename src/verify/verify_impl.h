@@ -100,6 +100,10 @@ int vt_int(const struct vctx *v, uint32_t t);
 int vt_numeric(const struct vctx *v, uint32_t t);  /* int or f64 */
 int vt_gcref(const struct vctx *v, uint32_t t);    /* string, array, struct, cell */
 int vt_same(const struct vctx *v, uint32_t a, uint32_t b);
+/* An endpoint type `from` of a contract extending to's, usable where `to`
+ * is wanted (src/sil/extend.h: same side, safe from to's declared state). */
+int vt_upcast(const struct vctx *v, uint32_t from, uint32_t to);
+int vt_fits(const struct vctx *v, uint32_t from, uint32_t to);   /* same or upcast */
 const struct sil_type *vt_def(const struct vctx *v, uint32_t t); /* table entry or NULL */
 
 /* ---- verify_contract.c ---- */

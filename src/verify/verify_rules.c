@@ -207,7 +207,9 @@ static int call_args(struct vctx *v, const struct sil_insn *in, const struct sil
 	for (uint32_t i = 0; i < in->nlist; i++) {
 		char what[64];
 		snprintf(what, sizeof what, "parameter %u", i);
-		if (same_t(v, in->list[i], g->locals[i], what))
+		/* An owned endpoint may go up to a base contract (a borrowed one not). */
+		int up = !(g->pflags[i] & SIL_P_BORROW) && vt_upcast(v, T(v, in->list[i]), g->locals[i]);
+		if (!up && same_t(v, in->list[i], g->locals[i], what))
 			return -1;
 		if (spawn && v->ty[g->locals[i]].linear)
 			return verr(v, "type-mismatch", "a spawned thread cannot take linear r%u", in->list[i]);

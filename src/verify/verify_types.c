@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sil/extend.h"
+
 static const uint8_t builtin_cls[SIL_T_BUILTIN] = {
 	TC_VOID, TC_BOOL, TC_INT, TC_INT, TC_INT, TC_INT,
 	TC_INT, TC_INT, TC_INT, TC_INT, TC_F64, TC_STRING,
@@ -55,6 +57,19 @@ int vt_gcref(const struct vctx *v, uint32_t t)
 int vt_same(const struct vctx *v, uint32_t a, uint32_t b)
 {
 	return a < v->nty && b < v->nty && v->ty[a].canon == v->ty[b].canon;
+}
+
+int vt_upcast(const struct vctx *v, uint32_t from, uint32_t to)
+{
+	const struct sil_type *f = vt_def(v, from), *t = vt_def(v, to);
+	return f && t && cls(v, from) == TC_ENDPOINT && cls(v, to) == TC_ENDPOINT &&
+	       f->side == t->side && f->contract != t->contract &&
+	       sil_ext_upcast(v->p, f->contract, t->contract, t->side, t->state);
+}
+
+int vt_fits(const struct vctx *v, uint32_t from, uint32_t to)
+{
+	return vt_same(v, from, to) || vt_upcast(v, from, to);
 }
 
 const char *vtname(struct vctx *v, uint32_t t, char *buf)

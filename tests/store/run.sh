@@ -116,6 +116,15 @@ if [ $rc -eq 0 ] && grep -q '^nic0  *2\.0  *driver' "$T/l" && [ ! -d "$S/pkg/$hx
    [ "$(grep -c '^nic0 ' "$S/index")" = 1 ]
 then ok replace; else bad replace "rc=$rc: $(head -3 "$T/o")"; fi
 
+# ---- service contracts: a client speaking Calc2 (an extension of Calc
+# whose server end a Calc provider may take) is served by a Calc provider;
+# one speaking Calc3 (it adds a request) is not ----
+if new_store "$T/calc" calcsvc calc2client; then ok extension_client_served
+else bad extension_client_served "$(head -3 "$T/setup")"; fi
+run "$T/o" "$SING" store-check --store "$T/calc" --record "$P/calc3client.sasm"
+if [ $rc -eq 1 ] && [ "$(cat "$T/o")" = 'install: calc3client: rule dependency: "/svc/calc" is provided by "calcsvc" with a contract of another shape: named Calc, not Calc3' ]
+then ok extension_unsafe_refused; else bad extension_unsafe_refused "rc=$rc: $(head -3 "$T/o")"; fi
+
 # ---- uninstall: refused while depended on, naming the dependent ----
 fingerprint "$S" >"$T/before"
 run "$T/o" "$SING" uninstall nic0 --store "$S"
