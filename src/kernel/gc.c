@@ -520,9 +520,9 @@ void gc_collect(struct gc_heap *h, int full)
 
 void gc_waiting(struct gc_heap *h)
 {
-	if (h->mapped < h->mapped_after + GC_WAIT_GROWTH)
+	if (h->mapped < h->mapped_after + GC_WAIT_GROWTH && h->young_bytes < GC_WAIT_GROWTH)
 		return;
 	h->shrink = 1;
-	gc_collect(h, 0);
+	gc_collect(h, h->old_bytes <= GC_FULL_MIN);
 	h->shrink = 0;
 }

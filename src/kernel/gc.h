@@ -139,10 +139,12 @@ static inline void gc_write(struct gc_heap *h, void *obj, void *val)
 }
 /* The SIP is about to wait (its threads all stopped in ABI calls, or this
  * one blocking in one): collect, giving empty chunks back, if the heap grew
- * by GC_WAIT_GROWTH since the last collection.  A long-lived SIP (the
- * shell, a service) that allocates a little per request and then waits
- * thus keeps its heap near its live size, instead of growing to next_gc
- * (8 MiB) before its first collection. */
+ * or GC_WAIT_GROWTH bytes were handed out since the last collection; fully
+ * if the old generation is small (at most GC_FULL_MIN to mark), so an idle
+ * service's heap holds only its live data.  A long-lived SIP (the shell, a
+ * service) that allocates a little per request and then waits thus keeps
+ * its heap near its live size, instead of growing until its first
+ * collection. */
 #define GC_WAIT_GROWTH (256u * 1024)
 void gc_waiting(struct gc_heap *h);
 /* For the roots callback. */
