@@ -265,10 +265,13 @@ static void *alloc_small(struct gc_heap *h, struct sing_ab *b, int c)
 	uint32_t size = class_size[c];
 	if (b->end - b->cur < size) {
 		maybe_collect(h, size);
-		if (!refill(h, b, c)) {
-			collect_shrink(h);
-			if (!refill(h, b, c))
-				return NULL;
+		if (!refill(h, b, c)) {   /* over budget: collect fully, then give chunks back */
+			gc_collect(h, 1);
+			if (!refill(h, b, c)) {
+				collect_shrink(h);
+				if (!refill(h, b, c))
+					return NULL;
+			}
 		}
 	}
 	void *obj = (void *)b->cur;
@@ -512,10 +515,6 @@ void gc_collect(struct gc_heap *h, int full)
 	TR_EVENT(TR_GC_END, 0, (uint32_t)h->marked, h->live, h->mapped);
 	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
 	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
-#ifdef GC_DEBUG_PAUSES
-	extern int dprintf(int, const char *, ...);
-	dprintf(2, "gc %s %lld us marked %llu young %llu old %llu\n", full ? "full" : "young", (long long)(hal_clock_ns() - t0) / 1000, (unsigned long long)h->marked, (unsigned long long)h->young_bytes, (unsigned long long)h->old_bytes);
-#endif
 }
 
 void gc_waiting(struct gc_heap *h)
