@@ -436,21 +436,25 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i, int full, uint64_t other)
 		remove_chunk(h, i);
 		return 1;
 	}
-	uint64_t nfree = (chunk_end(c) - c->top) / c->size;
+	/* Dead slots become free; those after the last live object are not
+	 * written: the top comes down to it (above the top all is free). */
+	uint64_t nlive = 0;
+	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
 	for (uintptr_t p = c->lo; p < c->top; p += c->size) {
 		uint64_t *obj = (uint64_t *)p;
-		if (obj[0] & freebit) {
-			nfree++;
-		} else if (obj[0] & mark) {
+		if (obj[0] & mark) {
 			obj[0] &= ~other;
-			h->live += c->size;
-		} else {
-			if (obj[0])
-				finalize(h, obj);
-			obj[0] = freebit;
-			nfree++;
+			nlive++;
+			for (; dead < p; dead += c->size)
+				*(uint64_t *)dead = freebit;
+			dead = p + c->size;
+		} else if (obj[0] && !(obj[0] & freebit)) {
+			finalize(h, obj);
 		}
 	}
+	c->top = dead;
+	h->live += nlive * c->size;
+	uint64_t nfree = (chunk_end(c) - c->lo) / c->size - nlive;
 	c->scan = c->lo;
 	c->avail = nfree > 0;
 	if (nfree < (chunk_end(c) - c->lo) / c->size || !h->shrink)
