@@ -8,6 +8,7 @@
 
 #define GC_POOL     64u          /* chunks kept for reuse: 4 MiB */
 #define GC_JUNK     0xdb         /* fills pooled chunks in stress mode */
+#define GC_RUN      4096u        /* the longest run handed out */
 
 static const uint32_t class_size[GC_NCLASS] = {
 	16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
@@ -197,15 +198,17 @@ static struct gc_chunk *next_avail(struct gc_heap *h, int c)
 	return NULL;
 }
 
-/* A zeroed run of class c into b: from the class's current chunk, else
- * the next chunk with free slots, else a new chunk (0: over budget).  In
- * stress mode a run is one slot, so every allocation comes back here. */
+/* A zeroed run of class c into b, at most GC_RUN bytes (zeroing a whole
+ * chunk for a SIP that makes three objects would cost more than the SIP's
+ * creation): from the class's current chunk, else the next chunk with free
+ * slots, else a new chunk (0: over budget).  In stress mode a run is one
+ * slot, so every allocation comes back here. */
 static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 {
 	for (;;) {
 		struct gc_chunk *ch = h->cur[c] ? find_chunk(h, h->cur[c]) : NULL;
 		uintptr_t a, e;
-		if (ch && next_run(ch, h->stress ? 1 : UINT64_MAX, &a, &e)) {
+		if (ch && next_run(ch, h->stress ? 1 : (GC_RUN + class_size[c] - 1) / class_size[c], &a, &e)) {
 			ch->young = 1;
 			__builtin_memset((void *)a, 0, e - a);
 			b->cur = a;
