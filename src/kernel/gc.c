@@ -198,6 +198,17 @@ static struct gc_chunk *next_avail(struct gc_heap *h, int c)
 	return NULL;
 }
 
+/* How many slots of class c the next run may have: one in stress mode;
+ * GC_RUN bytes, or 512 while the heap is young and small (a new SIP that
+ * makes a few objects zeroes little). */
+static uint64_t run_slots(const struct gc_heap *h, int c)
+{
+	if (h->stress)
+		return 1;
+	uint64_t bytes = h->collections == 0 && h->young_bytes < GC_CHUNK ? 512 : GC_RUN;
+	return (bytes + class_size[c] - 1) / class_size[c];
+}
+
 /* A zeroed run of class c into b, at most GC_RUN bytes (zeroing a whole
  * chunk for a SIP that makes three objects would cost more than the SIP's
  * creation): from the class's current chunk, else the next chunk with free
@@ -208,7 +219,7 @@ static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 	for (;;) {
 		struct gc_chunk *ch = h->cur[c] ? find_chunk(h, h->cur[c]) : NULL;
 		uintptr_t a, e;
-		if (ch && next_run(ch, h->stress ? 1 : (GC_RUN + class_size[c] - 1) / class_size[c], &a, &e)) {
+		if (ch && next_run(ch, run_slots(h, c), &a, &e)) {
 			ch->young = 1;
 			__builtin_memset((void *)a, 0, e - a);
 			b->cur = a;
