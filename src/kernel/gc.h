@@ -11,7 +11,7 @@
  * keeps one run per small class in its record (sing_thread.ab, bumped
  * inline by generated code: sing_new_fast), the kernel one per class in
  * the heap (kab); a run is found by scanning a chunk's headers for free
- * slots and is zeroed when handed out.
+ * slots and is zeroed when handed out (at most GC_RUN bytes).
  *
  * Collection is generational mark-sweep with sticky mark bits: an object
  * that survives a collection keeps its mark and is old.  A young
