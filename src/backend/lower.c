@@ -263,9 +263,16 @@ static void lw_panic(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "sing_panic(th, r%u, FN);\n", A(0));
 }
 
+/* Objects of at most 256 bytes are bumped inline (rt.h, sing_new_fast). */
 static void lw_new(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "r%u = (%s)sing_new(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
+	const struct sil_type *ty = sil_type(w->p, TY(A(0)));
+	uint64_t size = ty->kind == SIL_TK_CELL ? 16 : 8 + 8 * (uint64_t)ty->nfields;
+	if (size <= 16 * SING_NAB)
+		lw_out(w, "r%u = (%s)sing_new_fast(th, %u, %llu, FN);\n", A(0), CT(w, A(0)),
+		       TY(A(0)), (unsigned long long)size);
+	else
+		lw_out(w, "r%u = (%s)sing_new(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
 }
 
 static void lw_newarr(struct lw *w, const struct sil_insn *in)
@@ -290,10 +297,19 @@ static void lw_ldfld(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = (%s)%s;\n", A(0), CT(w, A(0)), f);
 }
 
+/* A GC reference stored into a GC object passes the write barrier. */
+static void barrier(struct lw *w, uint32_t obj, uint32_t val)
+{
+	if (tkind(w->p, TY(obj)) != SIL_TK_XSTRUCT && tkind(w->p, TY(obj)) != SIL_TK_XARRAY &&
+	    lw_slotkind(w->p, TY(val)) == SING_S_GC)
+		lw_out(w, "SING_WB(th, r%u, r%u); ", obj, val);
+}
+
 static void lw_stfld(struct lw *w, const struct sil_insn *in)
 {
 	char f[64];
 	field(w, A(0), A(1), f, sizeof f);
+	barrier(w, A(0), A(2));
 	lw_out(w, "%s = r%u;\n", f, A(2));
 }
 
@@ -326,6 +342,7 @@ static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
 	element(w, A(0), A(1), e, sizeof e);
+	barrier(w, A(0), A(2));
 	lw_out(w, "%s = r%u;\n", e, A(2));
 }
 

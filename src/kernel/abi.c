@@ -34,11 +34,11 @@ static const struct sing_tinfo *tinfo(struct sing_thread *t, uint32_t type)
 	return &img->types[type];
 }
 
+/* From the calling thread's runs (its class's run was used up, or the
+ * object is not one generated code bumps itself). */
 static void *alloc_or_fail(struct sing_thread *t, uint64_t size, uint64_t hdr, const char *fn)
 {
-	/* Strings are filled at once by their maker: no need to clear them. */
-	int zero = (uint32_t)hdr != SING_TYPE_STRING;
-	void *p = gc_alloc(&me(t)->gc, size, hdr, zero);
+	void *p = gc_alloc_ab(&me(t)->gc, t->ab, size, hdr);
 	if (!p)
 		sip_fail(sk_self(t), SING_F_HEAP, fn);
 	return p;
@@ -138,6 +138,14 @@ void *sing_newarr_k(struct sing_thread *t, uint32_t type, int64_t len, const cha
 	void *r = sing_newarr_k_in(t, type, len, fn);
 	sk_leave();
 	return r;
+}
+
+/* The write barrier's slow path (rt.h, SING_WB). */
+void sing_remember(struct sing_thread *t, void *obj)
+{
+	sk_enter(t);
+	gc_remember(&me(t)->gc, obj);
+	sk_leave();
 }
 
 /* ---- strings ---- */
@@ -318,7 +326,7 @@ static __attribute__((noinline)) void collect_now(struct sk_thread *t)
 {
 	void *saved = t->pub.trans_sp;
 	t->pub.trans_sp = __builtin_frame_address(0);
-	gc_collect(&t->sip->gc);
+	gc_collect(&t->sip->gc, 1);
 	t->pub.trans_sp = saved;
 }
 

@@ -6,9 +6,9 @@
 #include "panic.h"
 #include "trace.h"
 
-#define GC_MIN_NEXT (8u << 20)
 #define GC_POOL     64u          /* chunks kept for reuse: 4 MiB */
 #define GC_JUNK     0xdb         /* fills pooled chunks in stress mode */
+#define GC_RUN      4096u        /* the longest run handed out */
 
 static const uint32_t class_size[GC_NCLASS] = {
 	16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
@@ -34,7 +34,8 @@ void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
 	h->budget = budget;
 	h->xh = xh;
 	h->stress = stress;
-	h->next_gc = GC_MIN_NEXT;
+	h->markbit = SING_HDR(0, SING_H_MARK);
+	h->full_next = GC_FULL_MIN;
 }
 
 /* ---- chunks ---- */
@@ -108,8 +109,10 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 		i--;
 	}
 	uintptr_t lo = (uintptr_t)mem;
-	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, size};
+	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo, size, 1, 1};
 	h->nchunks++;
+	for (int c = 0; c < GC_NCLASS; c++)   /* chunks from i on moved up one */
+		h->hint[c] += h->hint[c] > i;
 	h->mapped += bytes;
 	sk_charge(h->budget, bytes);
 	return &h->chunks[i];
@@ -121,6 +124,8 @@ static void remove_chunk(struct gc_heap *h, uint32_t i)
 	chunk_put(h, &c);
 	h->mapped -= c.hi - c.lo;
 	h->budget->used -= c.hi - c.lo;
+	for (int k = 0; k < GC_NCLASS; k++)   /* chunks after i move down one */
+		h->hint[k] -= h->hint[k] > i;
 	for (; i + 1 < h->nchunks; i++)
 		h->chunks[i] = h->chunks[i + 1];
 	h->nchunks--;
@@ -133,14 +138,8 @@ void gc_destroy(struct gc_heap *h)
 	h->budget->used -= h->mapped;
 	hal_free(h->chunks);
 	hal_free(h->mark);
+	hal_free(h->rem);
 	__builtin_memset(h, 0, sizeof *h);
-}
-
-static void push_free(struct gc_heap *h, int c, uint64_t *obj)
-{
-	obj[0] = SING_HDR(0, SING_H_FREE);
-	obj[1] = (uint64_t)(uintptr_t)h->free[c];
-	h->free[c] = obj;
 }
 
 /* The chunk holding address a, or NULL. */
@@ -159,98 +158,180 @@ static struct gc_chunk *find_chunk(struct gc_heap *h, uintptr_t a)
 	return NULL;
 }
 
-/* Record in class c's carving chunk how far it has been carved.  The fast
- * path only moves h->bump; the chunk learns its top when it matters: before
- * a collection reads it, and when a new chunk takes over carving. */
-static void sync_top(struct gc_heap *h, int c)
-{
-	if (h->bump[c])
-		find_chunk(h, h->bend[c] - 1)->top = h->bump[c];
-}
-
-/* A new chunk for class c, carved from its start as objects are needed. */
-static int refill(struct gc_heap *h, int c)
-{
-	sync_top(h, c);
-	struct gc_chunk *ch = add_chunk(h, GC_CHUNK, class_size[c]);
-	if (!ch)
-		return 0;
-	h->bump[c] = ch->lo;
-	h->bend[c] = ch->lo + GC_CHUNK / class_size[c] * class_size[c];
-	return 1;
-}
-
 /* ---- allocation ---- */
+
+static uintptr_t chunk_end(const struct gc_chunk *c)
+{
+	return c->lo + (c->hi - c->lo) / c->size * c->size;
+}
+
+/* The next run of free slots in chunk c from its scan cursor, at most max
+ * slots: [*a, *e).  Slots at or above the top are free (junk). */
+static int next_run(struct gc_chunk *c, uint64_t max, uintptr_t *a, uintptr_t *e)
+{
+	const uint64_t freebit = SING_HDR(0, SING_H_FREE);
+	uintptr_t p = c->scan, end = chunk_end(c);
+	while (p < c->top && !(*(uint64_t *)p & freebit))
+		p += c->size;
+	uintptr_t q = p;
+	while (q < end && max > 0 && (q >= c->top || (*(uint64_t *)q & freebit))) {
+		q += c->size;
+		max--;
+	}
+	c->scan = q;
+	if (q > c->top)
+		c->top = q;
+	*a = p;
+	*e = q;
+	return q > p;
+}
+
+/* The next chunk of class c that may have free slots. */
+static struct gc_chunk *next_avail(struct gc_heap *h, int c)
+{
+	for (uint32_t i = h->hint[c]; i < h->nchunks; i++)
+		if (h->chunks[i].size == class_size[c] && h->chunks[i].avail) {
+			h->hint[c] = i + 1;
+			return &h->chunks[i];
+		}
+	h->hint[c] = h->nchunks;
+	return NULL;
+}
+
+/* How many slots of class c the next run may have: one in stress mode;
+ * GC_RUN bytes, or 512 while the heap is young and small (a new SIP that
+ * makes a few objects zeroes little). */
+static uint64_t run_slots(const struct gc_heap *h, int c)
+{
+	if (h->stress)
+		return 1;
+	uint64_t bytes = h->collections == 0 && h->young_bytes < GC_CHUNK ? 512 : GC_RUN;
+	return (bytes + class_size[c] - 1) / class_size[c];
+}
+
+/* A zeroed run of class c into b, at most GC_RUN bytes (zeroing a whole
+ * chunk for a SIP that makes three objects would cost more than the SIP's
+ * creation): from the class's current chunk, else the next chunk with free
+ * slots, else a new chunk (0: over budget).  In stress mode a run is one
+ * slot, so every allocation comes back here. */
+static int refill(struct gc_heap *h, struct sing_ab *b, int c)
+{
+	for (;;) {
+		struct gc_chunk *ch = h->cur[c] ? find_chunk(h, h->cur[c]) : NULL;
+		uintptr_t a, e;
+		if (ch && next_run(ch, run_slots(h, c), &a, &e)) {
+			ch->young = 1;
+			__builtin_memset((void *)a, 0, e - a);
+			b->cur = a;
+			b->end = e;
+			h->young_bytes += e - a;
+			return 1;
+		}
+		if (ch)
+			ch->avail = 0;
+		ch = next_avail(h, c);
+		if (!ch)
+			ch = add_chunk(h, GC_CHUNK, class_size[c]);
+		if (!ch)
+			return 0;
+		h->cur[c] = ch->lo;
+	}
+}
+
+void gc_drop_ab(struct sing_ab *ab)
+{
+	__builtin_memset(ab, 0, SING_NAB * sizeof *ab);
+}
+
+/* Before taking memory: collect when the young generation is full (in
+ * stress mode, always). */
+static void maybe_collect(struct gc_heap *h, uint64_t bytes)
+{
+	if (h->stress || h->young_bytes + bytes > GC_YOUNG)
+		gc_collect(h, h->stress && h->collections % 16 == 15);
+}
+
+/* Near the budget: a full collection giving empty chunks back. */
+static void collect_shrink(struct gc_heap *h)
+{
+	h->shrink = 1;
+	gc_collect(h, 1);
+	h->shrink = 0;
+}
 
 static void *alloc_large(struct gc_heap *h, uint64_t size)
 {
 	uint64_t bytes = (size + HAL_PAGE - 1) & ~(uint64_t)(HAL_PAGE - 1);
 	if (bytes < size)
 		return NULL;
-	if (h->stress || h->mapped + bytes > h->next_gc ||
-	    h->budget->used + bytes > h->budget->limit)
-		gc_collect(h);
+	maybe_collect(h, bytes);
+	if (h->budget->used + bytes > h->budget->limit)
+		collect_shrink(h);
 	struct gc_chunk *ch = add_chunk(h, bytes, 0);
-	return ch ? (void *)ch->lo : NULL;
+	if (!ch)
+		return NULL;
+	h->young_bytes += bytes;
+	return (void *)ch->lo;
 }
 
-/* A slot of class c: a dead one the sweep found, else the next one carved
- * from the class's chunk (collecting, or taking a new chunk, when both
- * are used up).  Its contents are whatever the slot last held. */
-static uint64_t *alloc_small(struct gc_heap *h, int c)
+static void *alloc_small(struct gc_heap *h, struct sing_ab *b, int c)
 {
 	uint32_t size = class_size[c];
-	if (h->stress)
-		gc_collect(h);
-	if (!h->free[c] && h->bump[c] + size > h->bend[c]) {
-		if (h->budget->used + GC_CHUNK > h->budget->limit) {
-			h->shrink = 1;   /* give other classes their chunks back */
-			gc_collect(h);
-			h->shrink = 0;
-		} else if (h->mapped + GC_CHUNK > h->next_gc) {
-			gc_collect(h);
+	if (b->end - b->cur < size) {
+		maybe_collect(h, size);
+		if (!refill(h, b, c)) {   /* over budget: collect fully, then give chunks back */
+			gc_collect(h, 1);
+			if (!refill(h, b, c)) {
+				collect_shrink(h);
+				if (!refill(h, b, c))
+					return NULL;
+			}
 		}
-		if (!h->free[c] && !refill(h, c))
-			return NULL;
 	}
-	uint64_t *obj = h->free[c];
-	if (obj) {
-		h->free[c] = (void *)(uintptr_t)obj[1];
-		return obj;
-	}
-	obj = (uint64_t *)h->bump[c];
-	h->bump[c] += size;
+	void *obj = (void *)b->cur;
+	b->cur += size;
 	return obj;
 }
 
-void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero)
+void *gc_alloc_ab(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr)
 {
 	int c = class_of(size);
 	uint64_t *obj;
-	if (c < 0) {
+	if (c < 0)
 		obj = alloc_large(h, size);
-		if (!obj)
-			return NULL;
-	} else {
-		obj = alloc_small(h, c);
-		if (!obj)
-			return NULL;
-		if (zero)
-			__builtin_memset(obj, 0, class_size[c]);
-		else
-			obj[1] = 0;
-	}
-	obj[0] = hdr;
+	else
+		obj = alloc_small(h, c < SING_NAB ? &ab[c] : &h->kab[c], c);
+	if (obj)
+		obj[0] = hdr;
 	return obj;
+}
+
+void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr)
+{
+	return gc_alloc_ab(h, h->kab, size, hdr);
+}
+
+void gc_remember(struct gc_heap *h, void *obj)
+{
+	uint64_t *o = obj;
+	o[0] |= SING_HDR(0, SING_H_REM);
+	if (h->nrem == h->caprem) {
+		size_t cap = h->caprem ? 2 * h->caprem : 256;
+		h->rem = grow(h->rem, h->nrem, cap, sizeof *h->rem);
+		h->caprem = cap;
+	}
+	h->rem[h->nrem++] = obj;
 }
 
 /* ---- marking ---- */
 
+/* Marks obj unless it is marked in this epoch (in a young collection:
+ * old), static or free. */
 static void mark_obj(struct gc_heap *h, uint64_t *obj)
 {
-	if (obj[0] & SING_HDR(0, SING_H_MARK | SING_H_STATIC | SING_H_FREE))
+	if (obj[0] & (h->markbit | SING_HDR(0, SING_H_STATIC | SING_H_FREE)))
 		return;
-	obj[0] |= SING_HDR(0, SING_H_MARK);
+	obj[0] |= h->markbit;
 	h->marked++;
 	if (h->nmark == h->capmark) {
 		size_t cap = h->capmark ? 2 * h->capmark : 1024;
@@ -278,6 +359,8 @@ static void mark_word(struct gc_heap *h, uintptr_t a)
 		start += (a - c->lo) / c->size * c->size;
 	if (start + (c->size ? c->size : 8) > c->top)
 		return;   /* not carved yet (junk), or the unused tail of a chunk */
+	if (*(uint64_t *)start == 0)
+		return;   /* the unused rest of a run */
 	mark_obj(h, (uint64_t *)start);
 }
 
@@ -304,15 +387,32 @@ static void trace(struct gc_heap *h, uint64_t *obj)
 	const struct sing_tinfo *ti = &h->types[type];
 	if (ti->kind == SING_K_STRUCT) {
 		struct sing_obj *o = (struct sing_obj *)obj;
+		h->marked_bytes += 8 + 8 * (uint64_t)ti->nslots;
 		for (uint32_t i = 0; i < ti->nslots; i++)
 			if (ti->slots[i] == SING_S_GC)
 				gc_mark_ref(h, o->f[i].p);
-	} else if (ti->kind == SING_K_ARRAY && ti->elem_kind == SING_S_GC) {
+	} else if (ti->kind == SING_K_ARRAY || ti->kind == SING_K_STRING) {
 		struct sing_arr *a = (struct sing_arr *)obj;
+		h->marked_bytes += 16 + (uint64_t)a->len * (ti->elem_size ? ti->elem_size : 1);
 		void **e = (void **)a->data;
-		for (int64_t i = 0; i < a->len; i++)
-			gc_mark_ref(h, e[i]);
+		if (ti->elem_kind == SING_S_GC)
+			for (int64_t i = 0; i < a->len; i++)
+				gc_mark_ref(h, e[i]);
+	} else {
+		h->marked_bytes += 16;
 	}
+}
+
+/* A young collection's extra roots: what the remembered objects point to. */
+static void trace_remembered(struct gc_heap *h, int full)
+{
+	for (size_t i = 0; i < h->nrem; i++) {
+		uint64_t *obj = h->rem[i];
+		obj[0] &= ~SING_HDR(0, SING_H_REM);
+		if (!full)
+			trace(h, obj);
+	}
+	h->nrem = 0;
 }
 
 /* ---- sweeping ---- */
@@ -327,17 +427,22 @@ static void finalize(struct gc_heap *h, uint64_t *obj)
 	}
 }
 
-/* Sweep chunk i; returns 1 if it was removed.  Empty small chunks stay
- * mapped unless h->shrink (near the budget), since unmapping and mapping
- * again would cost a page fault per page at every cycle. */
-static int sweep_chunk(struct gc_heap *h, uint32_t i)
+/* Sweep chunk i (a young collection: only if allocated into since the
+ * last one); returns 1 if it was removed.  Marked objects keep their mark
+ * (they are old now) and lose the previous epoch's (other).  Empty small
+ * chunks stay mapped unless h->shrink (near the budget), since unmapping
+ * and mapping again would cost a page fault per page at every cycle. */
+static int sweep_chunk(struct gc_heap *h, uint32_t i, int full, uint64_t other)
 {
 	struct gc_chunk *c = &h->chunks[i];
-	const uint64_t mark = SING_HDR(0, SING_H_MARK), freebit = SING_HDR(0, SING_H_FREE);
+	if (!full && !c->young)
+		return 0;
+	c->young = 0;
+	const uint64_t mark = h->markbit, freebit = SING_HDR(0, SING_H_FREE);
 	if (!c->size) {
 		uint64_t *obj = (uint64_t *)c->lo;
 		if (obj[0] & mark) {
-			obj[0] &= ~mark;
+			obj[0] &= ~other;
 			h->live += c->hi - c->lo;
 			return 0;
 		}
@@ -345,52 +450,46 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i)
 		remove_chunk(h, i);
 		return 1;
 	}
-	int cls = class_of(c->size), live = 0;
-	void *before = h->free[cls];
-	for (uintptr_t p = c->lo; p + c->size <= c->top; p += c->size) {
+	/* Dead slots become free; those after the last live object are not
+	 * written: the top comes down to it (above the top all is free). */
+	uint64_t nlive = 0;
+	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
+	for (uintptr_t p = c->lo; p < c->top; p += c->size) {
 		uint64_t *obj = (uint64_t *)p;
 		if (obj[0] & mark) {
-			obj[0] &= ~mark;
-			live = 1;
-			h->live += c->size;
-		} else {
-			if (!(obj[0] & freebit))
-				finalize(h, obj);
-			push_free(h, cls, obj);
+			obj[0] &= ~other;
+			nlive++;
+			for (; dead < p; dead += c->size)
+				*(uint64_t *)dead = freebit;
+			dead = p + c->size;
+		} else if (obj[0] && !(obj[0] & freebit)) {
+			finalize(h, obj);
 		}
 	}
-	if (live || !h->shrink)
+	c->top = dead;
+	h->live += nlive * c->size;
+	uint64_t nfree = (chunk_end(c) - c->lo) / c->size - nlive;
+	c->scan = c->lo;
+	c->avail = nfree > 0;
+	if (nfree < (chunk_end(c) - c->lo) / c->size || !h->shrink)
 		return 0;
-	h->free[cls] = before;   /* forget this chunk's slots, then release it */
-	if (h->bump[cls] && h->bend[cls] > c->lo && h->bend[cls] <= c->hi)
-		h->bump[cls] = h->bend[cls] = 0;   /* it was carving: stop */
+	int cls = class_of(c->size);
+	if (h->cur[cls] == c->lo)
+		h->cur[cls] = 0;
 	remove_chunk(h, i);
 	return 1;
 }
 
-void gc_collect(struct gc_heap *h)
+/* Every run handed out is forgotten: the sweep frees its unused slots. */
+static void drop_runs(struct gc_heap *h)
 {
-	int64_t t0 = hal_clock_ns();
-	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
-	h->collections++;
-	h->marked = 0;
-	for (int c = 0; c < GC_NCLASS; c++)
-		sync_top(h, c);
-	h->roots(h->roots_ctx, h);
-	while (h->nmark > 0)
-		trace(h, h->mark[--h->nmark]);
-	for (int c = 0; c < GC_NCLASS; c++)
-		h->free[c] = NULL;
-	h->live = 0;
-	for (uint32_t i = 0; i < h->nchunks;)
-		if (!sweep_chunk(h, i))
-			i++;
-	/* Grow the heap when more than half of it stays live. */
-	h->next_gc = h->live * 2 > GC_MIN_NEXT ? h->live * 2 : GC_MIN_NEXT;
-	h->mapped_after = h->mapped;
-	TR_EVENT(TR_GC_END, 0, (uint32_t)h->marked, h->live, h->mapped);
-	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
-	uint64_t pause = (uint64_t)(hal_clock_ns() - t0);
+	__builtin_memset(h->kab, 0, sizeof h->kab);
+	__builtin_memset(h->cur, 0, sizeof h->cur);
+	__builtin_memset(h->hint, 0, sizeof h->hint);
+}
+
+static void record_pause(struct gc_heap *h, uint64_t pause)
+{
 	h->pause_total_ns += pause;
 	if (pause > h->pause_max_ns)
 		h->pause_max_ns = pause;
@@ -400,11 +499,47 @@ void gc_collect(struct gc_heap *h)
 	h->pause_hist[b]++;
 }
 
+void gc_collect(struct gc_heap *h, int full)
+{
+	int64_t t0 = hal_clock_ns();
+	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
+	full = full || h->old_bytes > h->full_next;
+	uint64_t other = 0;
+	if (full) {   /* a new epoch: every object is unmarked */
+		other = h->markbit;
+		h->markbit ^= SING_HDR(0, SING_H_MARK | SING_H_MARK2);
+		h->full_collections++;
+	}
+	h->collections++;
+	h->marked = h->marked_bytes = 0;
+	drop_runs(h);
+	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
+	trace_remembered(h, full);
+	while (h->nmark > 0)
+		trace(h, h->mark[--h->nmark]);
+	h->live = 0;
+	for (uint32_t i = 0; i < h->nchunks;)
+		if (!sweep_chunk(h, i, full, other))
+			i++;
+	if (full) {
+		h->old_bytes = h->live;
+		h->full_next = 2 * h->live > GC_FULL_MIN ? 2 * h->live : GC_FULL_MIN;
+	} else {
+		h->old_bytes += h->marked_bytes;
+	}
+	h->live = h->old_bytes;
+	h->young_bytes = 0;
+	h->mapped_after = h->mapped;
+	TR_EVENT(TR_GC_END, 0, (uint32_t)h->marked, h->live, h->mapped);
+	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
+	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
+}
+
 void gc_waiting(struct gc_heap *h)
 {
-	if (h->mapped < h->mapped_after + GC_WAIT_GROWTH)
+	if (h->mapped < h->mapped_after + GC_WAIT_GROWTH && h->young_bytes < GC_WAIT_GROWTH)
 		return;
 	h->shrink = 1;
-	gc_collect(h);
+	gc_collect(h, h->old_bytes <= GC_FULL_MIN);
 	h->shrink = 0;
 }

@@ -7,18 +7,38 @@
  * that allocates little touches few pages.  Freed small chunks go to a
  * bounded pool shared by every heap of the kernel (gc_pool_*), so a new
  * SIP usually starts without mmap or page faults; large objects get their
- * own mapping.  Collection is mark-sweep: roots are the SIP's
- * own stack segments, scanned conservatively (interior pointers count)
- * between each segment's transition record and its top, plus a few
- * precise roots; objects are traced precisely from the image's type table.
- * A cell swept with a value still inside deletes it from the exchange heap.
+ * own mapping.  Allocation bumps through runs of free slots: a thread
+ * keeps one run per small class in its record (sing_thread.ab, bumped
+ * inline by generated code: sing_new_fast), the kernel one per class in
+ * the heap (kab); a run is found by scanning a chunk's headers for free
+ * slots and is zeroed when handed out (at most GC_RUN bytes).
+ *
+ * Collection is generational mark-sweep with sticky mark bits: an object
+ * that survives a collection keeps its mark and is old.  A young
+ * collection (every GC_YOUNG bytes handed out) marks from the roots and
+ * the remembered set (old objects a write barrier saw receive a young
+ * reference: SING_H_REM, sing_remember) and sweeps only the chunks
+ * allocated into since the last collection.  A full collection (when the
+ * old generation doubled since the last one, near the budget, or for the
+ * exchange heap's pressure) flips the epoch's mark bit (SING_H_MARK /
+ * SING_H_MARK2), so every object starts unmarked without a pass, and
+ * sweeps everything.  Roots are the SIP's own stack segments, scanned
+ * conservatively (interior pointers count) between each segment's
+ * transition record and its top, plus a few precise roots; objects are
+ * traced precisely from the image's type table.  Nothing moves.  A cell
+ * swept with a value still inside deletes it from the exchange heap.
  *
  * Invariant: a heap holds only objects of its own SIP; collecting it never
  * touches another heap.  A chunk's slots below its top (the bump frontier)
  * are objects or free slots; above it lies junk, possibly another SIP's
  * old data from the pool, which is never marked, swept or handed out
- * unzeroed (every new object is zeroed, or filled at once by its maker).  It must never mark or write a SING_H_STATIC object
- * (those live read-only in the program image).
+ * unzeroed (runs are zeroed when handed out).  Below the top a slot is an
+ * object, a free slot (SING_H_FREE), or a zero header (the unused rest of
+ * a run, in a chunk marked young: the next sweep frees it).  Every store
+ * of a GC reference into a GC object outside a collection goes through
+ * the write barrier (generated code: sing_wb; the kernel: gc_remember).
+ * It must never mark or write a SING_H_STATIC object (those live
+ * read-only in the program image).
  */
 #ifndef KERNEL_GC_H
 #define KERNEL_GC_H
@@ -32,10 +52,16 @@ struct sk_budget;
 #define GC_CHUNK  (64u * 1024)
 #define GC_NHIST  7
 
+#define GC_YOUNG  (4u << 20)      /* a young collection per this many bytes handed out */
+#define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
+
 struct gc_chunk {
 	uintptr_t lo, hi;
-	uintptr_t top;       /* slots below were handed out (synced at collection) */
+	uintptr_t top;       /* slots below were handed out at some time */
+	uintptr_t scan;      /* where the search for the next free run goes on */
 	uint32_t size;       /* object size; 0 for a large object */
+	uint8_t young;       /* allocated into since the last collection */
+	uint8_t avail;       /* may hold free slots at or after scan */
 };
 
 struct gc_heap {
@@ -46,16 +72,23 @@ struct gc_heap {
 	/* roots: called during a collection to mark the stacks and pins */
 	void (*roots)(void *ctx, struct gc_heap *h);
 	void *roots_ctx;
-	void *free[GC_NCLASS];
-	uintptr_t bump[GC_NCLASS], bend[GC_NCLASS];   /* the class's carving chunk */
+	struct sing_ab kab[GC_NCLASS];     /* the kernel's own runs */
+	uintptr_t cur[GC_NCLASS];          /* lo of the chunk runs come from; 0: none */
+	uint32_t hint[GC_NCLASS];          /* chunk index to look for the next one from */
 	struct gc_chunk *chunks;           /* sorted by lo */
 	uint32_t nchunks, capchunks;
-	uint64_t next_gc;                  /* collect when mapped passes this */
+	uint64_t markbit;                  /* the epoch's mark: SING_HDR(0, SING_H_MARK or _MARK2) */
+	uint64_t young_bytes;              /* handed out since the last collection */
+	uint64_t old_bytes;                /* live after the last full collection + promoted since */
+	uint64_t full_next;                /* a full collection when old_bytes passes this */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
 	uint64_t mapped_after;             /* mapped when the last collection ended */
-	uint64_t live;                     /* bytes marked by the last collection */
-	uint64_t collections;
+	uint64_t live;                     /* old bytes after the last collection */
+	uint64_t collections, full_collections;
 	uint64_t marked;                   /* objects marked by the last collection */
+	uint64_t marked_bytes;             /* their bytes */
+	void **rem;                        /* the remembered set */
+	size_t nrem, caprem;
 	uint64_t pause_max_ns, pause_total_ns;
 	uint64_t pause_hist[GC_NHIST];     /* pauses < 10 us, < 100 us, ... < 1 s, longer */
 	int stress;                        /* collect at every allocation */
@@ -86,17 +119,32 @@ void gc_destroy(struct gc_heap *h);
 /* Chunks in the pool; give them all back to the host (kernel shutdown). */
 uint32_t gc_pool_count(void);
 void gc_pool_drain(void);
-/* An object of size bytes with header hdr, zeroed if zero (else only its
- * second word is; the caller fills the rest before anything can collect);
+/* An object of size bytes with header hdr, zeroed, from the kernel's runs
+ * (gc_alloc) or a thread's (gc_alloc_ab: the slow path of sing_new_fast);
  * NULL if over budget. */
-void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr, int zero);
-void gc_collect(struct gc_heap *h);
+void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr);
+void *gc_alloc_ab(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr);
+/* A collection: young, or full if full is set or the old generation is due. */
+void gc_collect(struct gc_heap *h, int full);
+/* Before a collection's marking: forget a thread's runs (its unused slots
+ * are freed by the sweep). */
+void gc_drop_ab(struct sing_ab *ab);
+/* The write barrier's slow path: obj (old) received a young reference. */
+void gc_remember(struct gc_heap *h, void *obj);
+/* The barrier itself, for the kernel's stores of val into obj. */
+static inline void gc_write(struct gc_heap *h, void *obj, void *val)
+{
+	if (sing_wb_needed(obj, val))
+		gc_remember(h, obj);
+}
 /* The SIP is about to wait (its threads all stopped in ABI calls, or this
  * one blocking in one): collect, giving empty chunks back, if the heap grew
- * by GC_WAIT_GROWTH since the last collection.  A long-lived SIP (the
- * shell, a service) that allocates a little per request and then waits
- * thus keeps its heap near its live size, instead of growing to next_gc
- * (8 MiB) before its first collection. */
+ * or GC_WAIT_GROWTH bytes were handed out since the last collection; fully
+ * if the old generation is small (at most GC_FULL_MIN to mark), so an idle
+ * service's heap holds only its live data.  A long-lived SIP (the shell, a
+ * service) that allocates a little per request and then waits thus keeps
+ * its heap near its live size, instead of growing until its first
+ * collection. */
 #define GC_WAIT_GROWTH (256u * 1024)
 void gc_waiting(struct gc_heap *h);
 /* For the roots callback. */

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 6
+#define SING_RT_VERSION 7
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -73,7 +73,8 @@
 	X(sing_dma_addr,  uint64_t, (struct sing_thread *t, void *x, const char *fn), PLAIN) \
 	X(sing_esnew,     void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
 	X(sing_esadd,     void,   (struct sing_thread *t, void *set, void *ep, const char *fn), PLAIN) \
-	X(sing_essize,    int32_t, (struct sing_thread *t, void *set, const char *fn), PLAIN)
+	X(sing_essize,    int32_t, (struct sing_thread *t, void *set, const char *fn), PLAIN) \
+	X(sing_remember,  void,   (struct sing_thread *t, void *obj), PLAIN)
 
 /* Compiler support routines gcc/clang may emit calls to even under
  * -ffreestanding (block copies and clears); the kernel provides them. */
@@ -132,12 +133,18 @@ enum sing_failure {
  *   trans_sp     the transition record: the SIP's stack pointer at its last
  *                GC-kind ABI call, above which lie only SIP frames.
  */
+/* A run of zeroed free slots of one size class in the GC heap: objects of
+ * that class are bumped from cur while they fit before end (0, 0: none). */
+struct sing_ab { uintptr_t cur, end; };
+#define SING_NAB 16   /* classes 16, 32, ... 256 bytes: ab[size / 16 - 1] */
+
 struct sing_thread {
 	volatile uint32_t poll;
 	uint32_t pad_;
 	uintptr_t stack_limit;
 	void *trans_sp;
 	const void *xown;      /* the SIP's exchange-heap owner list (SING_XH_OWNER) */
+	struct sing_ab ab[SING_NAB];   /* this thread's runs (sing_new_fast) */
 };
 
 /*
@@ -149,6 +156,9 @@ struct sing_thread {
 #define SING_H_MARK   1u   /* reached in the current collection        */
 #define SING_H_STATIC 2u   /* lives in a program image, never collected */
 #define SING_H_FREE   4u   /* a free slot in a heap chunk               */
+#define SING_H_MARK2  8u   /* MARK of the other epoch: full collections alternate */
+#define SING_H_REM    16u  /* old, in the remembered set                */
+#define SING_H_OLD    (SING_H_MARK | SING_H_MARK2)   /* survived a collection */
 #define SING_HDR(type, flags) ((uint64_t)(type) | (uint64_t)(flags) << 32)
 
 union sing_slot {
@@ -298,6 +308,36 @@ static inline double sing_bits_f64(uint64_t u)
 	x.u = u;
 	return x.d;
 }
+
+/* new of a GC object of size bytes (at most 256): bumped from the
+ * thread's run of its class, else from the kernel.  Runs are zeroed. */
+static inline void *sing_new_fast(struct sing_thread *t, uint32_t type, uint64_t size,
+                                  const char *fn)
+{
+	uint64_t slot = (size + 15) & ~(uint64_t)15;
+	struct sing_ab *b = &t->ab[slot / 16 - 1];
+	uintptr_t p = b->cur;
+	if (__builtin_expect(b->end - p >= slot, 1)) {
+		b->cur = p + slot;
+		*(uint64_t *)p = SING_HDR(type, 0);
+		return (void *)p;
+	}
+	return sing_new(t, type, fn);
+}
+
+/* The generational write barrier, before val is stored into a field or
+ * element of obj: an old object not yet remembered receiving a young
+ * (neither old nor static) reference is remembered. */
+static inline int sing_wb_needed(const void *obj, const void *val)
+{
+	uint64_t h = *(const uint64_t *)obj;
+	return __builtin_expect((h & SING_HDR(0, SING_H_OLD)) != 0, 0) &&
+	       !(h & SING_HDR(0, SING_H_REM)) && val &&
+	       !(*(const uint64_t *)val & SING_HDR(0, SING_H_OLD | SING_H_STATIC));
+}
+
+#define SING_WB(t, obj, val) \
+	do { if (sing_wb_needed(obj, val)) sing_remember(t, obj); } while (0)
 
 /* eq on strings: by content; null equals only null. */
 static inline int sing_str_eq(const struct sing_str *a, const struct sing_str *b)

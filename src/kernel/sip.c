@@ -199,6 +199,7 @@ void sip_exit(struct sk_thread *t, int32_t status)
 
 static void thread_roots(struct gc_heap *h, struct sk_thread *t)
 {
+	gc_drop_ab(t->pub.ab);
 	for (int i = 0; i < SK_NPIN; i++)
 		gc_mark_ref(h, t->pin[i]);
 	if (t->nargs)
@@ -228,7 +229,7 @@ static void sip_roots(void *ctx, struct gc_heap *h)
 static struct sing_str *new_string(struct sip *s, const char *text)
 {
 	size_t n = __builtin_strlen(text);
-	struct sing_str *str = gc_alloc(&s->gc, sizeof *str + n, SING_HDR(SING_TYPE_STRING, 0), 0);
+	struct sing_str *str = gc_alloc(&s->gc, sizeof *str + n, SING_HDR(SING_TYPE_STRING, 0));
 	if (str) {
 		str->len = (int64_t)n;
 		__builtin_memcpy(str->b, text, n);
@@ -240,7 +241,7 @@ static void make_args(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
 	s->args = gc_alloc(&s->gc, sizeof *s->args + (uint64_t)s->argc * sizeof(void *),
-	                   SING_HDR(s->img->args_type, 0), 1);
+	                   SING_HDR(s->img->args_type, 0));
 	if (!s->args)
 		sip_fail(t, SING_F_HEAP, "main");
 	s->args->len = s->argc;
@@ -248,6 +249,7 @@ static void make_args(struct sk_thread *t)
 		struct sing_str *a = new_string(s, s->argv[i]);
 		if (!a)
 			sip_fail(t, SING_F_HEAP, "main");
+		gc_write(&s->gc, s->args, a);   /* args may be old by now */
 		((struct sing_str **)s->args->data)[i] = a;
 	}
 }
@@ -313,7 +315,9 @@ static void report_stats(const struct sip *s)
 	sk_put(s->name);
 	sk_put(": collections ");
 	sk_put_u64(s->gc.collections);
-	sk_put(", marked ");
+	sk_put(" (full ");
+	sk_put_u64(s->gc.full_collections);
+	sk_put("), marked ");
 	sk_put_u64(s->gc.marked);
 	sk_put(" objects, pause max ");
 	sk_put_u64(s->gc.pause_max_ns / 1000);

@@ -148,7 +148,7 @@ fi
 if want gc-isolated-marks-own-objects-only; then
 	DBG=exheap,stats run_sing gc-isolated-marks-own-objects-only gcpair.sg pair
 	rc=$?
-	marked=$(sed -n 's/^sing: sip small: collections \([0-9]*\), marked \([0-9]*\) objects.*/\1 \2/p' "$TMPDIR/err")
+	marked=$(sed -n 's/^sing: sip small: collections \([0-9]*\) (full [0-9]*), marked \([0-9]*\) objects.*/\1 \2/p' "$TMPDIR/err")
 	set -- $marked
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" &&
 	   [ "${1:-0}" -ge 2 ] && [ "${2:-x}" = 101 ]; then ok gc-isolated-marks-own-objects-only
