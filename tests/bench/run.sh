@@ -57,7 +57,8 @@ PUBLISHED = {  # EuroSys 2006, cycles: Singularity, Linux, Windows
     "proc_exec": (388000, 719000, 5376000)}
 MISSING = "n/a (not in the kernel yet)"
 # Sing slots that are filled (src/bench/bench_sing.c): these rows must carry
-# measured figures; cross-CPU rows say the kernel has one run queue.
+# measured figures; a cross-CPU row not measured says why: the machine has
+# one CPU, or (threads) a SIP's threads share one CPU (SIP affinity).
 SING_FILLED = {"kernel_call", "thread_yield", "thread_pingpong", "thread_pingpong_condvar",
     "msg_pingpong", "proc_fork", "proc_exec", "proc_spawn", "send_8", "send_64k",
     "alloc_64", "alloc_64k", "chan_create", "ns_bind"}
@@ -112,9 +113,9 @@ for name in want:
     st = sg.get("status")
     if name in SING_FILLED and st != "ok":
         why = "sing side %s: %s (a filled slot must be measured)" % (st, sg.get("reason"))
-    elif name in SING_ONE_QUEUE and st != "ok" and "one run queue" not in sg.get("reason", "") \
+    elif name in SING_ONE_QUEUE and st != "ok" and "SIP affinity" not in sg.get("reason", "") \
             and "only one CPU" not in sg.get("reason", ""):
-        why = "sing side %s without the one-run-queue reason: %s" % (st, sg.get("reason"))
+        why = "sing side %s without the reason it cannot run: %s" % (st, sg.get("reason"))
     elif st == "ok":
         why = measured_ok(sg); bars += 1
     elif st == "missing":

@@ -21,7 +21,7 @@ expect() {
 
 run "$SING" --version; expect version 0 "$O" "sing 0."
 run "$SING" -h; expect dash-h 0 "$O" "sing boot [--store DIR | --image FILE] [--nic pcap:FILE"
-run "$SING" --help; expect dash-dash-help 0 "$O" "sing run [--trace F.json] [-n N] [-l PROG]... FILE [ARGS...]"
+run "$SING" --help; expect dash-dash-help 0 "$O" "sing run [--trace F.json] [--cpus N] [-l PROG]... [-n N] FILE [ARGS...]"
 run "$SING" help; expect help-word 0 "$O" "sing store init DIR"
 run "$SING" help boot; expect help-command 0 "$O" "max=SIZE"
 for c in build asm dis manifest verify install run boot list uninstall store bench; do
