@@ -25,7 +25,8 @@ boot_session() {
 }
 screen_all() { tmux -L "$T" capture-pane -p -S - -E -; }
 # screen: the lines from the mark (the line the last command was typed on) on.
-screen() { screen_all | tail -n +$((MARK + 1)); }
+# $SCREEN_FILTER, when set, is a command the lines pass through first.
+screen() { screen_all | tail -n +$((MARK + 1)) | ${SCREEN_FILTER:-cat}; }
 mark() {
 	local h y
 	read -r h y < <(tmux -L "$T" display-message -p '#{history_size} #{cursor_y}')
