@@ -144,6 +144,11 @@ int hal_intr_take(void);
  *                   futex; pc: sti;hlt with the check made interrupts off.
  *   hal_cpu_wake    CPU i leaves hal_cpu_sleep (pc: an IPI).  Any CPU may
  *                   call it, for any CPU, from any context except a tick.
+ *   hal_cpu_relax   the caller has spun a while for a lock another CPU
+ *                   holds.  Hosted: give the host CPU away (sched_yield):
+ *                   kernel CPUs are host threads, and the holder may be
+ *                   one the host put off to run this very spinner; pc: a
+ *                   pause (a CPU there is a CPU).
  * hal_timer_start's tick keeps its meaning: it runs (on some CPU or host
  * thread) every period and may touch any CPU's words the kernel keeps
  * valid; the pc HAL may drive it from one CPU's local APIC timer.
@@ -154,6 +159,7 @@ unsigned hal_cpu_id(void);
 int hal_cpu_start(unsigned i, void (*fn)(void *), void *arg);
 void hal_cpu_sleep(const uint32_t *word, uint32_t seen, int64_t timeout_ns);
 void hal_cpu_wake(unsigned i);
+void hal_cpu_relax(void);
 
 /* The host process's resident memory now and at its peak (bytes; for
  * tests and benchmarks, 0 where unknown). */

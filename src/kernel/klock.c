@@ -4,6 +4,10 @@
 #include "../hal/hal.h"
 #include "panic.h"
 
+/* About 5-10 us of pause instructions: longer than the lock is held on a
+ * kernel call, shorter than a host scheduler's time slice. */
+#define KLOCK_SPINS 256
+
 int klock_smp;
 
 struct klock_state klock_lk;
@@ -20,8 +24,13 @@ void klock_take(void)
 		if (__atomic_compare_exchange_n(&klock_lk.owner, &free, me, 0, __ATOMIC_ACQUIRE,
 		                                __ATOMIC_RELAXED))
 			break;
-		while (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+		/* Spin; past KLOCK_SPINS pauses, let the HAL give the CPU away
+		 * (hosted, the holder may be waiting for this host CPU). */
+		for (unsigned n = 1; __atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED); n++)
+			if (n % KLOCK_SPINS)
+				__builtin_ia32_pause();
+			else
+				hal_cpu_relax();
 	}
 	klock_lk.depth = 1;
 }

@@ -122,6 +122,11 @@ void hal_cpu_sleep(const uint32_t *word, uint32_t seen, int64_t timeout_ns)
 	atomic_store_explicit(&c->word, NULL, memory_order_seq_cst);
 }
 
+void hal_cpu_relax(void)
+{
+	sched_yield();
+}
+
 void hal_cpu_wake(unsigned i)
 {
 	if (i >= HAL_MAX_CPUS)

@@ -31,6 +31,12 @@ __attribute__((weak)) void hal_cpu_wake(unsigned i)
 	(void)i;
 }
 
+/* Every CPU here is a real one: the holder runs, so just spin politely. */
+void hal_cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
 /* No ThreadSanitizer on bare metal. */
 __attribute__((weak)) void *hal_tsan_fiber_new(void)
 {
