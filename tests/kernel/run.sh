@@ -59,6 +59,7 @@ expect pingpong-two-sips ping.sg
 expect pipeline-1000-sips pipeline.sg
 expect rewire-endpoints-in-messages rewire.sg
 expect service-contract-extension calcext.sg
+expect opaque-endpoints-kept-by-another-sip opaque.sg
 expect select-over-8-endpoints manysel.sg
 expect eset-1000-clients esserver.sg
 expect killed-mid-conversation killed.sg
