@@ -246,6 +246,9 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop eset-add-state 1 70 "contract violation: an endpoint added to a set must be in the set's contract, side and state"
 	backstop eset-send-member 0 70 'exchange-heap block not owned by this SIP'
 	backstop eset-recv-member 0 70 'exchange-heap block not owned by this SIP'
+	# an opaque argument (any.Exp) takes an exporting end of any contract, never an importing one
+	backstop opaque-ok 1 0 ""
+	backstop opaque-side 0 70 'contract violation: message Keep carries an endpoint its declared type does not admit (contract, side or state)'
 else
 	bad backstop-build "$(head -c 300 "$TMPDIR/err")"
 fi
