@@ -31,7 +31,7 @@ static const char *const kind_ct[SIL_TK__COUNT] = {
 	[SIL_TK_ARRAY] = "struct sing_arr *", [SIL_TK_STRUCT] = "struct sing_obj *",
 	[SIL_TK_XSTRUCT] = "union sing_slot *", [SIL_TK_XARRAY] = "struct sing_xarr *",
 	[SIL_TK_ENDPOINT] = "void *", [SIL_TK_CELL] = "struct sing_cell *",
-	[SIL_TK_IOPORT] = "void *", [SIL_TK_ESET] = "void *",
+	[SIL_TK_IOPORT] = "void *", [SIL_TK_ESET] = "void *", [SIL_TK_ANYEP] = "void *",
 };
 /* The member of union sing_slot that holds a builtin scalar. */
 static const char *const builtin_slot[SIL_T_BUILTIN] = {
@@ -74,6 +74,7 @@ int lw_slotkind(const struct sil_pkg *p, uint32_t t)
 	case SIL_TK_ARRAY: case SIL_TK_STRUCT: case SIL_TK_CELL:
 		return SING_S_GC;
 	case SIL_TK_XSTRUCT: case SIL_TK_XARRAY: case SIL_TK_ENDPOINT: case SIL_TK_ESET:
+	case SIL_TK_ANYEP:
 		return SING_S_LINEAR;
 	default:
 		return SING_S_SCALAR;

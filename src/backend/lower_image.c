@@ -37,6 +37,7 @@ static void type_entry(struct lw *w, uint32_t t)
 		[SIL_TK_XSTRUCT] = SING_K_XSTRUCT, [SIL_TK_XARRAY] = SING_K_XARRAY,
 		[SIL_TK_ENDPOINT] = SING_K_ENDPOINT, [SIL_TK_CELL] = SING_K_CELL,
 		[SIL_TK_IOPORT] = SING_K_IOPORT, [SIL_TK_ESET] = SING_K_ESET,
+		[SIL_TK_ANYEP] = SING_K_ANYEP,
 	};
 	const struct sil_type *ty = sil_type(w->p, t);
 	if (!ty) {
@@ -58,6 +59,8 @@ static void type_entry(struct lw *w, uint32_t t)
 	lw_c_string(w, name, strlen(name));
 	if (ty->kind == SIL_TK_ENDPOINT || ty->kind == SIL_TK_ESET)
 		lw_out(w, ", %u, %u, 0, %u", ty->contract, ty->side, ty->state);
+	else if (ty->kind == SIL_TK_ANYEP)
+		lw_out(w, ", 0, %u, 0, 0", ty->side);
 	lw_out(w, "},\n");
 }
 

@@ -530,8 +530,10 @@ static char *put(char *d, const char *end, const char *src)
 }
 
 /* The SIP's failure text: "message M not allowed in state S of C", or,
- * when M is allowed but carries an endpoint in another state than its
- * declared one, "message M carries an endpoint not in its declared state". */
+ * when M is allowed but carries an endpoint its argument's type refuses
+ * (another contract, side or state; an opaque any.Exp slot checks only
+ * the side), "message M carries an endpoint its declared type does not
+ * admit". */
 static void contract_text(struct sip *s, const struct ch_end *e, uint32_t msg)
 {
 	const struct ly_contract *c = e->con;
@@ -544,7 +546,8 @@ static void contract_text(struct sip *s, const struct ch_end *e, uint32_t msg)
 		d = put(d, end, " of ");
 		d = put(d, end, c->name);
 	} else {
-		d = put(d, end, " carries an endpoint not in its declared state");
+		d = put(d, end, " carries an endpoint its declared type does not admit "
+		               "(contract, side or state)");
 	}
 	*d = 0;
 }

@@ -121,6 +121,8 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
  * in its declared state (the receiver's verified code assumes that state). */
 static int ep_arg_ok(const struct ly_arg *la, const struct ch_end *x)
 {
+	if (la->any)   /* an opaque slot: an end of its side, any contract, any state */
+		return xh_kind(x) == SING_K_ENDPOINT && x->side == la->side;
 	return xh_kind(x) == SING_K_ENDPOINT && x->side == la->side && ch_state(x) == la->state &&
 	       (x->con == la->con || ly_upcast(x->con, la->con, x->side, la->state));
 }
@@ -138,7 +140,7 @@ int take_args(const struct ch_end *e, const struct ly_msg *lm, union sing_slot *
 			continue;
 		void *x = args[a].p;
 		int why = xh_owner(x) != own || x == e || xh_kind(x) == SING_K_ESET ? CH_OWNER :
-		          lm->args[a].con && !ep_arg_ok(&lm->args[a], x) ? CH_STATE : 0;
+		          (lm->args[a].con || lm->args[a].any) && !ep_arg_ok(&lm->args[a], x) ? CH_STATE : 0;
 		if (why) {
 			while (a--)
 				if (lm->args[a].linear)

@@ -97,13 +97,17 @@ static void fill_contract(struct ly_contract *c, const struct sing_image *img,
 			struct ly_arg *la = &lm->args[a];
 			la->builtin = ti->kind == SING_K_SCALAR ? t : LY_NOT_BUILTIN;
 			la->linear = ti->kind == SING_K_XSTRUCT || ti->kind == SING_K_XARRAY ||
-			             ti->kind == SING_K_ENDPOINT;
+			             ti->kind == SING_K_ENDPOINT || ti->kind == SING_K_ANYEP;
 			lm->nlinear += la->linear;
 			la->lay = m->lay[t];
 			if (ti->kind == SING_K_ENDPOINT) {
 				la->side = (uint8_t)ti->side;
 				la->state = ti->state;
 				la->con = m->con[ti->contract];
+			}
+			if (ti->kind == SING_K_ANYEP) {
+				la->side = (uint8_t)ti->side;
+				la->any = 1;
 			}
 		}
 	}
@@ -150,7 +154,7 @@ void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *
 		const struct sing_tinfo *ti = &img->types[t];
 		if (ti->kind == SING_K_XSTRUCT || ti->kind == SING_K_XARRAY)
 			m->lay[t] = intern_layout(r, ti);
-		else if (ti->kind == SING_K_ENDPOINT)
+		else if (ti->kind == SING_K_ENDPOINT || ti->kind == SING_K_ANYEP)
 			m->lay[t] = &r->endpoint;
 		else if (ti->kind == SING_K_ESET)
 			m->lay[t] = &r->eset;
@@ -166,6 +170,7 @@ void ly_map(struct ly_registry *r, const struct sing_image *img, struct ly_map *
 static int same_arg(const struct ly_arg *x, const struct ly_arg *y)
 {
 	return x->builtin == y->builtin && x->linear == y->linear && x->side == y->side &&
+	       x->any == y->any &&
 	       x->state == y->state && x->con == y->con && x->lay == y->lay;
 }
 

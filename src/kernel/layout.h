@@ -33,6 +33,7 @@ struct ly_arg {
 	uint32_t builtin;            /* SIL builtin type index, or LY_NOT_BUILTIN */
 	uint8_t linear;              /* moves with the message */
 	uint8_t side;                /* endpoint arguments: side and declared state */
+	uint8_t any;                 /* an opaque endpoint (any.Exp): any contract, any state */
 	uint32_t state;
 	const struct ly_contract *con;   /* endpoint arguments: their contract */
 	const struct ly_layout *lay;     /* exchange-heap arguments: their layout */

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 7
+#define SING_RT_VERSION 8
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -205,7 +205,8 @@ struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
  * index (builtins included): what the collector and exchange heap need. */
 enum sing_kind {
 	SING_K_SCALAR, SING_K_STRING, SING_K_ARRAY, SING_K_STRUCT, SING_K_XSTRUCT,
-	SING_K_XARRAY, SING_K_ENDPOINT, SING_K_CELL, SING_K_IOPORT, SING_K_ESET
+	SING_K_XARRAY, SING_K_ENDPOINT, SING_K_CELL, SING_K_IOPORT, SING_K_ESET,
+	SING_K_ANYEP   /* a type only: an opaque endpoint's block is an ENDPOINT */
 };
 enum sing_slotkind { SING_S_SCALAR, SING_S_GC, SING_S_LINEAR };
 
@@ -217,7 +218,7 @@ struct sing_tinfo {
 	const uint8_t *slots;  /* STRUCT, XSTRUCT: enum sing_slotkind per field */
 	const char *name;      /* for messages */
 	uint32_t contract;     /* ENDPOINT, ESET: index in sing_image.contracts */
-	uint16_t side;         /* ENDPOINT, ESET: 0 imp, 1 exp */
+	uint16_t side;         /* ENDPOINT, ESET, ANYEP: 0 imp, 1 exp */
 	uint16_t pad_;
 	uint32_t state;        /* ENDPOINT: declared state; ESET: its members' state */
 };

@@ -239,6 +239,10 @@ struct val sg_gen_method(struct sem *S, struct ast_expr *e, uint32_t want)
 	case SIL_TK_IOPORT:
 		r = gen_io(S, e, o);
 		break;
+	case SIL_TK_ANYEP:
+		sg_diag_err(S->d, e->pos, "%s is an opaque endpoint: it can be moved, stored, sent or "
+		            "deleted, never sent on ('%s')", sg_sem_tname(S, o.type, buf), e->str);
+		break;
 	default:
 		if (o.type == SIL_T_STRING)
 			r = gen_string(S, e, o);

@@ -52,6 +52,11 @@ static int check_case(struct sem *S, struct ast_case *c, struct rcase *rc)
 		            c->ep, c->msg);
 		return 0;
 	}
+	if (t && t->kind == SIL_TK_ANYEP) {
+		sg_diag_err(S->d, c->pos, "'%s' is an opaque endpoint: it can be moved, stored, sent "
+		            "or deleted, never received on", c->ep);
+		return 0;
+	}
 	if (!t || (t->kind != SIL_TK_ENDPOINT && !rc->set)) {
 		sg_diag_err(S->d, c->pos, "'%s' is not an endpoint", c->ep);
 		return 0;

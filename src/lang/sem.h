@@ -23,6 +23,8 @@
 #include "../sil/sil.h"
 
 #define TY_BAD UINT32_MAX    /* an erroneous type: checks involving it pass silently */
+/* `any.Exp`, `any.Imp`: the opaque endpoint (SIL_TK_ANYEP); no contract may take the name. */
+#define SG_ANY_CONTRACT "any"
 
 /* Where a written type is used: decides how T[] and names are read. */
 enum tctx { TC_LOCAL, TC_GCFIELD, TC_XFIELD, TC_MSGARG, TC_CELL };
@@ -147,7 +149,8 @@ int sg_ty_gcref(struct sem *S, uint32_t t);
 const char *sg_sem_tname(struct sem *S, uint32_t t, char *buf);  /* buf >= 160 */
 int sg_sem_same(struct sem *S, uint32_t a, uint32_t b);  /* endpoints: states aside */
 /* Endpoint type `from` of a contract extending to's, same side, safe in
- * to's declared state (src/sil/extend.h). */
+ * to's declared state (src/sil/extend.h); or any endpoint going to an
+ * opaque one (any.Exp) of its side. */
 int sg_sem_upcast(struct sem *S, uint32_t from, uint32_t to);
 struct sstruct *sg_sem_struct(struct sem *S, const char *name);
 struct scontract *sg_sem_contract(struct sem *S, const char *name);

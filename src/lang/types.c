@@ -39,7 +39,8 @@ int sg_sem_kind(struct sem *S, uint32_t t)
 int sg_sem_linear(struct sem *S, uint32_t t)
 {
 	int k = sg_sem_kind(S, t);
-	return k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT || k == SIL_TK_ESET;
+	return k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT || k == SIL_TK_ESET ||
+	       k == SIL_TK_ANYEP;
 }
 
 int sg_ty_gcref(struct sem *S, uint32_t t)
@@ -73,6 +74,8 @@ int sg_sem_same(struct sem *S, uint32_t a, uint32_t b)
 int sg_sem_upcast(struct sem *S, uint32_t from, uint32_t to)
 {
 	const struct sil_type *f = sg_sem_tt(S, from), *t = sg_sem_tt(S, to);
+	if (f && t && f->kind == SIL_TK_ENDPOINT && t->kind == SIL_TK_ANYEP)
+		return f->side == t->side;   /* any endpoint goes up to an opaque one of its side */
 	return f && t && f->kind == SIL_TK_ENDPOINT && t->kind == SIL_TK_ENDPOINT &&
 	       f->side == t->side && f->contract != t->contract &&
 	       sil_ext_upcast(S->pkg, f->contract, t->contract, t->side, t->state);
@@ -157,6 +160,14 @@ uint32_t sg_sem_kf64(struct sem *S, double v)
 
 static uint32_t endpoint_type(struct sem *S, struct ast_type *t)
 {
+	if (!strcmp(t->name, SG_ANY_CONTRACT)) {   /* any.Exp: an opaque endpoint */
+		if (t->state) {
+			sg_diag_err(S->d, t->state_pos, "an opaque endpoint (any.%s) has no state",
+			            t->side == SIL_EXP ? "Exp" : "Imp");
+			return TY_BAD;
+		}
+		return sg_sem_intern(S, &(struct sil_type){.kind = SIL_TK_ANYEP, .side = (uint8_t)t->side});
+	}
 	struct scontract *c = sg_sem_contract(S, t->name);
 	if (!c) {
 		sg_diag_err(S->d, t->pos, "unknown contract '%s'", t->name);
@@ -213,8 +224,10 @@ uint32_t sg_sem_type(struct sem *S, struct ast_type *t, enum tctx ctx)
 		r = sg_sem_array_of(S, SIL_TK_CELL, e);
 		break;
 	case AT_ESET:
-		if (t->elem->kind != AT_ENDPOINT) {
-			sg_diag_err(S->d, t->elem->pos, "an eset holds endpoints: write eset<Contract.Exp:STATE>");
+		if (t->elem->kind != AT_ENDPOINT || !strcmp(t->elem->name, SG_ANY_CONTRACT)) {
+			sg_diag_err(S->d, t->elem->pos, t->elem->kind == AT_ENDPOINT ?
+			            "an eset holds endpoints it receives on, not opaque ones: write "
+			            "eset<Contract.Exp:STATE>" : "an eset holds endpoints: write eset<Contract.Exp:STATE>");
 			return TY_BAD;
 		}
 		e = endpoint_type(S, t->elem);
@@ -284,6 +297,9 @@ static void collect(struct sem *S)
 		for (uint32_t i = 0; i < af->ncontracts; i++) {
 			struct ast_contract *a = &af->contracts[i];
 			dup_check(S, "contract", a->name, a->pos, sg_sem_contract(S, a->name) != NULL);
+			if (!strcmp(a->name, SG_ANY_CONTRACT))
+				sg_diag_err(S->d, a->pos, "'%s' names the opaque endpoint (any.Exp, any.Imp): "
+				            "a contract cannot be called so", a->name);
 			struct scontract *c = APUSH(S->ar, S->contracts, S->ncontracts);
 			c->a = a;
 			c->idx = S->ncontracts - 1;

@@ -109,7 +109,7 @@ static void stmt_type(struct asm_state *a)
 	asm_next(a);
 	asm_decl(a, 't', (uint64_t)a->p->ntypes - 1 + SIL_T_BUILTIN, "type");
 	t->kind = (uint8_t)ASM_WORD(a, sil_tkind_names, "type kind (array, struct, xstruct, "
-	                        "xarray, endpoint, cell, ioport, eset)");
+	                        "xarray, endpoint, cell, ioport, eset, anyep)");
 	switch (t->kind) {
 	case SIL_TK_ARRAY: case SIL_TK_XARRAY: case SIL_TK_CELL:
 		t->elem = asm_type(a);
@@ -121,6 +121,9 @@ static void stmt_type(struct asm_state *a)
 		t->contract = asm_index(a, 'c', "contract");
 		t->side = (uint8_t)ASM_WORD(a, sil_side_names, "side (imp or exp)");
 		t->state = a->t.kind == TK_NUM ? asm_u32(a, "state") : asm_index(a, 's', "state");
+		break;
+	case SIL_TK_ANYEP:
+		t->side = (uint8_t)ASM_WORD(a, sil_side_names, "side (imp or exp)");
 		break;
 	default:
 		break;

@@ -114,6 +114,9 @@ static void dis_type(struct dis *d, const struct sil_type *t)
 	case SIL_TK_ENDPOINT: case SIL_TK_ESET:
 		fprintf(d->out, " c%u %s %u", t->contract, sil_side_names[t->side], t->state);
 		break;
+	case SIL_TK_ANYEP:
+		fprintf(d->out, " %s", sil_side_names[t->side]);
+		break;
 	default:
 		break;
 	}

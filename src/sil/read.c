@@ -195,6 +195,9 @@ static void read_type(struct rd *r, struct sil_type *t)
 		t->side = u8_below(r, SIL_IMP, SIL_EXP + 1, "endpoint side");
 		t->state = u32(r);
 		break;
+	case SIL_TK_ANYEP:
+		t->side = u8_below(r, SIL_IMP, SIL_EXP + 1, "endpoint side");
+		break;
 	default: /* ioport: no payload */
 		break;
 	}

@@ -53,6 +53,9 @@ static void ser_type(struct shp *s, uint32_t t)
 		ser_contract(s, ty->contract);
 		sb_str(&s->b, ")");
 		break;
+	case SIL_TK_ANYEP:   /* any contract: the side is its whole identity */
+		sb_printf(&s->b, "a%u;", ty->side);
+		break;
 	default:
 		sb_printf(&s->b, "k%u;", ty->kind);
 	}

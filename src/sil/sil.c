@@ -50,7 +50,7 @@ int sil_is_linear(const struct sil_pkg *p, uint32_t t)
 {
 	const struct sil_type *ty = sil_type(p, t);
 	return ty && (ty->kind == SIL_TK_XSTRUCT || ty->kind == SIL_TK_XARRAY ||
-	              ty->kind == SIL_TK_ENDPOINT || ty->kind == SIL_TK_ESET);
+	              ty->kind == SIL_TK_ENDPOINT || ty->kind == SIL_TK_ESET || ty->kind == SIL_TK_ANYEP);
 }
 
 const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t n)
@@ -99,6 +99,9 @@ const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t 
 		         ty->side == SIL_EXP ? "Exp" : "Imp", sn, ty->kind == SIL_TK_ESET ? ">" : "");
 		break;
 	}
+	case SIL_TK_ANYEP:
+		snprintf(buf, n, "any.%s", ty->side == SIL_EXP ? "Exp" : "Imp");
+		break;
 	case SIL_TK_IOPORT:
 		snprintf(buf, n, "ioport");
 		break;

@@ -42,6 +42,8 @@ enum sil_tkind {
 	SIL_TK_CELL,      /* GC object holding at most one linear elem (TRef)  */
 	SIL_TK_IOPORT,    /* device access to one claimed I/O port range       */
 	SIL_TK_ESET,      /* set of endpoints of contract, side, in state: linear */
+	SIL_TK_ANYEP,     /* an endpoint of any contract, side only: linear, opaque
+	                     (moved, stored, sent, deleted; never sent or received on) */
 	SIL_TK__COUNT
 };
 
@@ -61,7 +63,7 @@ struct sil_type {
 	uint32_t nfields;
 	struct sil_field *fields;
 	uint32_t contract;       /* ENDPOINT, ESET */
-	uint8_t side;            /* ENDPOINT, ESET: enum sil_side */
+	uint8_t side;            /* ENDPOINT, ESET, ANYEP: enum sil_side */
 	uint32_t state;          /* ENDPOINT: declared state (see docs/sil.md); ESET: its members' state */
 };
 

@@ -5,11 +5,12 @@
 
 #include "sil.h"
 
-_Static_assert(SIL_TK__COUNT == 9, "text.h: sil_tkind_names size");
+_Static_assert(SIL_TK__COUNT == 10, "text.h: sil_tkind_names size");
 const char *const sil_tkind_names[SIL_TK__COUNT] = {
 	[SIL_TK_ARRAY] = "array", [SIL_TK_STRUCT] = "struct", [SIL_TK_XSTRUCT] = "xstruct",
 	[SIL_TK_XARRAY] = "xarray", [SIL_TK_ENDPOINT] = "endpoint", [SIL_TK_CELL] = "cell",
 	[SIL_TK_IOPORT] = "ioport", [SIL_TK_ESET] = "eset",
+	[SIL_TK_ANYEP] = "anyep",
 };
 const char *const sil_side_names[2] = {[SIL_IMP] = "imp", [SIL_EXP] = "exp"};
 const char *const sil_dir_names[2] = {[SIL_IN] = "in", [SIL_OUT] = "out"};

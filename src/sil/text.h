@@ -14,7 +14,7 @@
 
 /* Indexed by enum sil_tkind (entry 0 unused), sil_side, sil_dir, sil_pkind,
  * sil_hwkind and the hardware `shared` flag. */
-extern const char *const sil_tkind_names[9]; /* SIL_TK__COUNT */
+extern const char *const sil_tkind_names[10]; /* SIL_TK__COUNT */
 extern const char *const sil_side_names[2];
 extern const char *const sil_dir_names[2];
 extern const char *const sil_pkind_names[3];

@@ -100,6 +100,9 @@ static void put_types(struct sbuf *b, const struct sil_pkg *p)
 			sb_byte(b, t->side);
 			sb_uleb(b, t->state);
 			break;
+		case SIL_TK_ANYEP:
+			sb_byte(b, t->side);
+			break;
 		case SIL_TK_IOPORT:
 			break;
 		default:

@@ -29,6 +29,10 @@ static int is_endpoint(struct vctx *v, uint32_t r)
 	char b[128];
 	if (v->ty[v->fn->locals[r]].cls == TC_ENDPOINT)
 		return 0;
+	if (v->ty[v->fn->locals[r]].cls == TC_ANYEP)
+		return verr(v, "opaque-endpoint", "r%u is %s: an opaque endpoint is only moved, "
+		            "stored, sent or deleted, never sent or received on", r,
+		            vtname(v, v->fn->locals[r], b));
 	return verr(v, "type-mismatch", "r%u is %s; an endpoint expected", r,
 	            vtname(v, v->fn->locals[r], b));
 }

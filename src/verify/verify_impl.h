@@ -26,11 +26,12 @@
 enum vcls {
 	TC_BAD, TC_VOID, TC_BOOL, TC_INT, TC_F64, TC_STRING,
 	TC_ARRAY, TC_STRUCT, TC_XSTRUCT, TC_XARRAY, TC_ENDPOINT, TC_CELL, TC_IOPORT, TC_ESET,
+	TC_ANYEP,   /* an opaque endpoint (any.Exp, any.Imp): moved, stored, sent, deleted */
 };
 
 struct vtype {
 	uint8_t cls;      /* enum vcls */
-	uint8_t linear;   /* XSTRUCT, XARRAY, ENDPOINT, ESET */
+	uint8_t linear;   /* XSTRUCT, XARRAY, ENDPOINT, ESET, ANYEP */
 	uint32_t canon;   /* equal canon == same type (endpoint state ignored) */
 	uint32_t exact;   /* canon, but an endpoint's state counts (stored endpoints) */
 };

@@ -161,7 +161,10 @@ int own_move(struct vctx *v, uint32_t r, uint32_t slot_type)
 	if (need_owned(v, r, x))
 		return -1;
 	uint32_t s = (uint32_t)v->slotof[r];
-	if (slot_type != UINT32_MAX && is_ep(v, s) && x->st != ep_state_of(v, slot_type))
+	/* An opaque slot (anyep) takes an open endpoint in any state (a
+	 * closed one never gets here: need_owned). */
+	if (slot_type != UINT32_MAX && v->ty[slot_type].cls != TC_ANYEP && is_ep(v, s) &&
+	    x->st != ep_state_of(v, slot_type))
 		return verr(v, "endpoint-state", "r%u is in state %.60s but the slot it goes to "
 		            "(%s) wants state %.60s", r, state_name(v, s, x->st),
 		            vtname(v, slot_type, c), state_name(v, s, ep_state_of(v, slot_type)));

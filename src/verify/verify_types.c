@@ -31,7 +31,7 @@ static const uint8_t kind_cls[SIL_TK__COUNT] = {
 	[SIL_TK_ARRAY] = TC_ARRAY, [SIL_TK_STRUCT] = TC_STRUCT,
 	[SIL_TK_XSTRUCT] = TC_XSTRUCT, [SIL_TK_XARRAY] = TC_XARRAY,
 	[SIL_TK_ENDPOINT] = TC_ENDPOINT, [SIL_TK_CELL] = TC_CELL,
-	[SIL_TK_IOPORT] = TC_IOPORT, [SIL_TK_ESET] = TC_ESET,
+	[SIL_TK_IOPORT] = TC_IOPORT, [SIL_TK_ESET] = TC_ESET, [SIL_TK_ANYEP] = TC_ANYEP,
 };
 
 const struct sil_type *vt_def(const struct vctx *v, uint32_t t)
@@ -59,9 +59,14 @@ int vt_same(const struct vctx *v, uint32_t a, uint32_t b)
 	return a < v->nty && b < v->nty && v->ty[a].canon == v->ty[b].canon;
 }
 
+/* An owned endpoint goes up to a base contract's, or to an opaque one of
+ * its side (which forgets its contract and state: the holder may only
+ * move it). */
 int vt_upcast(const struct vctx *v, uint32_t from, uint32_t to)
 {
 	const struct sil_type *f = vt_def(v, from), *t = vt_def(v, to);
+	if (f && t && cls(v, from) == TC_ENDPOINT && cls(v, to) == TC_ANYEP)
+		return f->side == t->side;
 	return f && t && cls(v, from) == TC_ENDPOINT && cls(v, to) == TC_ENDPOINT &&
 	       f->side == t->side && f->contract != t->contract &&
 	       sil_ext_upcast(v->p, f->contract, t->contract, t->side, t->state);
@@ -98,6 +103,8 @@ static struct ckey key_of(const struct vctx *v, uint32_t t, int exact)
 		return (struct ckey){ exact ? EXACT_EP : c, d->contract, d->side, exact ? d->state : 0 };
 	if (c == TC_IOPORT)
 		return (struct ckey){ c, 0, 0, 0 };
+	if (c == TC_ANYEP)
+		return (struct ckey){ c, d->side, 0, 0 };
 	if (c == TC_ESET)   /* a set's state is part of its type */
 		return (struct ckey){ c, d->contract, d->side, d->state };
 	if (c == TC_CELL)
@@ -173,7 +180,7 @@ static void canonicalise(struct vctx *v)
 	 * (elements are linear leaves or xstructs), then array chains. */
 	for (uint32_t t = SIL_T_BUILTIN; t < v->nty; t++)
 		if (v->ty[t].cls == TC_XARRAY || v->ty[t].cls == TC_ENDPOINT || v->ty[t].cls == TC_IOPORT ||
-		    v->ty[t].cls == TC_ESET)
+		    v->ty[t].cls == TC_ESET || v->ty[t].cls == TC_ANYEP)
 			canon_set(v, &m, t);
 	for (uint32_t t = SIL_T_BUILTIN; t < v->nty; t++)
 		if (v->ty[t].cls == TC_CELL)
@@ -249,6 +256,12 @@ static void check_type(struct vctx *v, uint32_t t)
 			     t, d->contract, d->side, d->state);
 		}
 		break;
+	case TC_ANYEP:
+		if (d->side > SIL_EXP) {
+			v->types_ok = 0;
+			verr(v, "bad-type-table", "t%u: opaque endpoint side %u out of range", t, d->side);
+		}
+		break;
 	default:
 		break;
 	}
@@ -270,7 +283,7 @@ void vfy_types(struct vctx *v)
 		uint8_t k = d ? d->kind : 0;
 		v->ty[t].cls = t < SIL_T_BUILTIN ? builtin_cls[t] : k < SIL_TK__COUNT ? kind_cls[k] : TC_BAD;
 		v->ty[t].linear = k == SIL_TK_XSTRUCT || k == SIL_TK_XARRAY || k == SIL_TK_ENDPOINT ||
-		                   k == SIL_TK_ESET;
+		                   k == SIL_TK_ESET || k == SIL_TK_ANYEP;
 		v->ty[t].canon = v->ty[t].exact = t;
 		if (v->ty[t].cls == TC_BAD) {
 			v->types_ok = 0;

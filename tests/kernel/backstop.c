@@ -20,7 +20,7 @@
  *                               send-foreign | send-moved | recv-foreign |
  *                               delete-inner | send-inner | eset-add-foreign |
  *                               eset-add-state | eset-send-member |
- *                               eset-recv-member | ok
+ *                               eset-recv-member | opaque-side | opaque-ok | ok
  * prints "client: status N", "server: status N", "live bytes: N".
  */
 #include <stdio.h>
@@ -36,7 +36,7 @@
 #include "sil/sil.h"
 
 static const char *mode;
-static uint32_t req, resp, bytes_type, imp_type, box_type, set_type;
+static uint32_t req, resp, bytes_type, imp_type, box_type, set_type, hold_type, keep;
 
 /* A buffer stored in a field of a fresh exchange-heap struct, exactly as
  * the backend's xput does it (rt.h SING_XH_MINE/TOP and the inner mark):
@@ -96,6 +96,16 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, "client");
 		struct sing_case c[2] = {{ep, resp + 1, 0}, {ep, 0, 0}};
 		sing_select(t, c, 2, a, "client");
+	} else if (!strncmp(mode, "opaque-", 7)) {    /* Hold.Keep(any.Exp): an Imp end, or an Exp */
+		void *hexp, *hold = sing_chnew(t, hold_type, &hexp, "client");
+		void *exp2, *imp2 = sing_chnew(t, imp_type, &exp2, "client");
+		a[0].p = !strcmp(mode, "opaque-side") ? imp2 : exp2;
+		sing_send(t, hold, keep, a, "client");
+		sing_delete(t, !strcmp(mode, "opaque-side") ? exp2 : imp2, "client");
+		sing_delete(t, hold, "client");
+		sing_delete(t, hexp, "client");
+		a[0].p = new_bytes(t);
+		sing_send(t, ep, req, a, "client");
 	} else if (!strcmp(mode, "send-moved")) {     /* a buffer already sent */
 		void *x = new_bytes(t), *exp2;
 		a[0].p = x;
@@ -124,7 +134,7 @@ static struct sk_image *client_image(struct sk_kernel *k, const struct sk_image 
                                      uint32_t con)
 {
 	const struct sing_image *s = srv->img;
-	struct sing_tinfo *types = calloc(s->ntypes + 3, sizeof *types);
+	struct sing_tinfo *types = calloc(s->ntypes + 4, sizeof *types);
 	struct sing_image *img = calloc(1, sizeof *img);
 	uint32_t *main_types = calloc(1, sizeof *main_types);
 	struct sk_image *im = calloc(1, sizeof *im);
@@ -133,10 +143,15 @@ static struct sk_image *client_image(struct sk_kernel *k, const struct sk_image 
 	types[s->ntypes + 1] = (struct sing_tinfo){.kind = SING_K_XSTRUCT, .nslots = 1,
 	                                           .slots = box_slots, .name = "Box"};
 	types[s->ntypes + 2] = (struct sing_tinfo){.kind = SING_K_ESET, .contract = con, .side = 0};
+	uint32_t hold = 0;
+	while (hold < s->ncontracts && strcmp(s->contracts[hold].name, "Hold"))
+		hold++;
+	types[s->ntypes + 3] = (struct sing_tinfo){.kind = SING_K_ENDPOINT, .contract = hold, .side = 0};
+	hold_type = s->ntypes + 3;
 	main_types[0] = imp_type = s->ntypes;
 	box_type = s->ntypes + 1;
 	set_type = s->ntypes + 2;
-	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 3,
+	*img = (struct sing_image){.rt_version = SING_RT_VERSION, .ntypes = s->ntypes + 4,
 	                           .types = types, .entry = client, .args_type = s->args_type,
 	                           .main_extra = 1, .main_types = main_types,
 	                           .ncontracts = s->ncontracts, .contracts = s->contracts};
@@ -177,6 +192,9 @@ int main(int argc, char **argv)
 	const struct ly_contract *con = srv->map.con[st->contract];
 	req = (uint32_t)ly_find_msg(con, "Req", 0);
 	resp = (uint32_t)ly_find_msg(con, "Resp", 1);
+	for (uint32_t c = 0; c < srv->img->ncontracts; c++)
+		if (!strcmp(srv->img->contracts[c].name, "Hold"))
+			keep = (uint32_t)ly_find_msg(srv->map.con[c], "Keep", 0);
 	struct sk_image *cli = client_image(k, srv, st->contract);
 	struct ch_end *imp, *exp;
 	if (ch_new(k, &k->kown, con, &imp, &exp) < 0)

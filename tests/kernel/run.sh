@@ -59,6 +59,7 @@ expect pingpong-two-sips ping.sg
 expect pipeline-1000-sips pipeline.sg
 expect rewire-endpoints-in-messages rewire.sg
 expect service-contract-extension calcext.sg
+expect opaque-endpoints-kept-by-another-sip opaque.sg
 expect select-over-8-endpoints manysel.sg
 expect eset-1000-clients esserver.sg
 expect killed-mid-conversation killed.sg
@@ -245,6 +246,9 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop eset-add-state 1 70 "contract violation: an endpoint added to a set must be in the set's contract, side and state"
 	backstop eset-send-member 0 70 'exchange-heap block not owned by this SIP'
 	backstop eset-recv-member 0 70 'exchange-heap block not owned by this SIP'
+	# an opaque argument (any.Exp) takes an exporting end of any contract, never an importing one
+	backstop opaque-ok 1 0 ""
+	backstop opaque-side 0 70 'contract violation: message Keep carries an endpoint its declared type does not admit (contract, side or state)'
 else
 	bad backstop-build "$(head -c 300 "$TMPDIR/err")"
 fi

@@ -179,7 +179,7 @@ reader_error count 'offset 10: count 5 larger than the 0 bytes left in constant 
 reader_error const_tag 'offset 11: unknown constant tag 7' "$H"'\1\2\1\7'
 reader_error truncated_f64 'offset 16: truncated constant table' "$H"'\1\6\1\2\0\0\0\0'
 reader_error unread 'offset 11: 1 bytes left unread at end of constant table section' "$H"'\1\2\0\0'
-reader_error type_kind 'offset 14: unknown type kind 9' "$H"'\1\1\0\2\2\1\11'
+reader_error type_kind 'offset 14: unknown type kind 10' "$H"'\1\1\0\2\2\1\12'
 reader_error side 'offset 16: unknown endpoint side 2' "$H"'\1\1\0\2\4\1\5\0\2\0'
 reader_error unknown_opcode 'offset 26: unknown opcode 255' "$H$E"'\4\10\1\1f\0\0\0\1\377'
 reader_error truncated_func 'offset 27: truncated function table' "$H$E"'\4\10\1\1f\0\0\0\1\1'
