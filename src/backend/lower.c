@@ -298,19 +298,20 @@ static void lw_ldfld(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = (%s)%s;\n", A(0), CT(w, A(0)), f);
 }
 
-/* A GC reference stored into a GC object passes the write barrier. */
-static void barrier(struct lw *w, uint32_t obj, uint32_t val)
+/* A GC reference stored into a GC object (at lvalue lv, whose value the
+ * snapshot barrier reads) passes the write barrier (rt.h: generational, and the snapshot barrier while marking). */
+static void barrier(struct lw *w, uint32_t obj, const char *lv, uint32_t val)
 {
 	if (tkind(w->p, TY(obj)) != SIL_TK_XSTRUCT && tkind(w->p, TY(obj)) != SIL_TK_XARRAY &&
 	    lw_slotkind(w->p, TY(val)) == SING_S_GC)
-		lw_out(w, "SING_WB(th, r%u, r%u); ", obj, val);
+		lw_out(w, "SING_WB(th, r%u, %s, r%u); ", obj, lv, val);
 }
 
 static void lw_stfld(struct lw *w, const struct sil_insn *in)
 {
 	char f[64];
 	field(w, A(0), A(1), f, sizeof f);
-	barrier(w, A(0), A(2));
+	barrier(w, A(0), f, A(2));
 	lw_out(w, "%s = r%u;\n", f, A(2));
 }
 
@@ -343,7 +344,7 @@ static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
 	element(w, A(0), A(1), e, sizeof e);
-	barrier(w, A(0), A(2));
+	barrier(w, A(0), e, A(2));
 	lw_out(w, "%s = r%u;\n", e, A(2));
 }
 

@@ -140,11 +140,18 @@ void *sing_newarr_k(struct sing_thread *t, uint32_t type, int64_t len, const cha
 	return r;
 }
 
-/* The write barrier's slow path (rt.h, SING_WB). */
+/* The write barrier's slow paths (rt.h, SING_WB). */
 void sing_remember(struct sing_thread *t, void *obj)
 {
 	sk_enter(t);
 	gc_remember(&me(t)->gc, obj);
+	sk_leave();
+}
+
+void sing_shade(struct sing_thread *t, void *obj)
+{
+	sk_enter(t);
+	gc_shade(&me(t)->gc, obj);
 	sk_leave();
 }
 

@@ -109,10 +109,11 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 		i--;
 	}
 	uintptr_t lo = (uintptr_t)mem;
-	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo, size, 1, 1};
+	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo, size, 1, 1, 1};
 	h->nchunks++;
 	for (int c = 0; c < GC_NCLASS; c++)   /* chunks from i on moved up one */
 		h->hint[c] += h->hint[c] > i;
+	h->sweep_i += h->sweep_i > i;
 	h->mapped += bytes;
 	sk_charge(h->budget, bytes);
 	return &h->chunks[i];
@@ -126,6 +127,7 @@ static void remove_chunk(struct gc_heap *h, uint32_t i)
 	h->budget->used -= c.hi - c.lo;
 	for (int k = 0; k < GC_NCLASS; k++)   /* chunks after i move down one */
 		h->hint[k] -= h->hint[k] > i;
+	h->sweep_i -= h->sweep_i > i;
 	for (; i + 1 < h->nchunks; i++)
 		h->chunks[i] = h->chunks[i + 1];
 	h->nchunks--;
@@ -137,7 +139,8 @@ void gc_destroy(struct gc_heap *h)
 		chunk_put(h, &h->chunks[i]);
 	h->budget->used -= h->mapped;
 	hal_free(h->chunks);
-	hal_free(h->mark);
+	hal_free(h->mark.v);
+	hal_free(h->gray.v);
 	hal_free(h->rem);
 	__builtin_memset(h, 0, sizeof *h);
 }
@@ -243,12 +246,22 @@ void gc_drop_ab(struct sing_ab *ab)
 	__builtin_memset(ab, 0, SING_NAB * sizeof *ab);
 }
 
-/* Before taking memory: collect when the young generation is full (in
- * stress mode, always). */
+/* Before taking memory: collect when the young generation is full, or
+ * run a slice of the old generation's cycle when one is due.  In stress
+ * mode at every allocation: a collection (every 16th full), or while a
+ * cycle runs, every other time a slice. */
 static void maybe_collect(struct gc_heap *h, uint64_t bytes)
 {
-	if (h->stress || h->young_bytes + bytes > GC_YOUNG)
-		gc_collect(h, h->stress && h->collections % 16 == 15);
+	if (h->stress) {
+		if (h->phase != GC_IDLE && h->stress_n++ % 2)
+			gc_slice(h);
+		else
+			gc_collect(h, h->collections % 16 == 15);
+	} else if (h->young_bytes + bytes > GC_YOUNG) {
+		gc_collect(h, 0);
+	} else if (h->phase != GC_IDLE && h->young_bytes >= h->slice_at) {
+		gc_slice(h);
+	}
 }
 
 /* Near the budget: a full collection giving empty chunks back. */
@@ -325,20 +338,40 @@ void gc_remember(struct gc_heap *h, void *obj)
 
 /* ---- marking ---- */
 
-/* Marks obj unless it is marked in this epoch (in a young collection:
- * old), static or free. */
+#define GC_FLAGS(f) SING_HDR(0, f)
+#define GC_OLD_MASK GC_FLAGS(SING_H_OLD | SING_H_STATIC | SING_H_FREE)
+
+static void push(struct gc_stack *st, void *obj)
+{
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? 2 * st->cap : 1024;
+		st->v = grow(st->v, st->n, cap, sizeof *st->v);
+		st->cap = cap;
+	}
+	st->v[st->n++] = obj;
+}
+
+/* What mark_obj marks.  A young collection: young objects only (neither
+ * mark bit: during a cycle the white old ones are the cycle's business).
+ * A full collection: everything not marked in this epoch.  The cycle's
+ * shading: white objects only (old, the other epoch's bit alone), onto the
+ * gray stack. */
+enum gc_mode { MODE_YOUNG, MODE_FULL, MODE_CYCLE };
+
+static void set_mode(struct gc_heap *h, enum gc_mode m)
+{
+	h->mmask = m == MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) : GC_OLD_MASK;
+	h->mwant = m == MODE_CYCLE ? GC_FLAGS(h->marking) : 0;
+	h->to_gray = m == MODE_CYCLE;
+}
+
 static void mark_obj(struct gc_heap *h, uint64_t *obj)
 {
-	if (obj[0] & (h->markbit | SING_HDR(0, SING_H_STATIC | SING_H_FREE)))
+	if ((obj[0] & h->mmask) != h->mwant)
 		return;
 	obj[0] |= h->markbit;
 	h->marked++;
-	if (h->nmark == h->capmark) {
-		size_t cap = h->capmark ? 2 * h->capmark : 1024;
-		h->mark = grow(h->mark, h->nmark, cap, sizeof *h->mark);
-		h->capmark = cap;
-	}
-	h->mark[h->nmark++] = obj;
+	push(h->to_gray ? &h->gray : &h->mark, obj);
 }
 
 /* A precise reference: null, a static object, or a heap object's start. */
@@ -379,28 +412,36 @@ void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi)
 		mark_word(h, stack_word(a));
 }
 
-static void trace(struct gc_heap *h, uint64_t *obj)
+/* Marks obj's referents; returns obj's size in bytes (the work done). */
+static uint64_t trace(struct gc_heap *h, uint64_t *obj)
 {
 	uint32_t type = (uint32_t)obj[0];
 	if (type >= h->ntypes)
 		kpanic("gc: object with a bad type");
 	const struct sing_tinfo *ti = &h->types[type];
+	uint64_t bytes = 16;
 	if (ti->kind == SING_K_STRUCT) {
 		struct sing_obj *o = (struct sing_obj *)obj;
-		h->marked_bytes += 8 + 8 * (uint64_t)ti->nslots;
+		bytes = 8 + 8 * (uint64_t)ti->nslots;
 		for (uint32_t i = 0; i < ti->nslots; i++)
 			if (ti->slots[i] == SING_S_GC)
 				gc_mark_ref(h, o->f[i].p);
 	} else if (ti->kind == SING_K_ARRAY || ti->kind == SING_K_STRING) {
 		struct sing_arr *a = (struct sing_arr *)obj;
-		h->marked_bytes += 16 + (uint64_t)a->len * (ti->elem_size ? ti->elem_size : 1);
+		bytes = 16 + (uint64_t)a->len * (ti->elem_size ? ti->elem_size : 1);
 		void **e = (void **)a->data;
 		if (ti->elem_kind == SING_S_GC)
 			for (int64_t i = 0; i < a->len; i++)
 				gc_mark_ref(h, e[i]);
-	} else {
-		h->marked_bytes += 16;
 	}
+	h->marked_bytes += bytes;
+	return bytes;
+}
+
+static void drain(struct gc_heap *h)
+{
+	while (h->mark.n > 0)
+		trace(h, h->mark.v[--h->mark.n]);
 }
 
 /* A young collection's extra roots: what the remembered objects point to. */
@@ -408,11 +449,30 @@ static void trace_remembered(struct gc_heap *h, int full)
 {
 	for (size_t i = 0; i < h->nrem; i++) {
 		uint64_t *obj = h->rem[i];
-		obj[0] &= ~SING_HDR(0, SING_H_REM);
+		obj[0] &= ~GC_FLAGS(SING_H_REM);
 		if (!full)
 			trace(h, obj);
 	}
 	h->nrem = 0;
+}
+
+/* The cycle's marking: traces gray objects until budget bytes were traced
+ * or none is left. */
+static void mark_gray(struct gc_heap *h, uint64_t budget)
+{
+	set_mode(h, MODE_CYCLE);
+	uint64_t work = 0;
+	while (h->gray.n > 0 && work < budget)
+		work += trace(h, h->gray.v[--h->gray.n]);
+}
+
+void gc_shade(struct gc_heap *h, void *obj)
+{
+	uint64_t *o = obj;
+	if (h->phase == GC_MARK && (o[0] & GC_OLD_MASK) == GC_FLAGS(h->marking)) {
+		o[0] |= h->markbit;
+		push(&h->gray, o);
+	}
 }
 
 /* ---- sweeping ---- */
@@ -427,23 +487,30 @@ static void finalize(struct gc_heap *h, uint64_t *obj)
 	}
 }
 
-/* Sweep chunk i (a young collection: only if allocated into since the
- * last one); returns 1 if it was removed.  Marked objects keep their mark
- * (they are old now) and lose the previous epoch's (other).  Empty small
- * chunks stay mapped unless h->shrink (near the budget), since unmapping
- * and mapping again would cost a page fault per page at every cycle. */
-static int sweep_chunk(struct gc_heap *h, uint32_t i, int full, uint64_t other)
+/* Sweep chunk i; returns 1 if it was removed.  full: the epoch's sweep
+ * (of a full collection or a cycle): live means marked in this epoch, and
+ * survivors lose the previous epoch's bit; else a young sweep: live means
+ * old (either bit: during a cycle's marking, white objects are not known
+ * dead yet).  Empty small chunks stay mapped unless h->shrink (near the
+ * budget), since unmapping and mapping again would cost a page fault per
+ * page at every cycle. */
+static int sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 {
 	struct gc_chunk *c = &h->chunks[i];
-	if (!full && !c->young)
-		return 0;
 	c->young = 0;
-	const uint64_t mark = h->markbit, freebit = SING_HDR(0, SING_H_FREE);
+	if (full && !c->swept) {
+		c->swept = 1;
+		h->unswept -= h->unswept > 0;
+	}
+	const uint64_t other = full ? h->markbit ^ GC_FLAGS(SING_H_OLD) : 0;
+	const uint64_t live = full ? h->markbit : GC_FLAGS(SING_H_OLD);
+	const uint64_t freebit = GC_FLAGS(SING_H_FREE);
+	uint64_t *counter = full ? &h->swept_live : &h->live;
 	if (!c->size) {
 		uint64_t *obj = (uint64_t *)c->lo;
-		if (obj[0] & mark) {
+		if (obj[0] & live) {
 			obj[0] &= ~other;
-			h->live += c->hi - c->lo;
+			*counter += c->hi - c->lo;
 			return 0;
 		}
 		finalize(h, obj);
@@ -456,7 +523,7 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i, int full, uint64_t other)
 	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
 	for (uintptr_t p = c->lo; p < c->top; p += c->size) {
 		uint64_t *obj = (uint64_t *)p;
-		if (obj[0] & mark) {
+		if (obj[0] & live) {
 			obj[0] &= ~other;
 			nlive++;
 			for (; dead < p; dead += c->size)
@@ -467,7 +534,7 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i, int full, uint64_t other)
 		}
 	}
 	c->top = dead;
-	h->live += nlive * c->size;
+	*counter += nlive * c->size;
 	uint64_t nfree = (chunk_end(c) - c->lo) / c->size - nlive;
 	c->scan = c->lo;
 	c->avail = nfree > 0;
@@ -480,12 +547,146 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i, int full, uint64_t other)
 	return 1;
 }
 
+/* The chunks allocated into since the last collection (in a cycle's sweep,
+ * fully if not swept yet), or all of them fully. */
+static void sweep(struct gc_heap *h, int all)
+{
+	for (uint32_t i = 0; i < h->nchunks;) {
+		struct gc_chunk *c = &h->chunks[i];
+		if (!all && !c->young) {
+			i++;
+			continue;
+		}
+		int full = all || (h->phase == GC_SWEEP && !c->swept);
+		if (!sweep_chunk(h, i, full))
+			i++;
+	}
+}
+
+/* The cycle's sweep: chunks not swept yet and not allocated into since the
+ * last collection (those hold young objects, not marked: the next young
+ * collection sweeps them), until budget chunk bytes were swept. */
+static void sweep_old(struct gc_heap *h, uint64_t budget)
+{
+	uint64_t done = 0;
+	uint32_t skipped = 0;   /* a sweep decrements unswept: the loop ends */
+	while (h->unswept > 0 && skipped < h->nchunks && done < budget) {
+		if (h->sweep_i >= h->nchunks)
+			h->sweep_i = 0;
+		struct gc_chunk *c = &h->chunks[h->sweep_i];
+		if (c->swept || c->young) {
+			h->sweep_i++;
+			skipped++;
+			continue;
+		}
+		done += c->hi - c->lo;
+		if (!sweep_chunk(h, h->sweep_i, 1))
+			h->sweep_i++;
+	}
+}
+
+/* ---- collections and the cycle ---- */
+
 /* Every run handed out is forgotten: the sweep frees its unused slots. */
 static void drop_runs(struct gc_heap *h)
 {
 	__builtin_memset(h->kab, 0, sizeof h->kab);
 	__builtin_memset(h->cur, 0, sizeof h->cur);
 	__builtin_memset(h->hint, 0, sizeof h->hint);
+}
+
+static void set_barrier(struct gc_heap *h, uint32_t marking)
+{
+	h->marking = marking;
+	if (h->barrier)
+		h->barrier(h->roots_ctx, marking);
+}
+
+static uint64_t mark_budget(const struct gc_heap *h)
+{
+	return h->stress ? 256 : GC_MARK_WORK;
+}
+
+/* Right after a young collection (no young object is left): a new epoch,
+ * every old object white; the roots shaded; the snapshot barrier on. */
+static void start_cycle(struct gc_heap *h)
+{
+	h->phase = GC_MARK;
+	h->cycles++;
+	h->markbit ^= GC_FLAGS(SING_H_OLD);
+	set_barrier(h, (uint32_t)((h->markbit ^ GC_FLAGS(SING_H_OLD)) >> 32));
+	set_mode(h, MODE_CYCLE);
+	h->roots(h->roots_ctx, h);
+}
+
+/* Every object reachable at the cycle's start is marked: the sweep may
+ * begin.  (Inside a young collection, after its marking: the remembered
+ * set is empty, so it holds no dead object.) */
+static void end_marking(struct gc_heap *h)
+{
+	set_barrier(h, 0);
+	h->phase = GC_SWEEP;
+	for (uint32_t i = 0; i < h->nchunks; i++)
+		h->chunks[i].swept = 0;
+	h->unswept = h->nchunks;
+	h->sweep_i = 0;
+	h->swept_live = 0;
+	h->old_bytes = 0;   /* promotions from now on; the sweep adds the rest */
+}
+
+static void end_cycle(struct gc_heap *h)
+{
+	h->phase = GC_IDLE;
+	h->old_bytes += h->swept_live;
+	h->full_next = 2 * h->old_bytes > GC_FULL_MIN ? 2 * h->old_bytes : GC_FULL_MIN;
+}
+
+/* A young collection, going on with the cycle: a marking slice (the end
+ * of the marking if nothing is gray), or the sweep of what it allocated
+ * into; finish: the whole rest of the cycle. */
+static void collect_young(struct gc_heap *h, int finish)
+{
+	h->marked = h->marked_bytes = 0;
+	set_mode(h, MODE_YOUNG);
+	drop_runs(h);
+	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
+	trace_remembered(h, 0);
+	drain(h);
+	uint64_t promoted = h->marked_bytes;
+	if (h->phase == GC_MARK) {
+		mark_gray(h, finish ? UINT64_MAX : mark_budget(h));
+		if (h->gray.n == 0)
+			end_marking(h);
+	}
+	h->live = 0;
+	sweep(h, 0);
+	h->old_bytes += promoted;
+	if (h->phase == GC_SWEEP && finish)
+		sweep_old(h, UINT64_MAX);
+	if (h->phase == GC_SWEEP && h->unswept == 0)
+		end_cycle(h);
+	else if (h->phase == GC_IDLE && !finish &&
+	         (h->old_bytes > h->full_next || (h->stress && h->collections % 16 == 7)))
+		start_cycle(h);
+}
+
+/* Stop-the-SIP: a new epoch, everything marked and swept at once. */
+static void collect_full(struct gc_heap *h)
+{
+	if (h->phase != GC_IDLE)
+		collect_young(h, 1);
+	h->markbit ^= GC_FLAGS(SING_H_OLD);
+	h->full_collections++;
+	h->marked = h->marked_bytes = 0;
+	set_mode(h, MODE_FULL);
+	drop_runs(h);
+	h->roots(h->roots_ctx, h);
+	trace_remembered(h, 1);
+	drain(h);
+	h->swept_live = 0;
+	sweep(h, 1);
+	h->old_bytes = h->swept_live;
+	h->full_next = 2 * h->old_bytes > GC_FULL_MIN ? 2 * h->old_bytes : GC_FULL_MIN;
 }
 
 static void record_pause(struct gc_heap *h, uint64_t pause)
@@ -499,39 +700,43 @@ static void record_pause(struct gc_heap *h, uint64_t pause)
 	h->pause_hist[b]++;
 }
 
-void gc_collect(struct gc_heap *h, int full)
+static void collect(struct gc_heap *h, int full)
 {
-	int64_t t0 = hal_clock_ns();
 	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
-	full = full || h->old_bytes > h->full_next;
-	uint64_t other = 0;
-	if (full) {   /* a new epoch: every object is unmarked */
-		other = h->markbit;
-		h->markbit ^= SING_HDR(0, SING_H_MARK | SING_H_MARK2);
-		h->full_collections++;
-	}
 	h->collections++;
-	h->marked = h->marked_bytes = 0;
-	drop_runs(h);
-	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
-	trace_remembered(h, full);
-	while (h->nmark > 0)
-		trace(h, h->mark[--h->nmark]);
-	h->live = 0;
-	for (uint32_t i = 0; i < h->nchunks;)
-		if (!sweep_chunk(h, i, full, other))
-			i++;
-	if (full) {
-		h->old_bytes = h->live;
-		h->full_next = 2 * h->live > GC_FULL_MIN ? 2 * h->live : GC_FULL_MIN;
-	} else {
-		h->old_bytes += h->marked_bytes;
-	}
+	if (full)
+		collect_full(h);
+	else
+		collect_young(h, 0);
 	h->live = h->old_bytes;
 	h->young_bytes = 0;
+	h->slice_at = GC_SLICE_EVERY;
 	h->mapped_after = h->mapped;
 	TR_EVENT(TR_GC_END, 0, (uint32_t)h->marked, h->live, h->mapped);
 	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
+}
+
+void gc_collect(struct gc_heap *h, int full)
+{
+	int64_t t0 = hal_clock_ns();
+	collect(h, full);
+	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
+}
+
+void gc_slice(struct gc_heap *h)
+{
+	int64_t t0 = hal_clock_ns();
+	h->slices++;
+	if (h->phase == GC_MARK) {
+		mark_gray(h, mark_budget(h));
+		if (h->gray.n == 0)   /* the young collection that ends the marking */
+			collect(h, 0);
+	} else if (h->phase == GC_SWEEP) {
+		sweep_old(h, h->stress ? GC_CHUNK : GC_SWEEP_WORK);
+		if (h->unswept == 0)
+			end_cycle(h);
+	}
+	h->slice_at = h->young_bytes + GC_SLICE_EVERY;
 	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
 }
 

@@ -18,15 +18,30 @@
  * collection (every GC_YOUNG bytes handed out) marks from the roots and
  * the remembered set (old objects a write barrier saw receive a young
  * reference: SING_H_REM, sing_remember) and sweeps only the chunks
- * allocated into since the last collection.  A full collection (when the
- * old generation doubled since the last one, near the budget, or for the
- * exchange heap's pressure) flips the epoch's mark bit (SING_H_MARK /
- * SING_H_MARK2), so every object starts unmarked without a pass, and
- * sweeps everything.  Roots are the SIP's own stack segments, scanned
+ * allocated into since the last collection.  The old generation is
+ * collected by an incremental cycle when it doubled since the last one:
+ * the epoch's mark bit flips (SING_H_MARK / SING_H_MARK2), so every old
+ * object is white at once; the roots are shaded (gray: the gray stack);
+ * then slices of bounded work (GC_MARK_WORK bytes traced, one slice per
+ * GC_SLICE_EVERY bytes handed out, and one in each young collection)
+ * trace the gray objects, while young collections go on as usual (their
+ * survivors are marked in the new epoch: black).  The snapshot barrier
+ * (SING_WB while sing_thread.marking is set: sing_shade, gc_shade) shades
+ * a white reference before it is overwritten, so every object reachable
+ * when the cycle began is marked (snapshot-at-the-beginning) and no
+ * final re-scan is needed.  The young collection that finds the gray stack
+ * empty ends the marking; the sweep then runs in slices too (GC_SWEEP_WORK
+ * chunk bytes each; a chunk allocated into is swept by the next young
+ * collection instead).  A full collection stops the SIP for all of it: on
+ * request (near the budget, the exchange heap's pressure, a waiting SIP
+ * with a small old generation), after finishing any cycle under way.
+ * Roots are the SIP's own stack segments, scanned
  * conservatively (interior pointers count) between each segment's
  * transition record and its top, plus a few precise roots; objects are
  * traced precisely from the image's type table.  Nothing moves.  A cell
  * swept with a value still inside deletes it from the exchange heap.
+ * Every pause (a collection or a slice) runs inside an ABI call of the
+ * allocating thread, with the SIP's other threads stopped.
  *
  * Invariant: a heap holds only objects of its own SIP; collecting it never
  * touches another heap.  A chunk's slots below its top (the bump frontier)
@@ -52,8 +67,18 @@ struct sk_budget;
 #define GC_CHUNK  (64u * 1024)
 #define GC_NHIST  7
 
-#define GC_YOUNG  (4u << 20)      /* a young collection per this many bytes handed out */
+#define GC_YOUNG  (1u << 20)      /* a young collection per this many bytes handed out */
 #define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
+#define GC_SLICE_EVERY (128u << 10) /* a slice of an old-generation cycle per this many bytes */
+#define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
+#define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
+
+enum gc_phase { GC_IDLE, GC_MARK, GC_SWEEP };
+
+struct gc_stack {
+	void **v;
+	size_t n, cap;
+};
 
 struct gc_chunk {
 	uintptr_t lo, hi;
@@ -62,6 +87,7 @@ struct gc_chunk {
 	uint32_t size;       /* object size; 0 for a large object */
 	uint8_t young;       /* allocated into since the last collection */
 	uint8_t avail;       /* may hold free slots at or after scan */
+	uint8_t swept;       /* GC_SWEEP: swept since the marking ended */
 };
 
 struct gc_heap {
@@ -69,8 +95,10 @@ struct gc_heap {
 	uint32_t ntypes;
 	struct sk_budget *budget;          /* shared with the stacks */
 	struct xh_heap *xh;                /* for cells' finalization */
-	/* roots: called during a collection to mark the stacks and pins */
+	/* roots: called during a collection to mark the stacks and pins;
+	 * barrier: sets every thread's sing_thread.marking */
 	void (*roots)(void *ctx, struct gc_heap *h);
+	void (*barrier)(void *ctx, uint32_t marking);
 	void *roots_ctx;
 	struct sing_ab kab[GC_NCLASS];     /* the kernel's own runs */
 	uintptr_t cur[GC_NCLASS];          /* lo of the chunk runs come from; 0: none */
@@ -85,6 +113,16 @@ struct gc_heap {
 	uint64_t mapped_after;             /* mapped when the last collection ended */
 	uint64_t live;                     /* old bytes after the last collection */
 	uint64_t collections, full_collections;
+	uint64_t cycles, slices;           /* incremental old-generation cycles; their slices */
+	enum gc_phase phase;
+	uint32_t marking;                  /* GC_MARK: the white objects' epoch flag; else 0 */
+	uint64_t mmask, mwant;             /* mark_obj marks objects whose header & mmask == mwant */
+	int to_gray;                       /* ... and pushes them on gray (else on mark) */
+	struct gc_stack gray;              /* the cycle's marked, untraced objects */
+	uint64_t slice_at;                 /* young_bytes at which the next slice runs */
+	uint32_t unswept, sweep_i;         /* GC_SWEEP: chunks left; where to look */
+	uint64_t swept_live;               /* bytes live in the chunks swept fully */
+	uint64_t stress_n;
 	uint64_t marked;                   /* objects marked by the last collection */
 	uint64_t marked_bytes;             /* their bytes */
 	void **rem;                        /* the remembered set */
@@ -93,8 +131,7 @@ struct gc_heap {
 	uint64_t pause_hist[GC_NHIST];     /* pauses < 10 us, < 100 us, ... < 1 s, longer */
 	int stress;                        /* collect at every allocation */
 	int shrink;                        /* this collection unmaps empty chunks */
-	void **mark;                       /* the mark stack */
-	size_t nmark, capmark;
+	struct gc_stack mark;              /* a pause's marked, untraced objects */
 };
 
 /* A SIP's memory budget: GC chunks, stack segments and the exchange-heap
@@ -124,16 +161,23 @@ void gc_pool_drain(void);
  * NULL if over budget. */
 void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr);
 void *gc_alloc_ab(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr);
-/* A collection: young, or full if full is set or the old generation is due. */
+/* A collection: young (going on with, or starting, the old generation's
+ * cycle), or full (stop-the-SIP) if full is set. */
 void gc_collect(struct gc_heap *h, int full);
+/* A slice of the old generation's cycle (GC_MARK or GC_SWEEP). */
+void gc_slice(struct gc_heap *h);
 /* Before a collection's marking: forget a thread's runs (its unused slots
  * are freed by the sweep). */
 void gc_drop_ab(struct sing_ab *ab);
-/* The write barrier's slow path: obj (old) received a young reference. */
+/* The write barrier's slow paths: obj (old) received a young reference;
+ * obj (white) is about to be overwritten while the cycle marks. */
 void gc_remember(struct gc_heap *h, void *obj);
-/* The barrier itself, for the kernel's stores of val into obj. */
-static inline void gc_write(struct gc_heap *h, void *obj, void *val)
+void gc_shade(struct gc_heap *h, void *obj);
+/* The barrier itself, for the kernel's stores of val over cur in obj. */
+static inline void gc_write(struct gc_heap *h, void *obj, void *cur, void *val)
 {
+	if (h->marking && sing_wb_white(cur, h->marking))
+		gc_shade(h, cur);
 	if (sing_wb_needed(obj, val))
 		gc_remember(h, obj);
 }

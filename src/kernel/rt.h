@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 8
+#define SING_RT_VERSION 9
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -74,7 +74,8 @@
 	X(sing_esnew,     void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
 	X(sing_esadd,     void,   (struct sing_thread *t, void *set, void *ep, const char *fn), PLAIN) \
 	X(sing_essize,    int32_t, (struct sing_thread *t, void *set, const char *fn), PLAIN) \
-	X(sing_remember,  void,   (struct sing_thread *t, void *obj), PLAIN)
+	X(sing_remember,  void,   (struct sing_thread *t, void *obj), PLAIN) \
+	X(sing_shade,     void,   (struct sing_thread *t, void *obj), PLAIN)
 
 /* Compiler support routines gcc/clang may emit calls to even under
  * -ffreestanding (block copies and clears); the kernel provides them. */
@@ -130,6 +131,10 @@ enum sing_failure {
  *                loop back-edge (a load and a predictable branch).
  *   stack_limit  the lowest stack pointer a function may start with in the
  *                current segment; below it sit the reserve for ABI calls.
+ *   marking      while the collector marks the old generation incrementally:
+ *                the epoch mark bit (SING_H_MARK or SING_H_MARK2) of the
+ *                objects it has not reached yet (white); 0 otherwise.  The
+ *                write barrier shades an overwritten white reference.
  *   trans_sp     the transition record: the SIP's stack pointer at its last
  *                GC-kind ABI call, above which lie only SIP frames.
  */
@@ -140,7 +145,7 @@ struct sing_ab { uintptr_t cur, end; };
 
 struct sing_thread {
 	volatile uint32_t poll;
-	uint32_t pad_;
+	uint32_t marking;
 	uintptr_t stack_limit;
 	void *trans_sp;
 	const void *xown;      /* the SIP's exchange-heap owner list (SING_XH_OWNER) */
@@ -337,8 +342,27 @@ static inline int sing_wb_needed(const void *obj, const void *val)
 	       !(*(const uint64_t *)val & SING_HDR(0, SING_H_OLD | SING_H_STATIC));
 }
 
-#define SING_WB(t, obj, val) \
-	do { if (sing_wb_needed(obj, val)) sing_remember(t, obj); } while (0)
+/* The snapshot barrier, while an incremental marking runs (marking != 0,
+ * the white objects' epoch bit): the reference about to be overwritten,
+ * old, is shaded if it is white (old, not reached yet), so every object
+ * reachable when the marking began is marked (snapshot-at-the-beginning).
+ * Young and static objects are never white. */
+static inline int sing_wb_white(const void *old, uint32_t marking)
+{
+	return old && (uint32_t)(*(const uint64_t *)old >> 32 & SING_H_OLD) == marking;
+}
+
+/* Both barriers, before val is stored into the field or element cur of
+ * obj (an lvalue: its value is the reference being overwritten).  No
+ * marking running: a load and a not-taken branch more than the
+ * generational barrier alone. */
+#define SING_WB(t, obj, cur, val) \
+	do { \
+		if (__builtin_expect((t)->marking != 0, 0) && sing_wb_white((cur), (t)->marking)) \
+			sing_shade(t, (void *)(cur)); \
+		if (sing_wb_needed(obj, val)) \
+			sing_remember(t, obj); \
+	} while (0)
 
 /* eq on strings: by content; null equals only null. */
 static inline int sing_str_eq(const struct sing_str *a, const struct sing_str *b)

@@ -216,6 +216,15 @@ static void thread_roots(struct gc_heap *h, struct sk_thread *t)
 	}
 }
 
+/* The snapshot barrier on (marking: the white epoch bit) or off, in
+ * every thread of the SIP (a thread made later copies the heap's). */
+static void sip_barrier(void *ctx, uint32_t marking)
+{
+	struct sip *s = ctx;
+	for (struct sk_thread *t = s->threads; t; t = t->sib)
+		t->pub.marking = marking;
+}
+
 static void sip_roots(void *ctx, struct gc_heap *h)
 {
 	struct sip *s = ctx;
@@ -249,7 +258,7 @@ static void make_args(struct sk_thread *t)
 		struct sing_str *a = new_string(s, s->argv[i]);
 		if (!a)
 			sip_fail(t, SING_F_HEAP, "main");
-		gc_write(&s->gc, s->args, a);   /* args may be old by now */
+		gc_write(&s->gc, s->args, ((void **)s->args->data)[i], a);   /* args may be old by now */
 		((struct sing_str **)s->args->data)[i] = a;
 	}
 }
@@ -317,7 +326,11 @@ static void report_stats(const struct sip *s)
 	sk_put_u64(s->gc.collections);
 	sk_put(" (full ");
 	sk_put_u64(s->gc.full_collections);
-	sk_put("), marked ");
+	sk_put(", incremental cycles ");
+	sk_put_u64(s->gc.cycles);
+	sk_put(" in ");
+	sk_put_u64(s->gc.slices);
+	sk_put(" slices), marked ");
 	sk_put_u64(s->gc.marked);
 	sk_put(" objects, pause max ");
 	sk_put_u64(s->gc.pause_max_ns / 1000);
@@ -434,6 +447,7 @@ struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char
 	gc_init(&s->gc, s->img->types, s->img->ntypes, &s->budget, &k->xh,
 	        (k->debug & SK_DEBUG_GCSTRESS) != 0);
 	s->gc.roots = sip_roots;
+	s->gc.barrier = sip_barrier;
 	s->gc.roots_ctx = s;
 	xh_list_init(&s->xh_own, s->pid, &s->budget);
 	s->extra = hal_alloc((neps + 1) * sizeof *s->extra);

@@ -47,6 +47,7 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	struct sk_thread *t = record(s->k);
 	t->sip = s;
 	t->pub.xown = &s->xh_own;
+	t->pub.marking = s->gc.marking;
 	t->start = start;
 	if (nargs) {
 		t->args = hal_alloc(nargs * sizeof *args);
