@@ -16,7 +16,8 @@
  * A cross-CPU placement boots the kernel with two CPUs (sk_cpus), CPU 0
  * the benchmark's own thread on cpu_self and CPU 1 a host thread pinned to
  * cpu_peer; the main SIP starts on CPU 0 and the child it launches lands
- * on the less loaded CPU 1.  A slot without a child cannot cross CPUs:
+ * on the less loaded CPU 1, where it stays (sk_no_follow: no wake
+ * affinity, which would bring it to CPU 0 at the first message).  A slot without a child cannot cross CPUs:
  * the threads of one SIP share its CPU (docs/kernel.md "Every CPU").
  */
 #include "bench.h"
@@ -139,6 +140,7 @@ static int bs_two_cpus(struct bench_ctx *c, struct sk_kernel *k)
 	CPU_SET(c->cpu_peer, &set);
 	if (c->cpu_peer < c->cpu_self || sched_setaffinity(0, sizeof set, &set) != 0)
 		return -1;
+	sk_no_follow(k);   /* the child stays on CPU 1: every round trip crosses */
 	unsigned n = sk_cpus(k, 2);
 	bench_pin_self(c->cpu_self);
 	return n == 2 ? 0 : -1;

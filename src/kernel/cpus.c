@@ -22,6 +22,11 @@ static void cpu_main(void *arg)
 	klock_drop();
 }
 
+void sk_no_follow(struct sk_kernel *k)
+{
+	k->no_follow = 1;
+}
+
 unsigned sk_cpus(struct sk_kernel *k, unsigned n)
 {
 	unsigned have = hal_cpu_count();

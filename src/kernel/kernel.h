@@ -115,6 +115,10 @@ struct sk_kernel *sk_boot(unsigned debug);
  * in the kernel's API; the others start their loops.  Call once, before
  * any SIP starts.  Returns the CPUs running. */
 unsigned sk_cpus(struct sk_kernel *k, unsigned n);
+/* Keep every SIP on the CPU it was placed on when a message from another
+ * CPU wakes it (no wake affinity; stealing still moves SIPs): what a
+ * benchmark of cross-CPU round trips needs.  Call before SIPs start. */
+void sk_no_follow(struct sk_kernel *k);
 /* The host side (CPU 0) is about to wait on the host (console, devices)
  * outside the kernel: let the other CPUs in; sk_host_back after. */
 uint32_t sk_host_leave(struct sk_kernel *k);

@@ -212,13 +212,33 @@ void sched_block(struct sk_thread *t)
  * kernel's context (a device interrupt, console input) gets a slice of
  * its own: at the front of the queue if it waited a whole tick or more,
  * else at the back. */
+/* Nothing of s runs or waits in a queue (every thread blocked or ended). */
+static int sip_asleep(const struct sip *s)
+{
+	for (const struct sk_thread *t = s->threads; t; t = t->sib)
+		if (t->state == TH_RUNNABLE || t->state == TH_RUNNING)
+			return 0;
+	return 1;
+}
+
 void sched_wake(struct sk_thread *t)
 {
 	if (t->state != TH_BLOCKED)
 		return;
 	struct sk_kernel *k = t->sip->k;
 	struct sk_cpu *c = &k->cpu[t->sip->cpu];
-	if (c->cur && c->cur != t && c == sched_cpu(k)) {
+	struct sk_cpu *me = sched_cpu(k);
+	/* Wake affinity: a thread on another CPU woke a SIP that sleeps
+	 * through and through; the SIP follows the message to the sender's
+	 * CPU, so a pair that talks ends up on one CPU and hands it back and
+	 * forth (no cross-CPU wake per message).  Idle CPUs steal to spread
+	 * the load again. */
+	if (c != me && me->cur && !k->no_follow && !t->sip->doom && sip_asleep(t->sip)) {
+		t->sip->cpu = me->id;
+		me->follows++;
+		c = me;
+	}
+	if (c->cur && c->cur != t && c == me) {
 		q_tail(&c->ho, t);
 		return;
 	}

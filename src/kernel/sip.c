@@ -106,12 +106,16 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_put_u64(sw);
 		sk_put(", sips started ");
 		sk_put_u64(k->sips_started);
-		uint64_t steals = 0;
-		for (unsigned i = 0; i < SK_NCPU; i++)
+		uint64_t steals = 0, follows = 0;
+		for (unsigned i = 0; i < SK_NCPU; i++) {
 			steals += k->cpu[i].steals;
-		if (steals || k->late_stops) {   /* a line of its own: tests match the one above */
+			follows += k->cpu[i].follows;
+		}
+		if (steals || follows || k->late_stops) {   /* a line of its own: tests match the one above */
 			sk_put("\nsing: sched: steals ");
 			sk_put_u64(steals);
+			sk_put(", follows ");
+			sk_put_u64(follows);
 			sk_put(", stops on another CPU ");
 			sk_put_u64(k->late_stops);
 		}

@@ -64,6 +64,7 @@ struct sk_cpu {
 	void *ktsan;                     /* the kernel context's TSan fiber (its host thread's) */
 	uint32_t stopped;                /* it left its loop (shutdown) */
 	uint64_t steals;                 /* SIPs it took from a busy CPU */
+	uint64_t follows;                /* SIPs a message from here moved here (wake affinity) */
 };
 
 struct sk_image {
@@ -138,6 +139,7 @@ struct sk_kernel {
 	unsigned ncpus;                  /* CPUs running (sk_cpus; 1 until then) */
 	volatile int stopping;           /* shutdown: the other CPUs leave their loops */
 	uint64_t late_stops;             /* stops carried out later by a SIP on another CPU */
+	int no_follow;                   /* no wake affinity (sk_no_follow) */
 	struct sip *sips;                /* every SIP not yet freed */
 	uint32_t nsips;
 	struct sk_thread *free_threads;  /* recycled thread records */

@@ -109,6 +109,20 @@ if want switches-per-round-trip; then
 	else bad switches-per-round-trip "switches '$sw' for 1000 round trips"; fi
 fi
 
+# Wake affinity (docs/kernel.md "Every CPU"): on two CPUs pong starts on
+# the idle CPU 1; ping's first message moves the sleeping pong to ping's
+# CPU, and the 1000 round trips run there by hand-off, two switches each
+# (across the CPUs each round trip also passes through both idle loops:
+# four or more).
+if want two-cpu-pair-shares-a-cpu; then
+	SING_CPUS=2 DBG=exheap,sched run_sing two-cpu-pair-shares-a-cpu ping.sg
+	rc=$? sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
+	fol=$(sed -n 's/^sing: sched: steals [0-9]*, follows \([0-9]*\).*/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
+	   [ "${fol:-0}" -ge 1 ] && [ -n "$sw" ] && [ "$sw" -le 2500 ]; then ok two-cpu-pair-shares-a-cpu
+	else bad two-cpu-pair-shares-a-cpu "exit $rc, switches '$sw', follows '$fol' for 1000 round trips"; fi
+fi
+
 # Repeated deep descents map no new stack segments (the thread's cache):
 # three more descents map as many segments as one.
 DBG=stats run_sing stack-cache-one-descent deep.sg
