@@ -107,6 +107,7 @@ static struct sk_thread *take(struct sk_cpu *c)
 	struct sk_thread *t = c->ho.head;
 	if (t) {
 		q_remove(t);
+		t->from = 0;   /* it ran where it followed to: it stays */
 		if (t->epoch != c->epoch) {
 			t->epoch = c->epoch;
 			c->slice_end++;
@@ -212,6 +213,12 @@ void sched_block(struct sk_thread *t)
  * kernel's context (a device interrupt, console input) gets a slice of
  * its own: at the front of the queue if it waited a whole tick or more,
  * else at the back. */
+/* Threads wait in c's queues (beside the one running). */
+static int queued(const struct sk_cpu *c)
+{
+	return c->ho.n + c->rq.n != 0;
+}
+
 /* Nothing of s runs or waits in a queue (every thread blocked or ended). */
 static int sip_asleep(const struct sip *s)
 {
@@ -219,6 +226,30 @@ static int sip_asleep(const struct sip *s)
 		if (t->state == TH_RUNNABLE || t->state == TH_RUNNING)
 			return 0;
 	return 1;
+}
+
+static void move_sip(struct sip *s, struct sk_cpu *v, struct sk_cpu *c);
+
+/* A second thread is about to wait on c's hand-off queue: the SIPs that
+ * followed a message here in this slice and have not run yet go back to
+ * the CPUs they came from (woken there), to run beside the sender's CPU
+ * rather than after it.  A source that feeds two stages (bench/smp's
+ * pipeline) wakes the first, which follows, then the second: without
+ * this both would run on the source's CPU, one after the other. */
+static void unfollow(struct sk_cpu *c)
+{
+	struct sk_thread *t = c->ho.head;
+	while (t) {
+		struct sk_thread *next = t->rq_next;
+		if (t->from) {
+			struct sk_cpu *o = &c->k->cpu[t->from - 1];
+			move_sip(t->sip, c, o);
+			c->unfollows++;
+			kick(o);
+			next = c->ho.head;   /* the queue changed: look again */
+		}
+		t = next;
+	}
 }
 
 void sched_wake(struct sk_thread *t)
@@ -231,14 +262,25 @@ void sched_wake(struct sk_thread *t)
 	/* Wake affinity: a thread on another CPU woke a SIP that sleeps
 	 * through and through; the SIP follows the message to the sender's
 	 * CPU, so a pair that talks ends up on one CPU and hands it back and
-	 * forth (no cross-CPU wake per message).  Idle CPUs steal to spread
-	 * the load again. */
-	if (c != me && me->cur && !k->no_follow && !t->sip->doom && sip_asleep(t->sip)) {
+	 * forth (no cross-CPU wake per message).  Only onto a CPU with nothing
+	 * else waiting: there the woken thread runs as soon as the sender
+	 * blocks; behind other work it would wait while its own CPU (perhaps
+	 * idle) could run it now, which piled the SIPs of a pipeline, or two
+	 * computing SIPs told to start by one sender, onto the sender's CPU.
+	 * Idle CPUs steal to spread the load again. */
+	if (c != me && me->cur && !k->no_follow && !t->sip->doom && sip_asleep(t->sip) &&
+	    !queued(me)) {
+		t->from = c->id + 1;
 		t->sip->cpu = me->id;
 		me->follows++;
 		c = me;
 	}
 	if (c->cur && c->cur != t && c == me) {
+		if (queued(c)) {
+			unfollow(c);
+			kick(c);   /* two or more wait here: an idle CPU may take one */
+		}
+		t->waker = me->cur->sip;
 		q_tail(&c->ho, t);
 		return;
 	}
@@ -255,7 +297,10 @@ void sched_wake(struct sk_thread *t)
 static void end_slice(struct sk_cpu *c, struct sk_thread *t)
 {
 	q_prepend(&c->rq, &c->ho);
+	int more = queued(c);
 	q_tail(&c->rq, t);
+	if (more)
+		kick(c);   /* threads wait their turn here: an idle CPU may take one */
 	struct sk_thread *next = take(c);
 	if (next == t) {
 		t->state = TH_RUNNING;
@@ -360,10 +405,27 @@ static void move_sip(struct sip *s, struct sk_cpu *v, struct sk_cpu *c)
 	for (struct sk_thread *t = s->threads; t; t = t->sib)
 		if (t->rq == &v->rq || t->rq == &v->ho) {
 			q_remove(t);
+			t->from = 0;
 			q_tail(&c->rq, t);
 		}
 	s->cpu = c->id;
-	c->steals++;
+}
+
+/* A SIP queued on v that an idle CPU may take: not the running one's, nor
+ * one the running SIP handed a message to in this slice (it runs when the
+ * sender blocks: taking it would split a pair that talks); NULL if none.
+ * A thread on ho that another SIP woke (a pipeline's second stage, woken
+ * by its source before the first stage got the CPU) may go. */
+static struct sip *stealable(const struct sk_cpu *v)
+{
+	const struct sip *run = v->cur->sip;
+	for (struct sk_thread *t = v->ho.head; t; t = t->rq_next)
+		if (t->sip != run && t->waker != run)
+			return t->sip;
+	for (struct sk_thread *t = v->rq.head; t; t = t->rq_next)
+		if (t->sip != run)
+			return t->sip;
+	return NULL;
 }
 
 /* Only from a CPU that runs something else: an idle one takes its own. */
@@ -371,13 +433,12 @@ int sched_steal(struct sk_kernel *k, struct sk_cpu *c)
 {
 	for (unsigned i = 0; i < k->ncpus; i++) {
 		struct sk_cpu *v = &k->cpu[i];
-		if (v == c || !v->cur)
-			continue;
-		for (struct sk_thread *t = v->rq.head; t; t = t->rq_next)
-			if (t->sip != v->cur->sip) {
-				move_sip(t->sip, v, c);
-				return 1;
-			}
+		struct sip *s = v != c && v->cur ? stealable(v) : NULL;
+		if (s) {
+			move_sip(s, v, c);
+			c->steals++;
+			return 1;
+		}
 	}
 	return 0;
 }

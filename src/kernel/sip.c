@@ -106,17 +106,20 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_put_u64(sw);
 		sk_put(", sips started ");
 		sk_put_u64(k->sips_started);
-		uint64_t steals = 0, follows = 0;
+		uint64_t steals = 0, follows = 0, back = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++) {
 			steals += k->cpu[i].steals;
 			follows += k->cpu[i].follows;
+			back += k->cpu[i].unfollows;
 		}
 		if (steals || follows || k->late_stops) {   /* a line of its own: tests match the one above */
 			sk_put("\nsing: sched: steals ");
 			sk_put_u64(steals);
 			sk_put(", follows ");
 			sk_put_u64(follows);
-			sk_put(", stops on another CPU ");
+			sk_put(" (sent back ");
+			sk_put_u64(back);
+			sk_put("), stops on another CPU ");
 			sk_put_u64(k->late_stops);
 		}
 		sk_put("\n");
@@ -344,6 +347,8 @@ static void report_stats(const struct sip *s)
 	sk_put_u64(s->budget.peak);
 	sk_put(" bytes, stack segments mapped ");
 	sk_put_u64(s->stack_maps);
+	sk_put(", CPU ");
+	sk_put_u64(s->cpu);
 	sk_put("\n");
 	static const char *const bucket[GC_NHIST] = {
 		"<10us", "<100us", "<1ms", "<10ms", "<100ms", "<1s", ">=1s"};
@@ -525,7 +530,9 @@ int sk_wait(struct sk_kernel *k, struct sip *s, int64_t *run_ns)
 		}
 		if (sched_step(k))
 			continue;
-		if (klock_smp && (sched_steal(k, sched_cpu(k)) || sched_busy(k))) {
+		if (klock_smp && sched_steal(k, sched_cpu(k)))
+			continue;   /* run what it took now, not after a sleep */
+		if (klock_smp && sched_busy(k)) {
 			sched_idle(sched_cpu(k), 20000000);   /* other CPUs run: s may still end */
 			continue;
 		}

@@ -65,6 +65,7 @@ struct sk_cpu {
 	uint32_t stopped;                /* it left its loop (shutdown) */
 	uint64_t steals;                 /* SIPs it took from a busy CPU */
 	uint64_t follows;                /* SIPs a message from here moved here (wake affinity) */
+	uint64_t unfollows;              /* of those, sent back before they ran (sched.c unfollow) */
 };
 
 struct sk_image {
@@ -171,6 +172,8 @@ struct sk_thread {
 	struct sk_rq *rq;            /* the queue it is in (NULL: none) */
 	uint64_t epoch;              /* the CPU's slice it last ran in */
 	uint64_t slept;              /* the tick at which it blocked */
+	const struct sip *waker;     /* whose thread put it on ho (compared, never followed) */
+	uint32_t from;               /* on ho by wake affinity: 1 + the CPU it came from; else 0 */
 	struct sk_thread *sib;       /* next thread of the same SIP */
 	struct sk_thread *free_next; /* in the kernel's free list */
 	/* a spawned thread's start: f(args), args a precise-enough root */

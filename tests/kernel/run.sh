@@ -123,6 +123,19 @@ if want two-cpu-pair-shares-a-cpu; then
 	else bad two-cpu-pair-shares-a-cpu "exit $rc, switches '$sw', follows '$fol' for 1000 round trips"; fi
 fi
 
+# Wake affinity stops where it would serialise (docs/kernel.md "Every
+# CPU"): twoburn tells two sleeping computing SIPs Go, one after the other;
+# the first may follow the message to the sender's CPU, the second must
+# not pile up behind it there (nor may the first stay if the second was
+# already there): on two CPUs they end on different CPUs (stats: "CPU N").
+if want two-cpu-computers-split; then
+	SING_CPUS=2 DBG=exheap,stats run_sing two-cpu-computers-split twoburn.sg
+	rc=$? on=$(sed -n 's/^sing: sip burner: .*, CPU \([0-9]*\)$/\1/p' "$TMPDIR/err" | sort | tr '\n' ' ')
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "both done" ] &&
+	   [ "$on" = "0 1 " ]; then ok two-cpu-computers-split
+	else bad two-cpu-computers-split "exit $rc, the burners ended on CPUs '$on' (want 0 and 1)"; fi
+fi
+
 # Repeated deep descents map no new stack segments (the thread's cache):
 # three more descents map as many segments as one.
 DBG=stats run_sing stack-cache-one-descent deep.sg
