@@ -20,8 +20,10 @@
  *
  * With several CPUs (docs/kernel.md "Every CPU") every function here runs
  * under the kernel lock; a SIP's threads run and queue only on its CPU
- * (sip.cpu), which changes only when an idle CPU steals the whole SIP or
- * a message from another CPU wakes a SIP with nothing running or queued.
+ * (sip.cpu), which changes only when an idle CPU steals the whole SIP, or
+ * a message from another CPU wakes a SIP with nothing running or queued
+ * onto a CPU with nothing waiting (wake affinity), or such a SIP is sent
+ * back before it ran because a second thread came to wait there.
  *
  * Invariant: a thread is in at most one queue (t->rq), and only when
  * TH_RUNNABLE; the running thread is cpu->cur.  Every switch out of a SIP
