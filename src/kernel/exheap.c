@@ -155,7 +155,7 @@ static void region_put(struct xh_heap *h, struct xh_region *r)
 static struct sing_xarr *new_dma_array(struct xh_heap *h, struct xh_list *own,
                                        const struct ly_layout *lay, int64_t len, uint64_t size)
 {
-	if (over(own, dma_bytes(size)) || size > UINT64_MAX - 2 * HAL_PAGE)
+	if (size > UINT64_MAX - 2 * HAL_PAGE || over(own, dma_bytes(size)))
 		return NULL;
 	uint8_t *m = hal_dma_map(dma_bytes(size));
 	if (!m)
