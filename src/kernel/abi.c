@@ -373,9 +373,10 @@ void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, con
 	     bytes <= s->budget.limit, SING_F_HEAP, fn);
 	struct sing_xarr *(*make)(struct xh_heap *, struct xh_list *, const struct ly_layout *,
 	                          int64_t) = dma ? xh_new_dma_array : xh_new_array;
-	void *p = make(&s->k->xh, &s->xh_own, layout(t, type), len);
+	const struct ly_layout *lay = layout(t, type);
+	void *p = make(&s->k->xh, &s->xh_own, lay, len);
 	if (!p && collect_here(t))
-		p = make(&s->k->xh, &s->xh_own, layout(t, type), len);
+		p = make(&s->k->xh, &s->xh_own, lay, len);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }

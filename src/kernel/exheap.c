@@ -4,9 +4,14 @@
 #include "../hal/hal.h"
 #include "gc.h"
 
-/* The shared element storage of xarrays.  A DMA region (dma.new) is
- * hal_dma_map memory: one page holding this header at its end, so the data
- * starts page aligned on the next, then the data's pages. */
+/* The shared element storage of xarrays.  An ordinary array's region
+ * lives inside the array's own block, after its descriptor (one object
+ * from xalloc per array, not two): the block that made it is its home.
+ * xsplit's parts point into the home, so a home deleted while parts still
+ * share its region keeps its memory until the last part goes (region_put).
+ * A DMA region (dma.new) is hal_dma_map memory: one page holding this
+ * header at its end, so the data starts page aligned on the next, then the
+ * data's pages. */
 struct xh_region {
 	uint64_t refs;
 	uint64_t size;
@@ -16,6 +21,8 @@ struct xh_region {
 };
 
 #define DMA_HEAD (HAL_PAGE - offsetof(struct xh_region, data))
+/* Where an inline region starts in its home's payload. */
+#define ARR_HEAD ((sizeof(struct sing_xarr) + 15) & ~(size_t)15)
 
 static uint64_t dma_bytes(uint64_t size)
 {
@@ -76,22 +83,33 @@ static int over(const struct xh_list *own, uint64_t bytes)
 	return own->budget && own->budget->used + bytes > own->budget->limit;
 }
 
-static void *alloc_block(struct xh_heap *h, struct xh_list *own,
-                         const struct ly_layout *lay, uint64_t size, uint64_t extra)
+/* A block whose payload is size bytes, zeroed, with room more bytes after
+ * it in the same object (an array's inline region), not zeroed.  The owner is charged
+ * the header, the payload and extra (an array's elements or DMA pages). */
+static inline void *alloc_obj(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay,
+                       uint64_t size, uint64_t room, uint64_t extra)
 {
-	if (over(own, sizeof(struct xh_block) + size + extra))
+	uint64_t charge = sizeof(struct xh_block) + size + extra;
+	if (over(own, charge))
 		return NULL;
-	struct xh_block *b = xa_get(&h->xa, sizeof *b + size);
+	struct xh_block *b = xa_get(&h->xa, sizeof *b + size + room);
 	if (!b)
 		return NULL;
+	__builtin_memset(b + 1, 0, size);   /* the header is all set below; room is the caller's */
 	b->lay = lay;
 	b->size = size;
-	b->charge = sizeof *b + size + extra;
+	b->charge = charge;
 	b->prev = b->next = b;
 	link_block(own, b);
 	h->live_bytes += size;
 	h->nblocks++;
 	return b + 1;
+}
+
+static void *alloc_block(struct xh_heap *h, struct xh_list *own,
+                         const struct ly_layout *lay, uint64_t size, uint64_t extra)
+{
+	return alloc_obj(h, own, lay, size, 0, extra);
 }
 
 void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay)
@@ -105,14 +123,27 @@ void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout 
 	return alloc_block(h, own, lay, size, 0);
 }
 
+/* The object an inline region lives in, and its size. */
+static struct xh_block *region_home(struct xh_region *r)
+{
+	return (struct xh_block *)((uint8_t *)r - ARR_HEAD) - 1;
+}
+
+static uint64_t home_bytes(uint64_t size)
+{
+	return sizeof(struct xh_block) + ARR_HEAD + sizeof(struct xh_region) + size;
+}
+
 static void region_free(struct xh_heap *h, struct xh_region *r, uint64_t size)
 {
 	if (r->dma)
 		hal_dma_unmap((uint8_t *)r - DMA_HEAD, dma_bytes(size));
 	else
-		xa_put(&h->xa, r, sizeof *r + size);
+		xa_put(&h->xa, region_home(r), home_bytes(size));
 }
 
+/* Drop a reference; the last one frees the region (and an inline
+ * region's home object with it). */
 static void region_put(struct xh_heap *h, struct xh_region *r)
 {
 	if (--r->refs)
@@ -121,33 +152,50 @@ static void region_put(struct xh_heap *h, struct xh_region *r)
 	region_free(h, r, r->size);
 }
 
-static struct xh_region *region_new(struct xh_heap *h, uint64_t size, int dma)
+static struct sing_xarr *new_dma_array(struct xh_heap *h, struct xh_list *own,
+                                       const struct ly_layout *lay, int64_t len, uint64_t size)
 {
-	if (!dma)
-		return size <= UINT64_MAX / 2 ? xa_get(&h->xa, sizeof(struct xh_region) + size) : NULL;
-	uint8_t *m = size <= UINT64_MAX - 2 * HAL_PAGE ? hal_dma_map(dma_bytes(size)) : NULL;
-	struct xh_region *r = m ? (struct xh_region *)(m + DMA_HEAD) : NULL;
-	if (r)
-		r->dma = 1;
-	return r;
+	if (size > UINT64_MAX - 2 * HAL_PAGE || over(own, dma_bytes(size)))
+		return NULL;
+	uint8_t *m = hal_dma_map(dma_bytes(size));
+	if (!m)
+		return NULL;
+	struct xh_region *r = (struct xh_region *)(m + DMA_HEAD);
+	struct sing_xarr *x = alloc_block(h, own, lay, sizeof *x, dma_bytes(size));
+	if (!x) {
+		hal_dma_unmap(m, dma_bytes(size));
+		return NULL;
+	}
+	r->dma = 1;
+	r->refs = 1;
+	r->size = size;
+	r->born = own->owner;
+	h->live_bytes += size;
+	x->len = len;
+	x->data = r->data;
+	x->region = r;
+	return x;
 }
 
+/* An ordinary array: descriptor and region in one object, charged as a
+ * block, a descriptor and the elements; only the elements need zeroing. */
 static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
                                    const struct ly_layout *lay, int64_t len, int dma)
 {
 	uint64_t size;
 	if (__builtin_mul_overflow((uint64_t)len, (uint64_t)lay->elem_size, &size))
 		return NULL;
-	if (over(own, dma ? dma_bytes(size) : size))
+	if (dma)
+		return new_dma_array(h, own, lay, len, size);
+	if (size > UINT64_MAX / 4)
 		return NULL;
-	struct xh_region *r = region_new(h, size, dma);
-	if (!r)
+	uint64_t room = ARR_HEAD - sizeof(struct sing_xarr) + sizeof(struct xh_region) + size;
+	struct sing_xarr *x = alloc_obj(h, own, lay, sizeof *x, room, size);
+	if (!x)
 		return NULL;
-	struct sing_xarr *x = alloc_block(h, own, lay, sizeof *x, dma ? dma_bytes(size) : size);
-	if (!x) {
-		region_free(h, r, size);
-		return NULL;
-	}
+	struct xh_region *r = (struct xh_region *)((uint8_t *)x + ARR_HEAD);
+	__builtin_memset(r->data, 0, size);   /* only the elements: the headers are set */
+	r->dma = 0;
 	r->refs = 1;
 	r->size = size;
 	r->born = own->owner;
@@ -199,17 +247,24 @@ struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
 	return y;
 }
 
-/* Free one block (not what it owns); an endpoint is closed first. */
+/* Free one block (not what it owns); an endpoint is closed first.  An
+ * array that is its region's home goes with the region's last reference
+ * (region_put), which may come later, from a part xsplit made. */
 static void free_block(struct xh_heap *h, struct xh_block *b)
 {
-	if (b->lay->kind == SING_K_ENDPOINT && h->close)
-		h->close(h, b + 1);
-	else if (b->lay->kind == SING_K_ESET && h->drop_set)
-		h->drop_set(h, b + 1);
-	else if (b->lay->kind == SING_K_XARRAY)
-		region_put(h, ((struct sing_xarr *)(b + 1))->region);
+	uint8_t kind = b->lay->kind;
 	h->live_bytes -= b->size;
 	h->nblocks--;
+	if (kind == SING_K_XARRAY) {
+		struct xh_region *r = ((struct sing_xarr *)(b + 1))->region;
+		int home = !r->dma && region_home(r) == b;
+		region_put(h, r);
+		if (home)
+			return;
+	} else if (kind == SING_K_ENDPOINT && h->close)
+		h->close(h, b + 1);
+	else if (kind == SING_K_ESET && h->drop_set)
+		h->drop_set(h, b + 1);
 	xa_put(&h->xa, b, sizeof *b + b->size);
 }
 
@@ -236,6 +291,10 @@ void xh_delete(struct xh_heap *h, void *p)
 {
 	struct xh_block *work = blk(p);
 	unlink_block(work);
+	if (work->lay->kind != SING_K_XSTRUCT) {   /* a leaf owns nothing: the common case */
+		free_block(h, work);
+		return;
+	}
 	work->next = NULL;
 	while (work) {
 		struct xh_block *b = work;

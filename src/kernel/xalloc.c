@@ -1,73 +1,89 @@
-/* xalloc.c - size classes with per-CPU free lists (see xalloc.h). */
+/* xalloc.c - size classes with per-CPU free lists (see xalloc.h): the
+ * class arithmetic above 256 bytes, the miss paths, ASan's view of
+ * cached objects, and the drain. */
 #include "xalloc.h"
 
 #include "../hal/hal.h"
 
 #define XA_JUNK 0xdb
 
-/* The class of n (n <= XA_MAX): 16-byte steps up to 256 (classes 0-15),
- * then 4 per power of two: (4 + q) << (b - 2) for q = 1..4. */
-static unsigned class_of(size_t n)
+/* Above 256: 4 classes per power of two, (4 + q) << (b - 2) for
+ * q = 1..4 where 2^b < n <= 2^(b+1). */
+unsigned xa_class_big(size_t n)
 {
-	if (n <= 256)
-		return n ? (unsigned)((n + 15) >> 4) - 1 : 0;
-	unsigned b = 63u - (unsigned)__builtin_clzll((uint64_t)(n - 1));   /* 2^b < n <= 2^(b+1) */
+	unsigned b = 63u - (unsigned)__builtin_clzll((uint64_t)(n - 1));
 	size_t step = (size_t)1 << (b - 2);
 	unsigned q = (unsigned)((n - 1 - ((size_t)1 << b)) / step);        /* 0..3 */
 	return 16 + (b - 8) * 4 + q;
 }
 
-static size_t class_size(unsigned c)
+size_t xa_class_size_big(unsigned c)
 {
-	if (c < 16)
-		return (size_t)(c + 1) << 4;
 	unsigned b = 8 + (c - 16) / 4, q = (c - 16) % 4;
 	return ((size_t)4 + q + 1) << (b - 2);
 }
 
 _Static_assert(16 + (20 - 1 - 8) * 4 + 3 < XA_NCLASS, "classes up to XA_MAX");
 
-static struct xa_cpu *this_cpu(struct xa_cache *c)
+#if XA_ASAN
+/* The sanitizer's own interface (sanitizer/asan_interface.h), declared
+ * here because the kernel includes no host headers. */
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#endif
+
+/* Poison len bytes at p + off (nothing unsanitized). */
+static void poison(void *p, size_t off, size_t len)
 {
-	return &c->cpu[0];
+#if XA_ASAN
+	__asan_poison_memory_region((uint8_t *)p + off, len);
+#else
+	(void)p;
+	(void)off;
+	(void)len;
+#endif
 }
 
-void *xa_get(struct xa_cache *cache, size_t n)
+/* A miss: a new object of the whole class from the host (its tail past n
+ * poisoned, as a cached one's is), or of n bytes above XA_MAX. */
+void *xa_get_slow(struct xa_cache *c, size_t n)
 {
+	(void)c;
 	if (n > XA_MAX)
 		return hal_alloc(n);
-	unsigned c = class_of(n);
-	struct xa_cpu *k = this_cpu(cache);
-	void **p = k->free[c];
-	if (!p)
-		return hal_alloc(class_size(c));
-	k->free[c] = *p;
-	k->bytes[c] -= class_size(c);
-	k->total -= class_size(c);
-	__builtin_memset(p, 0, n);
+	size_t sz = xa_class_size(xa_class(n));
+	void *p = hal_alloc(sz);
+	if (p)
+		poison(p, n, sz - n);
 	return p;
 }
 
-void xa_put(struct xa_cache *cache, void *p, size_t n)
+/* Above XA_MAX, or the class's (or the CPU's) cache is full. */
+void xa_put_slow(struct xa_cache *c, void *p, size_t n)
 {
-	if (n > XA_MAX) {
-		hal_free(p);
-		return;
-	}
-	unsigned c = class_of(n);
-	size_t sz = class_size(c);
-	struct xa_cpu *k = this_cpu(cache);
-	if (k->bytes[c] + sz > XA_CLASS_BYTES || k->total + sz > XA_CPU_BYTES) {
-		hal_free(p);
-		return;
-	}
-#if defined(__SANITIZE_ADDRESS__)
-	__builtin_memset(p, XA_JUNK, n);   /* a missed zeroing shows as junk */
+	(void)c;
+	if (XA_ASAN)
+		xa_unpoison(p, n > XA_MAX ? n : xa_class_size(xa_class(n)));
+	hal_free(p);
+}
+
+void xa_unpoison(void *p, size_t n)
+{
+#if XA_ASAN
+	__asan_unpoison_memory_region(p, n);
+#else
+	(void)p;
+	(void)n;
 #endif
-	*(void **)p = k->free[c];
-	k->free[c] = p;
-	k->bytes[c] += sz;
-	k->total += sz;
+}
+
+/* A cached object: its first n bytes junk (a missed write shows), all of
+ * its sz bytes but the link word poisoned.  The link word sits in the
+ * first 8 bytes, which a handed-out object's block header overwrites. */
+void xa_poison(void *p, size_t n, size_t sz)
+{
+	__builtin_memset(p, XA_JUNK, n);
+	poison(p, sizeof(void *), sz - sizeof(void *));
 }
 
 void xa_drain(struct xa_cache *cache)
@@ -78,7 +94,7 @@ void xa_drain(struct xa_cache *cache)
 			while (k->free[c]) {
 				void **p = k->free[c];
 				k->free[c] = *p;
-				hal_free(p);
+				xa_put_slow(cache, p, xa_class_size(c));
 			}
 		__builtin_memset(k, 0, sizeof *k);
 	}

@@ -8,12 +8,20 @@
  * its CPU's list while that list holds less than XA_CLASS_BYTES (and the
  * CPU's cache less than XA_CPU_BYTES), else back to the host.  A cache
  * miss and anything larger is hal_alloc'ed.  The caches are an array per
- * CPU; today one serves every CPU, under the kernel lock (klock.h).
+ * CPU; today one serves every CPU, under the kernel lock (klock.h): every
+ * caller holds it already, so a list per CPU would buy nothing until the
+ * exchange heap has locks of its own.  The hit paths (xa_get, xa_put) are
+ * inline: a class lookup, a pop or a push, and two counters.
  *
- * Invariant: every object handed out is zeroed over the size asked for
- * (cached objects hold their last owner's data until then).  It must
- * never hand one object out twice or keep more than XA_CPU_BYTES cached
- * per CPU; xa_drain gives everything back (kernel shutdown).
+ * Objects come back NOT zeroed: the caller writes or zeroes every byte it
+ * hands on (exheap.c zeroes payloads and elements, and sets its headers).
+ * Sanitized builds fill a cached object with junk and poison it (all but
+ * its link word), so a missed write shows as junk and a use after free or
+ * an access past the size asked for is an ASan report.
+ *
+ * Invariant: it must never hand one object out twice or keep more than
+ * XA_CPU_BYTES cached per CPU; xa_drain gives everything back (kernel
+ * shutdown).
  */
 #ifndef KERNEL_XALLOC_H
 #define KERNEL_XALLOC_H
@@ -37,11 +45,86 @@ struct xa_cache {
 	struct xa_cpu cpu[XA_NCPU];
 };
 
-/* A zeroed object of n bytes (16-byte aligned); NULL on exhaustion. */
-void *xa_get(struct xa_cache *c, size_t n);
+/* An object of n bytes (16-byte aligned), contents undefined; NULL on
+ * exhaustion. */
+static inline void *xa_get(struct xa_cache *c, size_t n);
 /* Give back an object of n bytes (the n it was got with). */
-void xa_put(struct xa_cache *c, void *p, size_t n);
+static inline void xa_put(struct xa_cache *c, void *p, size_t n);
 /* Give every cached object back to the host. */
 void xa_drain(struct xa_cache *c);
+
+/* ---- the inline hit paths; misses and the rest in xalloc.c ---- */
+
+void *xa_get_slow(struct xa_cache *c, size_t n);
+void xa_put_slow(struct xa_cache *c, void *p, size_t n);
+void xa_unpoison(void *p, size_t n);
+void xa_poison(void *p, size_t n, size_t sz);
+unsigned xa_class_big(size_t n);
+size_t xa_class_size_big(unsigned c);
+
+/* The class of n (n <= XA_MAX): 16-byte steps up to 256 (classes 0-15),
+ * then 4 per power of two (xa_class_big). */
+static inline unsigned xa_class(size_t n)
+{
+	if (__builtin_expect(n <= 256, 1))
+		return n ? (unsigned)((n + 15) >> 4) - 1 : 0;
+	return xa_class_big(n);
+}
+
+static inline size_t xa_class_size(unsigned c)
+{
+	if (__builtin_expect(c < 16, 1))
+		return (size_t)(c + 1) << 4;
+	return xa_class_size_big(c);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define XA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define XA_ASAN 1
+#endif
+#endif
+#ifndef XA_ASAN
+#define XA_ASAN 0
+#endif
+
+static inline void *xa_get(struct xa_cache *cache, size_t n)
+{
+	if (n > XA_MAX)
+		return xa_get_slow(cache, n);
+	unsigned c = xa_class(n);
+	struct xa_cpu *k = &cache->cpu[0];
+	void **p = k->free[c];
+	if (__builtin_expect(!p, 0))
+		return xa_get_slow(cache, n);
+	k->free[c] = *p;
+	k->bytes[c] -= xa_class_size(c);
+	k->total -= xa_class_size(c);
+	if (XA_ASAN)
+		xa_unpoison(p, n);
+	return p;
+}
+
+static inline void xa_put(struct xa_cache *cache, void *p, size_t n)
+{
+	if (n > XA_MAX) {
+		xa_put_slow(cache, p, n);
+		return;
+	}
+	unsigned c = xa_class(n);
+	size_t sz = xa_class_size(c);
+	struct xa_cpu *k = &cache->cpu[0];
+	if (__builtin_expect(k->bytes[c] + sz > XA_CLASS_BYTES || k->total + sz > XA_CPU_BYTES, 0)) {
+		xa_put_slow(cache, p, n);
+		return;
+	}
+	if (XA_ASAN)
+		xa_poison(p, n, sz);
+	*(void **)p = k->free[c];
+	k->free[c] = p;
+	k->bytes[c] += sz;
+	k->total += sz;
+}
 
 #endif
