@@ -524,6 +524,11 @@ static void lw_essize(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = sing_essize(th, r%u, FN);\n", A(0), A(1));
 }
 
+static void lw_nsconn(struct lw *w, const struct sil_insn *in)
+{
+	lw_out(w, "r%u = sing_ns_connect(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
+}
+
 /* io.in dst, port, off / io.out port, off, src: the width is the value's
  * type (u8, u16 or u32); the kernel checks offset and width. */
 static void lw_ioin(struct lw *w, const struct sil_insn *in)
@@ -625,7 +630,7 @@ static const struct rule rules[OP__COUNT] = {
 	[OP_FMIN] = {lw_fmath2, "min"},     [OP_FMAX] = {lw_fmath2, "max"},
 	[OP_FPOW] = {lw_fmath2, "pow"},
 	[OP_ESNEW] = {lw_esnew, 0},     [OP_ESADD] = {lw_esadd, 0},
-	[OP_ESSIZE] = {lw_essize, 0},
+	[OP_ESSIZE] = {lw_essize, 0}, [OP_NSCONN] = {lw_nsconn, 0},
 };
 
 static void check_rules(void)

@@ -13,6 +13,7 @@
 #include "console.h"
 #include "eset.h"
 #include "fmt.h"
+#include "ns.h"
 #include "panic.h"
 #include "sched.h"
 #include "thread.h"
@@ -520,6 +521,35 @@ int32_t sing_essize(struct sing_thread *t, void *set, const char *fn)
 	int32_t n = sing_essize_in(t, set, fn);
 	sk_leave();
 	return n;
+}
+
+/* ---- the directory's one primitive (ns.h ns_link) ---- */
+
+/* The backstop: prov is an importing endpoint this SIP holds (borrowed:
+ * it may sit in a cell or field), client an exporting one it owns at top
+ * level, in its start state; the client end then becomes the kernel's. */
+static int32_t sing_ns_connect_in(struct sing_thread *t, void *prov, void *client, const char *fn)
+{
+	struct sip *s = me(t);
+	struct ch_end *p = prov, *c = client;
+	need(t, xh_holder(prov) == &s->xh_own && xh_owner(client) == &s->xh_own, SING_F_OWNER, fn);
+	int ok = xh_kind(prov) == SING_K_ENDPOINT && xh_kind(client) == SING_K_ENDPOINT &&
+	         p->side == 0 && c->side == 1 && ch_state(c) == 0 && !c->set;
+	if (!ok)
+		sk_copy_str(s->msg, sizeof s->msg, "ns_connect takes a provider's importing end and a "
+		            "client's exporting end in its start state");
+	need(t, ok, SING_F_CONTRACT, fn);
+	xh_send(client);
+	xh_recv(client, &s->k->kown);
+	return ns_link(s->k, p, c);
+}
+
+int32_t sing_ns_connect(struct sing_thread *t, void *prov, void *client, const char *fn)
+{
+	sk_enter(t);
+	int32_t r = sing_ns_connect_in(t, prov, client, fn);
+	sk_leave();
+	return r;
 }
 
 void *sing_chnew(struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn)

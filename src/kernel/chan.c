@@ -270,6 +270,15 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 	return i;
 }
 
+static void served_release(struct ch_end *e)
+{
+	if (e->gone)
+		e->gone(e);
+	e->serve = NULL;
+	e->gone = NULL;
+	e->ctx = NULL;
+}
+
 void ch_close(struct xh_heap *h, void *endpoint)
 {
 	struct ch_end *e = endpoint;
@@ -286,8 +295,10 @@ void ch_close(struct xh_heap *h, void *endpoint)
 			es_ready(p);
 		else if (p->waiter)
 			sched_wake(p->waiter);
-		if (p->serve)       /* nobody will talk to a served end again */
+		if (p->serve && xh_owner(p) == &p->k->kown)   /* nobody will talk to a served end again */
 			xh_delete(h, p);  /* (its gone hook runs in its own close) */
+		else if (p->serve)  /* a SIP holds it opaquely (ns_link): only the kernel's record goes */
+			served_release(p);
 	}
 	e->peer = NULL;
 	while (e->count) {

@@ -187,6 +187,50 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
 	return exp;
 }
 
+/* ---- ns_link: a provider end held opaquely by a SIP (the directory) ---- */
+
+/* Its pacing record: a name-table slot with an empty path (entry() and
+ * ns_names skip it), so the kernel paces Connects on it as on its own. */
+static struct ns_entry *paced(struct sk_kernel *k, struct ch_end *prov)
+{
+	if (prov->ctx)
+		return prov->ctx;
+	for (uint32_t i = 0; i < NS_MAX; i++) {
+		struct ns_entry *en = &k->names[i];
+		if (en->prov)
+			continue;
+		en->path[0] = 0;
+		en->con = provided(prov->con);
+		en->prov = prov;
+		en->pid = 0;
+		en->nwait = 0;
+		prov->serve = provider_serve;
+		prov->gone = provider_gone;
+		prov->ctx = en;
+		return en;
+	}
+	return NULL;
+}
+
+static int32_t refuse(struct sk_kernel *k, struct ch_end *client, int32_t code)
+{
+	xh_delete(&k->xh, client);   /* its peer sees ChannelClosed, as after a failed Bind */
+	return code;
+}
+
+int32_t ns_link(struct sk_kernel *k, struct ch_end *prov, struct ch_end *client)
+{
+	const struct ly_contract *c = provided(prov->con);
+	if (prov->side != 0 || !c || !ly_upcast(client->con, c, 1, 0))
+		return refuse(k, client, NS_CONTRACT);
+	struct ns_entry *en = prov->peer ? paced(k, prov) : NULL;
+	if (!en || en->nwait == NS_WAIT)   /* gone, or the kernel can hold no more */
+		return refuse(k, client, NS_NO_NAME);
+	en->wait[en->nwait++] = client;
+	connect_next(en);
+	return 0;
+}
+
 /* ---- text across channels, replies ---- */
 
 void *ns_text(struct sk_kernel *k, const char *s, uint32_t n)
@@ -255,8 +299,8 @@ uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < NKNAMES + NS_MAX; i++) {
 		const char *path = i < NKNAMES ? knames[i].path : k->names[i - NKNAMES].path;
-		if (i >= NKNAMES && !k->names[i - NKNAMES].prov)
-			continue;
+		if (i >= NKNAMES && (!k->names[i - NKNAMES].prov || !*path))
+			continue;   /* a free slot, or a pacing record (ns_link) */
 		for (const char *p = path; *p && n < size - 1; p++)
 			buf[n++] = *p;
 		if (n < size - 1)

@@ -42,6 +42,14 @@ void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp);
 struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly_contract *p,
                           uint32_t pid);
 
+/* sing_ns_connect: hand client (a server end in its start state, owned by
+ * the kernel now) to the provider whose importing end prov a SIP holds
+ * opaquely, paced behind its Acks as ns_connect does.  0, NS_NO_NAME (the
+ * provider is gone, or too many binds wait for it) or NS_CONTRACT (prov is
+ * not a provider contract's importing end, or client's contract is not
+ * one its provider takes); on a failure client is deleted. */
+int32_t ns_link(struct sk_kernel *k, struct ch_end *prov, struct ch_end *client);
+
 /* Text across channels: a new kernel-owned exheap u8[] holding s[0..n),
  * and the text of a received exheap u8[] (NUL-terminated, cut to n-1;
  * 0 if p is not bytes). */

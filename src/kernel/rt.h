@@ -74,6 +74,7 @@
 	X(sing_esnew,     void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
 	X(sing_esadd,     void,   (struct sing_thread *t, void *set, void *ep, const char *fn), PLAIN) \
 	X(sing_essize,    int32_t, (struct sing_thread *t, void *set, const char *fn), PLAIN) \
+	X(sing_ns_connect, int32_t, (struct sing_thread *t, void *prov, void *client, const char *fn), PLAIN) \
 	X(sing_remember,  void,   (struct sing_thread *t, void *obj), PLAIN) \
 	X(sing_shade,     void,   (struct sing_thread *t, void *obj), PLAIN)
 

@@ -247,6 +247,36 @@ static struct val b_dma_addr(struct sem *S, struct ast_expr *e)
 	return r;
 }
 
+/* ns_connect(prov, client): the name service's primitive.  prov (an
+ * any.Imp, a provider's importing end) is read in place; client (an
+ * any.Exp) is moved to the kernel, which checks the shapes and hands it
+ * to the provider: 0, 1 (the provider is gone) or 2 (contract differs). */
+static int is_any(struct sem *S, struct val v, int side)
+{
+	return v.type != TY_BAD && sg_sem_kind(S, v.type) == SIL_TK_ANYEP &&
+	       sg_sem_tt(S, v.type)->side == side;
+}
+
+static struct val b_ns_connect(struct sem *S, struct ast_expr *e)
+{
+	char buf[160];
+	uint32_t mark = S->fn->nbors;
+	struct val p = sg_gen_obj(S, e->args[0]), r = sg_val_bad();
+	if (p.type != TY_BAD && !is_any(S, p, SIL_IMP)) {
+		sg_diag_err(S->d, e->args[0]->pos, "ns_connect() takes a provider's any.Imp first, not %s",
+		            sg_sem_tname(S, p.type, buf));
+	} else if (p.type != TY_BAD) {
+		uint32_t exp = sg_sem_intern(S, &(struct sil_type){.kind = SIL_TK_ANYEP, .side = SIL_EXP});
+		struct val c = sg_gen_arg(S, e->args[1], exp, "the client end given to ns_connect()");
+		if (c.type != TY_BAD) {
+			r = tmpv(S, SIL_T_I32);
+			sg_fn_op(S, OP_NSCONN, r.r, p.r, c.r);
+		}
+	}
+	sg_bor_end(S, mark);
+	return r;
+}
+
 static struct val b_println(struct sem *S, struct ast_expr *e) { return b_print(S, e, 1); }
 static struct val b_print0(struct sem *S, struct ast_expr *e) { return b_print(S, e, 0); }
 
@@ -258,6 +288,7 @@ static const struct {
 	{"print", 1, b_print0}, {"println", 1, b_println}, {"str", 1, b_str},
 	{"panic", 1, b_panic}, {"assert", 1, b_assert}, {"clock", 0, b_clock},
 	{"yield", 0, b_yield}, {"dma_new", 1, b_dma_new}, {"dma_addr", 1, b_dma_addr},
+	{"ns_connect", 2, b_ns_connect},
 };
 
 /* The f64 functions: one SIL operation each, every operand f64. */

@@ -360,7 +360,7 @@ static void func_sig(struct sem *S, struct sfunc *f)
 /* Builtin function names a program may not redefine. */
 static const char *const reserved_funcs[] = {
 	"print", "println", "str", "panic", "assert", "clock", "yield", "dma_new", "dma_addr",
-	"sqrt", "floor", "ceil", "trunc", "round", "abs", "sin", "cos", "exp", "log", "min",
+	"ns_connect", "sqrt", "floor", "ceil", "trunc", "round", "abs", "sin", "cos", "exp", "log", "min",
 	"max", "pow",
 };
 

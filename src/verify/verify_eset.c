@@ -121,3 +121,18 @@ void vfy_eset_case_out(struct vctx *v, const struct sil_case *k, struct slot *ou
 			out[s] = (struct slot){ S_OWNED, 0, ep_state_of(v, m->args[i - 1]), 0, 0 };
 	}
 }
+
+/* ns.connect dst, prov, client: prov an opaque importing end, owned or
+ * borrowed (unchanged); client an exporting end (opaque or not: it goes up
+ * to any.Exp as a call argument does), owned, then empty (the kernel took
+ * it and checks its contract and start state); dst the kernel's answer. */
+int vfy_nsconn(struct vctx *v, const struct sil_insn *in)
+{
+	uint32_t d = (uint32_t)in->a[0], p = (uint32_t)in->a[1], c = (uint32_t)in->a[2];
+	if (want(v, T(v, d) == SIL_T_I32, d, "i32") ||
+	    want(v, v->ty[T(v, p)].cls == TC_ANYEP && vt_def(v, T(v, p))->side == SIL_IMP, p, "any.Imp") ||
+	    want(v, (v->ty[T(v, c)].cls == TC_ANYEP || v->ty[T(v, c)].cls == TC_ENDPOINT) &&
+	            vt_def(v, T(v, c))->side == SIL_EXP, c, "an exporting endpoint"))
+		return -1;
+	return own_read(v, p) || own_move(v, c, T(v, c));
+}

@@ -150,6 +150,7 @@ void vfy_select_case(struct vctx *v, const struct sil_case *c, struct slot *out)
 int vfy_esnew(struct vctx *v, const struct sil_insn *in);
 int vfy_esadd(struct vctx *v, const struct sil_insn *in);
 int vfy_essize(struct vctx *v, const struct sil_insn *in);
+int vfy_nsconn(struct vctx *v, const struct sil_insn *in);
 /* A select case on a set: its bound endpoint first, then the message's
  * values.  Types (flow-independent), then the state before the select. */
 int vfy_eset_case_types(struct vctx *v, const struct sil_case *k);

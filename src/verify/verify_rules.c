@@ -474,6 +474,7 @@ static int ck_XSPLIT(struct vctx *v, const struct sil_insn *in)
 #define ck_ESNEW vfy_esnew
 #define ck_ESADD vfy_esadd
 #define ck_ESSIZE vfy_essize
+#define ck_NSCONN vfy_nsconn
 
 /* ---- system ---- */
 

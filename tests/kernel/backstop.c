@@ -106,6 +106,17 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 		sing_delete(t, hexp, "client");
 		a[0].p = new_bytes(t);
 		sing_send(t, ep, req, a, "client");
+	} else if (!strncmp(mode, "ns-connect-", 11)) { /* the directory's primitive */
+		void *exp2, *imp2 = sing_chnew(t, imp_type, &exp2, "client");
+		if (!strcmp(mode, "ns-connect-foreign"))      /* the server's end as the provider */
+			sing_ns_connect(t, ep->peer, exp2, "client");
+		else if (!strcmp(mode, "ns-connect-side"))    /* an importing end as the client */
+			sing_ns_connect(t, imp2, imp2, "client");
+		else if (sing_ns_connect(t, imp2, exp2, "client") != 2)  /* Echo is no provider contract */
+			return 1;
+		sing_delete(t, imp2, "client");           /* exp2 was the kernel's, and deleted */
+		a[0].p = new_bytes(t);
+		sing_send(t, ep, req, a, "client");
 	} else if (!strcmp(mode, "send-moved")) {     /* a buffer already sent */
 		void *x = new_bytes(t), *exp2;
 		a[0].p = x;

@@ -60,6 +60,7 @@ expect pipeline-1000-sips pipeline.sg
 expect rewire-endpoints-in-messages rewire.sg
 expect service-contract-extension calcext.sg
 expect opaque-endpoints-kept-by-another-sip opaque.sg
+expect ns-connect-paces-and-checks-shapes nsconnect.sg
 expect select-over-8-endpoints manysel.sg
 expect eset-1000-clients esserver.sg
 expect killed-mid-conversation killed.sg
@@ -280,6 +281,11 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	# an opaque argument (any.Exp) takes an exporting end of any contract, never an importing one
 	backstop opaque-ok 1 0 ""
 	backstop opaque-side 0 70 'contract violation: message Keep carries an endpoint its declared type does not admit (contract, side or state)'
+	# ns_connect (the directory's primitive): ends the SIP owns, of the right sides;
+	# a provider end of no provider contract is answered 2 and the client end deleted
+	backstop ns-connect-shape 1 0 ""
+	backstop ns-connect-foreign 0 70 'exchange-heap block not owned by this SIP'
+	backstop ns-connect-side 0 70 "contract violation: ns_connect takes a provider's importing end and a client's exporting end in its start state"
 else
 	bad backstop-build "$(head -c 300 "$TMPDIR/err")"
 fi
