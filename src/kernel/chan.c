@@ -295,10 +295,12 @@ void ch_close(struct xh_heap *h, void *endpoint)
 			es_ready(p);
 		else if (p->waiter)
 			sched_wake(p->waiter);
-		if (p->serve && xh_owner(p) == &p->k->kown)   /* nobody will talk to a served end again */
-			xh_delete(h, p);  /* (its gone hook runs in its own close) */
-		else if (p->serve)  /* a SIP holds it opaquely (ns_link): only the kernel's record goes */
-			served_release(p);
+		if (p->serve) {   /* nobody will talk to a served end again */
+			if (xh_owner(p) == &p->k->kown)
+				xh_delete(h, p);      /* (its gone hook runs in its own close) */
+			else
+				served_release(p);    /* a SIP holds it opaquely (ns_link): only the kernel's record goes */
+		}
 	}
 	e->peer = NULL;
 	while (e->count) {

@@ -152,6 +152,23 @@ static void region_put(struct xh_heap *h, struct xh_region *r)
 	region_free(h, r, r->size);
 }
 
+/* Give a new array x its region r of size element bytes, owned by own's
+ * SIP, and count the elements as live. */
+static struct sing_xarr *attach_region(struct xh_heap *h, struct xh_list *own,
+                                       struct sing_xarr *x, struct xh_region *r,
+                                       int64_t len, uint64_t size, int dma)
+{
+	r->dma = dma;
+	r->refs = 1;
+	r->size = size;
+	r->born = own->owner;
+	h->live_bytes += size;
+	x->len = len;
+	x->data = r->data;
+	x->region = r;
+	return x;
+}
+
 static struct sing_xarr *new_dma_array(struct xh_heap *h, struct xh_list *own,
                                        const struct ly_layout *lay, int64_t len, uint64_t size)
 {
@@ -166,15 +183,7 @@ static struct sing_xarr *new_dma_array(struct xh_heap *h, struct xh_list *own,
 		hal_dma_unmap(m, dma_bytes(size));
 		return NULL;
 	}
-	r->dma = 1;
-	r->refs = 1;
-	r->size = size;
-	r->born = own->owner;
-	h->live_bytes += size;
-	x->len = len;
-	x->data = r->data;
-	x->region = r;
-	return x;
+	return attach_region(h, own, x, r, len, size, 1);
 }
 
 /* An ordinary array: descriptor and region in one object, charged as a
@@ -195,15 +204,7 @@ static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
 		return NULL;
 	struct xh_region *r = (struct xh_region *)((uint8_t *)x + ARR_HEAD);
 	__builtin_memset(r->data, 0, size);   /* only the elements: the headers are set */
-	r->dma = 0;
-	r->refs = 1;
-	r->size = size;
-	r->born = own->owner;
-	h->live_bytes += size;
-	x->len = len;
-	x->data = r->data;
-	x->region = r;
-	return x;
+	return attach_region(h, own, x, r, len, size, 0);
 }
 
 struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,

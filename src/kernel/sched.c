@@ -208,11 +208,6 @@ void sched_block(struct sk_thread *t)
 	cpu_switch(c, t, take(c), 0);
 }
 
-/* A thread woken by the thread running on its CPU (a message, a close)
- * is handed the CPU next, inside the waker's slice.  One woken from the
- * kernel's context (a device interrupt, console input) gets a slice of
- * its own: at the front of the queue if it waited a whole tick or more,
- * else at the back. */
 /* Threads wait in c's queues (beside the one running). */
 static int queued(const struct sk_cpu *c)
 {
@@ -252,6 +247,11 @@ static void unfollow(struct sk_cpu *c)
 	}
 }
 
+/* A thread woken by the thread running on its CPU (a message, a close)
+ * is handed the CPU next, inside the waker's slice.  One woken from the
+ * kernel's context (a device interrupt, console input) gets a slice of
+ * its own: at the front of the queue if it waited a whole tick or more,
+ * else at the back. */
 void sched_wake(struct sk_thread *t)
 {
 	if (t->state != TH_BLOCKED)
