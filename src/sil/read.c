@@ -247,12 +247,19 @@ static void read_contracts(struct rd *r)
 		read_contract(r, &p->contracts[i]);
 	if (r->pos == r->end)
 		return;   /* no contract extends another (the original layout) */
+	/* One encoding only: the writer leaves the list out when it is empty
+	 * and gives it in ascending contract order. */
+	size_t at = r->pos;
 	uint32_t n = count(r);
-	for (uint32_t i = 0; i < n; i++) {
-		size_t at = r->pos;
+	if (n == 0)
+		fail(r, at, "empty list of contract bases (leave it out)");
+	for (uint32_t i = 0, prev = 0; i < n; i++) {
+		at = r->pos;
 		uint32_t c = u32(r);
-		if (c >= p->ncontracts || p->contracts[c].has_base)
-			fail(r, at, "base of contract %u: no such contract or given twice", c);
+		if (c >= p->ncontracts || (i > 0 && c <= prev))
+			fail(r, at, "base of contract %u: no such contract, or not "
+			     "in ascending order", c);
+		prev = c;
 		p->contracts[c].has_base = 1;
 		p->contracts[c].base = u32(r);
 	}

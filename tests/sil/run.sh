@@ -191,9 +191,11 @@ reader_error package_kind 'offset 24: unknown package kind 3' "$H$E"'\4\1\0\5\14
 reader_error hash_length 'offset 33: hash section is 3 bytes, not 32' "$H$E"'\4\1\0'"$M"'\6\3abc'
 reader_error no_hash 'offset 31: missing section 6 (hash)' "$H$E"'\4\1\0'"$M"
 # The optional list of bases after the contracts (docs/sil.md section 3):
-# a contract index out of range, and one given twice.
-reader_error base_range 'offset 18: base of contract 0: no such contract or given twice' "$H"'\1\1\0\2\1\0\3\4\0\1\0\0'
-reader_error base_twice 'offset 29: base of contract 0: no such contract or given twice' "$H"'\1\1\0\2\1\0\3\17\1\1C\0\1\1S\0\0\0\2\0\0\0\0'
+# a contract index out of range, one given twice, and an empty list (the
+# writer leaves it out: two encodings of one package would break the hash).
+reader_error base_range 'offset 18: base of contract 0: no such contract, or not in ascending order' "$H"'\1\1\0\2\1\0\3\4\0\1\0\0'
+reader_error base_twice 'offset 29: base of contract 0: no such contract, or not in ascending order' "$H"'\1\1\0\2\1\0\3\17\1\1C\0\1\1S\0\0\0\2\0\0\0\0'
+reader_error base_empty 'offset 17: empty list of contract bases (leave it out)' "$H"'\1\1\0\2\1\0\3\2\0\0'
 reader_error trailing 'offset 65: 1 trailing bytes after the hash section' "$H$E"'\4\1\0'"$M"'\6\40aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'
 
 # ---- reader: every prefix of a package is rejected, cleanly ----
