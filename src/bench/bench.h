@@ -85,6 +85,7 @@ enum bench_sing_op {
 extern const struct bench_impl *const bench_sing_impls[BENCH_SING_N];
 extern const char *const bench_sing_labels[BENCH_SING_N];
 extern const char bench_sing_missing[];  /* why a NULL slot prints n/a */
+extern unsigned bench_sing_cpus;         /* kernel CPUs of a same-CPU row (1) */
 
 /* ---- the table ---------------------------------------------------------- */
 

@@ -37,6 +37,7 @@
 #include "../sil/sil.h"
 
 const char bench_sing_missing[] = "n/a (not in the kernel yet)";
+unsigned bench_sing_cpus = 1;
 
 const char *const bench_sing_labels[BENCH_SING_N] = {
 #define BENCH_X(id, label) [BENCH_SING_##id] = label,
@@ -156,6 +157,8 @@ static int bs_setup(struct bench_ctx *c, const struct bs_prog *pr)
 	struct bs_state *st = xcalloc(1, sizeof *st);
 	c->state = st;
 	st->k = sk_boot(0);
+	if (!cross && bench_sing_cpus > 1)
+		sk_cpus(st->k, bench_sing_cpus);   /* the real lock; the pair shares CPU 0 */
 	if (cross && bs_two_cpus(c, st->k) < 0) {
 		bs_teardown(c);
 		return bench_fail(c, "n/a: the kernel could not start a second CPU");

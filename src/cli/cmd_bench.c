@@ -1,8 +1,11 @@
 /* cmd_bench.c - `sing bench`: run the cost table (bench_rows.c), Sing side
  * beside Linux side, and print it; optionally write JSON and an SVG chart.
  *
- *   sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB]
- *                              (--only trace: just what a trace event costs)
+ *   sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB] [--cpus N]
+ *                              (--only trace: just what a trace event costs;
+ *                              --cpus N: the same-CPU rows' kernels run N
+ *                              CPUs, so every kernel entry takes the real
+ *                              lock; default 1, as those rows were recorded)
  *   sing bench --selftest      check the statistics code on known inputs
  */
 #include "cli.h"
@@ -18,7 +21,7 @@
 
 struct bench_opts {
 	bool quick, selftest;
-	const char *json, *svg, *only;
+	const char *json, *svg, *only, *cpus;
 };
 
 static const struct bench_plan plan_full = {20e6, 31, 50000000};
@@ -26,7 +29,7 @@ static const struct bench_plan plan_quick = {2e6, 9, 5000000};
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB]\n");
+	fprintf(stderr, "usage: sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB] [--cpus N]\n");
 	return 2;
 }
 
@@ -36,7 +39,8 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		const char *a = argv[i];
 		const char **slot = !strcmp(a, "--json") ? &o->json :
 				    !strcmp(a, "--svg") ? &o->svg :
-				    !strcmp(a, "--only") ? &o->only : NULL;
+				    !strcmp(a, "--only") ? &o->only :
+				    !strcmp(a, "--cpus") ? &o->cpus : NULL;
 		if (slot && i + 1 < argc)
 			*slot = argv[++i];
 		else if (!strcmp(a, "--quick"))
@@ -135,6 +139,12 @@ int cmd_bench(int argc, char **argv)
 	struct bench_opts o = {0};
 	if (parse(argc, argv, &o) != 0)
 		return usage();
+	if (o.cpus) {
+		long n = cli_cpus_arg("bench", o.cpus);
+		if (n < 0)
+			return 2;
+		bench_sing_cpus = (unsigned)n;
+	}
 	if (o.selftest)
 		return bench_selftest();
 	struct bench_line *lines = xcalloc(bench_nrows, sizeof *lines);
