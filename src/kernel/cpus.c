@@ -46,6 +46,7 @@ unsigned sk_cpus(struct sk_kernel *k, unsigned n)
 			break;
 	}
 	__atomic_store_n(&k->ncpus, i, __ATOMIC_SEQ_CST);
+	k->ncpus_ran = i;
 	if (i == 1)
 		klock_off();
 	return i;

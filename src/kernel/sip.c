@@ -56,7 +56,7 @@ struct sk_kernel *sk_boot(unsigned debug)
 		kpanic("no memory to boot");
 	k->debug = debug;
 	k->next_pid = 1;
-	k->ncpus = 1;
+	k->ncpus = k->ncpus_ran = 1;
 	for (unsigned i = 0; i < SK_NCPU; i++) {
 		k->cpu[i].k = k;
 		k->cpu[i].id = i;
@@ -102,7 +102,9 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		uint64_t sw = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++)
 			sw += k->cpu[i].switches;
-		sk_put("sing: sched: switches ");
+		sk_put("sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
+		sk_put_u64(k->ncpus_ran);
+		sk_put("\nsing: sched: switches ");
 		sk_put_u64(sw);
 		sk_put(", sips started ");
 		sk_put_u64(k->sips_started);

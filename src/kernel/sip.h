@@ -138,6 +138,7 @@ struct sk_kernel {
 	unsigned debug;
 	struct sk_cpu cpu[SK_NCPU];
 	unsigned ncpus;                  /* CPUs running (sk_cpus; 1 until then) */
+	unsigned ncpus_ran;              /* most ever running (SING_DEBUG=sched) */
 	volatile int stopping;           /* shutdown: the other CPUs leave their loops */
 	uint64_t late_stops;             /* stops carried out later by a SIP on another CPU */
 	int no_follow;                   /* no wake affinity (sk_no_follow) */

@@ -56,6 +56,15 @@ for spec in foo:bar pcap: "pcap:$TMPDIR/w.pcap,max=12X" "pcap:$TMPDIR/w.pcap,bog
 	else bad "bad-nic-$spec" "exit $rc: $(head -3 "$E" "$O" | tr '\n' '|')"; fi
 done
 
+# The kernel runs every CPU the process may use unless told otherwise
+# (SING_DEBUG=sched prints how many ran; at most 8, the kernel's SK_NCPU).
+HELLO=$ROOT/sys/apps/hello.sg
+all=$(nproc); [ "$all" -gt 8 ] && all=8
+run env -u SING_CPUS SING_DEBUG=sched "$SING" run "$HELLO"; expect cpus-default-every-cpu 0 "$E" "sing: sched: cpus $all"
+run env SING_CPUS=1 SING_DEBUG=sched "$SING" run "$HELLO"; expect cpus-env-one 0 "$E" "sing: sched: cpus 1"
+run env -u SING_CPUS SING_DEBUG=sched "$SING" run --cpus 1 "$HELLO"; expect cpus-option-one 0 "$E" "sing: sched: cpus 1"
+run "$SING" run --cpus 0 "$HELLO"; expect cpus-option-zero 2 "$E" "sing: run: --cpus 0: not a CPU count (1 to 64)"
+
 # A folder where a package should be.
 run "$SING" run "$TMPDIR"; expect run-folder 1 "$E" "$TMPDIR: error: Is a directory"
 run "$SING" verify "$TMPDIR"; expect verify-folder 1 "$E" "Is a directory"

@@ -227,6 +227,22 @@ static const char *t_rx_flow(struct fx *f)
 	return uart_stats(u)->overruns ? "overrun counted" : NULL;
 }
 
+/* Input waits in the host fd until the driver asserts RTS: bytes sent
+ * before its bring-up (whose FCR write clears the FIFO) are not lost. */
+static const char *t_rx_rts(struct fx *f)
+{
+	struct uart *u = f->u;
+	feed(f, "ab", 2);
+	if (uart_poll(u) != 0 || uart_fd(u) != -1)
+		return "input taken before RTS";
+	drv_init(u, 0);
+	if (uart_poll(u) != 2 || rd(u, UART_RBR) != 'a' || rd(u, UART_RBR) != 'b')
+		return "input not taken, or not whole, once RTS is on";
+	wr(u, UART_MCR, UART_MCR_DTR | UART_MCR_OUT2);
+	feed(f, "c", 1);
+	return uart_poll(u) == 0 ? NULL : "input taken with RTS off again";
+}
+
 /* OUT2 gates the line, as on a PC. */
 static const char *t_out2_gate(struct fx *f)
 {
@@ -406,7 +422,7 @@ struct tcase {
 
 static const struct tcase cases[] = {
 	{"reset_state", t_reset_state}, {"init", t_init}, {"tx_poll", t_tx_poll},
-	{"rx_pipe", t_rx_pipe}, {"rx_trigger", t_rx_trigger}, {"rx_flow", t_rx_flow},
+	{"rx_pipe", t_rx_pipe}, {"rx_trigger", t_rx_trigger}, {"rx_flow", t_rx_flow}, {"rx_rts", t_rx_rts},
 	{"out2_gate", t_out2_gate}, {"thre_irq", t_thre_irq}, {"loopback", t_loopback},
 	{"modem_irq", t_modem_irq}, {"fcr", t_fcr}, {"bad_width", t_bad_width},
 	{"eof", t_eof}, {"hostile", t_hostile},

@@ -351,9 +351,13 @@ int uart_poll(struct uart *u)
 	return got;
 }
 
+/* The host side sends only while the UART asserts RTS (hardware flow
+ * control, as a terminal set for RTS/CTS does): input typed or piped
+ * before the driver is up waits in the fd instead of reaching a FIFO its
+ * bring-up clears (FCR), and is not lost. */
 int uart_fd(const struct uart *u)
 {
-	if (u->in_fd < 0 || u->stats.rx_eof || u->rx_count >= rx_depth(u))
+	if (u->in_fd < 0 || u->stats.rx_eof || u->rx_count >= rx_depth(u) || !(u->mcr & UART_MCR_RTS))
 		return -1;
 	return u->in_fd;
 }

@@ -164,7 +164,8 @@ void uart_out(struct uart *u, uint32_t off, unsigned width, uint32_t val);
  * blocking; returns how many bytes came in. */
 int uart_poll(struct uart *u);
 /* The fd to wait on for input (poll(2) POLLIN), or -1 while there is
- * nothing to wait for: the FIFO is full, or the input ended. */
+ * nothing to wait for: the FIFO is full, the input ended, or MCR.RTS is
+ * off (flow control: the driver is not ready for input). */
 int uart_fd(const struct uart *u);
 /* The level of the interrupt line (1 asserted). */
 int uart_irq_line(const struct uart *u);
