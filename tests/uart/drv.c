@@ -227,20 +227,34 @@ static const char *t_rx_flow(struct fx *f)
 	return uart_stats(u)->overruns ? "overrun counted" : NULL;
 }
 
-/* Input waits in the host fd until the driver asserts RTS: bytes sent
- * before its bring-up (whose FCR write clears the FIFO) are not lost. */
+/* Input waits until the driver asserts RTS: bytes sent before its
+ * bring-up (whose FCR write clears the FIFO) are not lost; the end of the
+ * input is still seen with RTS off (a system whose driver never raises it
+ * must still end). */
 static const char *t_rx_rts(struct fx *f)
 {
 	struct uart *u = f->u;
 	feed(f, "ab", 2);
-	if (uart_poll(u) != 0 || uart_fd(u) != -1)
+	if (uart_poll(u) != 0 || uart_fd(u) != -1 || rd(u, UART_LSR) & UART_LSR_DR)
 		return "input taken before RTS";
 	drv_init(u, 0);
 	if (uart_poll(u) != 2 || rd(u, UART_RBR) != 'a' || rd(u, UART_RBR) != 'b')
 		return "input not taken, or not whole, once RTS is on";
 	wr(u, UART_MCR, UART_MCR_DTR | UART_MCR_OUT2);
 	feed(f, "c", 1);
-	return uart_poll(u) == 0 ? NULL : "input taken with RTS off again";
+	if (uart_poll(u) != 0)
+		return "input taken with RTS off again";
+	wr(u, UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+	return uart_poll(u) == 1 && rd(u, UART_RBR) == 'c' ? NULL : "the held byte lost";
+}
+
+/* The end of input with RTS never raised (no driver brought the UART up). */
+static const char *t_eof_rts(struct fx *f)
+{
+	close(f->in[1]);
+	f->in[1] = -1;
+	uart_poll(f->u);
+	return uart_stats(f->u)->rx_eof ? NULL : "end of input not seen with RTS off";
 }
 
 /* OUT2 gates the line, as on a PC. */
@@ -422,7 +436,7 @@ struct tcase {
 
 static const struct tcase cases[] = {
 	{"reset_state", t_reset_state}, {"init", t_init}, {"tx_poll", t_tx_poll},
-	{"rx_pipe", t_rx_pipe}, {"rx_trigger", t_rx_trigger}, {"rx_flow", t_rx_flow}, {"rx_rts", t_rx_rts},
+	{"rx_pipe", t_rx_pipe}, {"rx_trigger", t_rx_trigger}, {"rx_flow", t_rx_flow}, {"rx_rts", t_rx_rts}, {"eof_rts", t_eof_rts},
 	{"out2_gate", t_out2_gate}, {"thre_irq", t_thre_irq}, {"loopback", t_loopback},
 	{"modem_irq", t_modem_irq}, {"fcr", t_fcr}, {"bad_width", t_bad_width},
 	{"eof", t_eof}, {"hostile", t_hostile},

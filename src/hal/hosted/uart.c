@@ -14,6 +14,8 @@ struct uart {
 	int tty_owner;             /* uart_tty_raw changed in_fd's mode */
 	uint8_t rx[UART_FIFO_DEPTH];
 	unsigned rx_head, rx_count;
+	uint8_t held;              /* a byte read while RTS was off (flow control) */
+	int has_held;
 	uint8_t ier, lcr, mcr, lsr_err, msr_delta, scr, fcr;
 	uint16_t divisor;
 	int thri;                  /* THR-empty interrupt latched */
@@ -326,24 +328,47 @@ void uart_free(struct uart *u)
 	free(u);
 }
 
+/* Flow control: the host side sends only while the driver asserts RTS,
+ * as a terminal set for RTS/CTS does, so input typed or piped before the
+ * driver is up waits instead of reaching a FIFO its bring-up clears (FCR).
+ * With RTS off one byte is still read, and held (as a sender's shift
+ * register would): it tells data from the end of input, which must be seen
+ * whether or not any driver ever raises RTS. */
+static unsigned rx_room(const struct uart *u)
+{
+	if (!(u->mcr & UART_MCR_RTS))
+		return u->has_held ? 0 : 1;
+	return rx_depth(u) - u->rx_count;
+}
+
 int uart_poll(struct uart *u)
 {
 	int got = 0;
+	if (u->has_held && (u->mcr & UART_MCR_RTS) && u->rx_count < rx_depth(u)) {
+		rx_push(u, u->held);
+		u->has_held = 0;
+		got++;
+	}
 	while (uart_fd(u) >= 0) {
 		struct pollfd p = {u->in_fd, POLLIN, 0};
 		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
 			break;
 		uint8_t buf[UART_FIFO_DEPTH];
-		ssize_t n = read(u->in_fd, buf, rx_depth(u) - u->rx_count);
+		ssize_t n = read(u->in_fd, buf, rx_room(u));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			break;
 		if (n <= 0) {
 			u->stats.rx_eof = 1;     /* end of input (or an error): stop reading */
 			break;
 		}
+		u->stats.rx_bytes += (uint64_t)n;
+		if (!(u->mcr & UART_MCR_RTS)) {
+			u->held = buf[0];
+			u->has_held = 1;
+			break;
+		}
 		for (ssize_t i = 0; i < n; i++)
 			rx_push(u, buf[i]);
-		u->stats.rx_bytes += (uint64_t)n;
 		got += (int)n;
 	}
 	rx_settle(u);
@@ -351,13 +376,9 @@ int uart_poll(struct uart *u)
 	return got;
 }
 
-/* The host side sends only while the UART asserts RTS (hardware flow
- * control, as a terminal set for RTS/CTS does): input typed or piped
- * before the driver is up waits in the fd instead of reaching a FIFO its
- * bring-up clears (FCR), and is not lost. */
 int uart_fd(const struct uart *u)
 {
-	if (u->in_fd < 0 || u->stats.rx_eof || u->rx_count >= rx_depth(u) || !(u->mcr & UART_MCR_RTS))
+	if (u->in_fd < 0 || u->stats.rx_eof || rx_room(u) == 0)
 		return -1;
 	return u->in_fd;
 }

@@ -21,8 +21,8 @@
  *
  * Invariant: every register access is checked against the register map;
  * the receive FIFO never holds more than its depth; input the FIFO has no
- * room for stays in the host fd (flow control), so host input is never
- * lost.  It must never crash or overrun on any driver input, never block
+ * room for, and any while MCR.RTS is off but one held byte, stays in the
+ * host fd (flow control), so host input is never lost.  It must never crash or overrun on any driver input, never block
  * on input, and never call back into the kernel except through the irq
  * callback.  Not thread-safe: the kernel serialises every call.
  */
@@ -165,7 +165,7 @@ void uart_out(struct uart *u, uint32_t off, unsigned width, uint32_t val);
 int uart_poll(struct uart *u);
 /* The fd to wait on for input (poll(2) POLLIN), or -1 while there is
  * nothing to wait for: the FIFO is full, the input ended, or MCR.RTS is
- * off (flow control: the driver is not ready for input). */
+ * off and a byte already waits for it (flow control, uart.c). */
 int uart_fd(const struct uart *u);
 /* The level of the interrupt line (1 asserted). */
 int uart_irq_line(const struct uart *u);
