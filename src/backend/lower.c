@@ -355,9 +355,54 @@ static void lw_len(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
 }
 
+/* Pure instructions that cannot fail: a chain may step over them, as
+ * long as they do not overwrite one of its parts. */
+static int steps_over(const struct lw *w, const struct sil_insn *in, uint32_t temp)
+{
+	if (in->op != OP_SCONST && in->op != OP_CONST && in->op != OP_FCONST && in->op != OP_NULL)
+		return 0;
+	for (uint32_t i = 0; i < w->nchain; i++)
+		if ((uint64_t)in->a[0] == w->chain[i])
+			return 0;
+	return (uint64_t)in->a[0] != temp;
+}
+
+/* Does the strcat at pc feed only the left operand of a later strcat,
+ * with nothing but steps_over instructions and no label between them?
+ * Then its result is a temporary nothing else can read (its local is
+ * named twice in the whole function: here and there), and the two fuse
+ * into one allocation and one copy. */
+static int chain_continues(struct lw *w, const struct sil_insn *in)
+{
+	const struct sil_func *f = w->f;
+	if (w->uses[A(0)] != 2 || w->nchain + 2 > 16)
+		return 0;
+	uint32_t j = w->pc + 1;
+	while (j < f->ninsns && !w->target[j] && steps_over(w, &f->insns[j], A(0)))
+		j++;
+	if (j >= f->ninsns || w->target[j])
+		return 0;
+	const struct sil_insn *next = &f->insns[j];
+	return next->op == OP_STRCAT && next->a[1] == in->a[0] && next->a[2] != in->a[0];
+}
+
+/* a ++ b; a chain of them (s + x + "," ...) as one sing_strcatn. */
 static void lw_strcat(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
+	if (w->nchain == 0)
+		w->chain[w->nchain++] = A(1);
+	w->chain[w->nchain++] = A(2);
+	if (chain_continues(w, in))
+		return;
+	if (w->nchain == 2) {
+		lw_out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
+	} else {
+		lw_out(w, "{ struct sing_str *p_[%u] = {", w->nchain);
+		for (uint32_t i = 0; i < w->nchain; i++)
+			lw_out(w, "%sr%u", i ? ", " : "", w->chain[i]);
+		lw_out(w, "}; r%u = sing_strcatn(th, p_, %u, FN); }\n", A(0), w->nchain);
+	}
+	w->nchain = 0;
 }
 
 static void lw_tostr(struct lw *w, const struct sil_insn *in)
@@ -681,10 +726,37 @@ static void signature(struct lw *w, const char *suffix, uint32_t fi)
 	lw_out(w, ")");
 }
 
+/* How many operands of the function name each local (see lw_strcat). */
+static void count_uses(struct lw *w)
+{
+	const struct sil_func *f = w->f;
+	w->uses = xcalloc(f->nlocals + 1, sizeof *w->uses);
+	for (uint32_t i = 0; i < f->ninsns; i++) {
+		const struct sil_insn *in = &f->insns[i];
+		const char *ops = sil_ops[in->op].operands;
+		for (int k = 0; ops[k] && k < 4; k++)
+			if ((ops[k] == 'r' || ops[k] == 'd') && in->a[k] >= 0 && (uint64_t)in->a[k] < f->nlocals)
+				w->uses[in->a[k]]++;
+		for (uint32_t j = 0; j < in->nlist; j++)
+			if (in->list[j] < f->nlocals)
+				w->uses[in->list[j]]++;
+		for (uint32_t c = 0; c < in->ncases; c++) {
+			const struct sil_case *k = &in->cases[c];
+			if (k->ep < f->nlocals)
+				w->uses[k->ep]++;
+			for (uint32_t j = 0; j < k->nargs; j++)
+				if (k->args[j] < f->nlocals)
+					w->uses[k->args[j]]++;
+		}
+	}
+}
+
 static void body(struct lw *w)
 {
 	const struct sil_func *f = w->f;
 	lw_out(w, "{\n");
+	count_uses(w);
+	w->nchain = 0;
 	for (uint32_t r = f->nparams; r < f->nlocals; r++)
 		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
 	mark_targets(w);
@@ -700,6 +772,7 @@ static void body(struct lw *w)
 	/* The verifier lets no path fall off the end; if one did, stop. */
 	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n}\n");
 	free(w->target);
+	free(w->uses);
 }
 
 static uint64_t frame_estimate(const struct sil_func *f, int *calls)

@@ -18,7 +18,10 @@ struct lw {
 	uint32_t fi;
 	struct sbuf *o;
 	uint8_t *target;        /* per instruction: some jump lands here */
+	uint32_t *uses;         /* per local: operands naming it (defs and uses) */
 	uint32_t pc;
+	uint32_t chain[16];     /* the parts of a strcat chain being fused */
+	uint32_t nchain;
 };
 
 /* lower.c */

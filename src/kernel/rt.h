@@ -49,6 +49,7 @@
 	X(sing_new,       void *, (struct sing_thread *t, uint32_t type, const char *fn), GC) \
 	X(sing_newarr,    void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), GC) \
 	X(sing_strcat,    struct sing_str *, (struct sing_thread *t, struct sing_str *a, struct sing_str *b, const char *fn), GC) \
+	X(sing_strcatn,   struct sing_str *, (struct sing_thread *t, struct sing_str *const *parts, uint32_t n, const char *fn), GC) \
 	X(sing_tostr_i,   struct sing_str *, (struct sing_thread *t, int64_t v, const char *fn), GC) \
 	X(sing_tostr_u,   struct sing_str *, (struct sing_thread *t, uint64_t v, const char *fn), GC) \
 	X(sing_tostr_f,   struct sing_str *, (struct sing_thread *t, double v, const char *fn), GC) \
