@@ -315,6 +315,72 @@ static void lw_stfld(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "%s = r%u;\n", f, A(2));
 }
 
+/* The length of a GC array or string never changes, so a function keeps
+ * that of each local it indexes in a C local beside it (lnN): the compiler
+ * holds it in a register, where a store through a byte array (which may
+ * alias len in memory) cannot make it re-read it.  Invariant: at every
+ * instruction boundary lnN is rN's length, 0 for null.  It holds at entry
+ * (shadow_init) and after every instruction naming rN other than as the
+ * array being read (shadow_refresh): SIL writes only locals its operands
+ * name.  A local that a select binds (written just before a jump) is not
+ * shadowed. */
+static int shadowed(const struct lw *w, uint32_t r)
+{
+	return w->shadow && r < w->f->nlocals && w->shadow[r];
+}
+
+static int64_t array_operand(const struct sil_insn *in)
+{
+	return in->op == OP_STELEM ? in->a[0] : in->op == OP_LDELEM || in->op == OP_LEN ? in->a[1] : -1;
+}
+
+static void shadow_init(struct lw *w)
+{
+	const struct sil_func *f = w->f;
+	w->shadow = xcalloc(f->nlocals + 1, 1);
+	for (uint32_t i = 0; i < f->ninsns; i++) {
+		int64_t r = array_operand(&f->insns[i]);
+		if (r >= 0 && (uint64_t)r < f->nlocals &&
+		    (f->locals[r] == SIL_T_STRING || tkind(w->p, f->locals[r]) == SIL_TK_ARRAY))
+			w->shadow[r] = 1;
+	}
+	for (uint32_t i = 0; i < f->ninsns; i++)
+		for (uint32_t c = 0; c < f->insns[i].ncases; c++)
+			for (uint32_t j = 0; j < f->insns[i].cases[c].nargs; j++)
+				if (f->insns[i].cases[c].args[j] < f->nlocals)
+					w->shadow[f->insns[i].cases[c].args[j]] = 0;
+	for (uint32_t r = 0; r < f->nlocals; r++)
+		if (w->shadow[r])
+			lw_out(w, r < f->nparams ? "\ti64 ln%u = r%u ? r%u->len : 0;\n" : "\ti64 ln%u = 0;\n",
+			    r, r, r);
+}
+
+static void refresh_one(struct lw *w, int64_t r, uint32_t *done, uint32_t *n)
+{
+	if (r < 0 || !shadowed(w, (uint32_t)r))
+		return;
+	for (uint32_t i = 0; i < *n; i++)
+		if (done[i] == (uint32_t)r)
+			return;
+	if (*n < 8)
+		done[(*n)++] = (uint32_t)r;
+	lw_out(w, "\tln%u = r%u ? r%u->len : 0;\n", (uint32_t)r, (uint32_t)r, (uint32_t)r);
+}
+
+/* After an instruction: re-read the length of every shadowed local it
+ * names other than as its array operand (it may have written it). */
+static void shadow_refresh(struct lw *w, const struct sil_insn *in)
+{
+	const char *ops = sil_ops[in->op].operands;
+	int64_t arr = array_operand(in);
+	uint32_t done[8], n = 0;
+	for (int k = 0; ops[k] && k < 4; k++)
+		if ((ops[k] == 'r' || ops[k] == 'd') && !(in->a[k] == arr && k == (in->op == OP_STELEM ? 0 : 1)))
+			refresh_one(w, in->a[k], done, &n);
+	for (uint32_t j = 0; j < in->nlist; j++)
+		refresh_one(w, in->list[j], done, &n);
+}
+
 /* The element lvalue arr[idx], null- and bounds-checked. */
 static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t len)
 {
@@ -322,14 +388,18 @@ static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t 
 	index_expr(w, idx, ix, sizeof ix);
 	uint32_t t = TY(arr);
 	if (t == SIL_T_STRING) {
-		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)r%u->len, BOUNDS); ", arr, ix, arr);
+		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
+		    shadowed(w, arr) ? "ln" : "r", arr, shadowed(w, arr) ? "" : "->len");
 		snprintf(buf, len, "r%u->b[%s]", arr, ix);
 		return;
 	}
 	const struct sil_type *ty = sil_type(w->p, t);
-	if (ty->kind == SIL_TK_ARRAY)
-		lw_out(w, "CHK(!r%u, NULLREF); ", arr);
-	lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
+	if (ty->kind == SIL_TK_ARRAY) {
+		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
+		    shadowed(w, arr) ? "ln" : "r", arr, shadowed(w, arr) ? "" : "->len");
+	} else {   /* an xarray: xsplit shortens it, so its length is read each time */
+		lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
+	}
 	snprintf(buf, len, "((%s *)r%u->data)[%s]", lw_ctype(w->p, ty->elem), arr, ix);
 }
 
@@ -352,7 +422,10 @@ static void lw_len(struct lw *w, const struct sil_insn *in)
 {
 	if (tkind(w->p, TY(A(1))) != SIL_TK_XARRAY)
 		lw_out(w, "CHK(!r%u, NULLREF); ", A(1));
-	lw_out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
+	if (shadowed(w, A(1)))
+		lw_out(w, "r%u = (i32)ln%u;\n", A(0), A(1));
+	else
+		lw_out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
 }
 
 /* Pure instructions that cannot fail: a chain may step over them, as
@@ -756,6 +829,7 @@ static void body(struct lw *w)
 	const struct sil_func *f = w->f;
 	lw_out(w, "{\n");
 	count_uses(w);
+	shadow_init(w);
 	w->nchain = 0;
 	for (uint32_t r = f->nparams; r < f->nlocals; r++)
 		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
@@ -766,6 +840,7 @@ static void body(struct lw *w)
 			lw_out(w, "L%u:;\n", w->pc);
 		lw_out(w, "\t");
 		rules[in->op].fn(w, in);
+		shadow_refresh(w, in);
 	}
 	if (w->target[f->ninsns])
 		lw_out(w, "L%u:;\n", f->ninsns);
@@ -773,6 +848,8 @@ static void body(struct lw *w)
 	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n}\n");
 	free(w->target);
 	free(w->uses);
+	free(w->shadow);
+	w->shadow = NULL;
 }
 
 static uint64_t frame_estimate(const struct sil_func *f, int *calls)

@@ -19,6 +19,7 @@ struct lw {
 	struct sbuf *o;
 	uint8_t *target;        /* per instruction: some jump lands here */
 	uint32_t *uses;         /* per local: operands naming it (defs and uses) */
+	uint8_t *shadow;        /* per local: a GC array or string indexed: its length is shadowed */
 	uint32_t pc;
 	uint32_t chain[16];     /* the parts of a strcat chain being fused */
 	uint32_t nchain;
