@@ -435,7 +435,7 @@ static int steps_over(const struct lw *w, const struct sil_insn *in, uint32_t te
 	if (in->op != OP_SCONST && in->op != OP_CONST && in->op != OP_FCONST && in->op != OP_NULL)
 		return 0;
 	for (uint32_t i = 0; i < w->nchain; i++)
-		if ((uint64_t)in->a[0] == w->chain[i])
+		if ((uint64_t)in->a[0] == w->chain[i].reg)
 			return 0;
 	return (uint64_t)in->a[0] != temp;
 }
@@ -448,7 +448,7 @@ static int steps_over(const struct lw *w, const struct sil_insn *in, uint32_t te
 static int chain_continues(struct lw *w, const struct sil_insn *in)
 {
 	const struct sil_func *f = w->f;
-	if (w->uses[A(0)] != 2 || w->nchain + 2 > 16)
+	if (w->uses[A(0)] != 2 || w->nchain + 2 > SING_STRPARTS)
 		return 0;
 	uint32_t j = w->pc + 1;
 	while (j < f->ninsns && !w->target[j] && steps_over(w, &f->insns[j], A(0)))
@@ -459,34 +459,63 @@ static int chain_continues(struct lw *w, const struct sil_insn *in)
 	return next->op == OP_STRCAT && next->a[1] == in->a[0] && next->a[2] != in->a[0];
 }
 
+/* A part of the chain: local r, or the integer a folded tostr read. */
+static void chain_add(struct lw *w, uint32_t r)
+{
+	struct lw_part p = {r, SING_PART_STR};
+	if ((int64_t)r == w->folded) {
+		p = w->folded_as;
+		w->folded = -1;
+	}
+	w->chain[w->nchain++] = p;
+}
+
 /* a ++ b; a chain of them (s + x + "," ...) as one sing_strcatn. */
 static void lw_strcat(struct lw *w, const struct sil_insn *in)
 {
 	if (w->nchain == 0)
-		w->chain[w->nchain++] = A(1);
-	w->chain[w->nchain++] = A(2);
+		chain_add(w, A(1));
+	chain_add(w, A(2));
 	if (chain_continues(w, in))
 		return;
-	if (w->nchain == 2) {
+	if (w->nchain == 2 && w->chain[0].kind == SING_PART_STR && w->chain[1].kind == SING_PART_STR) {
 		lw_out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
 	} else {
-		lw_out(w, "{ struct sing_str *p_[%u] = {", w->nchain);
-		for (uint32_t i = 0; i < w->nchain; i++)
-			lw_out(w, "%sr%u", i ? ", " : "", w->chain[i]);
+		static const char *const part[] = {"{r%u, 0, 0}", "{0, (i64)r%u, 1}", "{0, (i64)r%u, 2}"};
+		lw_out(w, "{ struct sing_strpart p_[%u] = {", w->nchain);
+		for (uint32_t i = 0; i < w->nchain; i++) {
+			lw_out(w, "%s", i ? ", " : "");
+			lw_out(w, part[w->chain[i].kind], w->chain[i].reg);
+		}
 		lw_out(w, "}; r%u = sing_strcatn(th, p_, %u, FN); }\n", A(0), w->nchain);
 	}
 	w->nchain = 0;
 }
 
+/* tostr of an integer whose text only the next instruction, a strcat,
+ * reads: folded into that strcat's sing_strcatn as an integer part. */
+static int tostr_folds(struct lw *w, const struct sil_insn *in)
+{
+	const struct sil_func *f = w->f;
+	if (!is_int(TY(A(1))) || w->uses[A(0)] != 2 || w->pc + 1 >= f->ninsns || w->target[w->pc + 1])
+		return 0;
+	const struct sil_insn *next = &f->insns[w->pc + 1];
+	return next->op == OP_STRCAT && (next->a[1] == in->a[0]) != (next->a[2] == in->a[0]);
+}
+
 static void lw_tostr(struct lw *w, const struct sil_insn *in)
 {
 	uint32_t s = TY(A(1));
-	if (s == SIL_T_F64 || s == SIL_T_BOOL)
+	if (tostr_folds(w, in)) {
+		w->folded = A(0);
+		w->folded_as = (struct lw_part){A(1), is_signed(s) ? SING_PART_INT : SING_PART_UINT};
+	} else if (s == SIL_T_F64 || s == SIL_T_BOOL) {
 		lw_out(w, "r%u = sing_tostr_%c(th, r%u, FN);\n", A(0), s == SIL_T_F64 ? 'f' : 'b', A(1));
-	else if (is_signed(s))
+	} else if (is_signed(s)) {
 		lw_out(w, "r%u = sing_tostr_i(th, (i64)r%u, FN);\n", A(0), A(1));
-	else
+	} else {
 		lw_out(w, "r%u = sing_tostr_u(th, (u64)r%u, FN);\n", A(0), A(1));
+	}
 }
 
 static void lw_substr(struct lw *w, const struct sil_insn *in)
@@ -831,6 +860,7 @@ static void body(struct lw *w)
 	count_uses(w);
 	shadow_init(w);
 	w->nchain = 0;
+	w->folded = -1;
 	for (uint32_t r = f->nparams; r < f->nlocals; r++)
 		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
 	mark_targets(w);

@@ -11,6 +11,7 @@
 #define BACKEND_LOWER_H
 
 #include "backend.h"
+#include "../kernel/rt.h"
 
 struct lw {
 	const struct sil_pkg *p;
@@ -21,8 +22,10 @@ struct lw {
 	uint32_t *uses;         /* per local: operands naming it (defs and uses) */
 	uint8_t *shadow;        /* per local: a GC array or string indexed: its length is shadowed */
 	uint32_t pc;
-	uint32_t chain[16];     /* the parts of a strcat chain being fused */
+	struct lw_part { uint32_t reg, kind; } chain[SING_STRPARTS];   /* a strcat chain being fused */
 	uint32_t nchain;
+	int64_t folded;         /* a tostr's result the next strcat takes as an integer part, or -1 */
+	struct lw_part folded_as;
 };
 
 /* lower.c */
