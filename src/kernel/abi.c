@@ -158,10 +158,14 @@ void sing_shade(struct sing_thread *t, void *obj)
 
 /* ---- strings ---- */
 
+/* A string of len bytes, not zeroed: every caller writes all of them
+ * before it allocates again. */
 static struct sing_str *new_str(struct sing_thread *t, int64_t len, const char *fn)
 {
-	struct sing_str *s = alloc_or_fail(t, sizeof *s + (uint64_t)len,
-	                                   SING_HDR(SING_TYPE_STRING, 0), fn);
+	struct sing_str *s = gc_alloc_nz(&me(t)->gc, t->ab, sizeof *s + (uint64_t)len,
+	                                 SING_HDR(SING_TYPE_STRING, 0));
+	if (!s)
+		sip_fail(sk_self(t), SING_F_HEAP, fn);
 	s->len = len;
 	return s;
 }
