@@ -315,72 +315,6 @@ static void lw_stfld(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "%s = r%u;\n", f, A(2));
 }
 
-/* The length of a GC array or string never changes, so a function keeps
- * that of each local it indexes in a C local beside it (lnN): the compiler
- * holds it in a register, where a store through a byte array (which may
- * alias len in memory) cannot make it re-read it.  Invariant: at every
- * instruction boundary lnN is rN's length, 0 for null.  It holds at entry
- * (shadow_init) and after every instruction naming rN other than as the
- * array being read (shadow_refresh): SIL writes only locals its operands
- * name.  A local that a select binds (written just before a jump) is not
- * shadowed. */
-static int shadowed(const struct lw *w, uint32_t r)
-{
-	return w->shadow && r < w->f->nlocals && w->shadow[r];
-}
-
-static int64_t array_operand(const struct sil_insn *in)
-{
-	return in->op == OP_STELEM ? in->a[0] : in->op == OP_LDELEM || in->op == OP_LEN ? in->a[1] : -1;
-}
-
-static void shadow_init(struct lw *w)
-{
-	const struct sil_func *f = w->f;
-	w->shadow = xcalloc(f->nlocals + 1, 1);
-	for (uint32_t i = 0; i < f->ninsns; i++) {
-		int64_t r = array_operand(&f->insns[i]);
-		if (r >= 0 && (uint64_t)r < f->nlocals &&
-		    (f->locals[r] == SIL_T_STRING || tkind(w->p, f->locals[r]) == SIL_TK_ARRAY))
-			w->shadow[r] = 1;
-	}
-	for (uint32_t i = 0; i < f->ninsns; i++)
-		for (uint32_t c = 0; c < f->insns[i].ncases; c++)
-			for (uint32_t j = 0; j < f->insns[i].cases[c].nargs; j++)
-				if (f->insns[i].cases[c].args[j] < f->nlocals)
-					w->shadow[f->insns[i].cases[c].args[j]] = 0;
-	for (uint32_t r = 0; r < f->nlocals; r++)
-		if (w->shadow[r])
-			lw_out(w, r < f->nparams ? "\ti64 ln%u = r%u ? r%u->len : 0;\n" : "\ti64 ln%u = 0;\n",
-			    r, r, r);
-}
-
-static void refresh_one(struct lw *w, int64_t r, uint32_t *done, uint32_t *n)
-{
-	if (r < 0 || !shadowed(w, (uint32_t)r))
-		return;
-	for (uint32_t i = 0; i < *n; i++)
-		if (done[i] == (uint32_t)r)
-			return;
-	if (*n < 8)
-		done[(*n)++] = (uint32_t)r;
-	lw_out(w, "\tln%u = r%u ? r%u->len : 0;\n", (uint32_t)r, (uint32_t)r, (uint32_t)r);
-}
-
-/* After an instruction: re-read the length of every shadowed local it
- * names other than as its array operand (it may have written it). */
-static void shadow_refresh(struct lw *w, const struct sil_insn *in)
-{
-	const char *ops = sil_ops[in->op].operands;
-	int64_t arr = array_operand(in);
-	uint32_t done[8], n = 0;
-	for (int k = 0; ops[k] && k < 4; k++)
-		if ((ops[k] == 'r' || ops[k] == 'd') && !(in->a[k] == arr && k == (in->op == OP_STELEM ? 0 : 1)))
-			refresh_one(w, in->a[k], done, &n);
-	for (uint32_t j = 0; j < in->nlist; j++)
-		refresh_one(w, in->list[j], done, &n);
-}
-
 /* The element lvalue arr[idx], null- and bounds-checked. */
 static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t len)
 {
@@ -389,14 +323,14 @@ static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t 
 	uint32_t t = TY(arr);
 	if (t == SIL_T_STRING) {
 		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
-		    shadowed(w, arr) ? "ln" : "r", arr, shadowed(w, arr) ? "" : "->len");
+		    lw_shadowed(w, arr) ? "ln" : "r", arr, lw_shadowed(w, arr) ? "" : "->len");
 		snprintf(buf, len, "r%u->b[%s]", arr, ix);
 		return;
 	}
 	const struct sil_type *ty = sil_type(w->p, t);
 	if (ty->kind == SIL_TK_ARRAY) {
 		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
-		    shadowed(w, arr) ? "ln" : "r", arr, shadowed(w, arr) ? "" : "->len");
+		    lw_shadowed(w, arr) ? "ln" : "r", arr, lw_shadowed(w, arr) ? "" : "->len");
 	} else {   /* an xarray: xsplit shortens it, so its length is read each time */
 		lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
 	}
@@ -422,41 +356,10 @@ static void lw_len(struct lw *w, const struct sil_insn *in)
 {
 	if (tkind(w->p, TY(A(1))) != SIL_TK_XARRAY)
 		lw_out(w, "CHK(!r%u, NULLREF); ", A(1));
-	if (shadowed(w, A(1)))
+	if (lw_shadowed(w, A(1)))
 		lw_out(w, "r%u = (i32)ln%u;\n", A(0), A(1));
 	else
 		lw_out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
-}
-
-/* Pure instructions that cannot fail: a chain may step over them, as
- * long as they do not overwrite one of its parts. */
-static int steps_over(const struct lw *w, const struct sil_insn *in, uint32_t temp)
-{
-	if (in->op != OP_SCONST && in->op != OP_CONST && in->op != OP_FCONST && in->op != OP_NULL)
-		return 0;
-	for (uint32_t i = 0; i < w->nchain; i++)
-		if ((uint64_t)in->a[0] == w->chain[i].reg)
-			return 0;
-	return (uint64_t)in->a[0] != temp;
-}
-
-/* Does the strcat at pc feed only the left operand of a later strcat,
- * with nothing but steps_over instructions and no label between them?
- * Then its result is a temporary nothing else can read (its local is
- * named twice in the whole function: here and there), and the two fuse
- * into one allocation and one copy. */
-static int chain_continues(struct lw *w, const struct sil_insn *in)
-{
-	const struct sil_func *f = w->f;
-	if (w->uses[A(0)] != 2 || w->nchain + 2 > SING_STRPARTS)
-		return 0;
-	uint32_t j = w->pc + 1;
-	while (j < f->ninsns && !w->target[j] && steps_over(w, &f->insns[j], A(0)))
-		j++;
-	if (j >= f->ninsns || w->target[j])
-		return 0;
-	const struct sil_insn *next = &f->insns[j];
-	return next->op == OP_STRCAT && next->a[1] == in->a[0] && next->a[2] != in->a[0];
 }
 
 /* A part of the chain: local r, or the integer a folded tostr read. */
@@ -476,7 +379,7 @@ static void lw_strcat(struct lw *w, const struct sil_insn *in)
 	if (w->nchain == 0)
 		chain_add(w, A(1));
 	chain_add(w, A(2));
-	if (chain_continues(w, in))
+	if (lw_chain_continues(w, in))
 		return;
 	if (w->nchain == 2 && w->chain[0].kind == SING_PART_STR && w->chain[1].kind == SING_PART_STR) {
 		lw_out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
@@ -492,21 +395,10 @@ static void lw_strcat(struct lw *w, const struct sil_insn *in)
 	w->nchain = 0;
 }
 
-/* tostr of an integer whose text only the next instruction, a strcat,
- * reads: folded into that strcat's sing_strcatn as an integer part. */
-static int tostr_folds(struct lw *w, const struct sil_insn *in)
-{
-	const struct sil_func *f = w->f;
-	if (!is_int(TY(A(1))) || w->uses[A(0)] != 2 || w->pc + 1 >= f->ninsns || w->target[w->pc + 1])
-		return 0;
-	const struct sil_insn *next = &f->insns[w->pc + 1];
-	return next->op == OP_STRCAT && (next->a[1] == in->a[0]) != (next->a[2] == in->a[0]);
-}
-
 static void lw_tostr(struct lw *w, const struct sil_insn *in)
 {
 	uint32_t s = TY(A(1));
-	if (tostr_folds(w, in)) {
+	if (lw_tostr_folds(w, in)) {
 		w->folded = A(0);
 		w->folded_as = (struct lw_part){A(1), is_signed(s) ? SING_PART_INT : SING_PART_UINT};
 	} else if (s == SIL_T_F64 || s == SIL_T_BOOL) {
@@ -828,39 +720,11 @@ static void signature(struct lw *w, const char *suffix, uint32_t fi)
 	lw_out(w, ")");
 }
 
-/* How many operands of the function name each local (see lw_strcat). */
-static void count_uses(struct lw *w)
-{
-	const struct sil_func *f = w->f;
-	w->uses = xcalloc(f->nlocals + 1, sizeof *w->uses);
-	for (uint32_t i = 0; i < f->ninsns; i++) {
-		const struct sil_insn *in = &f->insns[i];
-		const char *ops = sil_ops[in->op].operands;
-		for (int k = 0; ops[k] && k < 4; k++)
-			if ((ops[k] == 'r' || ops[k] == 'd') && in->a[k] >= 0 && (uint64_t)in->a[k] < f->nlocals)
-				w->uses[in->a[k]]++;
-		for (uint32_t j = 0; j < in->nlist; j++)
-			if (in->list[j] < f->nlocals)
-				w->uses[in->list[j]]++;
-		for (uint32_t c = 0; c < in->ncases; c++) {
-			const struct sil_case *k = &in->cases[c];
-			if (k->ep < f->nlocals)
-				w->uses[k->ep]++;
-			for (uint32_t j = 0; j < k->nargs; j++)
-				if (k->args[j] < f->nlocals)
-					w->uses[k->args[j]]++;
-		}
-	}
-}
-
 static void body(struct lw *w)
 {
 	const struct sil_func *f = w->f;
 	lw_out(w, "{\n");
-	count_uses(w);
-	shadow_init(w);
-	w->nchain = 0;
-	w->folded = -1;
+	lw_facts_begin(w);
 	for (uint32_t r = f->nparams; r < f->nlocals; r++)
 		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
 	mark_targets(w);
@@ -870,16 +734,14 @@ static void body(struct lw *w)
 			lw_out(w, "L%u:;\n", w->pc);
 		lw_out(w, "\t");
 		rules[in->op].fn(w, in);
-		shadow_refresh(w, in);
+		lw_shadow_refresh(w, in);
 	}
 	if (w->target[f->ninsns])
 		lw_out(w, "L%u:;\n", f->ninsns);
 	/* The verifier lets no path fall off the end; if one did, stop. */
 	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n}\n");
 	free(w->target);
-	free(w->uses);
-	free(w->shadow);
-	w->shadow = NULL;
+	lw_facts_end(w);
 }
 
 static uint64_t frame_estimate(const struct sil_func *f, int *calls)
