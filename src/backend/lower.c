@@ -322,14 +322,18 @@ static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t 
 	index_expr(w, idx, ix, sizeof ix);
 	uint32_t t = TY(arr);
 	if (t == SIL_T_STRING) {
-		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)r%u->len, BOUNDS); ", arr, ix, arr);
+		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
+		    lw_shadowed(w, arr) ? "ln" : "r", arr, lw_shadowed(w, arr) ? "" : "->len");
 		snprintf(buf, len, "r%u->b[%s]", arr, ix);
 		return;
 	}
 	const struct sil_type *ty = sil_type(w->p, t);
-	if (ty->kind == SIL_TK_ARRAY)
-		lw_out(w, "CHK(!r%u, NULLREF); ", arr);
-	lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
+	if (ty->kind == SIL_TK_ARRAY) {
+		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
+		    lw_shadowed(w, arr) ? "ln" : "r", arr, lw_shadowed(w, arr) ? "" : "->len");
+	} else {   /* an xarray: xsplit shortens it, so its length is read each time */
+		lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
+	}
 	snprintf(buf, len, "((%s *)r%u->data)[%s]", lw_ctype(w->p, ty->elem), arr, ix);
 }
 
@@ -352,23 +356,58 @@ static void lw_len(struct lw *w, const struct sil_insn *in)
 {
 	if (tkind(w->p, TY(A(1))) != SIL_TK_XARRAY)
 		lw_out(w, "CHK(!r%u, NULLREF); ", A(1));
-	lw_out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
+	if (lw_shadowed(w, A(1)))
+		lw_out(w, "r%u = (i32)ln%u;\n", A(0), A(1));
+	else
+		lw_out(w, "r%u = (i32)r%u->len;\n", A(0), A(1));
 }
 
+/* A part of the chain: local r, or the integer a folded tostr read. */
+static void chain_add(struct lw *w, uint32_t r)
+{
+	struct lw_part p = {r, SING_PART_STR};
+	if ((int64_t)r == w->folded) {
+		p = w->folded_as;
+		w->folded = -1;
+	}
+	w->chain[w->nchain++] = p;
+}
+
+/* a ++ b; a chain of them (s + x + "," ...) as one sing_strcatn. */
 static void lw_strcat(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
+	if (w->nchain == 0)
+		chain_add(w, A(1));
+	chain_add(w, A(2));
+	if (lw_chain_continues(w, in))
+		return;
+	if (w->nchain == 2 && w->chain[0].kind == SING_PART_STR && w->chain[1].kind == SING_PART_STR) {
+		lw_out(w, "r%u = sing_strcat(th, r%u, r%u, FN);\n", A(0), A(1), A(2));
+	} else {
+		static const char *const part[] = {"{r%u, 0, 0}", "{0, (i64)r%u, 1}", "{0, (i64)r%u, 2}"};
+		lw_out(w, "{ struct sing_strpart p_[%u] = {", w->nchain);
+		for (uint32_t i = 0; i < w->nchain; i++) {
+			lw_out(w, "%s", i ? ", " : "");
+			lw_out(w, part[w->chain[i].kind], w->chain[i].reg);
+		}
+		lw_out(w, "}; r%u = sing_strcatn(th, p_, %u, FN); }\n", A(0), w->nchain);
+	}
+	w->nchain = 0;
 }
 
 static void lw_tostr(struct lw *w, const struct sil_insn *in)
 {
 	uint32_t s = TY(A(1));
-	if (s == SIL_T_F64 || s == SIL_T_BOOL)
+	if (lw_tostr_folds(w, in)) {
+		w->folded = A(0);
+		w->folded_as = (struct lw_part){A(1), is_signed(s) ? SING_PART_INT : SING_PART_UINT};
+	} else if (s == SIL_T_F64 || s == SIL_T_BOOL) {
 		lw_out(w, "r%u = sing_tostr_%c(th, r%u, FN);\n", A(0), s == SIL_T_F64 ? 'f' : 'b', A(1));
-	else if (is_signed(s))
+	} else if (is_signed(s)) {
 		lw_out(w, "r%u = sing_tostr_i(th, (i64)r%u, FN);\n", A(0), A(1));
-	else
+	} else {
 		lw_out(w, "r%u = sing_tostr_u(th, (u64)r%u, FN);\n", A(0), A(1));
+	}
 }
 
 static void lw_substr(struct lw *w, const struct sil_insn *in)
@@ -685,6 +724,7 @@ static void body(struct lw *w)
 {
 	const struct sil_func *f = w->f;
 	lw_out(w, "{\n");
+	lw_facts_begin(w);
 	for (uint32_t r = f->nparams; r < f->nlocals; r++)
 		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
 	mark_targets(w);
@@ -694,12 +734,14 @@ static void body(struct lw *w)
 			lw_out(w, "L%u:;\n", w->pc);
 		lw_out(w, "\t");
 		rules[in->op].fn(w, in);
+		lw_shadow_refresh(w, in);
 	}
 	if (w->target[f->ninsns])
 		lw_out(w, "L%u:;\n", f->ninsns);
 	/* The verifier lets no path fall off the end; if one did, stop. */
 	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n}\n");
 	free(w->target);
+	lw_facts_end(w);
 }
 
 static uint64_t frame_estimate(const struct sil_func *f, int *calls)

@@ -1,16 +1,19 @@
 /*
- * lower.h - what the two halves of the lowering share (backend-private).
+ * lower.h - what the parts of the lowering share (backend-private).
  *
- * lower.c turns functions into C (one table entry per opcode); lower_image.c
- * writes the tables the kernel reads from a compiled program: constants,
- * type layouts, contracts with their shape digests, spawn entries and the
- * sing_image record.  Both write into one buffer through lw_out.
+ * lower.c turns functions into C (one table entry per opcode), with what
+ * lower_facts.c proves about each function (uses of locals, lengths kept
+ * in locals, string chains); lower_image.c writes the tables the kernel
+ * reads from a compiled program: constants, type layouts, contracts with
+ * their shape digests, spawn entries and the sing_image record.  All write
+ * into one buffer through lw_out.
  * Invariant: they see only packages the verifier passed.
  */
 #ifndef BACKEND_LOWER_H
 #define BACKEND_LOWER_H
 
 #include "backend.h"
+#include "../kernel/rt.h"
 
 struct lw {
 	const struct sil_pkg *p;
@@ -18,7 +21,13 @@ struct lw {
 	uint32_t fi;
 	struct sbuf *o;
 	uint8_t *target;        /* per instruction: some jump lands here */
+	uint32_t *uses;         /* per local: operands naming it (defs and uses) */
+	uint8_t *shadow;        /* per local: a GC array or string indexed: its length is shadowed */
 	uint32_t pc;
+	struct lw_part { uint32_t reg, kind; } chain[SING_STRPARTS];   /* a strcat chain being fused */
+	uint32_t nchain;
+	int64_t folded;         /* a tostr's result the next strcat takes as an integer part, or -1 */
+	struct lw_part folded_as;
 };
 
 /* lower.c */
@@ -28,6 +37,14 @@ const char *lw_ctype(const struct sil_pkg *p, uint32_t t);   /* C type of a SIL 
 int lw_slotkind(const struct sil_pkg *p, uint32_t t);       /* SING_S_* of a value */
 const char *lw_slot(uint32_t t);                            /* slot kind of a builtin */
 unsigned lw_elem_size(uint32_t t);                          /* bytes of a scalar */
+
+/* lower_facts.c: what the lowering proves about the function w->f */
+void lw_facts_begin(struct lw *w);     /* at the body's start: counts, declares ln locals */
+void lw_facts_end(struct lw *w);
+int lw_shadowed(const struct lw *w, uint32_t r);                   /* rN's length is lnN */
+void lw_shadow_refresh(struct lw *w, const struct sil_insn *in);   /* after each instruction */
+int lw_chain_continues(struct lw *w, const struct sil_insn *in);   /* this strcat fuses with a later one */
+int lw_tostr_folds(struct lw *w, const struct sil_insn *in);       /* this tostr is the next strcat's part */
 
 /* lower_image.c */
 void lw_constants(struct lw *w);

@@ -224,7 +224,11 @@ static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 		uintptr_t a, e;
 		if (ch && next_run(ch, run_slots(h, c), &a, &e)) {
 			ch->young = 1;
-			__builtin_memset((void *)a, 0, e - a);
+			if (c < SING_NAB)   /* bumped inline: the fast path writes only the header */
+				__builtin_memset((void *)a, 0, e - a);
+			else                /* gc_alloc_ab zeroes each object as it is taken */
+				for (uintptr_t p = a; p < e; p += class_size[c])
+					*(uint64_t *)p = 0;
 			b->cur = a;
 			b->end = e;
 			h->young_bytes += e - a;
@@ -306,7 +310,11 @@ static void *alloc_small(struct gc_heap *h, struct sing_ab *b, int c)
 	return obj;
 }
 
-void *gc_alloc_ab(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr)
+/* Runs of classes above 256 bytes (h->kab, never bumped inline) have only
+ * their slots' headers zeroed (the collector reads nothing else of a slot
+ * not yet taken): an object is zeroed here, unless its caller writes all
+ * of it before anything else allocates (gc_alloc_nz: a string's bytes). */
+static void *alloc(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr, int zero)
 {
 	int c = class_of(size);
 	uint64_t *obj;
@@ -314,9 +322,22 @@ void *gc_alloc_ab(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t
 		obj = alloc_large(h, size);
 	else
 		obj = alloc_small(h, c < SING_NAB ? &ab[c] : &h->kab[c], c);
-	if (obj)
-		obj[0] = hdr;
+	if (!obj)
+		return NULL;
+	if (c >= SING_NAB && zero)
+		__builtin_memset(obj + 1, 0, size - 8);
+	obj[0] = hdr;
 	return obj;
+}
+
+void *gc_alloc_ab(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr)
+{
+	return alloc(h, ab, size, hdr, 1);
+}
+
+void *gc_alloc_nz(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr)
+{
+	return alloc(h, ab, size, hdr, 0);
 }
 
 void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr)

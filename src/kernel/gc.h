@@ -161,6 +161,9 @@ void gc_pool_drain(void);
  * NULL if over budget. */
 void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr);
 void *gc_alloc_ab(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr);
+/* As gc_alloc_ab, not zeroed: for an object whose caller writes all of it
+ * before anything else can allocate (so collect). */
+void *gc_alloc_nz(struct gc_heap *h, struct sing_ab *ab, uint64_t size, uint64_t hdr);
 /* A collection: young (going on with, or starting, the old generation's
  * cycle), or full (stop-the-SIP) if full is set. */
 void gc_collect(struct gc_heap *h, int full);

@@ -49,6 +49,7 @@
 	X(sing_new,       void *, (struct sing_thread *t, uint32_t type, const char *fn), GC) \
 	X(sing_newarr,    void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), GC) \
 	X(sing_strcat,    struct sing_str *, (struct sing_thread *t, struct sing_str *a, struct sing_str *b, const char *fn), GC) \
+	X(sing_strcatn,   struct sing_str *, (struct sing_thread *t, const struct sing_strpart *parts, uint32_t n, const char *fn), GC) \
 	X(sing_tostr_i,   struct sing_str *, (struct sing_thread *t, int64_t v, const char *fn), GC) \
 	X(sing_tostr_u,   struct sing_str *, (struct sing_thread *t, uint64_t v, const char *fn), GC) \
 	X(sing_tostr_f,   struct sing_str *, (struct sing_thread *t, double v, const char *fn), GC) \
@@ -206,6 +207,12 @@ struct sing_xarr { int64_t len; uint8_t *data; void *region; };
  * set) and the case's message, 0 for ChannelClosed or m+1 for message m
  * (as in SIL).  A set's case gets the endpoint in out[0], values after. */
 struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
+
+/* A part of sing_strcatn's concatenation: a string, or an integer's
+ * decimal text (the tostr the backend folded in). */
+enum { SING_PART_STR, SING_PART_INT, SING_PART_UINT };
+#define SING_STRPARTS 16   /* at most this many parts in one sing_strcatn */
+struct sing_strpart { struct sing_str *s; int64_t v; int64_t kind; };
 
 /* Type information the compiled image exports, one entry per SIL type
  * index (builtins included): what the collector and exchange heap need. */

@@ -50,6 +50,9 @@ done
 for f in "$HERE"/*.sasm; do
 	run_program "sasm-$(basename "$f" .sasm)" "$f"
 done
+# Arrays taken from runs whose slots were not zeroed ahead (gc.c) read zero
+# (with a collection at every allocation too: gc-stress-all below).
+run_program zeroed "$HERE/zeroed.sg"
 
 # The optimised build runs the deepest test too (no sanitizer frames).
 out=$(sing_fast run "$HERE/deep.sasm" 2>&1)
