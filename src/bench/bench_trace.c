@@ -46,7 +46,9 @@ void bench_trace_cost(const struct bench_host *h, const struct bench_plan *plan)
 		return;
 	}
 	int rc = pingpong(h, plan, &on);
-	uint64_t events = tr_written(TR_CPU);
+	uint64_t events = 0;
+	for (unsigned c = 0; c < TR_MAXCPU; c++)
+		events += tr_written(c);
 	tr_stop();
 	double ops = (double)on.iters * (double)on.batches;
 	double per_op = ops > 0 ? (double)events / ops : 0;

@@ -61,8 +61,9 @@ static void um_free(struct umap *m)
 
 /* ---- tracks ---- */
 
-struct thr {                      /* a thread track; index 0 is the kernel */
+struct thr {                      /* a thread track; index 0 is the kernel on CPU 0 */
 	uint32_t pid, tid, nth;
+	uint32_t cpu;                 /* a kernel track's CPU (each CPU has its own) */
 	int open, gc_open, preempted;
 };
 
@@ -97,10 +98,10 @@ static const char *sip_name(const struct conv *c, uint32_t pid)
 static size_t new_thread(struct conv *c, uint64_t ptr, uint32_t pid)
 {
 	uint32_t nth = 0;
-	for (size_t i = 1; i < c->nthr; i++)
+	for (size_t i = 0; i < c->nthr; i++)
 		nth += c->thr[i].pid == pid;
 	c->thr = xrealloc(c->thr, (c->nthr + 1) * sizeof *c->thr);
-	c->thr[c->nthr] = (struct thr){pid, (uint32_t)c->nthr, nth, 0, 0, 0};
+	c->thr[c->nthr] = (struct thr){pid, (uint32_t)c->nthr, nth, 0, 0, 0, 0};
 	um_put(&c->by_ptr, ptr, c->nthr + 1);
 	return c->nthr++;
 }
@@ -111,17 +112,37 @@ static size_t thread_of(struct conv *c, uint64_t ptr, uint32_t pid)
 	return v ? v - 1 : new_thread(c, ptr, pid);
 }
 
+/* The kernel's own context on a CPU (a switch to no thread): a track per
+ * CPU, so that two CPUs' kernel slices do not nest on one. */
+static size_t kernel_track(struct conv *c, unsigned cpu)
+{
+	if (cpu == 0)
+		return 0;
+	uint64_t key = 2 * (uint64_t)cpu + 1;   /* never a thread record's (aligned) address */
+	uint64_t v = um_get(&c->by_ptr, key);
+	if (v)
+		return v - 1;
+	size_t t = new_thread(c, key, 0);
+	c->thr[t].cpu = cpu;
+	return t;
+}
+
 /* Pass 1: each event's track. */
 static void place(struct conv *c)
 {
-	size_t cur[256] = {0};
+	size_t cur[256];   /* each CPU's running track; SIZE_MAX before its first switch */
+	for (size_t k = 0; k < 256; k++)
+		cur[k] = SIZE_MAX;
 	for (size_t i = 0; i < c->d->nev; i++) {
 		const struct tr_event *e = &c->d->ev[i];
+		if (cur[e->cpu] == SIZE_MAX)
+			cur[e->cpu] = kernel_track(c, e->cpu);
 		c->track[i] = (uint32_t)cur[e->cpu];
 		if (e->kind == TR_THREAD)
 			new_thread(c, e->p, e->a);
 		else if (e->kind == TR_SWITCH)
-			c->dest[i] = (uint32_t)(cur[e->cpu] = thread_of(c, e->q, e->a));
+			c->dest[i] = (uint32_t)(cur[e->cpu] = e->q ? thread_of(c, e->q, e->a)
+			                                           : kernel_track(c, e->cpu));
 		else if (e->kind == TR_SIP_START || e->kind == TR_SIP_EXIT) {   /* names the SIP */
 			um_put(&c->names, e->a, 1 + (e->kind == TR_SIP_START ? e->p : e->p >> 32));
 		}
@@ -216,7 +237,10 @@ static void metadata(struct conv *c)
 			fprintf(c->out, "}}");
 			c->first = 0;
 		}
-		snprintf(name, sizeof name, t->pid == 0 ? "kernel" : t->nth ? "thread %u" : "main", t->nth);
+		if (t->pid == 0)
+			snprintf(name, sizeof name, t->cpu ? "kernel, CPU %u" : "kernel", t->cpu);
+		else
+			snprintf(name, sizeof name, t->nth ? "thread %u" : "main", t->nth);
 		fprintf(c->out, ",\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
 		        t->pid, t->tid);
 		jstr(c->out, name);

@@ -59,12 +59,13 @@ int tr_start(uint32_t mask, uint32_t events_per_cpu, uint32_t strings)
 	tr.capstr = strings < 64 ? 64 : strings;
 	tr.str = hal_alloc(tr.capstr);
 	tr.nstr = 1;
-	for (int c = 0; c < TR_MAXCPU && tr.str; c++) {
+	unsigned ncpu = hal_cpu_count(), c = 0;
+	for (; c < ncpu && c < TR_MAXCPU && tr.str; c++) {
 		tr.ring[c].mask = cap - 1;
-		if (c == TR_CPU && !(tr.ring[c].ev = hal_alloc(cap * sizeof(struct tr_event))))
+		if (!(tr.ring[c].ev = hal_alloc(cap * sizeof(struct tr_event))))
 			break;
 	}
-	if (!tr.str || !tr.ring[TR_CPU].ev) {
+	if (!tr.str || c < (ncpu < TR_MAXCPU ? ncpu : TR_MAXCPU) || !tr.ring[0].ev) {
 		tr_stop();
 		return -1;
 	}
@@ -87,11 +88,14 @@ void tr_stop(void)
 
 void tr_emit(unsigned kind, unsigned x, uint32_t a, uint64_t p, uint64_t q)
 {
-	struct tr_ring *r = &tr.ring[TR_CPU];
+	unsigned cpu = hal_cpu_id();
+	struct tr_ring *r = &tr.ring[cpu < TR_MAXCPU ? cpu : 0];
+	if (!r->ev)
+		return;
 	struct tr_event *e = &r->ev[r->n++ & r->mask];   /* taken before written: nesting-safe */
 	e->ts = hal_cycles();
 	e->kind = (uint8_t)kind;
-	e->cpu = TR_CPU;
+	e->cpu = (uint8_t)(r - tr.ring);
 	e->x = (uint16_t)x;
 	e->a = a;
 	e->p = p;

@@ -8,9 +8,10 @@
  * tests a bit of tr_mask, which is 0 until tr_start.  On, an event is 32
  * bytes written at the CPU's ring head (the oldest event is overwritten
  * when the ring is full; the dump says how many were lost): no lock (each
- * CPU writes only its own ring; index TR_CPU, 0 while the kernel runs
- * one CPU), no allocation (the rings and the string table are allocated
- * by tr_start).  Names (SIPs, contracts, messages, paths) are copied into
+ * CPU writes only its own ring, index hal_cpu_id(); a converter merges
+ * them by time stamp and keeps each CPU's running thread apart), no
+ * allocation (a ring for each CPU the HAL has, and the string table, are
+ * allocated by tr_start).  Names (SIPs, contracts, messages, paths) are copied into
  * a bounded string table when first seen, at channel creation, SIP start
  * and name-service binds, never on a message's path, so a dump is
  * self-contained: it can be taken after the kernel shut down, or on bare
@@ -74,8 +75,7 @@ struct tr_event {                 /* 32 bytes, little-endian in a dump */
 	uint64_t p, q;
 };
 
-#define TR_MAXCPU 8
-#define TR_CPU 0                  /* the recording CPU's index: one CPU today */
+#define TR_MAXCPU 8               /* rings in a dump (the kernel's SK_NCPU) */
 
 /* Which kinds record (bit 1 << kind); 0 when tracing is off. */
 extern uint32_t tr_mask;
@@ -91,7 +91,8 @@ extern uint32_t tr_mask;
 	do { if (TR_ON(TR_CH_NEW)) tr_chan((con), (imp)); } while (0)
 
 /* Start recording the kinds in mask, events_per_cpu (rounded up to a power
- * of two) per ring, strings bytes of names.  -1 if memory is short. */
+ * of two) per ring, one ring per CPU of hal_cpu_count() (at most
+ * TR_MAXCPU), strings bytes of names.  -1 if memory is short. */
 int tr_start(uint32_t mask, uint32_t events_per_cpu, uint32_t strings);
 /* Stop recording and free the rings. */
 void tr_stop(void);

@@ -67,8 +67,8 @@ if record scenario --trace-dump "$TMPDIR/scenario.dump"; then
 	if [ -z "$fails" ]; then ok trace-bad-dump-refused; else bad trace-bad-dump-refused "$fails"; fi
 fi
 
-# A full ring drops the oldest events and says how many.
-if record small --trace-ring 64; then
+# A full ring drops the oldest events and says how many (one CPU: one ring).
+if record small --trace-ring 64 --cpus 1; then
 	line=$(grep 'events recorded' "$TMPDIR/small.err")
 	all=$(echo "$line" | sed -E 's/.*: ([0-9]+) events recorded, ([0-9]+) lost.*/\1/')
 	lost=$(echo "$line" | sed -E 's/.*: ([0-9]+) events recorded, ([0-9]+) lost.*/\2/')
