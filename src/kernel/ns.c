@@ -4,6 +4,7 @@
 #include "console.h"
 #include "irq.h"
 #include "launch.h"
+#include "nsboot.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -77,7 +78,11 @@ static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog,
 	*code = NS_CONTRACT;
 	if (kn)
 		return kn->check(con);
+	if (streq(path, NB_PATH))
+		return "the bootstrap endpoint is the name service's to export";
 	*code = NS_NO_NAME;
+	if (nb_path(path))   /* the name service SIP answers when the client is bound */
+		return nb_up(k) ? NULL : "no running program provides it (the name service is not running)";
 	if (!en)
 		return "no running program provides it";
 	*code = NS_CONTRACT;
@@ -86,16 +91,31 @@ static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog,
 	return ly_upcast(con, en->con, 1, 0) ? NULL : "its provider serves another contract (shape differs)";
 }
 
-static const char *check_export(struct sk_kernel *k, const char *path,
+/* /kernel/ns: exported by the one program holding system.ns. */
+static const char *check_boot(struct sk_kernel *k, const struct sk_prog *prog,
+                              const struct ly_contract *con, int *code)
+{
+	*code = NS_CAPABILITY;
+	if (!proc_has_cap(prog, "system.ns"))
+		return "system.ns";
+	*code = NS_CONTRACT;
+	return nb_up(k) ? "the name service is running already" : nb_check(con);
+}
+
+static const char *check_export(struct sk_kernel *k, const struct sk_prog *prog, const char *path,
                                 const struct ly_contract *con, int *code)
 {
 	*code = NS_CONTRACT;
+	if (streq(path, NB_PATH))
+		return check_boot(k, prog, con, code);
 	if (kname(path) || irq_path(path) >= 0)
 		return "a system name cannot be provided by a program";
 	if (entry(k, path))
 		return "already provided by a running program";
 	if (!provided(con))
 		return "an exporting endpoint must speak a provider contract (in Connect(C.Exp e))";
+	if (nb_path(path))   /* the name service SIP answers whether it is free */
+		return nb_up(k) ? NULL : "the name service is not running";
 	for (uint32_t i = 0; i < NS_MAX; i++)
 		if (!k->names[i].prov)
 			return NULL;
@@ -105,10 +125,17 @@ static const char *check_export(struct sk_kernel *k, const char *path,
 const char *ns_check(struct sk_kernel *k, const struct sk_prog *prog, const char *path,
                      const struct ly_contract *con, uint32_t side, int *code)
 {
-	return side == 0 ? check_import(k, prog, path, con, code) : check_export(k, path, con, code);
+	return side == 0 ? check_import(k, prog, path, con, code) : check_export(k, prog, path, con, code);
 }
 
 static void connect_next(struct ns_entry *en);
+
+static void ignored(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	(void)ctx, (void)path, (void)code;
+	if (text)
+		xh_delete(&k->xh, text);
+}
 
 void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 {
@@ -117,6 +144,10 @@ void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 	int line = irq_path(path);
 	if (line >= 0) {
 		irq_connect(k, line, exp);
+		return;
+	}
+	if (nb_path(path)) {   /* a client of `sing run`, answered by ChannelClosed if refused */
+		nb_bind(k, path, exp, sip_current(k) ? sip_current(k)->pid : 0, ignored, NULL);
 		return;
 	}
 	if (kn) {
@@ -309,11 +340,49 @@ uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
 	return n;
 }
 
-/* The directory's listing: kernel names, then providers. */
-static void *listing(struct sk_kernel *k)
+/* The directory's listing: the kernel's names, then the name service's
+ * (more, a u8[] the kernel received, or NULL; it is deleted). */
+static void *listing(struct sk_kernel *k, void *more)
 {
 	char buf[4096];
-	return ns_text(k, buf, ns_names(k, buf, sizeof buf));
+	uint32_t n = ns_names(k, buf, sizeof buf);
+	n += ns_read_text(more, buf + n, sizeof buf - n);
+	if (more)
+		xh_delete(&k->xh, more);
+	return ns_text(k, buf, n);
+}
+
+/* A /svc/ns client waiting for the name service SIP's answer went away. */
+static void asker_gone(struct ch_end *e)
+{
+	nb_forget(e->k, e);
+}
+
+/* The name service SIP's answers, for a /svc/ns client (ctx: its end). */
+static void bound(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	struct ch_end *e = ctx;
+	(void)k, (void)path, (void)text;
+	if (!e)
+		return;
+	e->gone = NULL;
+	if (code)
+		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
+	else
+		ns_reply(e, "Ok", (union sing_slot){.u64 = 0});
+}
+
+static void listed(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	struct ch_end *e = ctx;
+	(void)path, (void)code;
+	if (!e) {
+		if (text)
+			xh_delete(&k->xh, text);
+		return;
+	}
+	e->gone = NULL;
+	ns_reply(e, "Names", (union sing_slot){.p = listing(k, text)});
 }
 
 static void bind_request(struct ch_end *e, union sing_slot *args)
@@ -331,6 +400,11 @@ static void bind_request(struct ch_end *e, union sing_slot *args)
 		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
 		return;
 	}
+	if (nb_path(path)) {   /* answered when the name service SIP has */
+		e->gone = asker_gone;
+		nb_bind(k, path, exp, caller ? caller->pid : 0, bound, e);
+		return;
+	}
 	ns_connect(k, path, exp);
 	ns_reply(e, "Ok", (union sing_slot){.u64 = 0});
 }
@@ -340,10 +414,14 @@ void ns_serve(struct ch_end *e)
 	union sing_slot args[4];
 	int m;
 	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
-		if (streq(e->con->msgs[m].name, "Bind"))
+		if (streq(e->con->msgs[m].name, "Bind")) {
 			bind_request(e, args);
-		else
-			ns_reply(e, "Names", (union sing_slot){.p = listing(e->k)});
+		} else if (nb_up(e->k)) {   /* the kernel's names, then the name service's */
+			e->gone = asker_gone;
+			nb_list(e->k, listed, e);
+		} else {
+			ns_reply(e, "Names", (union sing_slot){.p = listing(e->k, NULL)});
+		}
 	}
 }
 

@@ -7,6 +7,7 @@
 #include "eset.h"
 #include "io.h"
 #include "launch.h"
+#include "nsboot.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -274,6 +275,10 @@ void sip_main_thread(struct sk_thread *t);
 void sip_main_thread(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
+	while (s->held && !s->refused[0])   /* the name service binds its /svc/... imports first */
+		sched_block(t);
+	if (s->refused[0])
+		sip_exit(t, SK_EXIT_FAILED);   /* never ran: proc_ended says why */
 	make_args(t);
 	sk_leave();
 	int32_t status = s->img->entry(&t->pub, s->args, s->extra);
@@ -379,6 +384,7 @@ void sip_teardown(struct sip *s)
 	if (s->state == SIP_FAILED)
 		report_failure(s);
 	proc_ended(s);
+	nb_ended(k, s->prog, s->pid);   /* the names it provided */
 	if (k->debug & SK_DEBUG_STATS)
 		report_stats(s);
 	gc_destroy(&s->gc);

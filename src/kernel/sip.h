@@ -102,6 +102,24 @@ struct ns_entry {                    /* a name served by a running provider */
 	uint32_t nwait;
 };
 
+#define NB_MAX 64                    /* requests waiting for the name service SIP */
+
+struct nb_req {                      /* one request to it (nsboot.c) */
+	int kind;                        /* NB_PROVIDE, NB_BIND, NB_LIST, NB_GONE */
+	char path[64];
+	struct ch_end *ep;               /* the end it carries (the kernel's until sent) */
+	uint32_t pid;
+	void (*done)(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text);
+	void *ctx;
+};
+
+struct nb_state {                    /* the bootstrap endpoint /kernel/ns */
+	struct ch_end *imp;              /* the kernel's end (NULL: no name service) */
+	struct nb_req q[NB_MAX];         /* oldest first; q[head] was sent if sent */
+	uint32_t head, n;
+	int sent;
+};
+
 #define CON_RING 65536u
 #define CON_LINE 4096u               /* the longest line typed (the driver's limit) */
 
@@ -149,6 +167,7 @@ struct sk_kernel {
 	uint64_t sips_started;
 	int booted, poll_kernel;
 	struct ns_entry names[NS_MAX];
+	struct nb_state nb;
 	struct con_state con;
 	int devices;                     /* hal_dev_open was called */
 	volatile uint32_t irq_raised;    /* lines raised, recorded by the HAL's callback */
@@ -210,6 +229,8 @@ struct sip {
 	char **argv_own;             /* argv copied by sk_launch (freed with the record) */
 	struct ch_end *notify;       /* served end told Exited(status) when it ends */
 	int notify_msg;
+	uint32_t held;               /* its /svc/ imports the name service has yet to bind */
+	char refused[128];           /* why one was refused ("": none): it ends before it runs */
 	int detached;                /* freed by the kernel when it ends */
 	uint32_t ppid;               /* the SIP that asked for it (0: init, the host) */
 	int job;                     /* started in the background: its end is reported */

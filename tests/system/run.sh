@@ -13,7 +13,7 @@ HERE="$ROOT/tests/system"
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
 sing store init "$S" >/dev/null
-sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/echo.sg \
+sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/{ns,echo}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop}.sg \
 	"$HERE"/{missing,nocap,badport,irqsteal,spin}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-system "$(head -5 "$TMPDIR/inst")"; exit 0; }
@@ -74,9 +74,9 @@ else bad crash-loop-given-up "$(head -3 "$TMPDIR/inst4")"; fi
 # (that used to panic the kernel).
 S6="$TMPDIR/store6"
 sing store init "$S6" >/dev/null
-if sing install --store "$S6" "$ROOT"/sys/services/echo.sg "$ROOT"/sys/apps/shell.sg \
+if sing install --store "$S6" "$ROOT"/sys/services/{ns,echo}.sg "$ROOT"/sys/apps/shell.sg \
 	"$HERE/bindmany.sg" >"$TMPDIR/inst6" 2>&1; then
-	printf 'service echo\nshell shell\n' >"$S6/config"
+	printf 'service ns\nservice echo\nshell shell\n' >"$S6/config"
 	printf 'bindmany\nexit\n' | limit 60 "$SING" boot --store "$S6" >"$TMPDIR/bind6" 2>&1
 	if grep -q 'bindmany: 51 binds, the last answered 41' "$TMPDIR/bind6" &&
 	   grep -q 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live' "$TMPDIR/bind6" &&
@@ -180,27 +180,27 @@ sanitizer_ok session-sanitizer-clean
 
 # Recovery: echo (a service) killed while a client pings it; init restarts
 # it, the client sees ChannelClosed, binds again and keeps going.
-printf 'driver console\nservice echo\nshell shell\n' >"$S/config"
+printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
 boot_session two
-WAIT=30 see boot-starts-service 'init: started echo (pid 2)' 'sing>' || exit 0
+WAIT=30 see boot-starts-service 'init: started ns (pid 2)' 'init: started echo (pid 3)' 'sing>' || exit 0
 type 'echoclient'
 see client-before-kill 'echoclient: 10 pings answered, sum 55'
 type 'start echoloop'
-see start-in-background '[5] started' 'echoloop: pinging /svc/echo'
-type 'kill 2'
-see service-killed-client-rebinds 'killed 2' 'echoloop: the echo service went away; binding again' \
-	'init: echo ended; restarting in 100 ms' 'init: started echo (pid 6)' \
+see start-in-background '[6] started' 'echoloop: pinging /svc/echo'
+type 'kill 3'
+see service-killed-client-rebinds 'killed 3' 'echoloop: the echo service went away; binding again' \
+	'init: echo ended; restarting in 100 ms' 'init: started echo (pid 7)' \
 	'echoloop: bound /svc/echo again' 'echoloop: 100 pings answered since binding again'
 type 'echoclient'
 see client-after-restart 'echoclient: 10 pings answered, sum 55'
 type 'exit'
-see orderly-stop 'init: stopped echo (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+see orderly-stop 'init: stopped echo (pid 7)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session2-sanitizer-clean
 
 # ---- A shell people are at home in (issue 16): keys as a person types
 # them.  Each check starts from a blank screen and empty scrollback
 # (`fresh`), so it sees only what the command it typed printed.
-printf 'driver console\nservice echo\nshell shell\n' >"$S/config"
+printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
 fresh() { tmux -L "$T" send-keys -R \; clear-history; sleep 0.2; }
 keys() { tmux -L "$T" send-keys "$@"; }
 text() { tmux -L "$T" send-keys -l -- "$1"; }
@@ -321,12 +321,12 @@ fresh; type 'kill'
 wait_for kill-usage 'kill: usage: kill PID...'
 fresh; type 'kill -9 77'
 wait_for kill-option 'kill: -9: not a process id'
-fresh; type 'kill 3'
-wait_for kill-shell-says-why 'kill: 3: that is this shell (type exit to leave)'
+fresh; type 'kill 4'
+wait_for kill-shell-says-why 'kill: 4: that is this shell (type exit to leave)'
 fresh; type 'kill 99'
 wait_for kill-no-such 'kill: 99: no such process'
 fresh; type 'ps'
-wait_for ps-units-state-parent '    2     0 echo             service wait'
+wait_for ps-units-state-parent '    3     0 echo             service wait'
 fresh; type 'programs'
 wait_for programs-lists 'hello            1.0      app'
 fresh; type 'help kill'
@@ -353,7 +353,7 @@ fresh; type 'start echoloop'
 wait_for bg-echoloop 'echoloop: pinging /svc/echo'
 # kill echo: echoloop binds again (after init's 100 ms back-off) and ends,
 # printing while "hello half" is being typed at the next prompt.
-type 'kill 2'; text 'hello half'
+type 'kill 3'; text 'hello half'
 wait_for bg-output-arrives 'echoloop: bound /svc/echo again'
 wait_for bg-done-while-typing 'done, status 0 (echoloop)'
 last_line bg-output-redraws-line 'sing> hello half'
