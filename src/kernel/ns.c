@@ -45,7 +45,7 @@ static const struct ns_kname *kname(const char *path)
 static struct ns_entry *entry(struct sk_kernel *k, const char *path)
 {
 	for (uint32_t i = 0; i < NS_MAX; i++)
-		if (k->names[i].prov && streq(k->names[i].path, path))
+		if (k->names[i].prov && !k->names[i].held && streq(k->names[i].path, path))
 			return &k->names[i];
 	return NULL;
 }
@@ -193,6 +193,7 @@ static void provider_serve(struct ch_end *e)
 static void provider_gone(struct ch_end *e)
 {
 	struct ns_entry *en = e->ctx;
+	nb_lost(e->k, e);   /* a Provide still queued for the name service SIP is void */
 	while (en->nwait)
 		xh_delete(&e->k->xh, en->wait[--en->nwait]);
 	en->prov = NULL;
@@ -220,8 +221,8 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
 
 /* ---- ns_link: a provider end held opaquely by a SIP (the directory) ---- */
 
-/* Its pacing record: a name-table slot with an empty path (entry() and
- * ns_names skip it), so the kernel paces Connects on it as on its own. */
+/* Its pacing record: a name-table slot marked held (entry() and ns_names
+ * skip it), so the kernel paces Connects on it as on its own. */
 static struct ns_entry *paced(struct sk_kernel *k, struct ch_end *prov)
 {
 	if (prov->ctx)
@@ -234,6 +235,7 @@ static struct ns_entry *paced(struct sk_kernel *k, struct ch_end *prov)
 		en->con = provided(prov->con);
 		en->prov = prov;
 		en->pid = 0;
+		en->held = 1;
 		en->nwait = 0;
 		prov->serve = provider_serve;
 		prov->gone = provider_gone;
@@ -247,6 +249,37 @@ static int32_t refuse(struct sk_kernel *k, struct ch_end *client, int32_t code)
 {
 	xh_delete(&k->xh, client);   /* its peer sees ChannelClosed, as after a failed Bind */
 	return code;
+}
+
+int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid)
+{
+	struct ns_entry *en = paced(k, prov);
+	if (!en)
+		return -1;
+	sk_copy_str(en->path, sizeof en->path, path);
+	en->pid = pid;
+	return 0;
+}
+
+/* The handed-over provider ends own holds at top level (its cells). */
+void ns_reclaim(struct sk_kernel *k, struct xh_list *own)
+{
+	for (uint32_t i = 0; i < NS_MAX; i++) {
+		struct ns_entry *en = &k->names[i];
+		if (en->prov && en->held && en->path[0] && xh_owner(en->prov) == own) {
+			xh_send(en->prov);
+			xh_recv(en->prov, &k->kown);
+		}
+	}
+}
+
+void ns_reprovide(struct sk_kernel *k)
+{
+	for (uint32_t i = 0; i < NS_MAX; i++) {
+		struct ns_entry *en = &k->names[i];
+		if (en->prov && en->held && en->path[0] && xh_owner(en->prov) == &k->kown)
+			nb_provide(k, en->path, en->prov, en->pid);
+	}
 }
 
 int32_t ns_link(struct sk_kernel *k, struct ch_end *prov, struct ch_end *client)
@@ -330,7 +363,7 @@ uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < NKNAMES + NS_MAX; i++) {
 		const char *path = i < NKNAMES ? knames[i].path : k->names[i - NKNAMES].path;
-		if (i >= NKNAMES && (!k->names[i - NKNAMES].prov || !*path))
+		if (i >= NKNAMES && (!k->names[i - NKNAMES].prov || k->names[i - NKNAMES].held))
 			continue;   /* a free slot, or a pacing record (ns_link) */
 		for (const char *p = path; *p && n < size - 1; p++)
 			buf[n++] = *p;

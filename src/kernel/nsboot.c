@@ -1,6 +1,7 @@
 /* nsboot.c - the bootstrap endpoint /kernel/ns (see nsboot.h). */
 #include "nsboot.h"
 
+#include "console.h"
 #include "ns.h"
 #include "proc.h"
 #include "sched.h"
@@ -74,10 +75,15 @@ static void answer(struct sk_kernel *k, int32_t code, void *text)
 	r.done(k, r.ctx, r.path, code, text);
 }
 
-/* Send the oldest request if none is out. */
+/* Send the oldest request if none is out (a Provide whose end closed
+ * meanwhile is answered instead). */
 static void send_next(struct sk_kernel *k)
 {
 	struct nb_req *r = head(k);
+	while (r && !k->nb.sent && r->kind == NB_PROVIDE && !r->ep) {
+		answer(k, 0, NULL);
+		r = head(k);
+	}
 	if (!r || k->nb.sent || !k->nb.imp)
 		return;
 	union sing_slot a[3] = {{.u64 = 0}};
@@ -109,10 +115,27 @@ static void queue(struct sk_kernel *k, int kind, const char *path, struct ch_end
 	send_next(k);
 }
 
-void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid,
-                nb_done *done, void *ctx)
+/* A refused Provide, said on the console in one line. */
+static void provided(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
 {
-	queue(k, NB_PROVIDE, path, prov, pid, done, ctx);
+	static const char *const why[] = {"", ": the name service is not running\n",
+		": already provided by a running program\n", ": the name table is full\n"};
+	char line[160];
+	uint32_t n = 0;
+	const char *parts[] = {"sing: ", path, why[code < 3 ? code : 3]};
+	(void)ctx, (void)text;
+	if (!code)
+		return;
+	for (uint32_t i = 0; i < 3; i++)
+		for (const char *c = parts[i]; *c && n < sizeof line; c++)
+			line[n++] = *c;
+	con_write(k, line, n);
+}
+
+void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid)
+{
+	ns_hand_over(k, path, prov, pid);
+	queue(k, NB_PROVIDE, path, prov, pid, provided, NULL);
 }
 
 void nb_bind(struct sk_kernel *k, const char *path, struct ch_end *client, uint32_t pid,
@@ -171,6 +194,15 @@ void nb_forget(struct sk_kernel *k, void *ctx)
 			k->nb.q[(k->nb.head + i) % NB_MAX].ctx = NULL;
 }
 
+void nb_lost(struct sk_kernel *k, struct ch_end *e)
+{
+	for (uint32_t i = 0; i < k->nb.n; i++) {
+		struct nb_req *r = &k->nb.q[(k->nb.head + i) % NB_MAX];
+		if (r->ep == e && !(i == 0 && k->nb.sent))
+			r->ep = NULL;
+	}
+}
+
 /* ---- the name service's answers, and its end ---- */
 
 static void serve(struct ch_end *e)
@@ -216,5 +248,6 @@ struct ch_end *nb_open(struct sk_kernel *k, const struct ly_contract *c)
 	k->nb.sent = 0;
 	imp->serve = serve;
 	imp->gone = gone;
+	ns_reprovide(k);   /* what the last name service held, if one ended */
 	return exp;
 }

@@ -42,8 +42,10 @@ struct ch_end *nb_open(struct sk_kernel *k, const struct ly_contract *c);
 typedef void nb_done(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text);
 
 /* The requests (the ends are the kernel's and go to the name service). */
-void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid,
-                nb_done *done, void *ctx);
+/* Provide: the kernel keeps a pacing record of prov (ns_hand_over), to
+ * Provide it again to the next name service if this one ends; a refusal
+ * is said on the console (the provider sees ChannelClosed). */
+void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid);
 void nb_bind(struct sk_kernel *k, const char *path, struct ch_end *client, uint32_t pid,
              nb_done *done, void *ctx);
 void nb_list(struct sk_kernel *k, nb_done *done, void *ctx);
@@ -55,5 +57,8 @@ void nb_ended(struct sk_kernel *k, const struct sk_prog *prog, uint32_t pid);
 void nb_launch_bind(struct sk_kernel *k, const char *path, struct ch_end *client, uint32_t pid);
 /* Forget ctx: its continuation is still called, with ctx NULL. */
 void nb_forget(struct sk_kernel *k, void *ctx);
+/* The end e closed: a request still queued with it is answered NS_NO_NAME
+ * instead of being sent. */
+void nb_lost(struct sk_kernel *k, struct ch_end *e);
 
 #endif

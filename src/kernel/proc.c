@@ -1,7 +1,6 @@
 /* proc.c - launch by manifest and the process service (see proc.h). */
 #include "proc.h"
 
-#include "console.h"
 #include "io.h"
 #include "ns.h"
 #include "nsboot.h"
@@ -105,20 +104,6 @@ static int check_all(struct sk_kernel *k, const struct sk_prog *p, char *err, un
 	return 0;
 }
 
-/* A provider's registration refused by the name service SIP: said on the
- * console, one line (the provider sees ChannelClosed on its end). */
-static void provided(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
-{
-	static const char *const why[] = {"", ": the name service is not running\n",
-		": already provided by a running program\n"};
-	char line[160];
-	(void)ctx, (void)text;
-	if (!code)
-		return;
-	say(line, sizeof line, "sing", path, code < 3 ? why[code] : ": the name table is full\n");
-	con_write(k, line, __builtin_strlen(line));
-}
-
 /* Bind (they were checked): clients get their end, providers register.
  * A /svc/... import's server end is left in held[i], for the name service
  * SIP once the SIP exists (sk_launch). */
@@ -134,7 +119,7 @@ static void bind_all(struct sk_kernel *k, const struct sk_prog *p, void **eps, s
 			eps[i] = nb_open(k, con);
 		} else if (ti->side == 1 && nb_path(p->eps[i])) {
 			if (ch_new(k, &k->kown, con, &imp, &exp) == 0)
-				nb_provide(k, p->eps[i], imp, k->next_pid, provided, NULL);
+				nb_provide(k, p->eps[i], imp, k->next_pid);
 			eps[i] = exp;
 		} else if (ti->side == 1) {
 			eps[i] = ns_provide(k, p->eps[i], con, k->next_pid);

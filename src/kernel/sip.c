@@ -7,6 +7,7 @@
 #include "eset.h"
 #include "io.h"
 #include "launch.h"
+#include "ns.h"
 #include "nsboot.h"
 #include "panic.h"
 #include "proc.h"
@@ -380,6 +381,7 @@ void sip_teardown(struct sip *s)
 	while (s->threads)
 		thread_free(s->threads);
 	io_release(s);                     /* its devices stop DMA first */
+	ns_reclaim(k, &s->xh_own);         /* the name service's provider ends stay open */
 	xh_free_all(&k->xh, &s->xh_own);   /* closes its endpoints: peers see ChannelClosed */
 	if (s->state == SIP_FAILED)
 		report_failure(s);

@@ -98,6 +98,8 @@ struct ns_entry {                    /* a name served by a running provider */
 	const struct ly_contract *con;   /* what its clients speak */
 	struct ch_end *prov;             /* kernel's end of the provider channel (NULL: free slot) */
 	uint32_t pid;
+	int held;                        /* a pacing record: a SIP holds prov (ns_link), the name
+	                                    service if path is set (lookups skip it) */
 	struct ch_end *wait[NS_WAIT];    /* server ends whose Connect waits (oldest first) */
 	uint32_t nwait;
 };

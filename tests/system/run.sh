@@ -197,6 +197,31 @@ type 'exit'
 see orderly-stop 'init: stopped echo (pid 7)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session2-sanitizer-clean
 
+# The name service killed (docs/system.md "The name service as a SIP"):
+# init restarts it and the kernel hands the new one the provider ends the
+# old one held, so echo goes on unrestarted and so does a client bound
+# before; a new client binds through the new name service, and a client
+# whose provider then dies binds again through it (the old echo's Gone
+# freed the name for the new echo's Provide).
+printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
+boot_session nsrestart
+WAIT=30 see ns-boot 'init: started ns (pid 2)' 'init: started echo (pid 3)' 'sing>' || exit 0
+type 'start echoloop'
+see ns-client-bound-before '[5] started' 'echoloop: pinging /svc/echo'
+type 'kill 2'
+see ns-killed-restarted 'killed 2' 'init: ns ended; restarting in 100 ms' 'init: started ns (pid 6)'
+type 'echoclient'
+see ns-new-client-binds 'echoclient: 10 pings answered, sum 55'
+type 'ps'
+see ns-providers-kept '    3     0 echo             service' '    5     4 echoloop ' '    6     0 ns '
+type 'kill 3'
+see ns-client-rebinds-after-restart 'killed 3' 'echoloop: the echo service went away; binding again' \
+	'init: started echo (pid 8)' 'echoloop: bound /svc/echo again' \
+	'echoloop: 100 pings answered since binding again'
+type 'exit'
+see ns-orderly-stop 'init: stopped ns (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+sanitizer_ok session-nsrestart-sanitizer-clean
+
 # ---- A shell people are at home in (issue 16): keys as a person types
 # them.  Each check starts from a blank screen and empty scrollback
 # (`fresh`), so it sees only what the command it typed printed.
