@@ -18,7 +18,7 @@ sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/{n
 	"$HERE"/{missing,nocap,badport,irqsteal,spin}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-system "$(head -5 "$TMPDIR/inst")"; exit 0; }
 ok install-system
-printf 'driver console\nshell shell\n' >"$S/config"   # no services: echo is not running
+printf 'driver console\nservice ns\nshell shell\n' >"$S/config"   # echo is not running
 
 out=$(sing install --store "$S" "$HERE/badcap.sg" 2>&1)
 case "$out" in *'install: badcap: rule capability: "system.proc" is not granted by the policy'*)
@@ -162,7 +162,8 @@ type 'ls'
 see ls-names /svc/ns /dev/console /kernel/proc /kernel/launch /kernel/console/out
 type 'ps'
 see ps 'PID  PPID NAME             KIND    STATE MEM(KiB) THREADS ENDPOINTS CPU(ms)' \
-	'    1     0 console          driver  wait' '    2     0 shell            app     self'
+	'    1     0 console          driver  wait' '    2     0 ns               service wait' \
+	'    3     0 shell            app     self'
 # Backspace: "hellp" BS "o" runs hello.
 mark; tmux -L "$T" send-keys -l 'hellp'; tmux -L "$T" send-keys BSpace; tmux -L "$T" send-keys -l 'o bs'
 tmux -L "$T" send-keys Enter
