@@ -194,6 +194,8 @@ static void provider_gone(struct ch_end *e)
 {
 	struct ns_entry *en = e->ctx;
 	nb_lost(e->k, e);   /* a Provide still queued for the name service SIP is void */
+	if (en->held && en->path[0])   /* the name service drops the name (if id holds it) */
+		nb_gone(e->k, en->path, en->pid);
 	while (en->nwait)
 		xh_delete(&e->k->xh, en->wait[--en->nwait]);
 	en->prov = NULL;
@@ -251,13 +253,13 @@ static int32_t refuse(struct sk_kernel *k, struct ch_end *client, int32_t code)
 	return code;
 }
 
-int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid)
+int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t id)
 {
 	struct ns_entry *en = paced(k, prov);
 	if (!en)
 		return -1;
 	sk_copy_str(en->path, sizeof en->path, path);
-	en->pid = pid;
+	en->pid = id;   /* a held record's pid field is the end's id (nsboot.h) */
 	return 0;
 }
 
@@ -278,7 +280,7 @@ void ns_reprovide(struct sk_kernel *k)
 	for (uint32_t i = 0; i < NS_MAX; i++) {
 		struct ns_entry *en = &k->names[i];
 		if (en->prov && en->held && en->path[0] && xh_owner(en->prov) == &k->kown)
-			nb_provide(k, en->path, en->prov, en->pid);
+			nb_provide(k, en->path, en->prov, en->pid, NULL, NULL);
 	}
 }
 
@@ -352,8 +354,14 @@ const char *ns_check_contract(const struct ly_contract *c)
 		int bind = streq(lm->name, "Bind") && lm->nargs == 2 && lm->args[0].linear &&
 		           !lm->args[0].con && lm->args[1].con && lm->args[1].side == 1;
 		int list = streq(lm->name, "List") && lm->nargs == 0;
-		if (lm->dir == 0 && !bind && !list)
-			return "a name-service request is Bind(u8[] path, C.Exp e) or List()";
+		int reg = streq(lm->name, "Register") && lm->nargs == 2 && lm->args[0].linear &&
+		          !lm->args[0].con && lm->args[1].con && lm->args[1].side == 0 &&
+		          lm->args[1].state == 0 && provided(lm->args[1].con);
+		if (reg && !ly_has(c, "Registered", 1, 0))
+			return "a name-service contract with Register needs out Registered()";
+		if (lm->dir == 0 && !bind && !list && !reg)
+			return "a name-service request is Bind(u8[] path, C.Exp e), Register(u8[] path, "
+			       "P.Imp prov) or List()";
 	}
 	return NULL;
 }
@@ -442,6 +450,37 @@ static void bind_request(struct ch_end *e, union sing_slot *args)
 	ns_reply(e, "Ok", (union sing_slot){.u64 = 0});
 }
 
+static void registered(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	struct ch_end *e = ctx;
+	(void)k, (void)path, (void)text;
+	if (!e)
+		return;
+	e->gone = NULL;
+	if (code)
+		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
+	else
+		ns_reply(e, "Registered", (union sing_slot){.u64 = 0});
+}
+
+/* Register(path, P.Imp prov): a running program provides a /svc/... name;
+ * the end goes to the name service SIP as a launch's Provide does.  Fail:
+ * 1 no name service, 2 taken, 4 not a /svc/... path, 5 the table is full. */
+static void register_request(struct ch_end *e, union sing_slot *args)
+{
+	struct sk_kernel *k = e->k;
+	char path[64];
+	int ok = ns_read_text(args[0].p, path, sizeof path) && nb_path(path);
+	xh_delete(&k->xh, args[0].p);
+	if (!ok || !nb_up(k)) {
+		xh_delete(&k->xh, args[1].p);   /* the provider sees ChannelClosed */
+		ns_reply(e, "Fail", (union sing_slot){.i32 = ok ? NS_NO_NAME : 4});
+		return;
+	}
+	e->gone = asker_gone;
+	nb_provide(k, path, args[1].p, 0, registered, e);
+}
+
 void ns_serve(struct ch_end *e)
 {
 	union sing_slot args[4];
@@ -449,6 +488,8 @@ void ns_serve(struct ch_end *e)
 	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
 		if (streq(e->con->msgs[m].name, "Bind")) {
 			bind_request(e, args);
+		} else if (streq(e->con->msgs[m].name, "Register")) {
+			register_request(e, args);
 		} else if (nb_up(e->k)) {   /* the kernel's names, then the name service's */
 			e->gone = asker_gone;
 			nb_list(e->k, listed, e);

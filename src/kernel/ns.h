@@ -51,12 +51,12 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
 int32_t ns_link(struct sk_kernel *k, struct ch_end *prov, struct ch_end *client);
 
 /* The name service SIP's provider ends (nsboot.h).  ns_hand_over: prov,
- * the importing end of path's provider (pid), goes to it in Provide; the
+ * the importing end of path's provider, goes to it in Provide as id; the
  * kernel keeps a pacing record naming it (-1: the table is full).
  * ns_reclaim: the SIP whose exchange heap is own ended; the handed-over
  * ends it held become the kernel's again.  ns_reprovide: Provide them to
  * the next name service, so providers need not register again. */
-int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid);
+int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t id);
 void ns_reclaim(struct sk_kernel *k, struct xh_list *own);
 void ns_reprovide(struct sk_kernel *k);
 

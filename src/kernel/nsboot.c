@@ -132,10 +132,13 @@ static void provided(struct sk_kernel *k, void *ctx, const char *path, int32_t c
 	con_write(k, line, n);
 }
 
-void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid)
+void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t id,
+                nb_done *done, void *ctx)
 {
-	ns_hand_over(k, path, prov, pid);
-	queue(k, NB_PROVIDE, path, prov, pid, provided, NULL);
+	if (!id)   /* a new end: its id, unique, is what a Gone names */
+		id = ++k->nb.ids;
+	ns_hand_over(k, path, prov, id);
+	queue(k, NB_PROVIDE, path, prov, id, done ? done : provided, ctx);
 }
 
 void nb_bind(struct sk_kernel *k, const char *path, struct ch_end *client, uint32_t pid,
@@ -154,13 +157,10 @@ static void noted(struct sk_kernel *k, void *ctx, const char *path, int32_t code
 	(void)k, (void)ctx, (void)path, (void)code, (void)text;
 }
 
-void nb_ended(struct sk_kernel *k, const struct sk_prog *p, uint32_t pid)
+void nb_gone(struct sk_kernel *k, const char *path, uint32_t id)
 {
-	if (!p || !k->nb.imp)
-		return;
-	for (uint32_t i = 0; i < p->neps; i++)
-		if (nb_path(p->eps[i]) && p->im->img->types[p->im->img->main_types[i]].side == 1)
-			queue(k, NB_GONE, p->eps[i], NULL, pid, noted, NULL);
+	if (k->nb.imp)
+		queue(k, NB_GONE, path, NULL, id, noted, NULL);
 }
 
 /* A launch's bind answered: the SIP runs once all are, or ends refused. */
@@ -231,10 +231,11 @@ static void gone(struct ch_end *e)
 	k->nb.imp = NULL;
 	while (k->nb.n) {
 		struct nb_req *r = head(k);
-		if (r->ep)
+		int kept = r->ep && r->kind == NB_PROVIDE && r->ep->ctx;   /* for the next one */
+		if (r->ep && !kept)
 			xh_delete(&k->xh, r->ep);
 		r->ep = NULL;
-		answer(k, NS_NO_NAME, NULL);
+		answer(k, kept ? 0 : NS_NO_NAME, NULL);
 	}
 }
 

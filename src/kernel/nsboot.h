@@ -43,15 +43,17 @@ typedef void nb_done(struct sk_kernel *k, void *ctx, const char *path, int32_t c
 
 /* The requests (the ends are the kernel's and go to the name service). */
 /* Provide: the kernel keeps a pacing record of prov (ns_hand_over), to
- * Provide it again to the next name service if this one ends; a refusal
- * is said on the console (the provider sees ChannelClosed). */
-void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t pid);
+ * Provide it again to the next name service if this one ends; id 0 gives
+ * prov a new id (else: prov's, again); done NULL: a refusal is said on
+ * the console (the provider sees ChannelClosed). */
+void nb_provide(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t id,
+                nb_done *done, void *ctx);
 void nb_bind(struct sk_kernel *k, const char *path, struct ch_end *client, uint32_t pid,
              nb_done *done, void *ctx);
 void nb_list(struct sk_kernel *k, nb_done *done, void *ctx);
-/* The provider prog as pid ended (or never started): its manifest's
- * /svc/... names are gone (Gone, for the name service to drop them). */
-void nb_ended(struct sk_kernel *k, const struct sk_prog *prog, uint32_t pid);
+/* The provider end Provided as id closed (Gone: the name service drops
+ * path if id still holds it; a refused end's Gone finds another id). */
+void nb_gone(struct sk_kernel *k, const char *path, uint32_t id);
 /* A launch's /svc/... import: its server end, answered by releasing the
  * SIP pid held at its start (sip.h `held`) or refusing it. */
 void nb_launch_bind(struct sk_kernel *k, const char *path, struct ch_end *client, uint32_t pid);

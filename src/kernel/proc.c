@@ -119,7 +119,7 @@ static void bind_all(struct sk_kernel *k, const struct sk_prog *p, void **eps, s
 			eps[i] = nb_open(k, con);
 		} else if (ti->side == 1 && nb_path(p->eps[i])) {
 			if (ch_new(k, &k->kown, con, &imp, &exp) == 0)
-				nb_provide(k, p->eps[i], imp, k->next_pid);
+				nb_provide(k, p->eps[i], imp, 0, NULL, NULL);
 			eps[i] = exp;
 		} else if (ti->side == 1) {
 			eps[i] = ns_provide(k, p->eps[i], con, k->next_pid);
@@ -205,7 +205,6 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 			if (held[i])
 				xh_delete(&k->xh, held[i]);
 		}
-		nb_ended(k, p, k->next_pid);   /* its Provides, if any, are void */
 		hal_free(v);
 		hal_free(ports);
 		return 0;

@@ -8,7 +8,6 @@
 #include "io.h"
 #include "launch.h"
 #include "ns.h"
-#include "nsboot.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -386,7 +385,6 @@ void sip_teardown(struct sip *s)
 	if (s->state == SIP_FAILED)
 		report_failure(s);
 	proc_ended(s);
-	nb_ended(k, s->prog, s->pid);   /* the names it provided */
 	if (k->debug & SK_DEBUG_STATS)
 		report_stats(s);
 	gc_destroy(&s->gc);

@@ -120,6 +120,7 @@ struct nb_state {                    /* the bootstrap endpoint /kernel/ns */
 	struct nb_req q[NB_MAX];         /* oldest first; q[head] was sent if sent */
 	uint32_t head, n;
 	int sent;
+	uint32_t ids;                    /* the last id a Provide gave an end */
 };
 
 #define CON_RING 65536u

@@ -15,7 +15,7 @@ S="$TMPDIR/store"
 sing store init "$S" >/dev/null
 sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/{ns,echo}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop}.sg \
-	"$HERE"/{missing,nocap,badport,irqsteal,spin}.sg >"$TMPDIR/inst" 2>&1 ||
+	"$HERE"/{missing,nocap,badport,irqsteal,spin,regecho}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-system "$(head -5 "$TMPDIR/inst")"; exit 0; }
 ok install-system
 printf 'driver console\nservice ns\nshell shell\n' >"$S/config"   # echo is not running
@@ -219,6 +219,14 @@ type 'kill 3'
 see ns-client-rebinds-after-restart 'killed 3' 'echoloop: the echo service went away; binding again' \
 	'init: started echo (pid 8)' 'echoloop: bound /svc/echo again' \
 	'echoloop: 100 pings answered since binding again'
+# Register at run time (regecho.sg): a name without a manifest line, bound
+# and pinged through /svc/ns, listed; taken while held (2); and free again
+# once its provider ended (the kernel's Gone).
+type 'regecho'
+see ns-register-at-run-time 'regecho: register 0, again 2' 'regecho: bound' 'regecho: pong 7' \
+	'/svc/regecho' 'exit status 0'
+type 'regecho'
+see ns-register-name-freed-when-provider-ends 'regecho: register 0, again 2' 'exit status 0'
 type 'exit'
 see ns-orderly-stop 'init: stopped ns (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session-nsrestart-sanitizer-clean
