@@ -5,6 +5,7 @@
 #include "irq.h"
 #include "launch.h"
 #include "nsboot.h"
+#include "nswatch.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -196,6 +197,8 @@ static void provider_gone(struct ch_end *e)
 	nb_lost(e->k, e);   /* a Provide still queued for the name service SIP is void */
 	if (en->held && en->path[0])   /* the name service drops the name (if id holds it) */
 		nb_gone(e->k, en->path, en->pid);
+	if (en->held && en->listed)
+		nw_event(e->k, 1, en->path);
 	while (en->nwait)
 		xh_delete(&e->k->xh, en->wait[--en->nwait]);
 	en->prov = NULL;
@@ -238,6 +241,7 @@ static struct ns_entry *paced(struct sk_kernel *k, struct ch_end *prov)
 		en->prov = prov;
 		en->pid = 0;
 		en->held = 1;
+		en->listed = 0;
 		en->nwait = 0;
 		prov->serve = provider_serve;
 		prov->gone = provider_gone;
@@ -261,6 +265,17 @@ int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uin
 	sk_copy_str(en->path, sizeof en->path, path);
 	en->pid = id;   /* a held record's pid field is the end's id (nsboot.h) */
 	return 0;
+}
+
+void ns_came(struct sk_kernel *k, uint32_t id)
+{
+	for (uint32_t i = 0; i < NS_MAX; i++) {
+		struct ns_entry *en = &k->names[i];
+		if (en->prov && en->held && en->path[0] && en->pid == id && !en->listed) {
+			en->listed = 1;
+			nw_event(k, 0, en->path);
+		}
+	}
 }
 
 /* The handed-over provider ends own holds at top level (its cells). */
@@ -354,16 +369,17 @@ const char *ns_check_contract(const struct ly_contract *c)
 		int bind = streq(lm->name, "Bind") && lm->nargs == 2 && lm->args[0].linear &&
 		           !lm->args[0].con && lm->args[1].con && lm->args[1].side == 1;
 		int list = streq(lm->name, "List") && lm->nargs == 0;
+		int watch = (streq(lm->name, "Watch") || streq(lm->name, "Next")) && lm->nargs == 0;
 		int reg = streq(lm->name, "Register") && lm->nargs == 2 && lm->args[0].linear &&
 		          !lm->args[0].con && lm->args[1].con && lm->args[1].side == 0 &&
 		          lm->args[1].state == 0 && provided(lm->args[1].con);
 		if (reg && !ly_has(c, "Registered", 1, 0))
 			return "a name-service contract with Register needs out Registered()";
-		if (lm->dir == 0 && !bind && !list && !reg)
+		if (lm->dir == 0 && !bind && !list && !reg && !watch)
 			return "a name-service request is Bind(u8[] path, C.Exp e), Register(u8[] path, "
-			       "P.Imp prov) or List()";
+			       "P.Imp prov), List(), Watch() or Next()";
 	}
-	return NULL;
+	return nw_check(c);
 }
 
 uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
@@ -490,6 +506,11 @@ void ns_serve(struct ch_end *e)
 			bind_request(e, args);
 		} else if (streq(e->con->msgs[m].name, "Register")) {
 			register_request(e, args);
+		} else if (streq(e->con->msgs[m].name, "Watch")) {
+			if (nw_watch(e) < 0)
+				return;   /* e is gone */
+		} else if (streq(e->con->msgs[m].name, "Next")) {
+			nw_next(e);
 		} else if (nb_up(e->k)) {   /* the kernel's names, then the name service's */
 			e->gone = asker_gone;
 			nb_list(e->k, listed, e);

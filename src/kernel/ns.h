@@ -59,6 +59,9 @@ int32_t ns_link(struct sk_kernel *k, struct ch_end *prov, struct ch_end *client)
 int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t id);
 void ns_reclaim(struct sk_kernel *k, struct xh_list *own);
 void ns_reprovide(struct sk_kernel *k);
+/* The name service accepted the end Provided as id: its name came (Watch;
+ * once per end, though a restarted name service is given it again). */
+void ns_came(struct sk_kernel *k, uint32_t id);
 
 /* Text across channels: a new kernel-owned exheap u8[] holding s[0..n),
  * and the text of a received exheap u8[] (NUL-terminated, cut to n-1;

@@ -218,7 +218,10 @@ static void serve(struct ch_end *e)
 				xh_delete(&k->xh, a[0].p);
 			continue;
 		}
-		answer(k, text || !lm->nargs ? 0 : a[0].i32, text ? a[0].p : NULL);
+		int32_t code = text || !lm->nargs ? 0 : a[0].i32;
+		if (head(k)->kind == NB_PROVIDE && !code)
+			ns_came(k, head(k)->pid);
+		answer(k, code, text ? a[0].p : NULL);
 		send_next(k);
 	}
 }

@@ -100,6 +100,7 @@ struct ns_entry {                    /* a name served by a running provider */
 	uint32_t pid;
 	int held;                        /* a pacing record: a SIP holds prov (ns_link), the name
 	                                    service if path is set (lookups skip it) */
+	int listed;                      /* the name service accepted it (Watch: it came) */
 	struct ch_end *wait[NS_WAIT];    /* server ends whose Connect waits (oldest first) */
 	uint32_t nwait;
 };
@@ -121,6 +122,22 @@ struct nb_state {                    /* the bootstrap endpoint /kernel/ns */
 	uint32_t head, n;
 	int sent;
 	uint32_t ids;                    /* the last id a Provide gave an end */
+};
+
+#define NW_EVENTS 32                 /* names come and gone, kept for watchers */
+#define NW_MAX 16                    /* watchers (nswatch.c) */
+
+struct nw_state {
+	struct {
+		int went;
+		char path[64];
+	} ev[NW_EVENTS];                 /* event n is ev[n % NW_EVENTS] */
+	uint64_t nev;                    /* events so far */
+	struct {
+		struct ch_end *e;            /* its /svc/ns end (NULL: free) */
+		uint64_t seen;               /* the next event it is owed */
+		int asked;                   /* its Next waits for an event */
+	} w[NW_MAX];
 };
 
 #define CON_RING 65536u
@@ -171,6 +188,7 @@ struct sk_kernel {
 	int booted, poll_kernel;
 	struct ns_entry names[NS_MAX];
 	struct nb_state nb;
+	struct nw_state nw;
 	struct con_state con;
 	int devices;                     /* hal_dev_open was called */
 	volatile uint32_t irq_raised;    /* lines raised, recorded by the HAL's callback */

@@ -15,7 +15,7 @@ S="$TMPDIR/store"
 sing store init "$S" >/dev/null
 sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/{ns,echo}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop}.sg \
-	"$HERE"/{missing,nocap,badport,irqsteal,spin,regecho}.sg >"$TMPDIR/inst" 2>&1 ||
+	"$HERE"/{missing,nocap,badport,irqsteal,spin,regecho,watchns}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-system "$(head -5 "$TMPDIR/inst")"; exit 0; }
 ok install-system
 printf 'driver console\nservice ns\nshell shell\n' >"$S/config"   # echo is not running
@@ -227,6 +227,11 @@ see ns-register-at-run-time 'regecho: register 0, again 2' 'regecho: bound' 'reg
 	'/svc/regecho' 'exit status 0'
 type 'regecho'
 see ns-register-name-freed-when-provider-ends 'regecho: register 0, again 2' 'exit status 0'
+# Watch (watchns.sg): told a name came when it registers it, went when its
+# provider end closes.
+type 'watchns'
+see ns-watch-came-went 'watchns: registered' 'watchns: came /svc/watched' \
+	'watchns: went /svc/watched' 'exit status 0'
 type 'exit'
 see ns-orderly-stop 'init: stopped ns (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session-nsrestart-sanitizer-clean
