@@ -3,10 +3,13 @@
  * /svc/echo, and the kernel-served endpoint /svc/ns through which a SIP
  * binds names at run time (docs/system.md, "The name service").
  *
- * A name is either served by the kernel itself (a table: the launcher,
- * the name service, the console, the process service) or registered by a
- * running provider: a program whose manifest has an exporting endpoint of
- * a provider contract P for the path.  P has an `in` message
+ * A name is served by the kernel itself (a table: the launcher, the
+ * name service's client endpoint, the console, the process service), or
+ * is a /svc/... name, held by the name service SIP (nsboot.h: the kernel
+ * forwards to it; lookups of those names never happen here), or is
+ * registered here by a running provider (drivers' /dev/... names, whose
+ * clients must not wait on a SIP): a program whose manifest has an
+ * exporting endpoint of a provider contract P for the path.  P has an `in` message
  * Connect(C.Exp e), C being what clients speak; the kernel keeps P's
  * importing end and hands each client's server end to the provider in a
  * Connect message, as Singularity's directory service did.  Replies the
