@@ -4,6 +4,8 @@
 #include "console.h"
 #include "irq.h"
 #include "launch.h"
+#include "nsboot.h"
+#include "nswatch.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -44,7 +46,7 @@ static const struct ns_kname *kname(const char *path)
 static struct ns_entry *entry(struct sk_kernel *k, const char *path)
 {
 	for (uint32_t i = 0; i < NS_MAX; i++)
-		if (k->names[i].prov && streq(k->names[i].path, path))
+		if (k->names[i].prov && !k->names[i].held && streq(k->names[i].path, path))
 			return &k->names[i];
 	return NULL;
 }
@@ -77,7 +79,11 @@ static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog,
 	*code = NS_CONTRACT;
 	if (kn)
 		return kn->check(con);
+	if (streq(path, NB_PATH))
+		return "the bootstrap endpoint is the name service's to export";
 	*code = NS_NO_NAME;
+	if (nb_path(path))   /* the name service SIP answers when the client is bound */
+		return nb_up(k) ? NULL : "no running program provides it (the name service is not running)";
 	if (!en)
 		return "no running program provides it";
 	*code = NS_CONTRACT;
@@ -86,16 +92,31 @@ static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog,
 	return ly_upcast(con, en->con, 1, 0) ? NULL : "its provider serves another contract (shape differs)";
 }
 
-static const char *check_export(struct sk_kernel *k, const char *path,
+/* /kernel/ns: exported by the one program holding system.ns. */
+static const char *check_boot(struct sk_kernel *k, const struct sk_prog *prog,
+                              const struct ly_contract *con, int *code)
+{
+	*code = NS_CAPABILITY;
+	if (!proc_has_cap(prog, "system.ns"))
+		return "system.ns";
+	*code = NS_CONTRACT;
+	return nb_up(k) ? "the name service is running already" : nb_check(con);
+}
+
+static const char *check_export(struct sk_kernel *k, const struct sk_prog *prog, const char *path,
                                 const struct ly_contract *con, int *code)
 {
 	*code = NS_CONTRACT;
+	if (streq(path, NB_PATH))
+		return check_boot(k, prog, con, code);
 	if (kname(path) || irq_path(path) >= 0)
 		return "a system name cannot be provided by a program";
 	if (entry(k, path))
 		return "already provided by a running program";
 	if (!provided(con))
 		return "an exporting endpoint must speak a provider contract (in Connect(C.Exp e))";
+	if (nb_path(path))   /* the name service SIP answers whether it is free */
+		return nb_up(k) ? NULL : "the name service is not running";
 	for (uint32_t i = 0; i < NS_MAX; i++)
 		if (!k->names[i].prov)
 			return NULL;
@@ -105,10 +126,17 @@ static const char *check_export(struct sk_kernel *k, const char *path,
 const char *ns_check(struct sk_kernel *k, const struct sk_prog *prog, const char *path,
                      const struct ly_contract *con, uint32_t side, int *code)
 {
-	return side == 0 ? check_import(k, prog, path, con, code) : check_export(k, path, con, code);
+	return side == 0 ? check_import(k, prog, path, con, code) : check_export(k, prog, path, con, code);
 }
 
 static void connect_next(struct ns_entry *en);
+
+static void ignored(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	(void)ctx, (void)path, (void)code;
+	if (text)
+		xh_delete(&k->xh, text);
+}
 
 void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 {
@@ -117,6 +145,10 @@ void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 	int line = irq_path(path);
 	if (line >= 0) {
 		irq_connect(k, line, exp);
+		return;
+	}
+	if (nb_path(path)) {   /* a client of `sing run`, answered by ChannelClosed if refused */
+		nb_bind(k, path, exp, sip_current(k) ? sip_current(k)->pid : 0, ignored, NULL);
 		return;
 	}
 	if (kn) {
@@ -162,6 +194,11 @@ static void provider_serve(struct ch_end *e)
 static void provider_gone(struct ch_end *e)
 {
 	struct ns_entry *en = e->ctx;
+	nb_lost(e->k, e);   /* a Provide still queued for the name service SIP is void */
+	if (en->held && en->path[0])   /* the name service drops the name (if id holds it) */
+		nb_gone(e->k, en->path, en->pid);
+	if (en->held && en->listed)
+		nw_event(e->k, 1, en->path);
 	while (en->nwait)
 		xh_delete(&e->k->xh, en->wait[--en->nwait]);
 	en->prov = NULL;
@@ -189,8 +226,8 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
 
 /* ---- ns_link: a provider end held opaquely by a SIP (the directory) ---- */
 
-/* Its pacing record: a name-table slot with an empty path (entry() and
- * ns_names skip it), so the kernel paces Connects on it as on its own. */
+/* Its pacing record: a name-table slot marked held (entry() and ns_names
+ * skip it), so the kernel paces Connects on it as on its own. */
 static struct ns_entry *paced(struct sk_kernel *k, struct ch_end *prov)
 {
 	if (prov->ctx)
@@ -203,6 +240,8 @@ static struct ns_entry *paced(struct sk_kernel *k, struct ch_end *prov)
 		en->con = provided(prov->con);
 		en->prov = prov;
 		en->pid = 0;
+		en->held = 1;
+		en->listed = 0;
 		en->nwait = 0;
 		prov->serve = provider_serve;
 		prov->gone = provider_gone;
@@ -216,6 +255,48 @@ static int32_t refuse(struct sk_kernel *k, struct ch_end *client, int32_t code)
 {
 	xh_delete(&k->xh, client);   /* its peer sees ChannelClosed, as after a failed Bind */
 	return code;
+}
+
+int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t id)
+{
+	struct ns_entry *en = paced(k, prov);
+	if (!en)
+		return -1;
+	sk_copy_str(en->path, sizeof en->path, path);
+	en->pid = id;   /* a held record's pid field is the end's id (nsboot.h) */
+	return 0;
+}
+
+void ns_came(struct sk_kernel *k, uint32_t id)
+{
+	for (uint32_t i = 0; i < NS_MAX; i++) {
+		struct ns_entry *en = &k->names[i];
+		if (en->prov && en->held && en->path[0] && en->pid == id && !en->listed) {
+			en->listed = 1;
+			nw_event(k, 0, en->path);
+		}
+	}
+}
+
+/* The handed-over provider ends own holds at top level (its cells). */
+void ns_reclaim(struct sk_kernel *k, struct xh_list *own)
+{
+	for (uint32_t i = 0; i < NS_MAX; i++) {
+		struct ns_entry *en = &k->names[i];
+		if (en->prov && en->held && en->path[0] && xh_owner(en->prov) == own) {
+			xh_send(en->prov);
+			xh_recv(en->prov, &k->kown);
+		}
+	}
+}
+
+void ns_reprovide(struct sk_kernel *k)
+{
+	for (uint32_t i = 0; i < NS_MAX; i++) {
+		struct ns_entry *en = &k->names[i];
+		if (en->prov && en->held && en->path[0] && xh_owner(en->prov) == &k->kown)
+			nb_provide(k, en->path, en->prov, en->pid, NULL, NULL);
+	}
 }
 
 int32_t ns_link(struct sk_kernel *k, struct ch_end *prov, struct ch_end *client)
@@ -288,10 +369,17 @@ const char *ns_check_contract(const struct ly_contract *c)
 		int bind = streq(lm->name, "Bind") && lm->nargs == 2 && lm->args[0].linear &&
 		           !lm->args[0].con && lm->args[1].con && lm->args[1].side == 1;
 		int list = streq(lm->name, "List") && lm->nargs == 0;
-		if (lm->dir == 0 && !bind && !list)
-			return "a name-service request is Bind(u8[] path, C.Exp e) or List()";
+		int watch = (streq(lm->name, "Watch") || streq(lm->name, "Next")) && lm->nargs == 0;
+		int reg = streq(lm->name, "Register") && lm->nargs == 2 && lm->args[0].linear &&
+		          !lm->args[0].con && lm->args[1].con && lm->args[1].side == 0 &&
+		          lm->args[1].state == 0 && provided(lm->args[1].con);
+		if (reg && !ly_has(c, "Registered", 1, 0))
+			return "a name-service contract with Register needs out Registered()";
+		if (lm->dir == 0 && !bind && !list && !reg && !watch)
+			return "a name-service request is Bind(u8[] path, C.Exp e), Register(u8[] path, "
+			       "P.Imp prov), List(), Watch() or Next()";
 	}
-	return NULL;
+	return nw_check(c);
 }
 
 uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
@@ -299,7 +387,7 @@ uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < NKNAMES + NS_MAX; i++) {
 		const char *path = i < NKNAMES ? knames[i].path : k->names[i - NKNAMES].path;
-		if (i >= NKNAMES && (!k->names[i - NKNAMES].prov || !*path))
+		if (i >= NKNAMES && (!k->names[i - NKNAMES].prov || k->names[i - NKNAMES].held))
 			continue;   /* a free slot, or a pacing record (ns_link) */
 		for (const char *p = path; *p && n < size - 1; p++)
 			buf[n++] = *p;
@@ -309,11 +397,49 @@ uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
 	return n;
 }
 
-/* The directory's listing: kernel names, then providers. */
-static void *listing(struct sk_kernel *k)
+/* The directory's listing: the kernel's names, then the name service's
+ * (more, a u8[] the kernel received, or NULL; it is deleted). */
+static void *listing(struct sk_kernel *k, void *more)
 {
 	char buf[4096];
-	return ns_text(k, buf, ns_names(k, buf, sizeof buf));
+	uint32_t n = ns_names(k, buf, sizeof buf);
+	n += ns_read_text(more, buf + n, sizeof buf - n);
+	if (more)
+		xh_delete(&k->xh, more);
+	return ns_text(k, buf, n);
+}
+
+/* A /svc/ns client waiting for the name service SIP's answer went away. */
+static void asker_gone(struct ch_end *e)
+{
+	nb_forget(e->k, e);
+}
+
+/* The name service SIP's answers, for a /svc/ns client (ctx: its end). */
+static void bound(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	struct ch_end *e = ctx;
+	(void)k, (void)path, (void)text;
+	if (!e)
+		return;
+	e->gone = NULL;
+	if (code)
+		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
+	else
+		ns_reply(e, "Ok", (union sing_slot){.u64 = 0});
+}
+
+static void listed(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	struct ch_end *e = ctx;
+	(void)path, (void)code;
+	if (!e) {
+		if (text)
+			xh_delete(&k->xh, text);
+		return;
+	}
+	e->gone = NULL;
+	ns_reply(e, "Names", (union sing_slot){.p = listing(k, text)});
 }
 
 static void bind_request(struct ch_end *e, union sing_slot *args)
@@ -331,8 +457,44 @@ static void bind_request(struct ch_end *e, union sing_slot *args)
 		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
 		return;
 	}
+	if (nb_path(path)) {   /* answered when the name service SIP has */
+		e->gone = asker_gone;
+		nb_bind(k, path, exp, caller ? caller->pid : 0, bound, e);
+		return;
+	}
 	ns_connect(k, path, exp);
 	ns_reply(e, "Ok", (union sing_slot){.u64 = 0});
+}
+
+static void registered(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	struct ch_end *e = ctx;
+	(void)k, (void)path, (void)text;
+	if (!e)
+		return;
+	e->gone = NULL;
+	if (code)
+		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
+	else
+		ns_reply(e, "Registered", (union sing_slot){.u64 = 0});
+}
+
+/* Register(path, P.Imp prov): a running program provides a /svc/... name;
+ * the end goes to the name service SIP as a launch's Provide does.  Fail:
+ * 1 no name service, 2 taken, 4 not a /svc/... path, 5 the table is full. */
+static void register_request(struct ch_end *e, union sing_slot *args)
+{
+	struct sk_kernel *k = e->k;
+	char path[64];
+	int ok = ns_read_text(args[0].p, path, sizeof path) && nb_path(path);
+	xh_delete(&k->xh, args[0].p);
+	if (!ok || !nb_up(k)) {
+		xh_delete(&k->xh, args[1].p);   /* the provider sees ChannelClosed */
+		ns_reply(e, "Fail", (union sing_slot){.i32 = ok ? NS_NO_NAME : 4});
+		return;
+	}
+	e->gone = asker_gone;
+	nb_provide(k, path, args[1].p, 0, registered, e);
 }
 
 void ns_serve(struct ch_end *e)
@@ -340,10 +502,21 @@ void ns_serve(struct ch_end *e)
 	union sing_slot args[4];
 	int m;
 	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
-		if (streq(e->con->msgs[m].name, "Bind"))
+		if (streq(e->con->msgs[m].name, "Bind")) {
 			bind_request(e, args);
-		else
-			ns_reply(e, "Names", (union sing_slot){.p = listing(e->k)});
+		} else if (streq(e->con->msgs[m].name, "Register")) {
+			register_request(e, args);
+		} else if (streq(e->con->msgs[m].name, "Watch")) {
+			if (nw_watch(e) < 0)
+				return;   /* e is gone */
+		} else if (streq(e->con->msgs[m].name, "Next")) {
+			nw_next(e);
+		} else if (nb_up(e->k)) {   /* the kernel's names, then the name service's */
+			e->gone = asker_gone;
+			nb_list(e->k, listed, e);
+		} else {
+			ns_reply(e, "Names", (union sing_slot){.p = listing(e->k, NULL)});
+		}
 	}
 }
 

@@ -3,10 +3,13 @@
  * /svc/echo, and the kernel-served endpoint /svc/ns through which a SIP
  * binds names at run time (docs/system.md, "The name service").
  *
- * A name is either served by the kernel itself (a table: the launcher,
- * the name service, the console, the process service) or registered by a
- * running provider: a program whose manifest has an exporting endpoint of
- * a provider contract P for the path.  P has an `in` message
+ * A name is served by the kernel itself (a table: the launcher, the
+ * name service's client endpoint, the console, the process service), or
+ * is a /svc/... name, held by the name service SIP (nsboot.h: the kernel
+ * forwards to it; lookups of those names never happen here), or is
+ * registered here by a running provider (drivers' /dev/... names, whose
+ * clients must not wait on a SIP): a program whose manifest has an
+ * exporting endpoint of a provider contract P for the path.  P has an `in` message
  * Connect(C.Exp e), C being what clients speak; the kernel keeps P's
  * importing end and hands each client's server end to the provider in a
  * Connect message, as Singularity's directory service did.  Replies the
@@ -49,6 +52,19 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
  * not a provider contract's importing end, or client's contract is not
  * one its provider takes); on a failure client is deleted. */
 int32_t ns_link(struct sk_kernel *k, struct ch_end *prov, struct ch_end *client);
+
+/* The name service SIP's provider ends (nsboot.h).  ns_hand_over: prov,
+ * the importing end of path's provider, goes to it in Provide as id; the
+ * kernel keeps a pacing record naming it (-1: the table is full).
+ * ns_reclaim: the SIP whose exchange heap is own ended; the handed-over
+ * ends it held become the kernel's again.  ns_reprovide: Provide them to
+ * the next name service, so providers need not register again. */
+int ns_hand_over(struct sk_kernel *k, const char *path, struct ch_end *prov, uint32_t id);
+void ns_reclaim(struct sk_kernel *k, struct xh_list *own);
+void ns_reprovide(struct sk_kernel *k);
+/* The name service accepted the end Provided as id: its name came (Watch;
+ * once per end, though a restarted name service is given it again). */
+void ns_came(struct sk_kernel *k, uint32_t id);
 
 /* Text across channels: a new kernel-owned exheap u8[] holding s[0..n),
  * and the text of a received exheap u8[] (NUL-terminated, cut to n-1;

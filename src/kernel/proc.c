@@ -3,6 +3,7 @@
 
 #include "io.h"
 #include "ns.h"
+#include "nsboot.h"
 #include "sched.h"
 
 static int streq(const char *a, const char *b)
@@ -103,21 +104,45 @@ static int check_all(struct sk_kernel *k, const struct sk_prog *p, char *err, un
 	return 0;
 }
 
-/* Bind (they were checked): clients get their end, providers register. */
-static void bind_all(struct sk_kernel *k, const struct sk_prog *p, void **eps)
+/* Bind (they were checked): clients get their end, providers register.
+ * A /svc/... import's server end is left in held[i], for the name service
+ * SIP once the SIP exists (sk_launch). */
+static void bind_all(struct sk_kernel *k, const struct sk_prog *p, void **eps, struct ch_end **held)
 {
 	const struct sing_image *img = p->im->img;
 	for (uint32_t i = 0; i < p->neps; i++) {
 		const struct sing_tinfo *ti = &img->types[img->main_types[i]];
 		const struct ly_contract *con = p->im->map.con[ti->contract];
 		struct ch_end *imp = NULL, *exp = NULL;
-		if (ti->side == 1)
+		held[i] = NULL;
+		if (ti->side == 1 && streq(p->eps[i], NB_PATH)) {
+			eps[i] = nb_open(k, con);
+		} else if (ti->side == 1 && nb_path(p->eps[i])) {
+			if (ch_new(k, &k->kown, con, &imp, &exp) == 0)
+				nb_provide(k, p->eps[i], imp, 0, NULL, NULL);
+			eps[i] = exp;
+		} else if (ti->side == 1) {
 			eps[i] = ns_provide(k, p->eps[i], con, k->next_pid);
-		else if (ch_new(k, &k->kown, con, &imp, &exp) == 0)
-			ns_connect(k, p->eps[i], exp);
+		} else if (ch_new(k, &k->kown, con, &imp, &exp) == 0) {
+			if (nb_path(p->eps[i]))
+				held[i] = exp;
+			else
+				ns_connect(k, p->eps[i], exp);
+		}
 		if (ti->side == 0)
 			eps[i] = imp;
 	}
+}
+
+/* The SIP s waits (sip.h `held`) until the name service SIP bound each
+ * of its /svc/... imports. */
+static void hold(struct sk_kernel *k, const struct sk_prog *p, struct sip *s, struct ch_end **held)
+{
+	for (uint32_t i = 0; i < p->neps; i++)
+		s->held += held[i] != NULL;
+	for (uint32_t i = 0; i < p->neps; i++)
+		if (held[i])
+			nb_launch_bind(k, p->eps[i], held[i], s->pid);
 }
 
 /* argv in one kernel block that lives as long as the SIP's record. */
@@ -149,6 +174,7 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 {
 	struct sk_prog *p = find_prog(k, name);
 	void *eps[SK_MAXEPS + SK_MAXHW] = {0};
+	struct ch_end *held[SK_MAXEPS];
 	if (!p) {
 		say(err, errlen, name, "no such program installed", NULL);
 		return 0;
@@ -167,15 +193,18 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 		sk_copy_str(err, errlen, "no memory");
 		return 0;
 	}
-	bind_all(k, p, eps);
+	bind_all(k, p, eps, held);
 	for (uint32_t i = 0; i < nports; i++)
 		eps[p->neps + i] = &ports[i];
 	struct sip *s = sip_start(k, p->im, p->name, p->budget, argc, v, eps, NULL,
 	                          p->neps + nports, 1, err, errlen);
 	if (!s) {
-		for (uint32_t i = 0; i < p->neps; i++)
+		for (uint32_t i = 0; i < p->neps; i++) {
 			if (eps[i])
 				xh_delete(&k->xh, eps[i]);
+			if (held[i])
+				xh_delete(&k->xh, held[i]);
+		}
 		hal_free(v);
 		hal_free(ports);
 		return 0;
@@ -185,6 +214,7 @@ uint32_t sk_launch(struct sk_kernel *k, const char *name, int argc, char *const 
 	s->argv_own = v;
 	s->ports = ports;   /* set before it runs: the SIP's first step is later */
 	s->nports = nports;
+	hold(k, p, s, held);
 	return s->pid;
 }
 

@@ -230,6 +230,19 @@ void proc_ended(struct sip *s)
 {
 	struct ch_end *e = s->notify;
 	int32_t st = s->state == SIP_EXITED ? (int32_t)(s->status & 0xff) : SK_EXIT_FAILED;
+	if (s->refused[0] && e) {   /* refused by the name service: it never ran */
+		s->notify = NULL;
+		e->ctx = NULL;
+		e->gone = NULL;
+		ns_reply(e, "Refused", (union sing_slot){.p = ns_text(s->k, s->refused,
+		         (uint32_t)__builtin_strlen(s->refused))});
+		return;
+	}
+	if (s->refused[0]) {   /* a background start: said on the console */
+		con_write(s->k, "sing: ", 6);
+		con_write(s->k, s->refused, __builtin_strlen(s->refused));
+		con_write(s->k, "\n", 1);
+	}
 	if (s->job) {   /* a background program: say so on the console */
 		struct text t = {.n = 0};
 		put(&t, "[", 0);

@@ -7,6 +7,7 @@
 #include "eset.h"
 #include "io.h"
 #include "launch.h"
+#include "ns.h"
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
@@ -276,6 +277,10 @@ void sip_main_thread(struct sk_thread *t);
 void sip_main_thread(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
+	while (s->held && !s->refused[0])   /* the name service binds its /svc/... imports first */
+		sched_block(t);
+	if (s->refused[0])
+		sip_exit(t, SK_EXIT_FAILED);   /* never ran: proc_ended says why */
 	make_args(t);
 	sk_leave();
 	int32_t status = s->img->entry(&t->pub, s->args, s->extra);
@@ -377,6 +382,7 @@ void sip_teardown(struct sip *s)
 	while (s->threads)
 		thread_free(s->threads);
 	io_release(s);                     /* its devices stop DMA first */
+	ns_reclaim(k, &s->xh_own);         /* the name service's provider ends stay open */
 	xh_free_all(&k->xh, &s->xh_own);   /* closes its endpoints: peers see ChannelClosed */
 	if (s->state == SIP_FAILED)
 		report_failure(s);

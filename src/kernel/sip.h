@@ -98,8 +98,46 @@ struct ns_entry {                    /* a name served by a running provider */
 	const struct ly_contract *con;   /* what its clients speak */
 	struct ch_end *prov;             /* kernel's end of the provider channel (NULL: free slot) */
 	uint32_t pid;
+	int held;                        /* a pacing record: a SIP holds prov (ns_link), the name
+	                                    service if path is set (lookups skip it) */
+	int listed;                      /* the name service accepted it (Watch: it came) */
 	struct ch_end *wait[NS_WAIT];    /* server ends whose Connect waits (oldest first) */
 	uint32_t nwait;
+};
+
+#define NB_MAX 64                    /* requests waiting for the name service SIP */
+
+struct nb_req {                      /* one request to it (nsboot.c) */
+	int kind;                        /* NB_PROVIDE, NB_BIND, NB_LIST, NB_GONE */
+	char path[64];
+	struct ch_end *ep;               /* the end it carries (the kernel's until sent) */
+	uint32_t pid;
+	void (*done)(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text);
+	void *ctx;
+};
+
+struct nb_state {                    /* the bootstrap endpoint /kernel/ns */
+	struct ch_end *imp;              /* the kernel's end (NULL: no name service) */
+	struct nb_req q[NB_MAX];         /* oldest first; q[head] was sent if sent */
+	uint32_t head, n;
+	int sent;
+	uint32_t ids;                    /* the last id a Provide gave an end */
+};
+
+#define NW_EVENTS 32                 /* names come and gone, kept for watchers */
+#define NW_MAX 16                    /* watchers (nswatch.c) */
+
+struct nw_state {
+	struct {
+		int went;
+		char path[64];
+	} ev[NW_EVENTS];                 /* event n is ev[n % NW_EVENTS] */
+	uint64_t nev;                    /* events so far */
+	struct {
+		struct ch_end *e;            /* its /svc/ns end (NULL: free) */
+		uint64_t seen;               /* the next event it is owed */
+		int asked;                   /* its Next waits for an event */
+	} w[NW_MAX];
 };
 
 #define CON_RING 65536u
@@ -150,6 +188,8 @@ struct sk_kernel {
 	uint64_t sips_started;
 	int booted, poll_kernel;
 	struct ns_entry names[NS_MAX];
+	struct nb_state nb;
+	struct nw_state nw;
 	struct con_state con;
 	int devices;                     /* hal_dev_open was called */
 	volatile uint32_t irq_raised;    /* lines raised, recorded by the HAL's callback */
@@ -211,6 +251,8 @@ struct sip {
 	char **argv_own;             /* argv copied by sk_launch (freed with the record) */
 	struct ch_end *notify;       /* served end told Exited(status) when it ends */
 	int notify_msg;
+	uint32_t held;               /* its /svc/ imports the name service has yet to bind */
+	char refused[128];           /* why one was refused ("": none): it ends before it runs */
 	int detached;                /* freed by the kernel when it ends */
 	uint32_t ppid;               /* the SIP that asked for it (0: init, the host) */
 	int job;                     /* started in the background: its end is reported */

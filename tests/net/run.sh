@@ -101,7 +101,7 @@ if [ $rc -ne 0 ] && echo "$out" | grep -qF '"/dev/net0" (contract NetDevice) is 
 	ok install/needs-a-nic
 else bad install/needs-a-nic "exit $rc: $out"; fi
 installed=1
-for f in "$W/two/wire.sg" "$ROOT/sys/services/netstack.sg" "$W/two/waitnet.sg"; do
+for f in "$ROOT/sys/services/ns.sg" "$W/two/wire.sg" "$ROOT/sys/services/netstack.sg" "$W/two/waitnet.sg"; do
 	if ! out=$(sing install --store "$S" "$f" 2>&1); then
 		bad "install/$(basename "$f" .sg)" "$out"; installed=0
 	else ok "install/$(basename "$f" .sg)"; fi
@@ -112,7 +112,7 @@ done
 # bound to it by manifest, and waitnet.sg as the shell, which ends the
 # system once every frame went through.
 if [ $installed = 1 ]; then
-	printf 'service wire\nservice netstack\nshell waitnet\n' >"$S/config"
+	printf 'service ns\nservice wire\nservice netstack\nshell waitnet\n' >"$S/config"
 	LIMIT=60 sing boot --store "$S" </dev/null >"$W/boot.out" 2>&1; rc=$?
 	if ! sanitizer_clean "$W/boot.out"; then
 		bad boot "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$W/boot.out")"

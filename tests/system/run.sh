@@ -13,12 +13,12 @@ HERE="$ROOT/tests/system"
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
 sing store init "$S" >/dev/null
-sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/echo.sg \
+sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/{ns,echo}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop}.sg \
-	"$HERE"/{missing,nocap,badport,irqsteal,spin}.sg >"$TMPDIR/inst" 2>&1 ||
+	"$HERE"/{missing,nocap,badport,irqsteal,spin,regecho,watchns}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-system "$(head -5 "$TMPDIR/inst")"; exit 0; }
 ok install-system
-printf 'driver console\nshell shell\n' >"$S/config"   # no services: echo is not running
+printf 'driver console\nservice ns\nshell shell\n' >"$S/config"   # echo is not running
 
 out=$(sing install --store "$S" "$HERE/badcap.sg" 2>&1)
 case "$out" in *'install: badcap: rule capability: "system.proc" is not granted by the policy'*)
@@ -74,9 +74,9 @@ else bad crash-loop-given-up "$(head -3 "$TMPDIR/inst4")"; fi
 # (that used to panic the kernel).
 S6="$TMPDIR/store6"
 sing store init "$S6" >/dev/null
-if sing install --store "$S6" "$ROOT"/sys/services/echo.sg "$ROOT"/sys/apps/shell.sg \
+if sing install --store "$S6" "$ROOT"/sys/services/{ns,echo}.sg "$ROOT"/sys/apps/shell.sg \
 	"$HERE/bindmany.sg" >"$TMPDIR/inst6" 2>&1; then
-	printf 'service echo\nshell shell\n' >"$S6/config"
+	printf 'service ns\nservice echo\nshell shell\n' >"$S6/config"
 	printf 'bindmany\nexit\n' | limit 60 "$SING" boot --store "$S6" >"$TMPDIR/bind6" 2>&1
 	if grep -q 'bindmany: 51 binds, the last answered 41' "$TMPDIR/bind6" &&
 	   grep -q 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live' "$TMPDIR/bind6" &&
@@ -162,7 +162,8 @@ type 'ls'
 see ls-names /svc/ns /dev/console /kernel/proc /kernel/launch /kernel/console/out
 type 'ps'
 see ps 'PID  PPID NAME             KIND    STATE MEM(KiB) THREADS ENDPOINTS CPU(ms)' \
-	'    1     0 console          driver  wait' '    2     0 shell            app     self'
+	'    1     0 console          driver  wait' '    2     0 ns               service wait' \
+	'    3     0 shell            app     self'
 # Backspace: "hellp" BS "o" runs hello.
 mark; tmux -L "$T" send-keys -l 'hellp'; tmux -L "$T" send-keys BSpace; tmux -L "$T" send-keys -l 'o bs'
 tmux -L "$T" send-keys Enter
@@ -180,27 +181,65 @@ sanitizer_ok session-sanitizer-clean
 
 # Recovery: echo (a service) killed while a client pings it; init restarts
 # it, the client sees ChannelClosed, binds again and keeps going.
-printf 'driver console\nservice echo\nshell shell\n' >"$S/config"
+printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
 boot_session two
-WAIT=30 see boot-starts-service 'init: started echo (pid 2)' 'sing>' || exit 0
+WAIT=30 see boot-starts-service 'init: started ns (pid 2)' 'init: started echo (pid 3)' 'sing>' || exit 0
 type 'echoclient'
 see client-before-kill 'echoclient: 10 pings answered, sum 55'
 type 'start echoloop'
-see start-in-background '[5] started' 'echoloop: pinging /svc/echo'
-type 'kill 2'
-see service-killed-client-rebinds 'killed 2' 'echoloop: the echo service went away; binding again' \
-	'init: echo ended; restarting in 100 ms' 'init: started echo (pid 6)' \
+see start-in-background '[6] started' 'echoloop: pinging /svc/echo'
+type 'kill 3'
+see service-killed-client-rebinds 'killed 3' 'echoloop: the echo service went away; binding again' \
+	'init: echo ended; restarting in 100 ms' 'init: started echo (pid 7)' \
 	'echoloop: bound /svc/echo again' 'echoloop: 100 pings answered since binding again'
 type 'echoclient'
 see client-after-restart 'echoclient: 10 pings answered, sum 55'
 type 'exit'
-see orderly-stop 'init: stopped echo (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+see orderly-stop 'init: stopped echo (pid 7)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session2-sanitizer-clean
+
+# The name service killed (docs/system.md "The name service as a SIP"):
+# init restarts it and the kernel hands the new one the provider ends the
+# old one held, so echo goes on unrestarted and so does a client bound
+# before; a new client binds through the new name service, and a client
+# whose provider then dies binds again through it (the old echo's Gone
+# freed the name for the new echo's Provide).
+printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
+boot_session nsrestart
+WAIT=30 see ns-boot 'init: started ns (pid 2)' 'init: started echo (pid 3)' 'sing>' || exit 0
+type 'start echoloop'
+see ns-client-bound-before '[5] started' 'echoloop: pinging /svc/echo'
+type 'kill 2'
+see ns-killed-restarted 'killed 2' 'init: ns ended; restarting in 100 ms' 'init: started ns (pid 6)'
+type 'echoclient'
+see ns-new-client-binds 'echoclient: 10 pings answered, sum 55'
+type 'ps'
+see ns-providers-kept '    3     0 echo             service' '    5     4 echoloop ' '    6     0 ns '
+type 'kill 3'
+see ns-client-rebinds-after-restart 'killed 3' 'echoloop: the echo service went away; binding again' \
+	'init: started echo (pid 8)' 'echoloop: bound /svc/echo again' \
+	'echoloop: 100 pings answered since binding again'
+# Register at run time (regecho.sg): a name without a manifest line, bound
+# and pinged through /svc/ns, listed; taken while held (2); and free again
+# once its provider ended (the kernel's Gone).
+type 'regecho'
+see ns-register-at-run-time 'regecho: register 0, again 2' 'regecho: bound' 'regecho: pong 7' \
+	'/svc/regecho' 'exit status 0'
+type 'regecho'
+see ns-register-name-freed-when-provider-ends 'regecho: register 0, again 2' 'exit status 0'
+# Watch (watchns.sg): told a name came when it registers it, went when its
+# provider end closes.
+type 'watchns'
+see ns-watch-came-went 'watchns: registered' 'watchns: came /svc/watched' \
+	'watchns: went /svc/watched' 'exit status 0'
+type 'exit'
+see ns-orderly-stop 'init: stopped ns (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+sanitizer_ok session-nsrestart-sanitizer-clean
 
 # ---- A shell people are at home in (issue 16): keys as a person types
 # them.  Each check starts from a blank screen and empty scrollback
 # (`fresh`), so it sees only what the command it typed printed.
-printf 'driver console\nservice echo\nshell shell\n' >"$S/config"
+printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
 fresh() { tmux -L "$T" send-keys -R \; clear-history; sleep 0.2; }
 keys() { tmux -L "$T" send-keys "$@"; }
 text() { tmux -L "$T" send-keys -l -- "$1"; }
@@ -321,12 +360,12 @@ fresh; type 'kill'
 wait_for kill-usage 'kill: usage: kill PID...'
 fresh; type 'kill -9 77'
 wait_for kill-option 'kill: -9: not a process id'
-fresh; type 'kill 3'
-wait_for kill-shell-says-why 'kill: 3: that is this shell (type exit to leave)'
+fresh; type 'kill 4'
+wait_for kill-shell-says-why 'kill: 4: that is this shell (type exit to leave)'
 fresh; type 'kill 99'
 wait_for kill-no-such 'kill: 99: no such process'
 fresh; type 'ps'
-wait_for ps-units-state-parent '    2     0 echo             service wait'
+wait_for ps-units-state-parent '    3     0 echo             service wait'
 fresh; type 'programs'
 wait_for programs-lists 'hello            1.0      app'
 fresh; type 'help kill'
@@ -353,7 +392,7 @@ fresh; type 'start echoloop'
 wait_for bg-echoloop 'echoloop: pinging /svc/echo'
 # kill echo: echoloop binds again (after init's 100 ms back-off) and ends,
 # printing while "hello half" is being typed at the next prompt.
-type 'kill 2'; text 'hello half'
+type 'kill 3'; text 'hello half'
 wait_for bg-output-arrives 'echoloop: bound /svc/echo again'
 wait_for bg-done-while-typing 'done, status 0 (echoloop)'
 last_line bg-output-redraws-line 'sing> hello half'
