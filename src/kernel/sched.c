@@ -268,8 +268,8 @@ void sched_wake(struct sk_thread *t)
 	struct sk_cpu *me = sched_cpu(k);
 	/* Wake affinity: a thread on another CPU woke a blocked thread; it
 	 * follows the message to the sender's CPU, so a pair that talks ends
-	 * up on one CPU and hands it back and
-	 * forth (no cross-CPU wake per message).  Only onto a CPU with nothing
+	 * up on one CPU and hands it back and forth (no cross-CPU wake per
+	 * message).  Only onto a CPU with nothing
 	 * else waiting: there the woken thread runs as soon as the sender
 	 * blocks; behind other work it would wait while its own CPU (perhaps
 	 * idle) could run it now, which piled the SIPs of a pipeline, or two
