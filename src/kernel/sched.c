@@ -145,6 +145,20 @@ void sched_entered(struct sk_cpu *c)
 	resumed(c, NULL);
 }
 
+/* With several CPUs: `to` runs on c from now on, and its SIP's threads
+ * running at once are counted (SING_DEBUG=stats).  With one, every
+ * thread's CPU stays 0 and at most one runs. */
+static void count_running(const struct sk_cpu *c, struct sk_thread *from, struct sk_thread *to)
+{
+	if (from && from->sip->nrun)
+		from->sip->nrun--;
+	if (to) {
+		to->cpu = c->id;
+		if (++to->sip->nrun > to->sip->nrun_max)
+			to->sip->nrun_max = to->sip->nrun;
+	}
+}
+
 /* Switch from `from` to `to` (NULL: the kernel's context).  last: the
  * stack being left will never run again.  A thread that joins a slice
  * already over is told to yield at its next safepoint. */
@@ -158,14 +172,11 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	void **fake = from ? &from->fake : &c->kfake;
 	const void *lo = to ? (const void *)to->seg->lo : c->klo;
 	size_t sz = to ? to->seg->hi - to->seg->lo : c->ksz;
-	if (from)
-		from->sip->nrun--;
+	if (smp)
+		count_running(c, from, to);
 	if (to) {
 		to->state = TH_RUNNING;
 		to->ran++;
-		to->cpu = c->id;
-		if (++to->sip->nrun > to->sip->nrun_max)
-			to->sip->nrun_max = to->sip->nrun;
 		if (ticks(c) >= c->slice_end)
 			__atomic_store_n(&to->pub.poll, 1, __ATOMIC_RELAXED);
 	}

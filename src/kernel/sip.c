@@ -357,7 +357,7 @@ static void report_stats(const struct sip *s)
 	sk_put(" bytes, stack segments mapped ");
 	sk_put_u64(s->stack_maps);
 	sk_put(", most threads running at once ");
-	sk_put_u64(s->nrun_max);
+	sk_put_u64(s->nrun_max > 1 ? s->nrun_max : 1);   /* counted with several CPUs only */
 	sk_put(", CPU ");
 	sk_put_u64(s->cpu);   /* its main thread's, when it ended */
 	sk_put("\n");
