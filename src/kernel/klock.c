@@ -12,11 +12,6 @@ int klock_smp;
 
 struct klock_state klock_lk;
 
-/* A ticket lock: CPUs get it in the order they asked.  A test-and-set
- * lock let a thread that enters the kernel in a tight loop (yield()
- * spinning while its SIP's other thread, on the other CPU, waits to be
- * switched in) take it back every time, a few nanoseconds after letting
- * it go, and the other CPU waited for over a million turns. */
 void klock_take(void)
 {
 	uint32_t me = hal_cpu_id() + 1;
@@ -24,15 +19,19 @@ void klock_take(void)
 		klock_lk.depth++;
 		return;
 	}
-	uint32_t ticket = __atomic_fetch_add(&klock_lk.next, 1, __ATOMIC_RELAXED);
-	/* Spin; past KLOCK_SPINS pauses, let the HAL give the CPU away
-	 * (hosted, the holder may be waiting for this host CPU). */
-	for (unsigned n = 1; __atomic_load_n(&klock_lk.serving, __ATOMIC_ACQUIRE) != ticket; n++)
-		if (n % KLOCK_SPINS)
-			__builtin_ia32_pause();
-		else
-			hal_cpu_relax();
-	__atomic_store_n(&klock_lk.owner, me, __ATOMIC_RELAXED);
+	for (;;) {
+		uint32_t free = 0;
+		if (__atomic_compare_exchange_n(&klock_lk.owner, &free, me, 0, __ATOMIC_ACQUIRE,
+		                                __ATOMIC_RELAXED))
+			break;
+		/* Spin; past KLOCK_SPINS pauses, let the HAL give the CPU away
+		 * (hosted, the holder may be waiting for this host CPU). */
+		for (unsigned n = 1; __atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED); n++)
+			if (n % KLOCK_SPINS)
+				__builtin_ia32_pause();
+			else
+				hal_cpu_relax();
+	}
 	klock_lk.depth = 1;
 }
 
@@ -40,10 +39,8 @@ void klock_drop(void)
 {
 	if (klock_lk.depth == 0 || __atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) != hal_cpu_id() + 1)
 		kpanic("klock: dropped by a CPU that does not hold it");
-	if (--klock_lk.depth == 0) {
-		__atomic_store_n(&klock_lk.owner, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&klock_lk.serving, klock_lk.serving + 1, __ATOMIC_RELEASE);
-	}
+	if (--klock_lk.depth == 0)
+		__atomic_store_n(&klock_lk.owner, 0, __ATOMIC_RELEASE);
 }
 
 uint32_t klock_release_all(void)

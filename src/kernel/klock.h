@@ -1,7 +1,6 @@
 /*
- * klock.h - the kernel lock: one spin lock for the whole kernel (a ticket
- * lock: CPUs get it in the order they asked), taken by a CPU when it
- * enters the kernel (every ABI call that touches shared
+ * klock.h - the kernel lock: one spin lock for the whole kernel, taken by
+ * a CPU when it enters the kernel (every ABI call that touches shared
  * state, the kernel's own context, the API the host side calls) and let
  * go when it goes back to SIP code or idles.  Recursive per CPU: the
  * owner is a CPU, not a thread; each context (a thread's, a CPU's kernel
@@ -26,8 +25,6 @@ extern int klock_smp;   /* more than one CPU runs: the lock is real */
 struct klock_state {
 	uint32_t owner;   /* CPU id + 1, 0: free */
 	uint32_t depth;   /* the owner's nesting */
-	uint32_t next;    /* tickets handed out (a ticket lock: first come, first served) */
-	uint32_t serving; /* the ticket that holds it, or is next to */
 };
 extern struct klock_state klock_lk;
 

@@ -64,9 +64,10 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	s->threads = t;
 	s->nthreads++;
 	TR_EVENT(TR_THREAD, 0, s->pid, t, s->nthreads);
-	/* A SIP's main starts on the SIP's CPU; a spawned thread on the least
-	 * loaded, so the threads of one SIP compute in parallel. */
-	t->cpu = s->main ? sched_place(s->k) : s->cpu;
+	/* A SIP's main starts on the SIP's CPU; a spawned thread on its
+	 * spawner's, where yield() hands it the CPU; an idle CPU steals it
+	 * from there, so the threads of one SIP compute in parallel. */
+	t->cpu = s->main ? sched_cpu(s->k)->id : s->cpu;
 	sched_ready(&s->k->cpu[t->cpu], t);
 	return t;
 }
