@@ -426,10 +426,14 @@ static void lw_bytestr(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = sing_bytestr(th, r%u, FN);\n", A(0), A(1));
 }
 
+/* A cell is how threads of one SIP share a linear value, and they may run
+ * on several CPUs at once: acquire and release are one atomic exchange
+ * each, so two threads never both take the value out. */
 static void lw_acquire(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "CHK(!r%u, NULLREF); CHK(!r%u->val, CELL_EMPTY); r%u = (%s)r%u->val; r%u->val = 0;\n",
-	    A(1), A(1), A(0), CT(w, A(0)), A(1), A(1));
+	lw_out(w, "CHK(!r%u, NULLREF); { void *v_ = __atomic_exchange_n(&r%u->val, (void *)0, "
+	    "__ATOMIC_ACQ_REL); CHK(!v_, CELL_EMPTY); r%u = (%s)v_; }\n",
+	    A(1), A(1), A(0), CT(w, A(0)));
 }
 
 static void lw_release(struct lw *w, const struct sil_insn *in)
@@ -440,8 +444,9 @@ static void lw_release(struct lw *w, const struct sil_insn *in)
 		cell = A(1);
 		src = A(0);
 	}
-	lw_out(w, "CHK(!r%u, NULLREF); CHK(r%u->val, CELL_FULL); r%u->val = r%u;\n",
-	    cell, cell, cell, src);
+	lw_out(w, "CHK(!r%u, NULLREF); { void *e_ = 0; CHK(!__atomic_compare_exchange_n(&r%u->val, "
+	    "&e_, (void *)r%u, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED), CELL_FULL); }\n",
+	    cell, cell, src);
 }
 
 static void lw_xnew(struct lw *w, const struct sil_insn *in)

@@ -153,7 +153,7 @@ static int bs_setup(struct bench_ctx *c, const struct bs_prog *pr)
 	char err[256];
 	int cross = c->cpu_peer != c->cpu_self;
 	if (cross && !pr->child)
-		return bench_fail(c, "n/a: a SIP's threads share one CPU (SIP affinity)");
+		return bench_fail(c, "n/a: nothing keeps a SIP's two threads on two CPUs yet");
 	struct bs_state *st = xcalloc(1, sizeof *st);
 	c->state = st;
 	st->k = sk_boot(0);

@@ -250,7 +250,11 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 {
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
-		gc_waiting(&t->sip->gc);   /* its stack is scannable: see sched.h */
+		/* Its stack is scannable (see sched.h).  With several CPUs the
+		 * collection lets the kernel lock go: a message may have come
+		 * meanwhile, with no waiter yet to wake, so look again. */
+		if (gc_waiting(&t->sip->gc))
+			continue;
 		for (uint32_t c = 0; c < n; c++) {
 			need_mine(t, cases[c].ep, own, fn);   /* the ones before are t's own */
 			*waiter_of(cases[c].ep) = t;

@@ -3,6 +3,7 @@
 
 #include "../hal/hal.h"
 #include "exheap.h"
+#include "klock.h"
 #include "panic.h"
 #include "trace.h"
 
@@ -53,9 +54,11 @@ static void *grow(void *old, size_t n, size_t newcap, size_t elem)
 
 /* Freed small chunks, kept for the next heap that needs one: reusing a
  * chunk costs no mmap, munmap or page faults.  One pool for the kernel,
- * unlocked: the kernel runs on one CPU, and a host process runs one kernel
- * at a time (as the HAL's one timer assumes).  Chunks hold their last
- * owner's data; see the invariant in gc.h. */
+ * under the kernel lock: a collection runs without it (halt.h), so what
+ * it touches that is shared (this pool, the budget, the exchange heap)
+ * takes it around the touch (klock_enter, recursive).  A host process runs
+ * one kernel at a time (as the HAL's one timer assumes).  Chunks hold
+ * their last owner's data; see the invariant in gc.h. */
 static struct {
 	void *chunk[GC_POOL];
 	uint32_t n;
@@ -80,6 +83,7 @@ static void *chunk_get(uint64_t bytes, uint32_t size)
 	return hal_map(bytes);
 }
 
+/* Lock held. */
 static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
 {
 	if (!c->size || pool.n == GC_POOL) {
@@ -93,9 +97,11 @@ static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
 
 static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)
 {
-	if (h->budget->used + bytes > h->budget->limit)
-		return NULL;
-	void *mem = chunk_get(bytes, size);
+	klock_enter();   /* the pool and the budget (an exchange-heap transfer charges it) */
+	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(bytes, size);
+	if (mem)
+		sk_charge(h->budget, bytes);
+	klock_leave();
 	if (!mem)
 		return NULL;
 	if (h->nchunks == h->capchunks) {
@@ -115,16 +121,17 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 		h->hint[c] += h->hint[c] > i;
 	h->sweep_i += h->sweep_i > i;
 	h->mapped += bytes;
-	sk_charge(h->budget, bytes);
 	return &h->chunks[i];
 }
 
 static void remove_chunk(struct gc_heap *h, uint32_t i)
 {
 	struct gc_chunk c = h->chunks[i];
+	klock_enter();
 	chunk_put(h, &c);
-	h->mapped -= c.hi - c.lo;
 	h->budget->used -= c.hi - c.lo;
+	klock_leave();
+	h->mapped -= c.hi - c.lo;
 	for (int k = 0; k < GC_NCLASS; k++)   /* chunks after i move down one */
 		h->hint[k] -= h->hint[k] > i;
 	h->sweep_i -= h->sweep_i > i;
@@ -503,8 +510,11 @@ static void finalize(struct gc_heap *h, uint64_t *obj)
 	uint32_t type = (uint32_t)obj[0];
 	if (h->types[type].kind == SING_K_CELL) {
 		struct sing_cell *c = (struct sing_cell *)obj;
-		if (c->val)
+		if (c->val) {
+			klock_enter();
 			xh_delete(h->xh, c->val);
+			klock_leave();
+		}
 	}
 }
 
@@ -737,15 +747,24 @@ static void collect(struct gc_heap *h, int full)
 	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
 }
 
+static void halt(struct gc_heap *h, int on)
+{
+	if (h->halt)
+		h->halt(h->roots_ctx, on);
+}
+
 void gc_collect(struct gc_heap *h, int full)
 {
+	halt(h, 1);
 	int64_t t0 = hal_clock_ns();
 	collect(h, full);
 	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
+	halt(h, 0);
 }
 
 void gc_slice(struct gc_heap *h)
 {
+	halt(h, 1);
 	int64_t t0 = hal_clock_ns();
 	h->slices++;
 	if (h->phase == GC_MARK) {
@@ -759,13 +778,15 @@ void gc_slice(struct gc_heap *h)
 	}
 	h->slice_at = h->young_bytes + GC_SLICE_EVERY;
 	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
+	halt(h, 0);
 }
 
-void gc_waiting(struct gc_heap *h)
+int gc_waiting(struct gc_heap *h)
 {
 	if (h->mapped < h->mapped_after + GC_WAIT_GROWTH && h->young_bytes < GC_WAIT_GROWTH)
-		return;
+		return 0;
 	h->shrink = 1;
 	gc_collect(h, h->old_bytes <= GC_FULL_MIN);
 	h->shrink = 0;
+	return 1;
 }

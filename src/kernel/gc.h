@@ -96,9 +96,12 @@ struct gc_heap {
 	struct sk_budget *budget;          /* shared with the stacks */
 	struct xh_heap *xh;                /* for cells' finalization */
 	/* roots: called during a collection to mark the stacks and pins;
-	 * barrier: sets every thread's sing_thread.marking */
+	 * barrier: sets every thread's sing_thread.marking; halt (may be
+	 * NULL): on 1 before a collection or slice (the SIP's other threads
+	 * stopped, the kernel lock let go: halt.h), on 0 after it */
 	void (*roots)(void *ctx, struct gc_heap *h);
 	void (*barrier)(void *ctx, uint32_t marking);
+	void (*halt)(void *ctx, int on);
 	void *roots_ctx;
 	struct sing_ab kab[GC_NCLASS];     /* the kernel's own runs */
 	uintptr_t cur[GC_NCLASS];          /* lo of the chunk runs come from; 0: none */
@@ -193,7 +196,8 @@ static inline void gc_write(struct gc_heap *h, void *obj, void *cur, void *val)
  * its heap near its live size, instead of growing until its first
  * collection. */
 #define GC_WAIT_GROWTH (256u * 1024)
-void gc_waiting(struct gc_heap *h);
+/* 1 if it collected (the kernel lock may have been let go meanwhile). */
+int gc_waiting(struct gc_heap *h);
 /* For the roots callback. */
 void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi);
 void gc_mark_ref(struct gc_heap *h, void *p);

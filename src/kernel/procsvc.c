@@ -131,7 +131,7 @@ static void *ps_text(struct sk_kernel *k)
 		put_num(&t, s->nthreads, 8);
 		put_num(&t, count_endpoints(s), 10);
 		put_num(&t, cpu_ms(s), 8);
-		put_num(&t, s->cpu, 4);   /* where its threads run (one CPU per SIP) */
+		put_num(&t, s->main ? s->main->cpu : s->cpu, 4);   /* its main thread's */
 		put(&t, "\n", 0);
 	}
 	for (uint32_t i = 0; i < k->nprogs; i++)   /* what init gave up */

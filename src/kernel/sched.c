@@ -2,6 +2,7 @@
  * preemption (see sched.h). */
 #include "sched.h"
 
+#include "halt.h"
 #include "panic.h"
 #include "thread.h"
 #include "trace.h"
@@ -144,6 +145,20 @@ void sched_entered(struct sk_cpu *c)
 	resumed(c, NULL);
 }
 
+/* With several CPUs: `to` runs on c from now on, and its SIP's threads
+ * running at once are counted (SING_DEBUG=stats).  With one, every
+ * thread's CPU stays 0 and at most one runs. */
+static void count_running(const struct sk_cpu *c, struct sk_thread *from, struct sk_thread *to)
+{
+	if (from && from->sip->nrun)
+		from->sip->nrun--;
+	if (to) {
+		to->cpu = c->id;
+		if (++to->sip->nrun > to->sip->nrun_max)
+			to->sip->nrun_max = to->sip->nrun;
+	}
+}
+
 /* Switch from `from` to `to` (NULL: the kernel's context).  last: the
  * stack being left will never run again.  A thread that joins a slice
  * already over is told to yield at its next safepoint. */
@@ -157,6 +172,8 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	void **fake = from ? &from->fake : &c->kfake;
 	const void *lo = to ? (const void *)to->seg->lo : c->klo;
 	size_t sz = to ? to->seg->hi - to->seg->lo : c->ksz;
+	if (smp)
+		count_running(c, from, to);
 	if (to) {
 		to->state = TH_RUNNING;
 		to->ran++;
@@ -182,10 +199,10 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	resumed(c, *fake);
 }
 
-/* The CPU running t: its SIP's (a SIP's running thread is on its CPU). */
+/* The CPU running t (cpu_switch set t->cpu). */
 static struct sk_cpu *cpu_of(struct sk_thread *t)
 {
-	return &t->sip->k->cpu[t->sip->cpu];
+	return &t->sip->k->cpu[t->cpu];
 }
 
 /* ---- the policy ---- */
@@ -198,6 +215,12 @@ void sched_yield_to_next(struct sk_thread *t)
 		return;
 	q_tail(&c->rq, t);
 	cpu_switch(c, t, next, 0);
+}
+
+void sched_hold(struct sk_thread *t)
+{
+	struct sk_cpu *c = cpu_of(t);
+	cpu_switch(c, t, take(c), 0);
 }
 
 void sched_block(struct sk_thread *t)
@@ -214,18 +237,9 @@ static int queued(const struct sk_cpu *c)
 	return c->ho.n + c->rq.n != 0;
 }
 
-/* Nothing of s runs or waits in a queue (every thread blocked or ended). */
-static int sip_asleep(const struct sip *s)
-{
-	for (const struct sk_thread *t = s->threads; t; t = t->sib)
-		if (t->state == TH_RUNNABLE || t->state == TH_RUNNING)
-			return 0;
-	return 1;
-}
+static void move_thread(struct sk_thread *t, struct sk_cpu *c);
 
-static void move_sip(struct sip *s, struct sk_cpu *v, struct sk_cpu *c);
-
-/* A second thread is about to wait on c's hand-off queue: the SIPs that
+/* A second thread is about to wait on c's hand-off queue: the threads that
  * followed a message here in this slice and have not run yet go back to
  * the CPUs they came from (woken there), to run beside the sender's CPU
  * rather than after it.  A source that feeds two stages (bench/smp's
@@ -238,7 +252,7 @@ static void unfollow(struct sk_cpu *c)
 		struct sk_thread *next = t->rq_next;
 		if (t->from) {
 			struct sk_cpu *o = &c->k->cpu[t->from - 1];
-			move_sip(t->sip, c, o);
+			move_thread(t, o);
 			c->unfollows++;
 			kick(o);
 			next = c->ho.head;   /* the queue changed: look again */
@@ -256,22 +270,25 @@ void sched_wake(struct sk_thread *t)
 {
 	if (t->state != TH_BLOCKED)
 		return;
+	if (t->sip->stopper) {   /* its SIP is being collected or torn down */
+		halt_hold(t);
+		return;
+	}
 	struct sk_kernel *k = t->sip->k;
-	struct sk_cpu *c = &k->cpu[t->sip->cpu];
+	struct sk_cpu *c = &k->cpu[t->cpu];
 	struct sk_cpu *me = sched_cpu(k);
-	/* Wake affinity: a thread on another CPU woke a SIP that sleeps
-	 * through and through; the SIP follows the message to the sender's
-	 * CPU, so a pair that talks ends up on one CPU and hands it back and
-	 * forth (no cross-CPU wake per message).  Only onto a CPU with nothing
+	/* Wake affinity: a thread on another CPU woke a blocked thread; it
+	 * follows the message to the sender's CPU, so a pair that talks ends
+	 * up on one CPU and hands it back and forth (no cross-CPU wake per
+	 * message).  Only onto a CPU with nothing
 	 * else waiting: there the woken thread runs as soon as the sender
 	 * blocks; behind other work it would wait while its own CPU (perhaps
 	 * idle) could run it now, which piled the SIPs of a pipeline, or two
 	 * computing SIPs told to start by one sender, onto the sender's CPU.
 	 * Idle CPUs steal to spread the load again. */
-	if (c != me && me->cur && !k->no_follow && !t->sip->doom && sip_asleep(t->sip) &&
-	    !queued(me)) {
+	if (c != me && me->cur && !k->no_follow && !t->sip->doom && !queued(me)) {
 		t->from = c->id + 1;
-		t->sip->cpu = me->id;
+		t->cpu = me->id;
 		me->follows++;
 		c = me;
 	}
@@ -399,33 +416,29 @@ int sched_busy(struct sk_kernel *k)
 	return 0;
 }
 
-/* Move SIP s (none of its threads running) from CPU v to c. */
-static void move_sip(struct sip *s, struct sk_cpu *v, struct sk_cpu *c)
+/* Move queued thread t to CPU c's run queue. */
+static void move_thread(struct sk_thread *t, struct sk_cpu *c)
 {
-	for (struct sk_thread *t = s->threads; t; t = t->sib)
-		if (t->rq == &v->rq || t->rq == &v->ho) {
-			q_remove(t);
-			t->from = 0;
-			q_tail(&c->rq, t);
-		}
-	s->cpu = c->id;
+	q_remove(t);
+	t->from = 0;
+	t->cpu = c->id;
+	q_tail(&c->rq, t);
 }
 
-/* A SIP queued on v that an idle CPU may take: not the running one's, nor
- * one the running SIP handed a message to in this slice (it runs when the
- * sender blocks: taking it would split a pair that talks); NULL if none.
- * A thread on ho that another SIP woke (a pipeline's second stage, woken
- * by its source before the first stage got the CPU) may go. */
-static struct sip *stealable(const struct sk_cpu *v)
+/* A thread queued on v that an idle CPU may take: any waiting for a slice
+ * of its own (another thread of the running SIP too: a SIP's threads run
+ * in parallel), but not one the running SIP handed a message to in this
+ * slice (it runs when the sender blocks: taking it would split a pair
+ * that talks); NULL if none.  A thread on ho that another SIP woke (a
+ * pipeline's second stage, woken by its source before the first stage
+ * got the CPU) may go. */
+static struct sk_thread *stealable(const struct sk_cpu *v)
 {
 	const struct sip *run = v->cur->sip;
 	for (struct sk_thread *t = v->ho.head; t; t = t->rq_next)
 		if (t->sip != run && t->waker != run)
-			return t->sip;
-	for (struct sk_thread *t = v->rq.head; t; t = t->rq_next)
-		if (t->sip != run)
-			return t->sip;
-	return NULL;
+			return t;
+	return v->rq.head;
 }
 
 /* Only from a CPU that runs something else: an idle one takes its own. */
@@ -433,9 +446,9 @@ int sched_steal(struct sk_kernel *k, struct sk_cpu *c)
 {
 	for (unsigned i = 0; i < k->ncpus; i++) {
 		struct sk_cpu *v = &k->cpu[i];
-		struct sip *s = v != c && v->cur ? stealable(v) : NULL;
-		if (s) {
-			move_sip(s, v, c);
+		struct sk_thread *t = v != c && v->cur ? stealable(v) : NULL;
+		if (t) {
+			move_thread(t, c);
 			c->steals++;
 			return 1;
 		}

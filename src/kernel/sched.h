@@ -19,11 +19,12 @@
  * one tick per round (docs/kernel.md "Scheduling for communication").
  *
  * With several CPUs (docs/kernel.md "Every CPU") every function here runs
- * under the kernel lock; a SIP's threads run and queue only on its CPU
- * (sip.cpu), which changes only when an idle CPU steals the whole SIP, or
- * a message from another CPU wakes a SIP with nothing running or queued
- * onto a CPU with nothing waiting (wake affinity), or such a SIP is sent
- * back before it ran because a second thread came to wait there.
+ * under the kernel lock; each thread runs and queues on its CPU (t->cpu):
+ * a SIP's threads may run on several CPUs at once.  A thread's CPU
+ * changes when an idle CPU steals it, or a message from another CPU wakes
+ * it onto a CPU with nothing waiting (wake affinity), or it is sent back
+ * before it ran because a second thread came to wait there.  While a
+ * SIP's stopper runs (halt.h), none of its other threads is queued.
  *
  * Invariant: a thread is in at most one queue (t->rq), and only when
  * TH_RUNNABLE; the running thread is cpu->cur.  Every switch out of a SIP
@@ -62,6 +63,9 @@ void sched_unqueue(struct sk_cpu *c, struct sk_thread *t);
 void sched_yield_to_next(struct sk_thread *t);
 /* Block until sched_wake(t); another thread (or the kernel) runs meanwhile. */
 void sched_block(struct sk_thread *t);
+/* The running thread t, held (halt.h: runnable, in no queue), gives its
+ * CPU to the next thread. */
+void sched_hold(struct sk_thread *t);
 void sched_wake(struct sk_thread *t);
 /* Preempted: hand the CPU to the kernel's context if it asked for it
  * (k->poll_kernel: the booted system reads its console between steps). */

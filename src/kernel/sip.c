@@ -5,6 +5,7 @@
 #include "console.h"
 #include "cpus.h"
 #include "eset.h"
+#include "halt.h"
 #include "io.h"
 #include "launch.h"
 #include "ns.h"
@@ -172,8 +173,12 @@ void sk_unload(struct sk_image *im)
 
 /* ---- a SIP ends ---- */
 
+/* None of the SIP's other threads may run on another CPU while it is
+ * torn down: they are stopped first (halt.h), and stay held. */
 __attribute__((noreturn)) static void end(struct sk_thread *t)
 {
+	if (klock_smp && t->sip->stopper != t)
+		halt_others(t);
 	sched_cpu(t->sip->k)->ended = t->sip;
 	sched_leave(t);
 }
@@ -190,9 +195,13 @@ void sip_fail(struct sk_thread *t, int why, const char *fn)
 	end(t);
 }
 
-void sip_doomed(struct sk_thread *t)
+void sip_entered(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
+	if (s->stopper && s->stopper != t)
+		halt_park(t);
+	if (!s->doom)
+		return;
 	if (s->doom == 1)
 		sip_fail(t, SING_F_KILLED, "-");
 	sip_exit(t, s->doom_status);
@@ -354,8 +363,10 @@ static void report_stats(const struct sip *s)
 	sk_put_u64(s->budget.peak);
 	sk_put(" bytes, stack segments mapped ");
 	sk_put_u64(s->stack_maps);
+	sk_put(", most threads running at once ");
+	sk_put_u64(s->nrun_max > 1 ? s->nrun_max : 1);   /* counted with several CPUs only */
 	sk_put(", CPU ");
-	sk_put_u64(s->cpu);
+	sk_put_u64(s->cpu);   /* its main thread's, when it ended */
 	sk_put("\n");
 	static const char *const bucket[GC_NHIST] = {
 		"<10us", "<100us", "<1ms", "<10ms", "<100ms", "<1s", ">=1s"};
@@ -379,6 +390,8 @@ void sip_teardown(struct sip *s)
 	s->t1 = hal_clock_ns();
 	TR_EVENT(TR_SIP_EXIT, s->state == SIP_FAILED ? 1 + s->why : 0, s->pid,
 	         (uint32_t)s->status | tr_str(s->name) << 32, k->xh.live_bytes);
+	s->stopper = NULL;   /* its held threads go with the rest */
+	s->held = NULL;
 	while (s->threads)
 		thread_free(s->threads);
 	io_release(s);                     /* its devices stop DMA first */
@@ -466,6 +479,7 @@ struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char
 	s->gc.roots = sip_roots;
 	s->gc.barrier = sip_barrier;
 	s->gc.roots_ctx = s;
+	s->gc.halt = halt_gc;
 	xh_list_init(&s->xh_own, s->pid, &s->budget);
 	s->extra = hal_alloc((neps + 1) * sizeof *s->extra);
 	if (!s->extra)
@@ -514,13 +528,20 @@ static void interrupted(struct sip *s)
 int sip_stop_later(struct sip *s, int doom, int32_t status)
 {
 	struct sk_kernel *k = s->k;
-	struct sk_cpu *c = &k->cpu[s->cpu];
-	if (!klock_smp || c == sched_cpu(k) || !c->cur || c->cur->sip != s)
+	if (!klock_smp)
+		return 0;
+	unsigned here = sched_cpu(k)->id;
+	int late = 0;
+	for (struct sk_thread *t = s->threads; t; t = t->sib)
+		if (t->state == TH_RUNNING && t->cpu != here) {
+			__atomic_store_n(&t->pub.poll, 1, __ATOMIC_RELAXED);
+			late = 1;
+		}
+	if (!late)
 		return 0;
 	s->doom = doom;
 	s->doom_status = status;
 	k->late_stops++;
-	__atomic_store_n(&c->cur->pub.poll, 1, __ATOMIC_RELAXED);
 	return 1;
 }
 

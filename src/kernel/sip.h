@@ -4,7 +4,8 @@
  *
  * All per-SIP state lives in struct sip and all per-thread state in
  * struct sk_thread, never in globals; what a CPU runs is in struct sk_cpu
- * (docs/kernel.md "Every CPU": one kernel lock, a SIP's threads on one CPU).  The kernel
+ * (docs/kernel.md "Every CPU": one kernel lock; a SIP's threads may run on
+ * several CPUs at once, each thread on its own, t->cpu).  The kernel
  * record holds what is shared: the exchange heap, the type registry, the
  * list of live SIPs and the programs the launcher may start.
  *
@@ -224,6 +225,8 @@ struct sk_thread {
 	uint64_t ran;                /* times switched to (fairness figures) */
 	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
 	uint32_t kdepth;             /* kernel-lock depth it switched out at */
+	unsigned cpu;                /* the CPU it runs, queues or last ran on */
+	struct sk_thread *held_next; /* in its SIP's held list (halt.h) */
 	void *tsan;                  /* its ThreadSanitizer fiber (kept with the record) */
 };
 
@@ -266,7 +269,12 @@ struct sip {
 	int64_t t0, t1;              /* start and end (ns) */
 	uint64_t gc_marked, gc_pause_ns, gc_pause_max_ns;
 	uint64_t stack_maps;          /* stack segments it had to map (not from a cache) */
-	unsigned cpu;                /* its CPU: every thread of it runs and queues there */
+	unsigned cpu;                /* its main thread's CPU when placed and when it ended (ps: main->cpu) */
+	uint32_t nrun, nrun_max;     /* its threads running now, and most at once (stats) */
+	struct sk_thread *stopper;   /* the thread that stopped the others (halt.h), or NULL */
+	struct sk_thread *held;      /* threads kept from running meanwhile */
+	uint32_t unparked;           /* told to park and not parked yet (atomic) */
+	uint32_t gc_depth;           /* kernel-lock depth its collector let go */
 	int doom;                    /* stop asked while it ran on another CPU: 1 killed, 2 exit */
 	int32_t doom_status;
 };
@@ -276,8 +284,9 @@ static inline struct sk_thread *sk_self(struct sing_thread *t)
 	return (struct sk_thread *)t;
 }
 
-/* A stop asked while the SIP ran on another CPU: carried out now (sip.c). */
-__attribute__((noreturn)) void sip_doomed(struct sk_thread *t);
+/* A stop asked while the SIP ran on another CPU, or another thread of
+ * the SIP stopped it (halt.h): carried out now (sip.c). */
+void sip_entered(struct sk_thread *t);
 
 /* A SIP thread enters the kernel (an ABI call): the kernel lock, and a
  * stop another CPU asked for.  sk_leave: back to SIP code. */
@@ -285,8 +294,9 @@ static inline void sk_enter(struct sing_thread *t)
 {
 	if (__builtin_expect(klock_smp, 0)) {
 		klock_take();
-		if (sk_self(t)->sip->doom)
-			sip_doomed(sk_self(t));
+		const struct sip *s = sk_self(t)->sip;
+		if (s->stopper || s->doom)
+			sip_entered(sk_self(t));
 	}
 }
 

@@ -64,7 +64,11 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	s->threads = t;
 	s->nthreads++;
 	TR_EVENT(TR_THREAD, 0, s->pid, t, s->nthreads);
-	sched_ready(&s->k->cpu[s->cpu], t);
+	/* A SIP's main starts on the SIP's CPU; a spawned thread on its
+	 * spawner's, where yield() hands it the CPU; an idle CPU steals it
+	 * from there, so the threads of one SIP compute in parallel. */
+	t->cpu = s->main ? sched_cpu(s->k)->id : s->cpu;
+	sched_ready(&s->k->cpu[t->cpu], t);
 	return t;
 }
 
@@ -86,6 +90,8 @@ void thread_free(struct sk_thread *t)
 			break;
 		}
 	s->ticks += __atomic_exchange_n(&t->ticks, 0, __ATOMIC_RELAXED);
+	if (t == s->main)
+		s->cpu = t->cpu;   /* where it ended (SING_DEBUG=stats) */
 	stk_release_all(t);
 	hal_free(t->args);
 	t->args = NULL;

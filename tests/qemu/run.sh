@@ -237,10 +237,10 @@ done)
 [ "$(cat "$TMPDIR/frames")" = "$want" ] && ok pc-pcap-frames ||
 	bad pc-pcap-frames "tshark shows: $(head -6 "$TMPDIR/frames" | cut -c1-80 | tr '\n' '|')"
 
-# The system on two CPUs (no cpus=N: by default the kernel runs on every
-# CPU of the MADT, one kernel lock, docs/kernel.md "Every CPU"): the same
-# boot, SIPs placed on CPU 1 (ps's last column), a program, a clean shutdown.
-qemu_session smp2 "user,id=n0" "-smp 2 $SMP_ACCEL"
+# The system on two CPUs (-append cpus=2: the kernel runs on both, one
+# kernel lock, docs/kernel.md "Every CPU"): the same boot, SIPs placed on
+# CPU 1 (ps's last column), a program, a clean shutdown.
+qemu_session smp2 "user,id=n0" "-smp 2 $SMP_ACCEL -append cpus=2"
 wait_for pc-smp2-session-prompt 'sing>' 30 || exit 0
 wait_for pc-smp2-session-cpus 'sing: pc: 2 CPUs (local APIC IDs 0 1)'
 type 'ps'
