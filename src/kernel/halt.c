@@ -10,8 +10,8 @@ void halt_hold(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
 	t->state = TH_RUNNABLE;
-	t->held_next = s->held;
-	s->held = t;
+	t->held_next = s->halted;
+	s->halted = t;
 }
 
 /* s's threads but t: the queued ones held, the running ones (on other
@@ -58,9 +58,9 @@ void halt_resume(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
 	s->stopper = NULL;
-	while (s->held) {
-		struct sk_thread *u = s->held;
-		s->held = u->held_next;
+	while (s->halted) {
+		struct sk_thread *u = s->halted;
+		s->halted = u->held_next;
 		u->held_next = NULL;
 		sched_ready(&s->k->cpu[u->cpu], u);
 	}

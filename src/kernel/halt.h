@@ -14,7 +14,7 @@
  * done, the held threads are queued again on their CPUs.
  *
  * Invariant: at most one stopper per SIP; a held thread is TH_RUNNABLE in
- * no queue, on s->held; only with several CPUs (klock_smp) is anything
+ * no queue, on s->halted; only with several CPUs (klock_smp) is anything
  * here used.  Every function runs under the kernel lock and returns with
  * it held, at the depth it was called with.
  */

@@ -391,7 +391,7 @@ void sip_teardown(struct sip *s)
 	TR_EVENT(TR_SIP_EXIT, s->state == SIP_FAILED ? 1 + s->why : 0, s->pid,
 	         (uint32_t)s->status | tr_str(s->name) << 32, k->xh.live_bytes);
 	s->stopper = NULL;   /* its held threads go with the rest */
-	s->held = NULL;
+	s->halted = NULL;
 	while (s->threads)
 		thread_free(s->threads);
 	io_release(s);                     /* its devices stop DMA first */

@@ -272,7 +272,7 @@ struct sip {
 	unsigned cpu;                /* its main thread's CPU when placed and when it ended (ps: main->cpu) */
 	uint32_t nrun, nrun_max;     /* its threads running now, and most at once (stats) */
 	struct sk_thread *stopper;   /* the thread that stopped the others (halt.h), or NULL */
-	struct sk_thread *held;      /* threads kept from running meanwhile */
+	struct sk_thread *halted;    /* threads kept from running meanwhile (halt.h) */
 	uint32_t unparked;           /* told to park and not parked yet (atomic) */
 	uint32_t gc_depth;           /* kernel-lock depth its collector let go */
 	int doom;                    /* stop asked while it ran on another CPU: 1 killed, 2 exit */
