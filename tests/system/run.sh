@@ -252,7 +252,7 @@ last_line() {
 		[ "$(screen | grep -v '^$' | tail -1)" = "$2" ] && { ok "$1"; return 0; }
 		sleep 0.1
 	done
-	bad "$1" "last line '$(screen | grep -v '^$' | tail -1)', not '$2'"
+	bad "$1" "last line '$(screen | grep -v '^$' | tail -1)', not '$2'; screen: $(screen | grep -v '^$' | tail -12 | tr '\n' '|')"
 }
 boot_session three
 wait_for boot-prompt-3 'sing>' 30 || exit 0
