@@ -108,7 +108,7 @@ static size_t new_thread(struct conv *c, uint64_t ptr, uint32_t pid)
 
 static size_t thread_of(struct conv *c, uint64_t ptr, uint32_t pid)
 {
-	uint64_t v = ptr ? um_get(&c->by_ptr, ptr) : 1;
+	uint64_t v = um_get(&c->by_ptr, ptr);
 	return v ? v - 1 : new_thread(c, ptr, pid);
 }
 

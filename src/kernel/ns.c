@@ -415,18 +415,24 @@ static void asker_gone(struct ch_end *e)
 	nb_forget(e->k, e);
 }
 
-/* The name service SIP's answers, for a /svc/ns client (ctx: its end). */
-static void bound(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+/* The name service SIP's answer to a /svc/ns client's request (ctx: its
+ * end, NULL once it went away): Fail(code), or ok, the success message. */
+static void answer(void *ctx, int32_t code, const char *ok)
 {
 	struct ch_end *e = ctx;
-	(void)k, (void)path, (void)text;
 	if (!e)
 		return;
 	e->gone = NULL;
 	if (code)
 		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
 	else
-		ns_reply(e, "Ok", (union sing_slot){.u64 = 0});
+		ns_reply(e, ok, (union sing_slot){.u64 = 0});
+}
+
+static void bound(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	(void)k, (void)path, (void)text;
+	answer(ctx, code, "Ok");
 }
 
 static void listed(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
@@ -468,15 +474,8 @@ static void bind_request(struct ch_end *e, union sing_slot *args)
 
 static void registered(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
 {
-	struct ch_end *e = ctx;
 	(void)k, (void)path, (void)text;
-	if (!e)
-		return;
-	e->gone = NULL;
-	if (code)
-		ns_reply(e, "Fail", (union sing_slot){.i32 = code});
-	else
-		ns_reply(e, "Registered", (union sing_slot){.u64 = 0});
+	answer(ctx, code, "Registered");
 }
 
 /* Register(path, P.Imp prov): a running program provides a /svc/... name;
