@@ -59,13 +59,13 @@ int tr_start(uint32_t mask, uint32_t events_per_cpu, uint32_t strings)
 	tr.capstr = strings < 64 ? 64 : strings;
 	tr.str = hal_alloc(tr.capstr);
 	tr.nstr = 1;
-	unsigned ncpu = hal_cpu_count(), c = 0;
-	for (; c < ncpu && c < TR_MAXCPU && tr.str; c++) {
+	unsigned ncpu = hal_cpu_count() < TR_MAXCPU ? hal_cpu_count() : TR_MAXCPU, c = 0;
+	for (; tr.str && c < ncpu; c++) {
 		tr.ring[c].mask = cap - 1;
 		if (!(tr.ring[c].ev = hal_alloc(cap * sizeof(struct tr_event))))
 			break;
 	}
-	if (!tr.str || c < (ncpu < TR_MAXCPU ? ncpu : TR_MAXCPU) || !tr.ring[0].ev) {
+	if (!tr.str || c < ncpu) {
 		tr_stop();
 		return -1;
 	}
