@@ -70,13 +70,15 @@ void *dma_translate(void *kernel, uint32_t dev, uint64_t addr, size_t len)
 	struct sip *s = holder(k, dev);
 	uint32_t born = s ? xh_dma_check(&s->xh_own, addr, len) : 0;
 	if (born && (k->debug & SK_DEBUG_DMA)) {
-		sk_put("sing: dma: ");
-		sk_put(s->name);
-		sk_put(" device reads/writes ");
-		sk_put_u64(len);
-		sk_put(" bytes of an array made by pid ");
-		sk_put_u64(born & 0x7fffffffu);
-		sk_put("\n");
+		struct sk_line l = {.n = 0};
+		sk_line_str(&l, "sing: dma: ");
+		sk_line_str(&l, s->name);
+		sk_line_str(&l, " device reads/writes ");
+		sk_line_u64(&l, len);
+		sk_line_str(&l, " bytes of an array made by pid ");
+		sk_line_u64(&l, born & 0x7fffffffu);
+		sk_line_str(&l, "\n");
+		sk_line_put(&l);
 	}
 	return born ? (void *)(uintptr_t)addr : NULL;
 }

@@ -25,12 +25,13 @@ void sk_copy_str(char *dst, size_t n, const char *src)
 	dst[i] = 0;
 }
 
-void sk_put(const char *s)
+void sk_line_str(struct sk_line *l, const char *s)
 {
-	hal_write(2, s, __builtin_strlen(s));
+	while (*s && l->n < sizeof l->b)
+		l->b[l->n++] = *s++;
 }
 
-void sk_put_u64(uint64_t v)
+void sk_line_u64(struct sk_line *l, uint64_t v)
 {
 	char buf[24];
 	int i = sizeof buf;
@@ -38,7 +39,13 @@ void sk_put_u64(uint64_t v)
 	do
 		buf[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i > 0);
-	sk_put(buf + i);
+	sk_line_str(l, buf + i);
+}
+
+void sk_line_put(struct sk_line *l)
+{
+	hal_write(2, l->b, l->n);
+	l->n = 0;
 }
 
 struct sip *sip_current(struct sk_kernel *k)
@@ -96,20 +103,23 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		hal_dev_close();
 	uint64_t live = k->xh.live_bytes;
 	if (k->debug & SK_DEBUG_EXHEAP) {
-		sk_put("sing: exheap live bytes: ");
-		sk_put_u64(live);
-		sk_put("\n");
+		struct sk_line l = {.n = 0};
+		sk_line_str(&l, "sing: exheap live bytes: ");
+		sk_line_u64(&l, live);
+		sk_line_str(&l, "\n");
+		sk_line_put(&l);
 	}
 	if (k->debug & SK_DEBUG_SCHED) {
 		uint64_t sw = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++)
 			sw += k->cpu[i].switches;
-		sk_put("sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
-		sk_put_u64(k->ncpus_ran);
-		sk_put("\nsing: sched: switches ");
-		sk_put_u64(sw);
-		sk_put(", sips started ");
-		sk_put_u64(k->sips_started);
+		struct sk_line l = {.n = 0};
+		sk_line_str(&l, "sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
+		sk_line_u64(&l, k->ncpus_ran);
+		sk_line_str(&l, "\nsing: sched: switches ");
+		sk_line_u64(&l, sw);
+		sk_line_str(&l, ", sips started ");
+		sk_line_u64(&l, k->sips_started);
 		uint64_t steals = 0, follows = 0, back = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++) {
 			steals += k->cpu[i].steals;
@@ -117,16 +127,17 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 			back += k->cpu[i].unfollows;
 		}
 		if (steals || follows || k->late_stops) {   /* a line of its own: tests match the one above */
-			sk_put("\nsing: sched: steals ");
-			sk_put_u64(steals);
-			sk_put(", follows ");
-			sk_put_u64(follows);
-			sk_put(" (sent back ");
-			sk_put_u64(back);
-			sk_put("), stops on another CPU ");
-			sk_put_u64(k->late_stops);
+			sk_line_str(&l, "\nsing: sched: steals ");
+			sk_line_u64(&l, steals);
+			sk_line_str(&l, ", follows ");
+			sk_line_u64(&l, follows);
+			sk_line_str(&l, " (sent back ");
+			sk_line_u64(&l, back);
+			sk_line_str(&l, "), stops on another CPU ");
+			sk_line_u64(&l, k->late_stops);
 		}
-		sk_put("\n");
+		sk_line_str(&l, "\n");
+		sk_line_put(&l);
 	}
 	thread_pool_free(k);
 	ly_destroy(&k->reg);
@@ -299,17 +310,6 @@ void sip_main_thread(struct sk_thread *t)
 
 /* ---- reports ---- */
 
-struct line {
-	char b[512];
-	uint32_t n;
-};
-
-static void add(struct line *l, const char *s)
-{
-	while (*s && l->n < sizeof l->b)
-		l->b[l->n++] = *s++;
-}
-
 /* One line, written at once: to the console (in order with the SIPs'
  * output) once a console driver has it, else to the diagnostics. */
 static void report_failure(const struct sip *s)
@@ -319,22 +319,19 @@ static void report_failure(const struct sip *s)
 		SING_FAILURES(SING_X)
 #undef SING_X
 	};
-	struct line l = {.n = 0};
+	struct sk_line l = {.n = 0};
 	int has_text = s->why == SING_F_PANIC || s->why == SING_F_CONTRACT;
-	char pid[24];
-	int i = sizeof pid;
-	uint32_t v = s->pid;
-	pid[--i] = 0;
-	do
-		pid[--i] = (char)('0' + v % 10);
-	while ((v /= 10) && i > 0);
-	const char *parts[] = {"sing: sip ", s->name, " (pid ", pid + i, ") failed in function ",
+	sk_line_str(&l, "sing: sip ");
+	sk_line_str(&l, s->name);
+	sk_line_str(&l, " (pid ");
+	sk_line_u64(&l, s->pid);
+	const char *parts[] = {") failed in function ",
 	                       s->fn, ": ",
 	                       s->why >= 0 && s->why < SING_F__COUNT ? why[s->why] : "unknown reason",
 	                       has_text ? ": " : "", has_text ? s->msg : "",
 	                       "\n"};
 	for (unsigned p = 0; p < sizeof parts / sizeof parts[0]; p++)
-		add(&l, parts[p]);
+		sk_line_str(&l, parts[p]);
 	if (s->k->con.routed)
 		con_write(s->k, l.b, l.n);
 	else
@@ -343,43 +340,45 @@ static void report_failure(const struct sip *s)
 
 static void report_stats(const struct sip *s)
 {
-	sk_put("sing: sip ");
-	sk_put(s->name);
-	sk_put(": collections ");
-	sk_put_u64(s->gc.collections);
-	sk_put(" (full ");
-	sk_put_u64(s->gc.full_collections);
-	sk_put(", incremental cycles ");
-	sk_put_u64(s->gc.cycles);
-	sk_put(" in ");
-	sk_put_u64(s->gc.slices);
-	sk_put(" slices), marked ");
-	sk_put_u64(s->gc.marked);
-	sk_put(" objects, pause max ");
-	sk_put_u64(s->gc.pause_max_ns / 1000);
-	sk_put(" us, total ");
-	sk_put_u64(s->gc.pause_total_ns / 1000);
-	sk_put(" us, peak memory ");
-	sk_put_u64(s->budget.peak);
-	sk_put(" bytes, stack segments mapped ");
-	sk_put_u64(s->stack_maps);
-	sk_put(", most threads running at once ");
-	sk_put_u64(s->nrun_max > 1 ? s->nrun_max : 1);   /* counted with several CPUs only */
-	sk_put(", CPU ");
-	sk_put_u64(s->cpu);   /* its main thread's, when it ended */
-	sk_put("\n");
+	struct sk_line l = {.n = 0};
+	sk_line_str(&l, "sing: sip ");
+	sk_line_str(&l, s->name);
+	sk_line_str(&l, ": collections ");
+	sk_line_u64(&l, s->gc.collections);
+	sk_line_str(&l, " (full ");
+	sk_line_u64(&l, s->gc.full_collections);
+	sk_line_str(&l, ", incremental cycles ");
+	sk_line_u64(&l, s->gc.cycles);
+	sk_line_str(&l, " in ");
+	sk_line_u64(&l, s->gc.slices);
+	sk_line_str(&l, " slices), marked ");
+	sk_line_u64(&l, s->gc.marked);
+	sk_line_str(&l, " objects, pause max ");
+	sk_line_u64(&l, s->gc.pause_max_ns / 1000);
+	sk_line_str(&l, " us, total ");
+	sk_line_u64(&l, s->gc.pause_total_ns / 1000);
+	sk_line_str(&l, " us, peak memory ");
+	sk_line_u64(&l, s->budget.peak);
+	sk_line_str(&l, " bytes, stack segments mapped ");
+	sk_line_u64(&l, s->stack_maps);
+	sk_line_str(&l, ", most threads running at once ");
+	sk_line_u64(&l, s->nrun_max > 1 ? s->nrun_max : 1);   /* counted with several CPUs only */
+	sk_line_str(&l, ", CPU ");
+	sk_line_u64(&l, s->cpu);   /* its main thread's, when it ended */
+	sk_line_str(&l, "\n");
 	static const char *const bucket[GC_NHIST] = {
 		"<10us", "<100us", "<1ms", "<10ms", "<100ms", "<1s", ">=1s"};
-	sk_put("sing: sip ");
-	sk_put(s->name);
-	sk_put(": pauses");
+	sk_line_str(&l, "sing: sip ");
+	sk_line_str(&l, s->name);
+	sk_line_str(&l, ": pauses");
 	for (int i = 0; i < GC_NHIST; i++) {
-		sk_put(" ");
-		sk_put(bucket[i]);
-		sk_put(":");
-		sk_put_u64(s->gc.pause_hist[i]);
+		sk_line_str(&l, " ");
+		sk_line_str(&l, bucket[i]);
+		sk_line_str(&l, ":");
+		sk_line_u64(&l, s->gc.pause_hist[i]);
 	}
-	sk_put("\n");
+	sk_line_str(&l, "\n");
+	sk_line_put(&l);
 }
 
 /* ---- start, tear down, wait ---- */
@@ -520,9 +519,11 @@ static void interrupted(struct sip *s)
 	s->state = SIP_EXITED;
 	s->status = SK_EXIT_INTERRUPTED;
 	sip_teardown(s);
-	sk_put("sing: ");
-	sk_put(s->name);
-	sk_put(": interrupted\n");
+	struct sk_line l = {.n = 0};
+	sk_line_str(&l, "sing: ");
+	sk_line_str(&l, s->name);
+	sk_line_str(&l, ": interrupted\n");
+	sk_line_put(&l);
 }
 
 int sip_stop_later(struct sip *s, int doom, int32_t status)
@@ -553,9 +554,11 @@ int sk_wait(struct sk_kernel *k, struct sip *s, int64_t *run_ns)
 				interrupted(s);
 				break;
 			}
-			sk_put("sing: ");
-			sk_put(s->name);
-			sk_put(": interrupted\n");
+			struct sk_line l = {.n = 0};
+			sk_line_str(&l, "sing: ");
+			sk_line_str(&l, s->name);
+			sk_line_str(&l, ": interrupted\n");
+			sk_line_put(&l);
 		}
 		if (sched_step(k))
 			continue;
@@ -584,11 +587,13 @@ int sk_run(struct sk_kernel *k, const struct sk_image *im, const char *name,
 	char err[128];
 	struct sip *s = sk_start(k, im, name, budget, argc, argv, NULL, NULL, 0, err, sizeof err);
 	if (!s) {
-		sk_put("sing: cannot start ");
-		sk_put(name);
-		sk_put(": ");
-		sk_put(err);
-		sk_put("\n");
+		struct sk_line l = {.n = 0};
+		sk_line_str(&l, "sing: cannot start ");
+		sk_line_str(&l, name);
+		sk_line_str(&l, ": ");
+		sk_line_str(&l, err);
+		sk_line_str(&l, "\n");
+		sk_line_put(&l);
 		return SK_EXIT_FAILED;
 	}
 	return sk_wait(k, s, run_ns);

@@ -331,7 +331,15 @@ struct sip *sip_start(struct sk_kernel *k, const struct sk_image *im, const char
 struct sip *sip_current(struct sk_kernel *k);
 /* Small freestanding helpers (sip.c). */
 void sk_copy_str(char *dst, size_t n, const char *src);
-void sk_put(const char *s);
-void sk_put_u64(uint64_t v);
+/* A diagnostic line built in pieces and written with one hal_write, so
+ * that text another CPU (or a device's thread) writes meanwhile never lands
+ * inside it.  Text past its size is cut. */
+struct sk_line {
+	char b[512];
+	uint32_t n;
+};
+void sk_line_str(struct sk_line *l, const char *s);
+void sk_line_u64(struct sk_line *l, uint64_t v);
+void sk_line_put(struct sk_line *l);   /* to the diagnostics (fd 2); empties l */
 
 #endif
