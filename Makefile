@@ -127,8 +127,8 @@ build/pc/obj/%.o: %.S
 # from COM2 at power-off (build/trace.dump) and converts it (docs/tracing.md).
 # QEMU_SMP=N gives the machine N CPUs (multi-threaded TCG: one host thread
 # each); QEMU_APPEND=smp starts them all (docs/baremetal.md "Every CPU");
-# CPUS=N runs the kernel on N of them (-append cpus=N; default one, as
-# `make run CPUS=N`).
+# CPUS=N runs the kernel on N of them (-append cpus=N; default every CPU the
+# machine has, as `make run CPUS=N`).
 QEMU       ?= qemu-system-x86_64
 QEMU_MEM   ?= 512M
 QEMU_SMP   ?= 2

@@ -59,7 +59,7 @@ long cli_cpus_arg(const char *cmd, const char *v)
 long cli_cpus_default(const char *cmd)
 {
 	const char *e = getenv("SING_CPUS");
-	return e && *e ? cli_cpus_arg(cmd, e) : 1;
+	return e && *e ? cli_cpus_arg(cmd, e) : SK_CPUS_ALL;
 }
 
 unsigned cli_debug_flags(void)

@@ -29,13 +29,13 @@ static const struct command commands[] = {
 	{"run", cmd_run, "run [--trace F.json] [--cpus N] [-l PROG]... [-n N] FILE [ARGS...] | run --all FILE...",
 	 "verify, compile (or take the cache) and run a program as a SIP; exit with its\n"
 	 "  status (130 when Ctrl-C stopped it).  -n N: N times, each a fresh SIP;\n"
-	 "  --cpus N: run N CPUs (default 1, or $SING_CPUS; at most the host's; docs/kernel.md \"Every CPU\");\n"
+	 "  --cpus N: run N CPUs (default: every CPU the host gives the process, or $SING_CPUS; docs/kernel.md \"Every CPU\");\n"
 	 "  -l PROG: PROG may be started by FILE through the launcher; --all: each FILE once;\n"
 	 "  --trace F.json [--trace-filter LIST]: record a kernel trace (docs/tracing.md)"},
 	{"boot", cmd_boot,
 	 "boot [--store DIR | --image FILE] [--nic pcap:FILE[,in=FILE][,max=SIZE]|tap:NAME] [--cpus N]",
 	 "start the system: drivers, services, then the shell on this terminal.\n"
-	 "  --cpus N: run N CPUs (default 1, or $SING_CPUS; docs/kernel.md \"Every CPU\");\n"
+	 "  --cpus N: run N CPUs (default: every CPU, or $SING_CPUS; docs/kernel.md \"Every CPU\");\n"
 	 "  --image: boot a boot image (sing image) instead of the store;\n"
 	 "  --nic: the network card's wire (default pcap:STORE/nic0.pcap); a pcap file\n"
 	 "  grows to at most max=SIZE bytes (K, M, G; default 64M; 0: no limit);\n"

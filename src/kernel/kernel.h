@@ -110,10 +110,13 @@ unsigned long sk_console_room(const struct sk_kernel *k);
 uint32_t sk_count_sips(const struct sk_kernel *k);
 
 struct sk_kernel *sk_boot(unsigned debug);
-/* Run n CPUs (at most the HAL's count; docs/kernel.md "Every CPU"): CPU 0
+/* Run n CPUs (at most the HAL's count, so SK_CPUS_ALL is every CPU the
+ * HAL has: the default of `sing run` and `sing boot`; docs/kernel.md
+ * "Every CPU"): CPU 0
  * is the caller, which from now on holds the kernel lock whenever it is
  * in the kernel's API; the others start their loops.  Call once, before
  * any SIP starts.  Returns the CPUs running. */
+#define SK_CPUS_ALL 0xffffu
 unsigned sk_cpus(struct sk_kernel *k, unsigned n);
 /* Keep every SIP on the CPU it was placed on when a message from another
  * CPU wakes it (no wake affinity; stealing still moves SIPs): what a

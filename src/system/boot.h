@@ -24,7 +24,7 @@ struct boot_opts {
 	const char *sys_config;   /* the configuration used when the store has none, or NULL */
 	const char *wire;         /* the NIC's wire; NULL: pcap:DIR/nic0.pcap beside the store or image */
 	unsigned debug;           /* SK_DEBUG_* */
-	unsigned cpus;            /* CPUs to run (0: one) */
+	unsigned cpus;            /* CPUs to run (0: every CPU) */
 };
 
 /* The boot image of the store dir (its config, else sys_config), built

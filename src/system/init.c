@@ -287,7 +287,7 @@ int init_boot_image(const void *img, size_t len, const struct init_opts *o)
 	if (read_config(r.config, r.configlen, &in))
 		return 1;
 	struct sk_kernel *k = sk_boot(o->debug);
-	sk_cpus(k, o->cpus ? o->cpus : 1);
+	sk_cpus(k, o->cpus ? o->cpus : SK_CPUS_ALL);
 	if (img_install(k, img, len, imgs, &nimg, err, sizeof err) == 0) {
 		sk_set_booted(k);
 		booted = 1;

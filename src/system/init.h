@@ -43,7 +43,7 @@ struct init_opts {
 	unsigned debug;       /* SK_DEBUG_* for sk_boot */
 	const char *wire;     /* the NIC's wire for hal_dev_open (NULL: none, or the HAL's own) */
 	const char *label;    /* named in "Sing booted: LABEL, N programs installed" */
-	unsigned cpus;        /* CPUs to run (sk_cpus; 0: one) */
+	unsigned cpus;        /* CPUs to run (sk_cpus; 0: every CPU) */
 };
 
 /* Boot img[0..len) and run until the shell exits.  Returns 0 if the shell

@@ -56,11 +56,12 @@ for spec in foo:bar pcap: "pcap:$TMPDIR/w.pcap,max=12X" "pcap:$TMPDIR/w.pcap,bog
 	else bad "bad-nic-$spec" "exit $rc: $(head -3 "$E" "$O" | tr '\n' '|')"; fi
 done
 
-# CPUs: one unless told (SING_DEBUG=sched prints how many ran); --cpus N
-# runs at most what the process may use (and at most 8, the kernel's SK_NCPU).
+# CPUs: every CPU the process may use unless told (SING_DEBUG=sched prints
+# how many ran; at most 8, the kernel's SK_NCPU); --cpus N runs at most that.
 HELLO=$ROOT/sys/apps/hello.sg
-two=$(nproc); [ "$two" -gt 2 ] && two=2
-run env -u SING_CPUS SING_DEBUG=sched "$SING" run "$HELLO"; expect cpus-default-one 0 "$E" "sing: sched: cpus 1"
+all=$(nproc); [ "$all" -gt 8 ] && all=8
+two=$all; [ "$two" -gt 2 ] && two=2
+run env -u SING_CPUS SING_DEBUG=sched "$SING" run "$HELLO"; expect cpus-default-every-cpu 0 "$E" "sing: sched: cpus $all"
 run env SING_CPUS=2 SING_DEBUG=sched "$SING" run "$HELLO"; expect cpus-env-two 0 "$E" "sing: sched: cpus $two"
 run env SING_CPUS=2 SING_DEBUG=sched "$SING" run --cpus 1 "$HELLO"; expect cpus-option-one 0 "$E" "sing: sched: cpus 1"
 run "$SING" run --cpus 0 "$HELLO"; expect cpus-option-zero 2 "$E" "sing: run: --cpus 0: not a CPU count (1 to 64)"
