@@ -4,9 +4,19 @@
 #include "ns.h"
 #include "proc.h"
 
-static int text_request(const char *name)
+/* A console's requests, each with one u8[] argument. */
+enum { CON_WRITE, CON_WORDS, CON_READLINE };
+static const char *const requests[] = {"Write", "Words", "ReadLine"};
+
+/* Which request m is (CON_*), or -1 if it is none of them. */
+static int request(const struct ly_msg *m)
 {
-	return __builtin_strcmp(name, "Write") == 0 || __builtin_strcmp(name, "Words") == 0;
+	if (m->dir != 0 || m->nargs != 1 || !m->args[0].linear || m->args[0].con || m->args[0].any)
+		return -1;
+	for (int i = 0; i < (int)(sizeof requests / sizeof requests[0]); i++)
+		if (__builtin_strcmp(m->name, requests[i]) == 0)
+			return i;
+	return -1;
 }
 
 const char *con_check(const struct ly_contract *c)
@@ -14,10 +24,9 @@ const char *con_check(const struct ly_contract *c)
 	if (!ly_has(c, "Ack", 1, 0) || !ly_has(c, "Line", 1, 1))
 		return "a console contract needs out Ack() and Line(u8[] text)";
 	for (uint32_t m = 0; m < c->nmsgs; m++)
-		if (c->msgs[m].dir == 0 && !ly_has(c, c->msgs[m].name, 0, 0) &&
-		    !(text_request(c->msgs[m].name) && c->msgs[m].nargs == 1 &&
-		      c->msgs[m].args[0].linear && !c->msgs[m].args[0].con))
-			return "a console request is Write(u8[] text), Words(u8[] words) or ReadLine()";
+		if (c->msgs[m].dir == 0 && request(&c->msgs[m]) < 0)
+			return "a console request is Write(u8[] text), Words(u8[] words) or "
+			       "ReadLine(u8[] prompt)";
 	return NULL;
 }
 
@@ -262,30 +271,42 @@ void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n)
 	deliver(k);
 }
 
+/* ReadLine(prompt): the prompt and, for the driver, the NUL that marks it
+ * as one go into the output ring in one write, so no other SIP's output
+ * can land between them (two CPUs: docs/kernel.md "bg-output-redraws-line").
+ * No marker when a line typed ahead answers at once. */
+static void read_line(struct ch_end *e, void *prompt)
+{
+	struct con_state *c = &e->k->con;
+	char buf[4096];
+	uint32_t n = ns_read_text(prompt, buf, sizeof buf);   /* buf[n] is a NUL */
+	xh_delete(&e->k->xh, prompt);
+	if (c->routed && !__builtin_memchr(c->in, '\n', c->nin))
+		n++;
+	con_write(e->k, buf, n);
+	c->reader = e;
+	e->gone = reader_gone;
+	deliver(e->k);
+}
+
 void con_serve(struct ch_end *e)
 {
 	union sing_slot args[4];
+	struct con_state *c = &e->k->con;
 	int m;
 	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
-		if (__builtin_strcmp(e->con->msgs[m].name, "Words") == 0) {
-			struct con_state *c = &e->k->con;
-			c->nwords = ns_read_text(args[0].p, c->words, sizeof c->words);
-			xh_delete(&e->k->xh, args[0].p);
-			ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
-		} else if (e->con->msgs[m].nargs == 1) {   /* Write(text) */
-			char buf[4096];
-			uint32_t n = ns_read_text(args[0].p, buf, sizeof buf);
-			xh_delete(&e->k->xh, args[0].p);
-			con_write(e->k, buf, n);
-			ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
-		} else {                            /* ReadLine() */
-			e->k->con.reader = e;
-			e->gone = reader_gone;
-			/* Tell the driver: what it shows now is a prompt, unless a line
-			 * typed ahead answers it at once. */
-			if (e->k->con.routed && !__builtin_memchr(e->k->con.in, '\n', e->k->con.nin))
-				con_write(e->k, "", 1);
-			deliver(e->k);
+		int req = request(&e->con->msgs[m]);   /* con_check let no other in */
+		if (req == CON_READLINE) {
+			read_line(e, args[0].p);
+			continue;
 		}
+		if (req == CON_WORDS) {
+			c->nwords = ns_read_text(args[0].p, c->words, sizeof c->words);
+		} else {                         /* Write(text) */
+			char buf[4096];
+			con_write(e->k, buf, ns_read_text(args[0].p, buf, sizeof buf));
+		}
+		xh_delete(&e->k->xh, args[0].p);
+		ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
 	}
 }

@@ -30,6 +30,12 @@ out=$(sing uninstall --store "$S" echo 2>&1)
 case "$out" in *'"echoclient" depends on "/svc/echo"'*) ok refuse-uninstall-dependency;;
 	*) bad refuse-uninstall-dependency "$out";; esac
 
+# A console contract the kernel does not serve (the old ReadLine() without
+# a prompt) is refused at the bind, naming the requests a console serves.
+out=$(sing run "$HERE/oldcon.sg" 2>&1); rc=$?
+case "$rc $out" in "70 "*'endpoint /dev/console: a console request is Write(u8[] text), Words(u8[] words) or ReadLine(u8[] prompt)'*)
+	ok console-contract-checked;; *) bad console-contract-checked "exit $rc: $out";; esac
+
 # A driver's port access past its claim stops that driver only; with no
 # terminal (stdin /dev/null) the system ends at "end of console input".
 S2="$TMPDIR/store2"
