@@ -2,6 +2,7 @@
 #include "console.h"
 
 #include "ns.h"
+#include "nsboot.h"
 #include "proc.h"
 
 /* A console's requests, each with one u8[] argument. */
@@ -129,21 +130,51 @@ static void match_all(char *out, uint32_t *n, uint32_t size, const char *names, 
 	}
 }
 
-/* Complete(word): the reader's words (Words), the installed programs and
- * the names in the name service that start with word, one a line. */
-static void *complete(struct sk_kernel *k, void *word)
+/* The matches for the word a Complete asked about (c->cword): the
+ * reader's words (Words), the installed programs, the kernel's names and
+ * those of svc (the name service SIP's List, one a line; or NULL), one a
+ * line. */
+static void *matches(struct sk_kernel *k, const void *svc)
 {
-	char prefix[256], names[4096], out[4096];
-	uint32_t plen = ns_read_text(word, prefix, sizeof prefix);
-	uint32_t n = 0;
-	xh_delete(&k->xh, word);
-	match_all(out, &n, sizeof out, k->con.words, k->con.nwords, prefix, plen);
+	struct con_state *c = &k->con;
+	char names[4096], out[4096];
+	uint32_t n = 0, nn = ns_names(k, names, sizeof names);
+	nn += ns_read_text(svc, names + nn, sizeof names - nn);
+	match_all(out, &n, sizeof out, c->words, c->nwords, c->cword, c->ncword);
 	for (uint32_t i = 0; i < k->nprogs; i++)
 		if (k->progs[i].managed)
 			match(out, &n, sizeof out, k->progs[i].name,
-			      (uint32_t)__builtin_strlen(k->progs[i].name), prefix, plen);
-	match_all(out, &n, sizeof out, names, ns_names(k, names, sizeof names), prefix, plen);
+			      (uint32_t)__builtin_strlen(k->progs[i].name), c->cword, c->ncword);
+	match_all(out, &n, sizeof out, names, nn, c->cword, c->ncword);
 	return ns_text(k, out, n);
+}
+
+/* The name service SIP listed its names (text; NULL if it is gone): the
+ * driver's Complete (ctx, NULL once the driver's end went) is answered. */
+static void listed(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	(void)path, (void)code;
+	if (ctx)
+		ns_reply(ctx, "Matches", (union sing_slot){.p = matches(k, text)});
+	if (text)
+		xh_delete(&k->xh, text);
+}
+
+/* Complete(word) on the driver's end e: answered at once, but for a word
+ * that may begin a /svc/ name ("", "/", "/sv", "/svc/e"): those names are
+ * the name service SIP's, so the answer waits for its List (nb_list; the
+ * driver waits for Matches meanwhile, reading no keys). */
+static void complete(struct ch_end *e, void *word)
+{
+	struct sk_kernel *k = e->k;
+	struct con_state *c = &k->con;
+	c->ncword = ns_read_text(word, c->cword, sizeof c->cword);
+	xh_delete(&k->xh, word);
+	uint32_t n = c->ncword < 5 ? c->ncword : 5;
+	if (nb_up(k) && __builtin_memcmp(c->cword, "/svc/", n) == 0)
+		nb_list(k, listed, e);
+	else
+		ns_reply(e, "Matches", (union sing_slot){.p = matches(k, NULL)});
 }
 
 static void driver_gone(struct ch_end *e)
@@ -171,6 +202,7 @@ static void in_gone(struct ch_end *e)
 		c->in_end = NULL;
 		c->in_owed = 0;
 	}
+	nb_forget(e->k, e);   /* a Complete waiting for the name service */
 }
 
 static void append(struct con_state *c, const char *buf, unsigned long n)
@@ -205,7 +237,7 @@ static void take_lines(struct sk_kernel *k)
 		if ((m = ch_pop(e, args, &k->kown)) < 0)
 			return;
 		if (__builtin_strcmp(e->con->msgs[m].name, "Complete") == 0) {
-			ns_reply(e, "Matches", (union sing_slot){.p = complete(k, args[0].p)});
+			complete(e, args[0].p);
 			continue;
 		}
 		if (!e->con->msgs[m].nargs) {   /* Intr(): Ctrl-C */
