@@ -2,11 +2,22 @@
 #include "console.h"
 
 #include "ns.h"
+#include "nsboot.h"
 #include "proc.h"
 
-static int text_request(const char *name)
+/* A console's requests, each with one u8[] argument. */
+enum { CON_WRITE, CON_WORDS, CON_READLINE };
+static const char *const requests[] = {"Write", "Words", "ReadLine"};
+
+/* Which request m is (CON_*), or -1 if it is none of them. */
+static int request(const struct ly_msg *m)
 {
-	return __builtin_strcmp(name, "Write") == 0 || __builtin_strcmp(name, "Words") == 0;
+	if (m->dir != 0 || m->nargs != 1 || !m->args[0].linear || m->args[0].con || m->args[0].any)
+		return -1;
+	for (int i = 0; i < (int)(sizeof requests / sizeof requests[0]); i++)
+		if (__builtin_strcmp(m->name, requests[i]) == 0)
+			return i;
+	return -1;
 }
 
 const char *con_check(const struct ly_contract *c)
@@ -14,10 +25,9 @@ const char *con_check(const struct ly_contract *c)
 	if (!ly_has(c, "Ack", 1, 0) || !ly_has(c, "Line", 1, 1))
 		return "a console contract needs out Ack() and Line(u8[] text)";
 	for (uint32_t m = 0; m < c->nmsgs; m++)
-		if (c->msgs[m].dir == 0 && !ly_has(c, c->msgs[m].name, 0, 0) &&
-		    !(text_request(c->msgs[m].name) && c->msgs[m].nargs == 1 &&
-		      c->msgs[m].args[0].linear && !c->msgs[m].args[0].con))
-			return "a console request is Write(u8[] text), Words(u8[] words) or ReadLine()";
+		if (c->msgs[m].dir == 0 && request(&c->msgs[m]) < 0)
+			return "a console request is Write(u8[] text), Words(u8[] words) or "
+			       "ReadLine(u8[] prompt)";
 	return NULL;
 }
 
@@ -120,21 +130,51 @@ static void match_all(char *out, uint32_t *n, uint32_t size, const char *names, 
 	}
 }
 
-/* Complete(word): the reader's words (Words), the installed programs and
- * the names in the name service that start with word, one a line. */
-static void *complete(struct sk_kernel *k, void *word)
+/* The matches for the word a Complete asked about (c->cword): the
+ * reader's words (Words), the installed programs, the kernel's names and
+ * those of svc (the name service SIP's List, one a line; or NULL), one a
+ * line. */
+static void *matches(struct sk_kernel *k, const void *svc)
 {
-	char prefix[256], names[4096], out[4096];
-	uint32_t plen = ns_read_text(word, prefix, sizeof prefix);
-	uint32_t n = 0;
-	xh_delete(&k->xh, word);
-	match_all(out, &n, sizeof out, k->con.words, k->con.nwords, prefix, plen);
+	struct con_state *c = &k->con;
+	char names[4096], out[4096];
+	uint32_t n = 0, nn = ns_names(k, names, sizeof names);
+	nn += ns_read_text(svc, names + nn, sizeof names - nn);
+	match_all(out, &n, sizeof out, c->words, c->nwords, c->cword, c->ncword);
 	for (uint32_t i = 0; i < k->nprogs; i++)
 		if (k->progs[i].managed)
 			match(out, &n, sizeof out, k->progs[i].name,
-			      (uint32_t)__builtin_strlen(k->progs[i].name), prefix, plen);
-	match_all(out, &n, sizeof out, names, ns_names(k, names, sizeof names), prefix, plen);
+			      (uint32_t)__builtin_strlen(k->progs[i].name), c->cword, c->ncword);
+	match_all(out, &n, sizeof out, names, nn, c->cword, c->ncword);
 	return ns_text(k, out, n);
+}
+
+/* The name service SIP listed its names (text; NULL if it is gone): the
+ * driver's Complete (ctx, NULL once the driver's end went) is answered. */
+static void listed(struct sk_kernel *k, void *ctx, const char *path, int32_t code, void *text)
+{
+	(void)path, (void)code;
+	if (ctx)
+		ns_reply(ctx, "Matches", (union sing_slot){.p = matches(k, text)});
+	if (text)
+		xh_delete(&k->xh, text);
+}
+
+/* Complete(word) on the driver's end e: answered at once, but for a word
+ * that may begin a /svc/ name ("", "/", "/sv", "/svc/e"): those names are
+ * the name service SIP's, so the answer waits for its List (nb_list; the
+ * driver waits for Matches meanwhile, reading no keys). */
+static void complete(struct ch_end *e, void *word)
+{
+	struct sk_kernel *k = e->k;
+	struct con_state *c = &k->con;
+	c->ncword = ns_read_text(word, c->cword, sizeof c->cword);
+	xh_delete(&k->xh, word);
+	uint32_t n = c->ncword < 5 ? c->ncword : 5;
+	if (nb_up(k) && __builtin_memcmp(c->cword, "/svc/", n) == 0)
+		nb_list(k, listed, e);
+	else
+		ns_reply(e, "Matches", (union sing_slot){.p = matches(k, NULL)});
 }
 
 static void driver_gone(struct ch_end *e)
@@ -162,6 +202,7 @@ static void in_gone(struct ch_end *e)
 		c->in_end = NULL;
 		c->in_owed = 0;
 	}
+	nb_forget(e->k, e);   /* a Complete waiting for the name service */
 }
 
 static void append(struct con_state *c, const char *buf, unsigned long n)
@@ -196,7 +237,7 @@ static void take_lines(struct sk_kernel *k)
 		if ((m = ch_pop(e, args, &k->kown)) < 0)
 			return;
 		if (__builtin_strcmp(e->con->msgs[m].name, "Complete") == 0) {
-			ns_reply(e, "Matches", (union sing_slot){.p = complete(k, args[0].p)});
+			complete(e, args[0].p);
 			continue;
 		}
 		if (!e->con->msgs[m].nargs) {   /* Intr(): Ctrl-C */
@@ -262,30 +303,42 @@ void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n)
 	deliver(k);
 }
 
+/* ReadLine(prompt): the prompt and, for the driver, the NUL that marks it
+ * as one go into the output ring in one write, so no other SIP's output
+ * can land between them (two CPUs: docs/kernel.md "bg-output-redraws-line").
+ * No marker when a line typed ahead answers at once. */
+static void read_line(struct ch_end *e, void *prompt)
+{
+	struct con_state *c = &e->k->con;
+	char buf[4096];
+	uint32_t n = ns_read_text(prompt, buf, sizeof buf);   /* buf[n] is a NUL */
+	xh_delete(&e->k->xh, prompt);
+	if (c->routed && !__builtin_memchr(c->in, '\n', c->nin))
+		n++;
+	con_write(e->k, buf, n);
+	c->reader = e;
+	e->gone = reader_gone;
+	deliver(e->k);
+}
+
 void con_serve(struct ch_end *e)
 {
 	union sing_slot args[4];
+	struct con_state *c = &e->k->con;
 	int m;
 	while ((m = ch_pop(e, args, &e->k->kown)) >= 0) {
-		if (__builtin_strcmp(e->con->msgs[m].name, "Words") == 0) {
-			struct con_state *c = &e->k->con;
-			c->nwords = ns_read_text(args[0].p, c->words, sizeof c->words);
-			xh_delete(&e->k->xh, args[0].p);
-			ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
-		} else if (e->con->msgs[m].nargs == 1) {   /* Write(text) */
-			char buf[4096];
-			uint32_t n = ns_read_text(args[0].p, buf, sizeof buf);
-			xh_delete(&e->k->xh, args[0].p);
-			con_write(e->k, buf, n);
-			ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
-		} else {                            /* ReadLine() */
-			e->k->con.reader = e;
-			e->gone = reader_gone;
-			/* Tell the driver: what it shows now is a prompt, unless a line
-			 * typed ahead answers it at once. */
-			if (e->k->con.routed && !__builtin_memchr(e->k->con.in, '\n', e->k->con.nin))
-				con_write(e->k, "", 1);
-			deliver(e->k);
+		int req = request(&e->con->msgs[m]);   /* con_check let no other in */
+		if (req == CON_READLINE) {
+			read_line(e, args[0].p);
+			continue;
 		}
+		if (req == CON_WORDS) {
+			c->nwords = ns_read_text(args[0].p, c->words, sizeof c->words);
+		} else {                         /* Write(text) */
+			char buf[4096];
+			con_write(e->k, buf, ns_read_text(args[0].p, buf, sizeof buf));
+		}
+		xh_delete(&e->k->xh, args[0].p);
+		ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
 	}
 }

@@ -3,9 +3,10 @@
  * link to the Sing console driver (sys/drivers/console.sg).
  *
  * Clients (the shell, any program) speak, by message name: in Write(u8[]
- * text) -> out Ack(); in ReadLine() -> out Line(u8[] text) (without the
- * newline).  One reader waits at a time; a line arrives when one is
- * complete.  `print` writes too (con_write).
+ * text) -> out Ack(); in Words(u8[] words) -> out Ack() (Tab completion);
+ * in ReadLine(u8[] prompt) -> out Line(u8[] text) (without the newline;
+ * the prompt is written first).  One reader waits at a time; a line
+ * arrives when one is complete.  `print` writes too (con_write).
  *
  * Until a console driver binds /kernel/console/out, output goes to the
  * HAL's console (fd 1: `sing run`, or a boot without a driver) and input
@@ -16,9 +17,10 @@
  * lines typed on its terminal (ConsoleIn: in Line(u8[] text) -> out
  * Taken(), and Intr() -> Taken() for Ctrl-C: the foreground program is
  * stopped, or at a prompt the reader gets an empty line).  When a reader
- * starts waiting, a NUL byte goes into the driver's output: the text it
- * shows after the last newline is a prompt (it redraws it when other
- * output interrupts the line being typed).  While the driver is down (restarted by init) output waits in
+ * starts waiting, its prompt and a NUL byte go into the driver's output
+ * in one write (no other output between them): the text the driver shows
+ * after the last newline is a prompt (it redraws it when other output
+ * interrupts the line being typed).  While the driver is down (restarted by init) output waits in
  * the ring (a full ring drops bytes, counted); what is left at shutdown is
  * written straight out.
  *

@@ -159,6 +159,8 @@ struct con_state {                   /* the kernel-side console */
 	char out[CON_RING];
 	char words[512];                 /* the reader's own words for Tab (Console.Words) */
 	uint32_t nwords;
+	char cword[256];                 /* the word of the driver's last Complete */
+	uint32_t ncword;
 };
 
 #define IRQ_LINES 16

@@ -30,6 +30,12 @@ out=$(sing uninstall --store "$S" echo 2>&1)
 case "$out" in *'"echoclient" depends on "/svc/echo"'*) ok refuse-uninstall-dependency;;
 	*) bad refuse-uninstall-dependency "$out";; esac
 
+# A console contract the kernel does not serve (the old ReadLine() without
+# a prompt) is refused at the bind, naming the requests a console serves.
+out=$(sing run "$HERE/oldcon.sg" 2>&1); rc=$?
+case "$rc $out" in "70 "*'endpoint /dev/console: a console request is Write(u8[] text), Words(u8[] words) or ReadLine(u8[] prompt)'*)
+	ok console-contract-checked;; *) bad console-contract-checked "exit $rc: $out";; esac
+
 # A driver's port access past its claim stops that driver only; with no
 # terminal (stdin /dev/null) the system ends at "end of console input".
 S2="$TMPDIR/store2"
@@ -302,6 +308,18 @@ keys C-u
 # Tab completes the shell's own commands too.
 fresh; mark; text 'progr'; keys Tab Enter
 see tab-builtin 'NAME             VERSION  KIND' 'hello            1.0      app'
+# Tab completes /svc/ names, which the name service SIP holds (the kernel
+# asks it for its List while the driver waits): one is taken whole, two
+# are listed; `ls PREFIX` lists the names that start with PREFIX.
+fresh; text 'hello /svc/ec'; keys Tab Enter
+wait_for tab-svc-completes 'hello from a SIP /svc/echo'
+fresh; mark; text 'ls /svc/'; keys Tab
+wait_for tab-svc-lists '/svc/ns  /svc/echo'
+keys C-u
+fresh; type 'ls /svc/'
+for ((i = 0; i < 200; i++)); do screen | grep -qF '/svc/echo' && break; sleep 0.1; done
+if screen | grep -qxF '/svc/ns' && screen | grep -qxF '/svc/echo' && ! screen | grep -qF '/dev/console'
+then ok ls-prefix; else bad ls-prefix "not /svc/ns and /svc/echo alone: $(screen | grep -v '^$' | tail -6 | tr '\n' '|')"; fi
 # A line wider than the terminal (30 columns): editing its middle redraws
 # every screen row it wraps onto.  The width is asked again at each prompt.
 # joined NAME TEXT [X]: ok once the pane (wrapped rows joined) has the line
