@@ -167,6 +167,7 @@ struct irq_line {                    /* an interrupt line's endpoint (irq.c) */
 	struct ch_end *end;              /* served end bound to /kernel/irq/N (NULL: none) */
 	int waiting;                     /* its Wait is unanswered */
 	int pending;                     /* raised since the last Fired */
+	int cpu;                         /* where its driver last waited (hal_dev_wait); -1: not yet */
 };
 
 struct sk_kernel {
