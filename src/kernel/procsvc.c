@@ -126,8 +126,8 @@ static void put_cpus(struct text *t, const uint64_t *v, unsigned n)
 
 /* With devices attached: "  irq 4 com1 -> CPU 1; taken on CPU 0: 3, CPU
  * 1: 57" for each line a driver waits on (the CPU its Wait routed it to,
- * and where its interrupts came; docs/kernel.md "Interrupts on the
- * driver's CPU"). */
+ * and where its interrupts came), then which CPUs' polls took device
+ * input in (docs/kernel.md "Interrupts on the driver's CPU"). */
 static void device_lines(struct sk_kernel *k, struct text *t)
 {
 	uint64_t v[SK_NCPU];
@@ -152,6 +152,10 @@ static void device_lines(struct sk_kernel *k, struct text *t)
 			v[c] = hal_dev_irqs(line, c);
 		put_cpus(t, v, k->ncpus);
 	}
+	put(t, "  device input polled in on", 0);
+	for (unsigned c = 0; c < k->ncpus; c++)
+		v[c] = k->cpu[c].dev_input;
+	put_cpus(t, v, k->ncpus);
 }
 
 static void *ps_text(struct sk_kernel *k)

@@ -67,6 +67,7 @@ struct sk_cpu {
 	uint64_t steals;                 /* SIPs it took from a busy CPU */
 	uint64_t follows;                /* SIPs a message from here moved here (wake affinity) */
 	uint64_t unfollows;              /* of those, sent back before they ran (sched.c unfollow) */
+	uint64_t dev_input;              /* device polls here that took input in (io.c) */
 };
 
 struct sk_image {
