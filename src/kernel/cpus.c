@@ -29,6 +29,16 @@ void sk_no_follow(struct sk_kernel *k)
 	k->no_follow = 1;
 }
 
+void sk_pin_threads(struct sk_kernel *k)
+{
+	k->pin_threads = 1;
+}
+
+uint64_t sk_cpu_switches(const struct sk_kernel *k, unsigned cpu)
+{
+	return cpu < SK_NCPU ? k->cpu[cpu].switches : 0;
+}
+
 unsigned sk_cpus(struct sk_kernel *k, unsigned n)
 {
 	unsigned have = hal_cpu_count();

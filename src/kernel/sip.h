@@ -183,6 +183,7 @@ struct sk_kernel {
 	volatile int stopping;           /* shutdown: the other CPUs leave their loops */
 	uint64_t late_stops;             /* stops carried out later by a SIP on another CPU */
 	int no_follow;                   /* no wake affinity (sk_no_follow) */
+	int pin_threads;                 /* new threads pinned (sk_pin_threads) */
 	struct sip *sips;                /* every SIP not yet freed */
 	uint32_t nsips;
 	struct sk_thread *free_threads;  /* recycled thread records */
@@ -228,6 +229,7 @@ struct sk_thread {
 	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
 	uint32_t kdepth;             /* kernel-lock depth it switched out at */
 	unsigned cpu;                /* the CPU it runs, queues or last ran on */
+	int pinned;                  /* never moves from cpu (sk_pin_threads) */
 	struct sk_thread *held_next; /* in its SIP's held list (halt.h) */
 	void *tsan;                  /* its ThreadSanitizer fiber (kept with the record) */
 };
