@@ -17,8 +17,11 @@
  * the benchmark's own thread on cpu_self and CPU 1 a host thread pinned to
  * cpu_peer; the main SIP starts on CPU 0 and the child it launches lands
  * on the less loaded CPU 1, where it stays (sk_no_follow: no wake
- * affinity, which would bring it to CPU 0 at the first message).  A slot without a child cannot cross CPUs:
- * the threads of one SIP share its CPU (docs/kernel.md "Every CPU").
+ * affinity, which would bring it to CPU 0 at the first message).  A slot
+ * without a child (thread_pingpong_xcpu) pins its SIP's threads instead
+ * (sk_pin_threads): main on CPU 0, the thread it spawns on CPU 1; each
+ * batch then checks that both CPUs switched at least once per operation,
+ * so a figure is never one CPU's in disguise.
  */
 #include "bench.h"
 
@@ -60,6 +63,7 @@ struct bs_state {
 	struct sk_image *img[2];
 	struct kb_sip *sip;
 	uint64_t sum_ticks, sum_ns;
+	int pinned;             /* one SIP's threads pinned to CPUs 0 and 1 */
 };
 
 /* bench/cost/, found from the executable (build/sing or build/asan/sing),
@@ -133,7 +137,7 @@ static int bs_child(struct bench_ctx *c, struct bs_state *st, const struct bs_pr
 
 /* Kernel CPUs 0 and 1 on host CPUs cpu_self and cpu_peer: the new CPU's
  * thread inherits, and picks the second of, the caller's allowed set. */
-static int bs_two_cpus(struct bench_ctx *c, struct sk_kernel *k)
+static int bs_two_cpus(struct bench_ctx *c, struct sk_kernel *k, int pin)
 {
 	cpu_set_t set;
 	CPU_ZERO(&set);
@@ -144,6 +148,8 @@ static int bs_two_cpus(struct bench_ctx *c, struct sk_kernel *k)
 	sk_no_follow(k);   /* the child stays on CPU 1: every round trip crosses */
 	unsigned n = sk_cpus(k, 2);
 	bench_pin_self(c->cpu_self);
+	if (pin)
+		sk_pin_threads(k);   /* no child: the SIP's two threads cross */
 	return n == 2 ? 0 : -1;
 }
 
@@ -152,14 +158,13 @@ static int bs_setup(struct bench_ctx *c, const struct bs_prog *pr)
 	const char *svc[] = {pr->provides ? "/svc/ns" : SK_LAUNCH_PATH};
 	char err[256];
 	int cross = c->cpu_peer != c->cpu_self;
-	if (cross && !pr->child)
-		return bench_fail(c, "n/a: nothing keeps a SIP's two threads on two CPUs yet");
 	struct bs_state *st = xcalloc(1, sizeof *st);
 	c->state = st;
 	st->k = sk_boot(0);
 	if (!cross && bench_sing_cpus > 1)
 		sk_cpus(st->k, bench_sing_cpus);   /* the real lock; the pair shares CPU 0 */
-	if (cross && bs_two_cpus(c, st->k) < 0) {
+	st->pinned = cross && !pr->child;
+	if (cross && bs_two_cpus(c, st->k, st->pinned) < 0) {
 		bs_teardown(c);
 		return bench_fail(c, "n/a: the kernel could not start a second CPU");
 	}
@@ -188,9 +193,16 @@ static int bs_run(struct bench_ctx *c, uint64_t n, int64_t arg)
 	struct bs_state *st = c->state;
 	char err[160];
 	int64_t ns = 0;
+	uint64_t sw0 = sk_cpu_switches(st->k, 0), sw1 = sk_cpu_switches(st->k, 1);
 	uint64_t t0 = bench_ticks(), n0 = now_ns();
 	if (kb_go(st->sip, (int64_t)n, arg, &ns, err, sizeof err) != 0)
 		return bench_fail(c, "%s", err);
+	sw0 = sk_cpu_switches(st->k, 0) - sw0;
+	sw1 = sk_cpu_switches(st->k, 1) - sw1;
+	if (st->pinned && (sw0 < n || sw1 < n))
+		return bench_fail(c, "the pair did not switch on both CPUs: %llu and %llu switches "
+		                  "for %llu round trips", (unsigned long long)sw0,
+		                  (unsigned long long)sw1, (unsigned long long)n);
 	st->sum_ticks += bench_ticks() - t0;
 	st->sum_ns += now_ns() - n0;
 	double per_ns = st->sum_ns ? (double)st->sum_ticks / (double)st->sum_ns : 1;

@@ -79,6 +79,22 @@ void hal_dev_out(uint32_t i, uint32_t off, unsigned width, uint32_t v);
  * none, -1 once the console's input has ended for good (hosted: the
  * terminal or pipe on fd 0 closed; never on a real serial line). */
 int hal_dev_idle(int64_t timeout_ns);
+/* A driver waits for line's next interrupt (issue 13, docs/kernel.md
+ * "Interrupts on the driver's CPU"): the kernel calls hal_dev_wait at each
+ * Wait on the line's endpoint, from the driver's CPU, cpu.  The line's
+ * interrupts go to that CPU from now on, so they land where its Fired
+ * wakes the driver.  pc: the I/O APIC redirection entry's destination
+ * (only when it changed; with the 8259s, or a CPU not running, it stays),
+ * and a level-triggered line, held masked since its last interrupt, is
+ * unmasked here: its driver has acknowledged the device, so it cannot
+ * fire again and again before (an edge line is unmasked at delivery,
+ * since a masked edge is lost).  Hosted: nothing (a device raises its
+ * line on whichever CPU polls or accesses it).
+ * hal_dev_irqs counts line's interrupts taken on cpu so far (pc: those
+ * arriving at that CPU; hosted: raised by a device polled or accessed
+ * there): what `ps` shows and tests check. */
+void hal_dev_wait(uint32_t line, unsigned cpu);
+uint64_t hal_dev_irqs(uint32_t line, unsigned cpu);
 
 /* Memory for compiled program code, which the kernel's own ELF loader
  * (src/kernel/elf.c) fills and relocates: zeroed, page aligned, readable

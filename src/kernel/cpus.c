@@ -1,11 +1,13 @@
 /* cpus.c - the other CPUs' loop, start and stop (see cpus.h). */
 #include "cpus.h"
 
+#include "io.h"
 #include "sched.h"
 
 #define CPU_IDLE_NS 1000000000   /* an idle CPU looks again at least this often */
 
-/* CPU c's kernel context: run its threads, else steal, else sleep. */
+/* CPU c's kernel context: run its threads, else steal, else sleep (and
+ * poll the devices, when attached: io_idle). */
 static void cpu_main(void *arg)
 {
 	struct sk_cpu *c = arg;
@@ -15,7 +17,7 @@ static void cpu_main(void *arg)
 		if (sched_step(k) || sched_steal(k, c))
 			continue;
 		if (!k->stopping)
-			sched_idle(c, CPU_IDLE_NS);
+			io_idle(k, c, CPU_IDLE_NS);
 	}
 	__atomic_store_n(&c->stopped, 1, __ATOMIC_SEQ_CST);
 	sched_poke(&k->cpu[0]);
@@ -25,6 +27,16 @@ static void cpu_main(void *arg)
 void sk_no_follow(struct sk_kernel *k)
 {
 	k->no_follow = 1;
+}
+
+void sk_pin_threads(struct sk_kernel *k)
+{
+	k->pin_threads = 1;
+}
+
+uint64_t sk_cpu_switches(const struct sk_kernel *k, unsigned cpu)
+{
+	return cpu < SK_NCPU ? k->cpu[cpu].switches : 0;
 }
 
 unsigned sk_cpus(struct sk_kernel *k, unsigned n)

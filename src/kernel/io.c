@@ -156,17 +156,36 @@ void sk_devices(struct sk_kernel *k, const char *wire)
 	hal_dev_open(irq_record, dma_translate, k, wire);
 }
 
+/* Let the devices take their input in (waiting up to timeout_ns for
+ * some), counted on c, and deliver the interrupts raised. */
+static int poll_devices(struct sk_kernel *k, struct sk_cpu *c, int64_t timeout_ns)
+{
+	int r = k->devices ? hal_dev_idle(timeout_ns) : 0;
+	c->dev_input += r > 0;
+	irq_deliver(k);
+	return r;
+}
+
+int io_idle(struct sk_kernel *k, struct sk_cpu *c, int64_t timeout_ns)
+{
+	if (!k->devices) {
+		sched_idle(c, timeout_ns);
+		return 0;
+	}
+	/* The devices' emulation and callbacks need the kernel lock, which
+	 * the other CPUs must get meanwhile: sleep (at most IO_POLL_NS, a
+	 * poke or, on a PC, an interrupt ends it), then let the devices take
+	 * their input in. */
+	sched_idle(c, timeout_ns >= 0 && timeout_ns < IO_POLL_NS ? timeout_ns : IO_POLL_NS);
+	return poll_devices(k, c, 0);
+}
+
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns)
 {
 	int r;
-	if (klock_smp && k->devices && timeout_ns) {
-		/* The devices' emulation and callbacks need the kernel lock, which
-		 * the other CPUs must get meanwhile: sleep (at most 1 ms, a poke
-		 * ends it), then let the devices take their input in. */
-		sched_idle(sched_cpu(k), timeout_ns < 1000000 ? timeout_ns : 1000000);
-		r = hal_dev_idle(0);
-	} else
-		r = k->devices ? hal_dev_idle(timeout_ns) : 0;
-	irq_deliver(k);
+	if (klock_smp && k->devices && timeout_ns)
+		r = io_idle(k, sched_cpu(k), timeout_ns);
+	else
+		r = poll_devices(k, sched_cpu(k), timeout_ns);
 	return r < 0 ? -1 : 0;
 }

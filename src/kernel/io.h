@@ -42,4 +42,14 @@ void *dma_translate(void *kernel, uint32_t dev, uint64_t addr, size_t len);
  * blocks are freed, so no device writes freed memory. */
 void io_release(struct sip *s);
 
+/* Idle CPU c (kernel context, lock held, several CPUs running) with
+ * nothing to run: sleep until poked, at most timeout_ns (< 0: no limit);
+ * with devices attached at most IO_POLL_NS, then let the devices take
+ * their input in and deliver the interrupts raised.  Every idle CPU does
+ * this, not CPU 0 alone, so device input never waits for one busy CPU
+ * (docs/kernel.md "Interrupts on the driver's CPU").  hal_dev_idle's
+ * answer (-1: the console's input ended), or 0 without devices. */
+#define IO_POLL_NS 1000000
+int io_idle(struct sk_kernel *k, struct sk_cpu *c, int64_t timeout_ns);
+
 #endif

@@ -1,7 +1,9 @@
 /* irq.c - interrupt endpoints (see irq.h). */
 #include "irq.h"
 
+#include "../hal/hal.h"
 #include "ns.h"
+#include "sched.h"
 #include "trace.h"
 
 #define IRQ_PREFIX "/kernel/irq/"
@@ -60,6 +62,18 @@ static void fire(struct irq_line *l)
 	ns_reply(l->end, "Fired", (union sing_slot){.u64 = 0});
 }
 
+/* The driver waits (its Wait not answered at once): the line's
+ * interrupts go to its CPU, the one that sent the Wait (served inside its
+ * send).  There an interrupt ends that CPU's idle sleep and its Fired
+ * wakes the driver with no cross-CPU wake; elsewhere it would interrupt a
+ * CPU running other work.  The HAL may also let a level line fire again
+ * now: the driver has handled what its last Fired announced. */
+static void waits(struct sk_kernel *k, struct irq_line *l)
+{
+	l->cpu = (int)sched_cpu(k)->id;
+	hal_dev_wait((uint32_t)(l - k->irq), (unsigned)l->cpu);
+}
+
 static void serve(struct ch_end *e)
 {
 	union sing_slot args[1];
@@ -67,6 +81,8 @@ static void serve(struct ch_end *e)
 	while (ch_pop(e, args, &e->k->kown) >= 0)
 		l->waiting = 1;   /* only Wait: the contract check said so */
 	fire(l);
+	if (l->waiting)
+		waits(e->k, l);
 }
 
 void irq_connect(struct sk_kernel *k, int line, struct ch_end *exp)
@@ -75,6 +91,7 @@ void irq_connect(struct sk_kernel *k, int line, struct ch_end *exp)
 	l->end = exp;
 	l->waiting = 0;
 	l->pending = 0;   /* what a dead predecessor missed is not this driver's */
+	l->cpu = -1;
 	exp->ctx = l;
 	exp->gone = line_gone;
 	exp->serve = serve;

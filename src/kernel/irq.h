@@ -6,6 +6,9 @@
  * raised (at once if it was raised meanwhile), so interrupts between two
  * Waits coalesce into one Fired, as an edge-triggered PIC would latch one.
  *
+ * A Wait not answered at once tells the HAL the driver waits on its CPU
+ * (hal_dev_wait): a line's interrupts land where its driver waits.
+ *
  * Only a SIP whose manifest claims line N may bind /kernel/irq/N, one at a
  * time, and only once the devices are attached (sk_devices).
  *

@@ -122,6 +122,15 @@ unsigned sk_cpus(struct sk_kernel *k, unsigned n);
  * CPU wakes it (no wake affinity; stealing still moves SIPs): what a
  * benchmark of cross-CPU round trips needs.  Call before SIPs start. */
 void sk_no_follow(struct sk_kernel *k);
+/* For `sing bench` only (thread_pingpong_xcpu): from now on every thread
+ * is pinned, a SIP's main to the CPU it is placed on, a spawned thread to
+ * the CPU after its spawner's (mod the CPUs running): it starts there and
+ * never moves (no steal, no wake affinity), so a SIP's main on CPU 0 and
+ * the thread it spawns talk across two CPUs.  Call after sk_cpus, before
+ * SIPs start. */
+void sk_pin_threads(struct sk_kernel *k);
+/* Context switches CPU cpu has made so far (0 past the CPUs). */
+uint64_t sk_cpu_switches(const struct sk_kernel *k, unsigned cpu);
 /* The host side (CPU 0) is about to wait on the host (console, devices)
  * outside the kernel: let the other CPUs in; sk_host_back after. */
 uint32_t sk_host_leave(struct sk_kernel *k);

@@ -2,6 +2,7 @@
  * machine: run, start, list, kill, jobs, interrupt (see proc.h). */
 #include "proc.h"
 
+#include "../hal/hal.h"
 #include "console.h"
 #include "ns.h"
 #include "sched.h"
@@ -111,6 +112,52 @@ static uint64_t cpu_ms(const struct sip *s)
 	return ticks * (SCHED_TICK_NS / 1000000);
 }
 
+/* " CPU 0: 3, CPU 1: 57": a count per running CPU. */
+static void put_cpus(struct text *t, const uint64_t *v, unsigned n)
+{
+	for (unsigned c = 0; c < n; c++) {
+		put(t, c ? ", CPU " : " CPU ", 0);
+		put_num(t, c, 0);
+		put(t, ": ", 0);
+		put_num(t, v[c], 0);
+	}
+	put(t, "\n", 0);
+}
+
+/* With devices attached: "  irq 4 com1 -> CPU 1; taken on CPU 0: 3, CPU
+ * 1: 57" for each line a driver waits on (the CPU its Wait routed it to,
+ * and where its interrupts came), then which CPUs' polls took device
+ * input in (docs/kernel.md "Interrupts on the driver's CPU"). */
+static void device_lines(struct sk_kernel *k, struct text *t)
+{
+	uint64_t v[SK_NCPU];
+	if (!k->devices)
+		return;
+	for (uint32_t line = 0; line < IRQ_LINES; line++) {
+		const struct irq_line *l = &k->irq[line];
+		if (!l->end)
+			continue;
+		put(t, "  irq ", 0);
+		put_num(t, line, 0);
+		for (uint32_t d = 0; d < hal_dev_count(); d++)
+			if (hal_dev_present(d) && hal_dev(d)->irq == line) {
+				put(t, " ", 0);
+				put(t, hal_dev(d)->name, 0);
+			}
+		put(t, l->cpu < 0 ? " -> no CPU yet" : " -> CPU ", 0);
+		if (l->cpu >= 0)
+			put_num(t, (uint64_t)l->cpu, 0);
+		put(t, "; taken on", 0);
+		for (unsigned c = 0; c < k->ncpus; c++)
+			v[c] = hal_dev_irqs(line, c);
+		put_cpus(t, v, k->ncpus);
+	}
+	put(t, "  device input polled in on", 0);
+	for (unsigned c = 0; c < k->ncpus; c++)
+		v[c] = k->cpu[c].dev_input;
+	put_cpus(t, v, k->ncpus);
+}
+
 static void *ps_text(struct sk_kernel *k)
 {
 	struct text t = {.n = 0};
@@ -134,6 +181,7 @@ static void *ps_text(struct sk_kernel *k)
 		put_num(&t, s->main ? s->main->cpu : s->cpu, 4);   /* its main thread's */
 		put(&t, "\n", 0);
 	}
+	device_lines(k, &t);
 	for (uint32_t i = 0; i < k->nprogs; i++)   /* what init gave up */
 		if (k->progs[i].down[0]) {
 			put(&t, "    - ", 0);

@@ -286,7 +286,7 @@ void sched_wake(struct sk_thread *t)
 	 * idle) could run it now, which piled the SIPs of a pipeline, or two
 	 * computing SIPs told to start by one sender, onto the sender's CPU.
 	 * Idle CPUs steal to spread the load again. */
-	if (c != me && me->cur && !k->no_follow && !t->sip->doom && !queued(me)) {
+	if (c != me && me->cur && !k->no_follow && !t->pinned && !t->sip->doom && !queued(me)) {
 		t->from = c->id + 1;
 		t->cpu = me->id;
 		me->follows++;
@@ -431,14 +431,17 @@ static void move_thread(struct sk_thread *t, struct sk_cpu *c)
  * slice (it runs when the sender blocks: taking it would split a pair
  * that talks); NULL if none.  A thread on ho that another SIP woke (a
  * pipeline's second stage, woken by its source before the first stage
- * got the CPU) may go. */
+ * got the CPU) may go.  A pinned thread (sk_pin_threads) never goes. */
 static struct sk_thread *stealable(const struct sk_cpu *v)
 {
 	const struct sip *run = v->cur->sip;
 	for (struct sk_thread *t = v->ho.head; t; t = t->rq_next)
-		if (t->sip != run && t->waker != run)
+		if (t->sip != run && t->waker != run && !t->pinned)
 			return t;
-	return v->rq.head;
+	for (struct sk_thread *t = v->rq.head; t; t = t->rq_next)
+		if (!t->pinned)
+			return t;
+	return NULL;
 }
 
 /* Only from a CPU that runs something else: an idle one takes its own. */

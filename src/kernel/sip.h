@@ -67,6 +67,7 @@ struct sk_cpu {
 	uint64_t steals;                 /* SIPs it took from a busy CPU */
 	uint64_t follows;                /* SIPs a message from here moved here (wake affinity) */
 	uint64_t unfollows;              /* of those, sent back before they ran (sched.c unfollow) */
+	uint64_t dev_input;              /* device polls here that took input in (io.c) */
 };
 
 struct sk_image {
@@ -169,6 +170,7 @@ struct irq_line {                    /* an interrupt line's endpoint (irq.c) */
 	struct ch_end *end;              /* served end bound to /kernel/irq/N (NULL: none) */
 	int waiting;                     /* its Wait is unanswered */
 	int pending;                     /* raised since the last Fired */
+	int cpu;                         /* where its driver last waited (hal_dev_wait); -1: not yet */
 };
 
 struct sk_kernel {
@@ -183,6 +185,7 @@ struct sk_kernel {
 	volatile int stopping;           /* shutdown: the other CPUs leave their loops */
 	uint64_t late_stops;             /* stops carried out later by a SIP on another CPU */
 	int no_follow;                   /* no wake affinity (sk_no_follow) */
+	int pin_threads;                 /* new threads pinned (sk_pin_threads) */
 	struct sip *sips;                /* every SIP not yet freed */
 	uint32_t nsips;
 	struct sk_thread *free_threads;  /* recycled thread records */
@@ -228,6 +231,7 @@ struct sk_thread {
 	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
 	uint32_t kdepth;             /* kernel-lock depth it switched out at */
 	unsigned cpu;                /* the CPU it runs, queues or last ran on */
+	int pinned;                  /* never moves from cpu (sk_pin_threads) */
 	struct sk_thread *held_next; /* in its SIP's held list (halt.h) */
 	void *tsan;                  /* its ThreadSanitizer fiber (kept with the record) */
 };

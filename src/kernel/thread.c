@@ -66,8 +66,12 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	TR_EVENT(TR_THREAD, 0, s->pid, t, s->nthreads);
 	/* A SIP's main starts on the SIP's CPU; a spawned thread on its
 	 * spawner's, where yield() hands it the CPU; an idle CPU steals it
-	 * from there, so the threads of one SIP compute in parallel. */
+	 * from there, so the threads of one SIP compute in parallel.  A
+	 * pinned one (the benchmark's) on the CPU after its spawner's. */
+	t->pinned = s->k->pin_threads;
 	t->cpu = s->main ? sched_cpu(s->k)->id : s->cpu;
+	if (t->pinned && s->main)
+		t->cpu = (t->cpu + 1) % s->k->ncpus;
 	sched_ready(&s->k->cpu[t->cpu], t);
 	return t;
 }

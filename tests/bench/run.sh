@@ -57,8 +57,8 @@ PUBLISHED = {  # EuroSys 2006, cycles: Singularity, Linux, Windows
     "proc_exec": (388000, 719000, 5376000)}
 MISSING = "n/a (not in the kernel yet)"
 # Sing slots that are filled (src/bench/bench_sing.c): these rows must carry
-# measured figures; a cross-CPU row not measured says why: the machine has
-# one CPU, or (threads) nothing keeps a SIP's two threads on two CPUs.
+# measured figures; a cross-CPU row not measured says why (the machine has
+# one CPU).
 SING_FILLED = {"kernel_call", "thread_yield", "thread_pingpong", "thread_pingpong_condvar",
     "msg_pingpong", "proc_fork", "proc_exec", "proc_spawn", "send_8", "send_64k",
     "alloc_64", "alloc_64k", "chan_create", "ns_bind"}
@@ -140,6 +140,15 @@ if "EuroSys 2006" not in doc.get("published_source", ""):
     probs.append("no published source named")
 if probs: bad("bench_json", "; ".join(probs[:6]) + (" (and %d more)" % (len(probs) - 6) if len(probs) > 6 else ""))
 else: ok("bench_json")
+
+# Two threads of one SIP across CPUs (sk_pin_threads: main on CPU 0, the
+# thread it spawns on CPU 1): measured wherever there is a second CPU, and
+# each batch saw both CPUs switch once per round trip or more (else the
+# Sing side fails with "did not switch on both CPUs").
+tx = rows.get("thread_pingpong_xcpu", {}).get("sing", {})
+if m.get("cpu_peer", -1) < 0 and tx.get("status") != "ok" and tx.get("reason"): ok("bench_thread_xcpu_measured")
+elif tx.get("status") == "ok": ok("bench_thread_xcpu_measured")
+else: bad("bench_thread_xcpu_measured", "sing side %s: %s" % (tx.get("status"), tx.get("reason")))
 
 # The SVG: well-formed XML, one bar per measured value.
 try:

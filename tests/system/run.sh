@@ -426,6 +426,38 @@ wait_for ctrl-d-leaves 'stopped '
 wait_for ctrl-d-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session3-sanitizer-clean
 
+# An idle CPU takes device input (issue 13, docs/kernel.md "Interrupts on
+# the driver's CPU"): on two CPUs, with a spinner running on CPU 0, typed
+# lines reach the shell and CPU 1's polls took input in (ps's last line).
+# Before, only CPU 0's kernel context polled the devices, between its
+# spinner's slices: CPU 1 never did.
+# ps_quiet: type ps and wait (unreported) for its last line.
+ps_quiet() {
+	local i
+	fresh; type 'ps'
+	for ((i = 0; i < 200; i++)); do screen | grep -qF 'device input polled in on' && return 0; sleep 0.1; done
+	return 1
+}
+spins() { screen | awk -v on0="$1" '$3 == "spin" && (($NF == 0) == on0) {print $1}'; }   # 1: on CPU 0, 0: elsewhere
+polled1() { screen | sed -n 's/^  device input polled in on CPU 0: [0-9]*, CPU 1: \([0-9]*\)$/\1/p'; }
+boot_session busy0 '--cpus 2'
+if wait_for busy0-prompt 'sing>' 30; then
+	for ((try = 0; try < 3; try++)); do   # a spinner goes to the less loaded CPU
+		fresh; type 'start spin'; sleep 0.5
+		ps_quiet; [ -n "$(spins 1)" ] && break
+	done
+	for pid in $(spins 0); do fresh; type "kill $pid"; sleep 0.2; done
+	ps_quiet; before=$(polled1); on0=$(spins 1)
+	for i in 1 2 3 4 5; do fresh; type "hello busy$i"; wait_for "busy0-typed-line-$i" "hello from a SIP busy$i"; done
+	ps_quiet; after=$(polled1)
+	if [ -n "$on0" ] && [ "$(spins 1)" = "$on0" ] && [ "${after:-0}" -gt "${before:-0}" ]; then
+		ok busy0-idle-cpu1-takes-input
+	else bad busy0-idle-cpu1-takes-input "spin on CPU 0: '$on0' then '$(spins 1)'; CPU 1's polls with input ${before:-?} then ${after:-?}: $(screen | grep -v '^$' | tail -8 | tr '\n' '|')"; fi
+	type 'exit'; sleep 0.5; keys C-d   # spin runs in the background: the second exit stops it
+	wait_for busy0-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+	sanitizer_ok busy0-sanitizer-clean
+fi
+
 # `sing run`: Ctrl-C (SIGINT) stops the program, says so, status 130.
 # The status is written by a bash around it (bash goes on after a child
 # that handled SIGINT and exited): tmux 3.3a's #{pane_dead_status} is

@@ -22,12 +22,15 @@ static const struct hal_dev table[DEV_COUNT] = {
 	[DEV_VNET] = {"virtio-net", 0xc000, VNET_IO_SIZE, 11},
 };
 
+#define LINES 16   /* the ISA lines the table's devices may use */
+
 static struct {
 	void (*irq)(void *ctx, uint32_t line);
 	void *(*dma)(void *ctx, uint32_t i, uint64_t addr, size_t len);
 	void *ctx;
 	struct uart *uart;
 	struct vnet *vnet;
+	uint64_t taken[LINES][HAL_MAX_CPUS];   /* lines raised, by the CPU polling */
 } dev;
 
 uint32_t hal_dev_count(void)
@@ -40,16 +43,36 @@ const struct hal_dev *hal_dev(uint32_t i)
 	return i < DEV_COUNT ? &table[i] : NULL;
 }
 
+/* A device raised its line, inside a poll or an access on this CPU (the
+ * kernel holds its lock around both, so the counts need no atomics). */
+static void raise_line(uint32_t line)
+{
+	dev.taken[line][hal_cpu_id()]++;
+	dev.irq(dev.ctx, line);
+}
+
 static void uart_irq(void *ctx)
 {
 	(void)ctx;
-	dev.irq(dev.ctx, table[DEV_COM1].irq);
+	raise_line(table[DEV_COM1].irq);
 }
 
 static void vnet_irq(void *ctx)
 {
 	(void)ctx;
-	dev.irq(dev.ctx, table[DEV_VNET].irq);
+	raise_line(table[DEV_VNET].irq);
+}
+
+/* Nothing to program: the devices here are polled, not wired to a CPU,
+ * and a raise is a call, never repeated by a line left asserted. */
+void hal_dev_wait(uint32_t line, unsigned cpu)
+{
+	(void)line, (void)cpu;
+}
+
+uint64_t hal_dev_irqs(uint32_t line, unsigned cpu)
+{
+	return line < LINES && cpu < HAL_MAX_CPUS ? dev.taken[line][cpu] : 0;
 }
 
 /* Hosted device addresses are host addresses; the kernel decides which. */
@@ -66,6 +89,7 @@ void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
 	dev.irq = irq;
 	dev.dma = dma;
 	dev.ctx = ctx;
+	__builtin_memset(dev.taken, 0, sizeof dev.taken);   /* this kernel's, not an earlier one's */
 	dev.uart = uart_new(0, 1, &(struct uart_host){uart_irq, NULL, UART_TTY_NOINTR});
 	if (spec && *spec) {
 		char err[256];

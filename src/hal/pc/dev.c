@@ -6,12 +6,20 @@
  * Drivers reach them through io.in / io.out (real in/out instructions
  * here).  An interrupt masks its line at the PIC and records it; the
  * kernel's irq callback gets the recorded lines in hal_dev_idle (and in
- * hal_dev_in / hal_dev_out), never in interrupt context, and the line is
- * unmasked after (PCI lines are level-triggered: it fires again if the
- * driver has not acknowledged the device yet, which it will).
+ * hal_dev_in / hal_dev_out), never in interrupt context.  An edge line
+ * is unmasked right after (a masked edge would be lost); a level line
+ * (PCI: virtio-net) stays masked, held, until its driver waits again
+ * (hal_dev_wait), by which time it has acknowledged the device: unmasked
+ * at delivery it fired again at once, and again at each of the driver's
+ * accesses until it read the ISR (137 interrupts for 5 frames on two
+ * CPUs, 16 on one).
  *
- * The lines come to CPU 0 (the 8259s); deliver may run on any CPU:
- * pending is only ever or-ed and taken whole with atomics.
+ * The lines come to CPU 0 (the 8259s), or through the I/O APIC to the
+ * CPU where the line's driver waits (hal_dev_wait); an interrupt also
+ * ends that CPU's hal_cpu_sleep, so an idle CPU delivers it at once (the
+ * kernel's idle CPUs poll the devices).  deliver may run on any CPU:
+ * pending and held are changed by atomic or, and, exchange; taken counts
+ * are atomic adds; cpu (the routes) is written under the kernel lock.
  *
  * Invariant: DMA goes to physical = virtual addresses with no IOMMU in
  * between: the kernel's dma callback cannot be enforced here; the
@@ -36,6 +44,9 @@ static struct {
 	void (*irq)(void *ctx, uint32_t line);
 	void *ctx;
 	volatile uint32_t pending;   /* lines raised, masked until delivered */
+	uint32_t held;               /* level lines masked until their driver waits */
+	unsigned cpu[16];            /* where each line goes (ioapic_init: CPU 0) */
+	uint64_t taken[16][HAL_MAX_CPUS];   /* interrupts by line and the CPU they came to */
 } dev;
 
 /* Find virtio-net; put its BAR0 at VNET_BASE (the OS may assign BARs,
@@ -77,8 +88,29 @@ const struct hal_dev *hal_dev(uint32_t i)
 
 static void on_irq(unsigned line)
 {
+	struct pc_cpu *c = cpu_self();
 	pic_mask(line, 1);
 	__atomic_fetch_or(&dev.pending, 1u << line, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&dev.taken[line][c->index], 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->woken, 1, __ATOMIC_RELEASE);   /* an idle CPU delivers it */
+}
+
+void hal_dev_wait(uint32_t line, unsigned cpu)
+{
+	if (line >= 16)
+		return;
+	if (cpu != dev.cpu[line] && cpu < hal_cpu_count() &&
+	    __atomic_load_n(&pc_cpus[cpu].state, __ATOMIC_ACQUIRE) == SMP_RUNNING) {
+		dev.cpu[line] = cpu;
+		pic_route(line, pc_cpus[cpu].apic_id);
+	}
+	if (__atomic_fetch_and(&dev.held, ~(1u << line), __ATOMIC_ACQ_REL) & (1u << line))
+		pic_mask(line, 0);
+}
+
+uint64_t hal_dev_irqs(uint32_t line, unsigned cpu)
+{
+	return line < 16 && cpu < HAL_MAX_CPUS ? __atomic_load_n(&dev.taken[line][cpu], __ATOMIC_RELAXED) : 0;
 }
 
 static void deliver(void)
@@ -87,7 +119,10 @@ static void deliver(void)
 	for (unsigned line = 0; p; line++, p >>= 1)
 		if (p & 1) {
 			dev.irq(dev.ctx, line);
-			pic_mask(line, 0);
+			if (pic_level(line))
+				__atomic_fetch_or(&dev.held, 1u << line, __ATOMIC_ACQ_REL);
+			else
+				pic_mask(line, 0);
 		}
 }
 
@@ -100,6 +135,7 @@ void hal_dev_open(void (*irq)(void *ctx, uint32_t line),
 	dev.irq = irq;
 	dev.ctx = ctx;
 	dev.open = 1;
+	__atomic_store_n(&dev.held, 0, __ATOMIC_RELEASE);
 	for (uint32_t i = 0; i < DEV_COUNT; i++)
 		if (found[i]) {
 			cpu_irq_handler(table[i].irq, on_irq);

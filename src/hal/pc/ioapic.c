@@ -1,11 +1,12 @@
 /* ioapic.c - the I/O APIC in place of the 8259s (when the MADT lists
  * one): ISA lines 0-15 go to the same vectors 32-47, fixed delivery to
- * CPU 0's local APIC, each at the global system interrupt the MADT's
+ * CPU 0's local APIC until routed elsewhere, each at the global system interrupt the MADT's
  * overrides give (QEMU: IRQ 0 at GSI 2, and IRQ 5, 9, 10, 11 level
  * triggered, active high: its PCI lines), else by the ELCR's trigger
  * (level: a PCI line, active low), else as ISA lines are (edge, active
  * high).  A line whose pin another line's override took has none.
- * Masking a line is its redirection entry's mask bit; the end of an
+ * A line's destination changes when the kernel routes it to another CPU
+ * (ioapic_route).  Masking a line is its redirection entry's mask bit; the end of an
  * interrupt is the local APIC's EOI (which also ends a level line's
  * remote IRR).  pic.c calls in here under its lock: the register
  * select-then-window pair is never split between CPUs.  See pc.h. */
@@ -86,6 +87,25 @@ void ioapic_mask(unsigned irq, int masked)
 {
 	if (irq < 16 && pin[irq] != NONE)
 		wr(0x10 + 2u * pin[irq], rte[irq] | (masked ? RTE_MASKED : 0));
+}
+
+/* Only the entry's high word (the destination) changes, in one write:
+ * the low word, mask bit included, stays.  Masking around the change (as
+ * for a level line whose remote IRR could be caught mid-flight) would
+ * lose an edge that came meanwhile on an edge line (a masked edge is not
+ * latched), and unmasking after would fire a level line that waits masked
+ * for its delivery again and again before its driver acknowledged the
+ * device.  The EOI of an interrupt already sent to the old CPU is
+ * broadcast by vector, so it still ends a level line's remote IRR. */
+void ioapic_route(unsigned irq, uint32_t dest_apic)
+{
+	if (irq < 16 && pin[irq] != NONE)
+		wr(0x11 + 2u * pin[irq], dest_apic << 24);
+}
+
+int ioapic_level(unsigned irq)
+{
+	return irq < 16 && pin[irq] != NONE && (rte[irq] & RTE_LEVEL);
 }
 
 unsigned ioapic_pin(unsigned irq)

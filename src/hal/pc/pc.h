@@ -134,12 +134,16 @@ void pic_init(void);
 void pic_mask(unsigned line, int masked);
 void pic_eoi(unsigned line);
 void pic_to_ioapic(void);      /* after ioapic_init: the 8259s masked for good */
+void pic_route(unsigned line, uint32_t apic_id);   /* the line to that CPU (I/O APIC only) */
+int pic_level(unsigned line);                      /* level-triggered (PCI)? */
 
-/* ---- ioapic.c: ISA lines 0-15 through the I/O APIC to one CPU ---- */
+/* ---- ioapic.c: ISA lines 0-15 through the I/O APIC, each to one CPU ---- */
 struct acpi_info;
 int ioapic_init(const struct acpi_info *a, uint32_t dest_apic);   /* 0, or -1: keep the 8259s */
 void ioapic_mask(unsigned irq, int masked);
 unsigned ioapic_pin(unsigned irq);                               /* 0xff: none */
+void ioapic_route(unsigned irq, uint32_t dest_apic);             /* pic.c's lock held */
+int ioapic_level(unsigned irq);
 
 /* ---- timer.c: PIT channel 0 ticks, TSC clock calibrated on the PIT ---- */
 void timer_init(void);

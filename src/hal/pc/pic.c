@@ -14,6 +14,7 @@
 static uint16_t mask = 0xffff & ~(1u << 2);   /* line 2: the cascade */
 static struct spin lock;
 static int via_ioapic;
+static uint16_t elcr;          /* the firmware's level-triggered lines */
 
 static void write_mask(void)
 {
@@ -32,6 +33,13 @@ void pic_init(void)
 	outb(PIC1 + 1, 1);         /* ICW4: 8086 mode */
 	outb(PIC2 + 1, 1);
 	write_mask();
+	elcr = (uint16_t)(inb(0x4d0) | inb(0x4d1) << 8);
+}
+
+/* The I/O APIC's entry says (its overrides may differ), else the ELCR. */
+int pic_level(unsigned line)
+{
+	return via_ioapic ? ioapic_level(line) : line < 16 && (elcr >> line & 1);
 }
 
 void pic_mask(unsigned line, int masked)
@@ -58,6 +66,16 @@ void pic_to_ioapic(void)
 		if (line != 2 && !(mask & (1u << line)))
 			ioapic_mask(line, 0);
 	via_ioapic = 1;
+	spin_unlock(&lock, f);
+}
+
+/* The 8259s reach CPU 0 only: a route is the I/O APIC's alone.  Its
+ * mask bit is left as it is (see ioapic_route). */
+void pic_route(unsigned line, uint32_t apic_id)
+{
+	uint64_t f = spin_lock(&lock);
+	if (via_ioapic)
+		ioapic_route(line, apic_id);
 	spin_unlock(&lock, f);
 }
 
