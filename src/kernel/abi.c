@@ -421,18 +421,18 @@ void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
 void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, const char *fn)
 {
 	struct sip *s = me(t);
-	const struct sing_tinfo *ti = tinfo(t, type);
+	const struct ly_layout *lay = layout(t, type);   /* its elem_size is the type's */
 	uint64_t bytes;
 	need(t, len >= 0, SING_F_NEGLEN, fn);
 	/* a multiplication, not a division: this is the allocation's hot path */
-	need(t, !__builtin_mul_overflow((uint64_t)len, (uint64_t)ti->elem_size, &bytes) &&
+	need(t, !__builtin_mul_overflow((uint64_t)len, (uint64_t)lay->elem_size, &bytes) &&
 	     bytes <= s->budget.limit, SING_F_HEAP, fn);
-	struct sing_xarr *(*make)(struct xh_heap *, struct xh_list *, const struct ly_layout *,
-	                          int64_t) = dma ? xh_new_dma_array : xh_new_array;
-	const struct ly_layout *lay = layout(t, type);
-	void *p = make(&s->k->xh, &s->xh_own, lay, len);
-	if (!p && collect_here(t))
-		p = make(&s->k->xh, &s->xh_own, lay, len);
+	struct xh_heap *xh = &s->k->xh;
+	void *p = dma ? xh_new_dma_array(xh, &s->xh_own, lay, len)
+	              : xh_new_array(xh, &s->xh_own, lay, len);
+	if (__builtin_expect(!p, 0) && collect_here(t))
+		p = dma ? xh_new_dma_array(xh, &s->xh_own, lay, len)
+		        : xh_new_array(xh, &s->xh_own, lay, len);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }

@@ -8,7 +8,7 @@
  * lives inside the array's own block, after its descriptor (one object
  * from xalloc per array, not two): the block that made it is its home.
  * xsplit's parts point into the home, so a home deleted while parts still
- * share its region keeps its memory until the last part goes (region_put).
+ * share its region keeps its memory until the last part goes (free_array).
  * A DMA region (dma.new) is hal_dma_map memory: one page holding this
  * header at its end, so the data starts page aligned on the next, then the
  * data's pages. */
@@ -49,13 +49,40 @@ static struct xh_list *list_of(const struct xh_block *b)
 	return (struct xh_list *)((uintptr_t)b->own & ~SING_XH_INNER);
 }
 
-static void link_block(struct xh_list *own, struct xh_block *b)
+/* Zero the n bytes at p (16-byte aligned) of an object from xalloc, whose
+ * class rounds it up to 16 bytes at least.  Up to 256 bytes with 16-byte
+ * stores inline: memset's call and size dispatch cost more than the
+ * stores for the common small array (a third of alloc_64 was the call).
+ * The empty asm keeps the compiler from turning the loop back into a
+ * memset call.  ASan sees the tail past n poisoned: memset exactly there. */
+static inline void zero(void *p, uint64_t n)
+{
+	typedef uint64_t v2 __attribute__((vector_size(16), may_alias));
+	if (XA_ASAN || n > 256) {
+		__builtin_memset(p, 0, n);
+		return;
+	}
+	for (uint8_t *q = p, *end = q + n; q < end; q += 16) {
+		*(v2 *)q = (v2){0, 0};
+		__asm__("" : : "r"(q) : "memory");
+	}
+}
+
+/* Put b on own's list (no charge). */
+static void link_to(struct xh_list *own, struct xh_block *b)
 {
 	b->own = own;
 	b->next = own->head.next;
 	b->prev = &own->head;
 	own->head.next->prev = b;
 	own->head.next = b;
+}
+
+/* A block that moves in: charged whatever the budget says (the sender
+ * made it; a SIP cannot refuse what it is sent). */
+static void link_block(struct xh_list *own, struct xh_block *b)
+{
+	link_to(own, b);
 	if (own->budget)
 		sk_charge(own->budget, b->charge);
 }
@@ -83,33 +110,59 @@ static int over(const struct xh_list *own, uint64_t bytes)
 	return own->budget && own->budget->used + bytes > own->budget->limit;
 }
 
-/* A block whose payload is size bytes, zeroed, with room more bytes after
- * it in the same object (an array's inline region), not zeroed.  The owner is charged
- * the header, the payload and extra (an array's elements or DMA pages). */
-static inline void *alloc_obj(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay,
-                       uint64_t size, uint64_t room, uint64_t extra)
+/* Charge a new block's bytes to own: an add and a compare (and the peak
+ * a compare more); 0 if the budget is short. */
+static inline int charge(struct xh_list *own, uint64_t bytes)
 {
-	uint64_t charge = sizeof(struct xh_block) + size + extra;
-	if (over(own, charge))
-		return NULL;
-	struct xh_block *b = xa_get(&h->xa, sizeof *b + size + room);
+	struct sk_budget *b = own->budget;
 	if (!b)
-		return NULL;
-	__builtin_memset(b + 1, 0, size);   /* the header is all set below; room is the caller's */
-	b->lay = lay;
-	b->size = size;
-	b->charge = charge;
-	b->prev = b->next = b;
-	link_block(own, b);
-	h->live_bytes += size;
-	h->nblocks++;
-	return b + 1;
+		return 1;
+	uint64_t used = b->used + bytes;
+	if (used > b->limit)
+		return 0;
+	b->used = used;
+	if (used > b->peak)
+		b->peak = used;
+	return 1;
 }
 
+/* A block whose payload is size bytes, with room more bytes after it in
+ * the same object (an array's inline region), on own's list and charged
+ * the header, the payload and extra (an array's elements or DMA pages).
+ * Neither is zeroed: *fresh says whether the object is all zero already
+ * (new from the host), else the caller zeroes what it does not write. */
+static inline struct xh_block *alloc_obj(struct xh_heap *h, struct xh_list *own,
+                                         const struct ly_layout *lay, uint64_t size,
+                                         uint64_t room, uint64_t extra, int *fresh)
+{
+	uint64_t bytes = sizeof(struct xh_block) + size + extra;
+	if (!charge(own, bytes))
+		return NULL;
+	struct xh_block *b = xa_get(&h->xa, sizeof *b + size + room, fresh);
+	if (!b) {
+		if (own->budget)
+			own->budget->used -= bytes;
+		return NULL;
+	}
+	b->lay = lay;
+	b->size = size;
+	b->charge = bytes;
+	link_to(own, b);
+	return b;
+}
+
+/* A block with a zeroed payload of size bytes. */
 static void *alloc_block(struct xh_heap *h, struct xh_list *own,
                          const struct ly_layout *lay, uint64_t size, uint64_t extra)
 {
-	return alloc_obj(h, own, lay, size, 0, extra);
+	int fresh;
+	struct xh_block *b = alloc_obj(h, own, lay, size, 0, extra, &fresh);
+	if (!b)
+		return NULL;
+	if (!fresh)
+		zero(b + 1, size);
+	h->live_bytes += size;
+	return b + 1;
 }
 
 void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay)
@@ -142,27 +195,15 @@ static void region_free(struct xh_heap *h, struct xh_region *r, uint64_t size)
 		xa_put(&h->xa, region_home(r), home_bytes(size));
 }
 
-/* Drop a reference; the last one frees the region (and an inline
- * region's home object with it). */
-static void region_put(struct xh_heap *h, struct xh_region *r)
-{
-	if (--r->refs)
-		return;
-	h->live_bytes -= r->size;
-	region_free(h, r, r->size);
-}
-
 /* Give a new array x its region r of size element bytes, owned by own's
- * SIP, and count the elements as live. */
-static struct sing_xarr *attach_region(struct xh_heap *h, struct xh_list *own,
-                                       struct sing_xarr *x, struct xh_region *r,
-                                       int64_t len, uint64_t size, int dma)
+ * SIP (the caller counts the elements as live). */
+static struct sing_xarr *attach_region(struct xh_list *own, struct sing_xarr *x,
+                                       struct xh_region *r, int64_t len, uint64_t size, int dma)
 {
 	r->dma = dma;
 	r->refs = 1;
 	r->size = size;
 	r->born = own->owner;
-	h->live_bytes += size;
 	x->len = len;
 	x->data = r->data;
 	x->region = r;
@@ -183,11 +224,13 @@ static struct sing_xarr *new_dma_array(struct xh_heap *h, struct xh_list *own,
 		hal_dma_unmap(m, dma_bytes(size));
 		return NULL;
 	}
-	return attach_region(h, own, x, r, len, size, 1);
+	h->live_bytes += size;
+	return attach_region(own, x, r, len, size, 1);
 }
 
 /* An ordinary array: descriptor and region in one object, charged as a
- * block, a descriptor and the elements; only the elements need zeroing. */
+ * block, a descriptor and the elements; only the elements need zeroing,
+ * and not in an object new from the host (already zero). */
 static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
                                    const struct ly_layout *lay, int64_t len, int dma)
 {
@@ -199,12 +242,16 @@ static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
 	if (size > UINT64_MAX / 4)
 		return NULL;
 	uint64_t room = ARR_HEAD - sizeof(struct sing_xarr) + sizeof(struct xh_region) + size;
-	struct sing_xarr *x = alloc_obj(h, own, lay, sizeof *x, room, size);
-	if (!x)
+	int fresh;
+	struct xh_block *b = alloc_obj(h, own, lay, sizeof(struct sing_xarr), room, size, &fresh);
+	if (!b)
 		return NULL;
+	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
 	struct xh_region *r = (struct xh_region *)((uint8_t *)x + ARR_HEAD);
-	__builtin_memset(r->data, 0, size);   /* only the elements: the headers are set */
-	return attach_region(h, own, x, r, len, size, 0);
+	if (!fresh)
+		zero(r->data, size);   /* only the elements: the headers are set */
+	h->live_bytes += sizeof *x + size;        /* one update: the block and its region */
+	return attach_region(own, x, r, len, size, 0);
 }
 
 struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
@@ -248,21 +295,35 @@ struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
 	return y;
 }
 
-/* Free one block (not what it owns); an endpoint is closed first.  An
- * array that is its region's home goes with the region's last reference
- * (region_put), which may come later, from a part xsplit made. */
+/* An array's block: its region loses a reference, and the last one frees
+ * it (an inline region with its home object, which is b itself or an
+ * earlier block kept for a part xsplit made).  A block that is not the
+ * home goes now.  The live count moves once. */
+static inline void free_array(struct xh_heap *h, struct xh_block *b)
+{
+	struct xh_region *r = ((struct sing_xarr *)(b + 1))->region;
+	int home = !r->dma && region_home(r) == b;
+	uint64_t size = r->size;
+	if (--r->refs) {
+		h->live_bytes -= b->size;
+	} else {
+		h->live_bytes -= b->size + size;
+		region_free(h, r, size);
+	}
+	if (!home)
+		xa_put(&h->xa, b, sizeof *b + b->size);
+}
+
+/* Free one block (not what it owns); an endpoint is closed first. */
 static void free_block(struct xh_heap *h, struct xh_block *b)
 {
 	uint8_t kind = b->lay->kind;
-	h->live_bytes -= b->size;
-	h->nblocks--;
 	if (kind == SING_K_XARRAY) {
-		struct xh_region *r = ((struct sing_xarr *)(b + 1))->region;
-		int home = !r->dma && region_home(r) == b;
-		region_put(h, r);
-		if (home)
-			return;
-	} else if (kind == SING_K_ENDPOINT && h->close)
+		free_array(h, b);
+		return;
+	}
+	h->live_bytes -= b->size;
+	if (kind == SING_K_ENDPOINT && h->close)
 		h->close(h, b + 1);
 	else if (kind == SING_K_ESET && h->drop_set)
 		h->drop_set(h, b + 1);
@@ -292,7 +353,12 @@ void xh_delete(struct xh_heap *h, void *p)
 {
 	struct xh_block *work = blk(p);
 	unlink_block(work);
-	if (work->lay->kind != SING_K_XSTRUCT) {   /* a leaf owns nothing: the common case */
+	uint8_t kind = work->lay->kind;
+	if (kind == SING_K_XARRAY) {   /* the common case, inline */
+		free_array(h, work);
+		return;
+	}
+	if (kind != SING_K_XSTRUCT) {  /* a leaf owns nothing */
 		free_block(h, work);
 		return;
 	}

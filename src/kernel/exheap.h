@@ -51,10 +51,6 @@ struct xh_heap {
 	uint64_t live_bytes;
 	/* Called before an endpoint block is freed. */
 	void (*close)(struct xh_heap *h, void *endpoint);
-	/* Not beside live_bytes: gcc then updates the two with one 16-byte
-	 * load, which waits for the last allocation's two 8-byte stores to
-	 * drain (no store forwarding); alloc_64 was 5% slower so. */
-	uint64_t nblocks;
 	/* Called before an endpoint set block is freed (it frees its members). */
 	void (*drop_set)(struct xh_heap *h, void *set);
 	struct xa_cache xa;             /* blocks and regions come from here */

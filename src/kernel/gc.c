@@ -26,12 +26,23 @@ static int class_of(uint64_t size)
 	return -1;
 }
 
+/* Whether any of the types is a cell: only a dead cell has work at the
+ * sweep (its exchange-heap value is deleted). */
+static int any_cells(const struct sing_tinfo *types, uint32_t ntypes)
+{
+	for (uint32_t i = 0; i < ntypes; i++)
+		if (types[i].kind == SING_K_CELL)
+			return 1;
+	return 0;
+}
+
 void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
              struct sk_budget *budget, struct xh_heap *xh, int stress)
 {
 	__builtin_memset(h, 0, sizeof *h);
 	h->types = types;
 	h->ntypes = ntypes;
+	h->cells = any_cells(types, ntypes);
 	h->budget = budget;
 	h->xh = xh;
 	h->stress = stress;
@@ -505,6 +516,9 @@ void gc_shade(struct gc_heap *h, void *obj)
 
 /* ---- sweeping ---- */
 
+/* A dead object's last work: a cell's value is deleted.  Called only
+ * when the program has cell types (h->cells); without them a dead object
+ * is just a free slot, and the sweep reads no type of it. */
 static void finalize(struct gc_heap *h, uint64_t *obj)
 {
 	uint32_t type = (uint32_t)obj[0];
@@ -544,7 +558,8 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 			*counter += c->hi - c->lo;
 			return 0;
 		}
-		finalize(h, obj);
+		if (h->cells)
+			finalize(h, obj);
 		remove_chunk(h, i);
 		return 1;
 	}
@@ -552,6 +567,7 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 	 * written: the top comes down to it (above the top all is free). */
 	uint64_t nlive = 0;
 	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
+	const int cells = h->cells;
 	for (uintptr_t p = c->lo; p < c->top; p += c->size) {
 		uint64_t *obj = (uint64_t *)p;
 		if (obj[0] & live) {
@@ -560,7 +576,7 @@ static int sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 			for (; dead < p; dead += c->size)
 				*(uint64_t *)dead = freebit;
 			dead = p + c->size;
-		} else if (obj[0] && !(obj[0] & freebit)) {
+		} else if (cells && obj[0] && !(obj[0] & freebit)) {
 			finalize(h, obj);
 		}
 	}

@@ -95,6 +95,7 @@ struct gc_heap {
 	uint32_t ntypes;
 	struct sk_budget *budget;          /* shared with the stacks */
 	struct xh_heap *xh;                /* for cells' finalization */
+	int cells;                         /* some type is a cell: the sweep has dead ones to finalize */
 	/* roots: called during a collection to mark the stacks and pins;
 	 * barrier: sets every thread's sing_thread.marking; halt (may be
 	 * NULL): on 1 before a collection or slice (the SIP's other threads

@@ -17,13 +17,22 @@ unsigned xa_class_big(size_t n)
 	return 16 + (b - 8) * 4 + q;
 }
 
+_Static_assert(16 + (20 - 1 - 8) * 4 + 3 < XA_NCLASS, "classes up to XA_MAX");
+
+/* The size of class c (above 256: (5 + q) << (b - 2), b = 8 + (c - 16) / 4
+ * and q = (c - 16) % 4), a constant expression for the table of caps. */
+#define SZ(c) ((c) < 16 ? ((size_t)(c) + 1) << 4 : ((size_t)5 + ((c) - 16) % 4) << (6 + ((c) - 16) / 4))
+#define CAP(c) (uint32_t)(SZ(c) >= XA_CLASS_BYTES ? 1 : XA_CLASS_BYTES / SZ(c))
+#define CAP4(c) CAP(c), CAP(c + 1), CAP(c + 2), CAP(c + 3)
+#define CAP16(c) CAP4(c), CAP4(c + 4), CAP4(c + 8), CAP4(c + 12)
+
+const uint32_t xa_cap[XA_NCLASS] = { CAP16(0), CAP16(16), CAP16(32), CAP16(48) };
+_Static_assert(SZ(63) == XA_MAX && SZ(16) == 320 && SZ(15) == 256, "SZ is xa_class_size");
+
 size_t xa_class_size_big(unsigned c)
 {
-	unsigned b = 8 + (c - 16) / 4, q = (c - 16) % 4;
-	return ((size_t)4 + q + 1) << (b - 2);
+	return SZ(c);
 }
-
-_Static_assert(16 + (20 - 1 - 8) * 4 + 3 < XA_NCLASS, "classes up to XA_MAX");
 
 #if XA_ASAN
 /* The sanitizer's own interface (sanitizer/asan_interface.h), declared
@@ -45,10 +54,13 @@ static void poison(void *p, size_t off, size_t len)
 }
 
 /* A miss: a new object of the whole class from the host (its tail past n
- * poisoned, as a cached one's is), or of n bytes above XA_MAX. */
-void *xa_get_slow(struct xa_cache *c, size_t n)
+ * poisoned, as a cached one's is), or of n bytes above XA_MAX; zeroed
+ * either way (hal_alloc), which the caller need not do again.  Above
+ * XA_MAX that saves touching every page of a fresh mapping. */
+void *xa_get_slow(struct xa_cache *c, size_t n, int *fresh)
 {
 	(void)c;
+	*fresh = 1;
 	if (n > XA_MAX)
 		return hal_alloc(n);
 	size_t sz = xa_class_size(xa_class(n));
