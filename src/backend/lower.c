@@ -560,7 +560,10 @@ static void lw_esnew(struct lw *w, const struct sil_insn *in)
 
 static void lw_esadd(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "sing_esadd(th, r%u, r%u, FN);\n", A(0), A(1));
+	if (in->op == OP_EMADD)   /* a map: the value goes in with the endpoint */
+		lw_out(w, "sing_esadd(th, r%u, r%u, r%u, FN);\n", A(0), A(1), A(2));
+	else
+		lw_out(w, "sing_esadd(th, r%u, r%u, 0, FN);\n", A(0), A(1));
 }
 
 static void lw_essize(struct lw *w, const struct sil_insn *in)
@@ -674,6 +677,7 @@ static const struct rule rules[OP__COUNT] = {
 	[OP_FMIN] = {lw_fmath2, "min"},     [OP_FMAX] = {lw_fmath2, "max"},
 	[OP_FPOW] = {lw_fmath2, "pow"},
 	[OP_ESNEW] = {lw_esnew, 0},     [OP_ESADD] = {lw_esadd, 0},
+	[OP_EMADD] = {lw_esadd, 0},
 	[OP_ESSIZE] = {lw_essize, 0}, [OP_NSCONN] = {lw_nsconn, 0},
 };
 

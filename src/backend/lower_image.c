@@ -46,7 +46,8 @@ static void type_entry(struct lw *w, uint32_t t)
 		return;
 	}
 	int has_slots = ty->kind == SIL_TK_STRUCT || ty->kind == SIL_TK_XSTRUCT;
-	int has_elem = ty->kind == SIL_TK_ARRAY || ty->kind == SIL_TK_XARRAY || ty->kind == SIL_TK_CELL;
+	int has_elem = ty->kind == SIL_TK_ARRAY || ty->kind == SIL_TK_XARRAY || ty->kind == SIL_TK_CELL ||
+	               (ty->kind == SIL_TK_ESET && ty->elem);   /* a map's values: GC */
 	char name[128];
 	sil_type_str(w->p, t, name, sizeof name);
 	lw_out(w, "\t{%d, %d, %u, %u, ", kind_of[ty->kind],

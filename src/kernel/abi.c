@@ -530,18 +530,21 @@ static void *sing_esnew_in(struct sing_thread *t, uint32_t type, const char *fn)
 	if (ti->kind != SING_K_ESET || ti->contract >= s->im->map.ncontracts)
 		kpanic("abi: esnew of a non-set type");
 	const struct ly_contract *con = s->im->map.con[ti->contract];
-	void *p = es_new(s->k, &s->xh_own, con, ti->side, ti->state);
+	struct es_set **maps = ti->elem_kind == SING_S_GC ? &s->maps : NULL;
+	void *p = es_new(s->k, &s->xh_own, con, ti->side, ti->state, maps);
 	if (!p && collect_here(t))
-		p = es_new(s->k, &s->xh_own, con, ti->side, ti->state);
+		p = es_new(s->k, &s->xh_own, con, ti->side, ti->state, maps);
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }
 
 /* The backstop: the set and the endpoint are this SIP's, the endpoint at
- * top level and in the set's contract state. */
-static void sing_esadd_in(struct sing_thread *t, void *set, void *ep, const char *fn)
+ * top level and in the set's contract state.  A map's value is the
+ * verifier's (a GC reference of this SIP); the collector traces it
+ * conservatively (es_roots). */
+static void sing_esadd_in(struct sing_thread *t, void *set, void *ep, void *val, const char *fn)
 {
-	int r = es_add(set, ep, &me(t)->xh_own);
+	int r = es_add(set, ep, &me(t)->xh_own, val);
 	need(t, r != CH_OWNER, SING_F_OWNER, fn);
 	if (r)
 		sk_copy_str(me(t)->msg, sizeof me(t)->msg,
@@ -563,10 +566,10 @@ void *sing_esnew(struct sing_thread *t, uint32_t type, const char *fn)
 	return p;
 }
 
-void sing_esadd(struct sing_thread *t, void *set, void *ep, const char *fn)
+void sing_esadd(struct sing_thread *t, void *set, void *ep, void *val, const char *fn)
 {
 	sk_enter(t);
-	sing_esadd_in(t, set, ep, fn);
+	sing_esadd_in(t, set, ep, val, fn);
 	sk_leave();
 }
 

@@ -265,9 +265,10 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 	}
 	need_mine(t, cases[i].ep, own, fn);
 	struct ch_end *e = cases[i].ep;
-	if (is_set(e)) {   /* the endpoint comes out of the set first, then its message */
-		e = es_take(cases[i].ep, own);
-		(out++)->p = e;
+	if (is_set(e)) {   /* the endpoint (and a map's value) come out of the set first, then its message */
+		struct es_set *s = cases[i].ep;
+		e = es_take(s, own, out);
+		out += 1 + s->map;
 	}
 	if (cases[i].msg)
 		ch_pop(e, out, own);

@@ -50,6 +50,7 @@ struct ch_end {
 	struct es_set *set;                 /* the endpoint set holding it (eset.h), or NULL */
 	struct ch_end *rnext;               /* in its set's ready list */
 	uint32_t queued;                    /* on its set's ready list */
+	void *val;                          /* in a map: its value (a GC reference of the map's SIP) */
 	uint32_t row;                       /* contract state x nmsgs: its row of the
 	                                       contract's step tables (0: start) */
 	uint32_t head, count, cap, width;

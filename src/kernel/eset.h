@@ -12,11 +12,17 @@
  * set's ready list, once, in the order it became ready: a delivery or a
  * close appends it (es_ready, O(1)), and a select takes the head, so a
  * select over a set of N endpoints costs O(1) per message, never a scan.
+ * A map (Sing#'s EMap) is a set whose members each carry a value, a
+ * reference into the SIP's GC heap (ch_end.val): es_add stores it, es_take
+ * hands it out with the endpoint and clears it, so a value never leaves
+ * the SIP with its endpoint.  The SIP's maps are on its list (sip.maps)
+ * and its collections trace their values as roots (es_roots).
  *
  * Invariant: every member is in the set's contract state (es_add checks
  * it; a member cannot be sent on while in); a member is on the ready list
  * iff it has a queued message or is closed; e->set is the set holding e,
- * NULL outside any set.  Nothing here blocks or allocates except es_new.
+ * NULL outside any set; e->val is NULL unless e is a member of a map.
+ * Nothing here blocks or allocates except es_new.
  */
 #ifndef KERNEL_ESET_H
 #define KERNEL_ESET_H
@@ -30,15 +36,19 @@ struct es_set {
 	const struct ly_contract *con;
 	uint32_t side, row;              /* the members' side and state row (state x nmsgs) */
 	uint32_t n;                      /* members */
+	uint32_t map;                    /* 1: a map (members carry values) */
+	struct es_set *mnext, **mpprev;  /* a map: in its SIP's list of maps */
 };
 
 /* A new empty set of con's endpoints of side in state, owned by own;
- * NULL if over budget. */
+ * NULL if over budget.  maps: NULL for a plain set; for a map the list of
+ * maps (its SIP's) whose values the SIP's collections trace. */
 struct es_set *es_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *con,
-                      uint32_t side, uint32_t state);
-/* Move endpoint e from own into s: 0, CH_OWNER (s or e not own's at top
- * level, e == s) or CH_STATE (other contract, side or state). */
-int es_add(struct es_set *s, struct ch_end *e, struct xh_list *own);
+                      uint32_t side, uint32_t state, struct es_set **maps);
+/* Move endpoint e from own into s, with value val if s is a map (ignored
+ * for a plain set): 0, CH_OWNER (s or e not own's at top level, e == s)
+ * or CH_STATE (other contract, side or state). */
+int es_add(struct es_set *s, struct ch_end *e, struct xh_list *own, void *val);
 /* Member e has a message or closed: append it to its set's ready list. */
 void es_ready(struct ch_end *e);
 /* The member a select on s would take, or NULL. */
@@ -46,8 +56,12 @@ static inline struct ch_end *es_head(const struct es_set *s)
 {
 	return s->ready;
 }
-/* Take the head of the ready list out of s, to own. */
-struct ch_end *es_take(struct es_set *s, struct xh_list *own);
+/* Take the head of the ready list out of s, to own: out[0] is the
+ * endpoint, and for a map out[1] its value (then cleared in the endpoint).
+ * Returns the endpoint. */
+struct ch_end *es_take(struct es_set *s, struct xh_list *own, union sing_slot *out);
+/* A collection's roots: the values of every member of the maps on list maps. */
+void es_roots(struct gc_heap *h, struct es_set *maps);
 /* The exchange heap's hook for a set block about to be freed: frees its
  * members (closing them). */
 void es_drop(struct xh_heap *h, void *set);

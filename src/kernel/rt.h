@@ -73,7 +73,7 @@
 	X(sing_dma_new,   void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), PLAIN) \
 	X(sing_dma_addr,  uint64_t, (struct sing_thread *t, void *x, const char *fn), PLAIN) \
 	X(sing_esnew,     void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
-	X(sing_esadd,     void,   (struct sing_thread *t, void *set, void *ep, const char *fn), PLAIN) \
+	X(sing_esadd,     void,   (struct sing_thread *t, void *set, void *ep, void *val, const char *fn), PLAIN) \
 	X(sing_essize,    int32_t, (struct sing_thread *t, void *set, const char *fn), PLAIN) \
 	X(sing_ns_connect, int32_t, (struct sing_thread *t, void *prov, void *client, const char *fn), PLAIN) \
 	X(sing_remember,  void,   (struct sing_thread *t, void *obj), PLAIN) \
@@ -225,7 +225,8 @@ enum sing_slotkind { SING_S_SCALAR, SING_S_GC, SING_S_LINEAR };
 
 struct sing_tinfo {
 	uint8_t kind;          /* enum sing_kind */
-	uint8_t elem_kind;     /* ARRAY, XARRAY, CELL: enum sing_slotkind of an element */
+	uint8_t elem_kind;     /* ARRAY, XARRAY, CELL: enum sing_slotkind of an element;
+	                          ESET: SING_S_GC for a map (its members carry GC values) */
 	uint16_t elem_size;    /* ARRAY, XARRAY: bytes per element */
 	uint32_t nslots;       /* STRUCT, XSTRUCT: number of fields */
 	const uint8_t *slots;  /* STRUCT, XSTRUCT: enum sing_slotkind per field */

@@ -259,6 +259,7 @@ static void sip_roots(void *ctx, struct gc_heap *h)
 {
 	struct sip *s = ctx;
 	gc_mark_ref(h, s->args);
+	es_roots(h, s->maps);
 	for (struct sk_thread *t = s->threads; t; t = t->sib)
 		thread_roots(h, t);
 }

@@ -247,6 +247,7 @@ struct sip {
 	struct sk_budget budget;     /* GC chunks, stack segments and exchange-heap blocks */
 	struct gc_heap gc;
 	struct xh_list xh_own;       /* exchange-heap blocks it owns */
+	struct es_set *maps;         /* its endpoint maps, whose values are roots (eset.h) */
 	struct sk_thread *main;
 	struct sk_thread *threads;   /* every live thread, main included */
 	uint32_t nthreads;

@@ -24,7 +24,8 @@ enum ast_tkind {
 	AT_CELL,      /* cell<elem> */
 	AT_ENDPOINT,  /* Contract.Imp / Contract.Exp, optional :STATE */
 	AT_IOPORT,
-	AT_ESET,      /* eset<Contract.Side:STATE> (elem is the endpoint type) */
+	AT_ESET,      /* eset<Contract.Side:STATE> (elem is the endpoint type), or
+	                 emap<Contract.Side:STATE, T> (val is T) */
 };
 
 struct ast_type {
@@ -36,6 +37,7 @@ struct ast_type {
 	char *state;           /* AT_ENDPOINT: NULL = start state */
 	struct pos state_pos;
 	struct ast_type *elem;
+	struct ast_type *val;  /* AT_ESET: an emap's value type, else NULL */
 };
 
 /* ---- expressions ---- */
@@ -85,6 +87,8 @@ struct ast_case {
 	char *ep, *msg;          /* endpoint variable, message (or ChannelClosed) */
 	char *bind;              /* `case e in set.Msg(...)`: e (ep is then the set), else NULL */
 	struct pos bind_pos;
+	char *vbind;             /* `case e, v in map.Msg(...)`: v (the endpoint's value), else NULL */
+	struct pos vbind_pos;
 	struct pos msg_pos;
 	char **vars;
 	struct pos *vpos;

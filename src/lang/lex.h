@@ -21,7 +21,8 @@
 	X(WHILE, "while") X(FOR, "for") X(BREAK, "break") \
 	X(CONTINUE, "continue") X(RETURN, "return") X(SWITCH, "switch") \
 	X(RECEIVE, "receive") X(CASE, "case") X(SPAWN, "spawn") \
-	X(BORROW, "borrow") X(AS, "as") X(CELL, "cell") X(ESET, "eset") X(IOPORT, "ioport") \
+	X(BORROW, "borrow") X(AS, "as") X(CELL, "cell") X(ESET, "eset") X(EMAP, "emap") \
+	X(IOPORT, "ioport") \
 	X(VOID, "void") X(BOOL, "bool") X(I8, "i8") X(I16, "i16") \
 	X(I32, "i32") X(I64, "i64") X(U8, "u8") X(U16, "u16") X(U32, "u32") \
 	X(U64, "u64") X(F64, "f64") X(STRING, "string")

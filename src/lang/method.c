@@ -103,10 +103,12 @@ static struct val gen_cell(struct sem *S, struct ast_expr *e, struct val o)
 	return sg_val_bad();
 }
 
-/* s.add(ep) moves ep (in the set's state) into the set; s.size() counts. */
+/* s.add(ep) moves ep (in the set's state) into the set; m.add(ep, v) the
+ * same into a map, with v (of the map's value type); size() counts. */
 static struct val gen_eset(struct sem *S, struct ast_expr *e, struct val o)
 {
 	const struct sil_type *t = sg_sem_tt(S, o.type);
+	uint32_t vt = t->elem;   /* a map's value type, 0 for a set */
 	if (!strcmp(e->str, "size")) {
 		if (!nargs_ok(S, e, 0))
 			return sg_val_bad();
@@ -115,16 +117,27 @@ static struct val gen_eset(struct sem *S, struct ast_expr *e, struct val o)
 		return r;
 	}
 	if (!strcmp(e->str, "add")) {
-		if (!nargs_ok(S, e, 1))
+		if (e->nargs != (vt ? 2u : 1u)) {
+			sg_diag_err(S->d, e->pos, vt ? "an emap's add takes the endpoint and its value: add(ep, value)"
+			                             : "an eset's endpoints carry no value: add(ep)");
 			return sg_val_bad();
+		}
 		uint32_t ep = sg_sem_intern(S, &(struct sil_type){.kind = SIL_TK_ENDPOINT,
 		                            .contract = t->contract, .side = t->side, .state = t->state});
 		struct val v = sg_gen_into(S, e->args[0], ep, "an endpoint added to the set");
-		if (v.type != TY_BAD)
+		if (v.type == TY_BAD)
+			return v;
+		if (!vt) {
 			sg_fn_op(S, OP_ESADD, o.r, v.r, 0);
-		return v.type == TY_BAD ? v : none;
+			return none;
+		}
+		struct val x = sg_gen_into(S, e->args[1], vt, "a value put in the map");
+		if (x.type != TY_BAD)
+			sg_fn_op(S, OP_EMADD, o.r, v.r, x.r);
+		return x.type == TY_BAD ? x : none;
 	}
-	sg_diag_err(S->d, e->pos, "an eset has methods add(ep) and size(), not '%s'", e->str);
+	sg_diag_err(S->d, e->pos, "an %s has methods add(ep%s) and size(), not '%s'", vt ? "emap" : "eset",
+	            vt ? ", value" : "", e->str);
 	return sg_val_bad();
 }
 

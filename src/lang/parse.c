@@ -145,11 +145,16 @@ static struct ast_type *parse_base(struct parser *p)
 		t->builtin = (uint32_t)sg_parse_builtin(tk->kind);
 	} else if (sg_p_accept(p, T_IOPORT)) {
 		t = new_type(p, AT_IOPORT, tk->pos);
-	} else if (sg_p_is(p, T_CELL) || sg_p_is(p, T_ESET)) {
+	} else if (sg_p_is(p, T_CELL) || sg_p_is(p, T_ESET) || sg_p_is(p, T_EMAP)) {
+		int map = sg_p_is(p, T_EMAP);
 		t = new_type(p, sg_p_is(p, T_CELL) ? AT_CELL : AT_ESET, tk->pos);
 		p->i++;
 		sg_p_expect(p, T_LT, NULL);
 		t->elem = sg_parse_type(p);
+		if (map) {   /* emap<E, T>: the values' type after the endpoints' */
+			sg_p_expect(p, T_COMMA, "',' and the type of the map's values");
+			t->val = sg_parse_type(p);
+		}
 		if (sg_p_is(p, T_SHR)) {   /* cell<eset<E>>: the '>>' closes two */
 			p->t[p->i].kind = T_GT;
 			p->t[p->i].pos.col++;
@@ -213,8 +218,8 @@ struct ast_type *sg_parse_type(struct parser *p)
 static uint32_t scan_type(struct parser *p, uint32_t i)
 {
 	uint32_t ncell = 0;
-	while (i + 1 < p->n && (p->t[i].kind == T_CELL || p->t[i].kind == T_ESET) &&
-	       p->t[i + 1].kind == T_LT) {
+	while (i + 1 < p->n && (p->t[i].kind == T_CELL || p->t[i].kind == T_ESET ||
+	                        p->t[i].kind == T_EMAP) && p->t[i + 1].kind == T_LT) {
 		i += 2;
 		ncell++;
 	}
@@ -238,6 +243,10 @@ static uint32_t scan_type(struct parser *p, uint32_t i)
 	while (i + 1 < p->n && p->t[i].kind == T_LBRACK && p->t[i + 1].kind == T_RBRACK)
 		i += 2;
 	while (ncell) {
+		/* an emap's value type (a struct name or a builtin: types.c) */
+		if (i + 1 < p->n && p->t[i].kind == T_COMMA &&
+		    (p->t[i + 1].kind == T_IDENT || sg_parse_builtin(p->t[i + 1].kind) >= 0))
+			i += 2;
 		if (i < p->n && p->t[i].kind == T_GT) {
 			i++;
 			ncell--;

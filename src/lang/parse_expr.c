@@ -40,14 +40,15 @@ static void parse_args(struct parser *p, struct ast_expr *e)
 	sg_p_expect(p, T_RPAREN, "',' or ')'");
 }
 
-/* new T | new T{f = e, ...} | new T[n] | new cell<T> | new eset<E>, each optionally exheap. */
+/* new T | new T{f = e, ...} | new T[n] | new cell<T> | new eset<E> | new emap<E, T>,
+ * each optionally exheap. */
 static struct ast_expr *parse_new(struct parser *p, struct pos at)
 {
 	struct ast_expr *e = new_expr(p, E_NEW, at);
 	e->exheap = sg_p_accept(p, T_EXHEAP);
 	struct token *t = sg_p_tok(p);
 	struct ast_type *ty;
-	if (t->kind == T_CELL || t->kind == T_ESET) {
+	if (t->kind == T_CELL || t->kind == T_ESET || t->kind == T_EMAP) {
 		ty = sg_parse_type(p);   /* takes any [] suffixes too */
 	} else if (sg_parse_builtin(t->kind) >= 0 || t->kind == T_IDENT) {
 		ty = arena_alloc(p->ar, sizeof *ty);

@@ -77,12 +77,19 @@ static struct ast_expr *parse_cond(struct parser *p)
 }
 
 /* case ep.Msg(a, b): statements... (up to the next case or the '}');
- * case e in set.Msg(a, b): any endpoint of an endpoint set, bound to e. */
+ * case e in set.Msg(a, b): any endpoint of an endpoint set, bound to e;
+ * case e, v in map.Msg(a, b): the same for a map, its value bound to v. */
 static void parse_case(struct parser *p, struct ast_stmt *s)
 {
 	struct ast_case *c = APUSH(p->ar, s->cases, s->ncases);
 	c->pos = sg_p_expect(p, T_CASE, "'case'")->pos;
 	c->ep = sg_p_ident(p, NULL);
+	if (sg_p_is(p, T_COMMA)) {
+		p->i++;
+		c->vbind = sg_p_ident(p, &c->vbind_pos);
+		if (!sg_p_is_word(p, "in"))
+			sg_p_fail(p, sg_p_tok(p)->pos, "expected 'in' and a map after 'case %s, %s'", c->ep, c->vbind);
+	}
 	if (sg_p_is_word(p, "in")) {
 		p->i++;
 		c->bind = c->ep;

@@ -12,6 +12,9 @@
  * set's type fixes the state it receives in, the set is left as it was,
  * and e is a fresh variable owning the endpoint, in the state after Msg
  * (closed after ChannelClosed), to be put back, sent or deleted.
+ * `case e, v in map.Msg(...)` does the same on an endpoint map, and binds
+ * v to the value the endpoint carried (the map's value type): the select
+ * case binds the endpoint, the value, then the message's values.
  */
 #include "sem.h"
 
@@ -20,6 +23,7 @@
 struct rcase {
 	int var;          /* endpoint (or set) variable */
 	int set;          /* var is an endpoint set */
+	int map;          /* ... a map: the case binds a value after the endpoint */
 	int msg;          /* message index, -1 for ChannelClosed */
 	int next;         /* state after it */
 	uint32_t label;
@@ -42,6 +46,17 @@ static int check_case(struct sem *S, struct ast_case *c, struct rcase *rc)
 	struct var *x = &S->fn->vars[v];
 	const struct sil_type *t = sg_sem_tt(S, x->type);
 	rc->set = t && t->kind == SIL_TK_ESET;
+	rc->map = rc->set && t->elem;
+	if (rc->map && !c->vbind) {
+		sg_diag_err(S->d, c->pos, "'%s' is an endpoint map: write 'case e, v in %s.%s(...)' "
+		            "(v: the endpoint's value)", c->ep, c->ep, c->msg);
+		return 0;
+	}
+	if (rc->set && !rc->map && c->vbind) {
+		sg_diag_err(S->d, c->vbind_pos, "'%s' is an endpoint set, its endpoints carry no value: "
+		            "write 'case %s in %s.%s(...)'", c->ep, c->bind, c->ep, c->msg);
+		return 0;
+	}
 	if (c->bind && !rc->set) {
 		sg_diag_err(S->d, c->pos, "'%s' is not an endpoint set: write 'case %s.%s(...)'", c->ep,
 		            c->ep, c->msg);
@@ -63,6 +78,10 @@ static int check_case(struct sem *S, struct ast_case *c, struct rcase *rc)
 	}
 	if (c->bind && sg_var_find(S, c->bind) >= 0) {
 		sg_diag_err(S->d, c->bind_pos, "'%s' is already defined", c->bind);
+		return 0;
+	}
+	if (c->vbind && (sg_var_find(S, c->vbind) >= 0 || !strcmp(c->vbind, c->bind))) {
+		sg_diag_err(S->d, c->vbind_pos, "'%s' is already defined", c->vbind);
 		return 0;
 	}
 	if (x->bad)
@@ -153,10 +172,12 @@ static void gen_case(struct sem *S, struct ast_case *c, struct rcase *rc,
 	struct var *x = &f->vars[rc->var];
 	const struct sil_type *t = sg_sem_tt(S, x->type);
 	uint32_t n = f->nvars, skip = 0;
+	if (rc->map)     /* its value: an ordinary GC variable */
+		sg_var_add(S, c->vbind, c->vbind_pos, t->elem, sc->args[1]);
 	if (rc->set) {   /* the endpoint taken out of the set: x itself is unchanged */
 		x = &f->vars[sg_var_add(S, c->bind, c->bind_pos, f->locals[sc->args[0]], sc->args[0])];
 		x->st = O_OWNED;
-		skip = 1;
+		skip = 1 + (uint32_t)rc->map;
 	}
 	if (rc->msg < 0) {
 		x->st = O_CLOSED;
@@ -211,7 +232,7 @@ void sg_gen_receive(struct sem *S, struct ast_stmt *s)
 		sc->ep = x->local;
 		sc->msg = rc[i].msg < 0 ? 0 : (uint32_t)rc[i].msg + 1;
 		sc->label = rc[i].label;
-		uint32_t skip = rc[i].set ? 1 : 0;
+		uint32_t skip = rc[i].set ? 1 + (uint32_t)rc[i].map : 0;
 		sc->nargs = s->cases[i].nvars + skip;
 		sc->args = sil_alloc(S->pkg, (sc->nargs + 1) * sizeof *sc->args);
 		const struct sil_type *t = sg_sem_tt(S, x->type);
@@ -219,6 +240,8 @@ void sg_gen_receive(struct sem *S, struct ast_stmt *s)
 			sc->args[0] = sg_fn_local(S, sg_sem_intern(S, &(struct sil_type){
 				.kind = SIL_TK_ENDPOINT, .contract = t->contract, .side = t->side,
 				.state = t->state}));
+		if (rc[i].map)   /* then a map's value */
+			sc->args[1] = sg_fn_local(S, t->elem);
 		for (uint32_t a = skip; a < sc->nargs; a++)
 			sc->args[a] = sg_fn_local(S,
 				S->pkg->contracts[t->contract].msgs[rc[i].msg].args[a - skip]);

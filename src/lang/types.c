@@ -185,6 +185,37 @@ static uint32_t endpoint_type(struct sem *S, struct ast_type *t)
 	                                        .side = (uint8_t)t->side, .state = (uint32_t)st});
 }
 
+/* eset<C.Side:STATE>, or emap<C.Side:STATE, T> whose values are GC
+ * structs or strings (the verifier's rule: docs/verifier.md). */
+static uint32_t set_type(struct sem *S, struct ast_type *t)
+{
+	char buf[160];
+	const char *kw = t->val ? "emap" : "eset";
+	if (t->elem->kind != AT_ENDPOINT || !strcmp(t->elem->name, SG_ANY_CONTRACT)) {
+		sg_diag_err(S->d, t->elem->pos, t->elem->kind == AT_ENDPOINT ?
+		            "an %s holds endpoints it receives on, not opaque ones: write "
+		            "%s<Contract.Exp:STATE%s>" : "an %s holds endpoints: write %s<Contract.Exp:STATE%s>",
+		            kw, kw, t->val ? ", T" : "");
+		return TY_BAD;
+	}
+	uint32_t e = endpoint_type(S, t->elem), v = 0;
+	if (t->val) {
+		v = sg_sem_type(S, t->val, TC_LOCAL);
+		if (v == TY_BAD)
+			return TY_BAD;
+		if (v != SIL_T_STRING && sg_sem_kind(S, v) != SIL_TK_STRUCT) {
+			sg_diag_err(S->d, t->val->pos, "an emap's values are GC structs or strings, not %s",
+			            sg_sem_tname(S, v, buf));
+			return TY_BAD;
+		}
+	}
+	if (e == TY_BAD)
+		return TY_BAD;
+	const struct sil_type *et = sg_sem_tt(S, e);
+	return sg_sem_intern(S, &(struct sil_type){.kind = SIL_TK_ESET, .contract = et->contract,
+	                     .side = et->side, .state = et->state, .elem = v});
+}
+
 static const char *const ctx_names[] = {
 	[TC_LOCAL] = "here", [TC_GCFIELD] = "in a struct", [TC_XFIELD] = "in an exheap struct",
 	[TC_MSGARG] = "in a message", [TC_CELL] = "in a cell",
@@ -224,17 +255,7 @@ uint32_t sg_sem_type(struct sem *S, struct ast_type *t, enum tctx ctx)
 		r = sg_sem_array_of(S, SIL_TK_CELL, e);
 		break;
 	case AT_ESET:
-		if (t->elem->kind != AT_ENDPOINT || !strcmp(t->elem->name, SG_ANY_CONTRACT)) {
-			sg_diag_err(S->d, t->elem->pos, t->elem->kind == AT_ENDPOINT ?
-			            "an eset holds endpoints it receives on, not opaque ones: write "
-			            "eset<Contract.Exp:STATE>" : "an eset holds endpoints: write eset<Contract.Exp:STATE>");
-			return TY_BAD;
-		}
-		e = endpoint_type(S, t->elem);
-		if (e == TY_BAD)
-			return TY_BAD;
-		r = sg_sem_intern(S, &(struct sil_type){.kind = SIL_TK_ESET, .contract = sg_sem_tt(S, e)->contract,
-		                  .side = sg_sem_tt(S, e)->side, .state = sg_sem_tt(S, e)->state});
+		r = set_type(S, t);
 		break;
 	case AT_ARRAY:
 	case AT_XARRAY:

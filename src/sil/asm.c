@@ -121,6 +121,8 @@ static void stmt_type(struct asm_state *a)
 		t->contract = asm_index(a, 'c', "contract");
 		t->side = (uint8_t)ASM_WORD(a, sil_side_names, "side (imp or exp)");
 		t->state = a->t.kind == TK_NUM ? asm_u32(a, "state") : asm_index(a, 's', "state");
+		if (t->kind == SIL_TK_ESET && a->t.kind != TK_NL && a->t.kind != TK_EOF)
+			t->elem = asm_type(a);   /* a map's value type */
 		break;
 	case SIL_TK_ANYEP:
 		t->side = (uint8_t)ASM_WORD(a, sil_side_names, "side (imp or exp)");

@@ -113,6 +113,10 @@ static void dis_type(struct dis *d, const struct sil_type *t)
 		break;
 	case SIL_TK_ENDPOINT: case SIL_TK_ESET:
 		fprintf(d->out, " c%u %s %u", t->contract, sil_side_names[t->side], t->state);
+		if (t->kind == SIL_TK_ESET && t->elem) {
+			fputc(' ', d->out);
+			type_ref(d, t->elem);
+		}
 		break;
 	case SIL_TK_ANYEP:
 		fprintf(d->out, " %s", sil_side_names[t->side]);

@@ -127,6 +127,7 @@
 	/* ---- endpoint sets (a select case on a set binds the endpoint first) ---- */ \
 	X(ESNEW,    "esnew",    "r",   0)  /* r (empty, eset) = new empty endpoint set */ \
 	X(ESADD,    "esadd",    "rr",  0)  /* move endpoint r2 (owned, in the set's state) into set r1 */ \
+	X(EMADD,    "emadd",    "rrr", 0)  /* the same into map r1, with r3 (the map's value type) */ \
 	X(ESSIZE,   "essize",   "rr",  0)  /* dst(i32) = number of endpoints in set src (read only) */ \
 	/* ---- the directory's primitive (docs/system.md "The name service as a SIP") ---- */ \
 	X(NSCONN,   "ns.connect", "rrr", 0) /* dst(i32) = kernel hands client r3 (any.Exp, moved) to provider r2 (any.Imp, read) */

@@ -194,6 +194,8 @@ static void read_type(struct rd *r, struct sil_type *t)
 		t->contract = u32(r);
 		t->side = u8_below(r, SIL_IMP, SIL_EXP + 1, "endpoint side");
 		t->state = u32(r);
+		if (t->kind == SIL_TK_ESET)
+			t->elem = u32(r);
 		break;
 	case SIL_TK_ANYEP:
 		t->side = u8_below(r, SIL_IMP, SIL_EXP + 1, "endpoint side");

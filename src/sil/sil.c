@@ -53,6 +53,20 @@ int sil_is_linear(const struct sil_pkg *p, uint32_t t)
 	              ty->kind == SIL_TK_ENDPOINT || ty->kind == SIL_TK_ESET || ty->kind == SIL_TK_ANYEP);
 }
 
+/* An element's or a map value's name without recursion (a hostile table
+ * may be cyclic): a builtin's or a struct's name, else tN. */
+static void elem_name(const struct sil_pkg *p, uint32_t e, char *buf, size_t n)
+{
+	const char *en = sil_builtin_name(e);
+	const struct sil_type *et = sil_type(p, e);
+	if (en)
+		snprintf(buf, n, "%s", en);
+	else if (et && (et->kind == SIL_TK_STRUCT || et->kind == SIL_TK_XSTRUCT))
+		snprintf(buf, n, "%.100s", et->name);
+	else
+		snprintf(buf, n, "t%u", e);
+}
+
 const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t n)
 {
 	const char *b = sil_builtin_name(t);
@@ -65,23 +79,13 @@ const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t 
 	else switch (ty->kind) {
 	case SIL_TK_ARRAY:
 	case SIL_TK_XARRAY:
-	case SIL_TK_CELL: {
-		/* Depth-limit the recursion: a hostile table may be cyclic. */
-		uint32_t e = ty->elem;
-		const char *en = sil_builtin_name(e);
-		const struct sil_type *et = sil_type(p, e);
-		if (en)
-			snprintf(elem, sizeof elem, "%s", en);
-		else if (et && (et->kind == SIL_TK_STRUCT || et->kind == SIL_TK_XSTRUCT))
-			snprintf(elem, sizeof elem, "%.100s", et->name);
-		else
-			snprintf(elem, sizeof elem, "t%u", e);
+	case SIL_TK_CELL:
+		elem_name(p, ty->elem, elem, sizeof elem);
 		if (ty->kind == SIL_TK_CELL)
 			snprintf(buf, n, "cell<%s>", elem);
 		else
 			snprintf(buf, n, "%s%s[]", ty->kind == SIL_TK_XARRAY ? "exheap " : "", elem);
 		break;
-	}
 	case SIL_TK_STRUCT:
 	case SIL_TK_XSTRUCT:
 		snprintf(buf, n, "%s%.100s", ty->kind == SIL_TK_XSTRUCT ? "exheap " : "", ty->name);
@@ -95,8 +99,14 @@ const char *sil_type_str(const struct sil_pkg *p, uint32_t t, char *buf, size_t 
 			if (ty->state < c->nstates)
 				sn = c->states[ty->state].name;
 		}
-		snprintf(buf, n, "%s%.60s.%s:%.40s%s", ty->kind == SIL_TK_ESET ? "eset<" : "", cn,
-		         ty->side == SIL_EXP ? "Exp" : "Imp", sn, ty->kind == SIL_TK_ESET ? ">" : "");
+		elem[0] = 0;
+		if (ty->kind == SIL_TK_ESET && ty->elem) {   /* a map: its value type after a comma */
+			elem[0] = ',';
+			elem[1] = ' ';
+			elem_name(p, ty->elem, elem + 2, sizeof elem - 2);
+		}
+		snprintf(buf, n, "%s%.60s.%s:%.40s%s%s", ty->kind != SIL_TK_ESET ? "" : ty->elem ? "emap<" : "eset<",
+		         cn, ty->side == SIL_EXP ? "Exp" : "Imp", sn, elem, ty->kind == SIL_TK_ESET ? ">" : "");
 		break;
 	}
 	case SIL_TK_ANYEP:

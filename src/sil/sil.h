@@ -41,7 +41,8 @@ enum sil_tkind {
 	SIL_TK_ENDPOINT,  /* channel end of contract, side, state: linear      */
 	SIL_TK_CELL,      /* GC object holding at most one linear elem (TRef)  */
 	SIL_TK_IOPORT,    /* device access to one claimed I/O port range       */
-	SIL_TK_ESET,      /* set of endpoints of contract, side, in state: linear */
+	SIL_TK_ESET,      /* set of endpoints of contract, side, in state: linear;
+	                     a map if elem (each endpoint carries a GC value) */
 	SIL_TK_ANYEP,     /* an endpoint of any contract, side only: linear, opaque
 	                     (moved, stored, sent, deleted; never sent or received on) */
 	SIL_TK__COUNT
@@ -58,7 +59,7 @@ struct sil_field {
 
 struct sil_type {
 	uint8_t kind;            /* enum sil_tkind */
-	uint32_t elem;           /* ARRAY, XARRAY, CELL */
+	uint32_t elem;           /* ARRAY, XARRAY, CELL; ESET: a map's value type (void: a plain set) */
 	char *name;              /* STRUCT, XSTRUCT */
 	uint32_t nfields;
 	struct sil_field *fields;

@@ -99,6 +99,8 @@ static void put_types(struct sbuf *b, const struct sil_pkg *p)
 			sb_uleb(b, t->contract);
 			sb_byte(b, t->side);
 			sb_uleb(b, t->state);
+			if (t->kind == SIL_TK_ESET)
+				sb_uleb(b, t->elem);
 			break;
 		case SIL_TK_ANYEP:
 			sb_byte(b, t->side);

@@ -1,6 +1,6 @@
 /*
- * verify_eset.c - endpoint sets: esnew, esadd, essize, and select cases
- * that wait on "any endpoint of a set".
+ * verify_eset.c - endpoint sets and maps: esnew, esadd, emadd, essize, and
+ * select cases that wait on "any endpoint of a set".
  *
  * A set's type fixes its contract, side and state: every endpoint in it is
  * in that state, so the set itself carries no typestate and is tracked
@@ -13,6 +13,12 @@
  * usual join rule keeps "no endpoint in two places" and "states agree".
  * Sets never cross SIPs: no message argument or xstruct field is a set
  * (verify_types.c, verify_contract.c).
+ *
+ * A map (a set type with a value type: Sing#'s EMap) is a set whose
+ * endpoints each carry a GC value of that type: emadd puts one in with its
+ * value, and a case on a map binds the endpoint, then its value, then the
+ * message's values.  The value is an ordinary non-linear local, typed
+ * exactly; the endpoint follows the set's rules unchanged.
  */
 #include "verify_impl.h"
 
@@ -29,6 +35,29 @@ static int want(struct vctx *v, int ok, uint32_t r, const char *what)
 static int is_set(const struct vctx *v, uint32_t r)
 {
 	return v->ty[T(v, r)].cls == TC_ESET;
+}
+
+/* A map's value type, or 0 (void) for a plain set. */
+static uint32_t value_type(const struct vctx *v, uint32_t s)
+{
+	return vt_def(v, T(v, s))->elem;
+}
+
+/* Locals a case on set s binds before the message's values: the endpoint,
+ * and a map's value. */
+static uint32_t nbound(const struct vctx *v, uint32_t s)
+{
+	return value_type(v, s) ? 2 : 1;
+}
+
+/* Value local x fits map s's values (exactly their type). */
+static int value_fits(struct vctx *v, uint32_t s, uint32_t x)
+{
+	char a[128], b[128];
+	if (vt_same(v, T(v, x), value_type(v, s)))
+		return 0;
+	return verr(v, "type-mismatch", "r%u is %s but map r%u holds %s values", x,
+	            vtname(v, T(v, x), a), s, vtname(v, value_type(v, s), b));
 }
 
 /* Endpoint local e can live in set s: one contract, one side. */
@@ -48,12 +77,16 @@ int vfy_esnew(struct vctx *v, const struct sil_insn *in)
 	return want(v, is_set(v, r), r, "an endpoint set") || own_empty_dst(v, r) || own_def(v, r, 0);
 }
 
-/* esadd set, ep: the set owned or borrowed (unchanged); ep owned, in the
- * set's state (own_move checks it against the set's type), then empty. */
+/* esadd set, ep (emadd map, ep, val): the set owned or borrowed
+ * (unchanged); ep owned, in the set's state (own_move checks it against
+ * the set's type), then empty; a map's value (only a map's) of its type. */
 int vfy_esadd(struct vctx *v, const struct sil_insn *in)
 {
 	uint32_t s = (uint32_t)in->a[0], e = (uint32_t)in->a[1];
-	if (want(v, is_set(v, s), s, "an endpoint set") || member_type(v, s, e))
+	int map = in->op == OP_EMADD;
+	if (want(v, is_set(v, s), s, "an endpoint set") ||
+	    want(v, !value_type(v, s) == !map, s, map ? "an endpoint map" : "an endpoint set without values") ||
+	    member_type(v, s, e) || (map && value_fits(v, s, (uint32_t)in->a[2])))
 		return -1;
 	return own_read(v, s) || own_move(v, e, T(v, s));
 }
@@ -73,15 +106,18 @@ static const struct sil_contract *contract_of(const struct vctx *v, uint32_t r)
 int vfy_eset_case_types(struct vctx *v, const struct sil_case *k)
 {
 	const struct sil_contract *c = contract_of(v, k->ep);
-	if (k->nargs < 1)
-		return verr(v, "arity", "a case on set r%u binds the endpoint first", k->ep);
-	if (member_type(v, k->ep, k->args[0]))
+	uint32_t nb = nbound(v, k->ep);
+	if (k->nargs < nb)
+		return verr(v, "arity", "a case on %s r%u binds the endpoint first%s", nb == 1 ? "set" : "map",
+		            k->ep, nb == 1 ? "" : ", then its value");
+	if (member_type(v, k->ep, k->args[0]) || (nb == 2 && value_fits(v, k->ep, k->args[1])))
 		return -1;
 	if (k->msg == 0)
-		return k->nargs == 1 ? 0 : verr(v, "arity", "a closed case on a set binds only the endpoint");
+		return k->nargs == nb ? 0 : verr(v, "arity", "a closed case on a %s binds only the endpoint%s",
+		                                 nb == 1 ? "set" : "map", nb == 1 ? "" : " and its value");
 	if (k->msg - 1 >= c->nmsgs)
 		return verr(v, "bad-msg", "contract %.100s has no message m%u", c->name, k->msg - 1);
-	return vfy_msg_args(v, &c->msgs[k->msg - 1], k->args + 1, k->nargs - 1);
+	return vfy_msg_args(v, &c->msgs[k->msg - 1], k->args + nb, k->nargs - nb);
 }
 
 int vfy_eset_case_state(struct vctx *v, const struct sil_case *k)
@@ -115,10 +151,11 @@ void vfy_eset_case_out(struct vctx *v, const struct sil_case *k, struct slot *ou
 	if (!t)
 		return;         /* budget spent: v->stopped is set, nothing more is used */
 	out[e] = (struct slot){ S_OWNED, 0, t->next, 0, 0 };
-	for (uint32_t i = 1; i < k->nargs; i++) {
+	uint32_t nb = nbound(v, k->ep);   /* a map's value is not linear: no slot */
+	for (uint32_t i = nb; i < k->nargs; i++) {
 		int32_t s = v->slotof[k->args[i]];
 		if (s >= 0)
-			out[s] = (struct slot){ S_OWNED, 0, ep_state_of(v, m->args[i - 1]), 0, 0 };
+			out[s] = (struct slot){ S_OWNED, 0, ep_state_of(v, m->args[i - nb]), 0, 0 };
 	}
 }
 

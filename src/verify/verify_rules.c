@@ -473,6 +473,7 @@ static int ck_XSPLIT(struct vctx *v, const struct sil_insn *in)
 /* ---- endpoint sets: verify_eset.c ---- */
 #define ck_ESNEW vfy_esnew
 #define ck_ESADD vfy_esadd
+#define ck_EMADD vfy_esadd
 #define ck_ESSIZE vfy_essize
 #define ck_NSCONN vfy_nsconn
 

@@ -93,35 +93,36 @@ struct cmap {
  * exact (endpoints only) adds the contract state, under a class of its
  * own so exact and state-free keys never meet in the map. */
 #define EXACT_EP 0x100u
-struct ckey { uint32_t c, a, b, d; };
+struct ckey { uint32_t c, a, b, d, e; };
 
 static struct ckey key_of(const struct vctx *v, uint32_t t, int exact)
 {
 	const struct sil_type *d = vt_def(v, t);
 	uint32_t c = v->ty[t].cls;
 	if (c == TC_ENDPOINT)
-		return (struct ckey){ exact ? EXACT_EP : c, d->contract, d->side, exact ? d->state : 0 };
+		return (struct ckey){ exact ? EXACT_EP : c, d->contract, d->side, exact ? d->state : 0, 0 };
 	if (c == TC_IOPORT)
-		return (struct ckey){ c, 0, 0, 0 };
+		return (struct ckey){ c, 0, 0, 0, 0 };
 	if (c == TC_ANYEP)
-		return (struct ckey){ c, d->side, 0, 0 };
-	if (c == TC_ESET)   /* a set's state is part of its type */
-		return (struct ckey){ c, d->contract, d->side, d->state };
+		return (struct ckey){ c, d->side, 0, 0, 0 };
+	if (c == TC_ESET)   /* a set's state is part of its type, and a map's value type
+	                     * (a struct or string: its own canonical index, check_type) */
+		return (struct ckey){ c, d->contract, d->side, d->state, d->elem };
 	if (c == TC_CELL)
-		return (struct ckey){ c, v->ty[d->elem].exact, 0, 0 };
-	return (struct ckey){ c, v->ty[d->elem].canon, 0, 0 };
+		return (struct ckey){ c, v->ty[d->elem].exact, 0, 0, 0 };
+	return (struct ckey){ c, v->ty[d->elem].canon, 0, 0, 0 };
 }
 
 static int key_eq(struct ckey x, struct ckey y)
 {
-	return x.c == y.c && x.a == y.a && x.b == y.b && x.d == y.d;
+	return x.c == y.c && x.a == y.a && x.b == y.b && x.d == y.d && x.e == y.e;
 }
 
 static uint32_t canon_of(struct vctx *v, struct cmap *m, uint32_t t, int exact)
 {
 	struct ckey k = key_of(v, t, exact);
 	uint32_t h = (k.a * 0x9e3779b1u) ^ (k.b * 0x85ebca6bu) ^ (k.c * 0xc2b2ae35u) ^
-	             (k.d * 0x27d4eb2fu);
+	             (k.d * 0x27d4eb2fu) ^ (k.e * 0x165667b1u);
 	for (uint32_t i = h & m->mask;; i = (i + 1) & m->mask) {
 		uint32_t u = m->slot[i];
 		if (!u) {
@@ -255,6 +256,10 @@ static void check_type(struct vctx *v, uint32_t t)
 			verr(v, "bad-type-table", "t%u: endpoint or set contract c%u, side %u, state s%u out of range",
 			     t, d->contract, d->side, d->state);
 		}
+		/* A map's values: GC structs or strings, whose canonical index is
+		 * their own (arrays and cells are canonicalised after sets). */
+		if (v->ty[t].cls == TC_ESET && e && cls(v, e) != TC_STRUCT && cls(v, e) != TC_STRING)
+			type_err(v, t, "map value must be a GC struct or string", e);
 		break;
 	case TC_ANYEP:
 		if (d->side > SIL_EXP) {

@@ -83,17 +83,17 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 		a[0].p = boxed_bytes(t, &box);
 		sing_send(t, ep, req, a, "client");
 	} else if (!strcmp(mode, "eset-add-foreign")) { /* the server's end into a set */
-		sing_esadd(t, sing_esnew(t, set_type, "client"), ep->peer, "client");
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep->peer, NULL, "client");
 	} else if (!strcmp(mode, "eset-add-state")) {   /* an end not in the set's state */
 		a[0].p = new_bytes(t);
 		sing_send(t, ep, req, a, "client");
-		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, "client");
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, NULL, "client");
 	} else if (!strcmp(mode, "eset-send-member")) { /* an end the set holds */
-		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, "client");
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, NULL, "client");
 		a[0].p = new_bytes(t);
 		sing_send(t, ep, req, a, "client");
 	} else if (!strcmp(mode, "eset-recv-member")) { /* wait at it directly */
-		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, "client");
+		sing_esadd(t, sing_esnew(t, set_type, "client"), ep, NULL, "client");
 		struct sing_case c[2] = {{ep, resp + 1, 0}, {ep, 0, 0}};
 		sing_select(t, c, 2, a, "client");
 	} else if (!strncmp(mode, "opaque-", 7)) {    /* Hold.Keep(any.Exp): an Imp end, or an Exp */
