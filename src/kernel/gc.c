@@ -4,10 +4,11 @@
 #include "../hal/hal.h"
 #include "exheap.h"
 #include "klock.h"
+#include "kpool.h"
 #include "panic.h"
 #include "trace.h"
 
-#define GC_POOL     64u          /* chunks kept for reuse: 4 MiB */
+#define GC_POOL     64u          /* chunks each CPU keeps for reuse: 4 MiB */
 #define GC_JUNK     0xdb         /* fills pooled chunks in stress mode */
 #define GC_RUN      4096u        /* the longest run handed out */
 
@@ -64,46 +65,41 @@ static void *grow(void *old, size_t n, size_t newcap, size_t elem)
 }
 
 /* Freed small chunks, kept for the next heap that needs one: reusing a
- * chunk costs no mmap, munmap or page faults.  One pool for the kernel,
+ * chunk costs no mmap, munmap or page faults.  Per-CPU caches (kpool.h),
  * under the kernel lock: a collection runs without it (halt.h), so what
- * it touches that is shared (this pool, the budget, the exchange heap)
+ * it touches that is shared (these caches, the budget, the exchange heap)
  * takes it around the touch (klock_enter, recursive).  A host process runs
  * one kernel at a time (as the HAL's one timer assumes).  Chunks hold
  * their last owner's data; see the invariant in gc.h. */
-static struct {
-	void *chunk[GC_POOL];
-	uint32_t n;
-} pool;
+static struct kpool pool = {.cap = GC_POOL};
 
 uint32_t gc_pool_count(void)
 {
-	return pool.n;
+	return kp_count(&pool);
 }
 
 void gc_pool_drain(void)
 {
-	while (pool.n > 0)
-		hal_unmap(pool.chunk[--pool.n], GC_CHUNK);
+	for (void *c; (c = kp_take(&pool));)
+		hal_unmap(c, GC_CHUNK);
 }
 
 /* Large objects are not pooled: they rely on hal_map's zeroed pages. */
 static void *chunk_get(uint64_t bytes, uint32_t size)
 {
-	if (size && pool.n > 0)
-		return pool.chunk[--pool.n];
-	return hal_map(bytes);
+	void *c = size ? kp_take(&pool) : NULL;
+	return c ? c : hal_map(bytes);
 }
 
 /* Lock held. */
 static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
 {
-	if (!c->size || pool.n == GC_POOL) {
+	if (!c->size || !kp_give(&pool, (void *)c->lo)) {
 		hal_unmap((void *)c->lo, c->hi - c->lo);
 		return;
 	}
 	if (h->stress)   /* let stress runs catch anyone relying on zeroed chunks */
 		__builtin_memset((void *)c->lo, GC_JUNK, c->hi - c->lo);
-	pool.chunk[pool.n++] = (void *)c->lo;
 }
 
 static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)

@@ -3,29 +3,25 @@
 
 #include "sip.h"
 #include "gc.h"
+#include "kpool.h"
 
 /* Freed first-size segments (with their records), kept for the next
- * thread: reusing one costs no mmap, munmap or page faults.  One pool for
- * the kernel, unlocked, like the GC's chunk pool (gc.c): one CPU, one
- * kernel per host process.  A pooled segment keeps its old frames; the
- * collector scans only a segment's live part (see stack.h), never them. */
-#define STK_POOL 64u
-static struct {
-	struct stk_seg *head;   /* linked through prev */
-	uint32_t n;
-} pool;
+ * thread: reusing one costs no mmap, munmap or page faults.  Per-CPU
+ * caches (kpool.h), under the kernel lock, which every caller holds (a
+ * thread's creation and end, sing_morestack).  A pooled segment keeps its
+ * old frames; the collector scans only a segment's live part (see
+ * stack.h), never them. */
+#define STK_POOL 64u   /* segments each CPU keeps */
+static struct kpool pool = {.cap = STK_POOL};
 
 uint32_t stk_pool_count(void)
 {
-	return pool.n;
+	return kp_count(&pool);
 }
 
 void stk_pool_drain(void)
 {
-	while (pool.head) {
-		struct stk_seg *s = pool.head;
-		pool.head = s->prev;
-		pool.n--;
+	for (struct stk_seg *s; (s = kp_take(&pool));) {
 		hal_unmap((void *)s->lo, s->hi - s->lo);
 		hal_free(s);
 	}
@@ -33,10 +29,8 @@ void stk_pool_drain(void)
 
 static struct stk_seg *seg_new(size_t size)
 {
-	struct stk_seg *s = pool.head;
-	if (size == STK_FIRST && s) {
-		pool.head = s->prev;
-		pool.n--;
+	struct stk_seg *s = size == STK_FIRST ? kp_take(&pool) : NULL;
+	if (s) {
 		s->prev = NULL;
 		s->saved_sp = NULL;
 		return s;
@@ -67,11 +61,8 @@ void stk_unmap(struct sk_budget *b, struct stk_seg *s)
 {
 	size_t size = s->hi - s->lo;
 	b->used -= size;
-	if (size == STK_FIRST && pool.n < STK_POOL) {
+	if (size == STK_FIRST && kp_give(&pool, s)) {
 		hal_stack_forget((void *)s->lo, size);   /* its frames' redzones (ASan) */
-		s->prev = pool.head;
-		pool.head = s;
-		pool.n++;
 		return;
 	}
 	hal_unmap((void *)s->lo, size);
