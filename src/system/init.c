@@ -223,14 +223,25 @@ static void run(struct sk_kernel *k, struct init *in, uint32_t shell)
 	}
 }
 
-/* Let the console driver write out what is queued (at most 1 s). */
-static void drain(struct sk_kernel *k)
+/* Run the system until done(k) holds, at most 1 s. */
+static void run_until(struct sk_kernel *k, int (*done)(struct sk_kernel *))
 {
 	int64_t give_up = hal_clock_ns() + 1000000000;
-	while (!sk_console_drained(k) && hal_clock_ns() < give_up) {
+	while (!done(k) && hal_clock_ns() < give_up) {
 		int ran = sk_step(k);
 		sk_idle(k, ran ? 0 : 1000000);
 	}
+}
+
+/* Let the console driver write out what is queued. */
+static void drain(struct sk_kernel *k)
+{
+	run_until(k, sk_console_drained);
+}
+
+static int none_left(struct sk_kernel *k)
+{
+	return sk_count_sips(k) == 0;
 }
 
 /* The shell ended: stop the services, then the drivers (so the console
@@ -247,6 +258,10 @@ static void stop_all(struct sk_kernel *k, struct init *in)
 				drain(k);   /* the console driver writes it while it still runs */
 			}
 		}
+	/* A SIP stopped while it ran on another CPU ends at its next kernel
+	 * entry there (docs/kernel.md "Stops across CPUs"): let it, so the
+	 * shutdown counts as left only what nobody stopped. */
+	run_until(k, none_left);
 	console_k = NULL;   /* the console driver is gone: init's last lines go out directly */
 }
 
