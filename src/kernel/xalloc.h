@@ -7,8 +7,9 @@
  * then four classes per power of two); a freed object of a class goes on
  * its CPU's list while that list holds fewer than xa_cap(class) objects
  * (XA_CLASS_BYTES' worth, at least one), else back to the host.  A cache
- * miss and anything larger is hal_alloc'ed, and so comes zeroed: xa_get
- * says so (*fresh), and the caller need not zero it again.  The caches are an array per
+ * miss is hal_alloc'ed, anything larger hal_map'ed (pages of its own,
+ * unmapped at the free), and so comes zeroed: xa_get says so (*fresh),
+ * and the caller need not zero it again.  The caches are an array per
  * CPU; today one serves every CPU, under the kernel lock (klock.h): every
  * caller holds it already, so a list per CPU would buy nothing until the
  * exchange heap has locks of its own.  The hit paths (xa_get, xa_put) are
