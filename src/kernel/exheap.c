@@ -51,8 +51,8 @@ static struct xh_list *list_of(const struct xh_block *b)
 
 /* Zero the n bytes at p (16-byte aligned) of an object from xalloc, whose
  * class rounds it up to 16 bytes at least.  Up to 256 bytes with 16-byte
- * stores inline: memset's call and size dispatch cost more than the
- * stores for the common small array (a third of alloc_64 was the call).
+ * stores inline: for the common small array memset's call (through the
+ * PLT) and its size dispatch cost more than the four or so stores.
  * The empty asm keeps the compiler from turning the loop back into a
  * memset call.  ASan sees the tail past n poisoned: memset exactly there. */
 static inline void zero(void *p, uint64_t n)
