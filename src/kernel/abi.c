@@ -369,7 +369,7 @@ void sing_print(struct sing_thread *t, struct sing_str *s, const char *fn)
 
 /* ---- the exchange heap ---- */
 
-static const struct ly_layout *layout(struct sing_thread *t, uint32_t type)
+static inline const struct ly_layout *layout(struct sing_thread *t, uint32_t type)
 {
 	tinfo(t, type);
 	const struct ly_layout *l = me(t)->im->map.lay[type];
@@ -418,6 +418,25 @@ void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
 	return r;
 }
 
+static struct sing_xarr *make_array(struct sip *s, const struct ly_layout *lay, int64_t len,
+                                    int dma)
+{
+	return dma ? xh_new_dma_array(&s->k->xh, &s->xh_own, lay, len)
+	           : xh_new_array(&s->k->xh, &s->xh_own, lay, len);
+}
+
+/* The budget was short: collect (a dead cell frees its block), try once
+ * more, else the SIP fails.  Out of line, so the hit path keeps few
+ * registers. */
+static __attribute__((noinline)) void *xnewarr_again(struct sing_thread *t,
+                                                      const struct ly_layout *lay, int64_t len,
+                                                      int dma, const char *fn)
+{
+	void *p = collect_here(t) ? make_array(me(t), lay, len, dma) : NULL;
+	need(t, p != NULL, SING_F_HEAP, fn);
+	return p;
+}
+
 void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, const char *fn)
 {
 	struct sip *s = me(t);
@@ -427,14 +446,10 @@ void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, con
 	/* a multiplication, not a division: this is the allocation's hot path */
 	need(t, !__builtin_mul_overflow((uint64_t)len, (uint64_t)lay->elem_size, &bytes) &&
 	     bytes <= s->budget.limit, SING_F_HEAP, fn);
-	struct xh_heap *xh = &s->k->xh;
-	void *p = dma ? xh_new_dma_array(xh, &s->xh_own, lay, len)
-	              : xh_new_array(xh, &s->xh_own, lay, len);
-	if (__builtin_expect(!p, 0) && collect_here(t))
-		p = dma ? xh_new_dma_array(xh, &s->xh_own, lay, len)
-		        : xh_new_array(xh, &s->xh_own, lay, len);
-	need(t, p != NULL, SING_F_HEAP, fn);
-	return p;
+	void *p = make_array(s, lay, len, dma);
+	if (__builtin_expect(p != NULL, 1))
+		return p;
+	return xnewarr_again(t, lay, len, dma, fn);
 }
 
 static void *sing_xnewarr_in(struct sing_thread *t, uint32_t type, int64_t len, const char *fn)

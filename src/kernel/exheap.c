@@ -51,8 +51,8 @@ static struct xh_list *list_of(const struct xh_block *b)
 
 /* Zero the n bytes at p (16-byte aligned) of an object from xalloc, whose
  * class rounds it up to 16 bytes at least.  Up to 256 bytes with 16-byte
- * stores inline: memset's call and size dispatch cost more than the
- * stores for the common small array (a third of alloc_64 was the call).
+ * stores inline: for the common small array memset's call (through the
+ * PLT) and its size dispatch cost more than the four or so stores.
  * The empty asm keeps the compiler from turning the loop back into a
  * memset call.  ASan sees the tail past n poisoned: memset exactly there. */
 static inline void zero(void *p, uint64_t n)
@@ -103,6 +103,7 @@ void xh_list_init(struct xh_list *l, uint32_t owner, struct sk_budget *budget)
 	l->head.next = l->head.prev = &l->head;
 	l->owner = owner;
 	l->budget = budget;
+	__builtin_memset(l->parked, 0, sizeof l->parked);
 }
 
 static int over(const struct xh_list *own, uint64_t bytes)
@@ -126,6 +127,8 @@ static inline int charge(struct xh_list *own, uint64_t bytes)
 	return 1;
 }
 
+static int drop_parked(struct xh_heap *h, struct xh_list *own);
+
 /* A block whose payload is size bytes, with room more bytes after it in
  * the same object (an array's inline region), on own's list and charged
  * the header, the payload and extra (an array's elements or DMA pages).
@@ -136,7 +139,7 @@ static inline struct xh_block *alloc_obj(struct xh_heap *h, struct xh_list *own,
                                          uint64_t room, uint64_t extra, int *fresh)
 {
 	uint64_t bytes = sizeof(struct xh_block) + size + extra;
-	if (!charge(own, bytes))
+	if (!charge(own, bytes) && !(drop_parked(h, own) && charge(own, bytes)))
 		return NULL;
 	struct xh_block *b = xa_get(&h->xa, sizeof *b + size + room, fresh);
 	if (!b) {
@@ -185,6 +188,71 @@ static struct xh_block *region_home(struct xh_region *r)
 static uint64_t home_bytes(uint64_t size)
 {
 	return sizeof(struct xh_block) + ARR_HEAD + sizeof(struct xh_region) + size;
+}
+
+/* ---- parked arrays ----
+ * A SIP that deletes a small array usually makes another soon (a buffer
+ * per message).  The deleted one is parked on its owner's list, one per
+ * class: it stays linked and charged, its bytes stay counted live, so
+ * the next new array of its class skips the unlink and link, the class
+ * pop and push, and the counters.  While parked its owner word carries
+ * SING_XH_INNER (no owner check accepts it: it cannot be sent or deleted
+ * again) and its length is 0 (xh_dma_check finds nothing in it).  A SIP's
+ * end frees it with the rest of its list; a short budget frees all
+ * parked blocks before an allocation fails (drop_parked). */
+
+#define PARK_MAX 256   /* objects up to this size park: XH_NPARK classes */
+
+/* Park the array at b, deleted by its top-level owner: only a home whose
+ * region nobody else shares, on a SIP's list, and only if its class's
+ * place is free.  0: it cannot (the caller frees it). */
+static inline int park(struct xh_block *b)
+{
+	struct xh_list *own = b->own;
+	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
+	struct xh_region *r = x->region;
+	uint64_t n = home_bytes(r->size);
+	if (n > PARK_MAX || !own || ((uintptr_t)own & SING_XH_INNER) || !own->budget ||
+	    r->dma || r->refs != 1 || region_home(r) != b)
+		return 0;
+	unsigned c = xa_class(n);
+	if (own->parked[c])
+		return 0;
+	own->parked[c] = b;
+	b->own = (struct xh_list *)((uintptr_t)own | SING_XH_INNER);
+	x->len = 0;
+	return 1;
+}
+
+/* A parked array of class c made a new one of len elements of lay, size
+ * bytes (its class is the new one's, so it has the room); NULL if none
+ * is parked or the budget is short. */
+static inline struct sing_xarr *unpark(struct xh_heap *h, struct xh_list *own, unsigned c,
+                                       const struct ly_layout *lay, int64_t len, uint64_t size)
+{
+	struct xh_block *b = own->parked[c];
+	if (!b)
+		return NULL;
+	uint64_t bytes = sizeof *b + sizeof(struct sing_xarr) + size;
+	struct sk_budget *bu = own->budget;
+	if (bu->used - b->charge + bytes > bu->limit)
+		return NULL;
+	own->parked[c] = NULL;
+	bu->used = bu->used - b->charge + bytes;
+	if (bu->used > bu->peak)
+		bu->peak = bu->used;
+	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
+	struct xh_region *r = x->region;
+	if (XA_ASAN)
+		xa_unpoison(b, home_bytes(size));
+	h->live_bytes += size - r->size;
+	b->own = own;
+	b->lay = lay;
+	b->charge = bytes;
+	r->size = size;
+	x->len = len;
+	zero(r->data, size);
+	return x;
 }
 
 static void region_free(struct xh_heap *h, struct xh_region *r, uint64_t size)
@@ -241,6 +309,12 @@ static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
 		return new_dma_array(h, own, lay, len, size);
 	if (size > UINT64_MAX / 4)
 		return NULL;
+	if (home_bytes(size) <= PARK_MAX) {
+		struct sing_xarr *x = own->budget ? unpark(h, own, xa_class(home_bytes(size)), lay, len,
+		                                           size) : NULL;
+		if (x)
+			return x;
+	}
 	uint64_t room = ARR_HEAD - sizeof(struct sing_xarr) + sizeof(struct xh_region) + size;
 	int fresh;
 	struct xh_block *b = alloc_obj(h, own, lay, sizeof(struct sing_xarr), room, size, &fresh);
@@ -352,9 +426,11 @@ static struct xh_block *push_children(struct xh_block *b, struct xh_block *work)
 void xh_delete(struct xh_heap *h, void *p)
 {
 	struct xh_block *work = blk(p);
-	unlink_block(work);
 	uint8_t kind = work->lay->kind;
-	if (kind == SING_K_XARRAY) {   /* the common case, inline */
+	if (kind == SING_K_XARRAY && park(work))   /* the common case, inline */
+		return;
+	unlink_block(work);
+	if (kind == SING_K_XARRAY) {
 		free_array(h, work);
 		return;
 	}
@@ -370,9 +446,26 @@ void xh_delete(struct xh_heap *h, void *p)
 	}
 }
 
+/* Free every parked array of own; whether there was one. */
+static int drop_parked(struct xh_heap *h, struct xh_list *own)
+{
+	int any = 0;
+	for (unsigned c = 0; c < XH_NPARK; c++) {
+		struct xh_block *b = own->parked[c];
+		if (!b)
+			continue;
+		own->parked[c] = NULL;
+		unlink_block(b);
+		free_array(h, b);
+		any = 1;
+	}
+	return any;
+}
+
 uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)
 {
 	uint64_t before = h->live_bytes;
+	__builtin_memset(own->parked, 0, sizeof own->parked);   /* freed below, with the rest */
 	while (own->head.next != &own->head) {
 		struct xh_block *b = own->head.next;
 		unlink_block(b);

@@ -40,11 +40,15 @@ struct xh_block {
 	uint64_t charge;                /* bytes charged to the owner's budget */
 };
 
+/* Small arrays a SIP deleted, kept for its next new ones (exheap.c park). */
+#define XH_NPARK 16                     /* xalloc's classes up to 256 bytes */
+
 /* An owner's list of blocks: a sentinel. */
 struct xh_list {
 	struct xh_block head;
 	uint32_t owner;                 /* pid, for messages */
 	struct sk_budget *budget;       /* NULL: not charged (the kernel) */
+	struct xh_block *parked[XH_NPARK];   /* by class; on this list, charged */
 };
 
 struct xh_heap {

@@ -54,15 +54,17 @@ static void poison(void *p, size_t off, size_t len)
 }
 
 /* A miss: a new object of the whole class from the host (its tail past n
- * poisoned, as a cached one's is), or of n bytes above XA_MAX; zeroed
- * either way (hal_alloc), which the caller need not do again.  Above
- * XA_MAX that saves touching every page of a fresh mapping. */
+ * poisoned, as a cached one's is), or above XA_MAX pages of its own
+ * (hal_map: hosted, a fresh mapping, whose pages the host gives zeroed
+ * when first touched, and hands back at the free); zeroed either way,
+ * which the caller need not do again.  A big array thus costs no pass
+ * over its pages, only the pages the SIP touches. */
 void *xa_get_slow(struct xa_cache *c, size_t n, int *fresh)
 {
 	(void)c;
 	*fresh = 1;
 	if (n > XA_MAX)
-		return hal_alloc(n);
+		return hal_map(n);
 	size_t sz = xa_class_size(xa_class(n));
 	void *p = hal_alloc(sz);
 	if (p)
@@ -74,8 +76,12 @@ void *xa_get_slow(struct xa_cache *c, size_t n, int *fresh)
 void xa_put_slow(struct xa_cache *c, void *p, size_t n)
 {
 	(void)c;
+	if (n > XA_MAX) {
+		hal_unmap(p, n);
+		return;
+	}
 	if (XA_ASAN)
-		xa_unpoison(p, n > XA_MAX ? n : xa_class_size(xa_class(n)));
+		xa_unpoison(p, xa_class_size(xa_class(n)));
 	hal_free(p);
 }
 

@@ -7,23 +7,25 @@
  * then four classes per power of two); a freed object of a class goes on
  * its CPU's list while that list holds fewer than xa_cap(class) objects
  * (XA_CLASS_BYTES' worth, at least one), else back to the host.  A cache
- * miss and anything larger is hal_alloc'ed, and so comes zeroed: xa_get
- * says so (*fresh), and the caller need not zero it again.  The caches are an array per
+ * miss is hal_alloc'ed, anything larger hal_map'ed (pages of its own,
+ * unmapped at the free), and so comes zeroed: xa_get says so (*fresh),
+ * and the caller need not zero it again.  The caches are an array per
  * CPU; today one serves every CPU, under the kernel lock (klock.h): every
  * caller holds it already, so a list per CPU would buy nothing until the
  * exchange heap has locks of its own.  The hit paths (xa_get, xa_put) are
  * inline: a class lookup, a pop or a push, and one counter.
  *
  * Objects from the cache come back NOT zeroed: the caller writes or zeroes
- * every byte it hands on (exheap.c zeroes payloads and elements, and sets its headers).
+ * every byte it hands on (exheap.c zeroes payloads and elements, and sets
+ * its headers).
  * Sanitized builds fill a cached object with junk and poison it (all but
  * its link word), so a missed write shows as junk and a use after free or
  * an access past the size asked for is an ASan report.
  *
  * Invariant: it must never hand one object out twice or keep more than
- * xa_cap(c) objects of a class per CPU (at most 64 x XA_CLASS_BYTES
- * plus one object of each class above it, about 14 MiB); xa_drain gives
- * everything back (kernel shutdown).
+ * xa_cap(c) objects of a class per CPU (XA_CLASS_BYTES for each of the 52
+ * classes up to 128 KiB, one object of each above: about 12 MiB in all);
+ * xa_drain gives everything back (kernel shutdown).
  */
 #ifndef KERNEL_XALLOC_H
 #define KERNEL_XALLOC_H

@@ -18,7 +18,8 @@
  *
  *   backstop MODE SERVER.sg     MODE: twice | wrongway | delete-foreign |
  *                               send-foreign | send-moved | recv-foreign |
- *                               delete-inner | send-inner | eset-add-foreign |
+ *                               delete-inner | send-inner | delete-twice |
+ *                               send-deleted | eset-add-foreign |
  *                               eset-add-state | eset-send-member |
  *                               eset-recv-member | opaque-side | opaque-ok | ok
  * prints "client: status N", "server: status N", "live bytes: N".
@@ -78,6 +79,14 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 	} else if (!strcmp(mode, "delete-inner")) {   /* a field's value, box intact */
 		void *box;
 		sing_delete(t, boxed_bytes(t, &box), "client");
+	} else if (!strcmp(mode, "delete-twice")) {   /* a deleted (parked) array again */
+		void *b = new_bytes(t);
+		sing_delete(t, b, "client");
+		sing_delete(t, b, "client");
+	} else if (!strcmp(mode, "send-deleted")) {   /* ... or sent */
+		a[0].p = new_bytes(t);
+		sing_delete(t, a[0].p, "client");
+		sing_send(t, ep, req, a, "client");
 	} else if (!strcmp(mode, "send-inner")) {     /* ... sent away */
 		void *box;
 		a[0].p = boxed_bytes(t, &box);

@@ -311,6 +311,10 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop recv-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop delete-inner 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-inner 0 70 'exchange-heap block not owned by this SIP'
+	# a small array deleted is parked on its SIP's list (exheap.c), marked so
+	# that no owner check accepts it: a second delete, or a send, fails the SIP
+	backstop delete-twice 0 70 'exchange-heap block not owned by this SIP'
+	backstop send-deleted 0 70 'exchange-heap block not owned by this SIP'
 	backstop eset-add-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop eset-add-state 1 70 "contract violation: an endpoint added to a set must be in the set's contract, side and state"
 	backstop eset-send-member 0 70 'exchange-heap block not owned by this SIP'
