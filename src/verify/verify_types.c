@@ -12,7 +12,9 @@
  * state is part of the type: a cell is keyed on its element's *exact*
  * index, which for an endpoint includes the state.  Dropping the state
  * there would let a Busy endpoint be released into one cell and acquired
- * as Ready from another.  Canonicalising once keeps every later
+ * as Ready from another.  A set's type is keyed on contract, side and
+ * state, and a map's also on its value type (a struct or string, whose
+ * canonical index is its own).  Canonicalising once keeps every later
  * comparison O(1).
  */
 #include "verify_impl.h"

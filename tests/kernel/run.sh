@@ -63,6 +63,10 @@ expect opaque-endpoints-kept-by-another-sip opaque.sg
 expect ns-connect-paces-and-checks-shapes nsconnect.sg
 expect select-over-8-endpoints manysel.sg
 expect eset-1000-clients esserver.sg
+# An endpoint map keyed by a per-client record; again with a collection at
+# every allocation, while the records live only in the map (es_roots).
+expect emap-100-clients emserver.sg
+DBG=gcstress,exheap expect emap-100-clients-gcstress emserver.sg
 expect killed-mid-conversation killed.sg
 # Two CPUs (docs/kernel.md "Every CPU"): 204 SIPs trading buffers across
 # the CPUs, kills landing on running SIPs (some on the other CPU), every
