@@ -43,6 +43,7 @@ static void feed(struct sk_kernel *k)
 void con_write(struct sk_kernel *k, const void *p, unsigned long n)
 {
 	struct con_state *c = &k->con;
+	c->written += n;
 	if (!c->routed) {
 		hal_write(1, p, n);
 		return;
@@ -262,6 +263,34 @@ void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n)
 	deliver(k);
 }
 
+/* A Write that leaves its line open (no newline at its end: a prompt)
+ * is remembered with the output count after it. */
+static void left_open(struct con_state *c, const struct ch_end *e, const char *buf, uint32_t n)
+{
+	uint32_t from = n;
+	while (from && buf[from - 1] != '\n')
+		from--;
+	c->open_by = n - from && n - from <= sizeof c->open ? e : NULL;
+	c->nopen = c->open_by ? n - from : 0;
+	__builtin_memcpy(c->open, buf + from, c->nopen);
+	c->open_at = c->written;
+}
+
+/* The NUL that tells the driver its line is a prompt.  A reader writes
+ * its prompt and then asks for a line in two messages; another SIP's
+ * output that came between them (on another CPU, or a driver's line at
+ * boot) would leave the driver an empty prompt and `sing> ` taken for
+ * output (docs/kernel.md "Every CPU", status), so the prompt is written
+ * again first. */
+static void mark_prompt(struct sk_kernel *k, const struct ch_end *reader)
+{
+	struct con_state *c = &k->con;
+	if (c->open_by == reader && c->written != c->open_at)
+		con_write(k, c->open, c->nopen);
+	c->open_by = NULL;
+	con_write(k, "", 1);
+}
+
 void con_serve(struct ch_end *e)
 {
 	union sing_slot args[4];
@@ -277,6 +306,7 @@ void con_serve(struct ch_end *e)
 			uint32_t n = ns_read_text(args[0].p, buf, sizeof buf);
 			xh_delete(&e->k->xh, args[0].p);
 			con_write(e->k, buf, n);
+			left_open(&e->k->con, e, buf, n);
 			ns_reply(e, "Ack", (union sing_slot){.u64 = 0});
 		} else {                            /* ReadLine() */
 			e->k->con.reader = e;
@@ -284,7 +314,7 @@ void con_serve(struct ch_end *e)
 			/* Tell the driver: what it shows now is a prompt, unless a line
 			 * typed ahead answers it at once. */
 			if (e->k->con.routed && !__builtin_memchr(e->k->con.in, '\n', e->k->con.nin))
-				con_write(e->k, "", 1);
+				mark_prompt(e->k, e);
 			deliver(e->k);
 		}
 	}

@@ -157,6 +157,11 @@ struct con_state {                   /* the kernel-side console */
 	struct ch_end *drv_next;         /* the driver's output end, its Next waiting */
 	uint32_t ohead, olen;            /* output for the driver, in order */
 	uint64_t dropped;                /* output bytes lost to a full ring */
+	uint64_t written;                /* output bytes con_write took so far (an order) */
+	const struct ch_end *open_by;    /* whose last Write left its line open (compared only) */
+	char open[64];                   /* that open line (a prompt), and written after it */
+	uint32_t nopen;
+	uint64_t open_at;
 	char out[CON_RING];
 	char words[512];                 /* the reader's own words for Tab (Console.Words) */
 	uint32_t nwords;
