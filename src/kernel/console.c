@@ -287,7 +287,6 @@ static void mark_prompt(struct sk_kernel *k, const struct ch_end *reader)
 	struct con_state *c = &k->con;
 	if (c->open_by == reader && c->written != c->open_at)
 		con_write(k, c->open, c->nopen);
-	c->open_by = NULL;
 	con_write(k, "", 1);
 }
 
@@ -315,6 +314,7 @@ void con_serve(struct ch_end *e)
 			 * typed ahead answers it at once. */
 			if (e->k->con.routed && !__builtin_memchr(e->k->con.in, '\n', e->k->con.nin))
 				mark_prompt(e->k, e);
+			e->k->con.open_by = NULL;   /* a prompt serves one ReadLine */
 			deliver(e->k);
 		}
 	}
