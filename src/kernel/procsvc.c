@@ -124,6 +124,20 @@ static void put_cpus(struct text *t, const uint64_t *v, unsigned n)
 	put(t, "\n", 0);
 }
 
+/* A SIP with more than one thread: "        threads on CPU 0: 2, CPU 1: 1",
+ * where each runs, is queued or last ran (the row's CPU is its main's). */
+static void thread_cpus(const struct sk_kernel *k, const struct sip *s, struct text *t)
+{
+	uint64_t v[SK_NCPU] = {0};
+	if (s->nthreads < 2)
+		return;
+	for (const struct sk_thread *th = s->threads; th; th = th->sib)
+		if (th->cpu < SK_NCPU)
+			v[th->cpu]++;
+	put(t, "        threads on", 0);
+	put_cpus(t, v, k->ncpus ? k->ncpus : 1);
+}
+
 /* With devices attached: "  irq 4 com1 -> CPU 1; taken on CPU 0: 3, CPU
  * 1: 57" for each line a driver waits on (the CPU its Wait routed it to,
  * and where its interrupts came), then which CPUs' polls took device
@@ -180,6 +194,7 @@ static void *ps_text(struct sk_kernel *k)
 		put_num(&t, cpu_ms(s), 8);
 		put_num(&t, s->main ? s->main->cpu : s->cpu, 4);   /* its main thread's */
 		put(&t, "\n", 0);
+		thread_cpus(k, s, &t);
 	}
 	device_lines(k, &t);
 	for (uint32_t i = 0; i < k->nprogs; i++)   /* what init gave up */

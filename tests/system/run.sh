@@ -221,6 +221,14 @@ type 'echoclient'
 see ns-new-client-binds 'echoclient: 10 pings answered, sum 55'
 type 'ps'
 see ns-providers-kept '    3     0 echo             service' '    5     4 echoloop ' '    6     0 ns '
+# ps shows each thread's CPU: echo serves echoloop on a thread of its own,
+# so its row is followed by a count of its threads per CPU, adding up to
+# its THREADS column.
+tc=$(screen | awk '$3 == "echo" && $4 == "service" { n = $7; getline
+	if ($1 == "threads" && $2 == "on") { s = 0; for (i = 5; i <= NF; i += 3) s += $i; print n, s } }')
+set -- $tc
+[ -n "$tc" ] && [ "$1" -ge 2 ] && [ "$1" = "$2" ] && ok ps-thread-cpus ||
+	bad ps-thread-cpus "echo's threads and their count per CPU: '$tc': $(screen | grep -v '^$' | tail -8 | tr '\n' '|')"
 type 'kill 3'
 see ns-client-rebinds-after-restart 'killed 3' 'echoloop: the echo service went away; binding again' \
 	'init: started echo (pid 8)' 'echoloop: bound /svc/echo again' \
