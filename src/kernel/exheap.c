@@ -234,13 +234,12 @@ static inline struct sing_xarr *unpark(struct xh_heap *h, struct xh_list *own, u
 	if (!b)
 		return NULL;
 	uint64_t bytes = sizeof *b + sizeof(struct sing_xarr) + size;
-	struct sk_budget *bu = own->budget;
-	if (bu->used - b->charge + bytes > bu->limit)
+	own->budget->used -= b->charge;   /* charged again below, at the new size */
+	if (!charge(own, bytes)) {
+		own->budget->used += b->charge;
 		return NULL;
+	}
 	own->parked[c] = NULL;
-	bu->used = bu->used - b->charge + bytes;
-	if (bu->used > bu->peak)
-		bu->peak = bu->used;
 	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
 	struct xh_region *r = x->region;
 	if (XA_ASAN)

@@ -135,7 +135,7 @@ static void thread_cpus(const struct sk_kernel *k, const struct sip *s, struct t
 		if (th->cpu < SK_NCPU)
 			v[th->cpu]++;
 	put(t, "        threads on", 0);
-	put_cpus(t, v, k->ncpus ? k->ncpus : 1);
+	put_cpus(t, v, k->ncpus);
 }
 
 /* With devices attached: "  irq 4 com1 -> CPU 1; taken on CPU 0: 3, CPU
