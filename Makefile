@@ -24,7 +24,7 @@ all: build/sing build/store/index
 
 # The default store: the system's own programs, installed (checked,
 # verified, compiled) in dependency order: services before their clients.
-SYS_PROGS := sys/drivers/console.sg sys/drivers/nic.sg sys/services/ns.sg sys/services/echo.sg sys/services/netstack.sg \
+SYS_PROGS := sys/services/conmux.sg sys/drivers/console.sg sys/drivers/nic.sg sys/services/ns.sg sys/services/echo.sg sys/services/netstack.sg \
              sys/apps/shell.sg sys/apps/hello.sg sys/apps/crash.sg \
              sys/apps/echoclient.sg sys/apps/echoloop.sg sys/apps/sendpacket.sg
 build/store/index: build/sing sys/policy sys/config $(SYS_PROGS) $(wildcard sys/contracts/*.sg) \

@@ -96,15 +96,23 @@ void sk_devices(struct sk_kernel *k, const char *wire);
  * interrupts raised (to the drivers waiting on their IRQ endpoints).
  * -1 once the console device's input has ended (hal_dev_idle), else 0. */
 int sk_idle(struct sk_kernel *k, int64_t timeout_ns);
-/* Has the console driver written everything (or is there none)? */
+/* Has the console multiplexer taken all the kernel's output and handed
+ * it to a driver (or is there no multiplexer)? */
 int sk_console_drained(struct sk_kernel *k);
 /* Init's own lines: in order with the SIPs' output, so through the
- * console driver once it runs (it redraws the line being typed). */
+ * console multiplexer once it runs (the driver redraws the line being
+ * typed after them). */
 void sk_console_write(struct sk_kernel *k, const char *s, unsigned long n);
-/* Console input bytes (the kernel-side console; lines end with '\n'): at
- * most sk_console_room bytes (more are dropped, counted); the room comes
- * back as the console's reader takes lines, so a host-fed caller stops
- * reading its input while there is none (flow control). */
+/* From now on the kernel's output goes straight to the HAL's console
+ * (shutdown: the console driver is about to stop). */
+void sk_console_direct(struct sk_kernel *k);
+/* No console driver: the host terminal is the console's device; the
+ * kernel binds the multiplexer's /dev/console/out and /in itself. */
+void sk_console_host(struct sk_kernel *k);
+/* Host console input bytes (lines end with '\n'), for the multiplexer:
+ * at most sk_console_room bytes (more are dropped, counted); the room
+ * comes back as it takes lines, so a host-fed caller stops reading its
+ * input while there is none (flow control). */
 void sk_console_input(struct sk_kernel *k, const char *buf, unsigned long n);
 unsigned long sk_console_room(const struct sk_kernel *k);
 uint32_t sk_count_sips(const struct sk_kernel *k);

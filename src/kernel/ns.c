@@ -17,16 +17,22 @@ struct ns_kname {
 	const char *path;
 	const char *cap;                                  /* needed to bind it (NULL: none) */
 	const char *(*check)(const struct ly_contract *c);
-	void (*serve)(struct ch_end *e);
+	void (*serve)(struct ch_end *e);                  /* NULL: a program provides it */
+	const char *prov_cap;                             /* ... holding this capability */
 };
 
+/* The kernel's names, and the system names a program provides (the
+ * console multiplexer's: bound like any provided name, but only with the
+ * capability, and provided only by a program holding prov_cap). */
 static const struct ns_kname knames[] = {
-	{"/svc/ns",       NULL,            ns_check_contract, ns_serve},
-	{"/dev/console",  "console.print", con_check,         con_serve},
-	{"/kernel/proc",  "system.proc",   proc_check,        proc_serve},
-	{SK_LAUNCH_PATH,  "system.launch", launch_check,      launch_serve},
-	{"/kernel/console/out", "console.driver", con_out_check, con_out_serve},
-	{"/kernel/console/in",  "console.driver", con_in_check,  con_in_serve},
+	{"/svc/ns",       NULL,            ns_check_contract, ns_serve, NULL},
+	{"/kernel/proc",  "system.proc",   proc_check,        proc_serve, NULL},
+	{SK_LAUNCH_PATH,  "system.launch", launch_check,      launch_serve, NULL},
+	{"/kernel/console/out", "console.mux", con_out_check, con_out_serve, NULL},
+	{"/kernel/console/ctl", "console.mux", con_ctl_check, con_ctl_serve, NULL},
+	{"/dev/console",     "console.print",  NULL, NULL, "console.mux"},
+	{"/dev/console/out", "console.driver", NULL, NULL, "console.mux"},
+	{"/dev/console/in",  "console.driver", NULL, NULL, "console.mux"},
 };
 #define NKNAMES (sizeof knames / sizeof knames[0])
 
@@ -77,7 +83,7 @@ static const char *check_import(struct sk_kernel *k, const struct sk_prog *prog,
 	if (kn && kn->cap && !proc_has_cap(prog, kn->cap))
 		return kn->cap;   /* the caller words it: "needs capability ..." */
 	*code = NS_CONTRACT;
-	if (kn)
+	if (kn && kn->serve)
 		return kn->check(con);
 	if (streq(path, NB_PATH))
 		return "the bootstrap endpoint is the name service's to export";
@@ -107,9 +113,14 @@ static const char *check_export(struct sk_kernel *k, const struct sk_prog *prog,
                                 const struct ly_contract *con, int *code)
 {
 	*code = NS_CONTRACT;
+	const struct ns_kname *kn = kname(path);
 	if (streq(path, NB_PATH))
 		return check_boot(k, prog, con, code);
-	if (kname(path) || irq_path(path) >= 0)
+	*code = NS_CAPABILITY;
+	if (kn && kn->prov_cap && !proc_has_cap(prog, kn->prov_cap))
+		return kn->prov_cap;
+	*code = NS_CONTRACT;
+	if ((kn && !kn->prov_cap) || irq_path(path) >= 0)
 		return "a system name cannot be provided by a program";
 	if (entry(k, path))
 		return "already provided by a running program";
@@ -151,7 +162,7 @@ void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 		nb_bind(k, path, exp, sip_current(k) ? sip_current(k)->pid : 0, ignored, NULL);
 		return;
 	}
-	if (kn) {
+	if (kn && kn->serve) {
 		exp->serve = kn->serve;
 		if (exp->count)   /* the client may have spoken already */
 			kn->serve(exp);
@@ -221,6 +232,9 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
 	imp->serve = provider_serve;
 	imp->gone = provider_gone;
 	imp->ctx = en;
+	const struct ns_kname *kn = kname(path);
+	if (kn && kn->prov_cap)   /* the console's device links: the host may bind them */
+		con_device_came(k, en->con, path);
 	return exp;
 }
 
@@ -387,6 +401,8 @@ uint32_t ns_names(struct sk_kernel *k, char *buf, uint32_t size)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < NKNAMES + NS_MAX; i++) {
 		const char *path = i < NKNAMES ? knames[i].path : k->names[i - NKNAMES].path;
+		if (i < NKNAMES && !knames[i].serve)
+			continue;   /* provided by a program: listed below while it is */
 		if (i >= NKNAMES && (!k->names[i - NKNAMES].prov || k->names[i - NKNAMES].held))
 			continue;   /* a free slot, or a pacing record (ns_link) */
 		for (const char *p = path; *p && n < size - 1; p++)

@@ -145,23 +145,19 @@ struct nw_state {
 #define CON_RING 65536u
 #define CON_LINE 4096u               /* the longest line typed (the driver's limit) */
 
-struct con_state {                   /* the kernel-side console */
-	char in[2 * CON_LINE + 2];       /* input not yet handed out as lines */
-	uint32_t nin;
-	struct ch_end *in_end;           /* the driver's input end (served) */
-	int in_owed;                     /* its last Line is owed Taken, until room */
-	uint64_t in_dropped;             /* bytes a host-fed caller sent past the room */
-	struct ch_end *reader;           /* served end waiting for a Line */
-	int reply;                       /* its Line message */
-	int routed;                      /* a console driver took the output over */
-	struct ch_end *drv_next;         /* the driver's output end, its Next waiting */
-	uint32_t ohead, olen;            /* output for the driver, in order */
+struct con_state {                   /* the kernel's part of the console (console.h) */
+	int routed;                      /* a multiplexer took the output over */
+	struct ch_end *mux_next;         /* its /kernel/console/out end, its Next waiting */
+	int mux_quiet;                   /* it said all it took reached a driver */
+	uint32_t ohead, olen;            /* output for the multiplexer, in order */
 	uint64_t dropped;                /* output bytes lost to a full ring */
 	char out[CON_RING];
-	char words[512];                 /* the reader's own words for Tab (Console.Words) */
-	uint32_t nwords;
-	char cword[256];                 /* the word of the driver's last Complete */
-	uint32_t ncword;
+	int host;                        /* the host terminal is the device (no driver) */
+	struct ch_end *host_out, *host_in;   /* the kernel's ends on /dev/console/out, /in */
+	int host_waiting;                /* host_in's Line waits for Taken */
+	char in[2 * CON_LINE + 2];       /* host input not yet sent as lines */
+	uint32_t nin;
+	uint64_t in_dropped;             /* bytes a host-fed caller sent past the room */
 };
 
 #define IRQ_LINES 16

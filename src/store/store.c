@@ -14,12 +14,11 @@
 /* Names the system itself serves: a program may depend on them without an
  * installed provider, and none may provide them.  The kernel binds these. */
 const char *const st_system_paths[] = {
-	"/dev/console",     /* the console (the `print` instruction's device) */
 	"/svc/ns",          /* the name service */
 	"/kernel/proc",     /* the process service (kernel-served; capability system.proc) */
 	"/kernel/launch",   /* the launcher (kernel-served; capability system.launch) */
-	"/kernel/console/out", /* the console driver's output (capability console.driver) */
-	"/kernel/console/in",  /* the console driver's input lines (capability console.driver) */
+	"/kernel/console/out", /* the kernel's output, for the console multiplexer (console.mux) */
+	"/kernel/console/ctl", /* the kernel's help for the console multiplexer (console.mux) */
 	NULL,
 };
 

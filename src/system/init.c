@@ -14,8 +14,10 @@ struct service {
 	char name[64];
 	uint32_t pid;
 	struct rs_service rs;          /* its restart policy (restart.h) */
-	int driver;                    /* started before the services */
+	int rank;                      /* started first: RANK_CONSOLE, then drivers, then services */
 };
+
+enum { RANK_SERVICE, RANK_DRIVER, RANK_CONSOLE };
 
 struct init {
 	struct service svc[BOOT_MAXSVC];
@@ -91,22 +93,30 @@ static int words(const char *s, size_t n, char w[3][64])
 	return nw;
 }
 
+/* The kinds of line that start a program, by rank. */
+static const char *const rank_words[] = {
+	[RANK_SERVICE] = "service", [RANK_DRIVER] = "driver", [RANK_CONSOLE] = "console",
+};
+
 static void config_line(struct init *in, char w[3][64], int nw, int ln)
 {
 	struct line l = {0};
-	int drv = nw == 2 && streq(w[0], "driver");
+	int rank = -1;
 	if (nw == 0)
 		return;
-	if (nw == 2 && (drv || streq(w[0], "service")) && in->nsvc < BOOT_MAXSVC) {
+	for (int r = RANK_SERVICE; r <= RANK_CONSOLE && nw == 2; r++)
+		if (streq(w[0], rank_words[r]))
+			rank = r;
+	if (rank >= 0 && in->nsvc < BOOT_MAXSVC) {
 		struct service *s = &in->svc[in->nsvc++];
-		s->driver = drv;
-		in->ndrivers += drv;
+		s->rank = rank;
+		in->ndrivers += rank == RANK_DRIVER;
 		__builtin_memcpy(s->name, w[1], sizeof s->name);
 	} else if (nw == 2 && streq(w[0], "shell"))
 		__builtin_memcpy(in->shell, w[1], sizeof in->shell);
 	else
-		lend(ls(ls(lu(ls(&l, "config:"), (uint64_t)ln), ": error: expected \"driver NAME\", "),
-		        "\"service NAME\" or \"shell NAME\""), 2);
+		lend(ls(ls(lu(ls(&l, "config:"), (uint64_t)ln), ": error: expected \"console NAME\", "),
+		        "\"driver NAME\", \"service NAME\" or \"shell NAME\""), 2);
 }
 
 static int read_config(const char *text, size_t len, struct init *in)
@@ -233,10 +243,23 @@ static void run_until(struct sk_kernel *k, int (*done)(struct sk_kernel *))
 	}
 }
 
-/* Let the console driver write out what is queued. */
+/* Let the console multiplexer and driver write out what is queued. */
 static void drain(struct sk_kernel *k)
 {
 	run_until(k, sk_console_drained);
+}
+
+/* Stop the programs of one rank, each in the reverse of its start order. */
+static void stop_rank(struct sk_kernel *k, struct init *in, int rank)
+{
+	for (int i = in->nsvc - 1; i >= 0; i--) {
+		struct service *s = &in->svc[i];
+		struct line l = {0};
+		if (s->rank == rank && s->pid && sk_stop(k, s->pid) == 0) {
+			lend(ls(lu(ls(ls(ls(&l, "init: stopped "), s->name), " (pid "), s->pid), ")"), 1);
+			drain(k);   /* written while the console still runs */
+		}
+	}
 }
 
 static int none_left(struct sk_kernel *k)
@@ -246,33 +269,38 @@ static int none_left(struct sk_kernel *k)
 
 /* The shell ended: stop the services, then the drivers (so the console
  * driver is the last to go), each in the reverse of its start order. */
-static void stop_all(struct sk_kernel *k, struct init *in)
+static void stop_all(struct sk_kernel *k, struct init *in, uint32_t shell)
 {
+	struct line l = {0};
 	drain(k);
-	for (int pass = 0; pass <= 1; pass++)
-		for (int i = in->nsvc - 1; i >= 0; i--) {
-			struct service *s = &in->svc[i];
-			struct line l = {0};
-			if (s->driver == pass && s->pid && sk_stop(k, s->pid) == 0) {
-				lend(ls(lu(ls(ls(ls(&l, "init: stopped "), s->name), " (pid "), s->pid), ")"), 1);
-				drain(k);   /* the console driver writes it while it still runs */
-			}
-		}
+	if (shell && sk_stop(k, shell) == 0) {   /* the input ended under it */
+		lend(ls(lu(ls(ls(ls(&l, "init: stopped "), in->shell), " (pid "), shell), ")"), 1);
+		drain(k);
+	}
+	stop_rank(k, in, RANK_SERVICE);
+	/* The console's own programs last; from here on init's and the
+	 * kernel's lines go out directly (the console is going). */
+	console_k = NULL;
+	sk_console_direct(k);
+	stop_rank(k, in, RANK_DRIVER);
+	stop_rank(k, in, RANK_CONSOLE);
 	/* A SIP stopped while it ran on another CPU ends at its next kernel
 	 * entry there (docs/kernel.md "Stops across CPUs"): let it, so the
 	 * shutdown counts as left only what nobody stopped. */
 	run_until(k, none_left);
-	console_k = NULL;   /* the console driver is gone: init's last lines go out directly */
 }
 
-/* Drivers first, then services, then the shell; run; stop everything. */
+/* The console multiplexer first (its names are the console driver's),
+ * then drivers, then services, then the shell; run; stop everything. */
 static uint32_t run_system(struct sk_kernel *k, struct init *in, const struct init_opts *o)
 {
 	if (in->ndrivers)
 		sk_devices(k, o->wire);
-	for (int pass = 1; pass >= 0; pass--)
+	else
+		sk_console_host(k);   /* the terminal itself is the console's device */
+	for (int rank = RANK_CONSOLE; rank >= RANK_SERVICE; rank--)
 		for (int i = 0; i < in->nsvc; i++)
-			if (in->svc[i].driver == pass)
+			if (in->svc[i].rank == rank)
 				launch(k, &in->svc[i], hal_clock_ns());
 	uint32_t shell = start(k, in->shell);
 	if (shell)
@@ -281,7 +309,7 @@ static uint32_t run_system(struct sk_kernel *k, struct init *in, const struct in
 		struct line l = {0};
 		lend(ls(lu(ls(&l, "sing: rss "), hal_rss_bytes() >> 10), " KiB"), 2);
 	}
-	stop_all(k, in);
+	stop_all(k, in, shell);
 	return shell;
 }
 
