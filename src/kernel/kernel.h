@@ -109,6 +109,8 @@ void sk_console_direct(struct sk_kernel *k);
 /* No console driver: the host terminal is the console's device; the
  * kernel binds the multiplexer's /dev/console/out and /in itself. */
 void sk_console_host(struct sk_kernel *k);
+/* Does the installed program name hold capability cap? */
+int sk_prog_has_cap(struct sk_kernel *k, const char *name, const char *cap);
 /* Host console input bytes (lines end with '\n'), for the multiplexer:
  * at most sk_console_room bytes (more are dropped, counted); the room
  * comes back as it takes lines, so a host-fed caller stops reading its

@@ -226,6 +226,12 @@ struct sip *proc_find(struct sk_kernel *k, uint32_t pid)
 	return NULL;
 }
 
+int sk_prog_has_cap(struct sk_kernel *k, const char *name, const char *cap)
+{
+	const struct sk_prog *p = find_prog(k, name);
+	return p && proc_has_cap(p, cap);
+}
+
 void sk_service_down(struct sk_kernel *k, const char *name, const char *why)
 {
 	for (uint32_t i = 0; i < k->nprogs; i++)

@@ -294,9 +294,13 @@ static void stop_all(struct sk_kernel *k, struct init *in, uint32_t shell)
  * then drivers, then services, then the shell; run; stop everything. */
 static uint32_t run_system(struct sk_kernel *k, struct init *in, const struct init_opts *o)
 {
+	int console_driver = 0;
+	for (int i = 0; i < in->nsvc; i++)
+		console_driver |= in->svc[i].rank == RANK_DRIVER &&
+		                  sk_prog_has_cap(k, in->svc[i].name, "console.driver");
 	if (in->ndrivers)
 		sk_devices(k, o->wire);
-	else
+	if (!console_driver)
 		sk_console_host(k);   /* the terminal itself is the console's device */
 	for (int rank = RANK_CONSOLE; rank >= RANK_SERVICE; rank--)
 		for (int i = 0; i < in->nsvc; i++)

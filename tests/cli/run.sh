@@ -99,9 +99,9 @@ if grep -q '^hello ' "$O" && grep -q '^crash ' "$O"; then ok install-several-lis
 else bad install-several-listed "$(cat "$O")"; fi
 
 # The pcap wire stops at its size limit, and says so.
-"$SING" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/apps/{shell,sendpacket}.sg \
+"$SING" install --store "$S" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/apps/{shell,sendpacket}.sg \
 	>"$TMPDIR/inst" 2>&1 || bad install-net "$(head -3 "$TMPDIR/inst")"
-printf 'driver console\ndriver nic0\nshell shell\n' >"$S/config"
+printf 'console conmux\ndriver console\ndriver nic0\nshell shell\n' >"$S/config"
 W=$TMPDIR/wire.pcap
 printf 'sendpacket --count 300\nexit\n' | timeout 120 "$SING" boot --store "$S" --nic "pcap:$W,max=8K" >"$O" 2>"$E"
 rc=$?

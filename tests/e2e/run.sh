@@ -12,11 +12,11 @@ set -u
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
 sing store init "$S" >/dev/null
-sing install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/netstack.sg \
+sing install --store "$S" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/netstack.sg \
 	"$ROOT"/sys/apps/{shell,sendpacket}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-e2e "$(head -5 "$TMPDIR/inst")"; exit 0; }
 ok install-e2e
-printf 'driver console\ndriver nic0\nservice netstack\nshell shell\n' >"$S/config"
+printf 'console conmux\ndriver console\ndriver nic0\nservice netstack\nshell shell\n' >"$S/config"
 command -v tshark >/dev/null || { bad tshark "tshark is not installed (scripts/deps.sh)"; exit 0; }
 . "$ROOT/tests/tmux.sh"
 
@@ -119,10 +119,10 @@ n2=$(grep -c '^02:00:00:00:00:02' "$TMPDIR/frames2")
 # nic0's, so it lives in a store of its own.
 S2="$TMPDIR/store2"
 sing store init "$S2" >/dev/null
-sing install --store "$S2" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/apps/shell.sg \
+sing install --store "$S2" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/apps/shell.sg \
 	"$ROOT"/tests/e2e/dmabad.sg >"$TMPDIR/inst2" 2>&1 ||
 	{ bad install-dmabad "$(head -5 "$TMPDIR/inst2")"; exit 0; }
-printf 'driver console\nshell shell\n' >"$S2/config"
+printf 'console conmux\ndriver console\nshell shell\n' >"$S2/config"
 S="$S2" boot_session dmabad "--nic pcap:$TMPDIR/bad.pcap"
 wait_for dmabad-prompt 'sing>' 30 || exit 0
 type 'dmabad'

@@ -144,7 +144,7 @@ S="$TMPDIR/store"
 IMG="$TMPDIR/sing.img"
 "$SING_FAST" store init "$S" >/dev/null
 echo "allow guestsip system.proc" >>"$S/policy"   # guestsip's SIP_CREATE runs guestnop
-"$SING_FAST" install --store "$S" "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/{ns,echo,netstack}.sg \
+"$SING_FAST" install --store "$S" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/drivers/{console,nic}.sg "$ROOT"/sys/services/{ns,echo,netstack}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop,sendpacket}.sg \
 	"$ROOT"/tests/qemu/{bounds,deep,greedy,guestcost,guestsip,guestnop,fmath}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-qemu-store "$(head -5 "$TMPDIR/inst")"; exit 0; }

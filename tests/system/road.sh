@@ -24,18 +24,18 @@ inc=$(grep -lE '#include "\.\./(cli|lang)/' "$ROOT"/src/{verify,backend,kernel,h
 
 S3="$R/store"
 "$SING" store init "$S3" >/dev/null
-"$SING" install --store "$S3" "$ROOT"/sys/apps/{shell,hello,crash}.sg >"$R/inst" 2>&1 ||
+"$SING" install --store "$S3" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/apps/{shell,hello,crash}.sg >"$R/inst" 2>&1 ||
 	{ bad road-install "$(head -5 "$R/inst")"; return 0; }
-printf 'shell shell   # no driver: the kernel reads the console itself\n' >"$S3/config"
+printf 'console conmux\nshell shell   # no driver: the kernel reads the console itself\n' >"$S3/config"
 
 # An image boots as the store does.
 out=$("$SING" image --store "$S3" -o "$R/img" 2>&1)
 case "$out" in *"sing image: $R/img: "*" bytes") ok image-written;; *) bad image-written "$out";; esac
-[ "$($IMGTOOL list "$R/img" | awk '{print $1}' | tr '\n' ' ')" = "crash hello shell " ] &&
+[ "$($IMGTOOL list "$R/img" | awk '{print $1}' | tr '\n' ' ')" = "conmux crash hello shell " ] &&
 	ok image-format-as-documented || bad image-format-as-documented "$($IMGTOOL list "$R/img" 2>&1 | tail -1)"
 printf 'hello\nexit\n' | "$SING" boot --image "$R/img" >"$R/out" 2>&1
 rc=$?
-if [ $rc = 0 ] && grep -q "^Sing booted: $R/img, 3 programs installed" "$R/out" &&
+if [ $rc = 0 ] && grep -q "^Sing booted: $R/img, 4 programs installed" "$R/out" &&
    grep -q 'hello from a SIP' "$R/out" && grep -q 'shutdown: 0 SIPs left, exchange heap 0 bytes live' "$R/out" &&
    sanitizer_clean "$R/out"; then ok boot-from-image
 else bad boot-from-image "rc $rc: $(head -c 400 "$R/out" | tr '\n' '|')"; fi

@@ -13,12 +13,12 @@ HERE="$ROOT/tests/system"
 export SING_CACHE="$TMPDIR/cache" SING_POLICY="$ROOT/sys/policy"
 S="$TMPDIR/store"
 sing store init "$S" >/dev/null
-sing install --store "$S" "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/{ns,echo}.sg \
+sing install --store "$S" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/drivers/console.sg "$ROOT"/sys/services/{ns,echo}.sg \
 	"$ROOT"/sys/apps/{shell,hello,crash,echoclient,echoloop}.sg \
 	"$HERE"/{missing,nocap,badport,irqsteal,spin,regecho,watchns}.sg >"$TMPDIR/inst" 2>&1 ||
 	{ bad install-system "$(head -5 "$TMPDIR/inst")"; exit 0; }
 ok install-system
-printf 'driver console\nservice ns\nshell shell\n' >"$S/config"   # echo is not running
+printf 'console conmux\ndriver console\nservice ns\nshell shell\n' >"$S/config"   # echo is not running
 
 out=$(sing install --store "$S" "$HERE/badcap.sg" 2>&1)
 case "$out" in *'install: badcap: rule capability: "system.proc" is not granted by the policy'*)
@@ -30,18 +30,18 @@ out=$(sing uninstall --store "$S" echo 2>&1)
 case "$out" in *'"echoclient" depends on "/svc/echo"'*) ok refuse-uninstall-dependency;;
 	*) bad refuse-uninstall-dependency "$out";; esac
 
-# A console contract the kernel does not serve (the old ReadLine() without
-# a prompt) is refused at the bind, naming the requests a console serves.
-out=$(sing run "$HERE/oldcon.sg" 2>&1); rc=$?
-case "$rc $out" in "70 "*'endpoint /dev/console: a console request is Write(u8[] text), Words(u8[] words) or ReadLine(u8[] prompt)'*)
+# A console contract of another shape than the multiplexer's (the old
+# ReadLine() without a prompt) is refused at install, saying how it differs.
+out=$(sing install --store "$S" "$HERE/oldcon.sg" 2>&1); rc=$?
+case "$rc $out" in "1 "*'install: oldcon: rule dependency: "/dev/console" is provided by "conmux" with a contract of another shape: 5 messages, not 4'*)
 	ok console-contract-checked;; *) bad console-contract-checked "exit $rc: $out";; esac
 
 # A driver's port access past its claim stops that driver only; with no
 # terminal (stdin /dev/null) the system ends at "end of console input".
 S2="$TMPDIR/store2"
 sing store init "$S2" >/dev/null
-if sing install --store "$S2" "$HERE/portoob.sg" "$ROOT/sys/apps/shell.sg" >"$TMPDIR/inst2" 2>&1; then
-	printf 'driver portoob\nshell shell\n' >"$S2/config"
+if sing install --store "$S2" "$ROOT/sys/services/conmux.sg" "$HERE/portoob.sg" "$ROOT/sys/apps/shell.sg" >"$TMPDIR/inst2" 2>&1; then
+	printf 'console conmux\ndriver portoob\nshell shell\n' >"$S2/config"
 	LIMIT=30 sing boot --store "$S2" </dev/null >"$TMPDIR/oob" 2>&1
 	if grep -q 'portoob: scratch 0' "$TMPDIR/oob" &&
 	   grep -q 'sing: sip portoob (pid 1) failed in function main: I/O port access outside the claimed range' "$TMPDIR/oob" &&
@@ -63,8 +63,8 @@ else bad restart/build "$(head -3 "$TMPDIR/restart_test.log")"; fi
 # of back-off), said on the console and listed by ps as down.
 S4="$TMPDIR/store4"
 sing store init "$S4" >/dev/null
-if "$SING" install --store "$S4" "$ROOT"/sys/apps/{shell,crash}.sg >"$TMPDIR/inst4" 2>&1; then
-	printf 'service crash\nshell shell\n' >"$S4/config"
+if "$SING" install --store "$S4" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/apps/{shell,crash}.sg >"$TMPDIR/inst4" 2>&1; then
+	printf 'console conmux\nservice crash\nshell shell\n' >"$S4/config"
 	(sleep 11; echo ps; echo exit) | timeout 60 "$SING" boot --store "$S4" >"$TMPDIR/loop" 2>&1
 	if [ "$(grep -c 'init: crash ended; restarting in' "$TMPDIR/loop")" = 7 ] &&
 	   grep -q 'init: crash ended; restarting in 3200 ms' "$TMPDIR/loop" &&
@@ -80,9 +80,9 @@ else bad crash-loop-given-up "$(head -3 "$TMPDIR/inst4")"; fi
 # (that used to panic the kernel).
 S6="$TMPDIR/store6"
 sing store init "$S6" >/dev/null
-if sing install --store "$S6" "$ROOT"/sys/services/{ns,echo}.sg "$ROOT"/sys/apps/shell.sg \
+if sing install --store "$S6" "$ROOT"/sys/services/{conmux,ns,echo}.sg "$ROOT"/sys/apps/shell.sg \
 	"$HERE/bindmany.sg" >"$TMPDIR/inst6" 2>&1; then
-	printf 'service ns\nservice echo\nshell shell\n' >"$S6/config"
+	printf 'console conmux\nservice ns\nservice echo\nshell shell\n' >"$S6/config"
 	printf 'bindmany\nexit\n' | limit 60 "$SING" boot --store "$S6" >"$TMPDIR/bind6" 2>&1
 	if grep -q 'bindmany: 51 binds, the last answered 41' "$TMPDIR/bind6" &&
 	   grep -q 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live' "$TMPDIR/bind6" &&
@@ -102,7 +102,7 @@ else bad binds-wait-for-provider "$(head -3 "$TMPDIR/inst6")"; fi
 # their SIP waits: docs/kernel.md).
 S3="$TMPDIR/store3"
 sing store init "$S3" >/dev/null
-if "$SING" install --store "$S3" "$ROOT"/sys/drivers/console.sg \
+if "$SING" install --store "$S3" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/drivers/console.sg \
 	"$ROOT"/sys/apps/{shell,hello}.sg >"$TMPDIR/inst3" 2>&1; then
 	lines() { python3 -c "import sys
 for i in range(int(sys.argv[1])): print('hello %d' % i)
@@ -114,14 +114,14 @@ got = [int(x) for x in re.findall(r'^(?:sing> )?hello from a SIP (\d+)\r?$', out
 up = sum(1 for a, b in zip(got, got[1:]) if b > a)   # echo may forge a rare number
 ok = got == list(range(n)) if sys.argv[3] == 'all' else len(got) >= 1000 and up >= 0.99 * len(got)   # driver: output past its 64 KiB ring under a flood is dropped (counted; docs/system.md)
 print('ok' if ok else '%d intact of %d, first %s' % (len(got), n, got[:5]))" "$@"; }
-	printf 'shell shell\n' >"$S3/config"
+	printf 'console conmux\nshell shell\n' >"$S3/config"
 	lines 100000 | SING_DEBUG=sched timeout 300 "$SING" boot --store "$S3" >"$TMPDIR/cooked" 2>&1
 	r=$(inorder 100000 "$TMPDIR/cooked" all)
-	if [ "$r" = ok ] && grep -q 'sips started 100001$' "$TMPDIR/cooked" &&
+	if [ "$r" = ok ] && grep -q 'sips started 100002$' "$TMPDIR/cooked" &&
 	   ! grep -q 'end of console input' "$TMPDIR/cooked" && sanitizer_clean "$TMPDIR/cooked"; then
 		ok console-flow-100000-lines-cooked
 	else bad console-flow-100000-lines-cooked "$r; $(tail -3 "$TMPDIR/cooked" | tr '\n' '|')"; fi
-	printf 'driver console\nshell shell\n' >"$S3/config"
+	printf 'console conmux\ndriver console\nshell shell\n' >"$S3/config"
 	boot_fast() {   # boot_fast N: N lines through the console driver
 		lines "$1" | SING_DEBUG=sched,rss timeout 300 "$SING_FAST" boot --store "$S3" \
 			>"$TMPDIR/fast$1" 2>&1
@@ -131,7 +131,7 @@ print('ok' if ok else '%d intact of %d, first %s' % (len(got), n, got[:5]))" "$@
 	}
 	r1=$(boot_fast 10000) r2=$(boot_fast 100000)
 	r=$(inorder 100000 "$TMPDIR/fast100000" intact)
-	if [ "$r" = ok ] && grep -q 'sips started 100002$' "$TMPDIR/fast100000" &&
+	if [ "$r" = ok ] && grep -q 'sips started 100003$' "$TMPDIR/fast100000" &&
 	   grep -q 'init: stopped console' "$TMPDIR/fast100000" &&
 	   ! grep -q 'end of console input' "$TMPDIR/fast100000"; then
 		ok console-flow-100000-lines-driver
@@ -147,7 +147,7 @@ else bad console-flow "$(head -3 "$TMPDIR/inst3")"; fi
 # for only on the screen since it was typed (tmux.sh), none of them text
 # an earlier command or the boot printed.
 boot_session one
-WAIT=30 see boot-shows-console-and-prompt 'init: started console (pid 1)' 'sing>' || exit 0
+WAIT=30 see boot-shows-console-and-prompt 'init: started conmux (pid 1)' 'init: started console (pid 2)' 'sing>' || exit 0
 type 'help'
 see help 'NAME [ARGS]         run an installed program'
 type 'hello a b'
@@ -168,40 +168,48 @@ type 'ls'
 see ls-names /svc/ns /dev/console /kernel/proc /kernel/launch /kernel/console/out
 type 'ps'
 see ps 'PID  PPID NAME             KIND    STATE MEM(KiB) THREADS ENDPOINTS CPU(ms)' \
-	'    1     0 console          driver  wait' '    2     0 ns               service wait' \
-	'    3     0 shell            app     self'
+	'    1     0 conmux           service wait' '    2     0 console          driver  wait' \
+	'    3     0 ns               service wait' '    4     0 shell            app     self'
 # Backspace: "hellp" BS "o" runs hello.
 mark; tmux -L "$T" send-keys -l 'hellp'; tmux -L "$T" send-keys BSpace; tmux -L "$T" send-keys -l 'o bs'
 tmux -L "$T" send-keys Enter
 see backspace-edits 'hello from a SIP bs'
 # The console driver killed: init restarts it, the shell's output waits in
-# the kernel meanwhile, typing works again after.
-type 'kill 1'
+# the console multiplexer meanwhile, typing works again after.
+type 'kill 2'
 see kill-console-driver-restarted 'init: console ended; restarting in 100 ms' \
-	'init: started console (pid' 'killed 1'
+	'init: started console (pid' 'killed 2'
 type 'hello again'
 see typing-after-restart 'hello from a SIP again'
+# The console multiplexer killed: init restarts it, the driver and the
+# shell bind it again (the shell writes again what the old one did not
+# take: `killed 1`), and typing works after.
+type 'kill 1'
+see kill-conmux-restarted 'init: conmux ended; restarting in 100 ms' \
+	'init: started conmux (pid' 'killed 1 (conmux)'
+type 'hello mux'
+see typing-after-conmux-restart 'hello from a SIP mux'
 type 'exit'
 see clean-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session-sanitizer-clean
 
 # Recovery: echo (a service) killed while a client pings it; init restarts
 # it, the client sees ChannelClosed, binds again and keeps going.
-printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
+printf 'console conmux\ndriver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
 boot_session two
-WAIT=30 see boot-starts-service 'init: started ns (pid 2)' 'init: started echo (pid 3)' 'sing>' || exit 0
+WAIT=30 see boot-starts-service 'init: started ns (pid 3)' 'init: started echo (pid 4)' 'sing>' || exit 0
 type 'echoclient'
 see client-before-kill 'echoclient: 10 pings answered, sum 55'
 type 'start echoloop'
-see start-in-background '[6] started' 'echoloop: pinging /svc/echo'
-type 'kill 3'
-see service-killed-client-rebinds 'killed 3' 'echoloop: the echo service went away; binding again' \
-	'init: echo ended; restarting in 100 ms' 'init: started echo (pid 7)' \
+see start-in-background '[7] started' 'echoloop: pinging /svc/echo'
+type 'kill 4'
+see service-killed-client-rebinds 'killed 4' 'echoloop: the echo service went away; binding again' \
+	'init: echo ended; restarting in 100 ms' 'init: started echo (pid 8)' \
 	'echoloop: bound /svc/echo again' 'echoloop: 100 pings answered since binding again'
 type 'echoclient'
 see client-after-restart 'echoclient: 10 pings answered, sum 55'
 type 'exit'
-see orderly-stop 'init: stopped echo (pid 7)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+see orderly-stop 'init: stopped echo (pid 8)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session2-sanitizer-clean
 
 # The name service killed (docs/system.md "The name service as a SIP"):
@@ -210,17 +218,17 @@ sanitizer_ok session2-sanitizer-clean
 # before; a new client binds through the new name service, and a client
 # whose provider then dies binds again through it (the old echo's Gone
 # freed the name for the new echo's Provide).
-printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
+printf 'console conmux\ndriver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
 boot_session nsrestart
-WAIT=30 see ns-boot 'init: started ns (pid 2)' 'init: started echo (pid 3)' 'sing>' || exit 0
+WAIT=30 see ns-boot 'init: started ns (pid 3)' 'init: started echo (pid 4)' 'sing>' || exit 0
 type 'start echoloop'
-see ns-client-bound-before '[5] started' 'echoloop: pinging /svc/echo'
-type 'kill 2'
-see ns-killed-restarted 'killed 2' 'init: ns ended; restarting in 100 ms' 'init: started ns (pid 6)'
+see ns-client-bound-before '[6] started' 'echoloop: pinging /svc/echo'
+type 'kill 3'
+see ns-killed-restarted 'killed 3' 'init: ns ended; restarting in 100 ms' 'init: started ns (pid 7)'
 type 'echoclient'
 see ns-new-client-binds 'echoclient: 10 pings answered, sum 55'
 type 'ps'
-see ns-providers-kept '    3     0 echo             service' '    5     4 echoloop ' '    6     0 ns '
+see ns-providers-kept '    4     0 echo             service' '    6     5 echoloop ' '    7     0 ns '
 # ps shows each thread's CPU: echo serves echoloop on a thread of its own,
 # so its row is followed by a count of its threads per CPU, adding up to
 # its THREADS column.
@@ -229,9 +237,9 @@ tc=$(screen | awk '$3 == "echo" && $4 == "service" { n = $7; getline
 set -- $tc
 [ -n "$tc" ] && [ "$1" -ge 2 ] && [ "$1" = "$2" ] && ok ps-thread-cpus ||
 	bad ps-thread-cpus "echo's threads and their count per CPU: '$tc': $(screen | grep -v '^$' | tail -8 | tr '\n' '|')"
-type 'kill 3'
-see ns-client-rebinds-after-restart 'killed 3' 'echoloop: the echo service went away; binding again' \
-	'init: started echo (pid 8)' 'echoloop: bound /svc/echo again' \
+type 'kill 4'
+see ns-client-rebinds-after-restart 'killed 4' 'echoloop: the echo service went away; binding again' \
+	'init: started echo (pid 9)' 'echoloop: bound /svc/echo again' \
 	'echoloop: 100 pings answered since binding again'
 # Register at run time (regecho.sg): a name without a manifest line, bound
 # and pinged through /svc/ns, listed; taken while held (2); and free again
@@ -247,13 +255,13 @@ type 'watchns'
 see ns-watch-came-went 'watchns: registered' 'watchns: came /svc/watched' \
 	'watchns: went /svc/watched' 'exit status 0'
 type 'exit'
-see ns-orderly-stop 'init: stopped ns (pid 6)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
+see ns-orderly-stop 'init: stopped ns (pid 7)' 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live'
 sanitizer_ok session-nsrestart-sanitizer-clean
 
 # ---- A shell people are at home in (issue 16): keys as a person types
 # them.  Each check starts from a blank screen and empty scrollback
 # (`fresh`), so it sees only what the command it typed printed.
-printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
+printf 'console conmux\ndriver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
 fresh() { tmux -L "$T" send-keys -R \; clear-history; sleep 0.2; }
 keys() { tmux -L "$T" send-keys "$@"; }
 text() { tmux -L "$T" send-keys -l -- "$1"; }
@@ -386,12 +394,12 @@ fresh; type 'kill'
 wait_for kill-usage 'kill: usage: kill PID...'
 fresh; type 'kill -9 77'
 wait_for kill-option 'kill: -9: not a process id'
-fresh; type 'kill 4'
-wait_for kill-shell-says-why 'kill: 4: that is this shell (type exit to leave)'
+fresh; type 'kill 5'
+wait_for kill-shell-says-why 'kill: 5: that is this shell (type exit to leave)'
 fresh; type 'kill 99'
 wait_for kill-no-such 'kill: 99: no such process'
 fresh; type 'ps'
-wait_for ps-units-state-parent '    3     0 echo             service wait'
+wait_for ps-units-state-parent '    4     0 echo             service wait'
 fresh; type 'programs'
 wait_for programs-lists 'hello            1.0      app'
 fresh; type 'help kill'
@@ -418,7 +426,7 @@ fresh; type 'start echoloop'
 wait_for bg-echoloop 'echoloop: pinging /svc/echo'
 # kill echo: echoloop binds again (after init's 100 ms back-off) and ends,
 # printing while "hello half" is being typed at the next prompt.
-type 'kill 3'; text 'hello half'
+type 'kill 4'; text 'hello half'
 wait_for bg-output-arrives 'echoloop: bound /svc/echo again'
 wait_for bg-done-while-typing 'done, status 0 (echoloop)'
 last_line bg-output-redraws-line 'sing> hello half'

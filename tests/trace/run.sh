@@ -105,9 +105,9 @@ case "$rc:$out" in 2:*"usage: sing trace DUMP -o FILE.json"*) ok trace-usage;;
 # `sing boot --trace`: a session of the shell, without drivers.
 S="$TMPDIR/store"
 SING_POLICY="$ROOT/sys/policy" "$SING" store init "$S" >/dev/null 2>&1
-if SING_POLICY="$ROOT/sys/policy" "$SING" install --store "$S" "$ROOT"/sys/apps/{shell,hello}.sg \
+if SING_POLICY="$ROOT/sys/policy" "$SING" install --store "$S" "$ROOT"/sys/services/conmux.sg "$ROOT"/sys/apps/{shell,hello}.sg \
 	>"$TMPDIR/inst" 2>&1; then
-	printf 'shell shell\n' >"$S/config"
+	printf 'console conmux\nshell shell\n' >"$S/config"
 	printf 'hello a b\nexit\n' | timeout 60 "$SING" boot --store "$S" --trace "$TMPDIR/boot.json" \
 		>"$TMPDIR/boot.out" 2>&1
 	if grep -q 'hello from a SIP a b' "$TMPDIR/boot.out" && sanitizer_clean "$TMPDIR/boot.out"; then
