@@ -34,14 +34,14 @@ P="$TMPDIR/out.pcap"
 undma() { sed -E ':a;N;$!ba;s/sing: dma: [^\n]* made by pid [0-9]+\n//g'; }
 SCREEN_FILTER=undma
 SING_DEBUG=dma boot_session pcap "--nic pcap:$P"
-WAIT=30 see boot-starts-nic-driver 'init: started nic0 (pid 2)' 'nic0: virtio-net 52:54:00:12:34:56' 'sing>' ||
+WAIT=30 see boot-starts-nic-driver 'init: started nic0 (pid 3)' 'nic0: virtio-net 52:54:00:12:34:56' 'sing>' ||
 	exit 0
 type 'sendpacket --count 5 --dst 02:00:00:00:00:01'
 see sendpacket-sent 'sent 5 packets' 'exit status 0'
 # Zero copy: each 64-byte frame the device read lay in an array made by
-# sendpacket (pid 5), not a copy the driver (pid 2) made.
-n=$(SCREEN_FILTER=cat screen | grep -c 'nic0 device reads/writes 64 bytes of an array made by pid 5')
-m=$(SCREEN_FILTER=cat screen | grep -c 'nic0 device reads/writes 64 bytes of an array made by pid [^5]')
+# sendpacket (pid 6), not a copy the driver (pid 3) made.
+n=$(SCREEN_FILTER=cat screen | grep -c 'nic0 device reads/writes 64 bytes of an array made by pid 6')
+m=$(SCREEN_FILTER=cat screen | grep -c 'nic0 device reads/writes 64 bytes of an array made by pid [^6]')
 [ "$n" -eq 5 ] && [ "$m" -eq 0 ] && ok zero-copy ||
 	bad zero-copy "$n frames read from sendpacket's arrays (want 5), $m from other SIPs' arrays"
 type 'exit'
@@ -74,19 +74,19 @@ P2="$TMPDIR/restart.pcap"
 boot_session restart "--nic pcap:$P2"
 wait_for restart-prompt 'sing>' 30 || exit 0
 type "start sendpacket --count $N --dst 02:00:00:00:00:03"
-see long-sendpacket-started '[5] started'
+see long-sendpacket-started '[6] started'
 # Kill once 1000 frames are on the wire (pcap: 24-byte header, 80 per frame).
 for ((i = 0; i < 200; i++)); do
 	[ "$(stat -c %s "$P2" 2>/dev/null || echo 0)" -gt $((24 + 80 * 1000)) ] && break
 	sleep 0.05
 done
-type 'kill 2'
+type 'kill 3'
 WAIT=60 see kill-nic-driver-client-rebinds 'init: nic0 ended; restarting in 100 ms' \
-	'sendpacket: the driver went away after' 'init: started nic0 (pid 6)' \
+	'sendpacket: the driver went away after' 'init: started nic0 (pid 7)' \
 	'nic0: virtio-net 52:54:00:12:34:56' 'sendpacket: bound /dev/nic0 again; resending frame' \
 	"sent $N packets (rebound 1 time)"
 type 'ps'
-see netstack-survives-driver-restart '    3     0 netstack'
+see netstack-survives-driver-restart '    4     0 netstack'
 n=$(screen_all | grep -c 'init: netstack ended')
 [ "$n" -eq 0 ] && ok netstack-not-restarted || bad netstack-not-restarted "init restarted it $n times"
 type 'sendpacket --count 3 --dst 02:00:00:00:00:02'
@@ -173,9 +173,9 @@ n=$(limit 60 tshark -r "$CAP" -Y 'eth.dst == 02:00:00:00:00:07 && eth.type == 0x
 n=$(replies '&& ip.len == 151')
 [ "$n" -eq 3 ] && ok tap-tshark-echo-replies || bad tap-tshark-echo-replies "tshark on the TAP saw $n of 3 echo replies"
 # The NIC driver killed: the stack binds /dev/net0 again and answers
-# pings through the restarted driver (pids: nic0 2, then 6).
-type 'kill 2'
-see tap-nic-restarted 'init: started nic0 (pid 6)'
+# pings through the restarted driver (pids: nic0 3, then 7).
+type 'kill 3'
+see tap-nic-restarted 'init: started nic0 (pid 7)'
 for ((i = 0; i < 50; i++)); do
 	ip netns exec "$NS" ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1 && break
 	sleep 0.2

@@ -193,7 +193,7 @@ wait_for pc-help 'NAME [ARGS]         run an installed program'
 type 'ls'
 wait_for pc-ls '/kernel/proc'
 type 'ps'
-wait_for pc-ps '    6     0 shell'
+wait_for pc-ps '    7     0 shell'
 type 'hello a b'
 wait_for pc-hello 'hello from a SIP a b'
 wait_for pc-hello-status 'exit status 0'
@@ -205,20 +205,20 @@ mark; tmux -L "$T" send-keys -l 'progr'; tmux -L "$T" send-keys Tab Enter
 wait_for pc-tab-builtin 'NAME             VERSION  KIND'
 # SIPs failing on the machine die alone; the shell goes on.
 type 'crash'
-wait_for pc-sip-division-by-zero 'sip crash (pid 8) failed in function main: division by zero'
+wait_for pc-sip-division-by-zero 'sip crash (pid 9) failed in function main: division by zero'
 type 'bounds'
-wait_for pc-sip-bounds 'sip bounds (pid 9) failed in function main: array index out of bounds'
+wait_for pc-sip-bounds 'sip bounds (pid 10) failed in function main: array index out of bounds'
 type 'deep'
-wait_for pc-sip-stack-budget 'sip deep (pid 10) failed in function down: memory budget exceeded (stack)'
+wait_for pc-sip-stack-budget 'sip deep (pid 11) failed in function down: memory budget exceeded (stack)'
 type 'greedy'
-wait_for pc-sip-heap-budget 'sip greedy (pid 11) failed in function main: memory budget exceeded (heap)'
+wait_for pc-sip-heap-budget 'sip greedy (pid 12) failed in function main: memory budget exceeded (heap)'
 type 'hello again'
 wait_for pc-shell-goes-on 'hello from a SIP again'
 type 'start echoloop'
-wait_for pc-start-echoloop '[13] started'
+wait_for pc-start-echoloop '[14] started'
 wait_for pc-echoloop-runs 'echoloop: pinging /svc/echo'
-type 'kill 13'
-wait_for pc-kill 'killed 13'
+type 'kill 14'
+wait_for pc-kill 'killed 14'
 type 'sendpacket --count 5 --dst 02:00:00:00:00:01'
 wait_for pc-sendpacket 'sent 5 packets'
 # The f64 functions (sqrtsd and src/backend/fmath.h) in ring 0.
@@ -304,15 +304,15 @@ P2="$TMPDIR/restart.pcap"
 qemu_session restart "user,id=n0" "-object filter-dump,id=f0,netdev=n0,file=$P2"
 wait_for pc-restart-prompt 'sing>' 30 || exit 0
 type "start sendpacket --count $N --dst 02:00:00:00:00:03"
-wait_for pc-long-sendpacket '[7] started'
+wait_for pc-long-sendpacket '[8] started'
 # Kill once 200 frames are on the wire (pcap: 24-byte header, 80 per frame).
 for ((i = 0; i < 400; i++)); do
 	[ "$(stat -c %s "$P2" 2>/dev/null || echo 0)" -gt $((24 + 80 * 200)) ] && break
 	sleep 0.05
 done
-type 'kill 2'
+type 'kill 3'
 wait_for pc-kill-nic-driver 'init: nic0 ended; restarting in 100 ms'
-wait_for pc-nic-driver-restarted 'init: started nic0 (pid 8)'
+wait_for pc-nic-driver-restarted 'init: started nic0 (pid 9)'
 wait_for pc-nic-driver-up-again 'nic0: virtio-net 52:54:00:12:34:56'   # since the kill
 wait_for pc-client-rebinds 'sendpacket: bound /dev/nic0 again; resending frame'
 wait_for pc-client-finishes "sent $N packets (rebound 1 time)" 180
@@ -351,7 +351,7 @@ if [ "$sent" != "$(stat -c %s "$D" 2>/dev/null)" ]; then
 elif ! "$SING" trace "$D" -o "$TMPDIR/trace.json" 2>"$TMPDIR/trace.err"; then
 	bad pc-trace-converts "$(head -c 300 "$TMPDIR/trace.err")"
 elif out=$(python3 "$ROOT/tests/trace/check.py" "$TMPDIR/trace.json" lost=0 \
-		"has=start shell (pid 6)" "has=start hello (pid 7)" "has=exit hello (pid 7) status 0" \
+		"has=start shell (pid 7)" "has=start hello (pid 8)" "has=exit hello (pid 8) status 0" \
 		flows.Proc.Run=1 flows.Proc.Exited=1 2>&1); then ok pc-trace-converts
 else bad pc-trace-converts "$(echo "$out" | head -3 | tr '\n' '|')"; fi
 

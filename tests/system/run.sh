@@ -44,7 +44,7 @@ if sing install --store "$S2" "$ROOT/sys/services/conmux.sg" "$HERE/portoob.sg" 
 	printf 'console conmux\ndriver portoob\nshell shell\n' >"$S2/config"
 	LIMIT=30 sing boot --store "$S2" </dev/null >"$TMPDIR/oob" 2>&1
 	if grep -q 'portoob: scratch 0' "$TMPDIR/oob" &&
-	   grep -q 'sing: sip portoob (pid 1) failed in function main: I/O port access outside the claimed range' "$TMPDIR/oob" &&
+	   grep -q 'sing: sip portoob (pid 2) failed in function main: I/O port access outside the claimed range' "$TMPDIR/oob" &&
 	   grep -q 'sing: end of console input' "$TMPDIR/oob" && sanitizer_clean "$TMPDIR/oob"; then
 		ok ioport-bounds-checked
 	else bad ioport-bounds-checked "$(head -c 600 "$TMPDIR/oob" | tr '\n' '|')"; fi

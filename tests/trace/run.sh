@@ -111,7 +111,7 @@ if SING_POLICY="$ROOT/sys/policy" "$SING" install --store "$S" "$ROOT"/sys/servi
 	printf 'hello a b\nexit\n' | timeout 60 "$SING" boot --store "$S" --trace "$TMPDIR/boot.json" \
 		>"$TMPDIR/boot.out" 2>&1
 	if grep -q 'hello from a SIP a b' "$TMPDIR/boot.out" && sanitizer_clean "$TMPDIR/boot.out"; then
-		checked trace-boot "$TMPDIR/boot.json" "has=start shell (pid 1)" "has=start hello (pid 2)" \
-			"has=exit hello (pid 2) status 0" flows.Proc.Run=1 flows.Proc.Exited=1
+		checked trace-boot "$TMPDIR/boot.json" "has=start shell (pid 2)" "has=start hello (pid 3)" \
+			"has=exit hello (pid 3) status 0" flows.Proc.Run=1 flows.Proc.Exited=1
 	else bad trace-boot "$(head -c 400 "$TMPDIR/boot.out" | tr '\n' '|')"; fi
 else bad trace-boot "install: $(head -3 "$TMPDIR/inst")"; fi
