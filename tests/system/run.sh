@@ -175,10 +175,12 @@ mark; tmux -L "$T" send-keys -l 'hellp'; tmux -L "$T" send-keys BSpace; tmux -L 
 tmux -L "$T" send-keys Enter
 see backspace-edits 'hello from a SIP bs'
 # The console driver killed: init restarts it, the shell's output waits in
-# the console multiplexer meanwhile, typing works again after.
+# the console multiplexer meanwhile (the first line after the kill, the
+# kernel's, went to the dead driver's waiting Next: the multiplexer keeps
+# it until a driver asks again), typing works again after.
 type 'kill 2'
-see kill-console-driver-restarted 'init: console ended; restarting in 100 ms' \
-	'init: started console (pid' 'killed 2'
+see kill-console-driver-restarted 'sip console (pid 2) failed in function -: killed' \
+	'init: console ended; restarting in 100 ms' 'init: started console (pid' 'killed 2'
 type 'hello again'
 see typing-after-restart 'hello from a SIP again'
 # The console multiplexer killed: init restarts it, the driver and the
