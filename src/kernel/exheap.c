@@ -234,7 +234,7 @@ struct sing_xarr *xh_unpark(struct xh_heap *h, struct xh_list *own, void **slots
 	b->charge = bytes;
 	r->size = size;
 	x->len = len;
-	zero(r->data, size);
+	zero(r->data, size);   /* the elements it had */
 	return x;
 }
 

@@ -375,6 +375,10 @@ static inline void *sing_new_fast(struct sing_thread *t, uint32_t type, uint64_t
 static inline void sing_zero16(void *p, uint64_t n)
 {
 	typedef uint64_t sing_v2 __attribute__((vector_size(16), may_alias));
+	if (__builtin_constant_p(n)) {   /* the compiler writes the stores, unrolled */
+		__builtin_memset(p, 0, (n + 15) & ~(uint64_t)15);
+		return;
+	}
 	for (uint8_t *q = (uint8_t *)p, *end = q + n; q < end; q += 16) {
 		*(sing_v2 *)q = (sing_v2){0, 0};
 		__asm__("" : : "r"(q) : "memory");
@@ -430,7 +434,7 @@ static inline void *sing_xnewarr_fast(struct sing_thread *t, uint32_t type, int6
 /* delete of an xarray: parked, else the kernel. */
 static inline void sing_delete_xarr_fast(struct sing_thread *t, void *p, const char *fn)
 {
-	if (!sing_xpark_put(t, p))
+	if (__builtin_expect(!sing_xpark_put(t, p), 0))
 		sing_delete(t, p, fn);
 }
 
