@@ -378,8 +378,10 @@ static inline const struct ly_layout *layout(struct sing_thread *t, uint32_t typ
 	return l;
 }
 
-/* An exchange-heap allocation found the budget short: collect the SIP's
- * heap (a dead cell frees the block it holds) before the SIP fails.  These
+/* An exchange-heap allocation found the budget short: free the calling
+ * thread's parked arrays (rt.h; other threads' slots are theirs alone, so
+ * they stay) and collect the SIP's heap (a dead cell frees the block it
+ * holds) before the SIP fails.  These
  * ABI calls are PLAIN (no transition record), so make one here:
  * __builtin_unwind_init saves every callee-saved register (the SIP's GC
  * pointers may be in them) in collect_here's frame, and the record is the
@@ -396,7 +398,7 @@ static __attribute__((noinline)) void collect_now(struct sk_thread *t)
 static __attribute__((noinline)) int collect_here(struct sing_thread *t)
 {
 	__builtin_unwind_init();
-	xh_unpark_all(&me(t)->k->xh, t->xpark);   /* the thread's own parked arrays first */
+	xh_unpark_all(&me(t)->k->xh, t->xpark);
 	collect_now(sk_self(t));
 	return 1;
 }
