@@ -459,7 +459,7 @@ static void lw_xnew(struct lw *w, const struct sil_insn *in)
 static void lw_xnewarr(struct lw *w, const struct sil_insn *in)
 {
 	unsigned es = lw_elem_size(sil_type(w->p, TY(A(0)))->elem);
-	if (!es)   /* no element type has no size; the kernel refuses it */
+	if (!es)   /* an element of no size (none verifies): the kernel's path */
 		lw_out(w, "r%u = (%s)sing_xnewarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)),
 		       TY(A(0)), A(1));
 	else

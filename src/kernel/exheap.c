@@ -190,15 +190,12 @@ static uint64_t home_bytes(uint64_t size)
  * another size in the same slot (xh_unpark), and freeing a thread's
  * parked arrays (xh_unpark_all: its end, a short budget). */
 
+#define HOME_AT(f) (offsetof(struct sing_xhome, f) - offsetof(struct sing_xhome, refs))
 _Static_assert(sizeof(struct sing_xarr) <= ARR_HEAD && ARR_HEAD == offsetof(struct sing_xhome, refs) &&
-               offsetof(struct sing_xhome, size) - offsetof(struct sing_xhome, refs) ==
-               offsetof(struct xh_region, size) &&
-               offsetof(struct sing_xhome, born) - offsetof(struct sing_xhome, refs) ==
-               offsetof(struct xh_region, born) &&
-               offsetof(struct sing_xhome, dma) - offsetof(struct sing_xhome, refs) ==
-               offsetof(struct xh_region, dma) &&
-               offsetof(struct sing_xhome, data) - offsetof(struct sing_xhome, refs) ==
-               offsetof(struct xh_region, data),
+               HOME_AT(size) == offsetof(struct xh_region, size) &&
+               HOME_AT(born) == offsetof(struct xh_region, born) &&
+               HOME_AT(dma) == offsetof(struct xh_region, dma) &&
+               HOME_AT(data) == offsetof(struct xh_region, data),
                "rt.h's struct sing_xhome is a home's descriptor and region header");
 _Static_assert(sizeof(struct xh_block) - offsetof(struct xh_block, lay) == SING_XH_LAY_BACK,
                "generated code finds a block's layout SING_XH_LAY_BACK bytes before it");
@@ -421,19 +418,16 @@ void xh_delete(struct xh_heap *h, void *p)
 	}
 }
 
-int xh_unpark_all(struct xh_heap *h, void **slots)
+void xh_unpark_all(struct xh_heap *h, void **slots)
 {
-	int any = 0;
 	for (unsigned i = 0; i < SING_XPARK; i++) {
 		if (!slots[i])
 			continue;
 		struct xh_block *b = blk(slots[i]);
-		slots[i] = NULL;
+		slots[i] = NULL;   /* out of the slot before it is freed */
 		unlink_block(b);
 		free_array(h, b);
-		any = 1;
 	}
-	return any;
 }
 
 uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)

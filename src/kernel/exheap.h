@@ -80,8 +80,8 @@ void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout 
 struct sing_xarr *xh_unpark(struct xh_heap *h, struct xh_list *own, void **slots,
                             const struct ly_layout *lay, int64_t len, uint64_t size);
 /* Free every array parked in slots (the thread ended, or its budget is
- * short); whether there was one. */
-int xh_unpark_all(struct xh_heap *h, void **slots);
+ * short). */
+void xh_unpark_all(struct xh_heap *h, void **slots);
 /* x keeps [0, idx), the result holds [idx, len); 0 <= idx <= len checked
  * by the caller.  NULL if out of memory. */
 struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
