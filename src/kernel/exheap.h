@@ -18,8 +18,10 @@
  *
  * Invariant: exchange-heap blocks point only into the exchange heap (their
  * linear slots hold other blocks' payloads, never GC objects).  A block is
- * freed only through xh_delete (its owner deletes it, with what it owns)
- * or xh_free_all (its owner died); an endpoint block is closed first,
+ * freed only through xh_delete (its owner deletes it, with what it owns),
+ * xh_unpark_all (an array its owner deleted, parked in a thread's slot:
+ * rt.h sing_xpark_put; still on the list and charged until then) or
+ * xh_free_all (its owner died); an endpoint block is closed first,
  * through the heap's close hook (chan.c).
  */
 #ifndef KERNEL_EXHEAP_H
