@@ -454,14 +454,25 @@ static void lw_xnew(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = (%s)sing_xnew(th, %u, FN);\n", A(0), CT(w, A(0)), TY(A(0)));
 }
 
+/* A thread's parked array of the same size and layout is taken inline
+ * (rt.h sing_xnewarr_fast), and a deleted array parked inline. */
 static void lw_xnewarr(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "r%u = (%s)sing_xnewarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)), TY(A(0)), A(1));
+	unsigned es = lw_elem_size(sil_type(w->p, TY(A(0)))->elem);
+	if (!es)   /* an element of no size (none verifies): the kernel's path */
+		lw_out(w, "r%u = (%s)sing_xnewarr(th, %u, (i64)r%u, FN);\n", A(0), CT(w, A(0)),
+		       TY(A(0)), A(1));
+	else
+		lw_out(w, "r%u = (%s)sing_xnewarr_fast(th, %u, (i64)r%u, %u, FN);\n", A(0),
+		       CT(w, A(0)), TY(A(0)), A(1), es);
 }
 
 static void lw_delete(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "sing_delete(th, r%u, FN);\n", A(0));
+	if (tkind(w->p, TY(A(0))) == SIL_TK_XARRAY)
+		lw_out(w, "sing_delete_xarr_fast(th, r%u, FN);\n", A(0));
+	else
+		lw_out(w, "sing_delete(th, r%u, FN);\n", A(0));
 }
 
 /* The kernel's backstop on field operations (rt.h SING_XH_TOP/MINE): the

@@ -378,8 +378,10 @@ static inline const struct ly_layout *layout(struct sing_thread *t, uint32_t typ
 	return l;
 }
 
-/* An exchange-heap allocation found the budget short: collect the SIP's
- * heap (a dead cell frees the block it holds) before the SIP fails.  These
+/* An exchange-heap allocation found the budget short: free the calling
+ * thread's parked arrays (rt.h; other threads' slots are theirs alone, so
+ * they stay) and collect the SIP's heap (a dead cell frees the block it
+ * holds) before the SIP fails.  These
  * ABI calls are PLAIN (no transition record), so make one here:
  * __builtin_unwind_init saves every callee-saved register (the SIP's GC
  * pointers may be in them) in collect_here's frame, and the record is the
@@ -396,6 +398,7 @@ static __attribute__((noinline)) void collect_now(struct sk_thread *t)
 static __attribute__((noinline)) int collect_here(struct sing_thread *t)
 {
 	__builtin_unwind_init();
+	xh_unpark_all(&me(t)->k->xh, t->xpark);
 	collect_now(sk_self(t));
 	return 1;
 }
@@ -418,11 +421,19 @@ void *sing_xnew(struct sing_thread *t, uint32_t type, const char *fn)
 	return r;
 }
 
-static struct sing_xarr *make_array(struct sip *s, const struct ly_layout *lay, int64_t len,
-                                    int dma)
+/* A small ordinary array from the thread's parked one of its size's slot
+ * (sing_xnewarr_fast found none of this exact size and layout), else
+ * new. */
+static struct sing_xarr *make_array(struct sing_thread *t, const struct ly_layout *lay,
+                                    int64_t len, int dma)
 {
-	return dma ? xh_new_dma_array(&s->k->xh, &s->xh_own, lay, len)
-	           : xh_new_array(&s->k->xh, &s->xh_own, lay, len);
+	struct sip *s = me(t);
+	if (dma)
+		return xh_new_dma_array(&s->k->xh, &s->xh_own, lay, len);
+	uint64_t size = (uint64_t)len * lay->elem_size;   /* checked by sk_xnewarr */
+	struct sing_xarr *x = size <= SING_XPARK_MAX ?
+		xh_unpark(&s->k->xh, &s->xh_own, t->xpark, lay, len, size) : NULL;
+	return x ? x : xh_new_array(&s->k->xh, &s->xh_own, lay, len);
 }
 
 /* The budget was short: collect (a dead cell frees its block), try once
@@ -432,7 +443,7 @@ static __attribute__((noinline)) void *xnewarr_again(struct sing_thread *t,
                                                       const struct ly_layout *lay, int64_t len,
                                                       int dma, const char *fn)
 {
-	void *p = collect_here(t) ? make_array(me(t), lay, len, dma) : NULL;
+	void *p = collect_here(t) ? make_array(t, lay, len, dma) : NULL;
 	need(t, p != NULL, SING_F_HEAP, fn);
 	return p;
 }
@@ -446,7 +457,7 @@ void *sk_xnewarr(struct sing_thread *t, uint32_t type, int64_t len, int dma, con
 	/* a multiplication, not a division: this is the allocation's hot path */
 	need(t, !__builtin_mul_overflow((uint64_t)len, (uint64_t)lay->elem_size, &bytes) &&
 	     bytes <= s->budget.limit, SING_F_HEAP, fn);
-	void *p = make_array(s, lay, len, dma);
+	void *p = make_array(t, lay, len, dma);
 	if (__builtin_expect(p != NULL, 1))
 		return p;
 	return xnewarr_again(t, lay, len, dma, fn);
@@ -488,7 +499,8 @@ static void sing_delete_in(struct sing_thread *t, void *x, const char *fn)
 {
 	struct sip *s = me(t);
 	need(t, xh_owner(x) == &s->xh_own, SING_F_OWNER, fn);
-	xh_delete(&s->k->xh, x);
+	if (xh_kind(x) != SING_K_XARRAY || !sing_xpark_put(t, x))
+		xh_delete(&s->k->xh, x);
 }
 
 void sing_delete(struct sing_thread *t, void *x, const char *fn)

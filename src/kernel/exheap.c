@@ -50,22 +50,15 @@ static struct xh_list *list_of(const struct xh_block *b)
 }
 
 /* Zero the n bytes at p (16-byte aligned) of an object from xalloc, whose
- * class rounds it up to 16 bytes at least.  Up to 256 bytes with 16-byte
- * stores inline: for the common small array memset's call (through the
- * PLT) and its size dispatch cost more than the four or so stores.
- * The empty asm keeps the compiler from turning the loop back into a
- * memset call.  ASan sees the tail past n poisoned: memset exactly there. */
+ * class rounds it up to 16 bytes at least: up to 256 bytes by 16-byte
+ * stores (sing_zero16, as generated code does).  ASan sees the tail past
+ * n poisoned: memset exactly there. */
 static inline void zero(void *p, uint64_t n)
 {
-	typedef uint64_t v2 __attribute__((vector_size(16), may_alias));
-	if (XA_ASAN || n > 256) {
+	if (XA_ASAN || n > 256)
 		__builtin_memset(p, 0, n);
-		return;
-	}
-	for (uint8_t *q = p, *end = q + n; q < end; q += 16) {
-		*(v2 *)q = (v2){0, 0};
-		__asm__("" : : "r"(q) : "memory");
-	}
+	else
+		sing_zero16(p, n);
 }
 
 /* Put b on own's list (no charge). */
@@ -103,7 +96,6 @@ void xh_list_init(struct xh_list *l, uint32_t owner, struct sk_budget *budget)
 	l->head.next = l->head.prev = &l->head;
 	l->owner = owner;
 	l->budget = budget;
-	__builtin_memset(l->parked, 0, sizeof l->parked);
 }
 
 static int over(const struct xh_list *own, uint64_t bytes)
@@ -127,8 +119,6 @@ static inline int charge(struct xh_list *own, uint64_t bytes)
 	return 1;
 }
 
-static int drop_parked(struct xh_heap *h, struct xh_list *own);
-
 /* A block whose payload is size bytes, with room more bytes after it in
  * the same object (an array's inline region), on own's list and charged
  * the header, the payload and extra (an array's elements or DMA pages).
@@ -139,7 +129,7 @@ static inline struct xh_block *alloc_obj(struct xh_heap *h, struct xh_list *own,
                                          uint64_t room, uint64_t extra, int *fresh)
 {
 	uint64_t bytes = sizeof(struct xh_block) + size + extra;
-	if (!charge(own, bytes) && !(drop_parked(h, own) && charge(own, bytes)))
+	if (!charge(own, bytes))
 		return NULL;
 	struct xh_block *b = xa_get(&h->xa, sizeof *b + size + room, fresh);
 	if (!b) {
@@ -191,46 +181,37 @@ static uint64_t home_bytes(uint64_t size)
 }
 
 /* ---- parked arrays ----
- * A SIP that deletes a small array usually makes another soon (a buffer
- * per message).  The deleted one is parked on its owner's list, one per
- * class: it stays linked and charged, its bytes stay counted live, so
- * the next new array of its class skips the unlink and link, the class
- * pop and push, and the counters.  While parked its owner word carries
- * SING_XH_INNER (no owner check accepts it: it cannot be sent or deleted
- * again) and its length is 0 (xh_dma_check finds nothing in it).  A SIP's
- * end frees it with the rest of its list; a short budget frees all
- * parked blocks before an allocation fails (drop_parked). */
+ * A thread that deletes a small array usually makes another soon (a
+ * buffer per message): rt.h parks it in the thread's slot for its size
+ * (sing_xpark_put, inline in generated code and in sing_delete) and
+ * takes it back for a new array of the same size and layout
+ * (sing_xnewarr_fast).  Parked, it stays on its SIP's list, charged and
+ * counted live; what is left here is the kernel's side: a new array of
+ * another size in the same slot (xh_unpark), and freeing a thread's
+ * parked arrays (xh_unpark_all: its end, a short budget). */
 
-#define PARK_MAX 256   /* objects up to this size park: XH_NPARK classes */
+#define HOME_AT(f) (offsetof(struct sing_xhome, f) - offsetof(struct sing_xhome, refs))
+_Static_assert(sizeof(struct sing_xarr) <= ARR_HEAD && ARR_HEAD == offsetof(struct sing_xhome, refs) &&
+               HOME_AT(size) == offsetof(struct xh_region, size) &&
+               HOME_AT(born) == offsetof(struct xh_region, born) &&
+               HOME_AT(dma) == offsetof(struct xh_region, dma) &&
+               HOME_AT(data) == offsetof(struct xh_region, data),
+               "rt.h's struct sing_xhome is a home's descriptor and region header");
+_Static_assert(sizeof(struct xh_block) - offsetof(struct xh_block, lay) == SING_XH_LAY_BACK,
+               "generated code finds a block's layout SING_XH_LAY_BACK bytes before it");
+_Static_assert(sizeof(struct xh_block) + offsetof(struct sing_xhome, data) == 7 * 16 &&
+               sizeof(struct xh_block) + offsetof(struct sing_xhome, data) + SING_XPARK_MAX == 256 &&
+               SING_XPARK_SLOT(SING_XPARK_MAX) == SING_XPARK - 1,
+               "a slot is one xalloc class (6 + slot) of the objects up to 256 bytes");
 
-/* Park the array at b, deleted by its top-level owner: only a home whose
- * region nobody else shares, on a SIP's list, and only if its class's
- * place is free.  0: it cannot (the caller frees it). */
-static inline int park(struct xh_block *b)
+/* The parked array in size's slot is of size's class (a slot is a
+ * class), so it has the room; its charge and live count move by the
+ * difference. */
+struct sing_xarr *xh_unpark(struct xh_heap *h, struct xh_list *own, void **slots,
+                            const struct ly_layout *lay, int64_t len, uint64_t size)
 {
-	struct xh_list *own = b->own;
-	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
-	struct xh_region *r = x->region;
-	uint64_t n = home_bytes(r->size);
-	if (n > PARK_MAX || !own || ((uintptr_t)own & SING_XH_INNER) || !own->budget ||
-	    r->dma || r->refs != 1 || region_home(r) != b)
-		return 0;
-	unsigned c = xa_class(n);
-	if (own->parked[c])
-		return 0;
-	own->parked[c] = b;
-	b->own = (struct xh_list *)((uintptr_t)own | SING_XH_INNER);
-	x->len = 0;
-	return 1;
-}
-
-/* A parked array of class c made a new one of len elements of lay, size
- * bytes (its class is the new one's, so it has the room); NULL if none
- * is parked or the budget is short. */
-static inline struct sing_xarr *unpark(struct xh_heap *h, struct xh_list *own, unsigned c,
-                                       const struct ly_layout *lay, int64_t len, uint64_t size)
-{
-	struct xh_block *b = own->parked[c];
+	void **slot = &slots[SING_XPARK_SLOT(size)];
+	struct xh_block *b = *slot ? blk(*slot) : NULL;
 	if (!b)
 		return NULL;
 	uint64_t bytes = sizeof *b + sizeof(struct sing_xarr) + size;
@@ -239,7 +220,7 @@ static inline struct sing_xarr *unpark(struct xh_heap *h, struct xh_list *own, u
 		own->budget->used += b->charge;
 		return NULL;
 	}
-	own->parked[c] = NULL;
+	*slot = NULL;
 	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
 	struct xh_region *r = x->region;
 	if (XA_ASAN)
@@ -250,7 +231,7 @@ static inline struct sing_xarr *unpark(struct xh_heap *h, struct xh_list *own, u
 	b->charge = bytes;
 	r->size = size;
 	x->len = len;
-	zero(r->data, size);
+	zero(r->data, size);   /* the elements it had */
 	return x;
 }
 
@@ -308,12 +289,6 @@ static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
 		return new_dma_array(h, own, lay, len, size);
 	if (size > UINT64_MAX / 4)
 		return NULL;
-	if (home_bytes(size) <= PARK_MAX) {
-		struct sing_xarr *x = own->budget ? unpark(h, own, xa_class(home_bytes(size)), lay, len,
-		                                           size) : NULL;
-		if (x)
-			return x;
-	}
 	uint64_t room = ARR_HEAD - sizeof(struct sing_xarr) + sizeof(struct xh_region) + size;
 	int fresh;
 	struct xh_block *b = alloc_obj(h, own, lay, sizeof(struct sing_xarr), room, size, &fresh);
@@ -426,8 +401,6 @@ void xh_delete(struct xh_heap *h, void *p)
 {
 	struct xh_block *work = blk(p);
 	uint8_t kind = work->lay->kind;
-	if (kind == SING_K_XARRAY && park(work))   /* the common case, inline */
-		return;
 	unlink_block(work);
 	if (kind == SING_K_XARRAY) {
 		free_array(h, work);
@@ -445,26 +418,21 @@ void xh_delete(struct xh_heap *h, void *p)
 	}
 }
 
-/* Free every parked array of own; whether there was one. */
-static int drop_parked(struct xh_heap *h, struct xh_list *own)
+void xh_unpark_all(struct xh_heap *h, void **slots)
 {
-	int any = 0;
-	for (unsigned c = 0; c < XH_NPARK; c++) {
-		struct xh_block *b = own->parked[c];
-		if (!b)
+	for (unsigned i = 0; i < SING_XPARK; i++) {
+		if (!slots[i])
 			continue;
-		own->parked[c] = NULL;
+		struct xh_block *b = blk(slots[i]);
+		slots[i] = NULL;   /* out of the slot before it is freed */
 		unlink_block(b);
 		free_array(h, b);
-		any = 1;
 	}
-	return any;
 }
 
 uint64_t xh_free_all(struct xh_heap *h, struct xh_list *own)
 {
 	uint64_t before = h->live_bytes;
-	__builtin_memset(own->parked, 0, sizeof own->parked);   /* freed below, with the rest */
 	while (own->head.next != &own->head) {
 		struct xh_block *b = own->head.next;
 		unlink_block(b);

@@ -18,8 +18,10 @@
  *
  * Invariant: exchange-heap blocks point only into the exchange heap (their
  * linear slots hold other blocks' payloads, never GC objects).  A block is
- * freed only through xh_delete (its owner deletes it, with what it owns)
- * or xh_free_all (its owner died); an endpoint block is closed first,
+ * freed only through xh_delete (its owner deletes it, with what it owns),
+ * xh_unpark_all (an array its owner deleted, parked in a thread's slot:
+ * rt.h sing_xpark_put; still on the list and charged until then) or
+ * xh_free_all (its owner died); an endpoint block is closed first,
  * through the heap's close hook (chan.c).
  */
 #ifndef KERNEL_EXHEAP_H
@@ -40,15 +42,11 @@ struct xh_block {
 	uint64_t charge;                /* bytes charged to the owner's budget */
 };
 
-/* Small arrays a SIP deleted, kept for its next new ones (exheap.c park). */
-#define XH_NPARK 16                     /* xalloc's classes up to 256 bytes */
-
 /* An owner's list of blocks: a sentinel. */
 struct xh_list {
 	struct xh_block head;
 	uint32_t owner;                 /* pid, for messages */
 	struct sk_budget *budget;       /* NULL: not charged (the kernel) */
-	struct xh_block *parked[XH_NPARK];   /* by class; on this list, charged */
 };
 
 struct xh_heap {
@@ -77,6 +75,15 @@ uint32_t xh_dma_check(const struct xh_list *own, uint64_t addr, uint64_t n);
 /* New zeroed block of size bytes (endpoints); NULL if over budget. */
 void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay,
                  uint64_t size);
+/* Parked arrays (rt.h sing_xpark_put): slots is a thread's xpark, own
+ * its SIP's list.  A new array of len elements of lay, size bytes (at
+ * most SING_XPARK_MAX), made from the one parked in size's slot, whatever
+ * its size and layout; NULL if the slot is empty or the budget short. */
+struct sing_xarr *xh_unpark(struct xh_heap *h, struct xh_list *own, void **slots,
+                            const struct ly_layout *lay, int64_t len, uint64_t size);
+/* Free every array parked in slots (the thread ended, or its budget is
+ * short). */
+void xh_unpark_all(struct xh_heap *h, void **slots);
 /* x keeps [0, idx), the result holds [idx, len); 0 <= idx <= len checked
  * by the caller.  NULL if out of memory. */
 struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,

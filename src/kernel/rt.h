@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 9
+#define SING_RT_VERSION 10
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -139,11 +139,21 @@ enum sing_failure {
  *                write barrier shades an overwritten white reference.
  *   trans_sp     the transition record: the SIP's stack pointer at its last
  *                GC-kind ABI call, above which lie only SIP frames.
+ *   xpark        small exchange-heap arrays this thread deleted, one per
+ *                slot (sing_xpark_put), for its next new ones.
+ *   xlay         the SIP's exchange-heap layouts by type index (the
+ *                kernel's, opaque here): what a parked array is compared with.
  */
 /* A run of zeroed free slots of one size class in the GC heap: objects of
  * that class are bumped from cur while they fit before end (0, 0: none). */
 struct sing_ab { uintptr_t cur, end; };
 #define SING_NAB 16   /* classes 16, 32, ... 256 bytes: ab[size / 16 - 1] */
+
+/* Parked arrays: a slot per 16 bytes of elements, 0 to 144 (an object
+ * of at most 256 bytes, xalloc's small classes; exheap.c asserts it). */
+#define SING_XPARK 10
+#define SING_XPARK_MAX 144
+#define SING_XPARK_SLOT(size) (((size) + 15) >> 4)
 
 struct sing_thread {
 	volatile uint32_t poll;
@@ -152,6 +162,8 @@ struct sing_thread {
 	void *trans_sp;
 	const void *xown;      /* the SIP's exchange-heap owner list (SING_XH_OWNER) */
 	struct sing_ab ab[SING_NAB];   /* this thread's runs (sing_new_fast) */
+	void *xpark[SING_XPARK];       /* by SING_XPARK_SLOT of the elements' bytes */
+	const void *const *xlay;
 };
 
 /*
@@ -186,6 +198,19 @@ struct sing_cell { uint64_t hdr; void *val; };
  * reference-counted region that xsplit shares between the parts. */
 struct sing_xarr { int64_t len; uint8_t *data; void *region; };
 
+/* An ordinary array as one object (exheap.c: its region's *home*): the
+ * descriptor, then the region's header (struct xh_region, whose layout
+ * exheap.c asserts is this), then the elements.  A home whose region no
+ * xsplit part shares has region == &refs and refs == 1. */
+struct sing_xhome {
+	struct sing_xarr x;
+	uint64_t pad0_;
+	uint64_t refs, size;   /* size: the elements' bytes */
+	uint32_t born, dma;
+	uint64_t pad1_;
+	uint8_t data[];
+};
+
 /* The owner word of the exchange-heap block whose payload is p: the word
  * SING_XH_OWN_BACK bytes before it (exheap.c asserts the layout), the
  * owner list's address, with the low bit SING_XH_INNER set while the
@@ -202,6 +227,9 @@ struct sing_xarr { int64_t len; uint8_t *data; void *region; };
 #define SING_XH_OWNER(p) (*(uintptr_t *)((char *)(p) - SING_XH_OWN_BACK))
 #define SING_XH_TOP(p, th) (SING_XH_OWNER(p) == (uintptr_t)(th)->xown)
 #define SING_XH_MINE(p, th) ((SING_XH_OWNER(p) & ~SING_XH_INNER) == (uintptr_t)(th)->xown)
+/* The block's layout word (the kernel's struct ly_layout), likewise. */
+#define SING_XH_LAY_BACK 32
+#define SING_XH_LAY(p) (*(const void *const *)((const char *)(p) - SING_XH_LAY_BACK))
 
 /* One case of a switch receive (sing_select): the endpoint (or endpoint
  * set) and the case's message, 0 for ChannelClosed or m+1 for message m
@@ -338,6 +366,76 @@ static inline void *sing_new_fast(struct sing_thread *t, uint32_t type, uint64_t
 		return (void *)p;
 	}
 	return sing_new(t, type, fn);
+}
+
+/* Zero n bytes at p (16-byte aligned, with room up to the next multiple
+ * of 16) by 16-byte stores: for a small block a call to memset and its
+ * size dispatch cost more.  The empty asm keeps the compiler from turning
+ * the loop back into that call. */
+static inline void sing_zero16(void *p, uint64_t n)
+{
+	typedef uint64_t sing_v2 __attribute__((vector_size(16), may_alias));
+	if (__builtin_constant_p(n)) {   /* the compiler writes the stores, unrolled */
+		__builtin_memset(p, 0, (n + 15) & ~(uint64_t)15);
+		return;
+	}
+	for (uint8_t *q = (uint8_t *)p, *end = q + n; q < end; q += 16) {
+		*(sing_v2 *)q = (sing_v2){0, 0};
+		__asm__("" : : "r"(q) : "memory");
+	}
+}
+
+/* Parked arrays (docs/kernel.md "Parked arrays"): a thread's deleted
+ * small array stays its SIP's (linked, charged, counted live) in the
+ * thread's slot for its size, so the thread's next new array of the same
+ * size and layout is a slot taken and the elements zeroed, with no kernel
+ * call.  Only the thread itself touches its slots (and the kernel for it:
+ * at its ABI calls, and once it is dead), so no lock.  While parked the
+ * owner word has SING_XH_INNER (no owner check accepts it: it cannot be
+ * deleted or sent again) and its length is 0.
+ * Park the xarray p, deleted by t: 1 if it is t's SIP's at top level, a
+ * home nobody shares, small and its slot free; else 0 (the kernel frees
+ * it).  The owner is checked first: nothing else is read before. */
+static inline int sing_xpark_put(struct sing_thread *t, void *p)
+{
+	struct sing_xhome *h = (struct sing_xhome *)p;
+	if (!SING_XH_TOP(p, t) || h->x.region != (void *)&h->refs || h->refs != 1 ||
+	    h->size > SING_XPARK_MAX)
+		return 0;
+	void **slot = &t->xpark[SING_XPARK_SLOT(h->size)];
+	if (*slot)
+		return 0;
+	h->x.len = 0;
+	SING_XH_OWNER(p) |= SING_XH_INNER;
+	*slot = h;
+	return 1;
+}
+
+/* new exheap T[len] (esize bytes per element, a constant): the parked
+ * array of exactly this size and layout if t has one, else the kernel. */
+static inline void *sing_xnewarr_fast(struct sing_thread *t, uint32_t type, int64_t len,
+                                      uint64_t esize, const char *fn)
+{
+	if (__builtin_expect((uint64_t)len <= SING_XPARK_MAX / esize, 1)) {
+		uint64_t size = (uint64_t)len * esize;
+		void **slot = &t->xpark[SING_XPARK_SLOT(size)];
+		struct sing_xhome *h = (struct sing_xhome *)*slot;
+		if (__builtin_expect(h && h->size == size && SING_XH_LAY(h) == t->xlay[type], 1)) {
+			*slot = 0;
+			SING_XH_OWNER(h) = (uintptr_t)t->xown;
+			h->x.len = len;
+			sing_zero16(h->data, size);
+			return h;
+		}
+	}
+	return sing_xnewarr(t, type, len, fn);
+}
+
+/* delete of an xarray: parked, else the kernel. */
+static inline void sing_delete_xarr_fast(struct sing_thread *t, void *p, const char *fn)
+{
+	if (__builtin_expect(!sing_xpark_put(t, p), 0))
+		sing_delete(t, p, fn);
 }
 
 /* The generational write barrier, before val is stored into a field or

@@ -47,6 +47,7 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 	struct sk_thread *t = record(s->k);
 	t->sip = s;
 	t->pub.xown = &s->xh_own;
+	t->pub.xlay = (const void *const *)s->im->map.lay;
 	t->pub.marking = s->gc.marking;
 	t->start = start;
 	if (nargs) {
@@ -93,6 +94,7 @@ void thread_free(struct sk_thread *t)
 			s->nthreads--;
 			break;
 		}
+	xh_unpark_all(&s->k->xh, t->pub.xpark);   /* on s's list: freed before it is */
 	s->ticks += __atomic_exchange_n(&t->ticks, 0, __ATOMIC_RELAXED);
 	if (t == s->main)
 		s->cpu = t->cpu;   /* where it ended (SING_DEBUG=stats) */

@@ -21,7 +21,8 @@
  *                               delete-inner | send-inner | delete-twice |
  *                               send-deleted | eset-add-foreign |
  *                               eset-add-state | eset-send-member |
- *                               eset-recv-member | opaque-side | opaque-ok | ok
+ *                               eset-recv-member | opaque-side | opaque-ok |
+ *                               delete-sent-inline | ok
  * prints "client: status N", "server: status N", "live bytes: N".
  */
 #include <stdio.h>
@@ -126,6 +127,10 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 		sing_delete(t, imp2, "client");           /* exp2 was the kernel's, and deleted */
 		a[0].p = new_bytes(t);
 		sing_send(t, ep, req, a, "client");
+	} else if (!strcmp(mode, "delete-sent-inline")) { /* generated code's park (rt.h) */
+		a[0].p = new_bytes(t);
+		sing_send(t, ep, req, a, "client");
+		sing_delete_xarr_fast(t, a[0].p, "client");   /* the server's now, or in flight */
 	} else if (!strcmp(mode, "send-moved")) {     /* a buffer already sent */
 		void *x = new_bytes(t), *exp2;
 		a[0].p = x;

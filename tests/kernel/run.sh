@@ -321,6 +321,9 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	# that no owner check accepts it: a second delete, or a send, fails the SIP
 	backstop delete-twice 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-deleted 0 70 'exchange-heap block not owned by this SIP'
+	# generated code's inline park checks the owner before anything else:
+	# a buffer sent away is never parked for the sender's next new array
+	backstop delete-sent-inline 1 70 'exchange-heap block not owned by this SIP'
 	backstop eset-add-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop eset-add-state 1 70 "contract violation: an endpoint added to a set must be in the set's contract, side and state"
 	backstop eset-send-member 0 70 'exchange-heap block not owned by this SIP'
