@@ -185,7 +185,9 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 		refused(t, e, m, why, fn);
 }
 
-int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
+/* Inline in ch_select: a receive is half of every round trip. */
+static inline __attribute__((always_inline))
+int pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 {
 	if (!e->count)
 		return -1;
@@ -207,6 +209,11 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	return (int)m;
 }
 
+int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
+{
+	return pop(e, out, own);
+}
+
 static int is_set(const void *p)
 {
 	return xh_kind(p) == SING_K_ESET;
@@ -216,15 +223,23 @@ static int is_set(const void *p)
  * a set, e is the head of its ready list. */
 static int ready_case(const struct sing_case *cases, uint32_t n)
 {
+	const void *quiet = NULL;   /* the last case's endpoint or set, with nothing ready */
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ch_end *e = cases[i].ep;
-		if (is_set(e) && !(e = es_head(cases[i].ep)))
+		if (e == quiet)   /* the cases of a switch receive come in runs on one endpoint */
 			continue;
+		if (is_set(e) && !(e = es_head(cases[i].ep))) {
+			quiet = cases[i].ep;
+			continue;
+		}
 		if (e->count) {
 			if (cases[i].msg == (uint32_t)e->q[e->head * e->width].u64 + 1)
 				return (int)i;
-		} else if (e->closed && cases[i].msg == 0) {
-			return (int)i;
+		} else if (e->closed) {
+			if (cases[i].msg == 0)
+				return (int)i;
+		} else {
+			quiet = cases[i].ep;
 		}
 	}
 	return -1;
@@ -245,6 +260,23 @@ static struct sk_thread **waiter_of(void *ep)
 	return is_set(ep) ? &((struct es_set *)ep)->waiter : &((struct ch_end *)ep)->waiter;
 }
 
+/* Make t (or NULL) the waiter of every case's endpoint or set, once per
+ * run of cases on the same one; each t's own (checked only when t is
+ * given: the ones before are). */
+static void set_waiters(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
+                        struct xh_list *own, const char *fn, struct sk_thread *w)
+{
+	const void *last = NULL;
+	for (uint32_t c = 0; c < n; c++) {
+		if (cases[c].ep == last)
+			continue;
+		last = cases[c].ep;
+		if (w)
+			need_mine(t, last, own, fn);
+		*waiter_of(cases[c].ep) = w;
+	}
+}
+
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
@@ -253,15 +285,11 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 		/* Its stack is scannable (see sched.h).  With several CPUs the
 		 * collection lets the kernel lock go: a message may have come
 		 * meanwhile, with no waiter yet to wake, so look again. */
-		if (gc_waiting(&t->sip->gc))
+		if (gc_wait_due(&t->sip->gc) && gc_waiting(&t->sip->gc))
 			continue;
-		for (uint32_t c = 0; c < n; c++) {
-			need_mine(t, cases[c].ep, own, fn);   /* the ones before are t's own */
-			*waiter_of(cases[c].ep) = t;
-		}
+		set_waiters(t, cases, n, own, fn, t);
 		sched_block(t);
-		for (uint32_t c = 0; c < n; c++)
-			*waiter_of(cases[c].ep) = NULL;
+		set_waiters(t, cases, n, own, fn, NULL);
 	}
 	need_mine(t, cases[i].ep, own, fn);
 	struct ch_end *e = cases[i].ep;
@@ -271,7 +299,7 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 		out += 1 + s->map;
 	}
 	if (cases[i].msg)
-		ch_pop(e, out, own);
+		pop(e, out, own);
 	return i;
 }
 
