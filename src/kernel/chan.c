@@ -45,8 +45,9 @@ int ch_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *c
 	return 0;
 }
 
-/* Free the linear values of message slots msg (tag first). */
-static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
+/* Free the linear values of message slots msg (tag first).  Out of line:
+ * inlined in a send, its loop of calls would give the send a frame. */
+static __attribute__((noinline)) void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
 {
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear && args[a].p)
@@ -74,11 +75,9 @@ static int full(const struct ch_end *e)
 /* Queue m (its linear arguments already in flight) at e's peer and wake
  * it; e has moved to row next. */
 static inline __attribute__((always_inline))
-void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
+void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
-	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
-	         e->peer);   /* first: nothing more to keep across its call (docs/tracing.md) */
 	struct ch_end *p = e->peer;
 	e->row = next;
 	if (!p) {                     /* the peer is gone: the message is lost */
@@ -99,6 +98,26 @@ void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
 		es_ready(p);
 	else if (p->waiter)
 		sched_wake(p->waiter);
+}
+
+/* put, with its trace event first (docs/tracing.md). */
+static __attribute__((noinline, cold))
+void put_traced(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
+{
+	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
+	         e->peer);
+	put(e, m, args, next);
+}
+
+/* Tracing on, the event goes out of line: put's one call is then its
+ * last (a tail call), and a send keeps nothing across a call. */
+static inline __attribute__((always_inline))
+void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
+{
+	if (TR_ON(TR_SEND))
+		put_traced(e, m, args, next);
+	else
+		put(e, m, args, next);
 }
 
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
@@ -131,7 +150,8 @@ static int ep_arg_ok(const struct ly_arg *la, const struct ch_end *x)
  * own's when its turn comes: one that appears twice, or sits inside an
  * earlier one, is in flight by then.  On a failure the ones already moved
  * come back. */
-static inline __attribute__((always_inline))
+/* Out of line: a send with no linear argument (most) pays nothing for it. */
+static __attribute__((noinline))
 int take_args(const struct ch_end *e, const struct ly_msg *lm, union sing_slot *args,
                      struct xh_list *own)
 {
@@ -152,22 +172,31 @@ int take_args(const struct ch_end *e, const struct ly_msg *lm, union sing_slot *
 	return 0;
 }
 
+/* The checks a send needs before its arguments: 0 and e's next row in
+ * *next, or why not. */
 static inline __attribute__((always_inline))
-int send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+int send_ok(const struct ch_end *e, uint32_t m, const struct xh_list *own, uint32_t *next)
 {
 	if (xh_holder(e) != own)   /* a borrowed field's endpoint is inner */
 		return CH_OWNER;
-	uint32_t next = ch_step(e, m);
-	if (next == SING_NO_STATE)
+	*next = ch_step(e, m);
+	if (*next == SING_NO_STATE)
 		return CH_STATE;
 	if (full(e))
 		return CH_OVERFLOW;
-	const struct ly_msg *lm = &e->con->msgs[m];
-	int why = lm->nlinear ? take_args(e, lm, args, own) : 0;
-	if (why)
-		return why;
-	deliver(e, m, args, next);
 	return 0;
+}
+
+static inline __attribute__((always_inline))
+int send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+{
+	uint32_t next;
+	int why = send_ok(e, m, own, &next);
+	if (!why && e->con->msgs[m].nlinear)
+		why = take_args(e, &e->con->msgs[m], args, own);
+	if (!why)
+		deliver(e, m, args, next);
+	return why;
 }
 
 int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
@@ -175,14 +204,29 @@ int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_
 	return send_from(e, m, args, own);
 }
 
-/* The refusal is handed on with everything it needs, so this frame keeps
- * nothing alive across the send (a SIP's send is its hottest call). */
+/* A send with linear arguments, or one refused. */
+static __attribute__((noinline))
+void send_sip_slow(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+                   const char *fn, ch_refused refused)
+{
+	int why = send_from(e, m, args, (struct xh_list *)t->xown);
+	if (why)
+		refused(t, e, m, why, fn);
+}
+
+/* A message of values only, allowed and with room, is delivered with no
+ * frame: nothing is kept across a call, and the wake-up at the end is a
+ * tail call (a SIP's send is its hottest call).  Anything else takes the
+ * full road. */
 void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
                  const char *fn, ch_refused refused)
 {
-	int why = send_from(e, m, args, (struct xh_list *)t->xown);
-	if (__builtin_expect(why != 0, 0))
-		refused(t, e, m, why, fn);
+	uint32_t next;
+	if (__builtin_expect(!send_ok(e, m, (struct xh_list *)t->xown, &next) &&
+	                     !e->con->msgs[m].nlinear, 1))
+		deliver(e, m, args, next);
+	else
+		send_sip_slow(t, e, m, args, fn, refused);
 }
 
 /* Inline in ch_select: a receive is half of every round trip. */

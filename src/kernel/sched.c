@@ -261,6 +261,15 @@ static void unfollow(struct sk_cpu *c)
 	}
 }
 
+/* t, woken by the thread running on its CPU c, runs next in its slice. */
+static void hand_off(struct sk_cpu *c, struct sk_thread *t)
+{
+	t->waker = c->cur->sip;
+	q_tail(&c->ho, t);
+}
+
+static __attribute__((noinline)) void wake(struct sk_thread *t);
+
 /* A thread woken by the thread running on its CPU (a message, a close)
  * is handed the CPU next, inside the waker's slice.  One woken from the
  * kernel's context (a device interrupt, console input) gets a slice of
@@ -270,6 +279,23 @@ void sched_wake(struct sk_thread *t)
 {
 	if (t->state != TH_BLOCKED)
 		return;
+	/* The case of every message between two threads of one CPU running
+	 * alone (a ping-pong's each wake), decided first and with no frame
+	 * (so with no call: several CPUs take the full road, which asks the
+	 * HAL for the caller's CPU): the waker runs on t's CPU and nothing
+	 * else waits there. */
+	struct sk_cpu *c = cpu_of(t);
+	if (__builtin_expect(!klock_smp && t->cpu == 0 && !t->sip->stopper && c->cur &&
+	                     c->cur != t && !queued(c), 1)) {   /* one CPU: c is the caller's */
+		hand_off(c, t);
+		return;
+	}
+	wake(t);
+}
+
+/* The rest of sched_wake: the same rules, in full. */
+static void wake(struct sk_thread *t)
+{
 	if (t->sip->stopper) {   /* its SIP is being collected or torn down */
 		halt_hold(t);
 		return;
@@ -297,8 +323,7 @@ void sched_wake(struct sk_thread *t)
 			unfollow(c);
 			kick(c);   /* two or more wait here: an idle CPU may take one */
 		}
-		t->waker = me->cur->sip;
-		q_tail(&c->ho, t);
+		hand_off(c, t);
 		return;
 	}
 	if (ticks(c) - t->slept >= 2)
