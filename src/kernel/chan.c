@@ -239,11 +239,12 @@ int pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	uint32_t m = (uint32_t)slot[0].u64;
 	const struct ly_msg *lm = &e->con->msgs[m];
 	TR_EVENT(TR_RECV, e->head, m, e->con, e);
-	for (uint32_t a = 0; a < lm->nargs; a++) {
+	for (uint32_t a = 0; a < lm->nargs; a++)
 		out[a] = slot[1 + a];
-		if (lm->args[a].linear)
-			xh_recv(out[a].p, own);
-	}
+	if (lm->nlinear)   /* values only (most messages): nothing changes hands */
+		for (uint32_t a = 0; a < lm->nargs; a++)
+			if (lm->args[a].linear)
+				xh_recv(out[a].p, own);
 	if (++e->head == e->cap)
 		e->head = 0;
 	e->count--;

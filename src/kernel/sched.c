@@ -53,6 +53,21 @@ static void q_remove(struct sk_thread *t)
 	q->n--;
 }
 
+/* Take q's head out (q is not empty): q_remove, knowing it is the head. */
+static struct sk_thread *q_pop(struct sk_rq *q)
+{
+	struct sk_thread *t = q->head;
+	q->head = t->rq_next;
+	if (q->head)
+		q->head->rq_prev = NULL;
+	else
+		q->tail = NULL;
+	t->rq_next = NULL;
+	t->rq = NULL;
+	q->n--;
+	return t;
+}
+
 /* Put every thread of `from` before those of `to`, in order. */
 static void q_prepend(struct sk_rq *to, struct sk_rq *from)
 {
@@ -105,9 +120,9 @@ static uint64_t ticks(const struct sk_cpu *c)
  * the next tick.  NULL if nothing is runnable. */
 static struct sk_thread *take(struct sk_cpu *c)
 {
-	struct sk_thread *t = c->ho.head;
-	if (t) {
-		q_remove(t);
+	struct sk_thread *t;
+	if (c->ho.head) {
+		t = q_pop(&c->ho);
 		t->from = 0;   /* it ran where it followed to: it stays */
 		if (t->epoch != c->epoch) {
 			t->epoch = c->epoch;
@@ -115,10 +130,9 @@ static struct sk_thread *take(struct sk_cpu *c)
 		}
 		return t;
 	}
-	t = c->rq.head;
-	if (!t)
+	if (!c->rq.head)
 		return NULL;
-	q_remove(t);
+	t = q_pop(&c->rq);
 	t->epoch = ++c->epoch;
 	c->slice_end = ticks(c) + 1;
 	return t;
