@@ -73,9 +73,10 @@ static int full(const struct ch_end *e)
 }
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
- * it; e has moved to row next. */
+ * it; e has moved to row next.  by: the sending thread (NULL: the kernel). */
 static inline __attribute__((always_inline))
-void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
+void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+         const struct sk_thread *by)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
 	struct ch_end *p = e->peer;
@@ -97,27 +98,29 @@ void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
 	else if (p->set)
 		es_ready(p);
 	else if (p->waiter)
-		sched_wake(p->waiter);
+		sched_wake_by(p->waiter, by);
 }
 
 /* put, with its trace event first (docs/tracing.md). */
 static __attribute__((noinline, cold))
-void put_traced(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
+void put_traced(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+                const struct sk_thread *by)
 {
 	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
 	         e->peer);
-	put(e, m, args, next);
+	put(e, m, args, next, by);
 }
 
 /* Tracing on, the event goes out of line: put's one call is then its
  * last (a tail call), and a send keeps nothing across a call. */
 static inline __attribute__((always_inline))
-void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
+void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+             const struct sk_thread *by)
 {
 	if (TR_ON(TR_SEND))
-		put_traced(e, m, args, next);
+		put_traced(e, m, args, next, by);
 	else
-		put(e, m, args, next);
+		put(e, m, args, next, by);
 }
 
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
@@ -131,7 +134,7 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear)
 			xh_send(args[a].p);
-	deliver(e, m, args, next);
+	deliver(e, m, args, next, NULL);
 	return 0;
 }
 
@@ -188,20 +191,21 @@ int send_ok(const struct ch_end *e, uint32_t m, const struct xh_list *own, uint3
 }
 
 static inline __attribute__((always_inline))
-int send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+int send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own,
+              const struct sk_thread *by)
 {
 	uint32_t next;
 	int why = send_ok(e, m, own, &next);
 	if (!why && e->con->msgs[m].nlinear)
 		why = take_args(e, &e->con->msgs[m], args, own);
 	if (!why)
-		deliver(e, m, args, next);
+		deliver(e, m, args, next, by);
 	return why;
 }
 
 int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
 {
-	return send_from(e, m, args, own);
+	return send_from(e, m, args, own, NULL);
 }
 
 /* A send with linear arguments, or one refused. */
@@ -209,7 +213,7 @@ static __attribute__((noinline))
 void send_sip_slow(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
                    const char *fn, ch_refused refused)
 {
-	int why = send_from(e, m, args, (struct xh_list *)t->xown);
+	int why = send_from(e, m, args, (struct xh_list *)t->xown, sk_self(t));
 	if (why)
 		refused(t, e, m, why, fn);
 }
@@ -224,7 +228,7 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 	uint32_t next;
 	if (__builtin_expect(!send_ok(e, m, (struct xh_list *)t->xown, &next) &&
 	                     !e->con->msgs[m].nlinear, 1))
-		deliver(e, m, args, next);
+		deliver(e, m, args, next, sk_self(t));
 	else
 		send_sip_slow(t, e, m, args, fn, refused);
 }

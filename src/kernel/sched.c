@@ -291,16 +291,19 @@ static __attribute__((noinline)) void wake(struct sk_thread *t);
  * else at the back. */
 void sched_wake(struct sk_thread *t)
 {
+	sched_wake_by(t, NULL);
+}
+
+void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
+{
 	if (t->state != TH_BLOCKED)
 		return;
-	/* The case of every message between two threads of one CPU running
-	 * alone (a ping-pong's each wake), decided first and with no frame
-	 * (so with no call: several CPUs take the full road, which asks the
-	 * HAL for the caller's CPU): the waker runs on t's CPU and nothing
-	 * else waits there. */
+	/* The case of every message between two threads of one CPU (a
+	 * ping-pong's each wake), decided first and with no frame: the waker
+	 * runs there (it is c's running thread: no need to ask the HAL which
+	 * CPU the caller is) and nothing else waits there. */
 	struct sk_cpu *c = cpu_of(t);
-	if (__builtin_expect(!klock_smp && t->cpu == 0 && !t->sip->stopper && c->cur &&
-	                     c->cur != t && !queued(c), 1)) {   /* one CPU: c is the caller's */
+	if (__builtin_expect(by && c->cur == by && !t->sip->stopper && !queued(c), 1)) {
 		hand_off(c, t);
 		return;
 	}
