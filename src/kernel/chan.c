@@ -153,8 +153,7 @@ static int ep_arg_ok(const struct ly_arg *la, const struct ch_end *x)
  * own's when its turn comes: one that appears twice, or sits inside an
  * earlier one, is in flight by then.  On a failure the ones already moved
  * come back. */
-/* Out of line: a send with no linear argument (most) pays nothing for it. */
-static __attribute__((noinline))
+static inline __attribute__((always_inline))
 int take_args(const struct ch_end *e, const struct ly_msg *lm, union sing_slot *args,
                      struct xh_list *own)
 {
@@ -190,47 +189,47 @@ int send_ok(const struct ch_end *e, uint32_t m, const struct xh_list *own, uint3
 	return 0;
 }
 
-static inline __attribute__((always_inline))
-int send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own,
-              const struct sk_thread *by)
+int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
 {
-	uint32_t next;
+	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
 	int why = send_ok(e, m, own, &next);
 	if (!why && e->con->msgs[m].nlinear)
 		why = take_args(e, &e->con->msgs[m], args, own);
 	if (!why)
-		deliver(e, m, args, next, by);
+		deliver(e, m, args, next, NULL);
 	return why;
 }
 
-int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
-{
-	return send_from(e, m, args, own, NULL);
-}
-
-/* A send with linear arguments, or one refused. */
+/* ch_send_sip of a message send_ok allowed that has linear arguments
+ * (its next row looked up again: one load, and six arguments make this
+ * a tail call). */
 static __attribute__((noinline))
-void send_sip_slow(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
-                   const char *fn, ch_refused refused)
+void send_linear(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+                 const char *fn, ch_refused refused)
 {
-	int why = send_from(e, m, args, (struct xh_list *)t->xown, sk_self(t));
+	int why = take_args(e, &e->con->msgs[m], args, (struct xh_list *)t->xown);
 	if (why)
 		refused(t, e, m, why, fn);
+	deliver(e, m, args, ch_step(e, m), sk_self(t));
 }
 
-/* A message of values only, allowed and with room, is delivered with no
- * frame: nothing is kept across a call, and the wake-up at the end is a
- * tail call (a SIP's send is its hottest call).  Anything else takes the
- * full road. */
+/* Every check first (a refusal does not return); then a message of values
+ * only (most: a ping-pong's every one) is delivered with no frame: nothing
+ * is kept across a call, and the wake-up at the end is a tail call (a
+ * SIP's send is its hottest call). */
 void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
                  const char *fn, ch_refused refused)
 {
-	uint32_t next;
-	if (__builtin_expect(!send_ok(e, m, (struct xh_list *)t->xown, &next) &&
-	                     !e->con->msgs[m].nlinear, 1))
+	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
+	int why = send_ok(e, m, (struct xh_list *)t->xown, &next);
+	if (__builtin_expect(why != 0, 0)) {
+		refused(t, e, m, why, fn);
+		__builtin_unreachable();
+	}
+	if (__builtin_expect(!e->con->msgs[m].nlinear, 1))
 		deliver(e, m, args, next, sk_self(t));
 	else
-		send_sip_slow(t, e, m, args, fn, refused);
+		send_linear(t, e, m, args, fn, refused);
 }
 
 /* Inline in ch_select: a receive is half of every round trip. */
