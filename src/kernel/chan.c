@@ -47,7 +47,8 @@ int ch_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *c
 
 /* Free the linear values of message slots msg (tag first).  Out of line:
  * inlined in a send, its loop of calls would give the send a frame. */
-static __attribute__((noinline)) void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
+static __attribute__((noinline))
+void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
 {
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear && args[a].p)
@@ -208,8 +209,10 @@ void send_linear(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
                  const char *fn, ch_refused refused)
 {
 	int why = take_args(e, &e->con->msgs[m], args, (struct xh_list *)t->xown);
-	if (why)
-		refused(t, e, m, why, fn);
+	if (why) {
+		refused(t, e, m, why, fn);   /* does not return (chan.h) */
+		return;
+	}
 	deliver(e, m, args, ch_step(e, m), sk_self(t));
 }
 
@@ -223,8 +226,8 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
 	int why = send_ok(e, m, (struct xh_list *)t->xown, &next);
 	if (__builtin_expect(why != 0, 0)) {
-		refused(t, e, m, why, fn);
-		__builtin_unreachable();
+		refused(t, e, m, why, fn);   /* does not return (chan.h) */
+		return;
 	}
 	if (__builtin_expect(!e->con->msgs[m].nlinear, 1))
 		deliver(e, m, args, next, sk_self(t));
