@@ -45,8 +45,10 @@ int ch_new(struct sk_kernel *k, struct xh_list *own, const struct ly_contract *c
 	return 0;
 }
 
-/* Free the linear values of message slots msg (tag first). */
-static void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
+/* Free the linear values of message slots msg (tag first).  Out of line:
+ * inlined in a send, its loop of calls would give the send a frame. */
+static __attribute__((noinline))
+void drop(struct sk_kernel *k, const struct ly_msg *lm, union sing_slot *args)
 {
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear && args[a].p)
@@ -72,13 +74,12 @@ static int full(const struct ch_end *e)
 }
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
- * it; e has moved to row next. */
+ * it; e has moved to row next.  by: the sending thread (NULL: the kernel). */
 static inline __attribute__((always_inline))
-void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
+void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+         const struct sk_thread *by)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
-	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
-	         e->peer);   /* first: nothing more to keep across its call (docs/tracing.md) */
 	struct ch_end *p = e->peer;
 	e->row = next;
 	if (!p) {                     /* the peer is gone: the message is lost */
@@ -98,7 +99,29 @@ void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next)
 	else if (p->set)
 		es_ready(p);
 	else if (p->waiter)
-		sched_wake(p->waiter);
+		sched_wake_by(p->waiter, by);
+}
+
+/* put, with its trace event first (docs/tracing.md). */
+static __attribute__((noinline, cold))
+void put_traced(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+                const struct sk_thread *by)
+{
+	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
+	         e->peer);
+	put(e, m, args, next, by);
+}
+
+/* Tracing on, the event goes out of line: put's one call is then its
+ * last (a tail call), and a send keeps nothing across a call. */
+static inline __attribute__((always_inline))
+void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+             const struct sk_thread *by)
+{
+	if (TR_ON(TR_SEND))
+		put_traced(e, m, args, next, by);
+	else
+		put(e, m, args, next, by);
 }
 
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
@@ -112,7 +135,7 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear)
 			xh_send(args[a].p);
-	deliver(e, m, args, next);
+	deliver(e, m, args, next, NULL);
 	return 0;
 }
 
@@ -152,40 +175,69 @@ int take_args(const struct ch_end *e, const struct ly_msg *lm, union sing_slot *
 	return 0;
 }
 
+/* The checks a send needs before its arguments: 0 and e's next row in
+ * *next, or why not. */
 static inline __attribute__((always_inline))
-int send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
+int send_ok(const struct ch_end *e, uint32_t m, const struct xh_list *own, uint32_t *next)
 {
 	if (xh_holder(e) != own)   /* a borrowed field's endpoint is inner */
 		return CH_OWNER;
-	uint32_t next = ch_step(e, m);
-	if (next == SING_NO_STATE)
+	*next = ch_step(e, m);
+	if (*next == SING_NO_STATE)
 		return CH_STATE;
 	if (full(e))
 		return CH_OVERFLOW;
-	const struct ly_msg *lm = &e->con->msgs[m];
-	int why = lm->nlinear ? take_args(e, lm, args, own) : 0;
-	if (why)
-		return why;
-	deliver(e, m, args, next);
 	return 0;
 }
 
 int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_list *own)
 {
-	return send_from(e, m, args, own);
+	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
+	int why = send_ok(e, m, own, &next);
+	if (!why && e->con->msgs[m].nlinear)
+		why = take_args(e, &e->con->msgs[m], args, own);
+	if (!why)
+		deliver(e, m, args, next, NULL);
+	return why;
 }
 
-/* The refusal is handed on with everything it needs, so this frame keeps
- * nothing alive across the send (a SIP's send is its hottest call). */
+/* ch_send_sip of a message send_ok allowed that has linear arguments
+ * (its next row looked up again: one load, and six arguments make this
+ * a tail call). */
+static __attribute__((noinline))
+void send_linear(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+                 const char *fn, ch_refused refused)
+{
+	int why = take_args(e, &e->con->msgs[m], args, (struct xh_list *)t->xown);
+	if (why) {
+		refused(t, e, m, why, fn);   /* does not return (chan.h) */
+		return;
+	}
+	deliver(e, m, args, ch_step(e, m), sk_self(t));
+}
+
+/* Every check first (a refusal does not return); then a message of values
+ * only (most: a ping-pong's every one) is delivered with no frame: nothing
+ * is kept across a call, and the wake-up at the end is a tail call (a
+ * SIP's send is its hottest call). */
 void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
                  const char *fn, ch_refused refused)
 {
-	int why = send_from(e, m, args, (struct xh_list *)t->xown);
-	if (__builtin_expect(why != 0, 0))
-		refused(t, e, m, why, fn);
+	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
+	int why = send_ok(e, m, (struct xh_list *)t->xown, &next);
+	if (__builtin_expect(why != 0, 0)) {
+		refused(t, e, m, why, fn);   /* does not return (chan.h) */
+		return;
+	}
+	if (__builtin_expect(!e->con->msgs[m].nlinear, 1))
+		deliver(e, m, args, next, sk_self(t));
+	else
+		send_linear(t, e, m, args, fn, refused);
 }
 
-int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
+/* Inline in ch_select: a receive is half of every round trip. */
+static inline __attribute__((always_inline))
+int pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 {
 	if (!e->count)
 		return -1;
@@ -193,11 +245,12 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	uint32_t m = (uint32_t)slot[0].u64;
 	const struct ly_msg *lm = &e->con->msgs[m];
 	TR_EVENT(TR_RECV, e->head, m, e->con, e);
-	for (uint32_t a = 0; a < lm->nargs; a++) {
+	for (uint32_t a = 0; a < lm->nargs; a++)
 		out[a] = slot[1 + a];
-		if (lm->args[a].linear)
-			xh_recv(out[a].p, own);
-	}
+	if (lm->nlinear)   /* values only (most messages): nothing changes hands */
+		for (uint32_t a = 0; a < lm->nargs; a++)
+			if (lm->args[a].linear)
+				xh_recv(out[a].p, own);
 	if (++e->head == e->cap)
 		e->head = 0;
 	e->count--;
@@ -205,6 +258,11 @@ int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
 	 * row it reached beside the tag: the receiver's end follows. */
 	e->row = (uint32_t)(slot[0].u64 >> 32);
 	return (int)m;
+}
+
+int ch_pop(struct ch_end *e, union sing_slot *out, struct xh_list *own)
+{
+	return pop(e, out, own);
 }
 
 static int is_set(const void *p)
@@ -216,15 +274,23 @@ static int is_set(const void *p)
  * a set, e is the head of its ready list. */
 static int ready_case(const struct sing_case *cases, uint32_t n)
 {
+	const void *quiet = NULL;   /* the last case's endpoint or set, with nothing ready */
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ch_end *e = cases[i].ep;
-		if (is_set(e) && !(e = es_head(cases[i].ep)))
+		if (e == quiet)   /* the cases of a switch receive come in runs on one endpoint */
 			continue;
+		if (is_set(e) && !(e = es_head(cases[i].ep))) {
+			quiet = cases[i].ep;
+			continue;
+		}
 		if (e->count) {
 			if (cases[i].msg == (uint32_t)e->q[e->head * e->width].u64 + 1)
 				return (int)i;
-		} else if (e->closed && cases[i].msg == 0) {
-			return (int)i;
+		} else if (e->closed) {
+			if (cases[i].msg == 0)
+				return (int)i;
+		} else {
+			quiet = cases[i].ep;
 		}
 	}
 	return -1;
@@ -245,6 +311,23 @@ static struct sk_thread **waiter_of(void *ep)
 	return is_set(ep) ? &((struct es_set *)ep)->waiter : &((struct ch_end *)ep)->waiter;
 }
 
+/* Make t (or NULL) the waiter of every case's endpoint or set, once per
+ * run of cases on the same one; each t's own (checked only when t is
+ * given: the ones before are). */
+static void set_waiters(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
+                        struct xh_list *own, const char *fn, struct sk_thread *w)
+{
+	const void *last = NULL;
+	for (uint32_t c = 0; c < n; c++) {
+		if (cases[c].ep == last)
+			continue;
+		last = cases[c].ep;
+		if (w)
+			need_mine(t, last, own, fn);
+		*waiter_of(cases[c].ep) = w;
+	}
+}
+
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
@@ -253,15 +336,11 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 		/* Its stack is scannable (see sched.h).  With several CPUs the
 		 * collection lets the kernel lock go: a message may have come
 		 * meanwhile, with no waiter yet to wake, so look again. */
-		if (gc_waiting(&t->sip->gc))
+		if (gc_wait_due(&t->sip->gc) && gc_waiting(&t->sip->gc))
 			continue;
-		for (uint32_t c = 0; c < n; c++) {
-			need_mine(t, cases[c].ep, own, fn);   /* the ones before are t's own */
-			*waiter_of(cases[c].ep) = t;
-		}
+		set_waiters(t, cases, n, own, fn, t);
 		sched_block(t);
-		for (uint32_t c = 0; c < n; c++)
-			*waiter_of(cases[c].ep) = NULL;
+		set_waiters(t, cases, n, own, fn, NULL);
 	}
 	need_mine(t, cases[i].ep, own, fn);
 	struct ch_end *e = cases[i].ep;
@@ -271,7 +350,7 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 		out += 1 + s->map;
 	}
 	if (cases[i].msg)
-		ch_pop(e, out, own);
+		pop(e, out, own);
 	return i;
 }
 

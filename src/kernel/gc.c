@@ -795,7 +795,7 @@ void gc_slice(struct gc_heap *h)
 
 int gc_waiting(struct gc_heap *h)
 {
-	if (h->mapped < h->mapped_after + GC_WAIT_GROWTH && h->young_bytes < GC_WAIT_GROWTH)
+	if (!gc_wait_due(h))
 		return 0;
 	h->shrink = 1;
 	gc_collect(h, h->old_bytes <= GC_FULL_MIN);

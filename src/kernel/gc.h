@@ -199,6 +199,12 @@ static inline void gc_write(struct gc_heap *h, void *obj, void *cur, void *val)
 #define GC_WAIT_GROWTH (256u * 1024)
 /* 1 if it collected (the kernel lock may have been let go meanwhile). */
 int gc_waiting(struct gc_heap *h);
+/* Would gc_waiting collect?  Inline: a thread about to block on a
+ * message asks, and almost always the answer is no. */
+static inline int gc_wait_due(const struct gc_heap *h)
+{
+	return h->mapped >= h->mapped_after + GC_WAIT_GROWTH || h->young_bytes >= GC_WAIT_GROWTH;
+}
 /* For the roots callback. */
 void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi);
 void gc_mark_ref(struct gc_heap *h, void *p);

@@ -53,6 +53,21 @@ static void q_remove(struct sk_thread *t)
 	q->n--;
 }
 
+/* Take q's head out (q is not empty): q_remove, knowing it is the head. */
+static struct sk_thread *q_pop(struct sk_rq *q)
+{
+	struct sk_thread *t = q->head;
+	q->head = t->rq_next;
+	if (q->head)
+		q->head->rq_prev = NULL;
+	else
+		q->tail = NULL;
+	t->rq_next = NULL;
+	t->rq = NULL;
+	q->n--;
+	return t;
+}
+
 /* Put every thread of `from` before those of `to`, in order. */
 static void q_prepend(struct sk_rq *to, struct sk_rq *from)
 {
@@ -105,9 +120,9 @@ static uint64_t ticks(const struct sk_cpu *c)
  * the next tick.  NULL if nothing is runnable. */
 static struct sk_thread *take(struct sk_cpu *c)
 {
-	struct sk_thread *t = c->ho.head;
-	if (t) {
-		q_remove(t);
+	struct sk_thread *t;
+	if (c->ho.head) {
+		t = q_pop(&c->ho);
 		t->from = 0;   /* it ran where it followed to: it stays */
 		if (t->epoch != c->epoch) {
 			t->epoch = c->epoch;
@@ -115,10 +130,9 @@ static struct sk_thread *take(struct sk_cpu *c)
 		}
 		return t;
 	}
-	t = c->rq.head;
-	if (!t)
+	if (!c->rq.head)
 		return NULL;
-	q_remove(t);
+	t = q_pop(&c->rq);
 	t->epoch = ++c->epoch;
 	c->slice_end = ticks(c) + 1;
 	return t;
@@ -261,6 +275,15 @@ static void unfollow(struct sk_cpu *c)
 	}
 }
 
+/* t, woken by the thread running on its CPU c, runs next in its slice. */
+static void hand_off(struct sk_cpu *c, struct sk_thread *t)
+{
+	t->waker = c->cur->sip;
+	q_tail(&c->ho, t);
+}
+
+static __attribute__((noinline)) void wake(struct sk_thread *t);
+
 /* A thread woken by the thread running on its CPU (a message, a close)
  * is handed the CPU next, inside the waker's slice.  One woken from the
  * kernel's context (a device interrupt, console input) gets a slice of
@@ -268,8 +291,28 @@ static void unfollow(struct sk_cpu *c)
  * else at the back. */
 void sched_wake(struct sk_thread *t)
 {
+	sched_wake_by(t, NULL);
+}
+
+void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
+{
 	if (t->state != TH_BLOCKED)
 		return;
+	/* The case of every message between two threads of one CPU (a
+	 * ping-pong's each wake), decided first and with no frame: the waker
+	 * runs there (it is c's running thread: no need to ask the HAL which
+	 * CPU the caller is) and nothing else waits there. */
+	struct sk_cpu *c = cpu_of(t);
+	if (__builtin_expect(by && c->cur == by && !t->sip->stopper && !queued(c), 1)) {
+		hand_off(c, t);
+		return;
+	}
+	wake(t);
+}
+
+/* The rest of sched_wake: the same rules, in full. */
+static void wake(struct sk_thread *t)
+{
 	if (t->sip->stopper) {   /* its SIP is being collected or torn down */
 		halt_hold(t);
 		return;
@@ -297,8 +340,7 @@ void sched_wake(struct sk_thread *t)
 			unfollow(c);
 			kick(c);   /* two or more wait here: an idle CPU may take one */
 		}
-		t->waker = me->cur->sip;
-		q_tail(&c->ho, t);
+		hand_off(c, t);
 		return;
 	}
 	if (ticks(c) - t->slept >= 2)

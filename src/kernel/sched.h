@@ -67,6 +67,9 @@ void sched_block(struct sk_thread *t);
  * CPU to the next thread. */
 void sched_hold(struct sk_thread *t);
 void sched_wake(struct sk_thread *t);
+/* The same, by the thread `by`, running now on the caller's CPU (a SIP's
+ * send): the common hand-off is decided without asking which CPU that is. */
+void sched_wake_by(struct sk_thread *t, const struct sk_thread *by);
 /* Preempted: hand the CPU to the kernel's context if it asked for it
  * (k->poll_kernel: the booted system reads its console between steps). */
 void sched_preempted(struct sk_thread *t);

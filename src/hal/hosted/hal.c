@@ -14,14 +14,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HAL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HAL_ASAN 1
-#endif
-#endif
-#ifdef HAL_ASAN
+#ifdef HAL_ASAN   /* hal.h */
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -124,23 +117,17 @@ void hal_code_unmap(void *p, size_t n)
 	munmap(p, n);
 }
 
+#ifdef HAL_ASAN   /* else inline no-ops (hal.h) */
 void hal_fiber_start(void **fake, const void *bottom, size_t size)
 {
-#ifdef HAL_ASAN
 	__sanitizer_start_switch_fiber(fake, bottom, size);
-#else
-	(void)fake, (void)bottom, (void)size;
-#endif
 }
 
 void hal_fiber_finish(void *fake, const void **bottom, size_t *size)
 {
-#ifdef HAL_ASAN
 	__sanitizer_finish_switch_fiber(fake, bottom, size);
-#else
-	(void)fake, (void)bottom, (void)size;
-#endif
 }
+#endif
 
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>

@@ -59,19 +59,7 @@ int hal_intr_take(void)
 	return 0;
 }
 
-void hal_fiber_start(void **fake, const void *bottom, size_t size)
-{
-	(void)fake, (void)bottom, (void)size;
-}
-
-void hal_fiber_finish(void *fake, const void **bottom, size_t *size)
-{
-	(void)fake;
-	if (bottom)
-		*bottom = NULL;
-	if (size)
-		*size = 0;
-}
+/* hal_fiber_start, hal_fiber_finish: inline no-ops (hal.h; no sanitizer here). */
 
 void hal_stack_forget(void *lo, size_t n)
 {

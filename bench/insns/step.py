@@ -1,0 +1,59 @@
+# bench/insns/step.py - gdb script (run.sh; the program's arguments in
+# $STEP_ARGS): step through one SIP ping-pong
+# round trip, one instruction at a time, and count the instructions each
+# function runs (inlined code counts for the function it is inlined in;
+# the SIPs' generated code is "generated").  A round trip runs from one
+# entry of ch_send_sip to the entry after the next.  The preemption tick is
+# turned off first (sched_tick made to return at once) so no safepoint
+# falls inside; an attempt that still meets one, or the clock, is thrown
+# away and the next send is taken.
+import collections
+import os
+
+import gdb
+
+gdb.execute("set pagination off")
+gdb.execute("set confirm off")
+gdb.execute("break ch_send_sip")
+gdb.execute("ignore 1 10000")   # past start-up: caches and predictors warm
+gdb.execute("run %s >/dev/null 2>&1" % os.environ["STEP_ARGS"])
+gdb.execute("set *(unsigned char *)sched_tick = 0xc3")   # ret
+start = int(gdb.parse_and_eval("(long)&ch_send_sip"))
+LIMIT = 5000
+
+
+def attempt():
+    counts, seq, n, sends = collections.Counter(), [], 0, 0
+    while n < LIMIT:
+        f = gdb.selected_frame()
+        if f.pc() == start:
+            sends += 1
+            if sends == 3:
+                break
+        while f.type() == gdb.INLINE_FRAME:
+            f = f.older()
+        name = f.name() or "generated"
+        counts[name] += 1
+        if not seq or seq[-1] != name:
+            seq.append(name)
+        gdb.execute("stepi", to_string=True)
+        n += 1
+    return counts, seq, n
+
+
+for _ in range(8):
+    gdb.execute("disable")
+    counts, seq, n = attempt()
+    if n < LIMIT and not any("clock" in s or "safepoint" in s for s in seq):
+        break
+    gdb.execute("enable")
+    gdb.execute("continue")
+else:
+    print("insns: no clean round trip found")
+    gdb.execute("kill")
+    raise SystemExit(1)
+print("total %d" % sum(counts.values()))
+for name, c in counts.most_common():
+    print("%5d %s" % (c, name))
+print("path: " + " > ".join(seq))
+gdb.execute("kill")
