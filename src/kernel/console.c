@@ -89,7 +89,6 @@ void con_out_serve(struct ch_end *e)
 	union sing_slot args[1];
 	struct con_state *c = &e->k->con;
 	while (ch_pop(e, args, &e->k->kown) >= 0) {   /* Next() */
-		c->routed = 1;
 		c->mux_next = e;
 		e->gone = mux_gone;
 	}

@@ -9,10 +9,12 @@
  * "The console").  The kernel keeps:
  *
  * - Its own output: every `print`, the kernel's and init's lines
- *   (con_write).  Until a multiplexer binds /kernel/console/out they go
- *   straight to the HAL's console (fd 1: `sing run`, a system without a
- *   multiplexer); from then on (*routed*) they are queued in one ring, in
- *   order, and handed to the multiplexer as it asks (ConsoleOut: in Next()
+ *   (con_write).  Until a multiplexer binds /kernel/console/out (at its launch, before
+ *   it runs: nothing the kernel writes can then come between a driver's
+ *   bytes on the terminal) they go straight to the HAL's console (fd 1:
+ *   `sing run`, a system without a multiplexer); from then on (*routed*)
+ *   they are queued in one ring, in order, and handed to the multiplexer
+ *   as it asks (ConsoleOut: in Next()
  *   -> out Text(u8[] text)).  While the multiplexer is down (restarted by
  *   init) output waits in the ring (a full ring drops bytes, counted);
  *   what is left at shutdown is written straight out, as is everything

@@ -163,6 +163,8 @@ void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 		return;
 	}
 	if (kn && kn->serve) {
+		if (kn->serve == con_out_serve)   /* the kernel's output is the multiplexer's from here */
+			k->con.routed = 1;
 		exp->serve = kn->serve;
 		if (exp->count)   /* the client may have spoken already */
 			kn->serve(exp);
