@@ -251,10 +251,31 @@ see ns-orderly-stop 'init: stopped ns (pid 6)' 'sing: shutdown: 0 SIPs left, exc
 sanitizer_ok session-nsrestart-sanitizer-clean
 
 # ---- A shell people are at home in (issue 16): keys as a person types
-# them.  Each check starts from a blank screen and empty scrollback
-# (`fresh`), so it sees only what the command it typed printed.
+# them.  Each check starts from a screen holding only the prompt and an
+# empty scrollback (`fresh`), so it sees only what the command it typed
+# printed.
 printf 'driver console\nservice ns\nservice echo\nshell shell\n' >"$S/config"
-fresh() { tmux -L "$T" send-keys -R \; clear-history; sleep 0.2; }
+# fresh: once the last command is done (its prompt, an empty line, is the
+# last line), Ctrl-L: the editor clears the screen (tmux moves it to the
+# scrollback) and draws the prompt again; once it did, the scrollback is
+# cleared.  (The screen was once reset behind the editor's back, with
+# send-keys -R: a prompt drawn before the reset was wiped while the editor,
+# which places the cursor by columns counted from the prompt, still
+# counted it, so Ctrl-K cleared from six columns right of the cursor and
+# `ctrl-k-gone` failed whenever the prompt came before the reset.)
+pane() { tmux -L "$T" capture-pane -p | grep -v '^$'; }
+fresh() {
+	local y h end=$((SECONDS + 10))
+	while [ $SECONDS -le $end ] && [ "$(pane | tail -1)" != 'sing>' ]; do sleep 0.05; done
+	tmux -L "$T" clear-history; keys C-l
+	end=$((SECONDS + 10))
+	while [ $SECONDS -le $end ]; do
+		read -r y h < <(tmux -L "$T" display-message -p '#{cursor_y} #{history_size}')
+		[ "$y" = 0 ] && [ "$h" -gt 0 ] && [ "$(pane)" = 'sing>' ] && break
+		sleep 0.05
+	done
+	tmux -L "$T" clear-history; MARK=0
+}
 keys() { tmux -L "$T" send-keys "$@"; }
 text() { tmux -L "$T" send-keys -l -- "$1"; }
 # absent NAME TEXT: ok if TEXT is not on the screen (after what it waited for).
