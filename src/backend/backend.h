@@ -20,7 +20,8 @@
 #include "../sil/sil.h"
 
 /* Bump when the generated code changes meaning (also part of the cache
- * entries' generator id, with rt.h's text and the compiler command). */
+ * entries' generator id, with rt.h's text, SIL_VERSION and the compiler
+ * command). */
 #define BE_LOWER_VERSION "lower-7"
 
 struct be_result {

@@ -4,8 +4,9 @@
  * An entry is DIR/HASH.so (and HASH.c, the generated source, for people),
  * where HASH is the hex of the package's content hash, so a changed package
  * can never meet an old entry.  The object carries the hash and the
- * generator id (rt.h's text, BE_LOWER_VERSION and the compiler command) as
- * strings; an entry missing either is treated as absent and rebuilt.
+ * generator id (rt.h's text, BE_LOWER_VERSION, SIL_VERSION and the
+ * compiler command) as strings; an entry missing either is treated as
+ * absent and rebuilt.
  * Entries are written to a temporary name and renamed into place, so a
  * reader never sees half an object.
  */
@@ -60,6 +61,7 @@ static void generator_id(char out[65])
 	sb_str(&b, be_rt_h);
 	sb_str(&b, be_fmath_h);
 	sb_str(&b, BE_LOWER_VERSION);
+	sb_printf(&b, "sil-%u", SIL_VERSION);   /* (the package hash covers it too) */
 	sb_str(&b, be_cc_command());
 	uint8_t h[32];
 	sil_sha256(b.data, b.len, h);

@@ -420,7 +420,8 @@ static void read_all(struct rd *r, size_t len)
 	for (int i = 0; i < 4; i++)
 		v |= (uint32_t)u8(r) << (8 * i);
 	if (v != SIL_VERSION)
-		fail(r, 4, "unsupported version %u", v);
+		fail(r, 4, "unsupported version %u (this system reads SIL version %u; rebuild the "
+		     "package from its source)", v, SIL_VERSION);
 	r->p->version = v;
 	size_t hashed = 0;
 	for (unsigned id = 1; id <= 6; id++) {

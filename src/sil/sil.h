@@ -22,7 +22,10 @@
 #include "opcodes.h"
 
 #define SIL_MAGIC   "SIL\0"
-#define SIL_VERSION 1u
+/* The binary layout's version (docs/sil.md): bumped when an encoding
+ * changes meaning, so a package from an older compiler is refused by name
+ * rather than misread.  2: eset types carry a value type (endpoint maps). */
+#define SIL_VERSION 2u
 
 /* Builtin types have fixed indices; table entry i is type SIL_T_BUILTIN+i. */
 enum sil_builtin {
