@@ -42,6 +42,9 @@ void con_write(struct sk_kernel *k, const void *p, unsigned long n);
 /* /kernel/console/out and /kernel/console/ctl (capability console.mux). */
 const char *con_out_check(const struct ly_contract *c);
 void con_out_serve(struct ch_end *e);
+/* The multiplexer bound /kernel/console/out (at its launch, before it
+ * runs): the kernel's output is routed to it from now on. */
+void con_routed(struct sk_kernel *k, const struct ly_contract *con, const char *path);
 const char *con_ctl_check(const struct ly_contract *c);
 void con_ctl_serve(struct ch_end *e);
 /* The multiplexer provided path (/dev/console/out or /in), whose clients

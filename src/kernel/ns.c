@@ -19,20 +19,22 @@ struct ns_kname {
 	const char *(*check)(const struct ly_contract *c);
 	void (*serve)(struct ch_end *e);                  /* NULL: a program provides it */
 	const char *prov_cap;                             /* ... holding this capability */
+	/* Told when a client binds it (served) or a program provides it. */
+	void (*on)(struct sk_kernel *k, const struct ly_contract *con, const char *path);
 };
 
 /* The kernel's names, and the system names a program provides (the
  * console multiplexer's: bound like any provided name, but only with the
  * capability, and provided only by a program holding prov_cap). */
 static const struct ns_kname knames[] = {
-	{"/svc/ns",       NULL,            ns_check_contract, ns_serve, NULL},
-	{"/kernel/proc",  "system.proc",   proc_check,        proc_serve, NULL},
-	{SK_LAUNCH_PATH,  "system.launch", launch_check,      launch_serve, NULL},
-	{"/kernel/console/out", "console.mux", con_out_check, con_out_serve, NULL},
-	{"/kernel/console/ctl", "console.mux", con_ctl_check, con_ctl_serve, NULL},
-	{"/dev/console",     "console.print",  NULL, NULL, "console.mux"},
-	{"/dev/console/out", "console.driver", NULL, NULL, "console.mux"},
-	{"/dev/console/in",  "console.driver", NULL, NULL, "console.mux"},
+	{"/svc/ns",       NULL,            ns_check_contract, ns_serve, NULL, NULL},
+	{"/kernel/proc",  "system.proc",   proc_check,        proc_serve, NULL, NULL},
+	{SK_LAUNCH_PATH,  "system.launch", launch_check,      launch_serve, NULL, NULL},
+	{"/kernel/console/out", "console.mux", con_out_check, con_out_serve, NULL, con_routed},
+	{"/kernel/console/ctl", "console.mux", con_ctl_check, con_ctl_serve, NULL, NULL},
+	{"/dev/console",     "console.print",  NULL, NULL, "console.mux", NULL},
+	{"/dev/console/out", "console.driver", NULL, NULL, "console.mux", con_device_came},
+	{"/dev/console/in",  "console.driver", NULL, NULL, "console.mux", con_device_came},
 };
 #define NKNAMES (sizeof knames / sizeof knames[0])
 
@@ -163,8 +165,8 @@ void ns_connect(struct sk_kernel *k, const char *path, struct ch_end *exp)
 		return;
 	}
 	if (kn && kn->serve) {
-		if (kn->serve == con_out_serve)   /* the kernel's output is the multiplexer's from here */
-			k->con.routed = 1;
+		if (kn->on)
+			kn->on(k, exp->con, path);
 		exp->serve = kn->serve;
 		if (exp->count)   /* the client may have spoken already */
 			kn->serve(exp);
@@ -235,8 +237,8 @@ struct ch_end *ns_provide(struct sk_kernel *k, const char *path, const struct ly
 	imp->gone = provider_gone;
 	imp->ctx = en;
 	const struct ns_kname *kn = kname(path);
-	if (kn && kn->prov_cap)   /* the console's device links: the host may bind them */
-		con_device_came(k, en->con, path);
+	if (kn && kn->on)
+		kn->on(k, en->con, path);
 	return exp;
 }
 
