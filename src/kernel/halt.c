@@ -36,6 +36,12 @@ static uint32_t tell(struct sip *s, const struct sk_thread *t)
 void halt_others(struct sk_thread *t)
 {
 	struct sip *s = t->sip;
+	/* Another thread stopped the SIP first (its end, or its collection)
+	 * while this one waited for the kernel lock that stopper let go:
+	 * this one parks like the rest (it was counted as running), and
+	 * stops the SIP itself only once it is resumed (or goes with the
+	 * SIP's teardown). */
+	halt_park(t);
 	if (s->stopper)
 		kpanic("halt: a second stopper");
 	s->stopper = t;

@@ -23,7 +23,8 @@
 
 #include "sip.h"
 
-/* t (running) stops its SIP's other threads; returns once none runs. */
+/* t (running) stops its SIP's other threads; returns once none runs.  If
+ * another thread is the stopper already, t parks until it resumes. */
 void halt_others(struct sk_thread *t);
 /* The stopper t is done: its SIP's held threads are queued again. */
 void halt_resume(struct sk_thread *t);

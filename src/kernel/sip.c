@@ -185,11 +185,18 @@ void sk_unload(struct sk_image *im)
 /* ---- a SIP ends ---- */
 
 /* None of the SIP's other threads may run on another CPU while it is
- * torn down: they are stopped first (halt.h), and stay held. */
-__attribute__((noreturn)) static void end(struct sk_thread *t)
+ * torn down: they are stopped first (halt.h), and stay held.  Only then is
+ * the SIP's outcome written: the host's sk_wait takes a state other than
+ * SIP_RUNNING to mean the SIP is gone and frees it, and halt_others lets
+ * the kernel lock go while it waits. */
+static void stop_others(struct sk_thread *t)
 {
 	if (klock_smp && t->sip->stopper != t)
 		halt_others(t);
+}
+
+__attribute__((noreturn)) static void end(struct sk_thread *t)
+{
 	sched_cpu(t->sip->k)->ended = t->sip;
 	sched_leave(t);
 }
@@ -197,6 +204,7 @@ __attribute__((noreturn)) static void end(struct sk_thread *t)
 void sip_fail(struct sk_thread *t, int why, const char *fn)
 {
 	struct sip *s = t->sip;
+	stop_others(t);
 	if (why == SING_F_HEAP || why == SING_F_STACK)
 		TR_EVENT(TR_BUDGET, why, s->pid, s->budget.used, s->budget.limit);
 	TR_EVENT(TR_SIP_FAIL, why, s->pid, tr_str(fn), tr_str(s->msg));
@@ -220,6 +228,7 @@ void sip_entered(struct sk_thread *t)
 
 void sip_exit(struct sk_thread *t, int32_t status)
 {
+	stop_others(t);
 	t->sip->state = SIP_EXITED;
 	t->sip->status = status;
 	end(t);

@@ -71,6 +71,27 @@ expect killed-mid-conversation killed.sg
 # Two CPUs (docs/kernel.md "Every CPU"): 204 SIPs trading buffers across
 # the CPUs, kills landing on running SIPs (some on the other CPU), every
 # message counted, the exchange heap at zero, no deadlock (LIMIT bounds it).
+# A SIP ends (returns, or fails) while its other thread spins on the
+# other CPU, five times each: no sanitizer report, its own outcome.
+if want two-cpu-end-beside-own-thread; then
+	why=""
+	for i in 1 2 3 4 5; do
+		for arg in "" fail; do
+			SING_CPUS=2 run_sing two-cpu-end-beside-own-thread endrace.sg $arg
+			rc=$?
+			if ! sanitizer_clean "$TMPDIR/err"; then
+				why="sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/err")"
+			elif [ -z "$arg" ] && { [ $rc != 3 ] || [ "$(cat "$TMPDIR/out")" != "ended beside a spinner" ]; }; then
+				why="returned: exit $rc, '$(head -c 200 "$TMPDIR/out")': $(head -c 300 "$TMPDIR/err")"
+			elif [ -n "$arg" ] && { [ $rc != 70 ] || ! grep -q 'endrace (pid 1) failed in function main: array index out of bounds' "$TMPDIR/err"; }; then
+				why="failed: exit $rc: $(head -c 300 "$TMPDIR/err")"
+			fi
+			[ -n "$why" ] && break 2
+		done
+	done
+	[ -z "$why" ] && ok two-cpu-end-beside-own-thread || bad two-cpu-end-beside-own-thread "$why"
+fi
+
 if want two-cpu-torture; then
 	SING_CPUS=2 LIMIT=150 run_sing two-cpu-torture torture.sg
 	rc=$? kills=$(sed -n 's/^kills //p' "$TMPDIR/out")
