@@ -103,11 +103,48 @@ void con_out_serve(struct ch_end *e)
 
 /* ---- /kernel/console/ctl ---- */
 
-enum { CTL_INTR, CTL_PROGRAMS, CTL_QUIET };
-static const struct { const char *req, *reply; uint32_t nargs, nreply; } ctl_msgs[] = {
-	[CTL_INTR] = {"Intr", "Stopped", 0, 1},
-	[CTL_PROGRAMS] = {"Programs", "Names", 0, 1},
-	[CTL_QUIET] = {"Quiet", "Noted", 1, 0},
+/* Intr(): the foreground program is stopped; Stopped(how many). */
+static union sing_slot ctl_intr(struct sk_kernel *k, union sing_slot arg)
+{
+	(void)arg;
+	return (union sing_slot){.i32 = proc_interrupt(k)};
+}
+
+/* Programs(): Names(the installed programs, one a line). */
+static union sing_slot ctl_programs(struct sk_kernel *k, union sing_slot arg)
+{
+	(void)arg;
+	char buf[4096];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < k->nprogs; i++) {
+		uint32_t len = (uint32_t)__builtin_strlen(k->progs[i].name);
+		if (!k->progs[i].managed || n + len + 1 > sizeof buf)
+			continue;
+		__builtin_memcpy(buf + n, k->progs[i].name, len);
+		n += len;
+		buf[n++] = '\n';
+	}
+	return (union sing_slot){.p = ns_text(k, buf, n)};
+}
+
+/* Quiet(yes): the multiplexer has (or has not) carried everything to a
+ * driver (the shutdown's drain waits for it); Noted(). */
+static union sing_slot ctl_quiet(struct sk_kernel *k, union sing_slot arg)
+{
+	k->con.mux_quiet = arg.i32 != 0;
+	return (union sing_slot){.u64 = 0};
+}
+
+/* Each request: its reply, their argument counts, and what serves it
+ * (takes the request's argument, gives the reply's). */
+static const struct ctl_msg {
+	const char *req, *reply;
+	uint32_t nargs, nreply;
+	union sing_slot (*serve)(struct sk_kernel *k, union sing_slot arg);
+} ctl_msgs[] = {
+	{"Intr", "Stopped", 0, 1, ctl_intr},
+	{"Programs", "Names", 0, 1, ctl_programs},
+	{"Quiet", "Noted", 1, 0, ctl_quiet},
 };
 #define NCTL (sizeof ctl_msgs / sizeof ctl_msgs[0])
 
@@ -121,37 +158,18 @@ const char *con_ctl_check(const struct ly_contract *c)
 	return c->nmsgs == 2 * NCTL ? NULL : "a console control contract has no other messages";
 }
 
-/* The installed programs, one a line. */
-static void *programs(struct sk_kernel *k)
-{
-	char buf[4096];
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < k->nprogs; i++) {
-		uint32_t len = (uint32_t)__builtin_strlen(k->progs[i].name);
-		if (!k->progs[i].managed || n + len + 1 > sizeof buf)
-			continue;
-		__builtin_memcpy(buf + n, k->progs[i].name, len);
-		n += len;
-		buf[n++] = '\n';
-	}
-	return ns_text(k, buf, n);
-}
-
+/* The contract was checked by con_ctl_check: each of its requests is one
+ * of ctl_msgs, found by name. */
 void con_ctl_serve(struct ch_end *e)
 {
 	struct sk_kernel *k = e->k;
-	union sing_slot args[1];
+	union sing_slot args[1] = {{.u64 = 0}};
 	int m;
 	while ((m = ch_pop(e, args, &k->kown)) >= 0) {
 		const char *name = e->con->msgs[m].name;
-		if (__builtin_strcmp(name, "Intr") == 0) {
-			ns_reply(e, "Stopped", (union sing_slot){.i32 = proc_interrupt(k)});
-		} else if (__builtin_strcmp(name, "Programs") == 0) {
-			ns_reply(e, "Names", (union sing_slot){.p = programs(k)});
-		} else {   /* Quiet(yes) */
-			k->con.mux_quiet = args[0].i32 != 0;
-			ns_reply(e, "Noted", (union sing_slot){.u64 = 0});
-		}
+		for (uint32_t i = 0; i < NCTL; i++)
+			if (__builtin_strcmp(name, ctl_msgs[i].req) == 0)
+				ns_reply(e, ctl_msgs[i].reply, ctl_msgs[i].serve(k, args[0]));
 	}
 }
 
