@@ -21,6 +21,7 @@
  * sched (context switches, SIPs started), rss (host resident memory at the
  * end, for the flat-memory tests), dma (each device access the DMA check
  * allows, with the pid that made the array: the zero-copy observable).
+ * SING_GCSTRESS=1 adds gcstress to whatever SING_DEBUG says.
  *
  * main's endpoint parameters are bound by their manifest paths to kernel
  * services (today only the launcher, SK_LAUNCH_PATH; see docs/kernel.md).
@@ -77,6 +78,12 @@ unsigned cli_debug_flags(void)
 			if ((p == d || p[-1] == ',') && (p[n] == 0 || p[n] == ','))
 				f |= words[i].flag;
 	}
+	/* SING_GCSTRESS=1: the same as gcstress, kept when a test sets
+	 * SING_DEBUG itself (a whole test run with a collection at every
+	 * allocation: docs/kernel.md "Per-SIP collection"). */
+	const char *g = getenv("SING_GCSTRESS");
+	if (g && *g && strcmp(g, "0") != 0)
+		f |= SK_DEBUG_GCSTRESS;
 	return f;
 }
 

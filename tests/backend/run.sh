@@ -66,6 +66,14 @@ if want gc-stress; then
 	out=$(SING_DEBUG=gcstress sing run "$HERE/gc.sasm" 2>&1)
 	[ "$out" = "4950 200000" ] && ok gc-stress || bad gc-stress "got '$(echo "$out" | head -c 300)'"
 fi
+# SING_GCSTRESS=1 forces a collection at every allocation even when a test
+# sets SING_DEBUG itself (a whole test run under it: docs/kernel.md).
+if want gc-stress-env; then
+	out=$(SING_GCSTRESS=1 SING_DEBUG=stats sing run "$HERE/gc.sasm" 2>"$TMPDIR/err")
+	n=$(sed -n 's/^sing: sip [^:]*: collections \([0-9]*\) .*/\1/p' "$TMPDIR/err")
+	[ "$out" = "4950 200000" ] && [ "${n:-0}" -ge 200000 ] && ok gc-stress-env ||
+		bad gc-stress-env "got '$out', collections '$n'"
+fi
 if want gc-stress-refs; then
 	out=$(SING_DEBUG=gcstress,exheap sing run "$HERE/gcrefs.sg" 2>"$TMPDIR/err")
 	rc=$?
