@@ -17,7 +17,7 @@ struct xh_region {
 	uint64_t size;
 	uint32_t born;          /* pid of the owner that made it (debug: zero copy) */
 	uint32_t dma;           /* from hal_dma_map: released with hal_dma_unmap */
-	uint64_t wr;            /* write mark: bytes [wr, size) are zero (fold_mark) */
+	uint64_t wr;            /* write mark: bytes [wr, size) are zero (region_wrote) */
 	_Alignas(16) uint8_t data[];
 };
 
@@ -259,26 +259,34 @@ static void region_free(struct xh_heap *h, struct xh_region *r, uint64_t size)
 		xa_put_dirty(&h->xa, region_home(r), home_bytes(size), ELEMS_AT + r->wr);
 }
 
-/* Fold x's write mark into its region's: the region's elements that may
- * be non-zero end at least where x's written elements end.  Clamped to the
- * region (the mark rises in steps, SING_XWR), not to x's length (a parked
- * array's length is 0). */
-static void fold_mark(const struct sing_xarr *x, uint64_t esize)
+/* Raise x's region's write mark to cover x's first n elements (clamped to
+ * the region: the marks rise in steps, SING_XWR).  Only the kernel writes
+ * a region's mark, under its lock; generated code writes only x->wr. */
+static void region_wrote(const struct sing_xarr *x, uint64_t n, uint64_t esize)
 {
 	struct xh_region *r = x->region;
 	uint64_t end;
-	if (__builtin_mul_overflow((uint64_t)x->wr, esize, &end) ||
+	if (__builtin_mul_overflow(n, esize, &end) ||
 	    __builtin_add_overflow(end, (uint64_t)(x->data - r->data), &end) || end > r->size)
 		end = r->size;
 	if (end > r->wr)
 		r->wr = end;
 }
 
+/* Fold x's write mark into its region's: the region's elements that may
+ * be non-zero end at least where x's written elements end.  By x's mark,
+ * not its length (a parked array's length is 0, its mark is not). */
+static void fold_mark(const struct sing_xarr *x, uint64_t esize)
+{
+	region_wrote(x, (uint64_t)x->wr, esize);
+}
+
+/* Into the region's mark, not x->wr: generated code may be raising x->wr
+ * on another CPU (a device's DMA check runs beside the driver). */
 void xh_wrote(void *p)
 {
-	struct sing_xarr *x = p;
-	if ((uint64_t)x->wr < (uint64_t)x->len)
-		x->wr = x->len;
+	const struct sing_xarr *x = p;
+	region_wrote(x, (uint64_t)x->len, blk(p)->lay->elem_size);
 }
 
 uint64_t xh_dma_addr(void *p)
@@ -360,7 +368,7 @@ struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
 {
 	struct sing_xarr *x = new_array(h, own, lay, len, 0);
 	if (x)
-		xh_wrote(x);
+		xh_wrote(x);   /* whoever fills it, the kernel does */
 	return x;
 }
 

@@ -30,7 +30,9 @@
  * (xh_new_array: marked written in full, whoever fills them, e.g. ns_text);
  * a kernel path writing an array a SIP made (xh_wrote: strbytes' copy); a
  * device (xh_dma_check and xh_dma_addr, dma.addr's, mark the array written
- * in full: a device may write it at any time after).  Only generated code's own new
+ * in full: a device may write it at any time after).  Kernel marks go
+ * into the region's mark (the kernel's alone), never x->wr, which the
+ * owning thread may be raising on another CPU.  Only generated code's own new
  * arrays (xh_new_array_unwritten, the ABI's sing_xnewarr) start unmarked.
  * Structs, endpoints, sets and descriptors are zeroed in full (their users
  * put them back all dirty).  A writer left out leaks: sanitized builds
