@@ -292,7 +292,7 @@ if want exheap-marks-kernel-writers; then
 		out=$("$TMPDIR/xmark" 2>"$TMPDIR/err")
 		rc=$?
 		wrong=$(grep -v -e ': this SIP 0, other SIP 0$' -e '^live bytes: 0, charged: 0$' <<<"$out")
-		if [ $rc != 0 ] || [ -n "$wrong" ] || [ "$(wc -l <<<"$out")" != 9 ] || ! sanitizer_clean "$TMPDIR/err"; then
+		if [ $rc != 0 ] || [ -n "$wrong" ] || [ "$(wc -l <<<"$out")" != 10 ] || ! sanitizer_clean "$TMPDIR/err"; then
 			bad exheap-marks-kernel-writers "exit $rc: $(head -c 300 <<<"$wrong") $(head -c 300 "$TMPDIR/err")"
 		else
 			ok exheap-marks-kernel-writers

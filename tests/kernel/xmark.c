@@ -138,6 +138,16 @@ static void w_unpark_smaller(struct xh_list *own, int64_t n)
 	xh_delete(&heap, y);
 }
 
+/* A class holds sizes up to 25% apart: an array of n bytes written in
+ * full, then a smaller one of the same class made from its object and
+ * deleted unwritten (its tail past its size is the larger one's: xalloc
+ * must zero it, xa_clean_tail, as the smaller one zeroes only its own). */
+static void w_class_shrunk(struct xh_list *own, int64_t n)
+{
+	w_kernel_array(own, n);
+	xh_delete(&heap, new_unwritten(own, N));
+}
+
 /* Non-zero bytes of the next new array of n bytes of own, deleted again. */
 static long nonzero_next(struct xh_list *own, int64_t n)
 {
@@ -164,6 +174,7 @@ static const struct writer writers[] = {
 	{"split, store, part freed first", w_split_store_part_first, N},
 	{"split, store, home freed first", w_split_store_home_first, N},
 	{"parked, taken smaller", w_unpark_smaller, SMALL},
+	{"larger array, then a smaller of its class", w_class_shrunk, N + N / 8},
 };
 
 int main(void)
