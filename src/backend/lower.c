@@ -344,10 +344,18 @@ static void lw_ldelem(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = %s;\n", A(0), e);
 }
 
+/* A store into an exchange-heap array raises its write mark first (rt.h
+ * SING_XWR; exheap.h "Write marks": leaving it out leaks one SIP's data
+ * to the next user of the memory). */
 static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
 	element(w, A(0), A(1), e, sizeof e);
+	if (tkind(w->p, TY(A(0))) == SIL_TK_XARRAY) {
+		char ix[32];
+		index_expr(w, A(1), ix, sizeof ix);
+		lw_out(w, "SING_XWR(r%u, %s); ", A(0), ix);
+	}
 	barrier(w, A(0), e, A(2));
 	lw_out(w, "%s = r%u;\n", e, A(2));
 }

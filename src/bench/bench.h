@@ -71,6 +71,7 @@ uint64_t bench_ticks(void);             /* the cycle counter (or ns fallback) */
 	X(SEND_64K,        "exchange-heap send+receive, 64 KiB") \
 	X(EXHEAP_64,       "exchange-heap alloc+free, 64 B") \
 	X(EXHEAP_64K,      "exchange-heap alloc+free, 64 KiB") \
+	X(EXHEAP_64K_FILL, "exchange-heap alloc+write+free, 64 KiB") \
 	X(CHAN_CREATE,     "channel create+close") \
 	X(NS_BIND,         "name-service bind")
 
@@ -113,7 +114,8 @@ extern const char bench_published_source[];
 extern const struct bench_impl bench_linux_getppid, bench_linux_yield,
 	bench_linux_futex_pingpong, bench_linux_condvar_pingpong,
 	bench_linux_pipe_pingpong, bench_linux_pipe_8, bench_linux_pipe_64k,
-	bench_linux_malloc_64, bench_linux_malloc_64k, bench_linux_socketpair,
+	bench_linux_malloc_64, bench_linux_malloc_64k, bench_linux_malloc_64k_fill,
+	bench_linux_socketpair,
 	bench_linux_unix_connect;
 extern const struct bench_impl bench_linux_fork, bench_linux_fork_exec,
 	bench_linux_spawn;

@@ -293,25 +293,32 @@ const struct bench_impl bench_linux_pipe_64k = {
 
 /* ---- malloc+free --------------------------------------------------------- */
 
-static int run_malloc(struct bench_ctx *c, uint64_t n, size_t size)
+/* n times malloc(size) and free; with fill, every byte written between
+ * (memset), as alloc_64k_fill's Sing side writes every element. */
+static int run_malloc(struct bench_ctx *c, uint64_t n, size_t size, int fill)
 {
 	for (uint64_t i = 0; i < n; i++) {
 		void *p = malloc(size);
 		if (!p)
 			return bench_fail(c, "malloc(%zu) failed", size);
+		if (fill)
+			memset(p, (int)i | 1, size);
 		ESCAPE(p);
 		free(p);
 	}
 	return 0;
 }
 
-static int run_malloc_64(struct bench_ctx *c, uint64_t n) { return run_malloc(c, n, 64); }
-static int run_malloc_64k(struct bench_ctx *c, uint64_t n) { return run_malloc(c, n, 65536); }
+static int run_malloc_64(struct bench_ctx *c, uint64_t n) { return run_malloc(c, n, 64, 0); }
+static int run_malloc_64k(struct bench_ctx *c, uint64_t n) { return run_malloc(c, n, 65536, 0); }
+static int run_malloc_64k_fill(struct bench_ctx *c, uint64_t n) { return run_malloc(c, n, 65536, 1); }
 
 const struct bench_impl bench_linux_malloc_64 = {
 	"malloc(64) + free (glibc)", NULL, run_malloc_64, NULL};
 const struct bench_impl bench_linux_malloc_64k = {
 	"malloc(65536) + free (glibc)", NULL, run_malloc_64k, NULL};
+const struct bench_impl bench_linux_malloc_64k_fill = {
+	"malloc(65536) + memset of 65536 + free (glibc)", NULL, run_malloc_64k_fill, NULL};
 
 /* ---- channels: a socketpair, and connecting to a socket by name ---------- */
 

@@ -230,6 +230,8 @@ static int bs_run(struct bench_ctx *c, uint64_t n, int64_t arg)
 	  "64 KiB exheap buffer sent and received over and back (1 thread, both ends)") \
 	X(EXHEAP_64, "exheap.sg", NULL, NULL, 64, "new exheap u8[64] + delete") \
 	X(EXHEAP_64K, "exheap.sg", NULL, NULL, 65536, "new exheap u8[65536] (zeroed) + delete") \
+	X(EXHEAP_64K_FILL, "exheap.sg", NULL, NULL, -65536, \
+	  "new exheap i64[8192] (zeroed) + every element written + delete") \
 	X(CHAN_CREATE, "chan.sg", NULL, NULL, 0, "NewChannel + delete both ends") \
 	X(NS_BIND, "bind.sg", "bindsrv.sg", "/bench/echo", 0, \
 	  "NewChannel + Bind via /svc/ns + Ok; provider SIP gets Connect, deletes; join")

@@ -433,7 +433,7 @@ static struct sing_xarr *make_array(struct sing_thread *t, const struct ly_layou
 	uint64_t size = (uint64_t)len * lay->elem_size;   /* checked by sk_xnewarr */
 	struct sing_xarr *x = size <= SING_XPARK_MAX ?
 		xh_unpark(&s->k->xh, &s->xh_own, t->xpark, lay, len, size) : NULL;
-	return x ? x : xh_new_array(&s->k->xh, &s->xh_own, lay, len);
+	return x ? x : xh_new_array_unwritten(&s->k->xh, &s->xh_own, lay, len);
 }
 
 /* The budget was short: collect (a dead cell frees its block), try once
@@ -482,6 +482,7 @@ static void *sing_strbytes_in(struct sing_thread *t, uint32_t type, struct sing_
 	need(t, s != NULL, SING_F_NULLREF, fn);
 	struct sing_xarr *x = sing_xnewarr(t, type, s->len, fn);
 	__builtin_memcpy(x->data, s->b, (size_t)s->len);
+	xh_wrote(x);
 	return x;
 }
 

@@ -10,7 +10,9 @@
  * the device's DMA callback (vnet_host.dma): every range the device
  * touches must lie inside an exchange-heap block the driver owns.
  *
- * Invariant: sing_dma_addr never changes the array (it reads like len).
+ * Invariant: sing_dma_addr never changes the array's elements (it reads
+ * like len); it marks them all written (exheap.h "Write marks"): once a
+ * device knows the address it may write them at any time.
  */
 #include "io.h"
 #include "kernel.h"
@@ -22,8 +24,7 @@
 static uint64_t sing_dma_addr_in(struct sing_thread *t, void *x, const char *fn)
 {
 	(void)t, (void)fn;
-	const struct sing_xarr *a = x;
-	return (uint64_t)(uintptr_t)a->data;
+	return xh_dma_addr(x);
 }
 
 uint64_t sing_dma_addr(struct sing_thread *t, void *x, const char *fn)

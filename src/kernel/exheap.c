@@ -17,12 +17,15 @@ struct xh_region {
 	uint64_t size;
 	uint32_t born;          /* pid of the owner that made it (debug: zero copy) */
 	uint32_t dma;           /* from hal_dma_map: released with hal_dma_unmap */
+	uint64_t wr;            /* write mark: bytes [wr, size) are zero (region_wrote) */
 	_Alignas(16) uint8_t data[];
 };
 
 #define DMA_HEAD (HAL_PAGE - offsetof(struct xh_region, data))
-/* Where an inline region starts in its home's payload. */
+/* Where an inline region starts in its home's payload, and its elements
+ * in the home's object. */
 #define ARR_HEAD ((sizeof(struct sing_xarr) + 15) & ~(size_t)15)
+#define ELEMS_AT (sizeof(struct xh_block) + ARR_HEAD + sizeof(struct xh_region))
 
 static uint64_t dma_bytes(uint64_t size)
 {
@@ -59,6 +62,15 @@ static inline void zero(void *p, uint64_t n)
 		__builtin_memset(p, 0, n);
 	else
 		sing_zero16(p, n);
+}
+
+/* Zero the n bytes at p, which lies off bytes into an object from
+ * xalloc whose bytes from dirty on are zero already: only the part before
+ * dirty (exheap.h "Write marks"). */
+static inline void zero_dirty(void *p, uint64_t n, uint64_t off, size_t dirty)
+{
+	if (dirty > off)
+		zero(p, dirty - off < n ? dirty - off : n);
 }
 
 /* Put b on own's list (no charge). */
@@ -122,16 +134,16 @@ static inline int charge(struct xh_list *own, uint64_t bytes)
 /* A block whose payload is size bytes, with room more bytes after it in
  * the same object (an array's inline region), on own's list and charged
  * the header, the payload and extra (an array's elements or DMA pages).
- * Neither is zeroed: *fresh says whether the object is all zero already
- * (new from the host), else the caller zeroes what it does not write. */
+ * Neither is zeroed: past *dirty bytes of the object it is zero already
+ * (xa_get), before that the caller zeroes what it does not write. */
 static inline struct xh_block *alloc_obj(struct xh_heap *h, struct xh_list *own,
                                          const struct ly_layout *lay, uint64_t size,
-                                         uint64_t room, uint64_t extra, int *fresh)
+                                         uint64_t room, uint64_t extra, size_t *dirty)
 {
 	uint64_t bytes = sizeof(struct xh_block) + size + extra;
 	if (!charge(own, bytes))
 		return NULL;
-	struct xh_block *b = xa_get(&h->xa, sizeof *b + size + room, fresh);
+	struct xh_block *b = xa_get(&h->xa, sizeof *b + size + room, dirty);
 	if (!b) {
 		if (own->budget)
 			own->budget->used -= bytes;
@@ -148,12 +160,11 @@ static inline struct xh_block *alloc_obj(struct xh_heap *h, struct xh_list *own,
 static void *alloc_block(struct xh_heap *h, struct xh_list *own,
                          const struct ly_layout *lay, uint64_t size, uint64_t extra)
 {
-	int fresh;
-	struct xh_block *b = alloc_obj(h, own, lay, size, 0, extra, &fresh);
+	size_t dirty;
+	struct xh_block *b = alloc_obj(h, own, lay, size, 0, extra, &dirty);
 	if (!b)
 		return NULL;
-	if (!fresh)
-		zero(b + 1, size);
+	zero_dirty(b + 1, size, sizeof *b, dirty);
 	h->live_bytes += size;
 	return b + 1;
 }
@@ -223,24 +234,65 @@ struct sing_xarr *xh_unpark(struct xh_heap *h, struct xh_list *own, void **slots
 	*slot = NULL;
 	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
 	struct xh_region *r = x->region;
+	uint64_t had = r->size > size ? r->size : size;   /* all it had, and the new */
 	if (XA_ASAN)
-		xa_unpoison(b, home_bytes(size));
+		xa_unpoison(b, home_bytes(had));
 	h->live_bytes += size - r->size;
 	b->own = own;
 	b->lay = lay;
 	b->charge = bytes;
 	r->size = size;
 	x->len = len;
-	zero(r->data, size);   /* the elements it had */
+	zero(r->data, had);   /* every element it had: now clean, the marks too */
+	r->wr = 0;
+	x->wr = 0;
 	return x;
 }
 
+/* A region goes back; an inline one with its home object, zero past its
+ * elements' write mark (fold_mark), which is all its next user zeroes. */
 static void region_free(struct xh_heap *h, struct xh_region *r, uint64_t size)
 {
 	if (r->dma)
 		hal_dma_unmap((uint8_t *)r - DMA_HEAD, dma_bytes(size));
 	else
-		xa_put(&h->xa, region_home(r), home_bytes(size));
+		xa_put_dirty(&h->xa, region_home(r), home_bytes(size), ELEMS_AT + r->wr);
+}
+
+/* Raise x's region's write mark to cover x's first n elements (clamped to
+ * the region: the marks rise in steps, SING_XWR).  Only the kernel writes
+ * a region's mark, under its lock; generated code writes only x->wr. */
+static void region_wrote(const struct sing_xarr *x, uint64_t n, uint64_t esize)
+{
+	struct xh_region *r = x->region;
+	uint64_t end;
+	if (__builtin_mul_overflow(n, esize, &end) ||
+	    __builtin_add_overflow(end, (uint64_t)(x->data - r->data), &end) || end > r->size)
+		end = r->size;
+	if (end > r->wr)
+		r->wr = end;
+}
+
+/* Fold x's write mark into its region's: the region's elements that may
+ * be non-zero end at least where x's written elements end.  By x's mark,
+ * not its length (a parked array's length is 0, its mark is not). */
+static void fold_mark(const struct sing_xarr *x, uint64_t esize)
+{
+	region_wrote(x, (uint64_t)x->wr, esize);
+}
+
+/* Into the region's mark, not x->wr: generated code may be raising x->wr
+ * on another CPU (a device's DMA check runs beside the driver). */
+void xh_wrote(void *p)
+{
+	const struct sing_xarr *x = p;
+	region_wrote(x, (uint64_t)x->len, blk(p)->lay->elem_size);
+}
+
+uint64_t xh_dma_addr(void *p)
+{
+	xh_wrote(p);   /* the device may write it from now on */
+	return (uint64_t)(uintptr_t)((struct sing_xarr *)p)->data;
 }
 
 /* Give a new array x its region r of size element bytes, owned by own's
@@ -252,9 +304,11 @@ static struct sing_xarr *attach_region(struct xh_list *own, struct sing_xarr *x,
 	r->refs = 1;
 	r->size = size;
 	r->born = own->owner;
+	r->wr = 0;
 	x->len = len;
 	x->data = r->data;
 	x->region = r;
+	x->wr = 0;
 	return x;
 }
 
@@ -290,22 +344,32 @@ static struct sing_xarr *new_array(struct xh_heap *h, struct xh_list *own,
 	if (size > UINT64_MAX / 4)
 		return NULL;
 	uint64_t room = ARR_HEAD - sizeof(struct sing_xarr) + sizeof(struct xh_region) + size;
-	int fresh;
-	struct xh_block *b = alloc_obj(h, own, lay, sizeof(struct sing_xarr), room, size, &fresh);
+	size_t dirty;
+	struct xh_block *b = alloc_obj(h, own, lay, sizeof(struct sing_xarr), room, size, &dirty);
 	if (!b)
 		return NULL;
 	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
 	struct xh_region *r = (struct xh_region *)((uint8_t *)x + ARR_HEAD);
-	if (!fresh)
-		zero(r->data, size);   /* only the elements: the headers are set */
+	/* only the elements (the headers are set), and of them only those
+	 * the object's last user may have written */
+	zero_dirty(r->data, size, ELEMS_AT, dirty);
 	h->live_bytes += sizeof *x + size;        /* one update: the block and its region */
 	return attach_region(own, x, r, len, size, 0);
+}
+
+struct sing_xarr *xh_new_array_unwritten(struct xh_heap *h, struct xh_list *own,
+                                         const struct ly_layout *lay, int64_t len)
+{
+	return new_array(h, own, lay, len, 0);
 }
 
 struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
                                const struct ly_layout *lay, int64_t len)
 {
-	return new_array(h, own, lay, len, 0);
+	struct sing_xarr *x = new_array(h, own, lay, len, 0);
+	if (x)
+		xh_wrote(x);   /* whoever fills it, the kernel does */
+	return x;
 }
 
 struct sing_xarr *xh_new_dma_array(struct xh_heap *h, struct xh_list *own,
@@ -314,16 +378,18 @@ struct sing_xarr *xh_new_dma_array(struct xh_heap *h, struct xh_list *own,
 	return new_array(h, own, lay, len, 1);
 }
 
-uint32_t xh_dma_check(const struct xh_list *own, uint64_t addr, uint64_t n)
+uint32_t xh_dma_check(struct xh_list *own, uint64_t addr, uint64_t n)
 {
-	for (const struct xh_block *b = own->head.next; n && b != &own->head; b = b->next) {
+	for (struct xh_block *b = own->head.next; n && b != &own->head; b = b->next) {
 		if (b->lay->kind != SING_K_XARRAY)
 			continue;
-		const struct sing_xarr *x = (const struct sing_xarr *)(b + 1);
+		struct sing_xarr *x = (struct sing_xarr *)(b + 1);
 		uint64_t lo = (uint64_t)(uintptr_t)x->data;
 		uint64_t bytes = (uint64_t)x->len * b->lay->elem_size;
-		if (addr >= lo && addr - lo <= bytes && n <= bytes - (addr - lo))
+		if (addr >= lo && addr - lo <= bytes && n <= bytes - (addr - lo)) {
+			xh_wrote(x);   /* the device may write it */
 			return ((const struct xh_region *)x->region)->born | 0x80000000u;
+		}
 	}
 	return 0;
 }
@@ -335,10 +401,13 @@ struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
 	if (!y)
 		return NULL;
 	struct xh_region *r = x->region;
+	fold_mark(x, blk(x)->lay->elem_size);   /* the region keeps what x wrote */
+	x->wr = 0;
 	r->refs++;
 	y->len = x->len - idx;
 	y->data = x->data + (uint64_t)idx * blk(x)->lay->elem_size;
 	y->region = r;
+	y->wr = 0;
 	x->len = idx;
 	return y;
 }
@@ -349,9 +418,11 @@ struct sing_xarr *xh_split(struct xh_heap *h, struct xh_list *own,
  * home goes now.  The live count moves once. */
 static inline void free_array(struct xh_heap *h, struct xh_block *b)
 {
-	struct xh_region *r = ((struct sing_xarr *)(b + 1))->region;
+	struct sing_xarr *x = (struct sing_xarr *)(b + 1);
+	struct xh_region *r = x->region;
 	int home = !r->dma && region_home(r) == b;
 	uint64_t size = r->size;
+	fold_mark(x, b->lay->elem_size);
 	if (--r->refs) {
 		h->live_bytes -= b->size;
 	} else {

@@ -16,6 +16,28 @@
  * The heap counts live bytes (descriptors, structs, endpoints and regions):
  * after every SIP has ended it must be zero.
  *
+ * Write marks (a SAFETY rule: one SIP's data must never reach another).
+ * A recycled object is zeroed only where it may have been written
+ * (xalloc.h: its dirty prefix), so an array's elements are zeroed at
+ * allocation only up to what its region's last life wrote: an untouched
+ * 64 KiB buffer costs no pass over 64 KiB.  What was written is known from
+ * marks: each array descriptor's wr (elements [wr, len) not written
+ * through it since it was made) and each region's wr (bytes [wr, size)
+ * zero), folded together when a descriptor is freed or split (fold_mark).
+ * EVERY writer of an array's elements must raise a mark before its data
+ * can leave: generated code's element stores (the backend's SING_XWR, rt.h,
+ * before every store into an exchange-heap array); the kernel's own arrays
+ * (xh_new_array: marked written in full, whoever fills them, e.g. ns_text);
+ * a kernel path writing an array a SIP made (xh_wrote: strbytes' copy); a
+ * device (xh_dma_check and xh_dma_addr, dma.addr's, mark the array written
+ * in full: a device may write it at any time after).  Kernel marks go
+ * into the region's mark (the kernel's alone), never x->wr, which the
+ * owning thread may be raising on another CPU.  Only generated code's own new
+ * arrays (xh_new_array_unwritten, the ABI's sing_xnewarr) start unmarked.
+ * Structs, endpoints, sets and descriptors are zeroed in full (their users
+ * put them back all dirty).  A writer left out leaks: sanitized builds
+ * check every recycled object is zero past its prefix (xa_check_clean).
+ *
  * Invariant: exchange-heap blocks point only into the exchange heap (their
  * linear slots hold other blocks' payloads, never GC objects).  A block is
  * freed only through xh_delete (its owner deletes it, with what it owns),
@@ -61,17 +83,29 @@ struct xh_heap {
 void xh_list_init(struct xh_list *l, uint32_t owner, struct sk_budget *budget);
 /* New zeroed xstruct payload; NULL if over budget or out of memory. */
 void *xh_new_struct(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay);
-/* New zeroed xarray of len elements (len >= 0); NULL if over budget. */
+/* New zeroed xarray of len elements (len >= 0), marked written in full
+ * (the kernel fills it); NULL if over budget. */
 struct sing_xarr *xh_new_array(struct xh_heap *h, struct xh_list *own,
                                const struct ly_layout *lay, int64_t len);
+/* The same with its write mark at 0: only for generated code's new arrays,
+ * whose stores raise it (SING_XWR). */
+struct sing_xarr *xh_new_array_unwritten(struct xh_heap *h, struct xh_list *own,
+                                         const struct ly_layout *lay, int64_t len);
+/* Mark every element of the xarray at payload p written (a kernel or
+ * device writer of an array; "Write marks" above). */
+void xh_wrote(void *p);
+/* The address of the xarray p's elements, for a device: marked written
+ * (dma.addr). */
+uint64_t xh_dma_addr(void *p);
 /* The same in device-reachable memory (hal_dma_map): data page aligned,
  * the pages it spans charged; freed like any array (dma.new). */
 struct sing_xarr *xh_new_dma_array(struct xh_heap *h, struct xh_list *own,
                                    const struct ly_layout *lay, int64_t len);
 /* Whether a device may touch [addr, addr+n) for own: 0 unless n > 0 and
- * the range lies inside the elements of one xarray on own's list; else
- * 0x80000000 | the pid that made the array's storage (its region). */
-uint32_t xh_dma_check(const struct xh_list *own, uint64_t addr, uint64_t n);
+ * the range lies inside the elements of one xarray on own's list (then
+ * marked written: xh_wrote); else 0x80000000 | the pid that made the
+ * array's storage (its region). */
+uint32_t xh_dma_check(struct xh_list *own, uint64_t addr, uint64_t n);
 /* New zeroed block of size bytes (endpoints); NULL if over budget. */
 void *xh_new_raw(struct xh_heap *h, struct xh_list *own, const struct ly_layout *lay,
                  uint64_t size);

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 10
+#define SING_RT_VERSION 11
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -195,8 +195,18 @@ struct sing_cell { uint64_t hdr; void *val; };
 /* Exchange-heap values are pointers to their payload (the block header
  * is the kernel's, in front of it).  An xstruct payload is an array of
  * slots; an xarray payload is this descriptor, whose elements live in a
- * reference-counted region that xsplit shares between the parts. */
-struct sing_xarr { int64_t len; uint8_t *data; void *region; };
+ * reference-counted region that xsplit shares between the parts.
+ * wr is the descriptor's write mark: elements at and past it have not
+ * been written through it (SING_XWR), so a recycled region is zeroed only
+ * up to its marks (exheap.h "Write marks": a SAFETY rule). */
+struct sing_xarr { int64_t len; uint8_t *data; void *region; int64_t wr; };
+
+/* Before an element store x[ix] (ix < len, checked): raise x's write mark
+ * past ix.  It rises by SING_XWR_STEP elements at a time, so a loop that
+ * fills an array takes the branch once per step, not once per element. */
+#define SING_XWR_STEP 256
+#define SING_XWR(x, ix) do { if (__builtin_expect((uint64_t)(ix) >= (uint64_t)(x)->wr, 0)) \
+	(x)->wr = (int64_t)(((uint64_t)(ix) | (SING_XWR_STEP - 1)) + 1); } while (0)
 
 /* An ordinary array as one object (exheap.c: its region's *home*): the
  * descriptor, then the region's header (struct xh_region, whose layout
@@ -204,10 +214,9 @@ struct sing_xarr { int64_t len; uint8_t *data; void *region; };
  * xsplit part shares has region == &refs and refs == 1. */
 struct sing_xhome {
 	struct sing_xarr x;
-	uint64_t pad0_;
 	uint64_t refs, size;   /* size: the elements' bytes */
 	uint32_t born, dma;
-	uint64_t pad1_;
+	uint64_t wr;           /* the region's write mark, in bytes (the kernel's) */
 	uint8_t data[];
 };
 

@@ -4,6 +4,7 @@
 #include "xalloc.h"
 
 #include "../hal/hal.h"
+#include "panic.h"
 
 #define XA_JUNK 0xdb
 
@@ -59,10 +60,10 @@ static void poison(void *p, size_t off, size_t len)
  * when first touched, and hands back at the free); zeroed either way,
  * which the caller need not do again.  A big array thus costs no pass
  * over its pages, only the pages the SIP touches. */
-void *xa_get_slow(struct xa_cache *c, size_t n, int *fresh)
+void *xa_get_slow(struct xa_cache *c, size_t n, size_t *dirty)
 {
 	(void)c;
-	*fresh = 1;
+	*dirty = 0;
 	if (n > XA_MAX)
 		return hal_map(n);
 	size_t sz = xa_class_size(xa_class(n));
@@ -95,13 +96,35 @@ void xa_unpoison(void *p, size_t n)
 #endif
 }
 
-/* A cached object: its first n bytes junk (a missed write shows), all of
- * its sz bytes but the link word poisoned.  The link word sits in the
- * first 8 bytes, which a handed-out object's block header overwrites. */
-void xa_poison(void *p, size_t n, size_t sz)
+/* A cached object: its dirty prefix junk (a missed write shows), all of
+ * its sz bytes but the two words poisoned.  The words sit in the first 16
+ * bytes, which a handed-out object's block header overwrites. */
+void xa_poison(void *p, size_t dirty, size_t sz)
 {
-	__builtin_memset(p, XA_JUNK, n);
-	poison(p, sizeof(void *), sz - sizeof(void *));
+	__builtin_memset(p, XA_JUNK, dirty);
+	poison(p, XA_WORDS, sz - XA_WORDS);
+}
+
+/* An object got with n bytes less than its dirty prefix (its class's
+ * last user was larger): zero the tail, so that the caller, which zeroes
+ * at most its n, hands on an object zero past n. */
+void xa_clean_tail(void *p, size_t n, size_t dirty)
+{
+	xa_unpoison((uint8_t *)p + n, dirty - n);
+	__builtin_memset((uint8_t *)p + n, 0, dirty - n);
+	poison(p, n, dirty - n);
+}
+
+/* Sanitized builds: an object handed out must be zero past its dirty
+ * prefix, else a writer wrote past what it declared (exheap.h "Write
+ * marks"): stop before another SIP can read it. */
+void xa_check_clean(const void *p, size_t dirty, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = dirty; i < n; i++)
+		if (b[i])
+			kpanic("xalloc: a recycled object is not zero past its dirty prefix "
+			       "(a missed write mark)");
 }
 
 void xa_drain(struct xa_cache *cache)

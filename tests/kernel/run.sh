@@ -120,6 +120,9 @@ sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
 if [ -n "$sw" ] && [ "$sw" -ge 200 ] && [ "$sw" -le 300 ]; then ok handoff-beside-spinner
 else bad handoff-beside-spinner "switches '$sw' for 100 round trips beside a spinner"; fi
 expect exheap-pressure-collects xgarbage.sg
+# recycled arrays are zeroed only up to their write marks: generated
+# stores and strbytes raise them (xzero.sg; xmark.c below: the kernel's)
+expect exheap-zeroed-after-every-writer xzero.sg
 # The old generation's incremental marking beside a mutator relinking a big
 # old structure: every reachable node survives (fails without the snapshot
 # barrier's shading, gc_shade).
@@ -297,6 +300,25 @@ else
 	# Every truncation, thousands of bit flips: named refusals, no crash.
 	"$E/elfcheck" mangle "$SING_CACHE/$h.so" - 2>>"$E/err"
 	quiet elf-sanitizers "$E/err"
+fi
+
+# The exchange heap's write marks against each kernel-side writer of an
+# array (xmark.c, through the heap's API, linked with the sanitized
+# objects): the next array of the size, in the same and another owner,
+# reads all zero; a writer that leaves its mark out is a leak that the
+# sanitized xalloc stops (xa_check_clean).
+if want exheap-marks-kernel-writers; then
+	if cc_sanitized "$TMPDIR/xmark" "$HERE/xmark.c" "$ROOT"/build/asan/obj/src/kernel/*.o \
+		"$ROOT"/build/asan/obj/src/hal/*/*.o "$ROOT/build/asan/obj/src/util/util.o" -lpthread -lm; then
+		out=$("$TMPDIR/xmark" 2>"$TMPDIR/err")
+		rc=$?
+		wrong=$(grep -v -e ': this SIP 0, other SIP 0$' -e '^live bytes: 0, charged: 0$' <<<"$out")
+		if [ $rc != 0 ] || [ -n "$wrong" ] || [ "$(wc -l <<<"$out")" != 10 ] || ! sanitizer_clean "$TMPDIR/err"; then
+			bad exheap-marks-kernel-writers "exit $rc: $(head -c 300 <<<"$wrong") $(head -c 300 "$TMPDIR/err")"
+		else
+			ok exheap-marks-kernel-writers
+		fi
+	else bad exheap-marks-kernel-writers "build: $(head -c 300 "$TMPDIR/xmark.log")"; fi
 fi
 
 # The kernel's backstop behind the verifier (backstop.c): a hand-built
