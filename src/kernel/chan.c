@@ -328,9 +328,61 @@ static void set_waiters(struct sk_thread *t, const struct sing_case *cases, uint
 	}
 }
 
+/* ready_case for cases that all name endpoint e (not a set): the case
+ * its head message, or its closing, satisfies; -1 if none. */
+static inline __attribute__((always_inline))
+int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
+{
+	uint32_t want;
+	if (e->count)
+		want = (uint32_t)e->q[e->head * e->width].u64 + 1;
+	else if (e->closed)
+		want = 0;
+	else
+		return -1;
+	for (uint32_t i = 0; i < n; i++)
+		if (cases[i].msg == want)
+			return (int)i;
+	return -1;
+}
+
+/* ch_select of a switch receive whose cases all name endpoint e (a
+ * ping-pong's every receive): the same steps with no scan, e's waiter set
+ * and cleared directly, and the same checks in the same order. */
+static inline __attribute__((always_inline))
+int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case *cases,
+                   uint32_t n, union sing_slot *out, struct xh_list *own, const char *fn)
+{
+	int i;
+	while ((i = one_case(e, cases, n)) < 0) {
+		if (gc_wait_due(&t->sip->gc) && gc_waiting(&t->sip->gc))
+			continue;
+		need_mine(t, e, own, fn);
+		e->waiter = t;
+		sched_block(t);
+		e->waiter = NULL;
+	}
+	need_mine(t, e, own, fn);
+	if (cases[i].msg)
+		pop(e, out, own);
+	return i;
+}
+
+/* All n cases name cases[0].ep, an endpoint (not a set). */
+static inline __attribute__((always_inline))
+int one_endpoint(const struct sing_case *cases, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++)
+		if (cases[i].ep != cases[0].ep)
+			return 0;
+	return n && !is_set(cases[0].ep);
+}
+
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
+	if (__builtin_expect(one_endpoint(cases, n), 1))
+		return select_one(t, cases[0].ep, cases, n, out, own, fn);
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
 		/* Its stack is scannable (see sched.h).  With several CPUs the
