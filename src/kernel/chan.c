@@ -220,8 +220,9 @@ void send_linear(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
  * only (most: a ping-pong's every one) is delivered with no frame: nothing
  * is kept across a call, and the wake-up at the end is a tail call (a
  * SIP's send is its hottest call). */
-void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
-                 const char *fn, ch_refused refused)
+static inline __attribute__((always_inline))
+void send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+              const char *fn, ch_refused refused)
 {
 	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
 	int why = send_ok(e, m, (struct xh_list *)t->xown, &next);
@@ -233,6 +234,12 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 		deliver(e, m, args, next, sk_self(t));
 	else
 		send_linear(t, e, m, args, fn, refused);
+}
+
+void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+                 const char *fn, ch_refused refused)
+{
+	send_sip(t, e, m, args, fn, refused);
 }
 
 /* Inline in ch_select: a receive is half of every round trip. */
@@ -404,6 +411,21 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 	if (cases[i].msg)
 		pop(e, out, own);
 	return i;
+}
+
+/* The send and the receive in one frame: a round trip's each half is
+ * this one call (rt.h's sing_sendsel). */
+int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                   union sing_slot *io, const char *fn, const struct ch_sip_ops *ops)
+{
+	struct xh_list *own = (struct xh_list *)t->xown;
+	send_sip(t, cases[0].ep, cases[0].msg, io, fn, ops->refused);
+	if (__builtin_expect(t->poll != 0, 0))
+		ops->between(t);
+	cases++;
+	if (__builtin_expect(one_endpoint(cases, n), 1))
+		return select_one(sk_self(t), cases[0].ep, cases, n, io, own, fn);
+	return ch_select(sk_self(t), cases, n, io, own, fn);
 }
 
 static void served_release(struct ch_end *e)
