@@ -540,6 +540,19 @@ static uint32_t case_list(struct lw *w, const struct sil_insn *sel, const char *
 	return most;
 }
 
+/* The receive's case count for the kernel: SING_SEL_ONE added when every
+ * case names one endpoint (not a set: a set's case takes a member). */
+static uint32_t case_count(const struct lw *w, const struct sil_insn *sel)
+{
+	const struct sil_type *t = sil_type(w->p, TY(sel->cases[0].ep));
+	if (!t || t->kind != SIL_TK_ENDPOINT)
+		return sel->ncases;
+	for (uint32_t c = 1; c < sel->ncases; c++)
+		if (sel->cases[c].ep != sel->cases[0].ep)
+			return sel->ncases;
+	return sel->ncases | SING_SEL_ONE;
+}
+
 /* The switch on the case a receive returned: each binds its values from
  * o_ and jumps to its label. */
 static void dispatch(struct lw *w, const struct sil_insn *sel)
@@ -560,8 +573,8 @@ static void lw_select(struct lw *w, const struct sil_insn *in)
 {
 	lw_out(w, "{ struct sing_case c_[%u] = {", in->ncases ? in->ncases : 1);
 	uint32_t most = case_list(w, in, "");
-	lw_out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %u, o_, FN)) {\n",
-	    most, in->ncases);
+	lw_out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %uu, o_, FN)) {\n",
+	    most, in->ncases ? case_count(w, in) : 0);
 	dispatch(w, in);
 }
 
@@ -595,8 +608,8 @@ static void sendsel(struct lw *w, const struct sil_insn *in, const struct sil_in
 	lw_out(w, "}; union sing_slot o_[%u] = {", most);
 	for (uint32_t i = 0; i < in->nlist; i++)
 		lw_out(w, "%s{.%s = r%u}", i ? ", " : "", lw_slot(TY(in->list[i])), in->list[i]);
-	lw_out(w, "%s};\n\tswitch (sing_sendsel(th, c_, %u, o_, FN)) {\n", in->nlist ? "" : "{.u64 = 0}",
-	    sel->ncases);
+	lw_out(w, "%s};\n\tswitch (sing_sendsel(th, c_, %uu, o_, FN)) {\n", in->nlist ? "" : "{.u64 = 0}",
+	    case_count(w, sel));
 	dispatch(w, sel);
 }
 

@@ -375,21 +375,20 @@ int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case
 	return i;
 }
 
-/* All n cases name cases[0].ep, an endpoint (not a set). */
+/* n flagged SING_SEL_ONE by the backend: the cases all name cases[0].ep.
+ * That it is no set is still checked (one load). */
 static inline __attribute__((always_inline))
 int one_endpoint(const struct sing_case *cases, uint32_t n)
 {
-	for (uint32_t i = 1; i < n; i++)
-		if (cases[i].ep != cases[0].ep)
-			return 0;
-	return n && !is_set(cases[0].ep);
+	return (n & SING_SEL_ONE) && !is_set(cases[0].ep);
 }
 
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(t, cases[0].ep, cases, n, out, own, fn);
+		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_ONE, out, own, fn);
+	n &= ~SING_SEL_ONE;
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
 		/* Its stack is scannable (see sched.h).  With several CPUs the
@@ -424,7 +423,7 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
 		ops->between(t);
 	cases++;
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(sk_self(t), cases[0].ep, cases, n, io, own, fn);
+		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn);
 	return ch_select(sk_self(t), cases, n, io, own, fn);
 }
 

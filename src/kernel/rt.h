@@ -236,6 +236,11 @@ struct sing_xhome {
  * set) and the case's message, 0 for ChannelClosed or m+1 for message m
  * (as in SIL).  A set's case gets the endpoint in out[0], values after. */
 struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
+/* In n (sing_select, sing_sendsel): every case names the first case's
+ * endpoint, which is not a set.  The backend sets it (it knows the
+ * locals and their types); the kernel then looks at that one endpoint
+ * only, without comparing the cases' endpoints. */
+#define SING_SEL_ONE 0x80000000u
 /* sing_sendsel is a send and then a switch receive in one call (as L4's
  * call and reply-and-wait): cases[0] is the send (its endpoint and
  * message m, not m+1), cases[1..n] the receive's; io holds the send's
