@@ -327,6 +327,10 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop send-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-moved 1 70 'exchange-heap block not owned by this SIP'
 	backstop recv-foreign 0 70 'exchange-heap block not owned by this SIP'
+	# sing_sendsel (a send, then a receive, in one call) checks both halves
+	backstop sendsel-ok 1 0 ""
+	backstop sendsel-wrongway 0 70 'contract violation: message Resp not allowed in state S of Echo'
+	backstop sendsel-recv-foreign 1 70 'exchange-heap block not owned by this SIP'
 	backstop delete-inner 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-inner 0 70 'exchange-heap block not owned by this SIP'
 	# a small array deleted is parked on its SIP's list (exheap.c), marked so
