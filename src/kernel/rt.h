@@ -239,7 +239,10 @@ struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
 /* In n (sing_select, sing_sendsel): every case names the first case's
  * endpoint, which is not a set.  The backend sets it (it knows the
  * locals and their types); the kernel then looks at that one endpoint
- * only, without comparing the cases' endpoints. */
+ * only, without comparing the cases' endpoints.  A wrong flag (a
+ * hand-built caller) misleads only the caller's own code: the message
+ * comes from the first case's endpoint, checked as the SIP's, its
+ * contract state and ownership moved as for any receive. */
 #define SING_SEL_ONE 0x80000000u
 /* sing_sendsel is a send and then a switch receive in one call (as L4's
  * call and reply-and-wait): cases[0] is the send (its endpoint and
