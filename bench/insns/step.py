@@ -3,7 +3,7 @@
 # round trip, one instruction at a time, and count the instructions each
 # function runs (inlined code counts for the function it is inlined in;
 # the SIPs' generated code is "generated").  A round trip runs from one
-# entry of ch_send_sip to the entry after the next.  The preemption tick is
+# entry of START (below) to the entry after the next.  The preemption tick is
 # turned off first (sched_tick made to return at once) so no safepoint
 # falls inside; an attempt that still meets one, or the clock, is thrown
 # away and the next send is taken.
@@ -14,11 +14,14 @@ import gdb
 
 gdb.execute("set pagination off")
 gdb.execute("set confirm off")
-gdb.execute("break ch_send_sip")
+# Each send of the round trip enters START once: ch_sendsel (a send and
+# the receive after it, sing_sendsel) where the kernel has it.
+START = "ch_sendsel" if gdb.lookup_global_symbol("ch_sendsel") else "ch_send_sip"
+gdb.execute("break " + START)
 gdb.execute("ignore 1 10000")   # past start-up: caches and predictors warm
 gdb.execute("run %s >/dev/null 2>&1" % os.environ["STEP_ARGS"])
 gdb.execute("set *(unsigned char *)sched_tick = 0xc3")   # ret
-start = int(gdb.parse_and_eval("(long)&ch_send_sip"))
+start = int(gdb.parse_and_eval("(long)&" + START))
 LIMIT = 5000
 
 

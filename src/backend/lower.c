@@ -535,8 +535,99 @@ static void lw_chnew(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = sing_chnew(th, %u, &r%u, FN);\n", imp, TY(imp), exp);
 }
 
+/* A switch receive's cases as sing_case initializers ("{rE, m}, ..."),
+ * after the first with sep; returns the most values a case binds. */
+static uint32_t case_list(struct lw *w, const struct sil_insn *sel, const char *sep)
+{
+	uint32_t most = 1;
+	for (uint32_t c = 0; c < sel->ncases; c++) {
+		lw_out(w, "%s{r%u, %u, 0}", c ? ", " : sep, sel->cases[c].ep, sel->cases[c].msg);
+		if (sel->cases[c].nargs > most)
+			most = sel->cases[c].nargs;
+	}
+	return most;
+}
+
+/* The receive's case count for the kernel: SING_SEL_ONE added when every
+ * case names one endpoint (not a set: a set's case takes a member). */
+static uint32_t case_count(const struct lw *w, const struct sil_insn *sel)
+{
+	const struct sil_type *t = sil_type(w->p, TY(sel->cases[0].ep));
+	if (!t || t->kind != SIL_TK_ENDPOINT)
+		return sel->ncases;
+	for (uint32_t c = 1; c < sel->ncases; c++)
+		if (sel->cases[c].ep != sel->cases[0].ep)
+			return sel->ncases;
+	return sel->ncases | SING_SEL_ONE;
+}
+
+/* The switch on the case a receive returned: each binds its values from
+ * o_ and jumps to its label. */
+static void dispatch(struct lw *w, const struct sil_insn *sel)
+{
+	for (uint32_t c = 0; c < sel->ncases; c++) {
+		const struct sil_case *k = &sel->cases[c];
+		lw_out(w, "\tcase %u:", c);
+		for (uint32_t a = 0; a < k->nargs; a++)
+			lw_out(w, " r%u = (%s)o_[%u].%s;", k->args[a], CT(w, k->args[a]), a,
+			    lw_slot(TY(k->args[a])));
+		lw_out(w, " goto L%u;\n", k->label);
+	}
+	lw_out(w, "\tdefault: sing_fail(th, SING_F_UNREACHABLE, FN);\n\t} }\n");
+}
+
+/* One sing_select call, then the dispatch on the case it returns. */
+static void lw_select(struct lw *w, const struct sil_insn *in)
+{
+	lw_out(w, "{ struct sing_case c_[%u] = {", in->ncases ? in->ncases : 1);
+	uint32_t most = case_list(w, in, "");
+	lw_out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %uu, o_, FN)) {\n",
+	    most, in->ncases ? case_count(w, in) : 0);
+	dispatch(w, in);
+}
+
+/* The switch receive the send at w->pc runs into next: the following
+ * instruction, or the end of a short chain of jumps from it (a server's
+ * loop back to its receive); NULL if none. */
+static const struct sil_insn *select_after(const struct lw *w)
+{
+	uint32_t pc = w->pc + 1;
+	for (int hop = 0; hop < 4 && pc < w->f->ninsns; hop++) {
+		const struct sil_insn *in = &w->f->insns[pc];
+		if (in->op == OP_SELECT)
+			return in->ncases ? in : NULL;
+		if (in->op != OP_JMP)
+			return NULL;
+		pc = (uint32_t)in->a[0];
+	}
+	return NULL;
+}
+
+/* A send and the switch receive after it, in one sing_sendsel (rt.h): the
+ * send is case 0, o_ carries its values in and the received ones out.  A
+ * back-edge's safepoint poll among the jumps is the kernel's, between the
+ * send and the receive. */
+static void sendsel(struct lw *w, const struct sil_insn *in, const struct sil_insn *sel)
+{
+	lw_out(w, "{ struct sing_case c_[%u] = {{r%u, %u, 0}", sel->ncases + 1, A(0), A(1));
+	uint32_t most = case_list(w, sel, ", ");
+	if (in->nlist > most)
+		most = in->nlist;
+	lw_out(w, "}; union sing_slot o_[%u] = {", most);
+	for (uint32_t i = 0; i < in->nlist; i++)
+		lw_out(w, "%s{.%s = r%u}", i ? ", " : "", lw_slot(TY(in->list[i])), in->list[i]);
+	lw_out(w, "%s};\n\tswitch (sing_sendsel(th, c_, %uu, o_, FN)) {\n", in->nlist ? "" : "{.u64 = 0}",
+	    case_count(w, sel));
+	dispatch(w, sel);
+}
+
 static void lw_send(struct lw *w, const struct sil_insn *in)
 {
+	const struct sil_insn *sel = select_after(w);
+	if (sel) {
+		sendsel(w, in, sel);
+		return;
+	}
 	slot_array(w, in);
 	lw_out(w, "sing_send(th, r%u, %u, a_, FN); }\n", A(0), A(1));
 }
@@ -545,30 +636,6 @@ static void lw_spawn(struct lw *w, const struct sil_insn *in)
 {
 	slot_array(w, in);
 	lw_out(w, "sing_spawn(th, f%u_spawn, a_, %u, FN); }\n", A(0), in->nlist);
-}
-
-/* One sing_select call, then a switch on the case it returns that binds
- * the case's values and jumps to its label. */
-static void lw_select(struct lw *w, const struct sil_insn *in)
-{
-	uint32_t most = 1;
-	lw_out(w, "{ struct sing_case c_[%u] = {", in->ncases ? in->ncases : 1);
-	for (uint32_t c = 0; c < in->ncases; c++) {
-		lw_out(w, "%s{r%u, %u, 0}", c ? ", " : "", in->cases[c].ep, in->cases[c].msg);
-		if (in->cases[c].nargs > most)
-			most = in->cases[c].nargs;
-	}
-	lw_out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %u, o_, FN)) {\n",
-	    most, in->ncases);
-	for (uint32_t c = 0; c < in->ncases; c++) {
-		const struct sil_case *k = &in->cases[c];
-		lw_out(w, "\tcase %u:", c);
-		for (uint32_t a = 0; a < k->nargs; a++)
-			lw_out(w, " r%u = (%s)o_[%u].%s;", k->args[a], CT(w, k->args[a]), a,
-			    lw_slot(TY(k->args[a])));
-		lw_out(w, " goto L%u;\n", k->label);
-	}
-	lw_out(w, "\tdefault: sing_fail(th, SING_F_UNREACHABLE, FN);\n\t} }\n");
 }
 
 /* Endpoint sets: the kernel makes, fills and counts them (eset.h). */

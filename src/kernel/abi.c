@@ -717,6 +717,37 @@ int32_t sing_select_k(struct sing_thread *t, const struct sing_case *cases, uint
 	return r;
 }
 
+/* The safepoint between a sing_sendsel's send and its receive, as two
+ * calls would have polled it: out of the kernel, the poll, in again. */
+static void sendsel_poll(struct sing_thread *t)
+{
+	sk_leave();
+	sing_safepoint_k(t);
+	sk_enter(t);
+}
+
+static const struct ch_sip_ops sendsel_ops = {send_failed, sendsel_poll};
+
+static __attribute__((noinline))
+int32_t sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                       union sing_slot *io, const char *fn)
+{
+	sk_enter(t);
+	int32_t r = ch_sendsel(t, cases, n, io, fn, &sendsel_ops);
+	sk_leave();
+	return r;
+}
+
+/* A send then a switch receive, in one kernel entry (rt.h).  With one
+ * CPU there is no lock to take or let go: a tail call. */
+int32_t sing_sendsel_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                       union sing_slot *io, const char *fn)
+{
+	if (__builtin_expect(!klock_smp, 1))
+		return ch_sendsel(t, cases, n, io, fn, &sendsel_ops);
+	return sendsel_locked(t, cases, n, io, fn);
+}
+
 static void sing_spawn_in(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),
                 union sing_slot *args, uint32_t n, const char *fn)
 {

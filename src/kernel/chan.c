@@ -220,8 +220,9 @@ void send_linear(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
  * only (most: a ping-pong's every one) is delivered with no frame: nothing
  * is kept across a call, and the wake-up at the end is a tail call (a
  * SIP's send is its hottest call). */
-void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
-                 const char *fn, ch_refused refused)
+static inline __attribute__((always_inline))
+void send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+              const char *fn, ch_refused refused)
 {
 	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
 	int why = send_ok(e, m, (struct xh_list *)t->xown, &next);
@@ -233,6 +234,12 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 		deliver(e, m, args, next, sk_self(t));
 	else
 		send_linear(t, e, m, args, fn, refused);
+}
+
+void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
+                 const char *fn, ch_refused refused)
+{
+	send_sip(t, e, m, args, fn, refused);
 }
 
 /* Inline in ch_select: a receive is half of every round trip. */
@@ -328,9 +335,60 @@ static void set_waiters(struct sk_thread *t, const struct sing_case *cases, uint
 	}
 }
 
+/* ready_case for cases that all name endpoint e (not a set): the case
+ * its head message, or its closing, satisfies; -1 if none. */
+static inline __attribute__((always_inline))
+int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
+{
+	uint32_t want;
+	if (e->count)
+		want = (uint32_t)e->q[e->head * e->width].u64 + 1;
+	else if (e->closed)
+		want = 0;
+	else
+		return -1;
+	for (uint32_t i = 0; i < n; i++)
+		if (cases[i].msg == want)
+			return (int)i;
+	return -1;
+}
+
+/* ch_select of a switch receive whose cases all name endpoint e (a
+ * ping-pong's every receive): the same steps with no scan, e's waiter set
+ * and cleared directly, and the same checks in the same order. */
+static inline __attribute__((always_inline))
+int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case *cases,
+                   uint32_t n, union sing_slot *out, struct xh_list *own, const char *fn)
+{
+	int i;
+	while ((i = one_case(e, cases, n)) < 0) {
+		if (gc_wait_due(&t->sip->gc) && gc_waiting(&t->sip->gc))
+			continue;
+		need_mine(t, e, own, fn);
+		e->waiter = t;
+		sched_block(t);
+		e->waiter = NULL;
+	}
+	need_mine(t, e, own, fn);
+	if (cases[i].msg)
+		pop(e, out, own);
+	return i;
+}
+
+/* n flagged SING_SEL_ONE by the backend: the cases all name cases[0].ep.
+ * That it is no set is still checked (one load). */
+static inline __attribute__((always_inline))
+int one_endpoint(const struct sing_case *cases, uint32_t n)
+{
+	return (n & SING_SEL_ONE) && !is_set(cases[0].ep);
+}
+
 int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n,
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
+	if (__builtin_expect(one_endpoint(cases, n), 1))
+		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_ONE, out, own, fn);
+	n &= ~SING_SEL_ONE;
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
 		/* Its stack is scannable (see sched.h).  With several CPUs the
@@ -352,6 +410,21 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 	if (cases[i].msg)
 		pop(e, out, own);
 	return i;
+}
+
+/* The send and the receive in one frame: a round trip's each half is
+ * this one call (rt.h's sing_sendsel). */
+int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                   union sing_slot *io, const char *fn, const struct ch_sip_ops *ops)
+{
+	struct xh_list *own = (struct xh_list *)t->xown;
+	send_sip(t, cases[0].ep, cases[0].msg, io, fn, ops->refused);
+	if (__builtin_expect(t->poll != 0, 0))
+		ops->between(t);
+	cases++;
+	if (__builtin_expect(one_endpoint(cases, n), 1))
+		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn);
+	return ch_select(sk_self(t), cases, n, io, own, fn);
 }
 
 static void served_release(struct ch_end *e)

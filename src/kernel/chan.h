@@ -77,6 +77,16 @@ typedef void (*ch_refused)(struct sing_thread *t, struct ch_end *e, uint32_t m, 
                            const char *fn);
 void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
                  const char *fn, ch_refused refused);
+/* A send and then a switch receive, for SIP thread t (rt.h's
+ * sing_sendsel: cases[0] is the send, cases[1..n] the receive's, io the
+ * values out and in): ch_send_sip, then ops->between(t) if t's poll asks for
+ * a safepoint (the kernel's entry is the caller's), then ch_select. */
+struct ch_sip_ops {
+	ch_refused refused;
+	void (*between)(struct sing_thread *t);
+};
+int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                   union sing_slot *io, const char *fn, const struct ch_sip_ops *ops);
 /* The row (state x nmsgs) after e's side sends m, or SING_NO_STATE if
  * not allowed now. */
 uint32_t ch_step(const struct ch_end *e, uint32_t m);

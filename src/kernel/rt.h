@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 11
+#define SING_RT_VERSION 12
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -67,6 +67,7 @@
 	X(sing_chnew,     void *, (struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn), PLAIN) \
 	X(sing_send,      void,   (struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args, const char *fn), PLAIN) \
 	X(sing_select,    int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *out, const char *fn), GC) \
+	X(sing_sendsel,   int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *io, const char *fn), GC) \
 	X(sing_spawn,     void,   (struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *), union sing_slot *args, uint32_t n, const char *fn), PLAIN) \
 	X(sing_io_in,     uint32_t, (struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn), PLAIN) \
 	X(sing_io_out,    void,   (struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v, const char *fn), PLAIN) \
@@ -244,6 +245,20 @@ struct sing_xhome {
  * set) and the case's message, 0 for ChannelClosed or m+1 for message m
  * (as in SIL).  A set's case gets the endpoint in out[0], values after. */
 struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
+/* In n (sing_select, sing_sendsel): every case names the first case's
+ * endpoint, which is not a set.  The backend sets it (it knows the
+ * locals and their types); the kernel then looks at that one endpoint
+ * only, without comparing the cases' endpoints.  A wrong flag (a
+ * hand-built caller) misleads only the caller's own code: the message
+ * comes from the first case's endpoint, checked as the SIP's, its
+ * contract state and ownership moved as for any receive. */
+#define SING_SEL_ONE 0x80000000u
+/* sing_sendsel is a send and then a switch receive in one call (as L4's
+ * call and reply-and-wait): cases[0] is the send (its endpoint and
+ * message m, not m+1), cases[1..n] the receive's; io holds the send's
+ * values, then the received ones.  The backend emits it for a send
+ * followed by a switch receive (through jumps; a back-edge's safepoint
+ * poll is then the kernel's, between the two). */
 
 /* A part of sing_strcatn's concatenation: a string, or an integer's
  * decimal text (the tostr the backend folded in). */

@@ -129,6 +129,16 @@ else ok abi-symbols; fi
 grep -qx sing_morestack "$TMPDIR/abi" && ! grep -qx printf "$TMPDIR/abi" \
 	&& ok abi-list || bad abi-list "unexpected ABI list: $(tr '\n' ' ' <"$TMPDIR/abi")"
 
+# A send followed by a switch receive (directly, or through the jumps of
+# a loop's back-edge) is one sing_sendsel call; a send followed by
+# anything else stays a sing_send (tests/lang/ok/channel.sg has both).
+if want abi-sendsel-emitted; then
+	SING_CACHE="$TMPDIR/sscache" sing run "$ROOT/tests/lang/ok/channel.sg" >/dev/null 2>&1
+	u=$(nm -u --format=posix "$TMPDIR"/sscache/*.so 2>/dev/null | awk '{print $1}' | grep -c -x -e sing_sendsel -e sing_send)
+	[ "$u" = 2 ] && ok abi-sendsel-emitted ||
+		bad abi-sendsel-emitted "channel.sg's object should call sing_sendsel and sing_send: $(nm -u --format=posix "$TMPDIR"/sscache/*.so 2>&1 | grep send | tr '\n' ' ')"
+fi
+
 # ---- the install cache ----
 # fmath.h (the f64 functions' prelude) against the host libm: the bounds
 # the header documents (one line per function on failure).

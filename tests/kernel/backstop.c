@@ -77,6 +77,20 @@ static int32_t client(struct sing_thread *t, struct sing_arr *args, void *const 
 	} else if (!strcmp(mode, "recv-foreign")) {   /* wait at the server's end */
 		struct sing_case c[2] = {{ep->peer, req + 1, 0}, {ep->peer, 0, 0}};
 		sing_select(t, c, 2, a, "client");
+	} else if (!strcmp(mode, "sendsel-wrongway")) { /* sing_sendsel's send is checked too */
+		struct sing_case c[3] = {{ep, resp, 0}, {ep, resp + 1, 0}, {ep, 0, 0}};
+		a[0].p = new_bytes(t);
+		sing_sendsel(t, c, 2 | SING_SEL_ONE, a, "client");
+	} else if (!strcmp(mode, "sendsel-recv-foreign")) { /* ... and its receive's endpoint */
+		struct sing_case c[2] = {{ep, req, 0}, {ep->peer, 0, 0}};   /* nothing ready: it would wait */
+		a[0].p = new_bytes(t);
+		sing_sendsel(t, c, 1 | SING_SEL_ONE, a, "client");
+	} else if (!strcmp(mode, "sendsel-ok")) {     /* Req, then its Resp: one call */
+		struct sing_case c[3] = {{ep, req, 0}, {ep, resp + 1, 0}, {ep, 0, 0}};
+		a[0].p = new_bytes(t);
+		if (sing_sendsel(t, c, 2 | SING_SEL_ONE, a, "client") != 0)
+			return 1;
+		sing_delete(t, a[0].p, "client");     /* the Resp's buffer: ours now */
 	} else if (!strcmp(mode, "delete-inner")) {   /* a field's value, box intact */
 		void *box;
 		sing_delete(t, boxed_bytes(t, &box), "client");

@@ -119,6 +119,15 @@ DBG=exheap,sched LIMIT=30 expect spinner-does-not-starve spin.sg
 sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
 if [ -n "$sw" ] && [ "$sw" -ge 200 ] && [ "$sw" -le 300 ]; then ok handoff-beside-spinner
 else bad handoff-beside-spinner "switches '$sw' for 100 round trips beside a spinner"; fi
+# The same beside a spinner that loops on sing_sendsel calls on a channel
+# of its own (selfspin.sg): its back-edge's safepoint poll is the kernel's,
+# between the send and the receive; without it nothing else runs.
+if want sendsel-spinner-preempted; then
+	SING_CPUS=1 LIMIT=30 sing run -l selfspin.sg -l pong.sg spin.sg >"$TMPDIR/out" 2>"$TMPDIR/err"
+	if grep -q 'worker answered 100 pings next to a spinner' "$TMPDIR/out" && sanitizer_clean "$TMPDIR/err"
+	then ok sendsel-spinner-preempted
+	else bad sendsel-spinner-preempted "'$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
+fi
 expect exheap-pressure-collects xgarbage.sg
 # recycled arrays are zeroed only up to their write marks: generated
 # stores and strbytes raise them (xzero.sg; xmark.c below: the kernel's)
@@ -238,7 +247,10 @@ fi
 
 # Per-SIP collection: the small SIP's collector marks only its own 101
 # objects (100 nodes and its argument array), although a SIP with 200,000
-# live objects runs next to it.  Pause figures printed for both setups.
+# live objects runs next to it.  One more may be a garbage node a stale
+# callee-saved register still points to (the transition record's saved
+# registers are scanned conservatively: which register holds what is the
+# C compiler's choice and changed with the kernel's build, 6 December).  Pause figures printed for both setups.
 # The figure is the small SIP's collection as it waits for Quit; on two
 # CPUs gcpair's Quit may come before small waits (then it does not
 # collect: "full 0"), so that run is made again, at most twice more.
@@ -251,7 +263,7 @@ if want gc-isolated-marks-own-objects-only; then
 	marked=$(sed -n 's/^sing: sip small: collections \([0-9]*\) (full [^)]*), marked \([0-9]*\) objects.*/\1 \2/p' "$TMPDIR/err")
 	set -- $marked
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" &&
-	   [ "${1:-0}" -ge 2 ] && [ "${2:-x}" = 101 ]; then ok gc-isolated-marks-own-objects-only
+	   [ "${1:-0}" -ge 2 ] && { [ "${2:-x}" = 101 ] || [ "${2:-x}" = 102 ]; }; then ok gc-isolated-marks-own-objects-only
 	else bad gc-isolated-marks-own-objects-only "exit $rc, small: '$marked': $(head -c 200 "$TMPDIR/err")"; fi
 fi
 pause() {
@@ -358,6 +370,10 @@ if ${CC:-cc} -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	backstop send-foreign 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-moved 1 70 'exchange-heap block not owned by this SIP'
 	backstop recv-foreign 0 70 'exchange-heap block not owned by this SIP'
+	# sing_sendsel (a send, then a receive, in one call) checks both halves
+	backstop sendsel-ok 1 0 ""
+	backstop sendsel-wrongway 0 70 'contract violation: message Resp not allowed in state S of Echo'
+	backstop sendsel-recv-foreign 1 70 'exchange-heap block not owned by this SIP'
 	backstop delete-inner 0 70 'exchange-heap block not owned by this SIP'
 	backstop send-inner 0 70 'exchange-heap block not owned by this SIP'
 	# a small array deleted is parked on its SIP's list (exheap.c), marked so
