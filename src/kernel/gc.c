@@ -447,7 +447,41 @@ void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi)
 		mark_word(h, stack_word(a));
 }
 
-/* Marks obj's referents; returns obj's size in bytes (the work done). */
+/* A traced reference is marked GC_SOON references later: its header is
+ * prefetched now, and read when it leaves the ring.  Reading it at once
+ * would stall the trace on a cache miss per object (perf: three quarters
+ * of the marking's time, binary-trees); the ring lets GC_SOON misses
+ * overlap.  Every loop that traces empties the ring before it returns
+ * (soon_flush), so between them it is empty and the marking's mode does
+ * not change under it. */
+static inline void mark_soon(struct gc_heap *h, uint64_t *obj)
+{
+	if (!obj)
+		return;
+	__builtin_prefetch(obj, 1);
+	uint64_t *prev = h->soon[h->soon_i];
+	h->soon[h->soon_i] = obj;
+	h->soon_i = (h->soon_i + 1) % GC_SOON;
+	if (prev)
+		mark_obj(h, prev);
+}
+
+/* Marks what the ring holds; 0 if it was empty. */
+static int soon_flush(struct gc_heap *h)
+{
+	int any = 0;
+	for (uint32_t i = 0; i < GC_SOON; i++) {
+		uint64_t *obj = h->soon[i];
+		if (obj) {
+			h->soon[i] = NULL;
+			mark_obj(h, obj);
+			any = 1;
+		}
+	}
+	return any;
+}
+
+/* Marks (soon) obj's referents; returns obj's size in bytes (the work done). */
 static uint64_t trace(struct gc_heap *h, uint64_t *obj)
 {
 	uint32_t type = (uint32_t)obj[0];
@@ -460,14 +494,14 @@ static uint64_t trace(struct gc_heap *h, uint64_t *obj)
 		bytes = 8 + 8 * (uint64_t)ti->nslots;
 		for (uint32_t i = 0; i < ti->nslots; i++)
 			if (ti->slots[i] == SING_S_GC)
-				gc_mark_ref(h, o->f[i].p);
+				mark_soon(h, o->f[i].p);
 	} else if (ti->kind == SING_K_ARRAY || ti->kind == SING_K_STRING) {
 		struct sing_arr *a = (struct sing_arr *)obj;
 		bytes = 16 + (uint64_t)a->len * (ti->elem_size ? ti->elem_size : 1);
 		void **e = (void **)a->data;
 		if (ti->elem_kind == SING_S_GC)
 			for (int64_t i = 0; i < a->len; i++)
-				gc_mark_ref(h, e[i]);
+				mark_soon(h, e[i]);
 	}
 	h->marked_bytes += bytes;
 	return bytes;
@@ -475,8 +509,10 @@ static uint64_t trace(struct gc_heap *h, uint64_t *obj)
 
 static void drain(struct gc_heap *h)
 {
-	while (h->mark.n > 0)
-		trace(h, h->mark.v[--h->mark.n]);
+	do {
+		while (h->mark.n > 0)
+			trace(h, h->mark.v[--h->mark.n]);
+	} while (soon_flush(h));
 }
 
 /* A young collection's extra roots: what the remembered objects point to. */
@@ -497,8 +533,11 @@ static void mark_gray(struct gc_heap *h, uint64_t budget)
 {
 	set_mode(h, MODE_CYCLE);
 	uint64_t work = 0;
-	while (h->gray.n > 0 && work < budget)
-		work += trace(h, h->gray.v[--h->gray.n]);
+	do {
+		while (h->gray.n > 0 && work < budget)
+			work += trace(h, h->gray.v[--h->gray.n]);
+	} while (soon_flush(h) && work < budget);
+	h->cycle_traced += work;
 }
 
 void gc_shade(struct gc_heap *h, void *obj)
@@ -696,6 +735,7 @@ static void collect_young(struct gc_heap *h, int finish)
 	trace_remembered(h, 0);
 	drain(h);
 	uint64_t promoted = h->marked_bytes;
+	h->promoted_total += promoted;
 	if (h->phase == GC_MARK) {
 		mark_gray(h, finish ? UINT64_MAX : mark_budget(h));
 		if (h->gray.n == 0)

@@ -66,6 +66,7 @@ struct sk_budget;
 #define GC_NCLASS 29
 #define GC_CHUNK  (64u * 1024)
 #define GC_NHIST  7
+#define GC_SOON   8               /* references a trace holds while their headers load */
 
 #define GC_YOUNG  (1u << 20)      /* a young collection per this many bytes handed out */
 #define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
@@ -129,6 +130,8 @@ struct gc_heap {
 	uint64_t stress_n;
 	uint64_t marked;                   /* objects marked by the last collection */
 	uint64_t marked_bytes;             /* their bytes */
+	uint64_t promoted_total;           /* bytes young collections found alive: the run's */
+	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;
 	uint64_t pause_max_ns, pause_total_ns;
@@ -136,6 +139,8 @@ struct gc_heap {
 	int stress;                        /* collect at every allocation */
 	int shrink;                        /* this collection unmaps empty chunks */
 	struct gc_stack mark;              /* a pause's marked, untraced objects */
+	uint64_t *soon[GC_SOON];           /* references traced, their headers being fetched */
+	uint32_t soon_i;                   /* the ring's oldest entry */
 };
 
 /* A SIP's memory budget: GC chunks, stack segments and the exchange-heap
