@@ -68,7 +68,8 @@ struct sk_budget;
 #define GC_NHIST  7
 #define GC_SOON   8               /* references a trace holds while their headers load */
 
-#define GC_YOUNG  (1u << 20)      /* a young collection per this many bytes handed out */
+#define GC_YOUNG  (1u << 20)      /* the young generation's least size (bytes handed out) */
+#define GC_YOUNG_MAX (16u << 20)  /* ... and its greatest (size_young in gc.c) */
 #define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
 #define GC_SLICE_EVERY (128u << 10) /* a slice of an old-generation cycle per this many bytes */
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
@@ -112,6 +113,8 @@ struct gc_heap {
 	uint32_t nchunks, capchunks;
 	uint64_t markbit;                  /* the epoch's mark: SING_HDR(0, SING_H_MARK or _MARK2) */
 	uint64_t young_bytes;              /* handed out since the last collection */
+	uint64_t young_max;                /* a young collection when young_bytes passes this */
+	uint64_t promoted;                 /* bytes the last young collection found alive */
 	uint64_t old_bytes;                /* live after the last full collection + promoted since */
 	uint64_t full_next;                /* a full collection when old_bytes passes this */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
