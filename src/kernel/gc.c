@@ -98,15 +98,21 @@ static void *chunk_get(const struct gc_heap *h, uint64_t bytes, uint32_t size)
 	return size && h->collections ? hal_map_now(bytes) : hal_map(bytes);
 }
 
+/* Lock held.  Into the pool if it is small and the pool has room: 1. */
+static int chunk_pool(const struct gc_heap *h, const struct gc_chunk *c)
+{
+	if (!c->size || !kp_give(&pool, (void *)c->lo))
+		return 0;
+	if (h->stress)   /* let stress runs catch anyone relying on zeroed chunks */
+		__builtin_memset((void *)c->lo, GC_JUNK, c->hi - c->lo);
+	return 1;
+}
+
 /* Lock held. */
 static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
 {
-	if (!c->size || !kp_give(&pool, (void *)c->lo)) {
+	if (!chunk_pool(h, c))
 		hal_unmap((void *)c->lo, c->hi - c->lo);
-		return;
-	}
-	if (h->stress)   /* let stress runs catch anyone relying on zeroed chunks */
-		__builtin_memset((void *)c->lo, GC_JUNK, c->hi - c->lo);
 }
 
 static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)
@@ -154,10 +160,25 @@ static void remove_chunk(struct gc_heap *h, uint32_t i)
 	h->nchunks--;
 }
 
+/* Adjacent chunks (sorted by lo) that the pool has no room for go back in
+ * one hal_unmap: a host flushes every CPU's TLB at each unmap, and a heap
+ * of thousands of chunks spent a tenth of binary-trees' CPU time ending. */
 void gc_destroy(struct gc_heap *h)
 {
-	for (uint32_t i = 0; i < h->nchunks; i++)
-		chunk_put(h, &h->chunks[i]);
+	uintptr_t lo = 0, hi = 0;   /* the stretch not unmapped yet */
+	for (uint32_t i = 0; i < h->nchunks; i++) {
+		const struct gc_chunk *c = &h->chunks[i];
+		if (chunk_pool(h, c))
+			continue;
+		if (c->lo != hi) {
+			if (hi)
+				hal_unmap((void *)lo, hi - lo);
+			lo = c->lo;
+		}
+		hi = c->hi;
+	}
+	if (hi)
+		hal_unmap((void *)lo, hi - lo);
 	h->budget->used -= h->mapped;
 	hal_free(h->chunks);
 	hal_free(h->mark.v);

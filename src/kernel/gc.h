@@ -15,10 +15,14 @@
  *
  * Collection is generational mark-sweep with sticky mark bits: an object
  * that survives a collection keeps its mark and is old.  A young
- * collection (every GC_YOUNG bytes handed out) marks from the roots and
- * the remembered set (old objects a write barrier saw receive a young
- * reference: SING_H_REM, sing_remember) and sweeps only the chunks
- * allocated into since the last collection.  The old generation is
+ * collection (every young_max bytes handed out: 1 to 16 MiB, adapted to
+ * how many of its objects survive, size_young in gc.c) marks from the
+ * roots and the remembered set (old objects a write barrier saw receive a
+ * young reference: SING_H_REM, sing_remember) and sweeps only the chunks
+ * allocated into since the last collection.  Marking prefetches: a traced
+ * reference waits in a small ring (soon) while its header loads; the ring
+ * is empty outside a marking loop, and the mark and gray stacks hold only
+ * marked objects.  The old generation is
  * collected by an incremental cycle when it doubled since the last one:
  * the epoch's mark bit flips (SING_H_MARK / SING_H_MARK2), so every old
  * object is white at once; the roots are shaded (gray: the gray stack);
