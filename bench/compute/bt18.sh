@@ -11,17 +11,23 @@
 # BASE=path/to/another/sing, that build runs in each round too (between the
 # two), and its ratios are printed beside.  The figure (issue 14): within
 # 1.2x of C.  Wall-clock self-timed `time_ns`: print the load beside it.
+#
+# DEPTH=16 BUDGET=default: the copy bench/compute/run.sh runs (the default
+# budget, no manifest), measured the same way.
 set -u
 . "$(dirname "$0")/../lib.sh"
 CC=${CC:-gcc}
 ROUNDS=${ROUNDS:-5}
 BASE=${BASE:-}
+DEPTH=${DEPTH:-18}
+BUDGET=${BUDGET:-256 MiB}
 
-{ printf 'manifest {\n\tname "bt18";\n\tbudget 256 MiB;\n}\n'
-  sed 's/maxd = 16;/maxd = 18;/' "$HERE/bintrees.sg"; } >"$TMP/bt18.sg"
-sed 's/maxd = 16;/maxd = 18;/' "$HERE/bintrees.c" >"$TMP/bt18.c"
-grep -q 'maxd = 18' "$TMP/bt18.sg" && grep -q 'maxd = 18' "$TMP/bt18.c" ||
+{ [ "$BUDGET" = default ] || printf 'manifest {\n\tname "bt18";\n\tbudget %s;\n}\n' "$BUDGET"
+  sed "s/maxd = 16;/maxd = $DEPTH;/" "$HERE/bintrees.sg"; } >"$TMP/bt18.sg"
+sed "s/maxd = 16;/maxd = $DEPTH;/" "$HERE/bintrees.c" >"$TMP/bt18.c"
+grep -q "maxd = $DEPTH;" "$TMP/bt18.sg" && grep -q "maxd = $DEPTH;" "$TMP/bt18.c" ||
 	{ echo "bt18: bintrees no longer says maxd = 16"; exit 1; }
+echo "binary-trees depth $DEPTH, budget $BUDGET"
 "$CC" -O2 -o "$TMP/bt18" "$TMP/bt18.c" || exit 1
 "$SING" build "$TMP/bt18.sg" -o "$TMP/new.sil" || exit 1
 [ -z "$BASE" ] || "$BASE" build "$TMP/bt18.sg" -o "$TMP/base.sil" || exit 1
