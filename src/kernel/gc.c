@@ -85,17 +85,11 @@ void gc_pool_drain(void)
 		hal_unmap(c, GC_CHUNK);
 }
 
-/* Large objects are not pooled: they rely on hal_map's zeroed pages.  A
- * small chunk for a heap that has collected already (busy: its chunk will
- * be carved whole soon) is mapped with its pages present: a page fault per
- * page cost a tenth of binary-trees' time; a young heap's chunks are not
- * (a SIP that makes three objects touches one page). */
-static void *chunk_get(const struct gc_heap *h, uint64_t bytes, uint32_t size)
+/* Large objects are not pooled: they rely on hal_map's zeroed pages. */
+static void *chunk_get(uint64_t bytes, uint32_t size)
 {
 	void *c = size ? kp_take(&pool) : NULL;
-	if (c)
-		return c;
-	return size && h->collections ? hal_map_now(bytes) : hal_map(bytes);
+	return c ? c : hal_map(bytes);
 }
 
 /* Lock held.  Into the pool if it is small and the pool has room: 1. */
@@ -118,7 +112,7 @@ static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
 static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)
 {
 	klock_enter();   /* the pool and the budget (an exchange-heap transfer charges it) */
-	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(h, bytes, size);
+	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(bytes, size);
 	if (mem)
 		sk_charge(h->budget, bytes);
 	klock_leave();
