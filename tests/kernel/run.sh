@@ -104,9 +104,9 @@ expect exheap-pressure-collects xgarbage.sg
 # barrier's shading, gc_shade).
 DBG=exheap,stats expect gc-incremental-relink relink.sg
 
-# Objects start zeroed in chunks another SIP used (the kernel's pool; gc.c
-# skips zeroing only above a fresh chunk's clean mark): red when a pooled
-# chunk is taken for clean, every node then holds pooldirty's values.
+# Objects start zeroed in chunks another SIP used (the kernel's pool keeps
+# their data): red when refill hands out a run unzeroed, every node then
+# holding pooldirty's values.
 SING_CPUS=1 expect pool-chunks-zeroed-for-next-sip poolreuse.sg
 
 # The young generation grows while few of its objects survive (gc.c
