@@ -23,7 +23,7 @@ void hal_free(void *p);
 /* Page-granular memory for GC chunks and stack segments. */
 #define HAL_PAGE 4096u
 void *hal_map(size_t n);            /* zeroed, page aligned; NULL on exhaustion */
-void hal_unmap(void *p, size_t n);
+void hal_unmap(void *p, size_t n);   /* may span adjacent hal_map results */
 /* Device-reachable memory for DMA regions (dma.new): zeroed, page aligned,
  * at a device address a legacy virtio queue PFN can name (hosted: a host
  * address below 2 GiB, which under ASan is also outside the shadow).  n is

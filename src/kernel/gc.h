@@ -15,10 +15,14 @@
  *
  * Collection is generational mark-sweep with sticky mark bits: an object
  * that survives a collection keeps its mark and is old.  A young
- * collection (every GC_YOUNG bytes handed out) marks from the roots and
- * the remembered set (old objects a write barrier saw receive a young
- * reference: SING_H_REM, sing_remember) and sweeps only the chunks
- * allocated into since the last collection.  The old generation is
+ * collection (every young_max bytes handed out: 1 to 16 MiB, adapted to
+ * how many of its objects survive, size_young in gc.c) marks from the
+ * roots and the remembered set (old objects a write barrier saw receive a
+ * young reference: SING_H_REM, sing_remember) and sweeps only the chunks
+ * allocated into since the last collection.  Marking prefetches: a traced
+ * reference waits in a small ring (soon) while its header loads; the ring
+ * is empty outside a marking loop, and the mark and gray stacks hold only
+ * marked objects.  The old generation is
  * collected by an incremental cycle when it doubled since the last one:
  * the epoch's mark bit flips (SING_H_MARK / SING_H_MARK2), so every old
  * object is white at once; the roots are shaded (gray: the gray stack);
@@ -66,8 +70,10 @@ struct sk_budget;
 #define GC_NCLASS 29
 #define GC_CHUNK  (64u * 1024)
 #define GC_NHIST  7
+#define GC_SOON   8               /* references a trace holds while their headers load */
 
-#define GC_YOUNG  (1u << 20)      /* a young collection per this many bytes handed out */
+#define GC_YOUNG  (1u << 20)      /* the young generation's least size (bytes handed out) */
+#define GC_YOUNG_MAX (16u << 20)  /* ... and its greatest (size_young in gc.c) */
 #define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
 #define GC_SLICE_EVERY (128u << 10) /* a slice of an old-generation cycle per this many bytes */
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
@@ -111,6 +117,8 @@ struct gc_heap {
 	uint32_t nchunks, capchunks;
 	uint64_t markbit;                  /* the epoch's mark: SING_HDR(0, SING_H_MARK or _MARK2) */
 	uint64_t young_bytes;              /* handed out since the last collection */
+	uint64_t young_max;                /* a young collection when young_bytes passes this */
+	uint64_t promoted;                 /* bytes the last young collection found alive */
 	uint64_t old_bytes;                /* live after the last full collection + promoted since */
 	uint64_t full_next;                /* a full collection when old_bytes passes this */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
@@ -129,6 +137,8 @@ struct gc_heap {
 	uint64_t stress_n;
 	uint64_t marked;                   /* objects marked by the last collection */
 	uint64_t marked_bytes;             /* their bytes */
+	uint64_t promoted_total;           /* bytes young collections found alive: the run's */
+	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;
 	uint64_t pause_max_ns, pause_total_ns;
@@ -136,6 +146,8 @@ struct gc_heap {
 	int stress;                        /* collect at every allocation */
 	int shrink;                        /* this collection unmaps empty chunks */
 	struct gc_stack mark;              /* a pause's marked, untraced objects */
+	uint64_t *soon[GC_SOON];           /* references traced, their headers being fetched */
+	uint32_t soon_i;                   /* the ring's oldest entry */
 };
 
 /* A SIP's memory budget: GC chunks, stack segments and the exchange-heap

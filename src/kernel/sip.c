@@ -363,7 +363,11 @@ static void report_stats(const struct sip *s)
 	sk_line_u64(&l, s->gc.slices);
 	sk_line_str(&l, " slices), marked ");
 	sk_line_u64(&l, s->gc.marked);
-	sk_line_str(&l, " objects, pause max ");
+	sk_line_str(&l, " objects, promoted ");
+	sk_line_u64(&l, s->gc.promoted_total >> 20);
+	sk_line_str(&l, " MiB, cycles traced ");
+	sk_line_u64(&l, s->gc.cycle_traced >> 20);
+	sk_line_str(&l, " MiB, pause max ");
 	sk_line_u64(&l, s->gc.pause_max_ns / 1000);
 	sk_line_str(&l, " us, total ");
 	sk_line_u64(&l, s->gc.pause_total_ns / 1000);

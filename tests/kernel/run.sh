@@ -137,6 +137,23 @@ expect exheap-zeroed-after-every-writer xzero.sg
 # barrier's shading, gc_shade).
 DBG=exheap,stats expect gc-incremental-relink relink.sg
 
+# Objects start zeroed in chunks another SIP used (the kernel's pool keeps
+# their data): red when refill hands out a run unzeroed, every node then
+# holding pooldirty's values.
+SING_CPUS=1 expect pool-chunks-zeroed-for-next-sip poolreuse.sg
+
+# The young generation grows while few of its objects survive (gc.c
+# size_young): trees of up to 1 MiB die young once it has grown (about 2
+# MiB promoted; 17 MiB with the young generation fixed at 1 MiB).
+if want gc-young-generation-grows; then
+	DBG=exheap,stats run_sing gc-young-generation-grows youngsize.sg
+	rc=$?
+	prom=$(sed -n 's/^sing: sip youngsize: .*promoted \([0-9]*\) MiB.*/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "check 3123888" ] &&
+	   [ -n "$prom" ] && [ "$prom" -le 6 ]; then ok gc-young-generation-grows
+	else bad gc-young-generation-grows "exit $rc, promoted '$prom' MiB (at most 6): $(head -c 200 "$TMPDIR/err")"; fi
+fi
+
 # A message round trip is two user-level switches (sched counts them):
 # 1000 round trips plus launching pong, on one CPU (across two, each side
 # also passes through its CPU's idle loop).
