@@ -93,25 +93,26 @@ static void w_store_then_split(struct xh_list *own, int64_t n)
 	xh_delete(&heap, y);
 }
 
-/* xsplit, then a store at the end of the second part, deleted first
- * (its mark must reach the region the home frees later). */
-static void w_split_store_part_first(struct xh_list *own, int64_t n)
+/* xsplit, then a store at the end of the second part; the part deleted
+ * first (its mark must reach the region the home frees later) or the
+ * home first (the part frees the region). */
+static void split_store(struct xh_list *own, int64_t n, int home_first)
 {
 	struct sing_xarr *x = new_unwritten(own, n);
 	struct sing_xarr *y = xh_split(&heap, own, x, n / 2);
 	store(y, y->len - 1);
-	xh_delete(&heap, y);
-	xh_delete(&heap, x);
+	xh_delete(&heap, home_first ? x : y);
+	xh_delete(&heap, home_first ? y : x);
 }
 
-/* The same with the home deleted first (the part frees the region). */
+static void w_split_store_part_first(struct xh_list *own, int64_t n)
+{
+	split_store(own, n, 0);
+}
+
 static void w_split_store_home_first(struct xh_list *own, int64_t n)
 {
-	struct sing_xarr *x = new_unwritten(own, n);
-	struct sing_xarr *y = xh_split(&heap, own, x, n / 2);
-	store(y, y->len - 1);
-	xh_delete(&heap, x);
-	xh_delete(&heap, y);
+	split_store(own, n, 1);
 }
 
 /* A parked small array, written in full, taken back by the kernel at a
