@@ -328,8 +328,17 @@ static void wake(struct sk_thread *t)
 	 * blocks; behind other work it would wait while its own CPU (perhaps
 	 * idle) could run it now, which piled the SIPs of a pipeline, or two
 	 * computing SIPs told to start by one sender, onto the sender's CPU.
-	 * Idle CPUs steal to spread the load again. */
-	if (c != me && me->cur && !k->no_follow && !t->pinned && !t->sip->doom && !queued(me)) {
+	 * Idle CPUs steal to spread the load again.  Or when threads wait on
+	 * its own CPU too: there it would wait for their slices, here it runs
+	 * as soon as the sender blocks (the hand-off queue is ahead of the
+	 * run queue); without this a pair split across two CPUs that both had
+	 * a backlog never came back together, and every message waited for
+	 * slices (bench/sched beside 4 spinners on two CPUs: about 1 ms a
+	 * round trip in a third of the runs).  A CPU running one other
+	 * thread with none queued (a pipeline's next stage) is not a backlog:
+	 * following it there serialised the pipeline (bench/smp). */
+	if (c != me && me->cur && !k->no_follow && !t->pinned && !t->sip->doom &&
+	    (!queued(me) || queued(c))) {
 		t->from = c->id + 1;
 		t->cpu = me->id;
 		me->follows++;
