@@ -194,14 +194,16 @@ fi
 # A SIP's threads run on several CPUs at once (docs/kernel.md "Every CPU"):
 # four workers allocate and sum lists in parallel while their SIP collects
 # (each collection stops the other threads at safepoints, halt.c); stats
-# must show two of its threads running at once, and collections.
+# must show two of its threads running at once, and collections (at least
+# 20: the adaptive young generation makes 48-65 of them, a fixed 1 MiB one
+# made more).
 if want two-cpu-threads-of-one-sip; then
 	SING_CPUS=2 DBG=exheap,stats run_sing two-cpu-threads-of-one-sip par.sg
 	rc=$? st=$(sed -n 's/^sing: sip par: collections \([0-9]*\) .*most threads running at once \([0-9]*\),.*/\1 \2/p' "$TMPDIR/err")
 	set -- $st
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" &&
 	   [ "$(cat "$TMPDIR/out")" = "4 workers, 500 rounds each, sums right" ] &&
-	   [ "${1:-0}" -ge 50 ] && [ "${2:-0}" -ge 2 ]; then ok two-cpu-threads-of-one-sip
+	   [ "${1:-0}" -ge 20 ] && [ "${2:-0}" -ge 2 ]; then ok two-cpu-threads-of-one-sip
 	else bad two-cpu-threads-of-one-sip "exit $rc, collections and threads at once '$st': $(head -c 300 "$TMPDIR/err")"; fi
 fi
 
