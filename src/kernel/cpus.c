@@ -72,6 +72,15 @@ static int all_stopped(struct sk_kernel *k)
 	return 1;
 }
 
+void cpus_call_back(struct sk_cpu *c)
+{
+	struct sk_thread *t = __atomic_load_n(&c->cur, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&c->kwant, 1, __ATOMIC_RELAXED);
+	if (t)
+		__atomic_store_n(&t->pub.poll, 1, __ATOMIC_RELAXED);
+	sched_poke(c);
+}
+
 void cpus_stop(struct sk_kernel *k)
 {
 	if (!klock_smp)
@@ -79,14 +88,8 @@ void cpus_stop(struct sk_kernel *k)
 	k->stopping = 1;
 	struct sk_cpu *me = &k->cpu[0];
 	while (!all_stopped(k)) {
-		for (unsigned i = 1; i < k->ncpus; i++) {
-			struct sk_cpu *c = &k->cpu[i];
-			struct sk_thread *t = c->cur;
-			__atomic_store_n(&c->kwant, 1, __ATOMIC_RELAXED);   /* back at its next safepoint */
-			if (t)
-				__atomic_store_n(&t->pub.poll, 1, __ATOMIC_RELAXED);
-			sched_poke(c);
-		}
+		for (unsigned i = 1; i < k->ncpus; i++)
+			cpus_call_back(&k->cpu[i]);
 		sched_idle(me, 1000000);
 	}
 	__atomic_store_n(&k->ncpus, 1, __ATOMIC_SEQ_CST);

@@ -15,4 +15,11 @@
  * is off again when this returns. */
 void cpus_stop(struct sk_kernel *k);
 
+/* Ask CPU c's kernel loop for the CPU: the thread running there (if any)
+ * gives it back at its next safepoint (sched_preempted), first in line to
+ * run again; an idle c wakes.  How CPU 0's loop, which runs the host side
+ * (sk_wait), learns that a SIP it waits for ended on another CPU while
+ * its own threads compute. */
+void cpus_call_back(struct sk_cpu *c);
+
 #endif

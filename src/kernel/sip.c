@@ -418,8 +418,14 @@ void sip_teardown(struct sip *s)
 	gc_destroy(&s->gc);
 	hal_free(s->extra);
 	s->extra = NULL;
-	if (klock_smp)
-		sched_poke(&k->cpu[0]);   /* the host side may wait for it (sk_wait) */
+	/* The host side may wait for it (sk_wait, in CPU 0's loop).  Unless
+	 * this is that loop, CPU 0's running thread gives the CPU back so the
+	 * loop sees the end: with threads queued there a slice's end switches
+	 * to the next one without returning to the loop, and a SIP that ended
+	 * on another CPU (or was killed from a thread) beside computing SIPs
+	 * was never seen to end. */
+	if (sched_cpu(k) != &k->cpu[0] || k->cpu[0].cur)
+		cpus_call_back(&k->cpu[0]);
 	if (s->detached)
 		sip_release(s);
 }

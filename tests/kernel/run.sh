@@ -178,6 +178,22 @@ if want two-cpu-pair-shares-a-cpu; then
 	else bad two-cpu-pair-shares-a-cpu "exit $rc, switches '$sw', follows '$fol' for 1000 round trips"; fi
 fi
 
+# Wake affinity's second case (docs/kernel.md "Every CPU"): the pair split
+# across two CPUs that both have spinners waiting (backlog.sg) comes
+# together on one CPU, where the 100 round trips run by hand-off: about
+# 200 switches (plus the spinners' slices), where each message waiting
+# for a slice on its own CPU costs four switches a round trip (400+).
+# Then ping ends on the CPU it followed to while spinners keep CPU 0: the
+# run must end (sip.c asks CPU 0's loop back; before, it hung).
+if want two-cpu-pair-beside-backlogs; then
+	SING_CPUS=2 DBG=exheap,sched run_sing two-cpu-pair-beside-backlogs backlog.sg
+	rc=$? sw=$(sed -n 's/^sing: sched: switches \([0-9]*\).*/\1/p' "$TMPDIR/err")
+	fol=$(sed -n 's/^sing: sched: steals [0-9]*, follows \([0-9]*\).*/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "100 round trips beside 4 spinners" ] &&
+	   [ "${fol:-0}" -ge 1 ] && [ -n "$sw" ] && [ "$sw" -le 300 ]; then ok two-cpu-pair-beside-backlogs
+	else bad two-cpu-pair-beside-backlogs "exit $rc, switches '$sw', follows '$fol' for 100 round trips"; fi
+fi
+
 # Wake affinity stops where it would serialise (docs/kernel.md "Every
 # CPU"): twoburn tells two sleeping computing SIPs Go, one after the other;
 # the first may follow the message to the sender's CPU, the second must
