@@ -22,6 +22,7 @@ bad()  { echo "FAIL $1: $2"; _reported "$1"; }
 limit() {
 	local s=${LIMIT:-120}
 	[[ $1 =~ ^[0-9]+$ ]] && { s=$1; shift; }
+	s=$((s * ${TESTS_LIMIT_SCALE:-1}))   # tests/run --gcstress: every run is slower
 	timeout --foreground -k 5 "$s" "$@"
 	local rc=$?
 	[ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "tests: $(basename "$1") $2 did not end within ${s}s (a hang): stopped" >&2
