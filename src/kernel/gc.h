@@ -78,6 +78,7 @@ struct sk_budget;
 #define GC_SLICE_EVERY (128u << 10) /* a slice of an old-generation cycle per this many bytes */
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
 #define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
+#define GC_STRESS_TRACE 4096u     /* stress mode: old bytes a full collection may trace per allocation */
 
 enum gc_phase { GC_IDLE, GC_MARK, GC_SWEEP };
 
@@ -134,7 +135,8 @@ struct gc_heap {
 	uint64_t slice_at;                 /* young_bytes at which the next slice runs */
 	uint32_t unswept, sweep_i;         /* GC_SWEEP: chunks left; where to look */
 	uint64_t swept_live;               /* bytes live in the chunks swept fully */
-	uint64_t stress_n;
+	uint64_t stress_n;                 /* stress mode: allocations while a cycle runs */
+	uint64_t stress_full;              /* stress mode: collections at the last full one */
 	uint64_t marked;                   /* objects marked by the last collection */
 	uint64_t marked_bytes;             /* their bytes */
 	uint64_t promoted_total;           /* bytes young collections found alive: the run's */
