@@ -108,7 +108,7 @@ for mode in exheap gcstress,exheap; do
 done
 
 # Every program above again with a collection at every allocation (young
-# ones, every 16th full), optimised build; deep.sasm is left out (a
+# ones, full ones among them), optimised build; deep.sasm is left out (a
 # million frames scanned at each of its million allocations).
 if want gc-stress-all; then
 	failed=""
