@@ -766,8 +766,9 @@ static void collect_young(struct gc_heap *h, int finish)
 	drop_runs(h);
 	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
 	trace_remembered(h, 0);
+	uint64_t rem = h->marked_bytes;   /* old objects traced again: not promoted */
 	drain(h);
-	uint64_t promoted = h->marked_bytes;
+	uint64_t promoted = h->marked_bytes - rem;
 	h->promoted_total += promoted;
 	h->promoted = promoted;
 	if (h->phase == GC_MARK) {
