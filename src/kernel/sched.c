@@ -118,16 +118,21 @@ static uint64_t ticks(const struct sk_cpu *c)
  * the running slice joins it and lengthens it by one tick (the tick it
  * would have had on its own); any other starts a new slice that ends at
  * the next tick.  NULL if nothing is runnable. */
+static inline void join_slice(struct sk_cpu *c, struct sk_thread *t)
+{
+	t->from = 0;   /* it ran where it followed to: it stays */
+	if (t->epoch != c->epoch) {
+		t->epoch = c->epoch;
+		c->slice_end++;
+	}
+}
+
 static struct sk_thread *take(struct sk_cpu *c)
 {
 	struct sk_thread *t;
 	if (c->ho.head) {
 		t = q_pop(&c->ho);
-		t->from = 0;   /* it ran where it followed to: it stays */
-		if (t->epoch != c->epoch) {
-			t->epoch = c->epoch;
-			c->slice_end++;
-		}
+		join_slice(c, t);
 		return t;
 	}
 	if (!c->rq.head)
@@ -308,6 +313,37 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
 		return;
 	}
 	wake(t);
+}
+
+/* The direct hand-off: the case of sched_wake_by's fast path, with
+ * threads perhaps waiting for slices of their own (rq) but none handed off
+ * (ho), so that t would run next; it is left out of the queue until `by`
+ * blocks (sched_block_to) or does anything else (sched_handed). */
+struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by)
+{
+	struct sk_cpu *c = cpu_of(t);
+	if (__builtin_expect(t->state != TH_BLOCKED || c->cur != by || t->sip->stopper || c->ho.n, 0)) {
+		sched_wake_by(t, by);
+		return NULL;
+	}
+	if (c->rq.n)
+		kick(c);   /* as wake: threads wait here, an idle CPU may take one */
+	return t;
+}
+
+void sched_handed(struct sk_thread *t)
+{
+	hand_off(cpu_of(t), t);
+}
+
+void sched_block_to(struct sk_thread *t, struct sk_thread *next)
+{
+	struct sk_cpu *c = cpu_of(t);
+	t->state = TH_BLOCKED;
+	t->slept = ticks(c);
+	join_slice(c, next);
+	c->directs++;
+	cpu_switch(c, t, next, 0);
 }
 
 /* The rest of sched_wake: the same rules, in full. */

@@ -70,6 +70,18 @@ void sched_wake(struct sk_thread *t);
 /* The same, by the thread `by`, running now on the caller's CPU (a SIP's
  * send): the common hand-off is decided without asking which CPU that is. */
 void sched_wake_by(struct sk_thread *t, const struct sk_thread *by);
+/* The direct hand-off (docs/kernel.md "Scheduling for communication"):
+ * `by`, running on the caller's CPU, wakes t and will block in the same
+ * call.  If t would run next in by's slice (blocked on by's CPU, its SIP
+ * not being stopped, nothing handed off there before it), returns t,
+ * still TH_BLOCKED and in no queue: by must then, before anything else
+ * that may switch, let the kernel lock go or fail its SIP, either block
+ * with sched_block_to(by, t) or queue t with sched_handed(t), as
+ * sched_wake_by would have.  Else wakes t as sched_wake_by and returns NULL. */
+struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by);
+void sched_handed(struct sk_thread *t);
+/* Block t and run next (from sched_wake_direct) in t's slice. */
+void sched_block_to(struct sk_thread *t, struct sk_thread *next);
 /* Preempted: hand the CPU to the kernel's context if it asked for it
  * (k->poll_kernel: the booted system reads its console between steps). */
 void sched_preempted(struct sk_thread *t);

@@ -110,9 +110,11 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_line_put(&l);
 	}
 	if (k->debug & SK_DEBUG_SCHED) {
-		uint64_t sw = 0;
-		for (unsigned i = 0; i < SK_NCPU; i++)
+		uint64_t sw = 0, direct = 0;
+		for (unsigned i = 0; i < SK_NCPU; i++) {
 			sw += k->cpu[i].switches;
+			direct += k->cpu[i].directs;
+		}
 		struct sk_line l = {.n = 0};
 		sk_line_str(&l, "sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
 		sk_line_u64(&l, k->ncpus_ran);
@@ -120,6 +122,8 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_line_u64(&l, sw);
 		sk_line_str(&l, ", sips started ");
 		sk_line_u64(&l, k->sips_started);
+		sk_line_str(&l, ", direct ");
+		sk_line_u64(&l, direct);
 		uint64_t steals = 0, follows = 0, back = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++) {
 			steals += k->cpu[i].steals;

@@ -56,6 +56,7 @@ struct sk_cpu {
 	struct sk_thread *dead;          /* a thread that ended, for the kernel to free */
 	struct sip *ended;               /* a SIP that ended, for the kernel to tear down */
 	uint64_t switches;
+	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	struct sk_kernel *k;
 	unsigned id;                     /* its index in k->cpu (hal_cpu_id) */
