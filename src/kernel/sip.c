@@ -64,6 +64,7 @@ struct sk_kernel *sk_boot(unsigned debug)
 	if (!k)
 		kpanic("no memory to boot");
 	k->debug = debug;
+	k->no_follow = !!(debug & SK_DEBUG_APART);
 	k->next_pid = 1;
 	k->ncpus = k->ncpus_ran = 1;
 	for (unsigned i = 0; i < SK_NCPU; i++) {

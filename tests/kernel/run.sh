@@ -164,6 +164,48 @@ if want switches-per-round-trip; then
 	else bad switches-per-round-trip "switches '$sw' for 1000 round trips"; fi
 fi
 
+# The direct hand-off (docs/kernel.md "Scheduling for communication"):
+# each half of a round trip is one sing_sendsel whose send wakes the peer
+# blocked on this CPU and whose receive then blocks: the sender switches
+# straight to the peer (sched_block_to, counted "direct"), not through
+# the hand-off queue.  1000 round trips: about 2000 direct switches.
+if want direct-handoff-every-switch; then
+	SING_CPUS=1 DBG=exheap,sched run_sing direct-handoff-every-switch ping.sg
+	rc=$? d=$(sed -n 's/^sing: sched: switches .*, direct \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
+	   [ -n "$d" ] && [ "$d" -ge 1990 ] && [ "$d" -le 2010 ]; then ok direct-handoff-every-switch
+	else bad direct-handoff-every-switch "exit $rc, direct switches '$d' for 1000 round trips"; fi
+fi
+
+# ... and only to a peer blocked on the sender's own CPU: with wake
+# affinity off (SING_DEBUG=apart) ping and pong stay on two CPUs, every
+# message wakes the peer across them, and no switch is direct (one that
+# ran the peer here would run a thread of another CPU's queue).
+if want two-cpu-apart-no-direct; then
+	SING_CPUS=2 DBG=exheap,sched,apart run_sing two-cpu-apart-no-direct ping.sg
+	rc=$? d=$(sed -n 's/^sing: sched: switches .*, direct \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
+	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" && [ "$d" = 0 ]; then ok two-cpu-apart-no-direct
+	else bad two-cpu-apart-no-direct "exit $rc, output '$(cat "$TMPDIR/out")', direct switches '$d' (want 0)"; fi
+fi
+
+# ... and within the sender's slice: a spinner beside the pair on one CPU
+# still gets about its fair third (at least a fifth of what it counts
+# alone in the same time), and the pair does its round trips back to back
+# (a round trip per slice would be about a hundred in 300 ms).  Red when
+# a direct switch starts a slice of its own instead of joining the
+# sender's (the pair would never be preempted).
+if want direct-handoff-spinner-share; then
+	SING_CPUS=1 LIMIT=30 run_sing direct-handoff-spinner-share share.sg
+	rc=$?
+	read -r _ _ alone _ beside _ n < "$TMPDIR/out"
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "${alone:-0}" -gt 0 ] &&
+	   [ $((${beside:-0} * 5)) -ge "$alone" ] && [ "${n:-0}" -ge 10000 ]; then
+		ok direct-handoff-spinner-share
+		echo "# spinner alone $alone, beside the pair $beside; the pair's round trips $n (300 ms each)"
+	else bad direct-handoff-spinner-share "exit $rc, '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
+fi
+
 # Wake affinity (docs/kernel.md "Every CPU"): on two CPUs pong starts on
 # the idle CPU 1; ping's first message moves the sleeping pong to ping's
 # CPU, and the 1000 round trips run there by hand-off, two switches each
