@@ -193,8 +193,8 @@ fi
 # still gets about its fair third (at least a fifth of what it counts
 # alone in the same time), and the pair does its round trips back to back
 # (a round trip per slice would be about a hundred in 300 ms).  Red when
-# a direct switch starts a slice of its own instead of joining the
-# sender's (the pair would never be preempted).
+# a direct switch lengthens the slice every time, not once per thread
+# that joins it (the pair would never be preempted).
 if want direct-handoff-spinner-share; then
 	SING_CPUS=1 LIMIT=30 run_sing direct-handoff-spinner-share share.sg
 	rc=$?
@@ -205,6 +205,13 @@ if want direct-handoff-spinner-share; then
 		echo "# spinner alone $alone, beside the pair $beside; the pair's round trips $n (300 ms each)"
 	else bad direct-handoff-spinner-share "exit $rc, '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
 fi
+
+# ... and never to a thread whose SIP is stopped (its collection runs on
+# the other CPU): stopped.sg's requests wake a server thread blocked on
+# its own CPU while the server's SIP collects (hundreds of times); the
+# wake holds it instead (halt_hold).  A thread that ran during its SIP's
+# stop panics the kernel at its next entry (halt.c park_now).
+SING_CPUS=2 expect two-cpu-direct-not-to-stopped-peer stopped.sg
 
 # Wake affinity (docs/kernel.md "Every CPU"): on two CPUs pong starts on
 # the idle CPU 1; ping's first message moves the sleeping pong to ping's
