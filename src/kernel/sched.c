@@ -304,22 +304,20 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
 	if (t->state != TH_BLOCKED)
 		return;
 	/* The case of every message between two threads of one CPU (a
-	 * ping-pong's each wake), decided first and with no frame: the waker
-	 * runs there (it is c's running thread: no need to ask the HAL which
-	 * CPU the caller is) and nothing else waits there. */
-	struct sk_cpu *c = cpu_of(t);
-	if (__builtin_expect(by && c->cur == by && !t->sip->stopper && !queued(c), 1)) {
-		hand_off(c, t);
+	 * ping-pong's each wake), decided first and with no frame. */
+	if (__builtin_expect(by && sched_next_of(t, by), 1)) {
+		hand_off(cpu_of(t), t);
 		return;
 	}
 	wake(t);
 }
 
-/* The direct hand-off: the case of sched_wake_by's fast path, with
- * threads perhaps waiting for slices of their own (rq) but none handed off
- * (ho), so that t would run next; it is left out of the queue until `by`
- * blocks (sched_block_to) or does anything else (sched_handed). */
-struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by)
+/* sched_wake_direct (sched.h) beyond sched_next_of: threads waiting for
+ * slices of their own (rq) but none handed off (ho) still let t run next
+ * (as wake would: an idle CPU is kicked for them); any other case is the
+ * full wake.  A t returned is left out of the queues until `by` blocks
+ * (sched_block_to) or does anything else (sched_handed). */
+struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by)
 {
 	struct sk_cpu *c = cpu_of(t);
 	if (__builtin_expect(t->state != TH_BLOCKED || c->cur != by || t->sip->stopper || c->ho.n, 0)) {
