@@ -119,12 +119,12 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		struct sk_line l = {.n = 0};
 		sk_line_str(&l, "sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
 		sk_line_u64(&l, k->ncpus_ran);
+		sk_line_str(&l, "\nsing: sched: direct hand-offs ");   /* of the switches below */
+		sk_line_u64(&l, direct);
 		sk_line_str(&l, "\nsing: sched: switches ");
 		sk_line_u64(&l, sw);
 		sk_line_str(&l, ", sips started ");
 		sk_line_u64(&l, k->sips_started);
-		sk_line_str(&l, ", direct ");
-		sk_line_u64(&l, direct);
 		uint64_t steals = 0, follows = 0, back = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++) {
 			steals += k->cpu[i].steals;

@@ -171,7 +171,7 @@ fi
 # the hand-off queue.  1000 round trips: about 2000 direct switches.
 if want direct-handoff-every-switch; then
 	SING_CPUS=1 DBG=exheap,sched run_sing direct-handoff-every-switch ping.sg
-	rc=$? d=$(sed -n 's/^sing: sched: switches .*, direct \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	rc=$? d=$(sed -n 's/^sing: sched: direct hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
 	   [ -n "$d" ] && [ "$d" -ge 1990 ] && [ "$d" -le 2010 ]; then ok direct-handoff-every-switch
 	else bad direct-handoff-every-switch "exit $rc, direct switches '$d' for 1000 round trips"; fi
@@ -183,7 +183,7 @@ fi
 # ran the peer here would run a thread of another CPU's queue).
 if want two-cpu-apart-no-direct; then
 	SING_CPUS=2 DBG=exheap,sched,apart run_sing two-cpu-apart-no-direct ping.sg
-	rc=$? d=$(sed -n 's/^sing: sched: switches .*, direct \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	rc=$? d=$(sed -n 's/^sing: sched: direct hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
 	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" && [ "$d" = 0 ]; then ok two-cpu-apart-no-direct
 	else bad two-cpu-apart-no-direct "exit $rc, output '$(cat "$TMPDIR/out")', direct switches '$d' (want 0)"; fi
