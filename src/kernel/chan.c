@@ -397,7 +397,7 @@ int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case
 		next = NULL;
 		e->waiter = NULL;
 	}
-	undirect(next);
+	undirect(next);   /* a message was there: no block */
 	need_mine(t, e, own, fn, NULL);
 	if (cases[i].msg)
 		pop(e, out, own);

@@ -206,6 +206,12 @@ if want direct-handoff-spinner-share; then
 	else bad direct-handoff-spinner-share "exit $rc, '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
 fi
 
+# ... and when the receive finds a message already there (no block), the
+# woken thread is queued as the wake would have (notes.sg: about 2000
+# times in 1000 rounds); left blocked, with its message, the pair
+# deadlocks.
+SING_CPUS=1 LIMIT=30 expect direct-handoff-queued-when-no-block notes.sg
+
 # ... and never to a thread whose SIP is stopped (its collection runs on
 # the other CPU): stopped.sg's requests wake a server thread blocked on
 # its own CPU while the server's SIP collects (hundreds of times); the
