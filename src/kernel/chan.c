@@ -75,8 +75,8 @@ static int full(const struct ch_end *e)
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
  * it; e has moved to row next.  by: the sending thread (NULL: the kernel).
- * direct (NULL: none): by blocks next in the same call, and a waiter it
- * may hand the CPU to directly goes in *direct (sched_wake_direct). */
+ * direct (NULL: none): by may block next in the same call; a waiter it
+ * may then hand the CPU to directly goes in *direct (sched_wake_direct). */
 static inline __attribute__((always_inline))
 void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
          const struct sk_thread *by, struct sk_thread **direct)

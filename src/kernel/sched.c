@@ -114,10 +114,9 @@ static uint64_t ticks(const struct sk_cpu *c)
 	return __atomic_load_n(&c->ticks, __ATOMIC_RELAXED);
 }
 
-/* The next thread to run, with its slice: a thread woken by a message in
- * the running slice joins it and lengthens it by one tick (the tick it
- * would have had on its own); any other starts a new slice that ends at
- * the next tick.  NULL if nothing is runnable. */
+/* t, handed the CPU by a message in the running slice, joins the slice:
+ * the first time, it lengthens it by one tick (the one it would have had
+ * on its own).  Shared by take and the direct hand-off (sched_block_to). */
 static inline void join_slice(struct sk_cpu *c, struct sk_thread *t)
 {
 	t->from = 0;   /* it ran where it followed to: it stays */
@@ -127,6 +126,10 @@ static inline void join_slice(struct sk_cpu *c, struct sk_thread *t)
 	}
 }
 
+/* The next thread to run, with its slice: a thread woken by a message in
+ * the running slice joins it and lengthens it by one tick (the tick it
+ * would have had on its own); any other starts a new slice that ends at
+ * the next tick.  NULL if nothing is runnable. */
 static struct sk_thread *take(struct sk_cpu *c)
 {
 	struct sk_thread *t;

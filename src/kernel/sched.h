@@ -74,10 +74,11 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by);
  * `by`, running on the caller's CPU, wakes t and will block in the same
  * call.  If t would run next in by's slice (blocked on by's CPU, its SIP
  * not being stopped, nothing handed off there before it), returns t,
- * still TH_BLOCKED and in no queue: by must then, before anything else
- * that may switch, let the kernel lock go or fail its SIP, either block
- * with sched_block_to(by, t) or queue t with sched_handed(t), as
- * sched_wake_by would have.  Else wakes t as sched_wake_by and returns NULL. */
+ * still TH_BLOCKED and in no queue: by must then either block with
+ * sched_block_to(by, t), or queue t with sched_handed(t) (as sched_wake_by
+ * would have) before it does anything else that may switch, let the
+ * kernel lock go or fail its SIP.  Else wakes t as sched_wake_by would
+ * and returns NULL. */
 static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by);
 void sched_handed(struct sk_thread *t);
 /* Block t and run next (from sched_wake_direct) in t's slice. */
