@@ -74,10 +74,12 @@ static int full(const struct ch_end *e)
 }
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
- * it; e has moved to row next.  by: the sending thread (NULL: the kernel). */
+ * it; e has moved to row next.  by: the sending thread (NULL: the kernel).
+ * direct (NULL: none): by may block next in the same call; a waiter it
+ * may then hand the CPU to directly goes in *direct (sched_wake_direct). */
 static inline __attribute__((always_inline))
 void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
-         const struct sk_thread *by)
+         const struct sk_thread *by, struct sk_thread **direct)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
 	struct ch_end *p = e->peer;
@@ -98,6 +100,8 @@ void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
 		p->serve(p);
 	else if (p->set)
 		es_ready(p);
+	else if (p->waiter && direct)
+		*direct = sched_wake_direct(p->waiter, by);
 	else if (p->waiter)
 		sched_wake_by(p->waiter, by);
 }
@@ -105,23 +109,23 @@ void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
 /* put, with its trace event first (docs/tracing.md). */
 static __attribute__((noinline, cold))
 void put_traced(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
-                const struct sk_thread *by)
+                const struct sk_thread *by, struct sk_thread **direct)
 {
 	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
 	         e->peer);
-	put(e, m, args, next, by);
+	put(e, m, args, next, by, direct);
 }
 
 /* Tracing on, the event goes out of line: put's one call is then its
  * last (a tail call), and a send keeps nothing across a call. */
 static inline __attribute__((always_inline))
 void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
-             const struct sk_thread *by)
+             const struct sk_thread *by, struct sk_thread **direct)
 {
 	if (TR_ON(TR_SEND))
-		put_traced(e, m, args, next, by);
+		put_traced(e, m, args, next, by, direct);
 	else
-		put(e, m, args, next, by);
+		put(e, m, args, next, by, direct);
 }
 
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
@@ -135,7 +139,7 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear)
 			xh_send(args[a].p);
-	deliver(e, m, args, next, NULL);
+	deliver(e, m, args, next, NULL, NULL);
 	return 0;
 }
 
@@ -197,7 +201,7 @@ int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_
 	if (!why && e->con->msgs[m].nlinear)
 		why = take_args(e, &e->con->msgs[m], args, own);
 	if (!why)
-		deliver(e, m, args, next, NULL);
+		deliver(e, m, args, next, NULL, NULL);
 	return why;
 }
 
@@ -213,16 +217,17 @@ void send_linear(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 		refused(t, e, m, why, fn);   /* does not return (chan.h) */
 		return;
 	}
-	deliver(e, m, args, ch_step(e, m), sk_self(t));
+	deliver(e, m, args, ch_step(e, m), sk_self(t), NULL);
 }
 
 /* Every check first (a refusal does not return); then a message of values
  * only (most: a ping-pong's every one) is delivered with no frame: nothing
  * is kept across a call, and the wake-up at the end is a tail call (a
- * SIP's send is its hottest call). */
+ * SIP's send is its hottest call).  direct: as put's (values only; a
+ * message with linear arguments wakes as ever). */
 static inline __attribute__((always_inline))
 void send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
-              const char *fn, ch_refused refused)
+              const char *fn, ch_refused refused, struct sk_thread **direct)
 {
 	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
 	int why = send_ok(e, m, (struct xh_list *)t->xown, &next);
@@ -231,7 +236,7 @@ void send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_sl
 		return;
 	}
 	if (__builtin_expect(!e->con->msgs[m].nlinear, 1))
-		deliver(e, m, args, next, sk_self(t));
+		deliver(e, m, args, next, sk_self(t), direct);
 	else
 		send_linear(t, e, m, args, fn, refused);
 }
@@ -239,7 +244,7 @@ void send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_sl
 void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
                  const char *fn, ch_refused refused)
 {
-	send_sip(t, e, m, args, fn, refused);
+	send_sip(t, e, m, args, fn, refused, NULL);
 }
 
 /* Inline in ch_select: a receive is half of every round trip. */
@@ -303,13 +308,26 @@ static int ready_case(const struct sing_case *cases, uint32_t n)
 	return -1;
 }
 
-/* No SIP receives on, or waits at, an endpoint its trees do not hold:
- * it would take another's messages or its wake-up. */
-static void need_mine(struct sk_thread *t, const void *e, struct xh_list *own,
-                      const char *fn)
+/* The thread a send handed the CPU directly (sched_wake_direct), or NULL,
+ * is queued as its wake-up would have: the sender does something else
+ * than block now (it finds a message, polls, collects or fails).  NULL. */
+static inline struct sk_thread *undirect(struct sk_thread *next)
 {
-	if (__builtin_expect(xh_holder(e) != own, 0))
+	if (__builtin_expect(next != NULL, 0))
+		sched_handed(next);
+	return NULL;
+}
+
+/* No SIP receives on, or waits at, an endpoint its trees do not hold:
+ * it would take another's messages or its wake-up.  next: as undirect's
+ * (the peer must not wait for a switch that will not come). */
+static void need_mine(struct sk_thread *t, const void *e, struct xh_list *own,
+                      const char *fn, struct sk_thread *next)
+{
+	if (__builtin_expect(xh_holder(e) != own, 0)) {
+		undirect(next);
 		sip_fail(t, SING_F_OWNER, fn);
+	}
 }
 
 /* The waiter field of a case's endpoint or set. */
@@ -330,7 +348,7 @@ static void set_waiters(struct sk_thread *t, const struct sing_case *cases, uint
 			continue;
 		last = cases[c].ep;
 		if (w)
-			need_mine(t, last, own, fn);
+			need_mine(t, last, own, fn, NULL);
 		*waiter_of(cases[c].ep) = w;
 	}
 }
@@ -355,21 +373,32 @@ int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
 
 /* ch_select of a switch receive whose cases all name endpoint e (a
  * ping-pong's every receive): the same steps with no scan, e's waiter set
- * and cleared directly, and the same checks in the same order. */
+ * and cleared directly, and the same checks in the same order.  next: the
+ * thread the send before it handed the CPU directly, or NULL: t switches
+ * straight to it if it blocks, else queues it first (undirect). */
 static inline __attribute__((always_inline))
 int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case *cases,
-                   uint32_t n, union sing_slot *out, struct xh_list *own, const char *fn)
+                   uint32_t n, union sing_slot *out, struct xh_list *own, const char *fn,
+                   struct sk_thread *next)
 {
 	int i;
 	while ((i = one_case(e, cases, n)) < 0) {
-		if (gc_wait_due(&t->sip->gc) && gc_waiting(&t->sip->gc))
-			continue;
-		need_mine(t, e, own, fn);
+		if (gc_wait_due(&t->sip->gc)) {
+			next = undirect(next);   /* a collection may let the lock go */
+			if (gc_waiting(&t->sip->gc))
+				continue;
+		}
+		need_mine(t, e, own, fn, next);
 		e->waiter = t;
-		sched_block(t);
+		if (next)
+			sched_block_to(t, next);
+		else
+			sched_block(t);
+		next = NULL;
 		e->waiter = NULL;
 	}
-	need_mine(t, e, own, fn);
+	undirect(next);   /* a message was there: no block */
+	need_mine(t, e, own, fn, NULL);
 	if (cases[i].msg)
 		pop(e, out, own);
 	return i;
@@ -387,7 +416,7 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_ONE, out, own, fn);
+		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_ONE, out, own, fn, NULL);
 	n &= ~SING_SEL_ONE;
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
@@ -400,7 +429,7 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 		sched_block(t);
 		set_waiters(t, cases, n, own, fn, NULL);
 	}
-	need_mine(t, cases[i].ep, own, fn);
+	need_mine(t, cases[i].ep, own, fn, NULL);
 	struct ch_end *e = cases[i].ep;
 	if (is_set(e)) {   /* the endpoint (and a map's value) come out of the set first, then its message */
 		struct es_set *s = cases[i].ep;
@@ -413,17 +442,24 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 }
 
 /* The send and the receive in one frame: a round trip's each half is
- * this one call (rt.h's sing_sendsel). */
+ * this one call (rt.h's sing_sendsel).  A peer the send wakes on this CPU
+ * is handed the CPU directly when the receive blocks (docs/kernel.md
+ * "Scheduling for communication"); on every other road it is queued
+ * first, as a wake-up would have. */
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn, const struct ch_sip_ops *ops)
 {
 	struct xh_list *own = (struct xh_list *)t->xown;
-	send_sip(t, cases[0].ep, cases[0].msg, io, fn, ops->refused);
-	if (__builtin_expect(t->poll != 0, 0))
+	struct sk_thread *next = NULL;
+	send_sip(t, cases[0].ep, cases[0].msg, io, fn, ops->refused, &next);
+	if (__builtin_expect(t->poll != 0, 0)) {
+		next = undirect(next);
 		ops->between(t);
+	}
 	cases++;
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn);
+		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn, next);
+	undirect(next);
 	return ch_select(sk_self(t), cases, n, io, own, fn);
 }
 

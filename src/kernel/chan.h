@@ -80,7 +80,9 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 /* A send and then a switch receive, for SIP thread t (rt.h's
  * sing_sendsel: cases[0] is the send, cases[1..n] the receive's, io the
  * values out and in): ch_send_sip, then ops->between(t) if t's poll asks for
- * a safepoint (the kernel's entry is the caller's), then ch_select. */
+ * a safepoint (the kernel's entry is the caller's), then ch_select.  A
+ * peer the send wakes on t's CPU gets the CPU straight from t if the
+ * receive blocks (sched.h, sched_wake_direct). */
 struct ch_sip_ops {
 	ch_refused refused;
 	void (*between)(struct sing_thread *t);

@@ -81,7 +81,11 @@ static __attribute__((noinline)) void park_now(struct sk_thread *t)
 	void *saved = t->pub.trans_sp;
 	t->pub.trans_sp = __builtin_frame_address(0);
 	halt_hold(t);
-	__atomic_fetch_sub(&t->sip->unparked, 1, __ATOMIC_SEQ_CST);
+	/* Only a thread the stopper counted as running parks: one that ran
+	 * while its SIP was stopped (a wake-up that switched to it) is a
+	 * scheduler bug, caught here at its next kernel entry. */
+	if (__atomic_fetch_sub(&t->sip->unparked, 1, __ATOMIC_SEQ_CST) == 0)
+		kpanic("halt: a thread ran while its SIP was stopped");
 	sched_hold(t);
 	t->pub.trans_sp = saved;
 }

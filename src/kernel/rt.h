@@ -23,6 +23,10 @@
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
+/* Offset of the kernel's word "switched to since the call began", just past
+ * struct sing_thread in the kernel's thread record (SWITCH stubs below;
+ * sip.h asserts it).  Not for generated code. */
+#define SING_T_RESUMED 376
 
 /* Frames up to this many bytes (as the backend estimates them) are
  * checked after the prologue built them; larger ones before (a wrapper). */
@@ -38,6 +42,14 @@
  *          the stack pointer in the thread's transition record (trans_sp),
  *          then calls name_k, the kernel's C implementation.  At most six
  *          integer arguments (no stack arguments) for the stub to stay simple.
+ *   SWITCH a GC call that may switch to another thread (a receive that
+ *          blocks, a yield): the same stub, which returns by an indirect
+ *          jump instead of `ret` when the thread was switched out and back
+ *          meanwhile.  The return stack then predicts the return into the
+ *          thread that left, so the `ret` would be mispredicted; the jump's
+ *          target is predicted by branch history, which tells the two
+ *          threads of a ping-pong apart (docs/performance.md, session 31).
+ *          A call that did not switch returns by `ret`, as predicted.
  *   NORET  never returns (the SIP is stopped).
  *   PLAIN  an ordinary call into the kernel.
  */
@@ -59,15 +71,15 @@
 	X(sing_bytestr,   struct sing_str *, (struct sing_thread *t, void *bytes, const char *fn), GC) \
 	X(sing_print,     void,   (struct sing_thread *t, struct sing_str *s, const char *fn), PLAIN) \
 	X(sing_clock,     int64_t, (struct sing_thread *t), PLAIN) \
-	X(sing_yield,     void,   (struct sing_thread *t), GC) \
+	X(sing_yield,     void,   (struct sing_thread *t), SWITCH) \
 	X(sing_xnew,      void *, (struct sing_thread *t, uint32_t type, const char *fn), PLAIN) \
 	X(sing_xnewarr,   void *, (struct sing_thread *t, uint32_t type, int64_t len, const char *fn), PLAIN) \
 	X(sing_delete,    void,   (struct sing_thread *t, void *x, const char *fn), PLAIN) \
 	X(sing_xsplit,    void *, (struct sing_thread *t, void *x, int64_t idx, const char *fn), PLAIN) \
 	X(sing_chnew,     void *, (struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn), PLAIN) \
 	X(sing_send,      void,   (struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args, const char *fn), PLAIN) \
-	X(sing_select,    int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *out, const char *fn), GC) \
-	X(sing_sendsel,   int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *io, const char *fn), GC) \
+	X(sing_select,    int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *out, const char *fn), SWITCH) \
+	X(sing_sendsel,   int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *io, const char *fn), SWITCH) \
 	X(sing_spawn,     void,   (struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *), union sing_slot *args, uint32_t n, const char *fn), PLAIN) \
 	X(sing_io_in,     uint32_t, (struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn), PLAIN) \
 	X(sing_io_out,    void,   (struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v, const char *fn), PLAIN) \
@@ -333,6 +345,7 @@ struct sing_image {
 
 /* ---- the ABI, declared ---- */
 #define SING_ABI_ATTR_GC
+#define SING_ABI_ATTR_SWITCH
 #define SING_ABI_ATTR_PLAIN
 #define SING_ABI_ATTR_NORET __attribute__((noreturn))
 #define SING_X(name, ret, params, kind) SING_ABI_ATTR_##kind ret name params;

@@ -114,6 +114,18 @@ static uint64_t ticks(const struct sk_cpu *c)
 	return __atomic_load_n(&c->ticks, __ATOMIC_RELAXED);
 }
 
+/* t, handed the CPU by a message in the running slice, joins the slice:
+ * the first time, it lengthens it by one tick (the one it would have had
+ * on its own).  Shared by take and the direct hand-off (sched_block_to). */
+static inline void join_slice(struct sk_cpu *c, struct sk_thread *t)
+{
+	t->from = 0;   /* it ran where it followed to: it stays */
+	if (t->epoch != c->epoch) {
+		t->epoch = c->epoch;
+		c->slice_end++;
+	}
+}
+
 /* The next thread to run, with its slice: a thread woken by a message in
  * the running slice joins it and lengthens it by one tick (the tick it
  * would have had on its own); any other starts a new slice that ends at
@@ -123,11 +135,7 @@ static struct sk_thread *take(struct sk_cpu *c)
 	struct sk_thread *t;
 	if (c->ho.head) {
 		t = q_pop(&c->ho);
-		t->from = 0;   /* it ran where it followed to: it stays */
-		if (t->epoch != c->epoch) {
-			t->epoch = c->epoch;
-			c->slice_end++;
-		}
+		join_slice(c, t);
 		return t;
 	}
 	if (!c->rq.head)
@@ -190,6 +198,7 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 		count_running(c, from, to);
 	if (to) {
 		to->state = TH_RUNNING;
+		to->resumed = 1;   /* its SWITCH stub returns by a jump (rt.h) */
 		to->ran++;
 		if (ticks(c) >= c->slice_end)
 			__atomic_store_n(&to->pub.poll, 1, __ATOMIC_RELAXED);
@@ -299,15 +308,44 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
 	if (t->state != TH_BLOCKED)
 		return;
 	/* The case of every message between two threads of one CPU (a
-	 * ping-pong's each wake), decided first and with no frame: the waker
-	 * runs there (it is c's running thread: no need to ask the HAL which
-	 * CPU the caller is) and nothing else waits there. */
-	struct sk_cpu *c = cpu_of(t);
-	if (__builtin_expect(by && c->cur == by && !t->sip->stopper && !queued(c), 1)) {
-		hand_off(c, t);
+	 * ping-pong's each wake), decided first and with no frame. */
+	if (__builtin_expect(by && sched_next_of(t, by), 1)) {
+		hand_off(cpu_of(t), t);
 		return;
 	}
 	wake(t);
+}
+
+/* sched_wake_direct (sched.h) beyond sched_next_of: threads waiting for
+ * slices of their own (rq) but none handed off (ho) still let t run next
+ * (as wake would: an idle CPU is kicked for them); any other case is the
+ * full wake.  A t returned is left out of the queues until `by` blocks
+ * (sched_block_to) or does anything else (sched_handed). */
+struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by)
+{
+	struct sk_cpu *c = cpu_of(t);
+	if (__builtin_expect(t->state != TH_BLOCKED || c->cur != by || t->sip->stopper || c->ho.n, 0)) {
+		sched_wake_by(t, by);
+		return NULL;
+	}
+	if (c->rq.n)
+		kick(c);   /* as wake: threads wait here, an idle CPU may take one */
+	return t;
+}
+
+void sched_handed(struct sk_thread *t)
+{
+	hand_off(cpu_of(t), t);
+}
+
+void sched_block_to(struct sk_thread *t, struct sk_thread *next)
+{
+	struct sk_cpu *c = cpu_of(t);
+	t->state = TH_BLOCKED;
+	t->slept = ticks(c);
+	join_slice(c, next);
+	c->directs++;
+	cpu_switch(c, t, next, 0);
 }
 
 /* The rest of sched_wake: the same rules, in full. */

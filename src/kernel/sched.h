@@ -70,9 +70,42 @@ void sched_wake(struct sk_thread *t);
 /* The same, by the thread `by`, running now on the caller's CPU (a SIP's
  * send): the common hand-off is decided without asking which CPU that is. */
 void sched_wake_by(struct sk_thread *t, const struct sk_thread *by);
+/* The direct hand-off (docs/kernel.md "Scheduling for communication"):
+ * `by`, running on the caller's CPU, wakes t and will block in the same
+ * call.  If t would run next in by's slice (blocked on by's CPU, its SIP
+ * not being stopped, nothing handed off there before it), returns t,
+ * still TH_BLOCKED and in no queue: by must then either block with
+ * sched_block_to(by, t), or queue t with sched_handed(t) (as sched_wake_by
+ * would have) before it does anything else that may switch, let the
+ * kernel lock go or fail its SIP.  Else wakes t as sched_wake_by would
+ * and returns NULL. */
+static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by);
+void sched_handed(struct sk_thread *t);
+/* Block t and run next (from sched_wake_direct) in t's slice. */
+void sched_block_to(struct sk_thread *t, struct sk_thread *next);
 /* Preempted: hand the CPU to the kernel's context if it asked for it
  * (k->poll_kernel: the booted system reads its console between steps). */
 void sched_preempted(struct sk_thread *t);
+/* t (blocked) runs next on its CPU once `by`, running there, blocks:
+ * its SIP is not being stopped and no other thread waits there.  The
+ * hand-off's common case, decided with no call and no question to the
+ * HAL (cpu->cur is by only on by's own CPU). */
+static inline int sched_next_of(const struct sk_thread *t, const struct sk_thread *by)
+{
+	const struct sk_cpu *c = &t->sip->k->cpu[t->cpu];
+	return c->cur == by && !t->sip->stopper && !(c->ho.n | c->rq.n);
+}
+
+/* sched_wake_direct beyond its common case. */
+struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by);
+
+static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by)
+{
+	if (__builtin_expect(t->state == TH_BLOCKED && sched_next_of(t, by), 1))
+		return t;
+	return sched_wake_direct_rest(t, by);
+}
+
 /* The running thread t ends (or its SIP did): back to the kernel for good. */
 __attribute__((noreturn)) void sched_leave(struct sk_thread *t);
 /* First code of a new thread, on its own stack. */

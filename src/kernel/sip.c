@@ -64,6 +64,7 @@ struct sk_kernel *sk_boot(unsigned debug)
 	if (!k)
 		kpanic("no memory to boot");
 	k->debug = debug;
+	k->no_follow = !!(debug & SK_DEBUG_APART);
 	k->next_pid = 1;
 	k->ncpus = k->ncpus_ran = 1;
 	for (unsigned i = 0; i < SK_NCPU; i++) {
@@ -110,12 +111,16 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_line_put(&l);
 	}
 	if (k->debug & SK_DEBUG_SCHED) {
-		uint64_t sw = 0;
-		for (unsigned i = 0; i < SK_NCPU; i++)
+		uint64_t sw = 0, direct = 0;
+		for (unsigned i = 0; i < SK_NCPU; i++) {
 			sw += k->cpu[i].switches;
+			direct += k->cpu[i].directs;
+		}
 		struct sk_line l = {.n = 0};
 		sk_line_str(&l, "sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
 		sk_line_u64(&l, k->ncpus_ran);
+		sk_line_str(&l, "\nsing: sched: direct hand-offs ");   /* of the switches below */
+		sk_line_u64(&l, direct);
 		sk_line_str(&l, "\nsing: sched: switches ");
 		sk_line_u64(&l, sw);
 		sk_line_str(&l, ", sips started ");

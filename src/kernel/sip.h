@@ -56,6 +56,7 @@ struct sk_cpu {
 	struct sk_thread *dead;          /* a thread that ended, for the kernel to free */
 	struct sip *ended;               /* a SIP that ended, for the kernel to tear down */
 	uint64_t switches;
+	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	struct sk_kernel *k;
 	unsigned id;                     /* its index in k->cpu (hal_cpu_id) */
@@ -202,6 +203,8 @@ enum th_state { TH_RUNNABLE, TH_RUNNING, TH_BLOCKED, TH_DEAD };
 
 struct sk_thread {
 	struct sing_thread pub;      /* first: what generated code sees */
+	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
+	                                (rt.h SING_T_RESUMED: the stub clears and reads it) */
 	struct sip *sip;
 	struct stk_seg *seg;         /* the segment it runs on */
 	struct stk_seg *cache;       /* released segments, the last released on top (linked by prev) */
@@ -281,6 +284,9 @@ struct sip {
 	int doom;                    /* stop asked while it ran on another CPU: 1 killed, 2 exit */
 	int32_t doom_status;
 };
+
+_Static_assert(offsetof(struct sk_thread, resumed) == SING_T_RESUMED,
+               "rt.h's SING_T_RESUMED is not sk_thread.resumed's offset");
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)
 {

@@ -172,6 +172,61 @@ if want switches-per-round-trip; then
 	else bad switches-per-round-trip "switches '$sw' for 1000 round trips"; fi
 fi
 
+# The direct hand-off (docs/kernel.md "Scheduling for communication"):
+# each half of a round trip is one sing_sendsel whose send wakes the peer
+# blocked on this CPU and whose receive then blocks: the sender switches
+# straight to the peer (sched_block_to, counted "direct"), not through
+# the hand-off queue.  1000 round trips: about 2000 direct switches.
+if want direct-handoff-every-switch; then
+	SING_CPUS=1 DBG=exheap,sched run_sing direct-handoff-every-switch ping.sg
+	rc=$? d=$(sed -n 's/^sing: sched: direct hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
+	   [ -n "$d" ] && [ "$d" -ge 1990 ] && [ "$d" -le 2010 ]; then ok direct-handoff-every-switch
+	else bad direct-handoff-every-switch "exit $rc, direct switches '$d' for 1000 round trips"; fi
+fi
+
+# ... and only to a peer blocked on the sender's own CPU: with wake
+# affinity off (SING_DEBUG=apart) ping and pong stay on two CPUs, every
+# message wakes the peer across them, and no switch is direct (one that
+# ran the peer here would run a thread of another CPU's queue).
+if want two-cpu-apart-no-direct; then
+	SING_CPUS=2 DBG=exheap,sched,apart run_sing two-cpu-apart-no-direct ping.sg
+	rc=$? d=$(sed -n 's/^sing: sched: direct hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
+	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" && [ "$d" = 0 ]; then ok two-cpu-apart-no-direct
+	else bad two-cpu-apart-no-direct "exit $rc, output '$(cat "$TMPDIR/out")', direct switches '$d' (want 0)"; fi
+fi
+
+# ... and within the sender's slice: a spinner beside the pair on one CPU
+# still gets about its fair third (at least a fifth of what it counts
+# alone in the same time), and the pair does its round trips back to back
+# (a round trip per slice would be about a hundred in 300 ms).  Red when
+# a direct switch lengthens the slice every time, not once per thread
+# that joins it (the pair would never be preempted).
+if want direct-handoff-spinner-share; then
+	SING_CPUS=1 LIMIT=30 run_sing direct-handoff-spinner-share share.sg
+	rc=$?
+	read -r _ _ alone _ beside _ n < "$TMPDIR/out"
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "${alone:-0}" -gt 0 ] &&
+	   [ $((${beside:-0} * 5)) -ge "$alone" ] && [ "${n:-0}" -ge 10000 ]; then
+		ok direct-handoff-spinner-share
+		echo "# spinner alone $alone, beside the pair $beside; the pair's round trips $n (300 ms each)"
+	else bad direct-handoff-spinner-share "exit $rc, '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
+fi
+
+# ... and when the receive finds a message already there (no block), the
+# woken thread is queued as the wake would have (notes.sg: about 2000
+# times in 1000 rounds); left blocked, with its message, the pair
+# deadlocks.
+SING_CPUS=1 LIMIT=30 expect direct-handoff-queued-when-no-block notes.sg
+
+# ... and never to a thread whose SIP is stopped (its collection runs on
+# the other CPU): stopped.sg's requests wake a server thread blocked on
+# its own CPU while the server's SIP collects (hundreds of times); the
+# wake holds it instead (halt_hold).  A thread that ran during its SIP's
+# stop panics the kernel at its next entry (halt.c park_now).
+SING_CPUS=2 expect two-cpu-direct-not-to-stopped-peer stopped.sg
+
 # Wake affinity (docs/kernel.md "Every CPU"): on two CPUs pong starts on
 # the idle CPU 1; ping's first message moves the sleeping pong to ping's
 # CPU, and the 1000 round trips run there by hand-off, two switches each

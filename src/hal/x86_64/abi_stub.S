@@ -24,6 +24,31 @@ name:                                   \
 	ret;                                \
 	.size name, .-name;
 
+/* The same for a call that may switch threads (rt.h's SWITCH kind): the
+ * kernel sets the word at SING_T_RESUMED when it switches back to this
+ * thread; then the stub returns by an indirect jump (rcx is free: the
+ * return value is in rax), which branch history predicts, where `ret`
+ * would pop the other thread's return address off the return stack. */
+#define STUB_SWITCH(name)               \
+	.globl name;                        \
+	.type name, @function;              \
+name:                                   \
+	pushq %rbp; pushq %rbx; pushq %r12; \
+	pushq %r13; pushq %r14; pushq %r15; \
+	movq %rsp, SING_T_TRANS_SP(%rdi);   \
+	movl $0, SING_T_RESUMED(%rdi);      \
+	movq %rdi, %rbx;                    \
+	subq $8, %rsp;                      \
+	callq name##_k@PLT;                     \
+	addq $8, %rsp;                      \
+	cmpl $0, SING_T_RESUMED(%rbx);      \
+	popq %r15; popq %r14; popq %r13;    \
+	popq %r12; popq %rbx; popq %rbp;    \
+	jne 1f;                             \
+	ret;                                \
+1:	popq %rcx; jmpq *%rcx;              \
+	.size name, .-name;
+
 #define STUB(name, ret, params, kind) STUB_##kind(name)
 
 	.text
