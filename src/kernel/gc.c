@@ -85,11 +85,19 @@ void gc_pool_drain(void)
 		hal_unmap(c, GC_CHUNK);
 }
 
-/* Large objects are not pooled: they rely on hal_map's zeroed pages. */
-static void *chunk_get(uint64_t bytes, uint32_t size)
+/* Large objects are not pooled: they rely on hal_map's zeroed pages.  A
+ * small chunk for a heap that has collected already (busy: its chunk will
+ * be carved whole soon) is mapped with its pages present: a page fault per
+ * page cost a tenth of binary-trees' time; a young heap's chunks are not
+ * (a SIP that makes three objects touches one page).  *fresh: the chunk
+ * comes from the HAL (zero), not the pool. */
+static void *chunk_get(const struct gc_heap *h, uint64_t bytes, uint32_t size, int *fresh)
 {
 	void *c = size ? kp_take(&pool) : NULL;
-	return c ? c : hal_map(bytes);
+	*fresh = !c;
+	if (c)
+		return c;
+	return size && h->collections ? hal_map_now(bytes) : hal_map(bytes);
 }
 
 /* Lock held.  Into the pool if it is small and the pool has room: 1. */
@@ -112,7 +120,8 @@ static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
 static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)
 {
 	klock_enter();   /* the pool and the budget (an exchange-heap transfer charges it) */
-	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(bytes, size);
+	int fresh = 0;
+	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(h, bytes, size, &fresh);
 	if (mem)
 		sk_charge(h->budget, bytes);
 	klock_leave();
@@ -129,7 +138,8 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 		i--;
 	}
 	uintptr_t lo = (uintptr_t)mem;
-	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo, size, 1, 1, 1};
+	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo,
+	                                 fresh ? lo : lo + bytes, size, 1, 1, 1};
 	h->nchunks++;
 	for (int c = 0; c < GC_NCLASS; c++)   /* chunks from i on moved up one */
 		h->hint[c] += h->hint[c] > i;
@@ -250,9 +260,11 @@ static uint64_t run_slots(const struct gc_heap *h, int c)
 
 /* A zeroed run of class c into b, at most GC_RUN bytes (zeroing a whole
  * chunk for a SIP that makes three objects would cost more than the SIP's
- * creation): from the class's current chunk, else the next chunk with free
- * slots, else a new chunk (0: over budget).  In stress mode a run is one
- * slot, so every allocation comes back here. */
+ * creation; what lies at or above the chunk's clean mark is zero already:
+ * a SIP building a large structure in fresh chunks zeroes nothing): from
+ * the class's current chunk, else the next chunk with free slots, else a
+ * new chunk (0: over budget).  In stress mode a run is one slot, so every
+ * allocation comes back here. */
 static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 {
 	for (;;) {
@@ -260,10 +272,13 @@ static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 		uintptr_t a, e;
 		if (ch && next_run(ch, run_slots(h, c), &a, &e)) {
 			ch->young = 1;
+			uintptr_t z = e < ch->clean ? e : ch->clean;   /* from clean on: zero */
+			if (e > ch->clean)
+				ch->clean = e;
 			if (c < SING_NAB)   /* bumped inline: the fast path writes only the header */
-				__builtin_memset((void *)a, 0, e - a);
+				__builtin_memset((void *)a, 0, a < z ? z - a : 0);
 			else                /* gc_alloc_ab zeroes each object as it is taken */
-				for (uintptr_t p = a; p < e; p += class_size[c])
+				for (uintptr_t p = a; p < z; p += class_size[c])
 					*(uint64_t *)p = 0;
 			b->cur = a;
 			b->end = e;
