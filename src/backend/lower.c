@@ -849,7 +849,21 @@ static uint64_t frame_estimate(const struct sil_func *f, int *calls)
 	return 64 + 16 * (uint64_t)f->nlocals;
 }
 
-/* The prologue: check the segment, else rerun on a new one. */
+/* A call's arguments after "th": ", r0, r1, ..." for prefix "r". */
+static void args(struct lw *w, const char *prefix)
+{
+	for (uint32_t i = 0; i < w->f->nparams; i++)
+		lw_out(w, ", %s%u", prefix, i);
+}
+
+/* The prologue: poll and check the segment, else (f_g, a cold function of
+ * its own) take the safepoint and rerun on a new segment if it is short.
+ * The entry itself reserves no frame record and spills nothing, and wipes
+ * the stack below it (SING_WIPE, rt.h): a frame slot written only on a
+ * path not taken holds whatever an earlier, deeper call left there, and
+ * the collector, scanning stacks conservatively, takes those stale words
+ * for roots (binary-trees kept dead trees alive through them until its
+ * budget ran out: docs/backend.md "Linked stacks"). */
 static void checked_entry(struct lw *w, uint64_t est, int big)
 {
 	const struct sil_func *f = w->f;
@@ -864,22 +878,27 @@ static void checked_entry(struct lw *w, uint64_t est, int big)
 	lw_out(w, "static void f%u_m(struct sing_thread *th, void *vp)\n{\n\tstruct f%u_fr *fr = vp;\n\t",
 	    fi, fi);
 	lw_out(w, "%sf%u_b(th", has_ret ? "fr->r = " : "", fi);
-	for (uint32_t i = 0; i < f->nparams; i++)
-		lw_out(w, ", fr->a%u", i);
+	args(w, "fr->a");
 	lw_out(w, ");\n}\n");
-	signature(w, "", fi);
-	/* Calls are, with loops, the other way to run long: poll here too. */
-	lw_out(w, "\n{\n\tPOLL();\n");
-	lw_out(w, "\tif (__builtin_expect(SING_SP() - %" PRIu64 " < th->stack_limit, 0)) {\n",
-	    big ? est : 0);
-	lw_out(w, "\t\tstruct f%u_fr fr = {", fi);
+	uint64_t need = big ? est : 0;
+	lw_out(w, "__attribute__((noinline, cold)) ");
+	signature(w, "_g", fi);
+	lw_out(w, "\n{\n\tstruct f%u_fr fr = {", fi);
 	for (uint32_t i = 0; i < f->nparams; i++)
 		lw_out(w, "%sr%u", i ? ", " : "", i);
-	lw_out(w, "%s};\n", f->nparams ? "" : "0");
-	lw_out(w, "\t\tsing_morestack(th, f%u_m, &fr, %" PRIu64 ", FN);\n", fi, est);
-	lw_out(w, "\t\treturn%s;\n\t}\n\treturn f%u_b(th", has_ret ? " fr.r" : "", fi);
-	for (uint32_t i = 0; i < f->nparams; i++)
-		lw_out(w, ", r%u", i);
+	lw_out(w, "%s};\n\tPOLL();\n", f->nparams ? "" : "0");
+	lw_out(w, "\tif (SING_SP() - %" PRIu64 " >= th->stack_limit)\n\t\treturn f%u_b(th", need, fi);
+	args(w, "r");
+	lw_out(w, ");\n\tsing_morestack(th, f%u_m, &fr, %" PRIu64 ", FN);\n", fi, est);
+	lw_out(w, "\treturn%s;\n}\n", has_ret ? " fr.r" : "");
+	signature(w, "", fi);
+	/* Calls are, with loops, the other way to run long: poll here too. */
+	lw_out(w, "\n{\n\tSING_WIPE();\n");
+	lw_out(w, "\tif (__builtin_expect(th->poll != 0 || SING_SP() - %" PRIu64 " < th->stack_limit, 0))\n"
+	    "\t\treturn f%u_g(th", need, fi);
+	args(w, "r");
+	lw_out(w, ");\n\treturn f%u_b(th", fi);
+	args(w, "r");
 	lw_out(w, ");\n}\n");
 }
 

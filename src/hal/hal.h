@@ -23,7 +23,10 @@ void hal_free(void *p);
 /* Page-granular memory for GC chunks and stack segments. */
 #define HAL_PAGE 4096u
 void *hal_map(size_t n);            /* zeroed, page aligned; NULL on exhaustion */
-void hal_unmap(void *p, size_t n);   /* may span adjacent hal_map results */
+/* As hal_map, for memory about to be written whole: its pages are present
+ * at once (a host maps them in one call instead of a fault per page). */
+void *hal_map_now(size_t n);
+void hal_unmap(void *p, size_t n);   /* may span adjacent hal_map(_now) results */
 /* Device-reachable memory for DMA regions (dma.new): zeroed, page aligned,
  * at a device address a legacy virtio queue PFN can name (hosted: a host
  * address below 2 GiB, which under ASan is also outside the shadow).  n is

@@ -1,5 +1,7 @@
-/* gc.c - per-SIP mark-sweep heap (see gc.h). */
-#include "gc.h"
+/* gc.c - per-SIP mark-sweep heap (see gc.h): chunks, allocation, marking,
+ * sweeping, young and full collections; the old generation's incremental
+ * cycle is gc_cycle.c. */
+#include "gc_impl.h"
 
 #include "../hal/hal.h"
 #include "exheap.h"
@@ -85,11 +87,19 @@ void gc_pool_drain(void)
 		hal_unmap(c, GC_CHUNK);
 }
 
-/* Large objects are not pooled: they rely on hal_map's zeroed pages. */
-static void *chunk_get(uint64_t bytes, uint32_t size)
+/* Large objects are not pooled: they rely on hal_map's zeroed pages.  A
+ * small chunk for a heap that has collected already (busy: its chunk will
+ * be carved whole soon) is mapped with its pages present: a page fault per
+ * page cost a tenth of binary-trees' time; a young heap's chunks are not
+ * (a SIP that makes three objects touches one page).  *fresh: the chunk
+ * comes from the HAL (zero), not the pool. */
+static void *chunk_get(const struct gc_heap *h, uint64_t bytes, uint32_t size, int *fresh)
 {
 	void *c = size ? kp_take(&pool) : NULL;
-	return c ? c : hal_map(bytes);
+	*fresh = !c;
+	if (c)
+		return c;
+	return size && h->collections ? hal_map_now(bytes) : hal_map(bytes);
 }
 
 /* Lock held.  Into the pool if it is small and the pool has room: 1. */
@@ -112,7 +122,8 @@ static void chunk_put(const struct gc_heap *h, const struct gc_chunk *c)
 static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t size)
 {
 	klock_enter();   /* the pool and the budget (an exchange-heap transfer charges it) */
-	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(bytes, size);
+	int fresh = 0;
+	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(h, bytes, size, &fresh);
 	if (mem)
 		sk_charge(h->budget, bytes);
 	klock_leave();
@@ -129,7 +140,8 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 		i--;
 	}
 	uintptr_t lo = (uintptr_t)mem;
-	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo, size, 1, 1, 1};
+	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo,
+	                                 fresh ? lo : lo + bytes, size, 1, 1, 1};
 	h->nchunks++;
 	for (int c = 0; c < GC_NCLASS; c++)   /* chunks from i on moved up one */
 		h->hint[c] += h->hint[c] > i;
@@ -250,9 +262,11 @@ static uint64_t run_slots(const struct gc_heap *h, int c)
 
 /* A zeroed run of class c into b, at most GC_RUN bytes (zeroing a whole
  * chunk for a SIP that makes three objects would cost more than the SIP's
- * creation): from the class's current chunk, else the next chunk with free
- * slots, else a new chunk (0: over budget).  In stress mode a run is one
- * slot, so every allocation comes back here. */
+ * creation; what lies at or above the chunk's clean mark is zero already:
+ * a SIP building a large structure in fresh chunks zeroes nothing): from
+ * the class's current chunk, else the next chunk with free slots, else a
+ * new chunk (0: over budget).  In stress mode a run is one slot, so every
+ * allocation comes back here. */
 static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 {
 	for (;;) {
@@ -260,10 +274,13 @@ static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 		uintptr_t a, e;
 		if (ch && next_run(ch, run_slots(h, c), &a, &e)) {
 			ch->young = 1;
+			uintptr_t z = e < ch->clean ? e : ch->clean;   /* from clean on: zero */
+			if (e > ch->clean)
+				ch->clean = e;
 			if (c < SING_NAB)   /* bumped inline: the fast path writes only the header */
-				__builtin_memset((void *)a, 0, e - a);
+				__builtin_memset((void *)a, 0, a < z ? z - a : 0);
 			else                /* gc_alloc_ab zeroes each object as it is taken */
-				for (uintptr_t p = a; p < e; p += class_size[c])
+				for (uintptr_t p = a; p < z; p += class_size[c])
 					*(uint64_t *)p = 0;
 			b->cur = a;
 			b->end = e;
@@ -406,10 +423,7 @@ void gc_remember(struct gc_heap *h, void *obj)
 
 /* ---- marking ---- */
 
-#define GC_FLAGS(f) SING_HDR(0, f)
-#define GC_OLD_MASK GC_FLAGS(SING_H_OLD | SING_H_STATIC | SING_H_FREE)
-
-static void push(struct gc_stack *st, void *obj)
+void gci_push(struct gc_stack *st, void *obj)
 {
 	if (st->n == st->cap) {
 		size_t cap = st->cap ? 2 * st->cap : 1024;
@@ -424,13 +438,11 @@ static void push(struct gc_stack *st, void *obj)
  * A full collection: everything not marked in this epoch.  The cycle's
  * shading: white objects only (old, the other epoch's bit alone), onto the
  * gray stack. */
-enum gc_mode { MODE_YOUNG, MODE_FULL, MODE_CYCLE };
-
-static void set_mode(struct gc_heap *h, enum gc_mode m)
+void gci_set_mode(struct gc_heap *h, enum gc_mode m)
 {
-	h->mmask = m == MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) : GC_OLD_MASK;
-	h->mwant = m == MODE_CYCLE ? GC_FLAGS(h->marking) : 0;
-	h->to_gray = m == MODE_CYCLE;
+	h->mmask = m == GC_MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) : GC_OLD_MASK;
+	h->mwant = m == GC_MODE_CYCLE ? GC_FLAGS(h->marking) : 0;
+	h->to_gray = m == GC_MODE_CYCLE;
 }
 
 static void mark_obj(struct gc_heap *h, uint64_t *obj)
@@ -439,7 +451,7 @@ static void mark_obj(struct gc_heap *h, uint64_t *obj)
 		return;
 	obj[0] |= h->markbit;
 	h->marked++;
-	push(h->to_gray ? &h->gray : &h->mark, obj);
+	gci_push(h->to_gray ? &h->gray : &h->mark, obj);
 }
 
 /* A precise reference: null, a static object, or a heap object's start. */
@@ -500,7 +512,7 @@ static inline void mark_soon(struct gc_heap *h, uint64_t *obj)
 }
 
 /* Marks what the ring holds; 0 if it was empty. */
-static int soon_flush(struct gc_heap *h)
+int gci_soon_flush(struct gc_heap *h)
 {
 	int any = 0;
 	for (uint32_t i = 0; i < GC_SOON; i++) {
@@ -515,7 +527,7 @@ static int soon_flush(struct gc_heap *h)
 }
 
 /* Marks (soon) obj's referents; returns obj's size in bytes (the work done). */
-static uint64_t trace(struct gc_heap *h, uint64_t *obj)
+uint64_t gci_trace(struct gc_heap *h, uint64_t *obj)
 {
 	uint32_t type = (uint32_t)obj[0];
 	if (type >= h->ntypes)
@@ -544,8 +556,8 @@ static void drain(struct gc_heap *h)
 {
 	do {
 		while (h->mark.n > 0)
-			trace(h, h->mark.v[--h->mark.n]);
-	} while (soon_flush(h));
+			gci_trace(h, h->mark.v[--h->mark.n]);
+	} while (gci_soon_flush(h));
 }
 
 /* A young collection's extra roots: what the remembered objects point to. */
@@ -555,31 +567,9 @@ static void trace_remembered(struct gc_heap *h, int full)
 		uint64_t *obj = h->rem[i];
 		obj[0] &= ~GC_FLAGS(SING_H_REM);
 		if (!full)
-			trace(h, obj);
+			gci_trace(h, obj);
 	}
 	h->nrem = 0;
-}
-
-/* The cycle's marking: traces gray objects until budget bytes were traced
- * or none is left. */
-static void mark_gray(struct gc_heap *h, uint64_t budget)
-{
-	set_mode(h, MODE_CYCLE);
-	uint64_t work = 0;
-	do {
-		while (h->gray.n > 0 && work < budget)
-			work += trace(h, h->gray.v[--h->gray.n]);
-	} while (soon_flush(h) && work < budget);
-	h->cycle_traced += work;
-}
-
-void gc_shade(struct gc_heap *h, void *obj)
-{
-	uint64_t *o = obj;
-	if (h->phase == GC_MARK && (o[0] & GC_OLD_MASK) == GC_FLAGS(h->marking)) {
-		o[0] |= h->markbit;
-		push(&h->gray, o);
-	}
 }
 
 /* ---- sweeping ---- */
@@ -607,7 +597,7 @@ static void finalize(struct gc_heap *h, uint64_t *obj)
  * dead yet).  Empty small chunks stay mapped unless h->shrink (near the
  * budget), since unmapping and mapping again would cost a page fault per
  * page at every cycle. */
-static int sweep_chunk(struct gc_heap *h, uint32_t i, int full)
+int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 {
 	struct gc_chunk *c = &h->chunks[i];
 	c->young = 0;
@@ -673,30 +663,8 @@ static void sweep(struct gc_heap *h, int all)
 			continue;
 		}
 		int full = all || (h->phase == GC_SWEEP && !c->swept);
-		if (!sweep_chunk(h, i, full))
+		if (!gci_sweep_chunk(h, i, full))
 			i++;
-	}
-}
-
-/* The cycle's sweep: chunks not swept yet and not allocated into since the
- * last collection (those hold young objects, not marked: the next young
- * collection sweeps them), until budget chunk bytes were swept. */
-static void sweep_old(struct gc_heap *h, uint64_t budget)
-{
-	uint64_t done = 0;
-	uint32_t skipped = 0;   /* a sweep decrements unswept: the loop ends */
-	while (h->unswept > 0 && skipped < h->nchunks && done < budget) {
-		if (h->sweep_i >= h->nchunks)
-			h->sweep_i = 0;
-		struct gc_chunk *c = &h->chunks[h->sweep_i];
-		if (c->swept || c->young) {
-			h->sweep_i++;
-			skipped++;
-			continue;
-		}
-		done += c->hi - c->lo;
-		if (!sweep_chunk(h, h->sweep_i, 1))
-			h->sweep_i++;
 	}
 }
 
@@ -710,59 +678,13 @@ static void drop_runs(struct gc_heap *h)
 	__builtin_memset(h->hint, 0, sizeof h->hint);
 }
 
-static void set_barrier(struct gc_heap *h, uint32_t marking)
-{
-	h->marking = marking;
-	if (h->barrier)
-		h->barrier(h->roots_ctx, marking);
-}
-
-static uint64_t mark_budget(const struct gc_heap *h)
-{
-	return h->stress ? 256 : GC_MARK_WORK;
-}
-
-/* Right after a young collection (no young object is left): a new epoch,
- * every old object white; the roots shaded; the snapshot barrier on. */
-static void start_cycle(struct gc_heap *h)
-{
-	h->phase = GC_MARK;
-	h->cycles++;
-	h->markbit ^= GC_FLAGS(SING_H_OLD);
-	set_barrier(h, (uint32_t)((h->markbit ^ GC_FLAGS(SING_H_OLD)) >> 32));
-	set_mode(h, MODE_CYCLE);
-	h->roots(h->roots_ctx, h);
-}
-
-/* Every object reachable at the cycle's start is marked: the sweep may
- * begin.  (Inside a young collection, after its marking: the remembered
- * set is empty, so it holds no dead object.) */
-static void end_marking(struct gc_heap *h)
-{
-	set_barrier(h, 0);
-	h->phase = GC_SWEEP;
-	for (uint32_t i = 0; i < h->nchunks; i++)
-		h->chunks[i].swept = 0;
-	h->unswept = h->nchunks;
-	h->sweep_i = 0;
-	h->swept_live = 0;
-	h->old_bytes = 0;   /* promotions from now on; the sweep adds the rest */
-}
-
-static void end_cycle(struct gc_heap *h)
-{
-	h->phase = GC_IDLE;
-	h->old_bytes += h->swept_live;
-	h->full_next = 2 * h->old_bytes > GC_FULL_MIN ? 2 * h->old_bytes : GC_FULL_MIN;
-}
-
 /* A young collection, going on with the cycle: a marking slice (the end
  * of the marking if nothing is gray), or the sweep of what it allocated
  * into; finish: the whole rest of the cycle. */
 static void collect_young(struct gc_heap *h, int finish)
 {
 	h->marked = h->marked_bytes = 0;
-	set_mode(h, MODE_YOUNG);
+	gci_set_mode(h, GC_MODE_YOUNG);
 	drop_runs(h);
 	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
 	trace_remembered(h, 0);
@@ -772,20 +694,20 @@ static void collect_young(struct gc_heap *h, int finish)
 	h->promoted_total += promoted;
 	h->promoted = promoted;
 	if (h->phase == GC_MARK) {
-		mark_gray(h, finish ? UINT64_MAX : mark_budget(h));
+		gc_cycle_mark(h, finish ? UINT64_MAX : gc_cycle_mark_budget(h));
 		if (h->gray.n == 0)
-			end_marking(h);
+			gc_cycle_end_marking(h);
 	}
 	h->live = 0;
 	sweep(h, 0);
 	h->old_bytes += promoted;
 	if (h->phase == GC_SWEEP && finish)
-		sweep_old(h, UINT64_MAX);
+		gc_cycle_sweep(h, UINT64_MAX);
 	if (h->phase == GC_SWEEP && h->unswept == 0)
-		end_cycle(h);
+		gc_cycle_end(h);
 	else if (h->phase == GC_IDLE && !finish &&
 	         (h->old_bytes > h->full_next || (h->stress && h->collections % 16 == 7)))
-		start_cycle(h);
+		gc_cycle_start(h);
 }
 
 /* Stop-the-SIP: a new epoch, everything marked and swept at once. */
@@ -797,7 +719,7 @@ static void collect_full(struct gc_heap *h)
 	h->full_collections++;
 	h->stress_full = h->collections;
 	h->marked = h->marked_bytes = 0;
-	set_mode(h, MODE_FULL);
+	gci_set_mode(h, GC_MODE_FULL);
 	drop_runs(h);
 	h->roots(h->roots_ctx, h);
 	trace_remembered(h, 1);
@@ -808,7 +730,7 @@ static void collect_full(struct gc_heap *h)
 	h->full_next = 2 * h->old_bytes > GC_FULL_MIN ? 2 * h->old_bytes : GC_FULL_MIN;
 }
 
-static void record_pause(struct gc_heap *h, uint64_t pause)
+void gci_record_pause(struct gc_heap *h, uint64_t pause)
 {
 	h->pause_total_ns += pause;
 	if (pause > h->pause_max_ns)
@@ -819,7 +741,7 @@ static void record_pause(struct gc_heap *h, uint64_t pause)
 	h->pause_hist[b]++;
 }
 
-static void collect(struct gc_heap *h, int full)
+void gci_collect(struct gc_heap *h, int full)
 {
 	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
 	h->collections++;
@@ -835,7 +757,7 @@ static void collect(struct gc_heap *h, int full)
 	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
 }
 
-static void halt(struct gc_heap *h, int on)
+void gci_halt(struct gc_heap *h, int on)
 {
 	if (h->halt)
 		h->halt(h->roots_ctx, on);
@@ -874,33 +796,14 @@ static void size_young(struct gc_heap *h, uint64_t y)
 
 void gc_collect(struct gc_heap *h, int full)
 {
-	halt(h, 1);
+	gci_halt(h, 1);
 	int64_t t0 = hal_clock_ns();
 	uint64_t y = h->young_bytes;
-	collect(h, full);
-	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
+	gci_collect(h, full);
+	gci_record_pause(h, (uint64_t)(hal_clock_ns() - t0));
 	if (!full)
 		size_young(h, y);
-	halt(h, 0);
-}
-
-void gc_slice(struct gc_heap *h)
-{
-	halt(h, 1);
-	int64_t t0 = hal_clock_ns();
-	h->slices++;
-	if (h->phase == GC_MARK) {
-		mark_gray(h, mark_budget(h));
-		if (h->gray.n == 0)   /* the young collection that ends the marking */
-			collect(h, 0);
-	} else if (h->phase == GC_SWEEP) {
-		sweep_old(h, h->stress ? GC_CHUNK : GC_SWEEP_WORK);
-		if (h->unswept == 0)
-			end_cycle(h);
-	}
-	h->slice_at = h->young_bytes + GC_SLICE_EVERY;
-	record_pause(h, (uint64_t)(hal_clock_ns() - t0));
-	halt(h, 0);
+	gci_halt(h, 0);
 }
 
 int gc_waiting(struct gc_heap *h)

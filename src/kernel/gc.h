@@ -51,9 +51,12 @@
  * touches another heap.  A chunk's slots below its top (the bump frontier)
  * are objects or free slots; above it lies junk, possibly another SIP's
  * old data from the pool, which is never marked, swept or handed out
- * unzeroed (runs are zeroed when handed out).  Below the top a slot is an
- * object, a free slot (SING_H_FREE), or a zero header (the unused rest of
- * a run, in a chunk marked young: the next sweep frees it).  Every store
+ * unzeroed (runs are zeroed when handed out, but for the part at or above
+ * the chunk's clean mark: a chunk fresh from the HAL is zero, and clean
+ * rises as runs are handed out; a pooled chunk's clean mark is its end).
+ * Below the top a slot is an object, a free slot (SING_H_FREE), or a zero
+ * header (the unused rest of a run, in a chunk marked young: the next
+ * sweep frees it).  Every store
  * of a GC reference into a GC object outside a collection goes through
  * the write barrier (generated code: sing_wb; the kernel: gc_remember).
  * It must never mark or write a SING_H_STATIC object (those live
@@ -91,6 +94,7 @@ struct gc_chunk {
 	uintptr_t lo, hi;
 	uintptr_t top;       /* slots below were handed out at some time */
 	uintptr_t scan;      /* where the search for the next free run goes on */
+	uintptr_t clean;     /* from here on zero: mapped fresh, never handed out (pooled: hi) */
 	uint32_t size;       /* object size; 0 for a large object */
 	uint8_t young;       /* allocated into since the last collection */
 	uint8_t avail;       /* may hold free slots at or after scan */

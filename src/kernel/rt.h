@@ -361,6 +361,22 @@ SING_ABI(SING_X)
 #define SING_SP() ((uintptr_t)__builtin_frame_address(0))
 #endif
 
+/* Zeroes the 128 bytes below the stack pointer, where the frame of the
+ * function about to be called will lie: the words a frame never writes
+ * (alignment pads, slots for paths not taken) then hold zero, not what an
+ * earlier, deeper call left there, which the collector (it scans stacks
+ * conservatively) would take for roots.  No red zone (cc.c): nothing of
+ * the caller's lives below the stack pointer. */
+#if defined(__x86_64__)
+#define SING_WIPE() __asm__ volatile("pxor %%xmm15, %%xmm15\n\t" \
+	"movups %%xmm15, -16(%%rsp)\n\tmovups %%xmm15, -32(%%rsp)\n\t" \
+	"movups %%xmm15, -48(%%rsp)\n\tmovups %%xmm15, -64(%%rsp)\n\t" \
+	"movups %%xmm15, -80(%%rsp)\n\tmovups %%xmm15, -96(%%rsp)\n\t" \
+	"movups %%xmm15, -112(%%rsp)\n\tmovups %%xmm15, -128(%%rsp)" ::: "xmm15")
+#else
+#define SING_WIPE() ((void)0)
+#endif
+
 /* f64 -> integer conversions saturate; NaN gives 0 (docs/sil.md, conv). */
 static inline int64_t sing_f2s(double d, int64_t lo, int64_t hi)
 {

@@ -64,6 +64,9 @@ done
 # Arrays taken from runs whose slots were not zeroed ahead (gc.c) read zero
 # (with a collection at every allocation too: gc-stress-all below).
 run_program zeroed "$HERE/zeroed.sg"
+# A dead list kept alive by stale words in unwritten frame slots
+# (stale.sg: a budget that holds one list, not two).
+run_program stale-stack-words "$HERE/stale.sg"
 
 # The optimised build runs the deepest test too (no sanitizer frames).
 out=$(sing_fast run "$deep" 2>&1)

@@ -29,10 +29,20 @@ void hal_free(void *p)
 	free(p);
 }
 
+static void *map(size_t n, int flags)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 void *hal_map(size_t n)
 {
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	return map(n, 0);
+}
+
+void *hal_map_now(size_t n)
+{
+	return map(n, MAP_POPULATE);
 }
 
 void hal_unmap(void *p, size_t n)

@@ -1,0 +1,57 @@
+/*
+ * gc_impl.h - what the collector's two files share, and nothing else of
+ * the kernel may use (gc.h is the collector's interface).
+ *
+ * gc.c holds chunks, allocation, marking, sweeping and the young and full
+ * collections (gci_: its functions the cycle calls); gc_cycle.c holds the
+ * old generation's incremental cycle (gc_cycle_: what a young collection
+ * calls to go on with it), and the cycle's public entries gc_shade and
+ * gc_slice (gc.h).
+ *
+ * Invariant: the mark ring (gc_heap.soon) is empty whenever none of these
+ * functions runs: every loop that traces flushes it (gci_soon_flush)
+ * before it returns, so a caller may change the marking mode between them.
+ */
+#ifndef KERNEL_GC_IMPL_H
+#define KERNEL_GC_IMPL_H
+
+#include "gc.h"
+
+#define GC_FLAGS(f) SING_HDR(0, f)
+#define GC_OLD_MASK GC_FLAGS(SING_H_OLD | SING_H_STATIC | SING_H_FREE)
+
+/* What marking marks (gci_set_mode).  A young collection: young objects
+ * only.  A full collection: everything not marked in this epoch.  The
+ * cycle's shading: white objects only, onto the gray stack. */
+enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE };
+
+/* ---- gc.c ---- */
+void gci_set_mode(struct gc_heap *h, enum gc_mode m);
+void gci_push(struct gc_stack *st, void *obj);
+/* Marks (through the ring) obj's referents; obj's size in bytes. */
+uint64_t gci_trace(struct gc_heap *h, uint64_t *obj);
+/* Marks what the ring holds; 0 if it was empty. */
+int gci_soon_flush(struct gc_heap *h);
+/* Sweeps chunk i (full: the epoch's sweep); 1 if it was removed. */
+int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full);
+/* A collection without the pause's bookkeeping (young unless full). */
+void gci_collect(struct gc_heap *h, int full);
+void gci_record_pause(struct gc_heap *h, uint64_t ns);
+/* The SIP's other threads stopped (on) or let go. */
+void gci_halt(struct gc_heap *h, int on);
+
+/* ---- gc_cycle.c ---- */
+/* Right after a young collection: a new epoch, the roots shaded. */
+void gc_cycle_start(struct gc_heap *h);
+/* Object bytes a marking slice traces. */
+uint64_t gc_cycle_mark_budget(const struct gc_heap *h);
+/* Traces gray objects until budget bytes were traced or none is left. */
+void gc_cycle_mark(struct gc_heap *h, uint64_t budget);
+/* The gray stack is empty: the sweep may begin. */
+void gc_cycle_end_marking(struct gc_heap *h);
+/* Sweeps chunks not swept yet, until budget chunk bytes were. */
+void gc_cycle_sweep(struct gc_heap *h, uint64_t budget);
+/* Every chunk swept: the cycle is over. */
+void gc_cycle_end(struct gc_heap *h);
+
+#endif
