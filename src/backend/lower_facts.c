@@ -71,6 +71,31 @@ static int gc_indexed(const struct lw *w, uint32_t t)
 	return t == SIL_T_STRING || (ty && ty->kind == SIL_TK_ARRAY);
 }
 
+static int local_ok(const struct lw *w, int64_t r)
+{
+	return r >= 0 && (uint64_t)r < w->f->nlocals;
+}
+
+/* The source of a mov into a shadowed local is shadowed too, so that the
+ * copy takes its length from a C local (known to the C compiler when the
+ * array was made in this function: a newarr's length), not from memory.
+ * Repeated until nothing changes: a chain of movs is at most nlocals long. */
+static void shadow_mov_sources(struct lw *w)
+{
+	const struct sil_func *f = w->f;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t i = 0; i < f->ninsns; i++) {
+			const struct sil_insn *in = &f->insns[i];
+			if (in->op == OP_MOV && local_ok(w, in->a[0]) && local_ok(w, in->a[1]) &&
+			    w->shadow[in->a[0]] && !w->shadow[in->a[1]] && gc_indexed(w, f->locals[in->a[1]])) {
+				w->shadow[in->a[1]] = 1;
+				changed = 1;
+			}
+		}
+	}
+}
+
 static void shadow_init(struct lw *w)
 {
 	const struct sil_func *f = w->f;
@@ -78,9 +103,10 @@ static void shadow_init(struct lw *w)
 	for (uint32_t i = 0; i < f->ninsns; i++) {
 		const struct sil_insn *in = &f->insns[i];
 		int k = array_position(in);
-		if (k >= 0 && in->a[k] >= 0 && (uint64_t)in->a[k] < f->nlocals && gc_indexed(w, f->locals[in->a[k]]))
+		if (k >= 0 && local_ok(w, in->a[k]) && gc_indexed(w, f->locals[in->a[k]]))
 			w->shadow[in->a[k]] = 1;
 	}
+	shadow_mov_sources(w);
 	for (uint32_t i = 0; i < f->ninsns; i++)
 		for (uint32_t c = 0; c < f->insns[i].ncases; c++)
 			for (uint32_t j = 0; j < f->insns[i].cases[c].nargs; j++)
@@ -104,11 +130,33 @@ static void refresh_one(struct lw *w, int64_t r, uint32_t *done, uint32_t *n)
 	lw_out(w, "\tln%u = r%u ? r%u->len : 0;\n", (uint32_t)r, (uint32_t)r, (uint32_t)r);
 }
 
+/* Where the new length is known without reading memory: a newarr's is
+ * the length it was given (the kernel fails a negative or too large one
+ * and stores exactly that: abi.c sing_newarr_k_in), a mov's that of its
+ * source when the source is shadowed too (shadow_mov_sources makes it so,
+ * unless a select binds it).
+ * The C compiler can then see a constant or a local bound a loop is
+ * compared against, and drop checks it proves redundant.  1 if done. */
+static int refresh_known(struct lw *w, const struct sil_insn *in)
+{
+	if (!local_ok(w, in->a[0]) || !lw_shadowed(w, A(0)))
+		return 0;
+	if (in->op == OP_NEWARR)
+		lw_out(w, "\tln%u = (i64)r%u;\n", A(0), A(1));
+	else if (in->op == OP_MOV && lw_shadowed(w, A(1)))
+		lw_out(w, "\tln%u = ln%u;\n", A(0), A(1));
+	else
+		return 0;
+	return 1;
+}
+
 void lw_shadow_refresh(struct lw *w, const struct sil_insn *in)
 {
 	const char *ops = sil_ops[in->op].operands;
 	int arr = array_position(in);
 	uint32_t done[8], n = 0;
+	if (refresh_known(w, in))
+		return;   /* the other operand (a length, a source) is only read */
 	for (int k = 0; ops[k] && k < 4; k++)
 		if ((ops[k] == 'r' || ops[k] == 'd') && k != arr)
 			refresh_one(w, in->a[k], done, &n);

@@ -54,6 +54,25 @@ done
 # (with a collection at every allocation too: gc-stress-all below).
 run_program zeroed "$HERE/zeroed.sg"
 
+# Loops whose bounds checks cc may drop, given the lengths lower_facts.c
+# tells it (loopbound.sg): in bounds they run; with K arguments the K-th
+# shape runs one element too far and must still fail in its function.
+run_program loopbound "$HERE/loopbound.sg"
+past=(past1 past2 past3 past4 past5 sieve)
+for k in 1 2 3 4 5 6; do
+	want "loopbound-past-$k" || continue
+	out=$(sing run "$HERE/loopbound.sg" $(seq "$k") 2>"$TMPDIR/err")
+	rc=$?
+	if ! sanitizer_clean "$TMPDIR/err"; then
+		bad "loopbound-past-$k" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/err")"
+	elif [ "$rc" = 70 ] && [ "${out#ok }" != "$out" ] &&
+	     grep -qF "failed in function ${past[k - 1]}: array index out of bounds" "$TMPDIR/err"; then
+		ok "loopbound-past-$k"
+	else
+		bad "loopbound-past-$k" "exit $rc, '$out': $(head -c 300 "$TMPDIR/err")"
+	fi
+done
+
 # The optimised build runs the deepest test too (no sanitizer frames).
 out=$(sing_fast run "$HERE/deep.sasm" 2>&1)
 [ "$out" = "1000000" ] && ok fast-deep-recursion || bad fast-deep-recursion "got '$out'"
