@@ -210,6 +210,119 @@ int lw_tostr_folds(struct lw *w, const struct sil_insn *in)
 	return next->op == OP_STRCAT && (next->a[1] == in->a[0]) != (next->a[2] == in->a[0]);
 }
 
+/* ---- fill loops ---- */
+
+/* Is the instruction at pc `const r, 1`? */
+static int const_one(const struct sil_func *f, uint32_t pc, uint32_t *r)
+{
+	if (pc >= f->ninsns || f->insns[pc].op != OP_CONST || f->insns[pc].a[1] != 1)
+		return 0;
+	*r = (uint32_t)f->insns[pc].a[0];
+	return 1;
+}
+
+/* After the stelem at s: `const one, 1; add t, i, one; mov i, t; jmp H`
+ * or `const one, 1; add i, i, one; jmp H`, none of it a jump target.  The
+ * back-edge's index, or 0. */
+static uint32_t increment_then_back(const struct lw *w, uint32_t s, uint32_t i, uint32_t h,
+                                    uint32_t *one, uint32_t *t)
+{
+	const struct sil_func *f = w->f;
+	uint32_t pc = s + 1;
+	if (!const_one(f, pc, one) || pc + 2 >= f->ninsns)
+		return 0;
+	const struct sil_insn *add = &f->insns[pc + 1];
+	if (add->op != OP_ADD || add->a[1] != (int64_t)i || add->a[2] != (int64_t)*one)
+		return 0;
+	*t = (uint32_t)add->a[0];
+	pc += 2;
+	if (*t != i) {
+		const struct sil_insn *mv = &f->insns[pc];
+		if (mv->op != OP_MOV || mv->a[0] != (int64_t)i || mv->a[1] != (int64_t)*t)
+			return 0;
+		pc++;
+	}
+	if (pc >= f->ninsns || f->insns[pc].op != OP_JMP || f->insns[pc].a[0] != (int64_t)h)
+		return 0;
+	for (uint32_t k = s + 1; k <= pc; k++)
+		if (w->target[k])
+			return 0;
+	return pc;
+}
+
+/* Is the conv at k, in a fill loop's head [h, s), the same every
+ * iteration: its source is not i, not written in the loop at k or after
+ * (the increment writes only one, t and i), not its own destination? */
+static int fill_conv_steady(const struct sil_func *f, uint32_t k, uint32_t s, uint32_t i)
+{
+	int64_t src = f->insns[k].a[1];
+	if (src == (int64_t)i || src == f->insns[k].a[0])
+		return 0;
+	for (uint32_t j = k + 1; j < s; j++)
+		if (f->insns[j].a[0] == src)
+			return 0;
+	return 1;
+}
+
+/* Does the stelem at s fill a counted loop, the shape `for (i = ..; i < b
+ * (or <=); i++) a[i] = v;` compiles to?
+ *   H:   const|fconst|conv ...     (any number, before and after the cmp)
+ *        lt|le c, i, b;  jf c, X
+ *        stelem a, i, v            (a a GC array of scalars)
+ *        const one, 1;  add t, i, one;  [mov i, t;]  jmp H
+ * with no jump landing inside but at H, i and b of one type (i32, i64).
+ * The consts and convs write neither i nor c, nor b after the cmp, and
+ * read neither i nor a local written after them in the loop, so they
+ * compute the same values every iteration: every iteration stores the
+ * same value at the next index, the next cmp compares with the same b,
+ * and nothing else changes but the temporaries.  lower.c may then store
+ * a run of elements at once before the stelem (fill_run). */
+int lw_fill_loop(const struct lw *w, struct lw_fill *fl)
+{
+	const struct sil_func *f = w->f;
+	uint32_t s = w->pc, a = (uint32_t)f->insns[s].a[0], i = (uint32_t)f->insns[s].a[1];
+	uint32_t v = (uint32_t)f->insns[s].a[2], one, t, cmp = 0, found = 0;
+	const struct sil_type *at = sil_type(w->p, f->locals[a]);
+	uint32_t ty = f->locals[i];
+	if (!at || at->kind != SIL_TK_ARRAY || at->elem == SIL_T_STRING || at->elem >= SIL_T_BUILTIN ||
+	    (ty != SIL_T_I32 && ty != SIL_T_I64) || w->target[s])
+		return 0;
+	uint32_t back = s + 1 < f->ninsns && f->insns[s + 1].op == OP_CONST ? s + 3 : 0;
+	for (; back && back < f->ninsns && back <= s + 4 && f->insns[back].op != OP_JMP; back++)
+		;
+	if (!back || back >= f->ninsns || f->insns[back].op != OP_JMP || f->insns[back].a[0] >= (int64_t)s)
+		return 0;
+	uint32_t h = (uint32_t)f->insns[back].a[0];
+	if (!increment_then_back(w, s, i, h, &one, &t))
+		return 0;
+	for (uint32_t k = h; k < s; k++) {
+		const struct sil_insn *in = &f->insns[k];
+		if (k > h && w->target[k])
+			return 0;
+		if ((in->op == OP_LT || in->op == OP_LE) && !found && k + 1 < s && f->insns[k + 1].op == OP_JF &&
+		    f->insns[k + 1].a[0] == in->a[0] && in->a[1] == (int64_t)i) {
+			cmp = k;
+			found = 1;
+			k++;
+			continue;
+		}
+		if (in->op != OP_CONST && in->op != OP_FCONST && !(in->op == OP_CONV && fill_conv_steady(f, k, s, i)))
+			return 0;
+	}
+	if (!found)
+		return 0;
+	uint32_t c = (uint32_t)f->insns[cmp].a[0], b = (uint32_t)f->insns[cmp].a[2];
+	for (uint32_t k = h; k < s; k++) {
+		int64_t d = f->insns[k].a[0];
+		if (k != cmp && k != cmp + 1 && (d == (int64_t)i || d == (int64_t)c || (k > cmp && d == (int64_t)b)))
+			return 0;
+	}
+	if (f->locals[b] != ty || b == i || b == c || b == one || b == t || v == i || v == c || v == one || v == t)
+		return 0;
+	*fl = (struct lw_fill){a, i, b, v, f->insns[cmp].op == OP_LE};
+	return 1;
+}
+
 /* ---- per function ---- */
 
 void lw_facts_begin(struct lw *w)

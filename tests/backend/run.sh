@@ -55,18 +55,21 @@ done
 run_program zeroed "$HERE/zeroed.sg"
 
 # Loops whose bounds checks cc may drop, given the lengths lower_facts.c
-# tells it (loopbound.sg): in bounds they run; with K arguments the K-th
-# shape runs one element too far and must still fail in its function.
+# tells it, and fill loops lower.c stores in runs (loopbound.sg): in bounds
+# they run; with K arguments the K-th shape runs past the end (from a
+# negative index, on a null array) and must still fail in its function.
 run_program loopbound "$HERE/loopbound.sg"
-past=(past1 past2 past3 past4 past5 sieve)
-for k in 1 2 3 4 5 6; do
+past=(past1 past2 past3 past4 past5 sieve past7 past8 past9 past10)
+for k in 1 2 3 4 5 6 7 8 9 10; do
 	want "loopbound-past-$k" || continue
+	why="array index out of bounds"
+	[ "$k" = 9 ] && why="null dereference"
 	out=$(sing run "$HERE/loopbound.sg" $(seq "$k") 2>"$TMPDIR/err")
 	rc=$?
 	if ! sanitizer_clean "$TMPDIR/err"; then
 		bad "loopbound-past-$k" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/err")"
 	elif [ "$rc" = 70 ] && [ "${out#ok }" != "$out" ] &&
-	     grep -qF "failed in function ${past[k - 1]}: array index out of bounds" "$TMPDIR/err"; then
+	     grep -qF "failed in function ${past[k - 1]}: $why" "$TMPDIR/err"; then
 		ok "loopbound-past-$k"
 	else
 		bad "loopbound-past-$k" "exit $rc, '$out': $(head -c 300 "$TMPDIR/err")"
