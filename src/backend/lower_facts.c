@@ -251,12 +251,13 @@ static uint32_t increment_then_back(const struct lw *w, uint32_t s, uint32_t i, 
 }
 
 /* Is the conv at k, in a fill loop's head [h, s), the same every
- * iteration: its source is not i, not written in the loop at k or after
- * (the increment writes only one, t and i), not its own destination? */
-static int fill_conv_steady(const struct sil_func *f, uint32_t k, uint32_t s, uint32_t i)
+ * iteration: its source is none of i, one and t (the increment's), not
+ * written in the head after it, not its own destination? */
+static int fill_conv_steady(const struct sil_func *f, uint32_t k, uint32_t s, const uint32_t inc[3])
 {
 	int64_t src = f->insns[k].a[1];
-	if (src == (int64_t)i || src == f->insns[k].a[0])
+	if (src == (int64_t)inc[0] || src == (int64_t)inc[1] || src == (int64_t)inc[2] ||
+	    src == f->insns[k].a[0])
 		return 0;
 	for (uint32_t j = k + 1; j < s; j++)
 		if (f->insns[j].a[0] == src)
@@ -306,7 +307,8 @@ int lw_fill_loop(const struct lw *w, struct lw_fill *fl)
 			k++;
 			continue;
 		}
-		if (in->op != OP_CONST && in->op != OP_FCONST && !(in->op == OP_CONV && fill_conv_steady(f, k, s, i)))
+		if (in->op != OP_CONST && in->op != OP_FCONST &&
+		    !(in->op == OP_CONV && fill_conv_steady(f, k, s, (uint32_t[3]){i, one, t})))
 			return 0;
 	}
 	if (!found)
