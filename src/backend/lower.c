@@ -315,6 +315,18 @@ static void lw_stfld(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "%s = r%u;\n", f, A(2));
 }
 
+/* The null and bounds checks of a GC array or string.  A shadowed one's
+ * length is 0 when it is null, so one compare does both: every index
+ * fails it, and the failure path tells null (reported first, as before)
+ * from out of bounds. */
+static void gc_index_check(struct lw *w, uint32_t arr, const char *ix)
+{
+	if (lw_shadowed(w, arr))
+		lw_out(w, "CHKIX(%s >= (u64)ln%u, r%u); ", ix, arr, arr);
+	else
+		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)r%u->len, BOUNDS); ", arr, ix, arr);
+}
+
 /* The element lvalue arr[idx], null- and bounds-checked. */
 static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t len)
 {
@@ -322,15 +334,13 @@ static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t 
 	index_expr(w, idx, ix, sizeof ix);
 	uint32_t t = TY(arr);
 	if (t == SIL_T_STRING) {
-		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
-		    lw_shadowed(w, arr) ? "ln" : "r", arr, lw_shadowed(w, arr) ? "" : "->len");
+		gc_index_check(w, arr, ix);
 		snprintf(buf, len, "r%u->b[%s]", arr, ix);
 		return;
 	}
 	const struct sil_type *ty = sil_type(w->p, t);
 	if (ty->kind == SIL_TK_ARRAY) {
-		lw_out(w, "CHK(!r%u, NULLREF); CHK(%s >= (u64)%s%u%s, BOUNDS); ", arr, ix,
-		    lw_shadowed(w, arr) ? "ln" : "r", arr, lw_shadowed(w, arr) ? "" : "->len");
+		gc_index_check(w, arr, ix);
 	} else {   /* an xarray: xsplit shortens it, so its length is read each time */
 		lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
 	}
@@ -942,6 +952,8 @@ static void lower_func(struct lw *w, uint32_t fi)
 static const char helpers[] =
 	"\n/* ---- generated code ---- */\n"
 	"#define CHK(c, why) do { if (__builtin_expect(!!(c), 0)) sing_fail(th, SING_F_##why, FN); } while (0)\n"
+	"#define CHKIX(c, a) do { if (__builtin_expect(!!(c), 0)) "
+	"sing_fail(th, (a) ? SING_F_BOUNDS : SING_F_NULLREF, FN); } while (0)\n"
 	"#define POLL() do { if (__builtin_expect(th->poll != 0, 0)) sing_safepoint(th); } while (0)\n";
 
 void be_lower(const struct sil_pkg *p, const char *gen, struct sbuf *o)
