@@ -68,6 +68,29 @@ run_program zeroed "$HERE/zeroed.sg"
 # (stale.sg: a budget that holds one list, not two).
 run_program stale-stack-words "$HERE/stale.sg"
 
+# Loops whose bounds checks cc may drop, given the lengths lower_facts.c
+# tells it, and fill loops lower.c stores in runs (loopbound.sg): in bounds
+# they run; with K arguments the K-th shape runs past the end (from a
+# negative index, on a null array or string, an empty one) and must still
+# fail in its function, for the right reason.
+run_program loopbound "$HERE/loopbound.sg"
+past=(past1 past2 past3 past4 past5 sieve past7 past8 past9 past10 past11 past12 past13)
+for k in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+	want "loopbound-past-$k" || continue
+	why="array index out of bounds"
+	case $k in 9|11|12) why="null dereference" ;; esac
+	out=$(sing run "$HERE/loopbound.sg" $(seq "$k") 2>"$TMPDIR/err")
+	rc=$?
+	if ! sanitizer_clean "$TMPDIR/err"; then
+		bad "loopbound-past-$k" "sanitizer report: $(grep -m1 -E 'ERROR|runtime error' "$TMPDIR/err")"
+	elif [ "$rc" = 70 ] && [ "${out#ok }" != "$out" ] &&
+	     grep -qF "failed in function ${past[k - 1]}: $why" "$TMPDIR/err"; then
+		ok "loopbound-past-$k"
+	else
+		bad "loopbound-past-$k" "exit $rc, '$out': $(head -c 300 "$TMPDIR/err")"
+	fi
+done
+
 # The optimised build runs the deepest test too (no sanitizer frames).
 out=$(sing_fast run "$deep" 2>&1)
 [ "$out" = "$(directive "$deep" expect-output)" ] && ok fast-deep-recursion || bad fast-deep-recursion "got '$out'"
