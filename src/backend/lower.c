@@ -354,44 +354,12 @@ static void lw_ldelem(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = %s;\n", A(0), e);
 }
 
-/* Elements a fill loop stores at once, at most, between two polls. */
-#define FILL_CHUNK 65536
-
-/* A fill loop's stelem (lw_fill_loop) first stores the value at the
- * indices the loop would store it at next, as far as they are in bounds
- * and the loop's condition holds (at most FILL_CHUNK), and advances i
- * past them; the stelem then does the next iteration as before: checks,
- * store, increment, poll, so an index past the end or a null array fails
- * there as it did, after the same elements were written.  A run of
- * bytes is a memset (an ABI support function), others a loop with no
- * check and no poll in it. */
-static void fill_run(struct lw *w, const struct lw_fill *fl)
-{
-	char ln[32];
-	uint32_t a = fl->arr, i = fl->idx;
-	snprintf(ln, sizeof ln, lw_shadowed(w, a) ? "ln%u" : "r%u->len", a);
-	lw_out(w, "if (r%u && r%u >= 0 && (u64)r%u < (u64)%s) {\n", a, i, i, ln);
-	lw_out(w, "\t\tu64 n_ = (u64)(i64)r%u - (u64)(i64)r%u - %d, room_ = (u64)%s - (u64)r%u;\n",
-	    fl->bound, i, fl->le ? 0 : 1, ln, i);
-	lw_out(w, "\t\tif (n_ > room_) n_ = room_;\n\t\tif (n_ > %d) n_ = %d;\n", FILL_CHUNK, FILL_CHUNK);
-	uint32_t et = sil_type(w->p, TY(a))->elem;
-	lw_out(w, "\t\t%s *p_ = (%s *)r%u->data + r%u;\n", lw_ctype(w->p, et), lw_ctype(w->p, et), a, i);
-	if (lw_elem_size(et) == 1)   /* gcc does not see a memset in the loop */
-		lw_out(w, "\t\t__builtin_memset(p_, r%u, n_);\n", fl->val);
-	else
-		lw_out(w, "\t\tfor (u64 k_ = 0; k_ < n_; k_++) p_[k_] = r%u;\n", fl->val);
-	lw_out(w, "\t\tr%u = (%s)(r%u + (i64)n_);\n\t}\n\t", i, CT(w, i), i);
-}
-
 /* A store into an exchange-heap array raises its write mark first (rt.h
  * SING_XWR; exheap.h "Write marks": leaving it out leaks one SIP's data
  * to the next user of the memory). */
 static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
-	struct lw_fill fl;
-	if (lw_fill_loop(w, &fl))
-		fill_run(w, &fl);
 	element(w, A(0), A(1), e, sizeof e);
 	if (tkind(w->p, TY(A(0))) == SIL_TK_XARRAY) {
 		char ix[32];

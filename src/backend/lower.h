@@ -45,8 +45,6 @@ int lw_shadowed(const struct lw *w, uint32_t r);                   /* rN's lengt
 void lw_shadow_refresh(struct lw *w, const struct sil_insn *in);   /* after each instruction */
 int lw_chain_continues(struct lw *w, const struct sil_insn *in);   /* this strcat fuses with a later one */
 int lw_tostr_folds(struct lw *w, const struct sil_insn *in);       /* this tostr is the next strcat's part */
-struct lw_fill { uint32_t arr, idx, bound, val; int le; };
-int lw_fill_loop(const struct lw *w, struct lw_fill *fl);           /* the stelem at pc fills a counted loop */
 
 /* lower_image.c */
 void lw_constants(struct lw *w);

@@ -69,7 +69,7 @@ run_program zeroed "$HERE/zeroed.sg"
 run_program stale-stack-words "$HERE/stale.sg"
 
 # Loops whose bounds checks cc may drop, given the lengths lower_facts.c
-# tells it, and fill loops lower.c stores in runs (loopbound.sg): in bounds
+# tells it, and fill-shaped loops (loopbound.sg): in bounds
 # they run; with K arguments the K-th shape runs past the end (from a
 # negative index, on a null array or string, an empty one) and must still
 # fail in its function, for the right reason.
