@@ -9,18 +9,25 @@
 
 #define STUB_PLAIN(name)
 #define STUB_NORET(name)
-#define STUB_GC(name)                   \
+/* Both kinds start and end alike: the callee-saved registers pushed and
+ * the transition record set, then popped again. */
+#define STUB_ENTER(name)                \
 	.globl name;                        \
 	.type name, @function;              \
 name:                                   \
 	pushq %rbp; pushq %rbx; pushq %r12; \
 	pushq %r13; pushq %r14; pushq %r15; \
-	movq %rsp, SING_T_TRANS_SP(%rdi);   \
-	subq $8, %rsp;                      \
-	callq name##_k@PLT;                     \
-	addq $8, %rsp;                      \
+	movq %rsp, SING_T_TRANS_SP(%rdi);
+#define STUB_POPS                       \
 	popq %r15; popq %r14; popq %r13;    \
-	popq %r12; popq %rbx; popq %rbp;    \
+	popq %r12; popq %rbx; popq %rbp;
+
+#define STUB_GC(name)                   \
+	STUB_ENTER(name)                    \
+	subq $8, %rsp;                      \
+	callq name##_k@PLT;                 \
+	addq $8, %rsp;                      \
+	STUB_POPS                           \
 	ret;                                \
 	.size name, .-name;
 
@@ -30,20 +37,14 @@ name:                                   \
  * return value is in rax), which branch history predicts, where `ret`
  * would pop the other thread's return address off the return stack. */
 #define STUB_SWITCH(name)               \
-	.globl name;                        \
-	.type name, @function;              \
-name:                                   \
-	pushq %rbp; pushq %rbx; pushq %r12; \
-	pushq %r13; pushq %r14; pushq %r15; \
-	movq %rsp, SING_T_TRANS_SP(%rdi);   \
+	STUB_ENTER(name)                    \
 	movl $0, SING_T_RESUMED(%rdi);      \
 	movq %rdi, %rbx;                    \
 	subq $8, %rsp;                      \
-	callq name##_k@PLT;                     \
+	callq name##_k@PLT;                 \
 	addq $8, %rsp;                      \
 	cmpl $0, SING_T_RESUMED(%rbx);      \
-	popq %r15; popq %r14; popq %r13;    \
-	popq %r12; popq %rbx; popq %rbp;    \
+	STUB_POPS                           \
 	jne 1f;                             \
 	ret;                                \
 1:	popq %rcx; jmpq *%rcx;              \
