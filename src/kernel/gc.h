@@ -126,6 +126,7 @@ struct gc_heap {
 	uint64_t promoted;                 /* bytes the last young collection found alive */
 	uint64_t old_bytes;                /* live after the last full collection + promoted since */
 	uint64_t full_next;                /* a full collection when old_bytes passes this */
+	uint64_t cycle_from;               /* old_bytes when the running cycle started */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
 	uint64_t mapped_after;             /* mapped when the last collection ended */
 	uint64_t live;                     /* old bytes after the last collection */

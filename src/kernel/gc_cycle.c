@@ -25,6 +25,7 @@ void gc_cycle_start(struct gc_heap *h)
 {
 	h->phase = GC_MARK;
 	h->cycles++;
+	h->cycle_from = h->old_bytes;
 	h->markbit ^= GC_FLAGS(SING_H_OLD);
 	set_barrier(h, (uint32_t)((h->markbit ^ GC_FLAGS(SING_H_OLD)) >> 32));
 	gci_set_mode(h, GC_MODE_CYCLE);
@@ -50,7 +51,7 @@ void gc_cycle_end(struct gc_heap *h)
 {
 	h->phase = GC_IDLE;
 	h->old_bytes += h->swept_live;
-	h->full_next = 2 * h->old_bytes > GC_FULL_MIN ? 2 * h->old_bytes : GC_FULL_MIN;
+	gci_set_next(h, h->cycle_from);
 }
 
 /* The cycle's marking: traces gray objects until budget bytes were traced

@@ -37,6 +37,9 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full);
 /* A collection without the pause's bookkeeping (young unless full). */
 void gci_collect(struct gc_heap *h, int full);
 void gci_record_pause(struct gc_heap *h, uint64_t ns);
+/* After a full collection or a cycle that found old_bytes of before alive:
+ * where the next one starts (full_next). */
+void gci_set_next(struct gc_heap *h, uint64_t before);
 /* The SIP's other threads stopped (on) or let go. */
 void gci_halt(struct gc_heap *h, int on);
 

@@ -142,25 +142,29 @@ DBG=exheap,stats expect gc-incremental-relink relink.sg
 # holding pooldirty's values.
 SING_CPUS=1 expect pool-chunks-zeroed-for-next-sip poolreuse.sg
 
-# promoted_at_most NAME FILE MIB: FILE runs right and its SIP's young
-# collections promote at most MIB MiB in all (SING_DEBUG=stats).
-promoted_at_most() {
+# stat_at_most NAME FILE WHAT MIB: FILE runs right and its SIP's figure
+# "WHAT N MiB" (SING_DEBUG=stats: promoted, cycles traced) is at most MIB.
+stat_at_most() {
 	want "$1" || return 0
 	DBG=exheap,stats run_sing "$1" "$2"
-	local rc=$? sip=${2%.sg} prom
-	prom=$(sed -n "s/^sing: sip $sip: .*promoted \([0-9]*\) MiB.*/\1/p" "$TMPDIR/err")
+	local rc=$? sip=${2%.sg} n
+	n=$(sed -n "s/^sing: sip $sip: .*$3 \([0-9]*\) MiB.*/\1/p" "$TMPDIR/err")
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "$(directive "$2" expect-output)" ] &&
-	   [ -n "$prom" ] && [ "$prom" -le "$3" ]; then ok "$1"
-	else bad "$1" "exit $rc, '$(head -c 100 "$TMPDIR/out")', promoted '$prom' MiB (at most $3): $(head -c 200 "$TMPDIR/err")"; fi
+	   [ -n "$n" ] && [ "$n" -le "$4" ]; then ok "$1"
+	else bad "$1" "exit $rc, '$(head -c 100 "$TMPDIR/out")', $3 '$n' MiB (at most $4): $(head -c 200 "$TMPDIR/err")"; fi
 }
 # The young generation grows while few of its objects survive (gc.c
 # size_young): trees of up to 1 MiB die young once it has grown (about 2
 # MiB promoted; 17 MiB with the young generation fixed at 1 MiB).
-promoted_at_most gc-young-generation-grows youngsize.sg 6
+stat_at_most gc-young-generation-grows youngsize.sg promoted 6
 # Old objects traced again from the remembered set are not promoted: an
 # old 512 KiB array written at every allocation (remember.sg; about 1 MiB
 # promoted, 32 MiB when they were counted).
-promoted_at_most gc-remembered-not-promoted remember.sg 4
+stat_at_most gc-remembered-not-promoted remember.sg promoted 4
+# A heap that only grows is not traced again at every doubling (grow.sg:
+# 40 MiB built; one cycle tracing 8 MiB, two tracing 34 when each cycle
+# came at a doubling).
+stat_at_most gc-growing-heap-cycles-at-quadrupling grow.sg 'cycles traced' 20
 
 # A message round trip is two user-level switches (sched counts them):
 # 1000 round trips plus launching pong, on one CPU (across two, each side
