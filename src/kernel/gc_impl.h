@@ -1,9 +1,10 @@
 /*
- * gc_impl.h - what the collector's two files share, and nothing else of
+ * gc_impl.h - what the collector's three files share, and nothing else of
  * the kernel may use (gc.h is the collector's interface).
  *
- * gc.c holds chunks, allocation, marking, sweeping and the young and full
- * collections (gci_: its functions the cycle calls); gc_cycle.c holds the
+ * gc.c holds chunks, allocation and marking, gc_collect.c sweeping and
+ * the young and full collections (gci_: the functions the files call in
+ * each other); gc_cycle.c holds the
  * old generation's incremental cycle (gc_cycle_: what a young collection
  * calls to go on with it), and the cycle's public entries gc_shade and
  * gc_slice (gc.h).
@@ -25,13 +26,30 @@
  * cycle's shading: white objects only, onto the gray stack. */
 enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE };
 
+/* The end of chunk c's last whole slot. */
+static inline uintptr_t gci_chunk_end(const struct gc_chunk *c)
+{
+	return c->lo + (c->hi - c->lo) / c->size * c->size;
+}
+
 /* ---- gc.c ---- */
+/* The size class of size bytes; -1 if it is a large object. */
+int gci_class_of(uint64_t size);
+/* Chunk i unmapped (or pooled) and taken out of the heap's table. */
+void gci_remove_chunk(struct gc_heap *h, uint32_t i);
 void gci_set_mode(struct gc_heap *h, enum gc_mode m);
 void gci_push(struct gc_stack *st, void *obj);
 /* Marks (through the ring) obj's referents; obj's size in bytes. */
 uint64_t gci_trace(struct gc_heap *h, uint64_t *obj);
 /* Marks what the ring holds; 0 if it was empty. */
 int gci_soon_flush(struct gc_heap *h);
+/* Traces until the mark stack and the ring are empty. */
+void gci_drain(struct gc_heap *h);
+/* The remembered set emptied; a young collection (!full) traces what
+ * its objects point to first. */
+void gci_trace_remembered(struct gc_heap *h, int full);
+
+/* ---- gc_collect.c ---- */
 /* Sweeps chunk i (full: the epoch's sweep); 1 if it was removed. */
 int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full);
 /* A collection without the pause's bookkeeping (young unless full). */

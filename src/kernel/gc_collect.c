@@ -1,0 +1,267 @@
+/* gc_collect.c - the collector's sweeping and its young and full
+ * collections (see gc.h): what a collection does once marking is set up,
+ * the pause's bookkeeping and the young generation's size.  Chunks,
+ * allocation and marking are gc.c; the incremental cycle gc_cycle.c. */
+#include "gc_impl.h"
+
+#include "../hal/hal.h"
+#include "exheap.h"
+#include "klock.h"
+#include "trace.h"
+
+/* ---- sweeping ---- */
+
+/* A dead object's last work: a cell's value is deleted.  Called only
+ * when the program has cell types (h->cells); without them a dead object
+ * is just a free slot, and the sweep reads no type of it. */
+static void finalize(struct gc_heap *h, uint64_t *obj)
+{
+	uint32_t type = (uint32_t)obj[0];
+	if (h->types[type].kind == SING_K_CELL) {
+		struct sing_cell *c = (struct sing_cell *)obj;
+		if (c->val) {
+			klock_enter();
+			xh_delete(h->xh, c->val);
+			klock_leave();
+		}
+	}
+}
+
+/* Sweep chunk i; returns 1 if it was removed.  full: the epoch's sweep
+ * (of a full collection or a cycle): live means marked in this epoch, and
+ * survivors lose the previous epoch's bit; else a young sweep: live means
+ * old (either bit: during a cycle's marking, white objects are not known
+ * dead yet).  Empty small chunks stay mapped unless h->shrink (near the
+ * budget), since unmapping and mapping again would cost a page fault per
+ * page at every cycle. */
+int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
+{
+	struct gc_chunk *c = &h->chunks[i];
+	c->young = 0;
+	if (full && !c->swept) {
+		c->swept = 1;
+		h->unswept -= h->unswept > 0;
+	}
+	const uint64_t other = full ? h->markbit ^ GC_FLAGS(SING_H_OLD) : 0;
+	const uint64_t live = full ? h->markbit : GC_FLAGS(SING_H_OLD);
+	const uint64_t freebit = GC_FLAGS(SING_H_FREE);
+	uint64_t *counter = full ? &h->swept_live : &h->live;
+	if (!c->size) {
+		uint64_t *obj = (uint64_t *)c->lo;
+		if (obj[0] & live) {
+			obj[0] &= ~other;
+			*counter += c->hi - c->lo;
+			return 0;
+		}
+		if (h->cells)
+			finalize(h, obj);
+		gci_remove_chunk(h, i);
+		return 1;
+	}
+	/* Dead slots become free; those after the last live object are not
+	 * written: the top comes down to it (above the top all is free). */
+	uint64_t nlive = 0;
+	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
+	const int cells = h->cells;
+	for (uintptr_t p = c->lo; p < c->top; p += c->size) {
+		uint64_t *obj = (uint64_t *)p;
+		if (obj[0] & live) {
+			obj[0] &= ~other;
+			nlive++;
+			for (; dead < p; dead += c->size)
+				*(uint64_t *)dead = freebit;
+			dead = p + c->size;
+		} else if (cells && obj[0] && !(obj[0] & freebit)) {
+			finalize(h, obj);
+		}
+	}
+	c->top = dead;
+	*counter += nlive * c->size;
+	uint64_t nfree = (gci_chunk_end(c) - c->lo) / c->size - nlive;
+	c->scan = c->lo;
+	c->avail = nfree > 0;
+	if (nfree < (gci_chunk_end(c) - c->lo) / c->size || !h->shrink)
+		return 0;
+	int cls = gci_class_of(c->size);
+	if (h->cur[cls] == c->lo)
+		h->cur[cls] = 0;
+	gci_remove_chunk(h, i);
+	return 1;
+}
+
+/* The chunks allocated into since the last collection (in a cycle's sweep,
+ * fully if not swept yet), or all of them fully. */
+static void sweep(struct gc_heap *h, int all)
+{
+	for (uint32_t i = 0; i < h->nchunks;) {
+		struct gc_chunk *c = &h->chunks[i];
+		if (!all && !c->young) {
+			i++;
+			continue;
+		}
+		int full = all || (h->phase == GC_SWEEP && !c->swept);
+		if (!gci_sweep_chunk(h, i, full))
+			i++;
+	}
+}
+
+/* ---- collections and the cycle ---- */
+
+/* Every run handed out is forgotten: the sweep frees its unused slots. */
+static void drop_runs(struct gc_heap *h)
+{
+	__builtin_memset(h->kab, 0, sizeof h->kab);
+	__builtin_memset(h->cur, 0, sizeof h->cur);
+	__builtin_memset(h->hint, 0, sizeof h->hint);
+}
+
+/* A young collection, going on with the cycle: a marking slice (the end
+ * of the marking if nothing is gray), or the sweep of what it allocated
+ * into; finish: the whole rest of the cycle. */
+static void collect_young(struct gc_heap *h, int finish)
+{
+	h->marked = h->marked_bytes = 0;
+	gci_set_mode(h, GC_MODE_YOUNG);
+	drop_runs(h);
+	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
+	gci_trace_remembered(h, 0);
+	uint64_t rem = h->marked_bytes;   /* old objects traced again: not promoted */
+	gci_drain(h);
+	uint64_t promoted = h->marked_bytes - rem;
+	h->promoted_total += promoted;
+	h->promoted = promoted;
+	if (h->phase == GC_MARK) {
+		gc_cycle_mark(h, finish ? UINT64_MAX : gc_cycle_mark_budget(h));
+		if (h->gray.n == 0)
+			gc_cycle_end_marking(h);
+	}
+	h->live = 0;
+	sweep(h, 0);
+	h->old_bytes += promoted;
+	if (h->phase == GC_SWEEP && finish)
+		gc_cycle_sweep(h, UINT64_MAX);
+	if (h->phase == GC_SWEEP && h->unswept == 0)
+		gc_cycle_end(h);
+	else if (h->phase == GC_IDLE && !finish &&
+	         (h->old_bytes > h->full_next || (h->stress && h->collections % 16 == 7)))
+		gc_cycle_start(h);
+}
+
+/* Stop-the-SIP: a new epoch, everything marked and swept at once. */
+static void collect_full(struct gc_heap *h)
+{
+	if (h->phase != GC_IDLE)
+		collect_young(h, 1);
+	h->markbit ^= GC_FLAGS(SING_H_OLD);
+	h->full_collections++;
+	h->stress_full = h->collections;
+	h->marked = h->marked_bytes = 0;
+	gci_set_mode(h, GC_MODE_FULL);
+	drop_runs(h);
+	h->roots(h->roots_ctx, h);
+	gci_trace_remembered(h, 1);
+	gci_drain(h);
+	h->swept_live = 0;
+	sweep(h, 1);
+	uint64_t before = h->old_bytes;
+	h->old_bytes = h->swept_live;
+	gci_set_next(h, before);
+}
+
+/* The next old-generation collection when the old generation has doubled;
+ * when it has quadrupled if this one found nearly all of it alive (7/8
+ * or more: a heap that grows, like a big structure being built, where
+ * each cycle at a doubling traced it all again for little back: 114 MiB
+ * traced building bench/mem's 128 MB tree).  Never below GC_FULL_MIN.
+ * Near the budget a full collection comes anyway (refill). */
+void gci_set_next(struct gc_heap *h, uint64_t before)
+{
+	uint64_t grow = 8 * h->old_bytes >= 7 * before ? 4 : 2;
+	h->full_next = grow * h->old_bytes > GC_FULL_MIN ? grow * h->old_bytes : GC_FULL_MIN;
+}
+
+void gci_record_pause(struct gc_heap *h, uint64_t pause)
+{
+	h->pause_total_ns += pause;
+	if (pause > h->pause_max_ns)
+		h->pause_max_ns = pause;
+	unsigned b = 0;
+	for (uint64_t lim = 10000; b + 1 < GC_NHIST && pause >= lim; lim *= 10)
+		b++;
+	h->pause_hist[b]++;
+}
+
+void gci_collect(struct gc_heap *h, int full)
+{
+	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
+	h->collections++;
+	if (full)
+		collect_full(h);
+	else
+		collect_young(h, 0);
+	h->live = h->old_bytes;
+	h->young_bytes = 0;
+	h->slice_at = GC_SLICE_EVERY;
+	h->mapped_after = h->mapped;
+	TR_EVENT(TR_GC_END, 0, (uint32_t)h->marked, h->live, h->mapped);
+	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
+}
+
+void gci_halt(struct gc_heap *h, int on)
+{
+	if (h->halt)
+		h->halt(h->roots_ctx, on);
+}
+
+/* After a young collection that found y bytes handed out: the young
+ * generation's next size.  Doubled while some but few of its objects
+ * survive (from a 64th to a quarter): objects that live a while (a tree
+ * being built) then die young, instead of being promoted, marked again by
+ * the old generation's cycles and swept there.  Halved when most survive:
+ * a larger one would only lengthen the pauses (a young pause marks every
+ * survivor), so a SIP building a large live structure keeps GC_YOUNG; and
+ * when almost none do: objects die well within it already, and a larger
+ * one is allocated, swept and zeroed out of the cache (bench/mem's churn
+ * took twice the CPU time in 16 MiB as in 1 MiB).  At most GC_YOUNG_MAX
+ * (a pause promoting all of it, before the next one halves it, marks
+ * 16 MiB) and a quarter of the budget (the young generation is heap the
+ * old one cannot have), at least GC_YOUNG.  Only a young generation that
+ * filled (at least half) says anything about survival. */
+static void size_young(struct gc_heap *h, uint64_t y)
+{
+	if (h->stress || y < h->young_max / 2)
+		return;
+	uint64_t n = h->young_max;
+	if (h->promoted > n / 2 || h->promoted < n / 64)
+		n /= 2;
+	else if (h->promoted < n / 4)
+		n *= 2;
+	uint64_t cap = h->budget->limit / 4;
+	if (cap > GC_YOUNG_MAX)
+		cap = GC_YOUNG_MAX;
+	if (n > cap)
+		n = cap;
+	h->young_max = n > GC_YOUNG ? n : GC_YOUNG;
+}
+
+void gc_collect(struct gc_heap *h, int full)
+{
+	gci_halt(h, 1);
+	int64_t t0 = hal_clock_ns();
+	uint64_t y = h->young_bytes;
+	gci_collect(h, full);
+	gci_record_pause(h, (uint64_t)(hal_clock_ns() - t0));
+	if (!full)
+		size_young(h, y);
+	gci_halt(h, 0);
+}
+
+int gc_waiting(struct gc_heap *h)
+{
+	if (!gc_wait_due(h))
+		return 0;
+	h->shrink = 1;
+	gc_collect(h, h->old_bytes <= GC_FULL_MIN);
+	h->shrink = 0;
+	return 1;
+}
