@@ -75,18 +75,19 @@ static int full(const struct ch_end *e)
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
  * it; e has moved to row next.  by: the sending thread (NULL: the kernel).
- * direct (NULL: none): by may block next in the same call; a waiter it
- * may then hand the CPU to directly goes in *direct (sched_wake_direct). */
+ * direct (a constant): by may block next in the same call; then returns
+ * the waiter it may hand the CPU to directly (sched_wake_direct), else
+ * NULL.  Returned in a register: a send keeps no out-parameter in memory. */
 static inline __attribute__((always_inline))
-void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
-         const struct sk_thread *by, struct sk_thread **direct)
+struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+                      const struct sk_thread *by, int direct)
 {
 	const struct ly_msg *lm = &e->con->msgs[m];
 	struct ch_end *p = e->peer;
 	e->row = next;
 	if (!p) {                     /* the peer is gone: the message is lost */
 		drop(e->k, lm, args);
-		return;
+		return NULL;
 	}
 	uint32_t i = p->head + p->count;
 	if (i >= p->cap)
@@ -101,31 +102,31 @@ void put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
 	else if (p->set)
 		es_ready(p);
 	else if (p->waiter && direct)
-		*direct = sched_wake_direct(p->waiter, by);
+		return sched_wake_direct(p->waiter, by);
 	else if (p->waiter)
 		sched_wake_by(p->waiter, by);
+	return NULL;
 }
 
 /* put, with its trace event first (docs/tracing.md). */
 static __attribute__((noinline, cold))
-void put_traced(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
-                const struct sk_thread *by, struct sk_thread **direct)
+struct sk_thread *put_traced(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+                             const struct sk_thread *by, int direct)
 {
 	TR_EVENT(TR_SEND, e->peer ? (e->peer->head + e->peer->count) % e->peer->cap : 0, m, e->con,
 	         e->peer);
-	put(e, m, args, next, by, direct);
+	return put(e, m, args, next, by, direct);
 }
 
 /* Tracing on, the event goes out of line: put's one call is then its
  * last (a tail call), and a send keeps nothing across a call. */
 static inline __attribute__((always_inline))
-void deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
-             const struct sk_thread *by, struct sk_thread **direct)
+struct sk_thread *deliver(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
+                          const struct sk_thread *by, int direct)
 {
 	if (TR_ON(TR_SEND))
-		put_traced(e, m, args, next, by, direct);
-	else
-		put(e, m, args, next, by, direct);
+		return put_traced(e, m, args, next, by, direct);
+	return put(e, m, args, next, by, direct);
 }
 
 int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
@@ -139,7 +140,7 @@ int ch_send(struct ch_end *e, uint32_t m, union sing_slot *args)
 	for (uint32_t a = 0; a < lm->nargs; a++)
 		if (lm->args[a].linear)
 			xh_send(args[a].p);
-	deliver(e, m, args, next, NULL, NULL);
+	deliver(e, m, args, next, NULL, 0);
 	return 0;
 }
 
@@ -201,7 +202,7 @@ int ch_send_from(struct ch_end *e, uint32_t m, union sing_slot *args, struct xh_
 	if (!why && e->con->msgs[m].nlinear)
 		why = take_args(e, &e->con->msgs[m], args, own);
 	if (!why)
-		deliver(e, m, args, next, NULL, NULL);
+		deliver(e, m, args, next, NULL, 0);
 	return why;
 }
 
@@ -217,34 +218,34 @@ void send_linear(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
 		refused(t, e, m, why, fn);   /* does not return (chan.h) */
 		return;
 	}
-	deliver(e, m, args, ch_step(e, m), sk_self(t), NULL);
+	deliver(e, m, args, ch_step(e, m), sk_self(t), 0);
 }
 
 /* Every check first (a refusal does not return); then a message of values
  * only (most: a ping-pong's every one) is delivered with no frame: nothing
  * is kept across a call, and the wake-up at the end is a tail call (a
- * SIP's send is its hottest call).  direct: as put's (values only; a
- * message with linear arguments wakes as ever). */
+ * SIP's send is its hottest call).  direct: as put's, and so is what it
+ * returns (values only; a message with linear arguments wakes as ever). */
 static inline __attribute__((always_inline))
-void send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
-              const char *fn, ch_refused refused, struct sk_thread **direct)
+struct sk_thread *send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m,
+                           union sing_slot *args, const char *fn, ch_refused refused, int direct)
 {
 	uint32_t next = SING_NO_STATE;   /* set when send_ok allows */
 	int why = send_ok(e, m, (struct xh_list *)t->xown, &next);
 	if (__builtin_expect(why != 0, 0)) {
 		refused(t, e, m, why, fn);   /* does not return (chan.h) */
-		return;
+		return NULL;
 	}
 	if (__builtin_expect(!e->con->msgs[m].nlinear, 1))
-		deliver(e, m, args, next, sk_self(t), direct);
-	else
-		send_linear(t, e, m, args, fn, refused);
+		return deliver(e, m, args, next, sk_self(t), direct);
+	send_linear(t, e, m, args, fn, refused);
+	return NULL;
 }
 
 void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing_slot *args,
                  const char *fn, ch_refused refused)
 {
-	send_sip(t, e, m, args, fn, refused, NULL);
+	send_sip(t, e, m, args, fn, refused, 0);
 }
 
 /* Inline in ch_select: a receive is half of every round trip. */
@@ -450,8 +451,7 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
                    union sing_slot *io, const char *fn, const struct ch_sip_ops *ops)
 {
 	struct xh_list *own = (struct xh_list *)t->xown;
-	struct sk_thread *next = NULL;
-	send_sip(t, cases[0].ep, cases[0].msg, io, fn, ops->refused, &next);
+	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn, ops->refused, 1);
 	if (__builtin_expect(t->poll != 0, 0)) {
 		next = undirect(next);
 		ops->between(t);
