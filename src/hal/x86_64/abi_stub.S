@@ -35,15 +35,16 @@ name:                                   \
  * kernel sets the word at SING_T_RESUMED when it switches back to this
  * thread; then the stub returns by an indirect jump (rcx is free: the
  * return value is in rax), which branch history predicts, where `ret`
- * would pop the other thread's return address off the return stack. */
+ * would pop the other thread's return address off the return stack.
+ * The thread pointer waits in the stack's alignment slot (pushed and
+ * popped where GC stubs move rsp by 8), below the transition record. */
 #define STUB_SWITCH(name)               \
 	STUB_ENTER(name)                    \
 	movl $0, SING_T_RESUMED(%rdi);      \
-	movq %rdi, %rbx;                    \
-	subq $8, %rsp;                      \
+	pushq %rdi;                         \
 	callq name##_k@PLT;                 \
-	addq $8, %rsp;                      \
-	cmpl $0, SING_T_RESUMED(%rbx);      \
+	popq %rcx;                          \
+	cmpl $0, SING_T_RESUMED(%rcx);      \
 	STUB_POPS                           \
 	jne 1f;                             \
 	ret;                                \
