@@ -199,7 +199,6 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	if (to) {
 		to->state = TH_RUNNING;
 		to->resumed = 1;   /* its SWITCH stub returns by a jump (rt.h) */
-		to->ran++;
 		if (ticks(c) >= c->slice_end)
 			__atomic_store_n(&to->pub.poll, 1, __ATOMIC_RELAXED);
 	}
@@ -338,6 +337,32 @@ void sched_handed(struct sk_thread *t)
 	hand_off(cpu_of(t), t);
 }
 
+/* sched_block_to's switch when the kernel runs one CPU and records no
+ * switches: cpu_switch's steps that apply (from thread to thread, on the
+ * only CPU), without the lock's bookkeeping (there is no lock to keep:
+ * its depth, the CPU asked again after the switch), without the SIPs'
+ * running counts (several CPUs only) and without the trace event.  With
+ * no sanitizer the switch is its last call (a jump): t resumes straight
+ * in its caller. */
+static inline __attribute__((always_inline))
+void switch_alone(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next)
+{
+	next->state = TH_RUNNING;
+	next->resumed = 1;
+	if (ticks(c) >= c->slice_end)
+		__atomic_store_n(&next->pub.poll, 1, __ATOMIC_RELAXED);
+	c->prev = t;
+	c->switches++;
+	c->alone++;
+	__atomic_store_n(&c->cur, next, __ATOMIC_RELEASE);
+	hal_fiber_start(&t->fake, (const void *)next->seg->lo, next->seg->hi - next->seg->lo);
+#ifdef __SANITIZE_THREAD__
+	hal_tsan_switch(next->tsan);
+#endif
+	hal_ctx_switch(&t->ctx, &next->ctx);
+	resumed(c, t->fake);   /* nothing without a sanitizer */
+}
+
 void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 {
 	struct sk_cpu *c = cpu_of(t);
@@ -345,7 +370,10 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 	t->slept = ticks(c);
 	join_slice(c, next);
 	c->directs++;
-	cpu_switch(c, t, next, 0);
+	if (__builtin_expect(!klock_smp && !TR_ON(TR_SWITCH), 1))
+		switch_alone(c, t, next);
+	else
+		cpu_switch(c, t, next, 0);
 }
 
 /* The rest of sched_wake: the same rules, in full. */

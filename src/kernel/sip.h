@@ -57,14 +57,15 @@ struct sk_cpu {
 	struct sip *ended;               /* a SIP that ended, for the kernel to tear down */
 	uint64_t switches;
 	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
+	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c switch_alone) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
+	uint32_t stopped;                /* it left its loop (shutdown) */
 	struct sk_kernel *k;
 	unsigned id;                     /* its index in k->cpu (hal_cpu_id) */
 	uint32_t wake;                   /* bumped to wake it (hal_cpu_sleep's word) */
 	uint32_t idle;                   /* it sleeps, or is about to */
 	uint32_t kdepth;                 /* kernel-lock depth of its kernel context */
 	void *ktsan;                     /* the kernel context's TSan fiber (its host thread's) */
-	uint32_t stopped;                /* it left its loop (shutdown) */
 	uint64_t steals;                 /* SIPs it took from a busy CPU */
 	uint64_t follows;                /* SIPs a message from here moved here (wake affinity) */
 	uint64_t unfollows;              /* of those, sent back before they ran (sched.c unfollow) */
@@ -226,7 +227,6 @@ struct sk_thread {
 	void (*start)(struct sing_thread *, union sing_slot *);
 	union sing_slot *args;
 	uint32_t nargs;
-	uint64_t ran;                /* times switched to (fairness figures) */
 	uint64_t ticks;              /* preemption ticks that found it running (CPU time) */
 	uint32_t kdepth;             /* kernel-lock depth it switched out at */
 	unsigned cpu;                /* the CPU it runs, queues or last ran on */

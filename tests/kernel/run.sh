@@ -191,13 +191,30 @@ fi
 # each half of a round trip is one sing_sendsel whose send wakes the peer
 # blocked on this CPU and whose receive then blocks: the sender switches
 # straight to the peer (sched_block_to, counted "direct"), not through
-# the hand-off queue.  1000 round trips: about 2000 direct switches.
+# the hand-off queue.  1000 round trips: about 2000 direct switches, each
+# by the one-CPU path (sched.c switch_alone, counted "lockless").
 if want direct-handoff-every-switch; then
 	SING_CPUS=1 DBG=exheap,sched run_sing direct-handoff-every-switch ping.sg
 	rc=$? d=$(sed -n 's/^sing: sched: direct hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	a=$(sed -n 's/^sing: sched: lockless hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
-	   [ -n "$d" ] && [ "$d" -ge 1990 ] && [ "$d" -le 2010 ]; then ok direct-handoff-every-switch
-	else bad direct-handoff-every-switch "exit $rc, direct switches '$d' for 1000 round trips"; fi
+	   [ -n "$d" ] && [ "$d" -ge 1990 ] && [ "$d" -le 2010 ] && [ "$a" = "$d" ]; then ok direct-handoff-every-switch
+	else bad direct-handoff-every-switch "exit $rc, direct switches '$d' (lockless '$a') for 1000 round trips"; fi
+fi
+
+# ... and with two CPUs too, once wake affinity has brought pong to
+# ping's CPU: each direct switch then takes cpu_switch's full road (the
+# lock's depth kept per context, the CPU asked again after the switch,
+# the SIPs' running counts), never the one-CPU path (none "lockless").
+if want two-cpu-direct-handoff-locked; then
+	SING_CPUS=2 DBG=exheap,sched run_sing two-cpu-direct-handoff-locked ping.sg
+	rc=$? d=$(sed -n 's/^sing: sched: direct hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	a=$(sed -n 's/^sing: sched: lockless hand-offs \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 500500" ] &&
+	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" &&
+	   [ -n "$d" ] && [ "$d" -ge 1990 ] && [ "$d" -le 2010 ] && [ "$a" = 0 ]; then
+		ok two-cpu-direct-handoff-locked
+	else bad two-cpu-direct-handoff-locked "exit $rc, direct switches '$d' (want about 2000), lockless '$a' (want 0)"; fi
 fi
 
 # ... and only to a peer blocked on the sender's own CPU: with wake

@@ -11,7 +11,8 @@ Keys: flows.NAME=K (exactly K flows named NAME), flows=K (in all),
       collection=SIP (a collection slice on that SIP's track),
       lost=K (otherData.lost), nopid=SIP (no event of that SIP),
       noph=PH (no event of that phase), has=TEXT (an event named TEXT),
-      hasnot=TEXT (no event named TEXT).
+      hasnot=TEXT (no event named TEXT),
+      minslices.SIP=K (at least K scheduler slices on that SIP's tracks).
 """
 import collections
 import json
@@ -89,6 +90,10 @@ def main():
         elif key == "noph":
             got = sum(1 for e in evs if e.get("ph") == want)
             ok = got == 0
+        elif key.startswith("minslices."):
+            got = sum(1 for e in evs if e.get("ph") == "B" and e.get("cat") == "sched"
+                      and e["pid"] == pids.get(key[10:], -1))
+            ok = got >= int(want)
         elif key in ("has", "hasnot"):
             got = sum(1 for e in evs if e.get("name") == want)
             ok = (got > 0) == (key == "has")

@@ -4,7 +4,8 @@
 # one collection in tnote, then tnote fails on Boom) is recorded with
 # `sing run --trace` and checked by check.py: valid JSON, every flow with
 # its start and end, time never going back on a track, exactly N flows of
-# each message, the failure and the collection present.  Then: the dump
+# each message, the failure and the collection present; on one CPU, every
+# direct switch still recorded (each SIP's slices).  Then: the dump
 # converts to the same file, a small ring keeps the newest events and says
 # how many it lost, a budget failure is seen, the filter keeps what it
 # names, bad dumps and filter words are refused with a reason, and
@@ -65,6 +66,14 @@ if record scenario --trace-dump "$TMPDIR/scenario.dump"; then
 	"$SING" trace "$TMPDIR/long.dump" -o "$TMPDIR/cut.json" 2>"$TMPDIR/cut.err"
 	grep -q "long.dump: error: trailing bytes" "$TMPDIR/cut.err" || fails="$fails trailing"
 	if [ -z "$fails" ]; then ok trace-bad-dump-refused; else bad trace-bad-dump-refused "$fails"; fi
+fi
+
+# One CPU: the pair hands the CPU back and forth directly, untraced by a
+# path that records no switch (sched.c switch_alone); traced, every switch
+# is recorded: each SIP's track has a slice per note or more.
+if record one-cpu --cpus 1; then
+	checked trace-one-cpu-direct-switches "$TMPDIR/one-cpu.json" flows.Note.Note=$N \
+		flows.Note.Ack=$N minslices.scenario=$N minslices.tnote=$N
 fi
 
 # A full ring drops the oldest events and says how many (one CPU: one ring).
