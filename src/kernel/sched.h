@@ -81,7 +81,9 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by);
  * and returns NULL. */
 static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by);
 void sched_handed(struct sk_thread *t);
-/* Block t and run next (from sched_wake_direct) in t's slice. */
+/* Block t and run next (from sched_wake_direct) in t's slice.  With one
+ * CPU and switches untraced, by a switch that is its last call (sched.c
+ * switch_alone): t then resumes straight in the caller. */
 void sched_block_to(struct sk_thread *t, struct sk_thread *next);
 /* Preempted: hand the CPU to the kernel's context if it asked for it
  * (k->poll_kernel: the booted system reads its console between steps). */
