@@ -91,6 +91,24 @@ for k in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
 	fi
 done
 
+# Which loop back-edges skip the safepoint poll (lower_loops.c, only short
+# counted innermost loops): the generated C of polls.sg (loops the
+# compiler makes: 32 trips and 33, <=, steps, a parameter bound, a call,
+# the index written, nesting) and of polls.sasm (hand-written loops of the
+# same shape entered in the middle, from after their exit, or with a jump
+# over the increment), read function by function (backedges.awk); each
+# program runs too (run_program polls, sasm-polls).
+run_program polls "$HERE/polls.sg"
+backedge_check() {   # NAME FILE FUNCTIONS
+	want "$1" || return 0
+	SING_CACHE="$TMPDIR/cache.$1" sing run "$2" >/dev/null 2>&1
+	local got
+	got=$(awk -f "$HERE/backedges.awk" "$TMPDIR/cache.$1"/*.c 2>&1)
+	[ "$got" = "functions $3" ] && ok "$1" || bad "$1" "$got"
+}
+backedge_check loop-polls-counted "$HERE/polls.sg" 18
+backedge_check loop-polls-hostile "$HERE/polls.sasm" 14
+
 # The optimised build runs the deepest test too (no sanitizer frames).
 out=$(sing_fast run "$deep" 2>&1)
 [ "$out" = "$(directive "$deep" expect-output)" ] && ok fast-deep-recursion || bad fast-deep-recursion "got '$out'"
