@@ -360,6 +360,7 @@ static void lw_ldelem(struct lw *w, const struct sil_insn *in)
 static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
+	lw_fill(w, in);   /* a fill loop's run first, if it is one */
 	element(w, A(0), A(1), e, sizeof e);
 	if (tkind(w->p, TY(A(0))) == SIL_TK_XARRAY) {
 		char ix[32];

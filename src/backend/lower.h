@@ -4,7 +4,8 @@
  * lower.c turns functions into C (one table entry per opcode), with what
  * lower_facts.c proves about each function (uses of locals, lengths kept
  * in locals, string chains) and lower_loops.c about its loops (which
- * back-edges need no poll); lower_image.c writes the tables the kernel
+ * back-edges need no poll); lower_fill.c stores fill loops' runs;
+ * lower_image.c writes the tables the kernel
  * reads from a compiled program: constants, type layouts, contracts with
  * their shape digests, spawn entries and the sing_image record.  All write
  * into one buffer through lw_out.
@@ -52,6 +53,9 @@ int lw_tostr_folds(struct lw *w, const struct sil_insn *in);       /* this tostr
 void lw_loops_begin(struct lw *w);
 void lw_loops_end(struct lw *w);
 int lw_unpolled(const struct lw *w);   /* the back-edge at w->pc skips the poll */
+
+/* lower_fill.c: before a stelem, the run of a fill loop if it is one */
+void lw_fill(struct lw *w, const struct sil_insn *in);
 
 /* lower_image.c */
 void lw_constants(struct lw *w);

@@ -69,10 +69,11 @@ run_program zeroed "$HERE/zeroed.sg"
 run_program stale-stack-words "$HERE/stale.sg"
 
 # Loops whose bounds checks cc may drop, given the lengths lower_facts.c
-# tells it, and fill-shaped loops (loopbound.sg): in bounds
-# they run; with K arguments the K-th shape runs past the end (from a
-# negative index, on a null array or string, an empty one) and must still
-# fail in its function, for the right reason.
+# tells it, and fill loops lower_fill.c stores in one run (loopbound.sg):
+# in bounds they run; with K arguments the K-th shape runs past the end
+# (from a negative index, on a null array or string, an empty one) and
+# must still fail in its function, for the right reason (a fill run let
+# through past the end would end its loop with no failure).
 run_program loopbound "$HERE/loopbound.sg"
 past=(past1 past2 past3 past4 past5 sieve past7 past8 past9 past10 past11 past12 past13)
 for k in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
