@@ -220,7 +220,7 @@ static void eqop(struct lw *w, const struct sil_insn *in, int ne)
 
 static void jump(struct lw *w, uint32_t label)
 {
-	if (label <= w->pc)   /* a back-edge: poll the safepoint flag */
+	if (label <= w->pc && !lw_unpolled(w))   /* a back-edge: poll (but lower_loops.c) */
 		lw_out(w, "POLL(); ");
 	lw_out(w, "goto L%u;", label);
 }
@@ -360,6 +360,7 @@ static void lw_ldelem(struct lw *w, const struct sil_insn *in)
 static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
+	lw_fill(w, in);   /* a fill loop's run first, if it is one */
 	element(w, A(0), A(1), e, sizeof e);
 	if (tkind(w->p, TY(A(0))) == SIL_TK_XARRAY) {
 		char ix[32];
@@ -833,6 +834,7 @@ static void body(struct lw *w)
 	for (uint32_t r = f->nparams; r < f->nlocals; r++)
 		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
 	mark_targets(w);
+	lw_loops_begin(w);
 	for (w->pc = 0; w->pc < f->ninsns; w->pc++) {
 		const struct sil_insn *in = &f->insns[w->pc];
 		if (w->target[w->pc])
@@ -846,6 +848,7 @@ static void body(struct lw *w)
 	/* The verifier lets no path fall off the end; if one did, stop. */
 	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n}\n");
 	free(w->target);
+	lw_loops_end(w);
 	lw_facts_end(w);
 }
 

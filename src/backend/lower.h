@@ -3,7 +3,9 @@
  *
  * lower.c turns functions into C (one table entry per opcode), with what
  * lower_facts.c proves about each function (uses of locals, lengths kept
- * in locals, string chains); lower_image.c writes the tables the kernel
+ * in locals, string chains) and lower_loops.c about its loops (which
+ * back-edges need no poll); lower_fill.c stores fill loops' runs;
+ * lower_image.c writes the tables the kernel
  * reads from a compiled program: constants, type layouts, contracts with
  * their shape digests, spawn entries and the sing_image record.  All write
  * into one buffer through lw_out.
@@ -21,6 +23,7 @@ struct lw {
 	uint32_t fi;
 	struct sbuf *o;
 	uint8_t *target;        /* per instruction: some jump lands here */
+	uint8_t *unpolled;      /* per instruction: a back-edge that skips the poll */
 	uint32_t *uses;         /* per local: operands naming it (defs and uses) */
 	uint8_t *shadow;        /* per local: a GC array or string indexed: its length is shadowed */
 	uint32_t pc;
@@ -45,6 +48,14 @@ int lw_shadowed(const struct lw *w, uint32_t r);                   /* rN's lengt
 void lw_shadow_refresh(struct lw *w, const struct sil_insn *in);   /* after each instruction */
 int lw_chain_continues(struct lw *w, const struct sil_insn *in);   /* this strcat fuses with a later one */
 int lw_tostr_folds(struct lw *w, const struct sil_insn *in);       /* this tostr is the next strcat's part */
+
+/* lower_loops.c: the back-edges of short counted loops (after mark_targets) */
+void lw_loops_begin(struct lw *w);
+void lw_loops_end(struct lw *w);
+int lw_unpolled(const struct lw *w);   /* the back-edge at w->pc skips the poll */
+
+/* lower_fill.c: before a stelem, the run of a fill loop if it is one */
+void lw_fill(struct lw *w, const struct sil_insn *in);
 
 /* lower_image.c */
 void lw_constants(struct lw *w);

@@ -69,10 +69,11 @@ run_program zeroed "$HERE/zeroed.sg"
 run_program stale-stack-words "$HERE/stale.sg"
 
 # Loops whose bounds checks cc may drop, given the lengths lower_facts.c
-# tells it, and fill-shaped loops (loopbound.sg): in bounds
-# they run; with K arguments the K-th shape runs past the end (from a
-# negative index, on a null array or string, an empty one) and must still
-# fail in its function, for the right reason.
+# tells it, and fill loops lower_fill.c stores in one run (loopbound.sg):
+# in bounds they run; with K arguments the K-th shape runs past the end
+# (from a negative index, on a null array or string, an empty one) and
+# must still fail in its function, for the right reason (a fill run let
+# through past the end would end its loop with no failure).
 run_program loopbound "$HERE/loopbound.sg"
 past=(past1 past2 past3 past4 past5 sieve past7 past8 past9 past10 past11 past12 past13)
 for k in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
@@ -90,6 +91,24 @@ for k in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
 		bad "loopbound-past-$k" "exit $rc, '$out': $(head -c 300 "$TMPDIR/err")"
 	fi
 done
+
+# Which loop back-edges skip the safepoint poll (lower_loops.c, only short
+# counted innermost loops): the generated C of polls.sg (loops the
+# compiler makes: 32 trips and 33, <=, steps, a parameter bound, a call,
+# the index written, nesting) and of polls.sasm (hand-written loops of the
+# same shape entered in the middle, from after their exit, or with a jump
+# over the increment), read function by function (backedges.awk); each
+# program runs too (run_program polls, sasm-polls).
+run_program polls "$HERE/polls.sg"
+backedge_check() {   # NAME FILE FUNCTIONS
+	want "$1" || return 0
+	SING_CACHE="$TMPDIR/cache.$1" sing run "$2" >/dev/null 2>&1
+	local got
+	got=$(awk -f "$HERE/backedges.awk" "$TMPDIR/cache.$1"/*.c 2>&1)
+	[ "$got" = "functions $3" ] && ok "$1" || bad "$1" "$got"
+}
+backedge_check loop-polls-counted "$HERE/polls.sg" 18
+backedge_check loop-polls-hostile "$HERE/polls.sasm" 14
 
 # The optimised build runs the deepest test too (no sanitizer frames).
 out=$(sing_fast run "$deep" 2>&1)

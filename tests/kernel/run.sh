@@ -128,6 +128,14 @@ if want sendsel-spinner-preempted; then
 	then ok sendsel-spinner-preempted
 	else bad sendsel-spinner-preempted "'$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
 fi
+# ... and beside one spinning in a long counted loop (cspin.sg): only
+# counted loops of at most 32 trips skip the poll (lower_loops.c).
+if want counted-spinner-preempted; then
+	SING_CPUS=1 LIMIT=30 sing run -l cspin.sg -l pong.sg spin.sg >"$TMPDIR/out" 2>"$TMPDIR/err"
+	if grep -q 'worker answered 100 pings next to a spinner' "$TMPDIR/out" && sanitizer_clean "$TMPDIR/err"
+	then ok counted-spinner-preempted
+	else bad counted-spinner-preempted "'$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
+fi
 expect exheap-pressure-collects xgarbage.sg
 # recycled arrays are zeroed only up to their write marks: generated
 # stores and strbytes raise them (xzero.sg; xmark.c below: the kernel's)

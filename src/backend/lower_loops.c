@@ -1,0 +1,230 @@
+/*
+ * lower_loops.c - the loop back-edges that need no safepoint poll (see
+ * lower.h; docs/backend.md "Safepoint poll").
+ *
+ * Every back-edge polls, so that a loop cannot keep the scheduler, a
+ * collection or a kill waiting.  A loop that ends after at most
+ * LOOP_MAX_TRIPS trips cannot either: its back-edge may skip the poll,
+ * as long as nothing else around it is left unpolled.  nbody's root runs
+ * 12 trips ten million times.  Only the exact shape the compiler gives a
+ * counted `for` (and `while (i < K) { ...; i = i + S; }`) is taken:
+ *
+ *     const rA, C0      (or: const rI, C0)    H-2, H-1: rI = C0 on entry
+ *     mov rI, rA
+ *   H: const rK, K
+ *     lt rC, rI, rK     (or le)
+ *     jf rC, X          X past J: the only exit test
+ *     ...               the body: no call, no jump back, rI only read
+ *     const rS, S       1 <= S <= 32 (a continue may land here)
+ *     add rT, rI, rS
+ *     mov rI, rT
+ *   J: jmp H
+ *
+ * and only when every jump landing in [H, J] comes from inside it, none
+ * lands on the header's test or the increment, and the body holds no other
+ * back-edge.  Then each time the loop is entered (by falling into H, with
+ * rI = C0) J is taken at most trips(C0, K, S) times: rI grows by S at each
+ * J and nothing else writes it.  No other loop nests inside (an innermost
+ * loop: nesting would multiply the trips), and calls are out (a leaf
+ * callee does not poll at entry).  rI is a 32- or 64-bit integer and C0,
+ * K lie within +-2^20, so rI + S never wraps.  The verifier admits
+ * hand-written SIL, and a loop taken by mistake would be a SIP the
+ * scheduler cannot preempt: hence the exact shape, proved, not guessed.
+ */
+#include "lower.h"
+
+#include <stdlib.h>
+
+enum { LOOP_MAX_TRIPS = 32 };
+#define LOOP_MAX_CONST (INT64_C(1) << 20)
+#define A(in, i) ((uint32_t)(in)->a[i])
+
+/* Does in jump to a label at or before its own index pc? */
+static int jumps_back(const struct sil_insn *in, uint32_t pc)
+{
+	const char *ops = sil_ops[in->op].operands;
+	for (int k = 0; ops[k] && k < 4; k++)
+		if (ops[k] == 'l' && (uint64_t)in->a[k] <= pc)
+			return 1;
+	for (uint32_t c = 0; c < in->ncases; c++)
+		if (in->cases[c].label <= pc)
+			return 1;
+	return 0;
+}
+
+/* The value of `const r, imm` at pc, as r's type holds it (32 and 64-bit
+ * integers only), if it lies within +-LOOP_MAX_CONST. */
+static int const_of(const struct lw *w, uint32_t pc, uint32_t r, int64_t *v)
+{
+	const struct sil_insn *in = &w->f->insns[pc];
+	if (in->op != OP_CONST || A(in, 0) != r)
+		return 0;
+	switch (w->f->locals[r]) {
+	case SIL_T_I32: *v = (int32_t)in->a[1]; break;
+	case SIL_T_U32: *v = (uint32_t)in->a[1]; break;
+	case SIL_T_I64: *v = in->a[1]; break;
+	case SIL_T_U64:
+		if ((uint64_t)in->a[1] > (uint64_t)LOOP_MAX_CONST)
+			return 0;
+		*v = in->a[1];
+		break;
+	default: return 0;
+	}
+	return *v >= -LOOP_MAX_CONST && *v <= LOOP_MAX_CONST;
+}
+
+/* The first operand position of in that only reads (4: none); operands
+ * before it are written.  Instructions not listed may write any of theirs. */
+static int first_read(const struct sil_insn *in)
+{
+	unsigned op = in->op;
+	if (op == OP_STELEM || op == OP_STFLD || op == OP_JT || op == OP_JF)
+		return 0;
+	if ((op >= OP_ADD && op <= OP_GE) || (op >= OP_FSQRT && op <= OP_FPOW) || op == OP_MOV ||
+	    op == OP_CONST ||
+	    op == OP_LDELEM || op == OP_LDFLD || op == OP_LEN || op == OP_TOSTR ||
+	    op == OP_STRCAT || op == OP_SUBSTR)
+		return 1;
+	return 4;
+}
+
+/* Does in leave local r as it was? */
+static int keeps(const struct sil_insn *in, uint32_t r)
+{
+	const char *ops = sil_ops[in->op].operands;
+	int first = first_read(in);
+	for (int k = 0; ops[k] && k < 4; k++)
+		if ((ops[k] == 'r' || ops[k] == 'd') && in->a[k] == (int64_t)r && k < first)
+			return 0;
+	for (uint32_t i = 0; i < in->nlist; i++)
+		if (in->list[i] == r)
+			return 0;
+	for (uint32_t c = 0; c < in->ncases; c++)
+		for (uint32_t i = 0; i < in->cases[c].nargs; i++)
+			if (in->cases[c].args[i] == r)
+				return 0;
+	return 1;
+}
+
+/* rI's value when the loop at h is entered by falling into it. */
+static int entry_value(const struct lw *w, uint32_t h, uint32_t ri, int64_t *c0)
+{
+	if (h >= 1 && const_of(w, h - 1, ri, c0))
+		return 1;
+	const struct sil_insn *mv = &w->f->insns[h - 1];
+	return h >= 2 && mv->op == OP_MOV && A(mv, 0) == ri && !w->target[h - 1] &&
+	    const_of(w, h - 2, A(mv, 1), c0);
+}
+
+static int64_t trips(int le, int64_t c0, int64_t k, int64_t s)
+{
+	if (le)
+		return k >= c0 ? (k - c0) / s + 1 : 0;
+	return k > c0 ? (k - c0 + s - 1) / s : 0;
+}
+
+/* Jumps landing at each index come from [lo, hi]; lo > hi: none. */
+struct sources { uint32_t *lo, *hi; };
+
+/* The loop closed by the jmp at j, back to h: is it of the shape above,
+ * entered only from inside, and short?  (No other back-edge lies in [h, j):
+ * the caller checked; so no jump from inside lands on the header's test,
+ * and one from outside is caught by src.)  Each guard has a hand-written
+ * loop in tests/backend/polls.sasm that breaks it alone. */
+static int short_loop(const struct lw *w, const struct sources *src, uint32_t h, uint32_t j)
+{
+	const struct sil_insn *ins = w->f->insns;
+	if (h < 1 || j < h + 6)
+		return 0;
+	if (w->target[j] || w->target[j - 2])   /* a jump past the step or the add */
+		return 0;
+	if (w->target[j - 1])                   /* a jump past the increment */
+		return 0;
+	const struct sil_insn *mv = &ins[j - 1], *ad = &ins[j - 2], *cmp = &ins[h + 1], *jf = &ins[h + 2];
+	if (mv->op != OP_MOV || ad->op != OP_ADD || (cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
+		return 0;
+	uint32_t ri = A(mv, 0);
+	if (A(ad, 0) != A(mv, 1) || A(ad, 1) != ri)
+		return 0;
+	if (A(cmp, 1) != ri)
+		return 0;
+	if (A(jf, 0) != A(cmp, 0))
+		return 0;
+	if (A(jf, 1) <= j)   /* the test must leave the loop */
+		return 0;
+	int64_t s, k, c0;
+	if (!const_of(w, j - 3, A(ad, 2), &s) || s > LOOP_MAX_TRIPS)
+		return 0;
+	if (s < 1)
+		return 0;
+	if (!const_of(w, h, A(cmp, 2), &k) || !entry_value(w, h, ri, &c0))
+		return 0;
+	for (uint32_t pc = h; pc <= j; pc++) {
+		if (ins[pc].op == OP_CALL || (pc < j - 1 && !keeps(&ins[pc], ri)))
+			return 0;
+		if (src->lo[pc] <= src->hi[pc] && (src->lo[pc] < h || src->hi[pc] > j))
+			return 0;   /* entered from outside */
+	}
+	return trips(cmp->op == OP_LE, c0, k, s) <= LOOP_MAX_TRIPS;
+}
+
+static void note_source(struct sources *src, uint64_t to, uint32_t from, uint32_t n)
+{
+	if (to > n)
+		return;
+	if (src->lo[to] > from)
+		src->lo[to] = from;
+	if (src->hi[to] < from)
+		src->hi[to] = from;
+}
+
+static void find_sources(const struct lw *w, struct sources *src)
+{
+	const struct sil_func *f = w->f;
+	src->lo = xcalloc(f->ninsns + 1, sizeof *src->lo);
+	src->hi = xcalloc(f->ninsns + 1, sizeof *src->hi);
+	for (uint32_t i = 0; i <= f->ninsns; i++)
+		src->lo[i] = UINT32_MAX;
+	for (uint32_t pc = 0; pc < f->ninsns; pc++) {
+		const struct sil_insn *in = &f->insns[pc];
+		const char *ops = sil_ops[in->op].operands;
+		for (int k = 0; ops[k] && k < 4; k++)
+			if (ops[k] == 'l')
+				note_source(src, (uint64_t)in->a[k], pc, f->ninsns);
+		for (uint32_t c = 0; c < in->ncases; c++)
+			note_source(src, in->cases[c].label, pc, f->ninsns);
+	}
+}
+
+/* After mark_targets: which back-edges of w->f skip the poll.  Linear:
+ * only innermost loops are looked at, and their ranges are disjoint. */
+void lw_loops_begin(struct lw *w)
+{
+	const struct sil_func *f = w->f;
+	struct sources src;
+	find_sources(w, &src);
+	w->unpolled = xcalloc(f->ninsns + 1, 1);
+	int64_t last_back = -1;   /* the last back-edge before pc */
+	for (uint32_t pc = 0; pc < f->ninsns; pc++) {
+		const struct sil_insn *in = &f->insns[pc];
+		if (!jumps_back(in, pc))
+			continue;
+		uint32_t h = A(in, 0);
+		if (in->op == OP_JMP && last_back < (int64_t)h && short_loop(w, &src, h, pc))
+			w->unpolled[pc] = 1;
+		last_back = pc;
+	}
+	free(src.lo);
+	free(src.hi);
+}
+
+int lw_unpolled(const struct lw *w)
+{
+	return w->unpolled && w->unpolled[w->pc];
+}
+
+void lw_loops_end(struct lw *w)
+{
+	free(w->unpolled);
+	w->unpolled = NULL;
+}
