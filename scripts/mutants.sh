@@ -55,7 +55,9 @@ run_mutant() {
 		apply "$1" "$2" "$3" || { stale=$((stale + 1)); restore "${files[@]}"; return; }
 		shift 3
 	done
-	if ! (cd "$S" && make -s -j2 all asan >"$W/build.log" 2>&1); then
+	local targets="all asan"
+	case " $areas " in *" qemu "*) targets="$targets pc" ;; esac   # the guest kernel too
+	if ! (cd "$S" && make -s -j2 $targets >"$W/build.log" 2>&1); then
 		echo "STALE $name: the mutant does not build: $(grep -m1 error "$W/build.log")"
 		stale=$((stale + 1)); restore "${files[@]}"; return
 	fi

@@ -438,6 +438,7 @@ void gci_set_mode(struct gc_heap *h, enum gc_mode m)
 	h->mmask = m == GC_MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) : GC_OLD_MASK;
 	h->mwant = m == GC_MODE_CYCLE ? GC_FLAGS(h->marking) : 0;
 	h->to_gray = m == GC_MODE_CYCLE;
+	h->mode = m;
 }
 
 static void mark_obj(struct gc_heap *h, uint64_t *obj)

@@ -101,6 +101,11 @@ struct gc_chunk {
 	uint8_t swept;       /* GC_SWEEP: swept since the marking ended */
 };
 
+/* What marking marks (gci_set_mode).  A young collection: young objects
+ * only.  A full collection: everything not marked in this epoch.  The
+ * cycle's shading: white objects only, onto the gray stack. */
+enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE };
+
 struct gc_heap {
 	const struct sing_tinfo *types;
 	uint32_t ntypes;
@@ -136,6 +141,7 @@ struct gc_heap {
 	uint32_t marking;                  /* GC_MARK: the white objects' epoch flag; else 0 */
 	uint64_t mmask, mwant;             /* mark_obj marks objects whose header & mmask == mwant */
 	int to_gray;                       /* ... and pushes them on gray (else on mark) */
+	enum gc_mode mode;                 /* what the marking under way marks */
 	struct gc_stack gray;              /* the cycle's marked, untraced objects */
 	uint64_t slice_at;                 /* young_bytes at which the next slice runs */
 	uint32_t unswept, sweep_i;         /* GC_SWEEP: chunks left; where to look */

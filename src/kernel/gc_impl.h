@@ -21,11 +21,6 @@
 #define GC_FLAGS(f) SING_HDR(0, f)
 #define GC_OLD_MASK GC_FLAGS(SING_H_OLD | SING_H_STATIC | SING_H_FREE)
 
-/* What marking marks (gci_set_mode).  A young collection: young objects
- * only.  A full collection: everything not marked in this epoch.  The
- * cycle's shading: white objects only, onto the gray stack. */
-enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE };
-
 /* The end of chunk c's last whole slot. */
 static inline uintptr_t gci_chunk_end(const struct gc_chunk *c)
 {

@@ -252,12 +252,23 @@ static void thread_roots(struct gc_heap *h, struct sk_thread *t)
 	if (t->nargs)
 		gc_mark_range(h, (uintptr_t)t->args, (uintptr_t)(t->args + t->nargs));
 	/* The current segment from the transition record up, then every
-	 * earlier segment from where it called onwards. */
+	 * earlier segment from where it called onwards.  Those are frozen
+	 * (stack.h): after a young or full collection scanned them, all
+	 * they point at is old, and a young collection stops at the first
+	 * (the ones below were scanned with it).  The cycle's shading
+	 * scans them all: it marks old objects. */
 	uintptr_t sp = (uintptr_t)t->pub.trans_sp;
+	if (t->seg->scanned)
+		kpanic("gc: the current stack segment marked scanned");
 	for (struct stk_seg *g = t->seg; g; g = g->prev) {
+		if (g->scanned && h->mode == GC_MODE_YOUNG)
+			break;
 		if (sp < g->lo || sp > g->hi)
 			kpanic("gc: transition record outside its segment");
 		gc_mark_range(h, sp, g->hi);
+		t->sip->stack_scanned += g->hi - sp;
+		if (g != t->seg && h->mode != GC_MODE_CYCLE)
+			g->scanned = 1;
 		if (g->prev)
 			sp = (uintptr_t)g->prev->saved_sp;
 	}
@@ -375,6 +386,8 @@ static void report_stats(const struct sip *s)
 	sk_line_u64(&l, s->gc.promoted_total >> 20);
 	sk_line_str(&l, " MiB, cycles traced ");
 	sk_line_u64(&l, s->gc.cycle_traced >> 20);
+	sk_line_str(&l, " MiB, stacks scanned ");
+	sk_line_u64(&l, s->stack_scanned >> 20);
 	sk_line_str(&l, " MiB, pause max ");
 	sk_line_u64(&l, s->gc.pause_max_ns / 1000);
 	sk_line_str(&l, " us, total ");

@@ -275,6 +275,7 @@ struct sip {
 	int64_t t0, t1;              /* start and end (ns) */
 	uint64_t gc_marked, gc_pause_ns, gc_pause_max_ns;
 	uint64_t stack_maps;          /* stack segments it had to map (not from a cache) */
+	uint64_t stack_scanned;       /* bytes of stack its collections scanned */
 	unsigned cpu;                /* its main thread's CPU when placed and when it ended (ps: main->cpu) */
 	uint32_t nrun, nrun_max;     /* its threads running now, and most at once (stats) */
 	struct sk_thread *stopper;   /* the thread that stopped the others (halt.h), or NULL */

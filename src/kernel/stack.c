@@ -33,6 +33,7 @@ static struct stk_seg *seg_new(size_t size)
 	if (s) {
 		s->prev = NULL;
 		s->saved_sp = NULL;
+		s->scanned = 0;
 		return s;
 	}
 	s = hal_alloc(sizeof *s);
@@ -43,6 +44,7 @@ static struct stk_seg *seg_new(size_t size)
 	}
 	s->lo = (uintptr_t)mem;
 	s->hi = s->lo + size;
+	s->scanned = 0;
 	return s;
 }
 
@@ -97,14 +99,19 @@ void stk_release_all(struct sk_thread *t)
 	cache_flush(t);
 }
 
-/* Segments double in size up to STK_MAXSEG, and always hold need. */
-static size_t next_size(const struct stk_seg *cur, uint64_t need)
+/* Segments double in size up to STK_MAXSEG, and always hold need.  Under
+ * gcstress (a collection at every allocation) they stay at STK_STRESSSEG:
+ * a young collection scans the current segment and none it called onwards
+ * from (scanned before), so a million-deep recursion that allocates at
+ * every level reads 64 KiB per collection, not up to a MiB. */
+static size_t next_size(const struct sk_thread *t, const struct stk_seg *cur, uint64_t need)
 {
+	size_t max = t->sip->gc.stress ? STK_STRESSSEG : STK_MAXSEG;
 	size_t size = 2 * (cur->hi - cur->lo);
 	if (size < 64u * 1024)
 		size = 64u * 1024;
-	if (size > STK_MAXSEG)
-		size = STK_MAXSEG;
+	if (size > max)
+		size = max;
 	if (size < need + STK_RESERVE + HAL_PAGE)
 		size = need + STK_RESERVE + HAL_PAGE;
 	return size;
@@ -159,6 +166,10 @@ static void seg_entry(void *a, void *b)
 	hal_fiber_finish(NULL, &c->old_lo, &c->old_size);
 	klock_leave();   /* SIP code again, on the new segment */
 	c->fn(&t->pub, c->frame);
+	/* Returned into the segment below (its frame has the call's results):
+	 * from now on its frames change, and young collections scan it again.
+	 * Nothing allocated since the results were written. */
+	t->seg->prev->scanned = 0;
 	sk_enter(&t->pub);
 	hal_fiber_start(NULL, c->old_lo, c->old_size);
 }
@@ -173,7 +184,7 @@ void sing_morestack_k(struct sing_thread *pt, void (*fn)(struct sing_thread *, v
 	struct sk_thread *t = sk_self(pt);
 	sk_enter(pt);
 	struct stk_seg *cur = t->seg;
-	struct stk_seg *s = take_segment(t, next_size(cur, need));
+	struct stk_seg *s = take_segment(t, next_size(t, cur, need));
 	if (!s)
 		sip_fail(t, SING_F_STACK, fn_name);
 	cur->saved_sp = pt->trans_sp;

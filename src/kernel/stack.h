@@ -18,7 +18,12 @@
  * Invariant: a segment's live SIP frames lie between its saved_sp (or the
  * thread's trans_sp for the current segment) and its top; the collector
  * scans exactly that, so the old frames a recycled segment still holds
- * (another SIP's, from the pool) are never read.  It must never let a stack exceed the SIP's budget.
+ * (another SIP's, from the pool) are never read.  A segment the thread
+ * called onwards from is frozen until the call returns into it: once a
+ * young or full collection scanned it (scanned set), every object it
+ * points at is old and young collections stop at it; seg_entry clears the
+ * flag as soon as the call returns, before the thread can allocate.  The
+ * current segment is never marked scanned.  It must never let a stack exceed the SIP's budget.
  */
 #ifndef KERNEL_STACK_H
 #define KERNEL_STACK_H
@@ -33,6 +38,7 @@
 #endif
 #define STK_FIRST   (STK_RESERVE + 16u * 1024)
 #define STK_MAXSEG  (1u << 20)
+#define STK_STRESSSEG (64u * 1024)   /* the largest under gcstress */
 #define STK_CACHE_SHARE 4       /* a thread caches at most budget / 4 */
 
 struct sk_budget;
@@ -42,6 +48,7 @@ struct stk_seg {
 	struct stk_seg *prev;       /* the segment below in the call chain */
 	uintptr_t lo, hi;           /* the mapping */
 	void *saved_sp;             /* SIP stack pointer when it called onwards */
+	int scanned;                /* frozen frames a young or full collection scanned */
 };
 
 /* A segment of at least size bytes, charged to b; NULL if over budget.

@@ -184,6 +184,11 @@ stat_at_most gc-remembered-not-promoted remember.sg promoted 4 small
 # 40 MiB built; one cycle tracing 8 MiB, two tracing 34 when each cycle
 # came at a doubling).
 stat_at_most gc-growing-heap-cycles-at-quadrupling grow.sg 'cycles traced' 20 small
+# Young collections from the bottom of a deep recursion scan the segments
+# it called onwards from once (deepalloc.sg: about 100-150 MiB of stack
+# scanned in 250 collections, the current segment each time; 570 MiB
+# when every collection scanned every segment).
+stat_at_most gc-young-skips-scanned-segments deepalloc.sg 'stacks scanned' 300 small
 
 # A message round trip is two user-level switches (sched counts them):
 # 1000 round trips plus launching pong, on one CPU (across two, each side

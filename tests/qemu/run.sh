@@ -357,6 +357,25 @@ elif out=$(python3 "$ROOT/tests/trace/check.py" "$TMPDIR/trace.json" lost=0 \
 		flows.Proc.Run=1 flows.Proc.Exited=1 2>&1); then ok pc-trace-converts
 else bad pc-trace-converts "$(echo "$out" | head -3 | tr '\n' '|')"; fi
 
+# The system with a collection at every allocation (-append gcstress: the
+# host's SING_GCSTRESS does not reach the guest) and each SIP's figures
+# as it ends (-append stats): boots, runs programs (fmath: floats kept in
+# the frames the collector scans), shuts down with nothing live.
+qemu_session gcs "user,id=n0" "-append 'gcstress stats'"
+wait_for pc-gcstress-boots 'sing>' 120 || exit 0
+type 'hello a b'
+wait_for pc-gcstress-hello 'hello from a SIP a b' 60
+quiet_for 'sing: sip hello: pauses'
+n=$(screen | tr -d '\r' | sed -n 's/^sing: sip hello: collections \([0-9]*\) .*/\1/p' | tail -1)
+[ "${n:-0}" -ge 5 ] && ok pc-gcstress-collects ||
+	bad pc-gcstress-collects "hello's collections: '$n' (want 5 or more: one per allocation)"
+echo "# hello under -append gcstress: $n collections"
+type 'fmath'
+wait_for pc-gcstress-fmath 'fmath: sqrt 1.4142135623730951 floor -3 round 3 pow 1024 exp(log(8)) 8 sin^2+cos^2 1 max 3' 60
+type 'exit'
+wait_for pc-gcstress-shutdown 'sing: shutdown: 0 SIPs left, exchange heap 0 bytes live' 60
+qemu_status pc-gcstress-powers-off 0
+
 # TAP: Linux in a network namespace of the test's own pings Sing's stack
 # (10.77.0.2) through a TAP QEMU opens; tshark on the TAP sees the replies.
 NS="singq$$"

@@ -20,9 +20,14 @@ N=25
 
 # record NAME [OPTIONS...]: the scenario under the sanitized build, traced
 # into $TMPDIR/NAME.json; stderr in $TMPDIR/NAME.err.  0 if it ran as it should.
+# Under tests/run --gcstress a collection at every allocation records about
+# a million events: the ring gets room for them all (a --trace-ring in
+# OPTIONS comes later and wins), else the oldest, the SIPs' starts among
+# them, are lost.
 record() {
-	local name=$1; shift
-	SING_DEBUG=exheap timeout 120 "$SING" run --trace "$TMPDIR/$name.json" "$@" \
+	local name=$1 ring=(); shift
+	[ -n "${SING_GCSTRESS:-}" ] && ring=(--trace-ring 2097152)
+	SING_DEBUG=exheap timeout 120 "$SING" run --trace "$TMPDIR/$name.json" "${ring[@]}" "$@" \
 		-l tnote.sg scenario.sg $N >"$TMPDIR/$name.out" 2>"$TMPDIR/$name.err"
 	local rc=$?
 	if ! sanitizer_clean "$TMPDIR/$name.err"; then

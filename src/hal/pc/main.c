@@ -3,7 +3,9 @@
  * map, PCI; then what the command line (-append) asks: "smoke" runs the
  * HAL and kernel smoke test (smoke.c), "smp" starts every CPU
  * (smp_smoke.c), otherwise the boot image given as
- * the first multiboot module is started; "trace" records it and sends the
+ * the first multiboot module is started ("gcstress": a collection at
+ * every allocation, "stats": each SIP's figures as it ends, as
+ * SING_DEBUG does hosted); "trace" records it and sends the
  * dump over COM2 at the end (tracedump.c).  Powers off at the end. */
 #include "../hal.h"
 #include "pc.h"
@@ -123,6 +125,8 @@ void pc_main(uint64_t magic, uint64_t info)
 	dev_init();
 	pc_fault_if_built();
 	b.cpus = word_value(b.cmdline, "cpus");
+	b.gcstress = has_word(b.cmdline, "gcstress");
+	b.stats = has_word(b.cmdline, "stats");
 	int tracing = has_word(b.cmdline, "trace") && pc_trace_begin() == 0;
 	int rc = has_word(b.cmdline, "smoke") ? pc_smoke() : has_word(b.cmdline, "smp") ? pc_smp_smoke()
 	                                                  : pc_boot_image(&b);

@@ -11,6 +11,8 @@ struct pc_boot {
 	const void *image;            /* the first multiboot module (-initrd) */
 	size_t image_len;
 	unsigned cpus;                /* -append cpus=N: kernel CPUs (0: one) */
+	int gcstress;                 /* -append gcstress: a collection at every allocation */
+	int stats;                    /* -append stats: each SIP's figures when it ends */
 };
 
 int pc_smoke(void);
