@@ -142,10 +142,10 @@ void *sing_newarr_k(struct sing_thread *t, uint32_t type, int64_t len, const cha
 }
 
 /* The write barrier's slow paths (rt.h, SING_WB). */
-void sing_remember(struct sing_thread *t, void *obj)
+void sing_remember(struct sing_thread *t, void *obj, void **slot)
 {
 	sk_enter(t);
-	gc_remember(&me(t)->gc, obj);
+	gc_remember(&me(t)->gc, obj, slot);
 	sk_leave();
 }
 

@@ -190,6 +190,7 @@ void gc_destroy(struct gc_heap *h)
 	hal_free(h->mark.v);
 	hal_free(h->gray.v);
 	hal_free(h->rem);
+	hal_free(h->slots);
 	__builtin_memset(h, 0, sizeof *h);
 }
 
@@ -404,9 +405,32 @@ void *gc_alloc(struct gc_heap *h, uint64_t size, uint64_t hdr)
 	return gc_alloc_ab(h, h->kab, size, hdr);
 }
 
-void gc_remember(struct gc_heap *h, void *obj)
+/* An array of references of GC_SLOT_ARRAY bytes or more. */
+static int big_array(const struct gc_heap *h, const uint64_t *obj)
+{
+	const struct sing_tinfo *ti = &h->types[(uint32_t)obj[0]];
+	return ti->kind == SING_K_ARRAY && ti->elem_kind == SING_S_GC &&
+	       (uint64_t)((const struct sing_arr *)obj)->len * 8 >= GC_SLOT_ARRAY;
+}
+
+/* A big old array written at every allocation (a window of recent
+ * objects) was traced whole at every young collection: gcheap.sg's
+ * 64K-slot window, 7M times under a collection per allocation.  Its
+ * slots are remembered instead (gc.h).  Safe as the remembered set is:
+ * both are emptied by every collection, and an array written since is
+ * reachable, so no sweep frees it before the next one reads its slots. */
+void gc_remember(struct gc_heap *h, void *obj, void **slot)
 {
 	uint64_t *o = obj;
+	if (slot && h->nslots < GC_SLOTS_MAX && big_array(h, o)) {
+		if (h->nslots == h->capslots) {
+			size_t cap = h->capslots ? 2 * h->capslots : 64;
+			h->slots = grow(h->slots, h->nslots, cap, sizeof *h->slots);
+			h->capslots = cap;
+		}
+		h->slots[h->nslots++] = slot;
+		return;
+	}
 	o[0] |= SING_HDR(0, SING_H_REM);
 	if (h->nrem == h->caprem) {
 		size_t cap = h->caprem ? 2 * h->caprem : 256;
@@ -556,9 +580,14 @@ void gci_drain(struct gc_heap *h)
 	} while (gci_soon_flush(h));
 }
 
-/* A young collection's extra roots: what the remembered objects point to. */
+/* A young collection's extra roots: what the remembered objects and
+ * slots point to (a slot's value now: a later store of an old reference
+ * or null over a young one needs nothing). */
 void gci_trace_remembered(struct gc_heap *h, int full)
 {
+	for (size_t i = 0; i < h->nslots && !full; i++)
+		gc_mark_ref(h, *h->slots[i]);
+	h->nslots = 0;
 	for (size_t i = 0; i < h->nrem; i++) {
 		uint64_t *obj = h->rem[i];
 		obj[0] &= ~GC_FLAGS(SING_H_REM);

@@ -77,6 +77,8 @@ struct sk_budget;
 
 #define GC_YOUNG  (1u << 20)      /* the young generation's least size (bytes handed out) */
 #define GC_YOUNG_MAX (16u << 20)  /* ... and its greatest (size_young in gc.c) */
+#define GC_SLOT_ARRAY 4096u        /* arrays this big remember the slots written */
+#define GC_SLOTS_MAX  1024u        /* ... this many a young generation, then whole */
 #define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
 #define GC_SLICE_EVERY (128u << 10) /* a slice of an old-generation cycle per this many bytes */
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
@@ -151,9 +153,12 @@ struct gc_heap {
 	uint64_t marked;                   /* objects marked by the last collection */
 	uint64_t marked_bytes;             /* their bytes */
 	uint64_t promoted_total;           /* bytes young collections found alive: the run's */
+	uint64_t rem_traced;               /* bytes of remembered old objects they traced whole */
 	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;
+	void ***slots;                     /* slots of big old arrays given young references */
+	size_t nslots, capslots;
 	uint64_t pause_max_ns, pause_total_ns;
 	uint64_t pause_hist[GC_NHIST];     /* pauses < 10 us, < 100 us, ... < 1 s, longer */
 	int stress;                        /* collect at every allocation */
@@ -201,9 +206,14 @@ void gc_slice(struct gc_heap *h);
 /* Before a collection's marking: forget a thread's runs (its unused slots
  * are freed by the sweep). */
 void gc_drop_ab(struct sing_ab *ab);
-/* The write barrier's slow paths: obj (old) received a young reference;
- * obj (white) is about to be overwritten while the cycle marks. */
-void gc_remember(struct gc_heap *h, void *obj);
+/* The write barrier's slow paths: obj (old) received a young reference
+ * at slot (NULL: somewhere); obj (white) is about to be overwritten while
+ * the cycle marks.  A big array (GC_SLOT_ARRAY bytes or more) remembers
+ * the slot, up to GC_SLOTS_MAX slots a young generation, and stays
+ * unflagged (each such store calls in again); anything else, or past
+ * that, is remembered whole (SING_H_REM: traced whole at the next young
+ * collection). */
+void gc_remember(struct gc_heap *h, void *obj, void **slot);
 void gc_shade(struct gc_heap *h, void *obj);
 /* The barrier itself, for the kernel's stores of val over cur in obj. */
 static inline void gc_write(struct gc_heap *h, void *obj, void *cur, void *val)
@@ -211,7 +221,7 @@ static inline void gc_write(struct gc_heap *h, void *obj, void *cur, void *val)
 	if (h->marking && sing_wb_white(cur, h->marking))
 		gc_shade(h, cur);
 	if (sing_wb_needed(obj, val))
-		gc_remember(h, obj);
+		gc_remember(h, obj, NULL);
 }
 /* The SIP is about to wait (its threads all stopped in ABI calls, or this
  * one blocking in one): collect, giving empty chunks back, if the heap grew

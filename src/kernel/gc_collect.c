@@ -126,6 +126,7 @@ static void collect_young(struct gc_heap *h, int finish)
 	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
 	gci_trace_remembered(h, 0);
 	uint64_t rem = h->marked_bytes;   /* old objects traced again: not promoted */
+	h->rem_traced += rem;
 	gci_drain(h);
 	uint64_t promoted = h->marked_bytes - rem;
 	h->promoted_total += promoted;

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 12
+#define SING_RT_VERSION 13
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -89,7 +89,7 @@
 	X(sing_esadd,     void,   (struct sing_thread *t, void *set, void *ep, void *val, const char *fn), PLAIN) \
 	X(sing_essize,    int32_t, (struct sing_thread *t, void *set, const char *fn), PLAIN) \
 	X(sing_ns_connect, int32_t, (struct sing_thread *t, void *prov, void *client, const char *fn), PLAIN) \
-	X(sing_remember,  void,   (struct sing_thread *t, void *obj), PLAIN) \
+	X(sing_remember,  void,   (struct sing_thread *t, void *obj, void **slot), PLAIN) \
 	X(sing_shade,     void,   (struct sing_thread *t, void *obj), PLAIN)
 
 /* Compiler support routines gcc/clang may emit calls to even under
@@ -521,7 +521,7 @@ static inline int sing_wb_white(const void *old, uint32_t marking)
 		if (__builtin_expect((t)->marking != 0, 0) && sing_wb_white((cur), (t)->marking)) \
 			sing_shade(t, (void *)(cur)); \
 		if (sing_wb_needed(obj, val)) \
-			sing_remember(t, obj); \
+			sing_remember(t, obj, (void **)&(cur)); \
 	} while (0)
 
 /* eq on strings: by content; null equals only null. */

@@ -386,6 +386,8 @@ static void report_stats(const struct sip *s)
 	sk_line_u64(&l, s->gc.promoted_total >> 20);
 	sk_line_str(&l, " MiB, cycles traced ");
 	sk_line_u64(&l, s->gc.cycle_traced >> 20);
+	sk_line_str(&l, " MiB, remembered traced ");
+	sk_line_u64(&l, s->gc.rem_traced >> 20);
 	sk_line_str(&l, " MiB, stacks scanned ");
 	sk_line_u64(&l, s->stack_scanned >> 20);
 	sk_line_str(&l, " MiB, pause max ");
