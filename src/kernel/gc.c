@@ -87,19 +87,62 @@ void gc_pool_drain(void)
 		hal_unmap(c, GC_CHUNK);
 }
 
-/* Large objects are not pooled: they rely on hal_map's zeroed pages.  A
- * small chunk for a heap that has collected already (busy: its chunk will
- * be carved whole soon) is mapped with its pages present: a page fault per
- * page cost a tenth of binary-trees' time; a young heap's chunks are not
- * (a SIP that makes three objects touches one page).  *fresh: the chunk
- * comes from the HAL (zero), not the pool. */
-static void *chunk_get(const struct gc_heap *h, uint64_t bytes, uint32_t size, int *fresh)
+/* Whether a heap's next chunk comes from a new slab: once it is busy
+ * (GC_BUSY of chunks: a small SIP gets no 2 MiB) and the slab fits in its
+ * budget (a slab is charged whole when taken; its chunks are not charged
+ * again).  A slab is one huge page (hal_map_now HAL_HUGE): fresh 4 KiB
+ * pages cost a fault each on first touch, which was the largest single
+ * cost of a heap being built (~6 us a page on a virtualised host). */
+static int slab_due(const struct gc_heap *h)
 {
+	return h->mapped >= GC_BUSY && h->budget->used + GC_SLAB <= h->budget->limit;
+}
+
+/* Lock held.  A small chunk from the heap's slab, a new slab's first, or
+ * NULL: charged to the budget already. */
+static void *slab_chunk(struct gc_heap *h, uint64_t bytes)
+{
+	if (h->slab == h->slab_end) {
+		if (!slab_due(h))
+			return NULL;
+		void *s = hal_map_now(GC_SLAB, HAL_HUGE);
+		if (!s)
+			return NULL;
+		sk_charge(h->budget, GC_SLAB);
+		h->slab = (uintptr_t)s;
+		h->slab_end = h->slab + GC_SLAB;
+		h->slabs++;
+	}
+	void *c = (void *)h->slab;
+	h->slab += bytes;
+	return c;
+}
+
+/* Lock held.  A chunk charged to the budget, or NULL (over budget, or the
+ * host's memory exhausted).  Small chunks: from the slab, else the pool,
+ * else a new slab if the heap is busy, else the HAL, with the pages
+ * present if the heap has collected already (its chunk will be carved
+ * whole soon: a page fault per page cost a tenth of binary-trees' time;
+ * a young heap's are not: a SIP that makes three objects touches one
+ * page).  Large objects are not pooled: they rely on hal_map's zeroed
+ * pages.  *fresh: the chunk comes from the HAL (zero), not the pool. */
+static void *chunk_get(struct gc_heap *h, uint64_t bytes, uint32_t size, int *fresh)
+{
+	*fresh = 1;
+	if (size && h->slab < h->slab_end)   /* charged with its slab */
+		return slab_chunk(h, bytes);
+	if (h->budget->used + bytes > h->budget->limit)
+		return NULL;
 	void *c = size ? kp_take(&pool) : NULL;
-	*fresh = !c;
 	if (c)
+		*fresh = 0;
+	else if (size && (c = slab_chunk(h, bytes)))
 		return c;
-	return size && h->collections ? hal_map_now(bytes) : hal_map(bytes);
+	else
+		c = size && h->collections ? hal_map_now(bytes, 0) : hal_map(bytes);
+	if (c)
+		sk_charge(h->budget, bytes);
+	return c;
 }
 
 /* Lock held.  Into the pool if it is small and the pool has room: 1. */
@@ -123,9 +166,7 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 {
 	klock_enter();   /* the pool and the budget (an exchange-heap transfer charges it) */
 	int fresh = 0;
-	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(h, bytes, size, &fresh);
-	if (mem)
-		sk_charge(h->budget, bytes);
+	void *mem = chunk_get(h, bytes, size, &fresh);
 	klock_leave();
 	if (!mem)
 		return NULL;
@@ -185,7 +226,9 @@ void gc_destroy(struct gc_heap *h)
 	}
 	if (hi)
 		hal_unmap((void *)lo, hi - lo);
-	h->budget->used -= h->mapped;
+	if (h->slab < h->slab_end)   /* the slab's rest, never carved */
+		hal_unmap((void *)h->slab, h->slab_end - h->slab);
+	h->budget->used -= h->mapped + (h->slab_end - h->slab);
 	hal_free(h->chunks);
 	hal_free(h->mark.v);
 	hal_free(h->gray.v);

@@ -78,6 +78,8 @@ struct sk_budget;
 #define GC_YOUNG  (1u << 20)      /* the young generation's least size (bytes handed out) */
 #define GC_YOUNG_MAX (16u << 20)  /* ... and its greatest (size_young in gc.c) */
 #define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
+#define GC_SLAB   (2u << 20)      /* a busy heap's chunks come from slabs this big (huge pages) */
+#define GC_BUSY   (4u << 20)      /* a heap is busy once its chunks map this much */
 #define GC_SLICE_EVERY (128u << 10) /* a slice of an old-generation cycle per this many bytes */
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
 #define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
@@ -129,6 +131,8 @@ struct gc_heap {
 	uint64_t cycle_from;               /* old_bytes when the running cycle started */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
 	uint64_t mapped_after;             /* mapped when the last collection ended */
+	uintptr_t slab, slab_end;          /* what is left of the slab chunks are carved from */
+	uint64_t slabs;                    /* slabs taken: the run's */
 	uint64_t live;                     /* old bytes after the last collection */
 	uint64_t collections, full_collections;
 	uint64_t cycles, slices;           /* incremental old-generation cycles; their slices */

@@ -372,7 +372,9 @@ static void report_stats(const struct sip *s)
 	sk_line_u64(&l, s->gc.promoted_total >> 20);
 	sk_line_str(&l, " MiB, cycles traced ");
 	sk_line_u64(&l, s->gc.cycle_traced >> 20);
-	sk_line_str(&l, " MiB, pause max ");
+	sk_line_str(&l, " MiB, slabs ");
+	sk_line_u64(&l, s->gc.slabs);
+	sk_line_str(&l, ", pause max ");
 	sk_line_u64(&l, s->gc.pause_max_ns / 1000);
 	sk_line_str(&l, " us, total ");
 	sk_line_u64(&l, s->gc.pause_total_ns / 1000);
