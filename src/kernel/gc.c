@@ -475,11 +475,12 @@ void gci_push(struct gc_stack *st, void *obj)
  * mark bit: during a cycle the white old ones are the cycle's business).
  * A full collection: everything not marked in this epoch.  The cycle's
  * shading: white objects only (old, the other epoch's bit alone), onto the
- * gray stack. */
+ * gray stack.  None: nothing (mwant has a bit mmask masks off). */
 void gci_set_mode(struct gc_heap *h, enum gc_mode m)
 {
-	h->mmask = m == GC_MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) : GC_OLD_MASK;
-	h->mwant = m == GC_MODE_CYCLE ? GC_FLAGS(h->marking) : 0;
+	h->mmask = m == GC_MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) :
+	           m == GC_MODE_NONE ? 0 : GC_OLD_MASK;
+	h->mwant = m == GC_MODE_CYCLE ? GC_FLAGS(h->marking) : m == GC_MODE_NONE ? 1 : 0;
 	h->to_gray = m == GC_MODE_CYCLE;
 }
 
@@ -599,12 +600,12 @@ void gci_drain(struct gc_heap *h)
 }
 
 /* A young collection's extra roots: what the remembered objects point to. */
-void gci_trace_remembered(struct gc_heap *h, int full)
+void gci_trace_remembered(struct gc_heap *h, int untraced)
 {
 	for (size_t i = 0; i < h->nrem; i++) {
 		uint64_t *obj = h->rem[i];
 		obj[0] &= ~GC_FLAGS(SING_H_REM);
-		if (!full)
+		if (!untraced)
 			gci_trace(h, obj);
 	}
 	h->nrem = 0;

@@ -84,6 +84,7 @@ struct sk_budget;
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
 #define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
 #define GC_STRESS_TRACE 4096u     /* stress mode: old bytes a full collection may trace per allocation */
+#define GC_WHOLE_MAX 8u           /* the longest streak of young generations promoted whole */
 
 enum gc_phase { GC_IDLE, GC_MARK, GC_SWEEP };
 
@@ -149,6 +150,12 @@ struct gc_heap {
 	uint64_t marked;                   /* objects marked by the last collection */
 	uint64_t marked_bytes;             /* their bytes */
 	uint64_t promoted_total;           /* bytes young collections found alive: the run's */
+	uint32_t streak;                   /* the last streak promoted whole (collections); 0: none */
+	uint32_t whole_left;               /* young collections left to promote whole, untraced */
+	int whole;                         /* this young sweep promotes every young object */
+	uint64_t young_dead;               /* bytes of objects the last sweep found dead */
+	uint64_t whole_bytes;              /* ... and of young objects it promoted whole */
+	uint64_t wholes;                   /* young collections that promoted whole: the run's */
 	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;

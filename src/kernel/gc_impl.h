@@ -23,8 +23,10 @@
 
 /* What marking marks (gci_set_mode).  A young collection: young objects
  * only.  A full collection: everything not marked in this epoch.  The
- * cycle's shading: white objects only, onto the gray stack. */
-enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE };
+ * cycle's shading: white objects only, onto the gray stack.  None: a
+ * young collection promoting whole visits the roots only so that the
+ * threads drop their runs. */
+enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE, GC_MODE_NONE };
 
 /* The end of chunk c's last whole slot. */
 static inline uintptr_t gci_chunk_end(const struct gc_chunk *c)
@@ -45,9 +47,9 @@ uint64_t gci_trace(struct gc_heap *h, uint64_t *obj);
 int gci_soon_flush(struct gc_heap *h);
 /* Traces until the mark stack and the ring are empty. */
 void gci_drain(struct gc_heap *h);
-/* The remembered set emptied; a young collection (!full) traces what
- * its objects point to first. */
-void gci_trace_remembered(struct gc_heap *h, int full);
+/* The remembered set emptied; unless untraced (a full collection, or a
+ * young one promoting whole), what its objects point to is traced first. */
+void gci_trace_remembered(struct gc_heap *h, int untraced);
 
 /* ---- gc_collect.c ---- */
 /* Sweeps chunk i (full: the epoch's sweep); 1 if it was removed. */

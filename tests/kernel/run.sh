@@ -189,6 +189,11 @@ stat_at_most gc-growing-heap-cycles-at-quadrupling grow.sg 'cycles traced' 20 sm
 # about three; 64 KiB none).
 stat_in gc-busy-heap-maps-slabs slabs.sg slabs 1 8 ${SING_GCSTRESS:+small}
 stat_in gc-small-heap-maps-no-slabs slabs.sg slabs 0 0 small
+# A heap being built is promoted whole, untraced, in streaks each checked
+# by a traced collection, and stays whole (built.sg: a 32 MiB tree with
+# its tags, then churn; about 30 of some 120 young collections promote
+# whole; every node, tag and link kept).
+stat_in gc-built-heap-promoted-whole built.sg 'whole promotions' 8 60 ${SING_GCSTRESS:+small}
 
 # A message round trip is two user-level switches (sched counts them):
 # 1000 round trips plus launching pong, on one CPU (across two, each side
