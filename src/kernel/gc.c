@@ -182,7 +182,7 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 	}
 	uintptr_t lo = (uintptr_t)mem;
 	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo,
-	                                 fresh ? lo : lo + bytes, size, 1, 1, 1};
+	                                 fresh ? lo : lo + bytes, size, 1, 1, 1, 0};
 	h->nchunks++;
 	for (int c = 0; c < GC_NCLASS; c++)   /* chunks from i on moved up one */
 		h->hint[c] += h->hint[c] > i;
@@ -484,12 +484,13 @@ void gci_set_mode(struct gc_heap *h, enum gc_mode m)
 	h->to_gray = m == GC_MODE_CYCLE;
 }
 
-static void mark_obj(struct gc_heap *h, uint64_t *obj)
+static inline __attribute__((always_inline)) void mark_obj(struct gc_heap *h, uint64_t *obj)
 {
 	if ((obj[0] & h->mmask) != h->mwant)
 		return;
 	obj[0] |= h->markbit;
 	h->marked++;
+	gci_touch(h, (uintptr_t)obj);
 	gci_push(h->to_gray ? &h->gray : &h->mark, obj);
 }
 

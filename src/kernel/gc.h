@@ -85,6 +85,8 @@ struct sk_budget;
 #define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
 #define GC_STRESS_TRACE 4096u     /* stress mode: old bytes a full collection may trace per allocation */
 #define GC_WHOLE_MAX 8u           /* the longest streak of young generations promoted whole */
+#define GC_TOUCH_SHIFT 16         /* touched: one bit per 64 KiB of address space ... */
+#define GC_TOUCH_BITS 4096u       /* ... folded into this many bits */
 
 enum gc_phase { GC_IDLE, GC_MARK, GC_SWEEP };
 
@@ -102,6 +104,7 @@ struct gc_chunk {
 	uint8_t young;       /* allocated into since the last collection */
 	uint8_t avail;       /* may hold free slots at or after scan */
 	uint8_t swept;       /* GC_SWEEP: swept since the marking ended */
+	uint32_t nold;       /* objects live when it was last swept (all old) */
 };
 
 struct gc_heap {
@@ -156,6 +159,7 @@ struct gc_heap {
 	uint64_t young_dead;               /* bytes of objects the last sweep found dead */
 	uint64_t whole_bytes;              /* ... and of young objects it promoted whole */
 	uint64_t wholes;                   /* young collections that promoted whole: the run's */
+	uint64_t touched[GC_TOUCH_BITS / 64]; /* windows where this collection marked (gci_touch) */
 	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;

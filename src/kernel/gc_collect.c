@@ -27,6 +27,25 @@ static void finalize(struct gc_heap *h, uint64_t *obj)
 	}
 }
 
+/* Whether chunk c, allocated into since the last collection, holds no old
+ * object and nothing this collection marked: all its objects are dead
+ * and the sweep need not read them (a churning SIP's young chunks: a
+ * young sweep read every slot handed out, most of bench/mem's collector
+ * time).  Exact because an object becomes old only by being marked in a
+ * young chunk (gci_touch) or in that chunk's sweep (promoting whole, not
+ * skipped), and c->nold counts what its last sweep left.  Not with cell
+ * types (a dead cell has work). */
+static int all_dead(const struct gc_heap *h, const struct gc_chunk *c)
+{
+	if (!c->young || c->nold || h->cells || h->whole)
+		return 0;
+	for (uintptr_t a = c->lo & ~(((uintptr_t)1 << GC_TOUCH_SHIFT) - 1); a < c->hi;
+	     a += (uintptr_t)1 << GC_TOUCH_SHIFT)
+		if (gci_touched(h, a))
+			return 0;
+	return 1;
+}
+
 /* Sweep chunk i; returns 1 if it was removed.  full: the epoch's sweep
  * (of a full collection or a cycle): live means marked in this epoch, and
  * survivors lose the previous epoch's bit; else a young sweep: live means
@@ -39,6 +58,7 @@ static void finalize(struct gc_heap *h, uint64_t *obj)
 int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 {
 	struct gc_chunk *c = &h->chunks[i];
+	const int empty = c->size && all_dead(h, c);
 	c->young = 0;
 	if (full && !c->swept) {
 		c->swept = 1;
@@ -71,7 +91,9 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 	uint64_t nlive = 0, ndead = 0, nwhole = 0;
 	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
 	const int cells = h->cells;
-	for (uintptr_t p = c->lo; p < c->top; p += c->size) {
+	if (empty)   /* slots, free ones and runs' rests alike, counted dead */
+		ndead = (c->top - c->lo) / c->size;
+	for (uintptr_t p = empty ? c->top : c->lo; p < c->top; p += c->size) {
 		uint64_t *obj = (uint64_t *)p;
 		if (whole && obj[0] && !(obj[0] & GC_OLD_MASK)) {   /* young; 0: a run's rest */
 			obj[0] |= whole;
@@ -90,6 +112,7 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 		}
 	}
 	c->top = dead;
+	c->nold = (uint32_t)nlive;
 	*counter += nlive * c->size;
 	h->young_dead += ndead * c->size;
 	h->whole_bytes += nwhole * c->size;
@@ -263,6 +286,7 @@ void gci_collect(struct gc_heap *h, int full)
 {
 	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
 	h->collections++;
+	__builtin_memset(h->touched, 0, sizeof h->touched);
 	if (full)
 		collect_full(h);
 	else

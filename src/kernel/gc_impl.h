@@ -34,6 +34,21 @@ static inline uintptr_t gci_chunk_end(const struct gc_chunk *c)
 	return c->lo + (c->hi - c->lo) / c->size * c->size;
 }
 
+/* A collection marked an object at a (mark_obj), or may have marked one
+ * in the 64 KiB window of a (windows folded onto GC_TOUCH_BITS bits: a
+ * false "yes" costs only a chunk read).  Cleared as a collection starts. */
+static inline void gci_touch(struct gc_heap *h, uintptr_t a)
+{
+	uintptr_t w = (a >> GC_TOUCH_SHIFT) % GC_TOUCH_BITS;
+	h->touched[w / 64] |= 1ull << (w % 64);
+}
+
+static inline int gci_touched(const struct gc_heap *h, uintptr_t a)
+{
+	uintptr_t w = (a >> GC_TOUCH_SHIFT) % GC_TOUCH_BITS;
+	return (int)(h->touched[w / 64] >> (w % 64) & 1);
+}
+
 /* ---- gc.c ---- */
 /* The size class of size bytes; -1 if it is a large object. */
 int gci_class_of(uint64_t size);
