@@ -73,7 +73,7 @@ struct sk_budget;
 #define GC_NCLASS 29
 #define GC_CHUNK  (64u * 1024)
 #define GC_NHIST  7
-#define GC_SOON   8               /* references a trace holds while their headers load */
+#define GC_SOON   64              /* references a trace holds while their headers load */
 
 #define GC_YOUNG  (1u << 20)      /* the young generation's least size (bytes handed out) */
 #define GC_YOUNG_MAX (16u << 20)  /* ... and its greatest (size_young in gc.c) */
