@@ -7,7 +7,9 @@
  * that allocates little touches few pages.  Freed small chunks go to a
  * bounded pool shared by every heap of the kernel (gc_pool_*), so a new
  * SIP usually starts without mmap or page faults; large objects get their
- * own mapping.  Allocation bumps through runs of free slots: a thread
+ * own mapping; a busy heap (GC_BUSY of chunks) carves its chunks from
+ * 2 MiB slabs in huge pages (GC_SLAB).  Allocation bumps through runs of
+ * free slots: a thread
  * keeps one run per small class in its record (sing_thread.ab, bumped
  * inline by generated code: sing_new_fast), the kernel one per class in
  * the heap (kab); a run is found by scanning a chunk's headers for free
@@ -19,7 +21,11 @@
  * how many of its objects survive, size_young in gc.c) marks from the
  * roots and the remembered set (old objects a write barrier saw receive a
  * young reference: SING_H_REM, sing_remember) and sweeps only the chunks
- * allocated into since the last collection.  Marking prefetches: a traced
+ * allocated into since the last collection (a chunk with no old object
+ * and nothing marked is emptied unread).  While young collections find
+ * a young generation alive whole (a heap being built), streaks of them
+ * promote it whole, untraced (plan_whole in gc_collect.c).  Marking
+ * prefetches: a traced
  * reference waits in a small ring (soon) while its header loads; the ring
  * is empty outside a marking loop, and the mark and gray stacks hold only
  * marked objects.  The old generation is
