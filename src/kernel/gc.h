@@ -175,7 +175,7 @@ struct gc_heap {
 	int shrink;                        /* this collection unmaps empty chunks */
 	struct gc_stack mark;              /* a pause's marked, untraced objects */
 	uint64_t *soon[GC_SOON];           /* references traced, their headers being fetched */
-	uint32_t soon_i;                   /* the ring's oldest entry */
+	uint32_t soon_i, soon_n;           /* where the next one goes; how many it holds */
 };
 
 /* A SIP's memory budget: GC chunks, stack segments and the exchange-heap
