@@ -163,8 +163,12 @@ static void drop_runs(struct gc_heap *h)
  * each streak checked by one traced collection; a traced one that finds
  * garbage ends the streaks.  What a streak promotes dead (the mutator
  * stopped building) is floating garbage for the old generation's next
- * cycle: at most GC_WHOLE_MAX young generations.  In stress mode streaks
- * are one collection long: half of the collections still trace. */
+ * cycle: at most GC_WHOLE_MAX young generations.  In stress mode (a
+ * young generation of one allocation, which the stack keeps alive) one
+ * collection in 16 may promote whole: the path is exercised, and the
+ * stress schedule stays a traced collection per allocation (streaks of
+ * one at every other collection promoted half of a churn's garbage and
+ * ran a stress test 2.5 times as long). */
 static void plan_whole(struct gc_heap *h, int whole)
 {
 	if (whole) {
@@ -175,10 +179,13 @@ static void plan_whole(struct gc_heap *h, int whole)
 		h->streak = 0;
 		return;
 	}
-	uint32_t most = h->stress ? 1 : GC_WHOLE_MAX;
+	if (h->stress) {
+		h->whole_left = h->collections % 16 == 3;
+		return;
+	}
 	h->streak = h->streak ? h->streak * 2 : 1;
-	if (h->streak > most)
-		h->streak = most;
+	if (h->streak > GC_WHOLE_MAX)
+		h->streak = GC_WHOLE_MAX;
 	h->whole_left = h->streak;
 }
 
