@@ -87,19 +87,62 @@ void gc_pool_drain(void)
 		hal_unmap(c, GC_CHUNK);
 }
 
-/* Large objects are not pooled: they rely on hal_map's zeroed pages.  A
- * small chunk for a heap that has collected already (busy: its chunk will
- * be carved whole soon) is mapped with its pages present: a page fault per
- * page cost a tenth of binary-trees' time; a young heap's chunks are not
- * (a SIP that makes three objects touches one page).  *fresh: the chunk
- * comes from the HAL (zero), not the pool. */
-static void *chunk_get(const struct gc_heap *h, uint64_t bytes, uint32_t size, int *fresh)
+/* Whether a heap's next chunk comes from a new slab: once it is busy
+ * (GC_BUSY of chunks: a small SIP gets no 2 MiB) and the slab fits in its
+ * budget (a slab is charged whole when taken; its chunks are not charged
+ * again).  A slab is one huge page (hal_map_now HAL_HUGE): fresh 4 KiB
+ * pages cost a fault each on first touch, which was the largest single
+ * cost of a heap being built (~6 us a page on a virtualised host). */
+static int slab_due(const struct gc_heap *h)
 {
+	return h->mapped >= GC_BUSY && h->budget->used + GC_SLAB <= h->budget->limit;
+}
+
+/* Lock held.  A small chunk from the heap's slab, a new slab's first, or
+ * NULL: charged to the budget already. */
+static void *slab_chunk(struct gc_heap *h, uint64_t bytes)
+{
+	if (h->slab == h->slab_end) {
+		if (!slab_due(h))
+			return NULL;
+		void *s = hal_map_now(GC_SLAB, HAL_HUGE);
+		if (!s)
+			return NULL;
+		sk_charge(h->budget, GC_SLAB);
+		h->slab = (uintptr_t)s;
+		h->slab_end = h->slab + GC_SLAB;
+		h->slabs++;
+	}
+	void *c = (void *)h->slab;
+	h->slab += bytes;
+	return c;
+}
+
+/* Lock held.  A chunk charged to the budget, or NULL (over budget, or the
+ * host's memory exhausted).  Small chunks: from the slab, else the pool,
+ * else a new slab if the heap is busy, else the HAL, with the pages
+ * present if the heap has collected already (its chunk will be carved
+ * whole soon: a page fault per page cost a tenth of binary-trees' time;
+ * a young heap's are not: a SIP that makes three objects touches one
+ * page).  Large objects are not pooled: they rely on hal_map's zeroed
+ * pages.  *fresh: the chunk comes from the HAL (zero), not the pool. */
+static void *chunk_get(struct gc_heap *h, uint64_t bytes, uint32_t size, int *fresh)
+{
+	*fresh = 1;
+	if (size && h->slab < h->slab_end)   /* charged with its slab */
+		return slab_chunk(h, bytes);
+	if (h->budget->used + bytes > h->budget->limit)
+		return NULL;
 	void *c = size ? kp_take(&pool) : NULL;
-	*fresh = !c;
 	if (c)
+		*fresh = 0;
+	else if (size && (c = slab_chunk(h, bytes)))
 		return c;
-	return size && h->collections ? hal_map_now(bytes) : hal_map(bytes);
+	else
+		c = size && h->collections ? hal_map_now(bytes, 0) : hal_map(bytes);
+	if (c)
+		sk_charge(h->budget, bytes);
+	return c;
 }
 
 /* Lock held.  Into the pool if it is small and the pool has room: 1. */
@@ -123,9 +166,7 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 {
 	klock_enter();   /* the pool and the budget (an exchange-heap transfer charges it) */
 	int fresh = 0;
-	void *mem = h->budget->used + bytes > h->budget->limit ? NULL : chunk_get(h, bytes, size, &fresh);
-	if (mem)
-		sk_charge(h->budget, bytes);
+	void *mem = chunk_get(h, bytes, size, &fresh);
 	klock_leave();
 	if (!mem)
 		return NULL;
@@ -141,7 +182,7 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 	}
 	uintptr_t lo = (uintptr_t)mem;
 	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo,
-	                                 fresh ? lo : lo + bytes, size, 1, 1, 1};
+	                                 fresh ? lo : lo + bytes, size, 1, 1, 1, 0};
 	h->nchunks++;
 	for (int c = 0; c < GC_NCLASS; c++)   /* chunks from i on moved up one */
 		h->hint[c] += h->hint[c] > i;
@@ -185,7 +226,9 @@ void gc_destroy(struct gc_heap *h)
 	}
 	if (hi)
 		hal_unmap((void *)lo, hi - lo);
-	h->budget->used -= h->mapped;
+	if (h->slab < h->slab_end)   /* the slab's rest, never carved */
+		hal_unmap((void *)h->slab, h->slab_end - h->slab);
+	h->budget->used -= h->mapped + (h->slab_end - h->slab);
 	hal_free(h->chunks);
 	hal_free(h->mark.v);
 	hal_free(h->gray.v);
@@ -456,21 +499,23 @@ void gci_push(struct gc_stack *st, void *obj)
  * mark bit: during a cycle the white old ones are the cycle's business).
  * A full collection: everything not marked in this epoch.  The cycle's
  * shading: white objects only (old, the other epoch's bit alone), onto the
- * gray stack. */
+ * gray stack.  None: nothing (mwant has a bit mmask masks off). */
 void gci_set_mode(struct gc_heap *h, enum gc_mode m)
 {
-	h->mmask = m == GC_MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) : GC_OLD_MASK;
-	h->mwant = m == GC_MODE_CYCLE ? GC_FLAGS(h->marking) : 0;
+	h->mmask = m == GC_MODE_FULL ? h->markbit | GC_FLAGS(SING_H_STATIC | SING_H_FREE) :
+	           m == GC_MODE_NONE ? 0 : GC_OLD_MASK;
+	h->mwant = m == GC_MODE_CYCLE ? GC_FLAGS(h->marking) : m == GC_MODE_NONE ? 1 : 0;
 	h->to_gray = m == GC_MODE_CYCLE;
 	h->mode = m;
 }
 
-static void mark_obj(struct gc_heap *h, uint64_t *obj)
+static inline __attribute__((always_inline)) void mark_obj(struct gc_heap *h, uint64_t *obj)
 {
 	if ((obj[0] & h->mmask) != h->mwant)
 		return;
 	obj[0] |= h->markbit;
 	h->marked++;
+	gci_touch(h, (uintptr_t)obj);
 	gci_push(h->to_gray ? &h->gray : &h->mark, obj);
 }
 
@@ -527,22 +572,21 @@ static inline void mark_soon(struct gc_heap *h, uint64_t *obj)
 	uint64_t *prev = h->soon[h->soon_i];
 	h->soon[h->soon_i] = obj;
 	h->soon_i = (h->soon_i + 1) % GC_SOON;
-	if (prev)
+	if (h->soon_n == GC_SOON)
 		mark_obj(h, prev);
+	else
+		h->soon_n++;
 }
 
-/* Marks what the ring holds; 0 if it was empty. */
+/* Marks what the ring holds, oldest first; 0 if it was empty.  Only the
+ * entries held are visited: a list's trace flushes at every node (one
+ * reference waiting), and visiting all GC_SOON slots each time made a
+ * 64-entry ring cost 64 reads per node. */
 int gci_soon_flush(struct gc_heap *h)
 {
-	int any = 0;
-	for (uint32_t i = 0; i < GC_SOON; i++) {
-		uint64_t *obj = h->soon[i];
-		if (obj) {
-			h->soon[i] = NULL;
-			mark_obj(h, obj);
-			any = 1;
-		}
-	}
+	int any = h->soon_n > 0;
+	for (; h->soon_n > 0; h->soon_n--)
+		mark_obj(h, h->soon[(h->soon_i + GC_SOON - h->soon_n) % GC_SOON]);
 	return any;
 }
 
@@ -582,16 +626,17 @@ void gci_drain(struct gc_heap *h)
 
 /* A young collection's extra roots: what the remembered objects and
  * slots point to (a slot's value now: a later store of an old reference
- * or null over a young one needs nothing). */
-void gci_trace_remembered(struct gc_heap *h, int full)
+ * or null over a young one needs nothing).  untraced: a full collection,
+ * or a young one promoting whole: the set is only emptied. */
+void gci_trace_remembered(struct gc_heap *h, int untraced)
 {
-	for (size_t i = 0; i < h->nslots && !full; i++)
+	for (size_t i = 0; i < h->nslots && !untraced; i++)
 		gc_mark_ref(h, *h->slots[i]);
 	h->nslots = 0;
 	for (size_t i = 0; i < h->nrem; i++) {
 		uint64_t *obj = h->rem[i];
 		obj[0] &= ~GC_FLAGS(SING_H_REM);
-		if (!full)
+		if (!untraced)
 			gci_trace(h, obj);
 	}
 	h->nrem = 0;

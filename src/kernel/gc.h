@@ -7,7 +7,9 @@
  * that allocates little touches few pages.  Freed small chunks go to a
  * bounded pool shared by every heap of the kernel (gc_pool_*), so a new
  * SIP usually starts without mmap or page faults; large objects get their
- * own mapping.  Allocation bumps through runs of free slots: a thread
+ * own mapping; a busy heap (GC_BUSY of chunks) carves its chunks from
+ * 2 MiB slabs in huge pages (GC_SLAB).  Allocation bumps through runs of
+ * free slots: a thread
  * keeps one run per small class in its record (sing_thread.ab, bumped
  * inline by generated code: sing_new_fast), the kernel one per class in
  * the heap (kab); a run is found by scanning a chunk's headers for free
@@ -19,7 +21,11 @@
  * how many of its objects survive, size_young in gc.c) marks from the
  * roots and the remembered set (old objects a write barrier saw receive a
  * young reference: SING_H_REM, sing_remember) and sweeps only the chunks
- * allocated into since the last collection.  Marking prefetches: a traced
+ * allocated into since the last collection (a chunk with no old object
+ * and nothing marked is emptied unread).  While young collections find
+ * a young generation alive whole (a heap being built), streaks of them
+ * promote it whole, untraced (plan_whole in gc_collect.c).  Marking
+ * prefetches: a traced
  * reference waits in a small ring (soon) while its header loads; the ring
  * is empty outside a marking loop, and the mark and gray stacks hold only
  * marked objects.  The old generation is
@@ -73,17 +79,22 @@ struct sk_budget;
 #define GC_NCLASS 29
 #define GC_CHUNK  (64u * 1024)
 #define GC_NHIST  7
-#define GC_SOON   8               /* references a trace holds while their headers load */
+#define GC_SOON   64              /* references a trace holds while their headers load */
 
 #define GC_YOUNG  (1u << 20)      /* the young generation's least size (bytes handed out) */
 #define GC_YOUNG_MAX (16u << 20)  /* ... and its greatest (size_young in gc.c) */
 #define GC_SLOT_ARRAY 4096u        /* arrays this big remember the slots written */
 #define GC_SLOTS_MAX  1024u        /* ... this many a young generation, then whole */
 #define GC_FULL_MIN (8u << 20)    /* the old generation's first full-collection mark */
+#define GC_SLAB   (2u << 20)      /* a busy heap's chunks come from slabs this big (huge pages) */
+#define GC_BUSY   (4u << 20)      /* a heap is busy once its chunks map this much */
 #define GC_SLICE_EVERY (128u << 10) /* a slice of an old-generation cycle per this many bytes */
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
 #define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
 #define GC_STRESS_TRACE 4096u     /* stress mode: old bytes a full collection may trace per allocation */
+#define GC_WHOLE_MAX 8u           /* the longest streak of young generations promoted whole */
+#define GC_TOUCH_SHIFT 16         /* touched: one bit per 64 KiB of address space ... */
+#define GC_TOUCH_BITS 4096u       /* ... folded into this many bits */
 
 enum gc_phase { GC_IDLE, GC_MARK, GC_SWEEP };
 
@@ -101,12 +112,15 @@ struct gc_chunk {
 	uint8_t young;       /* allocated into since the last collection */
 	uint8_t avail;       /* may hold free slots at or after scan */
 	uint8_t swept;       /* GC_SWEEP: swept since the marking ended */
+	uint32_t nold;       /* objects live when it was last swept (all old) */
 };
 
 /* What marking marks (gci_set_mode).  A young collection: young objects
  * only.  A full collection: everything not marked in this epoch.  The
- * cycle's shading: white objects only, onto the gray stack. */
-enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE };
+ * cycle's shading: white objects only, onto the gray stack.  None: a
+ * young collection promoting whole visits the roots only so that the
+ * threads drop their runs. */
+enum gc_mode { GC_MODE_YOUNG, GC_MODE_FULL, GC_MODE_CYCLE, GC_MODE_NONE };
 
 struct gc_heap {
 	const struct sing_tinfo *types;
@@ -136,6 +150,8 @@ struct gc_heap {
 	uint64_t cycle_from;               /* old_bytes when the running cycle started */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
 	uint64_t mapped_after;             /* mapped when the last collection ended */
+	uintptr_t slab, slab_end;          /* what is left of the slab chunks are carved from */
+	uint64_t slabs;                    /* slabs taken: the run's */
 	uint64_t live;                     /* old bytes after the last collection */
 	uint64_t collections, full_collections;
 	uint64_t cycles, slices;           /* incremental old-generation cycles; their slices */
@@ -154,6 +170,13 @@ struct gc_heap {
 	uint64_t marked_bytes;             /* their bytes */
 	uint64_t promoted_total;           /* bytes young collections found alive: the run's */
 	uint64_t rem_traced;               /* bytes of remembered old objects they traced whole */
+	uint32_t streak;                   /* the last streak promoted whole (collections); 0: none */
+	uint32_t whole_left;               /* young collections left to promote whole, untraced */
+	int whole;                         /* this young sweep promotes every young object */
+	uint64_t young_dead;               /* bytes of objects the last sweep found dead */
+	uint64_t whole_bytes;              /* ... and of young objects it promoted whole */
+	uint64_t wholes;                   /* young collections that promoted whole: the run's */
+	uint64_t touched[GC_TOUCH_BITS / 64]; /* windows where this collection marked (gci_touch) */
 	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;
@@ -165,7 +188,7 @@ struct gc_heap {
 	int shrink;                        /* this collection unmaps empty chunks */
 	struct gc_stack mark;              /* a pause's marked, untraced objects */
 	uint64_t *soon[GC_SOON];           /* references traced, their headers being fetched */
-	uint32_t soon_i;                   /* the ring's oldest entry */
+	uint32_t soon_i, soon_n;           /* where the next one goes; how many it holds */
 };
 
 /* A SIP's memory budget: GC chunks, stack segments and the exchange-heap

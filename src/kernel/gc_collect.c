@@ -27,16 +27,38 @@ static void finalize(struct gc_heap *h, uint64_t *obj)
 	}
 }
 
+/* Whether chunk c, allocated into since the last collection, holds no old
+ * object and nothing this collection marked: all its objects are dead
+ * and the sweep need not read them (a churning SIP's young chunks: a
+ * young sweep read every slot handed out, most of bench/mem's collector
+ * time).  Exact because an object becomes old only by being marked in a
+ * young chunk (gci_touch) or in that chunk's sweep (promoting whole, not
+ * skipped), and c->nold counts what its last sweep left.  Not with cell
+ * types (a dead cell has work). */
+static int all_dead(const struct gc_heap *h, const struct gc_chunk *c)
+{
+	if (!c->young || c->nold || h->cells || h->whole)
+		return 0;
+	for (uintptr_t a = c->lo & ~(((uintptr_t)1 << GC_TOUCH_SHIFT) - 1); a < c->hi;
+	     a += (uintptr_t)1 << GC_TOUCH_SHIFT)
+		if (gci_touched(h, a))
+			return 0;
+	return 1;
+}
+
 /* Sweep chunk i; returns 1 if it was removed.  full: the epoch's sweep
  * (of a full collection or a cycle): live means marked in this epoch, and
  * survivors lose the previous epoch's bit; else a young sweep: live means
  * old (either bit: during a cycle's marking, white objects are not known
- * dead yet).  Empty small chunks stay mapped unless h->shrink (near the
- * budget), since unmapping and mapping again would cost a page fault per
- * page at every cycle. */
+ * dead yet).  h->whole: every young object (neither bit) is marked in this
+ * epoch first, as if traced (promote_whole).  Dead objects' bytes are
+ * counted in young_dead, promoted ones in whole_bytes.  Empty small
+ * chunks stay mapped unless h->shrink (near the budget), since unmapping
+ * and mapping again would cost a page fault per page at every cycle. */
 int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 {
 	struct gc_chunk *c = &h->chunks[i];
+	const int empty = c->size && all_dead(h, c);
 	c->young = 0;
 	if (full && !c->swept) {
 		c->swept = 1;
@@ -46,8 +68,13 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 	const uint64_t live = full ? h->markbit : GC_FLAGS(SING_H_OLD);
 	const uint64_t freebit = GC_FLAGS(SING_H_FREE);
 	uint64_t *counter = full ? &h->swept_live : &h->live;
+	const uint64_t whole = h->whole ? h->markbit : 0;
 	if (!c->size) {
 		uint64_t *obj = (uint64_t *)c->lo;
+		if (whole && !(obj[0] & GC_OLD_MASK)) {
+			obj[0] |= whole;
+			h->whole_bytes += c->hi - c->lo;
+		}
 		if (obj[0] & live) {
 			obj[0] &= ~other;
 			*counter += c->hi - c->lo;
@@ -55,28 +82,40 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 		}
 		if (h->cells)
 			finalize(h, obj);
+		h->young_dead += c->hi - c->lo;
 		gci_remove_chunk(h, i);
 		return 1;
 	}
 	/* Dead slots become free; those after the last live object are not
 	 * written: the top comes down to it (above the top all is free). */
-	uint64_t nlive = 0;
+	uint64_t nlive = 0, ndead = 0, nwhole = 0;
 	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
 	const int cells = h->cells;
-	for (uintptr_t p = c->lo; p < c->top; p += c->size) {
+	if (empty)   /* slots, free ones and runs' rests alike, counted dead */
+		ndead = (c->top - c->lo) / c->size;
+	for (uintptr_t p = empty ? c->top : c->lo; p < c->top; p += c->size) {
 		uint64_t *obj = (uint64_t *)p;
+		if (whole && obj[0] && !(obj[0] & GC_OLD_MASK)) {   /* young; 0: a run's rest */
+			obj[0] |= whole;
+			nwhole++;
+		}
 		if (obj[0] & live) {
 			obj[0] &= ~other;
 			nlive++;
 			for (; dead < p; dead += c->size)
 				*(uint64_t *)dead = freebit;
 			dead = p + c->size;
-		} else if (cells && obj[0] && !(obj[0] & freebit)) {
-			finalize(h, obj);
+		} else if (obj[0] && !(obj[0] & freebit)) {
+			ndead++;
+			if (cells)
+				finalize(h, obj);
 		}
 	}
 	c->top = dead;
+	c->nold = (uint32_t)nlive;
 	*counter += nlive * c->size;
+	h->young_dead += ndead * c->size;
+	h->whole_bytes += nwhole * c->size;
 	uint64_t nfree = (gci_chunk_end(c) - c->lo) / c->size - nlive;
 	c->scan = c->lo;
 	c->avail = nfree > 0;
@@ -115,30 +154,89 @@ static void drop_runs(struct gc_heap *h)
 	__builtin_memset(h->hint, 0, sizeof h->hint);
 }
 
+/* Whether the young generation the next young collection finds is
+ * promoted whole, untraced.  A heap being built (binary-trees' long-lived
+ * tree, bench/mem's 128 MB one) has nearly all of each young generation
+ * alive, and a young collection then traces all of it to learn only that:
+ * after a traced one that found at most a sixteenth of what was handed out
+ * dead, the next 1, then 2, 4, 8 (GC_WHOLE_MAX) collections promote whole,
+ * each streak checked by one traced collection; a traced one that finds
+ * garbage ends the streaks.  What a streak promotes dead (the mutator
+ * stopped building) is floating garbage for the old generation's next
+ * cycle: at most GC_WHOLE_MAX young generations.  In stress mode (a
+ * young generation of one allocation, which the stack keeps alive) one
+ * collection in 16 may promote whole: the path is exercised, and the
+ * stress schedule stays a traced collection per allocation (streaks of
+ * one at every other collection promoted half of a churn's garbage and
+ * ran a stress test 2.5 times as long). */
+static void plan_whole(struct gc_heap *h, int whole)
+{
+	if (whole) {
+		h->whole_left--;
+		return;
+	}
+	if (h->young_bytes == 0 || h->young_dead > h->young_bytes / 16) {
+		h->streak = 0;
+		return;
+	}
+	if (h->stress) {
+		h->whole_left = h->collections % 16 == 3;
+		return;
+	}
+	h->streak = h->streak ? h->streak * 2 : 1;
+	if (h->streak > GC_WHOLE_MAX)
+		h->streak = GC_WHOLE_MAX;
+	h->whole_left = h->streak;
+}
+
 /* A young collection, going on with the cycle: a marking slice (the end
  * of the marking if nothing is gray), or the sweep of what it allocated
- * into; finish: the whole rest of the cycle. */
+ * into; finish: the whole rest of the cycle (a full collection follows:
+ * nothing is promoted whole).
+ *
+ * Promoting whole (plan_whole) marks every young object in this epoch
+ * untraced, as a traced young collection marks the reachable ones, in the
+ * sweep (gci_sweep_chunk), and so keeps the invariants: a young object's
+ * references to young objects become old-to-old ones, which no barrier
+ * or remembered set needs, since both ends became old together; the
+ * remembered set's old objects point to objects now old, so it is
+ * emptied untraced; a young object's references to white old objects
+ * during a cycle's marking are the snapshot's business, as for a traced
+ * survivor (a young collection marks no old object).  Only objects with
+ * neither mark bit are promoted: a white old object in a chunk allocated
+ * into must not turn black untraced (its white referents would be lost).
+ * The roots are still visited, marking nothing (GC_MODE_NONE), so that
+ * the threads drop their runs (the sweep frees their unused slots). */
 static void collect_young(struct gc_heap *h, int finish)
 {
+	int whole = !finish && h->whole_left > 0;
 	h->marked = h->marked_bytes = 0;
-	gci_set_mode(h, GC_MODE_YOUNG);
+	h->young_dead = h->whole_bytes = 0;
+	gci_set_mode(h, whole ? GC_MODE_NONE : GC_MODE_YOUNG);
 	drop_runs(h);
 	h->roots(h->roots_ctx, h);   /* drops the threads' runs first */
-	gci_trace_remembered(h, 0);
+	gci_trace_remembered(h, whole);
 	uint64_t rem = h->marked_bytes;   /* old objects traced again: not promoted */
 	h->rem_traced += rem;
 	gci_drain(h);
 	uint64_t promoted = h->marked_bytes - rem;
-	h->promoted_total += promoted;
-	h->promoted = promoted;
 	if (h->phase == GC_MARK) {
 		gc_cycle_mark(h, finish ? UINT64_MAX : gc_cycle_mark_budget(h));
 		if (h->gray.n == 0)
 			gc_cycle_end_marking(h);
 	}
 	h->live = 0;
+	h->whole = whole;
 	sweep(h, 0);
+	h->whole = 0;
+	if (whole) {
+		promoted = h->whole_bytes;
+		h->wholes++;
+	}
+	h->promoted_total += promoted;
+	h->promoted = promoted;
 	h->old_bytes += promoted;
+	plan_whole(h, whole);
 	if (h->phase == GC_SWEEP && finish)
 		gc_cycle_sweep(h, UINT64_MAX);
 	if (h->phase == GC_SWEEP && h->unswept == 0)
@@ -196,6 +294,7 @@ void gci_collect(struct gc_heap *h, int full)
 {
 	TR_EVENT(TR_GC_BEGIN, 0, 0, h->mapped, h->live);
 	h->collections++;
+	__builtin_memset(h->touched, 0, sizeof h->touched);
 	if (full)
 		collect_full(h);
 	else

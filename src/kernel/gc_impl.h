@@ -27,6 +27,21 @@ static inline uintptr_t gci_chunk_end(const struct gc_chunk *c)
 	return c->lo + (c->hi - c->lo) / c->size * c->size;
 }
 
+/* A collection marked an object at a (mark_obj), or may have marked one
+ * in the 64 KiB window of a (windows folded onto GC_TOUCH_BITS bits: a
+ * false "yes" costs only a chunk read).  Cleared as a collection starts. */
+static inline void gci_touch(struct gc_heap *h, uintptr_t a)
+{
+	uintptr_t w = (a >> GC_TOUCH_SHIFT) % GC_TOUCH_BITS;
+	h->touched[w / 64] |= 1ull << (w % 64);
+}
+
+static inline int gci_touched(const struct gc_heap *h, uintptr_t a)
+{
+	uintptr_t w = (a >> GC_TOUCH_SHIFT) % GC_TOUCH_BITS;
+	return (int)(h->touched[w / 64] >> (w % 64) & 1);
+}
+
 /* ---- gc.c ---- */
 /* The size class of size bytes; -1 if it is a large object. */
 int gci_class_of(uint64_t size);
@@ -40,9 +55,9 @@ uint64_t gci_trace(struct gc_heap *h, uint64_t *obj);
 int gci_soon_flush(struct gc_heap *h);
 /* Traces until the mark stack and the ring are empty. */
 void gci_drain(struct gc_heap *h);
-/* The remembered set emptied; a young collection (!full) traces what
- * its objects point to first. */
-void gci_trace_remembered(struct gc_heap *h, int full);
+/* The remembered set emptied; unless untraced (a full collection, or a
+ * young one promoting whole), what its objects point to is traced first. */
+void gci_trace_remembered(struct gc_heap *h, int untraced);
 
 /* ---- gc_collect.c ---- */
 /* Sweeps chunk i (full: the epoch's sweep); 1 if it was removed. */

@@ -261,7 +261,7 @@ static void thread_roots(struct gc_heap *h, struct sk_thread *t)
 	if (t->seg->scanned)
 		kpanic("gc: the current stack segment marked scanned");
 	for (struct stk_seg *g = t->seg; g; g = g->prev) {
-		if (g->scanned && h->mode == GC_MODE_YOUNG)
+		if (g->scanned && (h->mode == GC_MODE_YOUNG || h->mode == GC_MODE_NONE))
 			break;
 		if (sp < g->lo || sp > g->hi)
 			kpanic("gc: transition record outside its segment");
@@ -390,7 +390,11 @@ static void report_stats(const struct sip *s)
 	sk_line_u64(&l, s->gc.rem_traced >> 20);
 	sk_line_str(&l, " MiB, stacks scanned ");
 	sk_line_u64(&l, s->stack_scanned >> 20);
-	sk_line_str(&l, " MiB, pause max ");
+	sk_line_str(&l, " MiB, slabs ");
+	sk_line_u64(&l, s->gc.slabs);
+	sk_line_str(&l, ", whole promotions ");
+	sk_line_u64(&l, s->gc.wholes);
+	sk_line_str(&l, ", pause max ");
 	sk_line_u64(&l, s->gc.pause_max_ns / 1000);
 	sk_line_str(&l, " us, total ");
 	sk_line_u64(&l, s->gc.pause_total_ns / 1000);

@@ -40,9 +40,33 @@ void *hal_map(size_t n)
 	return map(n, 0);
 }
 
-void *hal_map_now(size_t n)
+/* A huge-page mapping: HAL_HUGE_SIZE more than asked, trimmed to an
+ * aligned stretch (a huge page needs an aligned 2 MiB of virtual space),
+ * marked for huge pages and then populated (MAP_POPULATE at mmap would
+ * fault small pages in before the madvise).  Without transparent huge
+ * pages the madvise fails and small pages are populated: still correct. */
+static void *map_huge(size_t n)
 {
-	return map(n, MAP_POPULATE);
+	uint8_t *p = map(n + HAL_HUGE_SIZE, 0);
+	if (!p)
+		return NULL;
+	uint8_t *a = (uint8_t *)(((uintptr_t)p + HAL_HUGE_SIZE - 1) & ~(uintptr_t)(HAL_HUGE_SIZE - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	munmap(a + n, (size_t)(p + HAL_HUGE_SIZE - a));   /* a - p < HAL_HUGE_SIZE */
+	madvise(a, n, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+	if (madvise(a, n, MADV_POPULATE_WRITE) == 0)
+		return a;
+#endif
+	for (size_t i = 0; i < n; i += HAL_PAGE)   /* a kernel before 5.14 */
+		((volatile uint8_t *)a)[i] = 0;
+	return a;
+}
+
+void *hal_map_now(size_t n, unsigned flags)
+{
+	return flags & HAL_HUGE ? map_huge(n) : map(n, MAP_POPULATE);
 }
 
 void hal_unmap(void *p, size_t n)

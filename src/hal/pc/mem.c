@@ -110,9 +110,12 @@ void *hal_map(size_t n)
 	return n && n <= (size_t)NPAGES * HAL_PAGE ? pages_get(npages(n)) : NULL;
 }
 
-/* Identity-mapped pages are present already. */
-void *hal_map_now(size_t n)
+/* Identity-mapped pages are present already, and mapped with 2 MiB pages
+ * (boot.S): HAL_HUGE needs nothing more (alignment is only the host's
+ * condition for a huge page). */
+void *hal_map_now(size_t n, unsigned flags)
 {
+	(void)flags;
 	return hal_map(n);
 }
 
