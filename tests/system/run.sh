@@ -513,8 +513,10 @@ boot_session busy0 '--cpus 2'
 if wait_for busy0-prompt 'sing>' 30; then
 	# Spinners until one runs on CPU 0 and none elsewhere: a new one goes
 	# to the less loaded CPU (the shell's on a tie), and the idle CPU may
-	# steal one while the kill of another runs beside it, so look again.
-	for ((try = 0; try < 8; try++)); do
+	# steal one while the kill of another runs beside it, so look again
+	# (up to 20 times: eight fell short once in a loaded full run, each
+	# new spinner landing on CPU 1 or stolen there).
+	for ((try = 0; try < 20; try++)); do
 		ps_quiet; on0=$(spins 1) off0=$(spins 0)
 		[ -n "$on0" ] && [ -z "$off0" ] && break
 		if [ -n "$on0" ]; then
