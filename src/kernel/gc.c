@@ -233,7 +233,7 @@ void gc_destroy(struct gc_heap *h)
 	hal_free(h->mark.v);
 	hal_free(h->gray.v);
 	hal_free(h->rem);
-	hal_free(h->slots);
+	hal_free(h->slots.v);
 	__builtin_memset(h, 0, sizeof *h);
 }
 
@@ -465,13 +465,8 @@ static int big_array(const struct gc_heap *h, const uint64_t *obj)
 void gc_remember(struct gc_heap *h, void *obj, void **slot)
 {
 	uint64_t *o = obj;
-	if (slot && h->nslots < GC_SLOTS_MAX && big_array(h, o)) {
-		if (h->nslots == h->capslots) {
-			size_t cap = h->capslots ? 2 * h->capslots : 64;
-			h->slots = grow(h->slots, h->nslots, cap, sizeof *h->slots);
-			h->capslots = cap;
-		}
-		h->slots[h->nslots++] = slot;
+	if (slot && h->slots.n < GC_SLOTS_MAX && big_array(h, o)) {
+		gci_push(&h->slots, slot);
 		return;
 	}
 	o[0] |= SING_HDR(0, SING_H_REM);
@@ -630,9 +625,9 @@ void gci_drain(struct gc_heap *h)
  * or a young one promoting whole: the set is only emptied. */
 void gci_trace_remembered(struct gc_heap *h, int untraced)
 {
-	for (size_t i = 0; i < h->nslots && !untraced; i++)
-		gc_mark_ref(h, *h->slots[i]);
-	h->nslots = 0;
+	for (size_t i = 0; i < h->slots.n && !untraced; i++)
+		gc_mark_ref(h, *(void **)h->slots.v[i]);
+	h->slots.n = 0;
 	for (size_t i = 0; i < h->nrem; i++) {
 		uint64_t *obj = h->rem[i];
 		obj[0] &= ~GC_FLAGS(SING_H_REM);

@@ -180,8 +180,7 @@ struct gc_heap {
 	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;
-	void ***slots;                     /* slots of big old arrays given young references */
-	size_t nslots, capslots;
+	struct gc_stack slots;             /* slots (void **) of big old arrays given young references */
 	uint64_t pause_max_ns, pause_total_ns;
 	uint64_t pause_hist[GC_NHIST];     /* pauses < 10 us, < 100 us, ... < 1 s, longer */
 	int stress;                        /* collect at every allocation */
