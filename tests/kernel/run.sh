@@ -271,7 +271,8 @@ fi
 # ... and within the sender's slice: a spinner beside the pair on one CPU
 # still gets about its fair third (at least a fifth of what it counts
 # alone in the same time), and the pair does its round trips back to back
-# (a round trip per slice would be about a hundred in 300 ms).  Red when
+# (a round trip per slice would be about a hundred in 300 ms), measured
+# in six interleaved rounds of 50 ms (share.sg says why).  Red when
 # a direct switch lengthens the slice every time, not once per thread
 # that joins it (the pair would never be preempted).
 if want direct-handoff-spinner-share; then
@@ -281,7 +282,7 @@ if want direct-handoff-spinner-share; then
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "${alone:-0}" -gt 0 ] &&
 	   [ $((${beside:-0} * 5)) -ge "$alone" ] && [ "${n:-0}" -ge 10000 ]; then
 		ok direct-handoff-spinner-share
-		echo "# spinner alone $alone, beside the pair $beside; the pair's round trips $n (300 ms each)"
+		echo "# spinner alone $alone, beside the pair $beside; the pair's round trips $n (300 ms each, in six rounds)"
 	else bad direct-handoff-spinner-share "exit $rc, '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
 fi
 
