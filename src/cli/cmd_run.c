@@ -69,7 +69,7 @@ unsigned cli_debug_flags(void)
 		{"cache", DBG_CACHE}, {"time", DBG_TIME}, {"exheap", SK_DEBUG_EXHEAP},
 		{"gcstress", SK_DEBUG_GCSTRESS}, {"stats", SK_DEBUG_STATS},
 		{"sched", SK_DEBUG_SCHED}, {"rss", DBG_RSS}, {"dma", SK_DEBUG_DMA},
-		{"apart", SK_DEBUG_APART},
+		{"apart", SK_DEBUG_APART}, {"ticks", SK_DEBUG_TICKS},
 	};
 	const char *d = getenv("SING_DEBUG");
 	unsigned f = 0;

@@ -25,6 +25,7 @@
 #define SK_DEBUG_SCHED    8u   /* scheduler figures at shutdown */
 #define SK_DEBUG_DMA     16u   /* one line per device access the DMA check allows */
 #define SK_DEBUG_APART   32u   /* no wake affinity (sk_no_follow): a pair on two CPUs stays apart */
+#define SK_DEBUG_TICKS   64u   /* each thread's CPU ticks as it ends (tests/kernel balance.sg) */
 
 /* The one default budget: the compiler writes it into a manifest without
  * a `budget` line, the store's policy falls back to it (docs/kernel.md). */

@@ -123,6 +123,7 @@ static inline void join_slice(struct sk_cpu *c, struct sk_thread *t)
 	if (t->epoch != c->epoch) {
 		t->epoch = c->epoch;
 		c->slice_end++;
+		c->slice_n++;
 	}
 }
 
@@ -143,6 +144,7 @@ static struct sk_thread *take(struct sk_cpu *c)
 	t = q_pop(&c->rq);
 	t->epoch = ++c->epoch;
 	c->slice_end = ticks(c) + 1;
+	c->slice_n = 1;
 	return t;
 }
 
@@ -425,22 +427,91 @@ static void wake(struct sk_thread *t)
 	kick(c);
 }
 
+/* A queued thread's load: the threads of the last slice it was preempted
+ * in (a pair that talks shares its slices: 2), 1 if it never was. */
+static uint32_t tload(const struct sk_thread *t)
+{
+	return t->group ? t->group : 1;
+}
+
+/* Which of c's queued threads balance moves first: the lightest, and of
+ * those one that does not talk (moving a thread that talks splits it
+ * from its peer until wake affinity joins them again). */
+static uint32_t move_cost(const struct sk_thread *t)
+{
+	return 2 * tload(t) + t->paired;
+}
+
+/* The threads c runs in turn: its running slice's (but `gone`'s: the
+ * thread c has just preempted, queued already) and its queued threads'
+ * loads.  A pair that talks counts as the two threads it is, although
+ * one of them is blocked whenever the other runs. */
+static uint32_t cpu_load(const struct sk_cpu *c, const struct sk_thread *gone)
+{
+	uint32_t w = c->cur && c->cur != gone ? c->slice_n : 0;
+	for (const struct sk_thread *t = c->rq.head; t; t = t->rq_next)
+		w += tload(t);
+	return w + c->ho.n;
+}
+
+/* Per-thread fairness across CPUs: at the end of t's slice on c, if
+ * another CPU runs fewer threads in turn by two or more, one of c's
+ * queued threads moves there (one whose move narrows the gap, a spinner
+ * before a thread that talks: move_cost).  Idle CPUs steal, but none idles beside
+ * CPU-bound SIPs: a pair and three spinners on one CPU and one spinner
+ * on the other stayed so, the pair getting 2/5 of a CPU instead of the
+ * 2/3 its two threads' shares make (bench/sched beside 4 on two CPUs). */
+static void balance(struct sk_cpu *c, struct sk_thread *t)
+{
+	struct sk_kernel *k = c->k;
+	uint32_t me = cpu_load(c, t);
+	struct sk_cpu *to = NULL;
+	uint32_t least = me;
+	for (unsigned i = 0; i < k->ncpus; i++) {
+		uint32_t w = &k->cpu[i] == c ? me : cpu_load(&k->cpu[i], NULL);
+		if (w < least) {
+			least = w;
+			to = &k->cpu[i];
+		}
+	}
+	if (!to || !least || me - least < 2)
+		return;   /* an idle CPU steals (sched_steal): kick woke it */
+	struct sk_thread *pick = NULL;
+	for (struct sk_thread *q = c->rq.head; q; q = q->rq_next)
+		if (!q->pinned && tload(q) < me - least && (!pick || move_cost(q) < move_cost(pick)))
+			pick = q;
+	if (!pick)
+		return;
+	move_thread(pick, to);
+	c->pushes++;
+	kick(to);
+}
+
 /* The slice ends: the threads woken in it that have not run yet get the
  * next slices (each its own), the preempted thread waits its turn at the
- * back. */
+ * back (or on a CPU that runs fewer threads: balance). */
 static void end_slice(struct sk_cpu *c, struct sk_thread *t)
 {
+	t->group = c->slice_n;
+	t->paired = c->slice_n > 1;
+	for (struct sk_thread *h = c->ho.head; h; h = h->rq_next) {
+		h->group = 1;
+		h->paired = h->epoch == c->epoch;
+		t->group -= h->paired;   /* it ran in the slice and counts for itself now */
+	}
 	q_prepend(&c->rq, &c->ho);
 	int more = queued(c);
 	q_tail(&c->rq, t);
 	if (more)
 		kick(c);   /* threads wait their turn here: an idle CPU may take one */
+	if (klock_smp)
+		balance(c, t);
 	struct sk_thread *next = take(c);
 	if (next == t) {
 		t->state = TH_RUNNING;
 		return;
 	}
-	cpu_switch(c, t, next, 0);
+	cpu_switch(c, t, next, 0);   /* next is never NULL: balance leaves t a thread */
 }
 
 void sched_preempted(struct sk_thread *t)

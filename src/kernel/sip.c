@@ -128,13 +128,14 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_line_u64(&l, sw);
 		sk_line_str(&l, ", sips started ");
 		sk_line_u64(&l, k->sips_started);
-		uint64_t steals = 0, follows = 0, back = 0;
+		uint64_t steals = 0, follows = 0, back = 0, pushes = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++) {
 			steals += k->cpu[i].steals;
 			follows += k->cpu[i].follows;
 			back += k->cpu[i].unfollows;
+			pushes += k->cpu[i].pushes;
 		}
-		if (steals || follows || k->late_stops) {   /* a line of its own: tests match the one above */
+		if (steals || follows || pushes || k->late_stops) {   /* a line of its own: tests match the one above */
 			sk_line_str(&l, "\nsing: sched: steals ");
 			sk_line_u64(&l, steals);
 			sk_line_str(&l, ", follows ");
@@ -143,6 +144,8 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 			sk_line_u64(&l, back);
 			sk_line_str(&l, "), stops on another CPU ");
 			sk_line_u64(&l, k->late_stops);
+			sk_line_str(&l, ", pushed to a lighter CPU ");
+			sk_line_u64(&l, pushes);
 		}
 		sk_line_str(&l, "\n");
 		sk_line_put(&l);

@@ -69,7 +69,9 @@ struct sk_cpu {
 	uint64_t steals;                 /* SIPs it took from a busy CPU */
 	uint64_t follows;                /* SIPs a message from here moved here (wake affinity) */
 	uint64_t unfollows;              /* of those, sent back before they ran (sched.c unfollow) */
+	uint64_t pushes;                 /* threads it sent to a less loaded CPU (sched.c balance) */
 	uint64_t dev_input;              /* device polls here that took input in (io.c) */
+	uint32_t slice_n;                /* threads in the running slice (1 + those that joined it) */
 };
 
 struct sk_image {
@@ -233,6 +235,9 @@ struct sk_thread {
 	int pinned;                  /* never moves from cpu (sk_pin_threads) */
 	struct sk_thread *held_next; /* in its SIP's held list (halt.h) */
 	void *tsan;                  /* its ThreadSanitizer fiber (kept with the record) */
+	uint32_t group;              /* threads in the last slice it was preempted in, but
+	                                those runnable then (its load: sched.c balance) */
+	uint32_t paired;             /* that slice ran other threads too (it talks) */
 };
 
 enum sip_state { SIP_RUNNING, SIP_EXITED, SIP_FAILED };

@@ -95,7 +95,17 @@ void thread_free(struct sk_thread *t)
 			break;
 		}
 	xh_unpark_all(&s->k->xh, t->pub.xpark);   /* on s's list: freed before it is */
-	s->ticks += __atomic_exchange_n(&t->ticks, 0, __ATOMIC_RELAXED);
+	uint64_t ticks = __atomic_exchange_n(&t->ticks, 0, __ATOMIC_RELAXED);
+	s->ticks += ticks;
+	if (s->k->debug & SK_DEBUG_TICKS) {   /* the CPU time the scheduler gave it, host load aside */
+		struct sk_line l = {.n = 0};
+		sk_line_str(&l, "sing: thread of ");
+		sk_line_str(&l, s->name);
+		sk_line_str(&l, " ended: ticks ");
+		sk_line_u64(&l, ticks);
+		sk_line_str(&l, "\n");
+		sk_line_put(&l);
+	}
 	if (t == s->main)
 		s->cpu = t->cpu;   /* where it ended (SING_DEBUG=stats) */
 	stk_release_all(t);

@@ -342,6 +342,27 @@ if want two-cpu-computers-split; then
 	else bad two-cpu-computers-split "exit $rc, the burners ended on CPUs '$on' (want 0 and 1)"; fi
 fi
 
+# Per-thread fairness across CPUs (docs/kernel.md "Every CPU", sched.c
+# balance): four spinning threads of one SIP start on one CPU and the
+# other, idle, steals one; no CPU idles after that, so without balancing
+# three share one CPU and the fourth has the other.  Each thread's CPU
+# time in ticks (SING_DEBUG=ticks: what the scheduler gave it, which
+# other load on the host does not skew as it does the loop counts):
+# least at least half the most (balanced: within a few ticks, about 70
+# each; unbalanced: about 50, 50, 50 and 150).
+if want two-cpu-spinners-balanced; then
+	SING_CPUS=2 DBG=exheap,sched,ticks run_sing two-cpu-spinners-balanced balance.sg
+	rc=$?
+	t=$(sed -n 's/^sing: thread of balance ended: ticks \([0-9]*\)$/\1/p' "$TMPDIR/err" | sort -n | tr '\n' ' ')
+	set -- $t
+	push=$(sed -n 's/^sing: sched: steals .*, pushed to a lighter CPU \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ $# -eq 4 ] && [ "$1" -gt 0 ] &&
+	   [ $(($1 * 2)) -ge "$4" ] && grep -q '^least [1-9]' "$TMPDIR/out"; then
+		ok two-cpu-spinners-balanced
+		echo "# ticks per thread: $t(pushes ${push:-0}; loop counts: $(cat "$TMPDIR/out"))"
+	else bad two-cpu-spinners-balanced "exit $rc, ticks '$t', pushes '$push', '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
+fi
+
 # A SIP's threads run on several CPUs at once (docs/kernel.md "Every CPU"):
 # four workers allocate and sum lists in parallel while their SIP collects
 # (each collection stops the other threads at safepoints, halt.c); stats
