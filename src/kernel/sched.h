@@ -23,7 +23,9 @@
  * a SIP's threads may run on several CPUs at once.  A thread's CPU
  * changes when an idle CPU steals it, or a message from another CPU wakes
  * it onto a CPU with nothing waiting (wake affinity), or it is sent back
- * before it ran because a second thread came to wait there.  While a
+ * before it ran because a second thread came to wait there, or its CPU
+ * ends a slice running more threads in turn than another busy CPU by two
+ * or more (balance: a pair that talks counts as two).  While a
  * SIP's stopper runs (halt.h), none of its other threads is queued.
  *
  * Invariant: a thread is in at most one queue (t->rq), and only when
