@@ -347,9 +347,12 @@ fi
 # other, idle, steals one; no CPU idles after that, so without balancing
 # three share one CPU and the fourth has the other.  Each thread's CPU
 # time in ticks (SING_DEBUG=ticks: what the scheduler gave it, which
-# other load on the host does not skew as it does the loop counts):
-# least at least half the most (balanced: within a few ticks, about 70
-# each; unbalanced: about 50, 50, 50 and 150).
+# other load on the host skews less than the loop counts): the most at
+# most two thirds of the other three together (balanced, about a third:
+# 180 ticks each; unbalanced, about one: 125, 125, 125 and 375; a
+# Sing CPU whose host thread the host puts off credits the thread it
+# ran with the ticks meanwhile, which skewed one balanced run to 37,
+# 65, 80 and 108 in 600 ms).
 if want two-cpu-spinners-balanced; then
 	SING_CPUS=2 DBG=exheap,sched,ticks run_sing two-cpu-spinners-balanced balance.sg
 	rc=$?
@@ -357,9 +360,9 @@ if want two-cpu-spinners-balanced; then
 	set -- $t
 	push=$(sed -n 's/^sing: sched: steals .*, pushed to a lighter CPU \([0-9]*\)$/\1/p' "$TMPDIR/err")
 	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ $# -eq 4 ] && [ "$1" -gt 0 ] &&
-	   [ $(($1 * 2)) -ge "$4" ] && grep -q '^least [1-9]' "$TMPDIR/out"; then
-		ok two-cpu-spinners-balanced
+	   [ $(($4 * 3)) -le $((($1 + $2 + $3) * 2)) ] && grep -q '^least [1-9]' "$TMPDIR/out"; then
 		echo "# ticks per thread: $t(pushes ${push:-0}; loop counts: $(cat "$TMPDIR/out"))"
+		ok two-cpu-spinners-balanced
 	else bad two-cpu-spinners-balanced "exit $rc, ticks '$t', pushes '$push', '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
 fi
 
