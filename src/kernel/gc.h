@@ -95,7 +95,7 @@ struct sk_budget;
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
 #define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
 #define GC_STRESS_TRACE 4096u     /* stress mode: old bytes a full collection may trace per allocation */
-#define GC_WHOLE_MAX 8u           /* the longest streak of young generations promoted whole */
+#define GC_WHOLE_MAX 32u          /* the longest streak of young generations promoted whole */
 #define GC_SHARE 8u               /* a cycle is put off that would take the collector past 1/8 of the heap's life ... */
 #define GC_PUT_OFF_MIN (64u << 10) /* ... as foreseen from traced young collections that marked this much; */
 #define GC_PUT_OFF_FROM (32u << 20) /* ... and only once the old generation is this big */
