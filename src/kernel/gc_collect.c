@@ -11,6 +11,11 @@
 
 /* ---- sweeping ---- */
 
+/* How far ahead of its slot a sweep prefetches: a young generation
+ * promoted whole is no longer in the cache when its sweep comes (perf
+ * annotate: a third of gci_sweep_chunk's samples on the header load). */
+#define GC_SWEEP_AHEAD 1024u
+
 /* A dead object's last work: a cell's value is deleted.  Called only
  * when the program has cell types (h->cells); without them a dead object
  * is just a free slot, and the sweep reads no type of it. */
@@ -93,8 +98,11 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 	const int cells = h->cells;
 	if (empty)   /* slots, free ones and runs' rests alike, counted dead */
 		ndead = (c->top - c->lo) / c->size;
-	for (uintptr_t p = empty ? c->top : c->lo; p < c->top; p += c->size) {
+	/* c's fields read once: the free-slot stores below may alias them */
+	const uintptr_t top = c->top, size = c->size;
+	for (uintptr_t p = empty ? top : c->lo; p < top; p += size) {
 		uint64_t *obj = (uint64_t *)p;
+		__builtin_prefetch((void *)(p + GC_SWEEP_AHEAD), 1);
 		if (whole && obj[0] && !(obj[0] & GC_OLD_MASK)) {   /* young; 0: a run's rest */
 			obj[0] |= whole;
 			nwhole++;
@@ -102,9 +110,9 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 		if (obj[0] & live) {
 			obj[0] &= ~other;
 			nlive++;
-			for (; dead < p; dead += c->size)
+			for (; dead < p; dead += size)
 				*(uint64_t *)dead = freebit;
-			dead = p + c->size;
+			dead = p + size;
 		} else if (obj[0] && !(obj[0] & freebit)) {
 			ndead++;
 			if (cells)
