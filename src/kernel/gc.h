@@ -29,7 +29,10 @@
  * reference waits in a small ring (soon) while its header loads; the ring
  * is empty outside a marking loop, and the mark and gray stacks hold only
  * marked objects.  The old generation is
- * collected by an incremental cycle when it doubled since the last one:
+ * collected by an incremental cycle when it doubled since the last one
+ * (from 32 MiB on, put off while the cycle would cost more than
+ * 1/GC_SHARE of the heap's life and the old generation stays within half
+ * the budget: cycle_dear in gc_collect.c):
  * the epoch's mark bit flips (SING_H_MARK / SING_H_MARK2), so every old
  * object is white at once; the roots are shaded (gray: the gray stack);
  * then slices of bounded work (GC_MARK_WORK bytes traced, one slice per
@@ -92,7 +95,10 @@ struct sk_budget;
 #define GC_MARK_WORK (256u << 10) /* object bytes a marking slice traces */
 #define GC_SWEEP_WORK (16u << 20) /* chunk bytes a sweeping slice sweeps */
 #define GC_STRESS_TRACE 4096u     /* stress mode: old bytes a full collection may trace per allocation */
-#define GC_WHOLE_MAX 8u           /* the longest streak of young generations promoted whole */
+#define GC_WHOLE_MAX 32u          /* the longest streak of young generations promoted whole */
+#define GC_SHARE 8u               /* a cycle is put off that would take the collector past 1/8 of the heap's life ... */
+#define GC_PUT_OFF_MIN (64u << 10) /* ... as foreseen from traced young collections that marked this much; */
+#define GC_PUT_OFF_FROM (32u << 20) /* ... and only once the old generation is this big */
 #define GC_TOUCH_SHIFT 16         /* touched: one bit per 64 KiB of address space ... */
 #define GC_TOUCH_BITS 4096u       /* ... folded into this many bits */
 
@@ -178,6 +184,9 @@ struct gc_heap {
 	uint64_t wholes;                   /* young collections that promoted whole: the run's */
 	uint64_t touched[GC_TOUCH_BITS / 64]; /* windows where this collection marked (gci_touch) */
 	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
+	int64_t born_ns;                   /* hal_clock_ns at gc_init: the heap's life (cycle_dear) */
+	uint64_t mark_ps;                  /* ps per byte traced young collections paused (cycle_dear) */
+	uint64_t put_off;                  /* cycles put off (cycle_dear): the run's */
 	void **rem;                        /* the remembered set */
 	size_t nrem, caprem;
 	struct gc_stack slots;             /* slots (void **) of big old arrays given young references */

@@ -11,6 +11,11 @@
 
 /* ---- sweeping ---- */
 
+/* How far ahead of its slot a sweep prefetches: a young generation
+ * promoted whole is no longer in the cache when its sweep comes (perf
+ * annotate: a third of gci_sweep_chunk's samples on the header load). */
+#define GC_SWEEP_AHEAD 1024u
+
 /* A dead object's last work: a cell's value is deleted.  Called only
  * when the program has cell types (h->cells); without them a dead object
  * is just a free slot, and the sweep reads no type of it. */
@@ -93,8 +98,11 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 	const int cells = h->cells;
 	if (empty)   /* slots, free ones and runs' rests alike, counted dead */
 		ndead = (c->top - c->lo) / c->size;
-	for (uintptr_t p = empty ? c->top : c->lo; p < c->top; p += c->size) {
+	/* c's fields read once: the free-slot stores below may alias them */
+	const uintptr_t top = c->top, size = c->size;
+	for (uintptr_t p = empty ? top : c->lo; p < top; p += size) {
 		uint64_t *obj = (uint64_t *)p;
+		__builtin_prefetch((void *)(p + GC_SWEEP_AHEAD), 1);
 		if (whole && obj[0] && !(obj[0] & GC_OLD_MASK)) {   /* young; 0: a run's rest */
 			obj[0] |= whole;
 			nwhole++;
@@ -102,9 +110,9 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 		if (obj[0] & live) {
 			obj[0] &= ~other;
 			nlive++;
-			for (; dead < p; dead += c->size)
+			for (; dead < p; dead += size)
 				*(uint64_t *)dead = freebit;
-			dead = p + c->size;
+			dead = p + size;
 		} else if (obj[0] && !(obj[0] & freebit)) {
 			ndead++;
 			if (cells)
@@ -159,11 +167,14 @@ static void drop_runs(struct gc_heap *h)
  * tree, bench/mem's 128 MB one) has nearly all of each young generation
  * alive, and a young collection then traces all of it to learn only that:
  * after a traced one that found at most a sixteenth of what was handed out
- * dead, the next 1, then 2, 4, 8 (GC_WHOLE_MAX) collections promote whole,
- * each streak checked by one traced collection; a traced one that finds
- * garbage ends the streaks.  What a streak promotes dead (the mutator
- * stopped building) is floating garbage for the old generation's next
- * cycle: at most GC_WHOLE_MAX young generations.  In stress mode (a
+ * dead, the next 1, then 2, 4, 8, 16, 32 (GC_WHOLE_MAX) collections
+ * promote whole, each streak checked by one traced collection; a traced
+ * one that finds garbage ends the streaks (streaks of at most 8 left
+ * bench/mem's 128 MB build 17 traced checks, 8 with 32, each marking its
+ * 1 MiB: about a third of the build's young pause time before).  What a
+ * streak promotes dead (the mutator stopped building) is floating garbage
+ * for the old generation's next cycle: at most GC_WHOLE_MAX young
+ * generations (a build's shrinks to GC_YOUNG: size_young).  In stress mode (a
  * young generation of one allocation, which the stack keeps alive) one
  * collection in 16 may promote whole: the path is exercised, and the
  * stress schedule stays a traced collection per allocation (streaks of
@@ -187,6 +198,47 @@ static void plan_whole(struct gc_heap *h, int whole)
 	if (h->streak > GC_WHOLE_MAX)
 		h->streak = GC_WHOLE_MAX;
 	h->whole_left = h->streak;
+}
+
+/* Whether a cycle the old generation's growth calls for (gci_set_next)
+ * would cost more time than the collector may spend: its marking
+ * foreseen at the rate traced young collections marked at (pause time
+ * per byte marked, the sweep's included: a running mean), on top of every pause so far,
+ * past 1/GC_SHARE of the heap's life.  A heap being built (bench/mem's
+ * 128 MB tree, built in about 100 ms) grows its old generation faster
+ * than a cycle can trace it: cycles at 8 and 48 MiB traced 60 MiB that
+ * was all alive, half of that run's collector time.  Put off, the
+ * cycle waits until the old generation has doubled again, as long as
+ * that stays within half the budget (the young generation may have a
+ * quarter; near the budget a full collection comes anyway, refill): a
+ * heap that grows to half its budget is cycled at the latest there,
+ * and one that lives long enough pays its cycles out of its life.  A
+ * cycle of less than GC_PUT_OFF_FROM is never put off (it is short, and
+ * a small heap's footprint counts for more), nor one without a foreseen
+ * rate (no traced young collection marked GC_PUT_OFF_MIN yet). */
+static int cycle_dear(const struct gc_heap *h)
+{
+	if (!h->mark_ps || h->old_bytes < GC_PUT_OFF_FROM || 2 * h->old_bytes > h->budget->limit / 2)
+		return 0;
+	uint64_t cost = h->old_bytes * h->mark_ps / 1000;
+	uint64_t life = (uint64_t)(hal_clock_ns() - h->born_ns);
+	return (h->pause_total_ns + cost) * GC_SHARE > life;
+}
+
+/* After a young collection: whether the old generation's cycle starts
+ * now (in stress mode also every 16th collection); a dear one is put
+ * off (cycle_dear). */
+static int cycle_due(struct gc_heap *h)
+{
+	if (h->stress && h->collections % 16 == 7)
+		return 1;
+	if (h->old_bytes <= h->full_next)
+		return 0;
+	if (h->stress || !cycle_dear(h))
+		return 1;
+	h->full_next = 2 * h->old_bytes;
+	h->put_off++;
+	return 0;
 }
 
 /* A young collection, going on with the cycle: a marking slice (the end
@@ -241,8 +293,7 @@ static void collect_young(struct gc_heap *h, int finish)
 		gc_cycle_sweep(h, UINT64_MAX);
 	if (h->phase == GC_SWEEP && h->unswept == 0)
 		gc_cycle_end(h);
-	else if (h->phase == GC_IDLE && !finish &&
-	         (h->old_bytes > h->full_next || (h->stress && h->collections % 16 == 7)))
+	else if (h->phase == GC_IDLE && !finish && cycle_due(h))
 		gc_cycle_start(h);
 }
 
@@ -348,9 +399,14 @@ void gc_collect(struct gc_heap *h, int full)
 {
 	gci_halt(h, 1);
 	int64_t t0 = hal_clock_ns();
-	uint64_t y = h->young_bytes;
+	uint64_t y = h->young_bytes, wholes = h->wholes;
 	gci_collect(h, full);
-	gci_record_pause(h, (uint64_t)(hal_clock_ns() - t0));
+	uint64_t pause = (uint64_t)(hal_clock_ns() - t0);
+	gci_record_pause(h, pause);
+	if (!full && h->wholes == wholes && h->marked_bytes >= GC_PUT_OFF_MIN) {
+		uint64_t ps = pause * 1000 / h->marked_bytes;   /* cycle_dear's foreseen rate */
+		h->mark_ps = h->mark_ps ? (3 * h->mark_ps + ps) / 4 : ps;
+	}
 	if (!full)
 		size_young(h, y);
 	gci_halt(h, 0);

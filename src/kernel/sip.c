@@ -397,6 +397,8 @@ static void report_stats(const struct sip *s)
 	sk_line_u64(&l, s->gc.slabs);
 	sk_line_str(&l, ", whole promotions ");
 	sk_line_u64(&l, s->gc.wholes);
+	sk_line_str(&l, ", cycles put off ");
+	sk_line_u64(&l, s->gc.put_off);
 	sk_line_str(&l, ", pause max ");
 	sk_line_u64(&l, s->gc.pause_max_ns / 1000);
 	sk_line_str(&l, " us, total ");

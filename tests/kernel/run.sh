@@ -211,6 +211,13 @@ stat_in gc-small-heap-maps-no-slabs slabs.sg slabs 0 0 small
 # its tags, then churn; about 30 of some 120 young collections promote
 # whole; every node, tag and link kept).
 stat_in gc-built-heap-promoted-whole built.sg 'whole promotions' 8 60 ${SING_GCSTRESS:+small}
+# A cycle that would cost the collector more than its share of the heap's
+# life is put off, from 32 MiB of old generation on, while that stays
+# within half the budget (putoff.sg: a tree all alive in 256 MiB; of 64
+# MiB: the cycle at 8 MiB runs, the one at 48 is put off, 8 MiB traced
+# where both traced 31; of 128 MiB: the one at 96 runs, about 35 traced).
+stat_in gc-dear-cycle-put-off putoff.sg 'cycles traced' 0 16 ${SING_GCSTRESS:+small}
+stat_in gc-put-off-within-half-budget putoff.sg 'cycles traced' 24 128 "$([ -n "${SING_GCSTRESS:-}" ] && echo small || echo big)"
 # Young chunks holding old objects are swept, not emptied unread, though
 # nothing in them was marked (mixed.sg: old nodes with free slots between
 # them that short-lived nodes fill).
