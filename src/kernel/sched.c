@@ -179,7 +179,8 @@ void sing_sendsel_resume(void);
  * its result) only when stub (a switch by the sing_sendsel stub, which
  * loads the result) says so, a sender completed its receive and there
  * are no fibers.  Else its context becomes hal_ctx_switch's frame shape
- * just below its transition record (where its kernel stack is free),
+ * just below its transition record (its context; its kernel stack is
+ * free there),
  * popping `to` into r15 and returning into sing_sendsel_resume; the
  * words between are never read. */
 static inline void unpark(struct sk_thread *to, int stub)
@@ -187,7 +188,7 @@ static inline void unpark(struct sk_thread *to, int stub)
 	if (__builtin_expect(to->parked, 0)) {
 		to->parked = 0;
 		if (!stub || FIBERS || to->result == SING_SENDSEL_PENDING) {
-			void **sp = (void **)to->pub.trans_sp - 7;
+			void **sp = (void **)to->ctx.sp - 7;   /* (the stub's rsp: not the SIP-visible trans_sp) */
 			sp[0] = to;
 			sp[6] = (void *)sing_sendsel_resume;
 			to->ctx.sp = sp;
