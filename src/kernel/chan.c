@@ -73,6 +73,34 @@ static int full(const struct ch_end *e)
 	return e->peer && e->peer->count == e->peer->cap;
 }
 
+/* The round trip parked at its stub (chan.h, docs/kernel.md): m, of
+ * values only, sent to p whose waiter w parked in a receive on p with
+ * nothing queued before it, goes straight into that receive, as pop
+ * would take it there: its values into w's io, p's row the one m leads
+ * to, w's result the case m satisfies, p's waiter none.  0 (nothing done) when the
+ * receive could not take it so (no case for m, p no longer w's SIP's,
+ * the receive traced): m is queued as ever, and w finishes its receive
+ * in ch_resume_parked. */
+static inline __attribute__((always_inline))
+int deliver_parked(struct ch_end *p, struct sk_thread *w, const struct ly_msg *lm, uint32_t m,
+                   const union sing_slot *args, uint32_t next)
+{
+	const struct ch_pend *r = &w->pend;
+	if (r->e != p || p->count || lm->nlinear || w->result != SING_SENDSEL_PENDING ||
+	    xh_holder(p) != (const struct xh_list *)w->pub.xown || TR_ON(TR_RECV))
+		return 0;
+	uint32_t i = 0;
+	while (r->cases[i].msg != m + 1)
+		if (++i == r->n)
+			return 0;
+	for (uint32_t a = 0; a < lm->nargs; a++)
+		r->io[a] = args[a];
+	p->row = next;
+	p->waiter = NULL;
+	w->result = (int32_t)i;
+	return 1;
+}
+
 /* Queue m (its linear arguments already in flight) at e's peer and wake
  * it; e has moved to row next.  by: the sending thread (NULL: the kernel).
  * direct (a constant): by may block next in the same call; then returns
@@ -89,6 +117,9 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 		drop(e->k, lm, args);
 		return NULL;
 	}
+	struct sk_thread *w = p->waiter;
+	if (direct && w && w->parked && deliver_parked(p, w, lm, m, args, next))
+		return sched_wake_direct(w, by);
 	uint32_t i = p->head + p->count;
 	if (i >= p->cap)
 		i -= p->cap;
@@ -372,6 +403,20 @@ int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
 	return -1;
 }
 
+/* t parks at its stub (chan.h) in its receive on e, which would block,
+ * and hands the CPU to next: 1, or 0 if the switch cannot be made so. */
+static inline __attribute__((always_inline))
+int ch_park(struct sk_thread *t, struct ch_end *e, const struct sing_case *cases, uint32_t n,
+            union sing_slot *out, const char *fn, struct sk_thread *next)
+{
+	if (!sched_lockless())
+		return 0;
+	t->pend = (struct ch_pend){.e = e, .cases = cases, .n = n, .io = out, .fn = fn};
+	t->result = SING_SENDSEL_PENDING;
+	sched_park_to(t, next);
+	return 1;
+}
+
 /* ch_select of a switch receive whose cases all name endpoint e (a
  * ping-pong's every receive): the same steps with no scan, e's waiter set
  * and cleared directly, and the same checks in the same order.  next: the
@@ -380,7 +425,7 @@ int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
 static inline __attribute__((always_inline))
 int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case *cases,
                    uint32_t n, union sing_slot *out, struct xh_list *own, const char *fn,
-                   struct sk_thread *next)
+                   struct sk_thread *next, int park)
 {
 	int i;
 	while ((i = one_case(e, cases, n)) < 0) {
@@ -391,6 +436,8 @@ int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case
 		}
 		need_mine(t, e, own, fn, next);
 		e->waiter = t;
+		if (next && park && ch_park(t, e, cases, n, out, fn, next))
+			return SING_SENDSEL_SWITCH;
 		if (next)
 			sched_block_to(t, next);
 		else
@@ -417,7 +464,7 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_ONE, out, own, fn, NULL);
+		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_ONE, out, own, fn, NULL, 0);
 	n &= ~SING_SEL_ONE;
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
@@ -458,9 +505,19 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
 	}
 	cases++;
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn, next);
+		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn, next, 1);
 	undirect(next);
 	return ch_select(sk_self(t), cases, n, io, own, fn);
+}
+
+int32_t ch_resume_parked(struct sk_thread *t)
+{
+	sched_resumed_parked(t);
+	if (t->result != SING_SENDSEL_PENDING)
+		return t->result;
+	struct ch_pend r = t->pend;
+	r.e->waiter = NULL;
+	return select_one(t, r.e, r.cases, r.n, r.io, (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
 }
 
 static void served_release(struct ch_end *e)

@@ -89,6 +89,18 @@ struct ch_sip_ops {
 };
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn, const struct ch_sip_ops *ops);
+/* The round trip parked at its stub (docs/kernel.md): when the receive
+ * would block and the send handed the CPU directly, ch_sendsel may park
+ * t instead and return SING_SENDSEL_SWITCH, its receive recorded in
+ * t->pend; the sing_sendsel stub then saves its own frame as t's context
+ * and switches to t->handoff.  A later send to t's endpoint completes
+ * the receive there and then (t->result), so t resumes straight in its
+ * SIP's code.  When t resumes by a plain switch instead (or with its
+ * receive not complete), sched.c's unpark made its context a frame that
+ * enters ch_resume_parked(t) on its own stack first: it finishes the
+ * receive (blocking again if it must) and returns what sing_sendsel
+ * returns. */
+int32_t ch_resume_parked(struct sk_thread *t);
 /* The row (state x nmsgs) after e's side sends m, or SING_NO_STATE if
  * not allowed now. */
 uint32_t ch_step(const struct ch_end *e, uint32_t m);

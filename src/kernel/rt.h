@@ -27,6 +27,17 @@
  * struct sing_thread in the kernel's thread record (SWITCH stubs below;
  * sip.h asserts it).  Not for generated code. */
 #define SING_T_RESUMED 376
+/* And the parked round trip's (sip.h; the sing_sendsel stub): what its
+ * receive returns, its context, the thread the stub switches to.
+ * sing_sendsel_k returns SING_SENDSEL_SWITCH to have the stub park the
+ * caller and switch to t's handoff; a parked thread's result is
+ * SING_SENDSEL_PENDING until a sender delivers into its receive.  Not
+ * for generated code. */
+#define SING_T_RESULT 380
+#define SING_T_CTX 384
+#define SING_T_HANDOFF 392
+#define SING_SENDSEL_SWITCH (-2)
+#define SING_SENDSEL_PENDING (-3)
 
 /* Frames up to this many bytes (as the backend estimates them) are
  * checked after the prologue built them; larger ones before (a wrapper). */
@@ -50,6 +61,10 @@
  *          target is predicted by branch history, which tells the two
  *          threads of a ping-pong apart (docs/performance.md, session 31).
  *          A call that did not switch returns by `ret`, as predicted.
+ *   SENDSEL  sing_sendsel's: a SWITCH stub that also makes the switch
+ *          itself when name_k returns SING_SENDSEL_SWITCH (the thread
+ *          parks at the stub: docs/kernel.md "The round trip parked at
+ *          its stub").
  *   NORET  never returns (the SIP is stopped).
  *   PLAIN  an ordinary call into the kernel.
  */
@@ -79,7 +94,7 @@
 	X(sing_chnew,     void *, (struct sing_thread *t, uint32_t imp_type, void **exp, const char *fn), PLAIN) \
 	X(sing_send,      void,   (struct sing_thread *t, void *ep, uint32_t msg, union sing_slot *args, const char *fn), PLAIN) \
 	X(sing_select,    int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *out, const char *fn), SWITCH) \
-	X(sing_sendsel,   int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *io, const char *fn), SWITCH) \
+	X(sing_sendsel,   int32_t, (struct sing_thread *t, const struct sing_case *cases, uint32_t n, union sing_slot *io, const char *fn), SENDSEL) \
 	X(sing_spawn,     void,   (struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *), union sing_slot *args, uint32_t n, const char *fn), PLAIN) \
 	X(sing_io_in,     uint32_t, (struct sing_thread *t, void *port, int64_t off, uint32_t width, const char *fn), PLAIN) \
 	X(sing_io_out,    void,   (struct sing_thread *t, void *port, int64_t off, uint32_t width, uint32_t v, const char *fn), PLAIN) \
@@ -346,6 +361,7 @@ struct sing_image {
 /* ---- the ABI, declared ---- */
 #define SING_ABI_ATTR_GC
 #define SING_ABI_ATTR_SWITCH
+#define SING_ABI_ATTR_SENDSEL
 #define SING_ABI_ATTR_PLAIN
 #define SING_ABI_ATTR_NORET __attribute__((noreturn))
 #define SING_X(name, ret, params, kind) SING_ABI_ATTR_##kind ret name params;

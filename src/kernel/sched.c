@@ -163,6 +163,41 @@ static void resumed(struct sk_cpu *c, void *fake)
 	}
 }
 
+/* Switches here run no sanitizer hook on the stack they reach: a thread
+ * parked at its stub resumes there only when its receive is complete and
+ * no sanitizer is on (else through ch_resume_parked, which finishes the
+ * sanitizer's fiber switch). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FIBERS 1
+#else
+#define FIBERS 0
+#endif
+
+/* The HAL's way into chan.c's ch_resume_parked (abi_stub.S). */
+void sing_sendsel_resume(void);
+
+/* to, about to run: if it parked at its stub (chan.c ch_park), it
+ * resumes there (its stub's frame, ret straight to its SIP's code with
+ * its result) only when stub (a switch by the sing_sendsel stub, which
+ * loads the result) says so, a sender completed its receive and there
+ * are no fibers.  Else its context becomes hal_ctx_switch's frame shape
+ * just below its transition record (its context; its kernel stack is
+ * free there),
+ * popping `to` into r15 and returning into sing_sendsel_resume; the
+ * words between are never read. */
+static inline void unpark(struct sk_thread *to, int stub)
+{
+	if (__builtin_expect(to->parked, 0)) {
+		to->parked = 0;
+		if (!stub || FIBERS || to->result == SING_SENDSEL_PENDING) {
+			void **sp = (void **)to->ctx.sp - 7;   /* (the stub's rsp: not the SIP-visible trans_sp) */
+			sp[0] = to;
+			sp[6] = (void *)sing_sendsel_resume;
+			to->ctx.sp = sp;
+		}
+	}
+}
+
 void sched_entered(struct sk_cpu *c)
 {
 	klock_set_depth(1);   /* whoever switched here holds the lock once for us */
@@ -198,6 +233,8 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	size_t sz = to ? to->seg->hi - to->seg->lo : c->ksz;
 	if (smp)
 		count_running(c, from, to);
+	else if (to)
+		unpark(to, 0);   /* (several CPUs: nothing parks) */
 	if (to) {
 		to->state = TH_RUNNING;
 		to->resumed = 1;   /* its SWITCH stub returns by a jump (rt.h) */
@@ -339,43 +376,75 @@ void sched_handed(struct sk_thread *t)
 	hand_off(cpu_of(t), t);
 }
 
-/* sched_block_to's switch when the kernel runs one CPU and records no
- * switches: cpu_switch's steps that apply (from thread to thread, on the
- * only CPU), without the lock's bookkeeping (there is no lock to keep:
- * its depth, the CPU asked again after the switch), without the SIPs'
- * running counts (several CPUs only) and without the trace event.  With
- * no sanitizer the switch is its last call (a jump): t resumes straight
- * in its caller. */
+/* ---- the lockless switch: one CPU, switches untraced ---- */
+
+/* cpu_switch's steps that apply when the kernel runs one CPU and
+ * records no switches (from thread to thread, on the only CPU), without
+ * the lock's bookkeeping (there is no lock to keep: its depth, the CPU
+ * asked again after the switch), without the SIPs' running counts
+ * (several CPUs only) and without the trace event.  The switch itself
+ * is the caller's. */
 static inline __attribute__((always_inline))
-void switch_alone(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next)
+void alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int stub)
 {
 	next->state = TH_RUNNING;
 	next->resumed = 1;
 	if (ticks(c) >= c->slice_end)
 		__atomic_store_n(&next->pub.poll, 1, __ATOMIC_RELAXED);
 	c->prev = t;
-	c->switches++;
-	c->alone++;
+	if (stub) {
+		c->parks++;   /* a switch, direct and lockless too (sk_cpu) */
+	} else {
+		c->switches++;
+		c->alone++;
+	}
 	__atomic_store_n(&c->cur, next, __ATOMIC_RELEASE);
+	unpark(next, stub);
 	hal_fiber_start(&t->fake, (const void *)next->seg->lo, next->seg->hi - next->seg->lo);
 #ifdef __SANITIZE_THREAD__
 	hal_tsan_switch(next->tsan);
 #endif
-	hal_ctx_switch(&t->ctx, &next->ctx);
-	resumed(c, t->fake);   /* nothing without a sanitizer */
+}
+
+/* t blocks and next joins its slice (both hand-offs). */
+static inline __attribute__((always_inline))
+void block_for(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next)
+{
+	t->state = TH_BLOCKED;
+	t->slept = ticks(c);
+	join_slice(c, next);
 }
 
 void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 {
 	struct sk_cpu *c = cpu_of(t);
-	t->state = TH_BLOCKED;
-	t->slept = ticks(c);
-	join_slice(c, next);
+	block_for(c, t, next);
 	c->directs++;
-	if (__builtin_expect(!klock_smp && !TR_ON(TR_SWITCH), 1))
-		switch_alone(c, t, next);
-	else
-		cpu_switch(c, t, next, 0);
+	if (__builtin_expect(sched_lockless(), 1)) {
+		alone_to(c, t, next, 0);
+		/* With no sanitizer the switch is the last call (a jump): t
+		 * resumes straight in its caller. */
+		hal_ctx_switch(&t->ctx, &next->ctx);
+		resumed(c, t->fake);   /* nothing without a sanitizer */
+		return;
+	}
+	cpu_switch(c, t, next, 0);
+}
+
+void sched_park_to(struct sk_thread *t, struct sk_thread *next)
+{
+	struct sk_cpu *c = &t->sip->k->cpu[0];   /* one CPU: every thread's is 0 */
+	block_for(c, t, next);
+	alone_to(c, t, next, 1);
+	t->parked = 1;
+	t->handoff = next;
+}
+
+void sched_resumed_parked(struct sk_thread *t)
+{
+	struct sk_cpu *c = cpu_of(t);
+	c->slow_resumes++;
+	resumed(c, t->fake);
 }
 
 /* The rest of sched_wake: the same rules, in full. */

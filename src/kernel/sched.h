@@ -39,6 +39,7 @@
 
 #include "klock.h"
 #include "sip.h"
+#include "trace.h"
 
 #define SCHED_TICK_NS 4000000   /* preemption period: 4 ms */
 
@@ -87,6 +88,21 @@ void sched_handed(struct sk_thread *t);
  * CPU and switches untraced, by a switch that is its last call (sched.c
  * switch_alone): t then resumes straight in the caller. */
 void sched_block_to(struct sk_thread *t, struct sk_thread *next);
+/* The kernel runs one CPU and records no switches: a direct hand-off
+ * needs no lock and may park (below). */
+static inline int sched_lockless(void)
+{
+	return !klock_smp && !TR_ON(TR_SWITCH);
+}
+/* The same when t's sing_sendsel stub makes the switch (chan.c ch_park,
+ * docs/kernel.md "The round trip parked at its stub"), only when
+ * sched_lockless(): the bookkeeping of sched_block_to, t->handoff =
+ * next, and t marked parked; the caller then returns SING_SENDSEL_SWITCH
+ * all the way to the stub. */
+void sched_park_to(struct sk_thread *t, struct sk_thread *next);
+/* First step of a parked thread that resumes in the kernel
+ * (ch_resume_parked): the switch's sanitizer bookkeeping. */
+void sched_resumed_parked(struct sk_thread *t);
 /* Preempted: hand the CPU to the kernel's context if it asked for it
  * (k->poll_kernel: the booted system reads its console between steps). */
 void sched_preempted(struct sk_thread *t);

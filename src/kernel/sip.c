@@ -111,19 +111,25 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_line_put(&l);
 	}
 	if (k->debug & SK_DEBUG_SCHED) {
-		uint64_t sw = 0, direct = 0, alone = 0;
+		uint64_t sw = 0, direct = 0, alone = 0, parks = 0, slow = 0;
 		for (unsigned i = 0; i < SK_NCPU; i++) {
-			sw += k->cpu[i].switches;
-			direct += k->cpu[i].directs;
-			alone += k->cpu[i].alone;
+			sw += k->cpu[i].switches + k->cpu[i].parks;
+			direct += k->cpu[i].directs + k->cpu[i].parks;
+			alone += k->cpu[i].alone + k->cpu[i].parks;
+			parks += k->cpu[i].parks;
+			slow += k->cpu[i].slow_resumes;
 		}
 		struct sk_line l = {.n = 0};
 		sk_line_str(&l, "sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
 		sk_line_u64(&l, k->ncpus_ran);
 		sk_line_str(&l, "\nsing: sched: direct hand-offs ");   /* of the switches below */
 		sk_line_u64(&l, direct);
-		sk_line_str(&l, "\nsing: sched: lockless hand-offs ");   /* of those (sched.c switch_alone) */
+		sk_line_str(&l, "\nsing: sched: lockless hand-offs ");   /* of those (sched.c alone_to) */
 		sk_line_u64(&l, alone);
+		sk_line_str(&l, "\nsing: sched: parked at the stub ");   /* of those (sched_park_to) */
+		sk_line_u64(&l, parks);
+		sk_line_str(&l, ", resumed in the kernel ");   /* chan.c ch_resume_parked */
+		sk_line_u64(&l, slow);
 		sk_line_str(&l, "\nsing: sched: switches ");
 		sk_line_u64(&l, sw);
 		sk_line_str(&l, ", sips started ");

@@ -42,7 +42,9 @@ struct sk_rq {
 };
 
 struct sk_cpu {
-	struct sk_thread *cur;           /* running thread (NULL: the kernel); the timer reads it */
+	/* (a whole number of cache lines: no two CPUs write one line, and
+	 * &k->cpu[i] is a shift) */
+	_Alignas(64) struct sk_thread *cur;   /* running thread (NULL: the kernel); the timer reads it */
 	struct sk_thread *prev;          /* who switched to the context now running */
 	struct sk_rq ho;                 /* woken by a message in this slice: run before rq */
 	struct sk_rq rq;                 /* runnable threads, each waiting for a slice of its own */
@@ -57,7 +59,10 @@ struct sk_cpu {
 	struct sip *ended;               /* a SIP that ended, for the kernel to tear down */
 	uint64_t switches;
 	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
-	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c switch_alone) */
+	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c alone_to) */
+	uint64_t parks;                  /* switches, direct and lockless, that parked the sender at its stub
+	                                    (sched_park_to; not in the three counts above) */
+	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	uint32_t stopped;                /* it left its loop (shutdown) */
 	struct sk_kernel *k;
@@ -208,12 +213,28 @@ struct sk_thread {
 	struct sing_thread pub;      /* first: what generated code sees */
 	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
 	                                (rt.h SING_T_RESUMED: the stub clears and reads it) */
+	/* A round trip's half parked at its stub (chan.c, docs/kernel.md
+	 * "The round trip parked at its stub"): ctx (rt.h SING_T_CTX) is
+	 * where it resumes; result (SING_T_RESULT) what its sing_sendsel
+	 * returns once a sender delivered into its receive, else
+	 * SING_SENDSEL_PENDING; handoff (SING_T_HANDOFF) the thread its stub
+	 * switches to when sing_sendsel_k returns SING_SENDSEL_SWITCH. */
+	int32_t result;
+	struct hal_ctx ctx;
+	struct sk_thread *handoff;
+	uint32_t parked;             /* parked at its stub, not yet run again (sched.c unpark) */
+	struct ch_pend {             /* the receive it waits in, while parked */
+		struct ch_end *e;
+		const struct sing_case *cases;   /* the receive's (one endpoint: e) */
+		uint32_t n;
+		union sing_slot *io;
+		const char *fn;
+	} pend;
 	struct sip *sip;
 	struct stk_seg *seg;         /* the segment it runs on */
 	struct stk_seg *cache;       /* released segments, the last released on top (linked by prev) */
 	uint64_t cached;             /* their bytes (still charged to the budget) */
 	uint64_t stack_peak;         /* most stack bytes mapped at once */
-	struct hal_ctx ctx;
 	void *fake;                  /* sanitizer state of its stack while switched out */
 	void *pin[SK_NPIN];          /* GC references the kernel holds across an allocation */
 	enum th_state state;
@@ -293,6 +314,10 @@ struct sip {
 
 _Static_assert(offsetof(struct sk_thread, resumed) == SING_T_RESUMED,
                "rt.h's SING_T_RESUMED is not sk_thread.resumed's offset");
+_Static_assert(offsetof(struct sk_thread, result) == SING_T_RESULT &&
+               offsetof(struct sk_thread, ctx) == SING_T_CTX &&
+               offsetof(struct sk_thread, handoff) == SING_T_HANDOFF,
+               "rt.h's SING_T_RESULT, SING_T_CTX or SING_T_HANDOFF is not sk_thread's");
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)
 {

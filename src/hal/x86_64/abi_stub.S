@@ -51,9 +51,56 @@ name:                                   \
 1:	popq %rcx; jmpq *%rcx;              \
 	.size name, .-name;
 
+/* sing_sendsel's (rt.h SENDSEL; docs/kernel.md "The round trip parked
+ * at its stub"): a SWITCH stub that, when name_k returns
+ * SING_SENDSEL_SWITCH, parks the thread here.  With the thread pointer
+ * popped, rsp is the transition record again: the callee-saved
+ * registers, then the return address into the SIP's code, which is the
+ * frame hal_ctx_switch leaves.  That becomes the thread's context, and
+ * the stub switches to t->handoff: its frame is popped likewise, with
+ * eax its result (meaningful when it parked here too; a context saved by
+ * hal_ctx_switch returns into C, where eax is dead). */
+#define STUB_SENDSEL(name)              \
+	STUB_ENTER(name)                    \
+	movl $0, SING_T_RESUMED(%rdi);      \
+	pushq %rdi;                         \
+	callq name##_k@PLT;                 \
+	popq %rcx;                          \
+	cmpl $SING_SENDSEL_SWITCH, %eax;    \
+	je 2f;                              \
+	cmpl $0, SING_T_RESUMED(%rcx);      \
+	STUB_POPS                           \
+	jne 1f;                             \
+	ret;                                \
+1:	popq %rcx; jmpq *%rcx;              \
+2:	movq %rsp, SING_T_CTX(%rcx);        \
+	movq SING_T_HANDOFF(%rcx), %rdx;    \
+	movq SING_T_CTX(%rdx), %rsp;        \
+	movl SING_T_RESULT(%rdx), %eax;     \
+	STUB_POPS                           \
+	popq %rcx; jmpq *%rcx;              \
+	.size name, .-name;
+
 #define STUB(name, ret, params, kind) STUB_##kind(name)
 
 	.text
 SING_ABI(STUB)
+
+/* Where a parked thread resumes when its stub cannot take it straight
+ * back to its SIP's code (chan.c ch_unpark built the frame that returned
+ * here: r15 is the thread, rsp its transition record).  The kernel ends
+ * its receive, then the stub's way out: the SIP's callee-saved
+ * registers, and back by a jump. */
+	.globl sing_sendsel_resume
+	.type sing_sendsel_resume, @function
+sing_sendsel_resume:
+	pushq %r15
+	movq %r15, %rdi
+	callq ch_resume_parked@PLT
+	popq %rcx
+	STUB_POPS
+	popq %rcx
+	jmpq *%rcx
+	.size sing_sendsel_resume, .-sing_sendsel_resume
 
 	.section .note.GNU-stack,"",@progbits
