@@ -53,6 +53,9 @@ int lw_tostr_folds(struct lw *w, const struct sil_insn *in);       /* this tostr
 void lw_loops_begin(struct lw *w);
 void lw_loops_end(struct lw *w);
 int lw_unpolled(const struct lw *w);   /* the back-edge at w->pc skips the poll */
+/* `const s, S; add t, i, s; [mov i, t;] jmp H` from pc: the back-edge's index, or 0 */
+struct lw_inc { uint32_t step, t, idx, back; };
+uint32_t lw_increment(const struct lw *w, uint32_t pc, struct lw_inc *inc);
 
 /* lower_fill.c: before a stelem, the run of a fill loop if it is one */
 void lw_fill(struct lw *w, const struct sil_insn *in);

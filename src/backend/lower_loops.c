@@ -123,6 +123,41 @@ static int64_t trips(int le, int64_t c0, int64_t k, int64_t s)
 	return k > c0 ? (k - c0 + s - 1) / s : 0;
 }
 
+/* The increment a compiled `for` ends with, from pc to its back-edge:
+ *     const s, S;  add t, i, s;  mov i, t;  jmp H     (back-edge at pc + 3)
+ *     const s, S;  add i, i, s;  jmp H                (back-edge at pc + 2)
+ * H at or before the jmp, no jump landing on the add, the mov or the jmp
+ * (a `continue` may land on the const of the first form; in the second,
+ * on nothing).  Fills *inc (S's value is the caller's to check); returns
+ * the back-edge's index, or 0.  Short loops here and fill loops
+ * (lower_fill.c) both start from it. */
+uint32_t lw_increment(const struct lw *w, uint32_t pc, struct lw_inc *inc)
+{
+	const struct sil_func *f = w->f;
+	if (pc + 2 >= f->ninsns)
+		return 0;
+	const struct sil_insn *ins = f->insns, *ad = &ins[pc + 1], *mv = &ins[pc + 2];
+	if (ins[pc].op != OP_CONST || ad->op != OP_ADD || A(ad, 2) != A(&ins[pc], 0))
+		return 0;
+	uint32_t ri = A(ad, 1), j = pc + 2;
+	if (mv->op == OP_MOV) {
+		ri = A(mv, 0);
+		if (A(ad, 0) != A(mv, 1) || A(ad, 1) != ri)
+			return 0;
+		j = pc + 3;
+	} else if (A(ad, 0) != ri) {
+		return 0;
+	}
+	if (j >= f->ninsns || ins[j].op != OP_JMP || (uint64_t)ins[j].a[0] > j)
+		return 0;
+	if (w->target[j] || w->target[j - 2])   /* a jump past the step or the add */
+		return 0;
+	if (w->target[j - 1])                   /* a jump past the increment */
+		return 0;
+	*inc = (struct lw_inc){A(&ins[pc], 0), A(ad, 0), ri, j};
+	return j;
+}
+
 /* Jumps landing at each index come from [lo, hi]; lo > hi: none. */
 struct sources { uint32_t *lo, *hi; };
 
@@ -134,18 +169,15 @@ struct sources { uint32_t *lo, *hi; };
 static int short_loop(const struct lw *w, const struct sources *src, uint32_t h, uint32_t j)
 {
 	const struct sil_insn *ins = w->f->insns;
+	struct lw_inc inc;
 	if (h < 1 || j < h + 6)
 		return 0;
-	if (w->target[j] || w->target[j - 2])   /* a jump past the step or the add */
+	if (lw_increment(w, j - 3, &inc) != j)   /* with its mov: `const; add; mov; jmp` */
 		return 0;
-	if (w->target[j - 1])                   /* a jump past the increment */
+	const struct sil_insn *cmp = &ins[h + 1], *jf = &ins[h + 2];
+	if ((cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
 		return 0;
-	const struct sil_insn *mv = &ins[j - 1], *ad = &ins[j - 2], *cmp = &ins[h + 1], *jf = &ins[h + 2];
-	if (mv->op != OP_MOV || ad->op != OP_ADD || (cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
-		return 0;
-	uint32_t ri = A(mv, 0);
-	if (A(ad, 0) != A(mv, 1) || A(ad, 1) != ri)
-		return 0;
+	uint32_t ri = inc.idx;
 	if (A(cmp, 1) != ri)
 		return 0;
 	if (A(jf, 0) != A(cmp, 0))
@@ -153,7 +185,7 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
 	if (A(jf, 1) <= j)   /* the test must leave the loop */
 		return 0;
 	int64_t s, k, c0;
-	if (!const_of(w, j - 3, A(ad, 2), &s) || s > LOOP_MAX_TRIPS)
+	if (!const_of(w, j - 3, inc.step, &s) || s > LOOP_MAX_TRIPS)
 		return 0;
 	if (s < 1)
 		return 0;
