@@ -33,6 +33,8 @@
  */
 #include "lower.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 enum { LOOP_MAX_TRIPS = 32 };
@@ -200,6 +202,149 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
 	return trips(cmp->op == OP_LE, c0, k, s) <= LOOP_MAX_TRIPS;
 }
 
+/* ---- ranged loops: a copy without the index's bounds checks ----
+ *
+ *   H: [const b, k]       b set by a const here, or a local the loop never writes
+ *     lt c, i, b;  jf c, X          X past J
+ *     ...                           the body: i only read; ldelem/stelem a[i]
+ *     const one, 1;  add t, i, one;  mov i, t
+ *   J: jmp H
+ *
+ * innermost, every instruction in ranged_op.  For each array a indexed
+ * at i that the loop never writes (and whose length is kept in lnA: 0
+ * when null), the guard on entry
+ * `i >= 0 && b <= lnA` proves every a[i] of the loop in bounds: the body
+ * runs only with i < b, i starts at i0 >= 0 and grows by 1 (no wrap: i + 1
+ * <= b), and a and b do not change.  Then the loop runs in a copy (labels
+ * V, after the function's end) whose a[i] are unchecked; else as before.
+ * Only the guard enters the copy: a jump from outside into the loop lands
+ * in the checked one (labels L), so it needs no proof.  The copy polls as
+ * the loop does.  tests/backend/ranged.sg runs each shape past an end,
+ * ranged.sasm has hand-written ones that break the shape. */
+enum { RANGE_MAX_INSNS = 256 };
+
+/* The instructions a copied loop may hold: their lowering keeps no state
+ * from one instruction to the next (strcat chains do). */
+static int ranged_op(unsigned op)
+{
+	return op == OP_NOP || op == OP_CONST || op == OP_FCONST || op == OP_MOV ||
+	    (op >= OP_ADD && op <= OP_GE) || op == OP_JMP || op == OP_JT || op == OP_JF ||
+	    op == OP_CALL || op == OP_LDELEM || op == OP_STELEM || op == OP_LEN || op == OP_LDFLD ||
+	    (op >= OP_FSQRT && op <= OP_FPOW);
+}
+
+/* keeps, where a call writes only its result (its arguments are read). */
+static int keeps_local(const struct sil_insn *in, uint32_t r)
+{
+	return in->op == OP_CALL ? in->a[0] != (int64_t)r : keeps(in, r);
+}
+
+/* Does no instruction of [h, j] but the one at skip write r? */
+static int unwritten(const struct lw *w, uint32_t h, uint32_t j, uint32_t r, uint32_t skip)
+{
+	for (uint32_t pc = h; pc <= j; pc++)
+		if (pc != skip && !keeps_local(&w->f->insns[pc], r))
+			return 0;
+	return 1;
+}
+
+/* The arrays indexed at r->idx in [h, j] that the loop leaves alone. */
+static void ranged_arrays(const struct lw *w, struct lw_range *r)
+{
+	for (uint32_t pc = r->h; pc <= r->j; pc++) {
+		const struct sil_insn *in = &w->f->insns[pc];
+		if ((in->op != OP_LDELEM && in->op != OP_STELEM) || A(in, in->op == OP_LDELEM ? 2 : 1) != r->idx)
+			continue;
+		uint32_t a = A(in, in->op == OP_LDELEM ? 1 : 0), k = 0;
+		uint32_t t = w->f->locals[a];
+		const struct sil_type *ty = sil_type(w->p, t);
+		if ((t != SIL_T_STRING && (!ty || ty->kind != SIL_TK_ARRAY)) || !lw_shadowed(w, a))
+			continue;
+		while (k < r->narr && r->arr[k] != a)
+			k++;
+		if (k == r->narr && k < LW_RANGE_ARRS && unwritten(w, r->h, r->j, a, UINT32_MAX))
+			r->arr[r->narr++] = a;
+	}
+}
+
+static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
+{
+	const struct sil_insn *ins = w->f->insns;
+	struct lw_inc inc;
+	struct lw_range r = {.h = h, .j = j};
+	if (j < h + 5 || j - h > RANGE_MAX_INSNS || lw_increment(w, j - 3, &inc) != j || ins[j - 3].a[1] != 1)
+		return;
+	uint32_t at = h + (ins[h].op == OP_CONST);
+	const struct sil_insn *cmp = &ins[at], *jf = &ins[at + 1];
+	if (cmp->op != OP_LT || jf->op != OP_JF)
+		return;
+	if (A(cmp, 0) != A(jf, 0))   /* the exit test reads the compare's bool */
+		return;
+	if (j >= A(jf, 1))           /* and leaves the loop */
+		return;
+	if (A(cmp, 1) != inc.idx)    /* which compares the index */
+		return;
+	r.idx = inc.idx;
+	r.bound = A(cmp, 2);
+	uint32_t ty = w->f->locals[r.idx];
+	if (ty != SIL_T_I32 && ty != SIL_T_I64)
+		return;
+	if (at > h) {
+		if (A(&ins[h], 0) != r.bound)
+			return;
+		r.konst = 1;
+		r.k = ty == SIL_T_I32 ? (int32_t)ins[h].a[1] : ins[h].a[1];
+	}
+	for (uint32_t pc = h; pc <= j; pc++) {
+		if (!ranged_op(ins[pc].op))
+			return;
+		if (pc < j - 1 && !keeps_local(&ins[pc], r.idx))
+			return;
+	}
+	if (!unwritten(w, h, j, r.bound, r.konst ? h : UINT32_MAX))
+		return;
+	ranged_arrays(w, &r);
+	if (!r.narr)
+		return;
+	w->ranges = xrealloc(w->ranges, (w->nranges + 1) * sizeof *w->ranges);
+	w->ranges[w->nranges++] = r;
+}
+
+/* Before the header of a ranged loop (where the code falls into it): into
+ * the copy when every array's range holds. */
+void lw_range_guard(struct lw *w)
+{
+	for (uint32_t n = 0; n < w->nranges; n++) {
+		const struct lw_range *r = &w->ranges[n];
+		if (r->h != w->pc)
+			continue;
+		char b[48];
+		if (r->konst)
+			snprintf(b, sizeof b, "0x%" PRIx64 "ull", (uint64_t)r->k);
+		else
+			snprintf(b, sizeof b, "(u64)(i64)r%u", r->bound);
+		lw_out(w, "\tif (r%u >= 0", r->idx);
+		for (uint32_t k = 0; k < r->narr; k++)
+			lw_out(w, " && %s <= (u64)ln%u", b, r->arr[k]);
+		lw_out(w, ") goto V%u;\n", r->h);
+	}
+}
+
+int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx)
+{
+	if (!w->ver || idx != w->ver->idx)
+		return 0;
+	for (uint32_t k = 0; k < w->ver->narr; k++)
+		if (w->ver->arr[k] == arr)
+			return 1;
+	return 0;
+}
+
+const char *lw_label(const struct lw *w, uint32_t label)
+{
+	return w->ver && label >= w->ver->h && label <= w->ver->j ? "V" : "L";
+}
+
 static void note_source(struct sources *src, uint64_t to, uint32_t from, uint32_t n)
 {
 	if (to > n)
@@ -244,6 +389,8 @@ void lw_loops_begin(struct lw *w)
 		uint32_t h = A(in, 0);
 		if (in->op == OP_JMP && last_back < (int64_t)h && short_loop(w, &src, h, pc))
 			w->unpolled[pc] = 1;
+		if (in->op == OP_JMP && last_back < (int64_t)h)
+			ranged_loop(w, h, pc);
 		last_back = pc;
 	}
 	free(src.lo);
@@ -259,4 +406,7 @@ void lw_loops_end(struct lw *w)
 {
 	free(w->unpolled);
 	w->unpolled = NULL;
+	free(w->ranges);
+	w->ranges = NULL;
+	w->nranges = 0;
 }
