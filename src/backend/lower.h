@@ -37,15 +37,16 @@ struct lw {
 };
 
 /* An innermost loop `for (i = ..; i < b; i++)` whose body indexes arrays
- * at i: when i >= 0 and b <= each one's length on entry, it runs a copy
- * of itself without those checks (lower_loops.c, "Ranged loops"). */
-enum { LW_RANGE_ARRS = 8 };
+ * at i (or at a local x it never writes): when i >= 0 and b <= each one's
+ * length (x < it) on entry, it runs a copy of itself without those checks
+ * (lower_loops.c, "Ranged loops"). */
+enum { LW_RANGE_ARRS = 16 };
 struct lw_range {
 	uint32_t h, j;          /* the header, the back-edge */
 	uint32_t idx, bound;    /* i, b */
 	int konst;              /* b is set by `const b, k` at h */
 	int64_t k;
-	uint32_t arr[LW_RANGE_ARRS], narr;   /* the arrays indexed at i unchecked */
+	uint32_t arr[LW_RANGE_ARRS], ix[LW_RANGE_ARRS], narr;   /* arr[k][ix[k]] unchecked: ix i or unwritten */
 };
 
 /* lower.c */

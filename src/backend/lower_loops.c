@@ -206,14 +206,15 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
  *
  *   H: [const b, k]       b set by a const here, or a local the loop never writes
  *     lt c, i, b;  jf c, X          X past J
- *     ...                           the body: i only read; ldelem/stelem a[i]
+ *     ...                           the body: i only read; ldelem/stelem a[i], a[x]
  *     const one, 1;  add t, i, one;  mov i, t
  *   J: jmp H
  *
  * innermost, every instruction in ranged_op.  For each array a indexed
  * at i that the loop never writes (and whose length is kept in lnA: 0
  * when null), the guard on entry
- * `i >= 0 && b <= lnA` proves every a[i] of the loop in bounds: the body
+ * `i >= 0 && b <= lnA` proves every a[i] of the loop in bounds (and
+ * `x < lnA` every a[x], x a local the loop never writes): the body
  * runs only with i < b, i starts at i0 >= 0 and grows by 1 (no wrap: i + 1
  * <= b), and a and b do not change.  Then the loop runs in a copy (labels
  * V, after the function's end) whose a[i] are unchecked; else as before.
@@ -248,22 +249,28 @@ static int unwritten(const struct lw *w, uint32_t h, uint32_t j, uint32_t r, uin
 	return 1;
 }
 
-/* The arrays indexed at r->idx in [h, j] that the loop leaves alone. */
+/* The arrays the loop leaves alone indexed in [h, j] at r->idx, or at a
+ * local x the loop never writes (its guard: x < lnA; the loop then reads
+ * a[x] with the same x and a every time). */
 static void ranged_arrays(const struct lw *w, struct lw_range *r)
 {
 	for (uint32_t pc = r->h; pc <= r->j; pc++) {
 		const struct sil_insn *in = &w->f->insns[pc];
-		if ((in->op != OP_LDELEM && in->op != OP_STELEM) || A(in, in->op == OP_LDELEM ? 2 : 1) != r->idx)
+		if (in->op != OP_LDELEM && in->op != OP_STELEM)
 			continue;
-		uint32_t a = A(in, in->op == OP_LDELEM ? 1 : 0), k = 0;
+		uint32_t a = A(in, in->op == OP_LDELEM ? 1 : 0), x = A(in, in->op == OP_LDELEM ? 2 : 1), k = 0;
 		uint32_t t = w->f->locals[a];
 		const struct sil_type *ty = sil_type(w->p, t);
 		if ((t != SIL_T_STRING && (!ty || ty->kind != SIL_TK_ARRAY)) || !lw_shadowed(w, a))
 			continue;
-		while (k < r->narr && r->arr[k] != a)
+		if (x != r->idx && !unwritten(w, r->h, r->j, x, UINT32_MAX))
+			continue;
+		while (k < r->narr && (r->arr[k] != a || r->ix[k] != x))
 			k++;
-		if (k == r->narr && k < LW_RANGE_ARRS && unwritten(w, r->h, r->j, a, UINT32_MAX))
-			r->arr[r->narr++] = a;
+		if (k == r->narr && k < LW_RANGE_ARRS && unwritten(w, r->h, r->j, a, UINT32_MAX)) {
+			r->arr[r->narr] = a;
+			r->ix[r->narr++] = x;
+		}
 	}
 }
 
@@ -310,6 +317,15 @@ static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 	w->ranges[w->nranges++] = r;
 }
 
+/* How lower.c's index_expr writes local x as an index. */
+static const char *ix_expr(const struct lw *w, uint32_t x)
+{
+	static char buf[32];
+	uint32_t t = w->f->locals[x];
+	snprintf(buf, sizeof buf, t >= SIL_T_I8 && t <= SIL_T_I64 ? "(u64)(i64)r%u" : "(u64)r%u", x);
+	return buf;
+}
+
 /* Before the header of a ranged loop (where the code falls into it): into
  * the copy when every array's range holds. */
 void lw_range_guard(struct lw *w)
@@ -325,17 +341,20 @@ void lw_range_guard(struct lw *w)
 			snprintf(b, sizeof b, "(u64)(i64)r%u", r->bound);
 		lw_out(w, "\tif (r%u >= 0", r->idx);
 		for (uint32_t k = 0; k < r->narr; k++)
-			lw_out(w, " && %s <= (u64)ln%u", b, r->arr[k]);
+			if (r->ix[k] == r->idx)
+				lw_out(w, " && %s <= (u64)ln%u", b, r->arr[k]);
+			else
+				lw_out(w, " && %s < (u64)ln%u", ix_expr(w, r->ix[k]), r->arr[k]);
 		lw_out(w, ") goto V%u;\n", r->h);
 	}
 }
 
 int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx)
 {
-	if (!w->ver || idx != w->ver->idx)
+	if (!w->ver)
 		return 0;
 	for (uint32_t k = 0; k < w->ver->narr; k++)
-		if (w->ver->arr[k] == arr)
+		if (w->ver->arr[k] == arr && w->ver->ix[k] == idx)
 			return 1;
 	return 0;
 }
