@@ -6,7 +6,7 @@
 	split($0, q, "\""); id = $4; sub(/^fn/, "", id); sub(/\[\]$/, "", id); name[id] = q[2]
 }
 /^#define FN fn[0-9]+$/ { cur = substr($3, 3); if (!(cur in g)) order[++nf] = cur; g[cur] += 0 }
-/^\tif \(r[0-9]+ >= 0 && .* <?=? \(u64\)ln[0-9]+\) goto V[0-9]+;$/ { g[cur]++ }
+/^\t+if \(r[0-9]+ >= 0 && .*\) goto V[0-9]+;$/ { g[cur]++ }
 END {
 	for (i = 1; i <= nf; i++) {
 		f = order[i]; n = name[f]
