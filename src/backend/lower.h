@@ -44,6 +44,8 @@ enum { LW_RANGE_ARRS = 16 };
 struct lw_range {
 	uint32_t h, j;          /* the header, the back-edge */
 	uint32_t idx, bound;    /* i, b */
+	uint32_t step;          /* i's step: a local, or UINT32_MAX for a const 1 */
+	int le;                 /* i <= b, not i < b */
 	int konst;              /* b is set by `const b, k` at h */
 	int64_t k;
 	uint32_t arr[LW_RANGE_ARRS], ix[LW_RANGE_ARRS], narr;   /* arr[k][ix[k]] unchecked: ix i or unwritten */

@@ -205,18 +205,19 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
 /* ---- ranged loops: a copy without the index's bounds checks ----
  *
  *   H: [const b, k]       b set by a const here, or a local the loop never writes
- *     lt c, i, b;  jf c, X          X past J
+ *     lt|le c, i, b;  jf c, X       X past J
  *     ...                           the body: i only read; ldelem/stelem a[i], a[x]
- *     const one, 1;  add t, i, one;  mov i, t
+ *     const one, 1;  add t, i, one;  mov i, t      (or: add t, i, s;  mov i, t)
  *   J: jmp H
  *
- * innermost, every instruction in ranged_op.  For each array a indexed
- * at i that the loop never writes (and whose length is kept in lnA: 0
- * when null), the guard on entry
- * `i >= 0 && b <= lnA` proves every a[i] of the loop in bounds (and
- * `x < lnA` every a[x], x a local the loop never writes): the body
- * runs only with i < b, i starts at i0 >= 0 and grows by 1 (no wrap: i + 1
- * <= b), and a and b do not change.  Then the loop runs in a copy (labels
+ * innermost, every instruction in ranged_op, s a local the loop never
+ * writes.  For each array a indexed at i that the loop never writes (and
+ * whose length is kept in lnA: 0 when null), the guard on entry `i >= 0
+ * && b <= lnA` (`b < lnA` for le; with s, `s >= 1`; for le or s, `b + s`
+ * within the type, so i never wraps) proves every a[i] of the loop in
+ * bounds (and `x < lnA` every a[x], x a local the loop never writes): the
+ * body runs only with i < b (<= b), i starts at i0 >= 0 and grows by its
+ * step, and a and b do not change.  Then the loop runs in a copy (labels
  * V, after the function's end) whose a[i] are unchecked; else as before.
  * Only the guard enters the copy: a jump from outside into the loop lands
  * in the checked one (labels L), so it needs no proof.  The copy polls as
@@ -274,24 +275,45 @@ static void ranged_arrays(const struct lw *w, struct lw_range *r)
 	}
 }
 
+/* The increment of the loop closed at j: `const one, 1; add t, i, one;
+ * mov i, t` (r->step = UINT32_MAX), or `add t, i, s; mov i, t` with s a
+ * local the loop never writes (r->step = s; its guard: s >= 1), no jump
+ * landing on the mov (a jump to the jmp leaves i as it is).  Sets r->idx. */
+static int ranged_step(const struct lw *w, uint32_t h, uint32_t j, struct lw_range *r)
+{
+	const struct sil_insn *ins = w->f->insns, *ad = &ins[j - 2], *mv = &ins[j - 1];
+	struct lw_inc inc;
+	if (lw_increment(w, j - 3, &inc) == j && ins[j - 3].a[1] == 1) {
+		r->idx = inc.idx;
+		r->step = UINT32_MAX;
+		return 1;
+	}
+	if (ad->op != OP_ADD || mv->op != OP_MOV || A(mv, 1) != A(ad, 0) || A(ad, 1) != A(mv, 0))
+		return 0;
+	if (w->target[j - 1] || A(ad, 2) == A(mv, 0) || !unwritten(w, h, j, A(ad, 2), UINT32_MAX))
+		return 0;
+	r->idx = A(mv, 0);
+	r->step = A(ad, 2);
+	return 1;
+}
+
 static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 {
 	const struct sil_insn *ins = w->f->insns;
-	struct lw_inc inc;
 	struct lw_range r = {.h = h, .j = j};
-	if (j < h + 5 || j - h > RANGE_MAX_INSNS || lw_increment(w, j - 3, &inc) != j || ins[j - 3].a[1] != 1)
+	if (j < h + 4 || j - h > RANGE_MAX_INSNS || !ranged_step(w, h, j, &r))
 		return;
 	uint32_t at = h + (ins[h].op == OP_CONST);
 	const struct sil_insn *cmp = &ins[at], *jf = &ins[at + 1];
-	if (cmp->op != OP_LT || jf->op != OP_JF)
+	if ((cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
 		return;
 	if (A(cmp, 0) != A(jf, 0))   /* the exit test reads the compare's bool */
 		return;
 	if (j >= A(jf, 1))           /* and leaves the loop */
 		return;
-	if (A(cmp, 1) != inc.idx)    /* which compares the index */
+	if (A(cmp, 1) != r.idx)      /* which compares the index */
 		return;
-	r.idx = inc.idx;
+	r.le = cmp->op == OP_LE;
 	r.bound = A(cmp, 2);
 	uint32_t ty = w->f->locals[r.idx];
 	if (ty != SIL_T_I32 && ty != SIL_T_I64)
@@ -335,6 +357,14 @@ static int first_of_index(const struct lw_range *r, uint32_t k)
 	return 1;
 }
 
+/* rN of a ranged loop's step local. */
+static const char *step_of(const struct lw_range *r)
+{
+	static char buf[16];
+	snprintf(buf, sizeof buf, "r%u", r->step);
+	return buf;
+}
+
 /* Before the header of a ranged loop (where the code falls into it): into
  * the copy when every array's range holds.  The least length of the arrays
  * indexed by each local (mN_ for rN) is computed first, without a branch:
@@ -359,11 +389,16 @@ void lw_range_guard(struct lw *w)
 				lw_out(w, "\t\tm%u_ = (u64)ln%u < m%u_ ? (u64)ln%u : m%u_;\n", r->ix[k], r->arr[k],
 				    r->ix[k], r->arr[k], r->ix[k]);
 		lw_out(w, "\t\tif (r%u >= 0", r->idx);
+		if (r->step != UINT32_MAX)
+			lw_out(w, " && r%u >= 1", r->step);
+		if (r->le || r->step != UINT32_MAX)   /* i + step <= the type's largest: no wrap */
+			lw_out(w, " && (i64)%s <= %s - (i64)%s", b, w->f->locals[r->idx] == SIL_T_I32 ?
+			    "0x7fffffffll" : "0x7fffffffffffffffll", r->step != UINT32_MAX ? step_of(r) : "1");
 		for (uint32_t k = 0; k < r->narr; k++)
 			if (!first_of_index(r, k))
 				continue;
 			else if (r->ix[k] == r->idx)
-				lw_out(w, " && %s <= m%u_", b, r->idx);
+				lw_out(w, " && %s %s m%u_", b, r->le ? "<" : "<=", r->idx);
 			else
 				lw_out(w, " && %s < m%u_", ix_expr(w, r->ix[k]), r->ix[k]);
 		lw_out(w, ") goto V%u;\n\t}\n", r->h);

@@ -90,8 +90,8 @@ done
 # functions (ranged.awk; hand-written shapes in ranged.sasm: none), and
 # each shape run past an end must still fail in its function.
 run_program ranged "$HERE/ranged.sg"
-rpast=(v_sum v_sum v_const v_two v_sum n_array_written n_bound_written n_index_written n_le v_call v_nested v_nested v_other v_moving v_str)
-for k in $(seq 15); do
+rpast=(v_sum v_sum v_const v_two v_sum n_array_written n_bound_written n_index_written v_le v_call v_nested v_nested v_other v_moving v_str v_stride v_stride n_step_written)
+for k in $(seq 18); do
 	want "ranged-past-$k" || continue
 	why="array index out of bounds"
 	[ "$k" = 5 ] && why="null dereference"
@@ -111,7 +111,7 @@ ranged_check() {   # NAME FILE FUNCTIONS
 	got=$(awk -f "$HERE/ranged.awk" "$TMPDIR/cache.$1"/*.c 2>&1)
 	[ "$got" = "functions $3" ] && ok "$1" || bad "$1" "$got"
 }
-ranged_check ranged-loops-emitted "$HERE/ranged.sg" 16
+ranged_check ranged-loops-emitted "$HERE/ranged.sg" 18
 ranged_check ranged-loops-hostile "$HERE/ranged.sasm" 6
 
 # Which loop back-edges skip the safepoint poll (lower_loops.c, only short
