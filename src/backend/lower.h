@@ -36,10 +36,10 @@ struct lw {
 	const struct lw_range *ver;    /* the unchecked copy being written, or NULL */
 };
 
-/* An innermost loop `for (i = ..; i < b; i++)` whose body indexes arrays
- * at i (or at a local x it never writes): when i >= 0 and b <= each one's
- * length (x < it) on entry, it runs a copy of itself without those checks
- * (lower_loops.c, "Ranged loops"). */
+/* An innermost loop `for (i = ..; i < b (or <=); i++ (or i += s))` whose
+ * body indexes arrays at i (or at a local x it never writes): when i >= 0
+ * and b <= each one's length (x < it) on entry, it runs a copy of itself
+ * without those checks (lower_loops.c, "Ranged loops"). */
 enum { LW_RANGE_ARRS = 16 };
 struct lw_range {
 	uint32_t h, j;          /* the header, the back-edge */
