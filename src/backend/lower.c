@@ -222,7 +222,7 @@ static void jump(struct lw *w, uint32_t label)
 {
 	if (label <= w->pc && !lw_unpolled(w))   /* a back-edge: poll (but lower_loops.c) */
 		lw_out(w, "POLL(); ");
-	lw_out(w, "goto L%u;", label);
+	lw_out(w, "goto %s%u;", lw_label(w, label), label);
 }
 
 static void lw_jmp(struct lw *w, const struct sil_insn *in)
@@ -319,8 +319,10 @@ static void lw_stfld(struct lw *w, const struct sil_insn *in)
  * length is 0 when it is null, so one compare does both: every index
  * fails it, and the failure path tells null (reported first, as before)
  * from out of bounds. */
-static void gc_index_check(struct lw *w, uint32_t arr, const char *ix)
+static void gc_index_check(struct lw *w, uint32_t arr, uint32_t idx, const char *ix)
 {
+	if (lw_unchecked(w, arr, idx))
+		return;   /* a ranged loop's copy: its guard proved it (lower_loops.c) */
 	if (lw_shadowed(w, arr))
 		lw_out(w, "CHKIX(%s >= (u64)ln%u, r%u); ", ix, arr, arr);
 	else
@@ -334,13 +336,13 @@ static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t 
 	index_expr(w, idx, ix, sizeof ix);
 	uint32_t t = TY(arr);
 	if (t == SIL_T_STRING) {
-		gc_index_check(w, arr, ix);
+		gc_index_check(w, arr, idx, ix);
 		snprintf(buf, len, "r%u->b[%s]", arr, ix);
 		return;
 	}
 	const struct sil_type *ty = sil_type(w->p, t);
 	if (ty->kind == SIL_TK_ARRAY) {
-		gc_index_check(w, arr, ix);
+		gc_index_check(w, arr, idx, ix);
 	} else {   /* an xarray: xsplit shortens it, so its length is read each time */
 		lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
 	}
@@ -826,6 +828,17 @@ static void signature(struct lw *w, const char *suffix, uint32_t fi)
 	lw_out(w, ")");
 }
 
+/* The instruction at w->pc, its label first. */
+static void insn(struct lw *w)
+{
+	const struct sil_insn *in = &w->f->insns[w->pc];
+	if (w->target[w->pc])
+		lw_out(w, "%s%u:;\n", lw_label(w, w->pc), w->pc);
+	lw_out(w, "\t");
+	rules[in->op].fn(w, in);
+	lw_shadow_refresh(w, in);
+}
+
 static void body(struct lw *w)
 {
 	const struct sil_func *f = w->f;
@@ -836,17 +849,21 @@ static void body(struct lw *w)
 	mark_targets(w);
 	lw_loops_begin(w);
 	for (w->pc = 0; w->pc < f->ninsns; w->pc++) {
-		const struct sil_insn *in = &f->insns[w->pc];
-		if (w->target[w->pc])
-			lw_out(w, "L%u:;\n", w->pc);
-		lw_out(w, "\t");
-		rules[in->op].fn(w, in);
-		lw_shadow_refresh(w, in);
+		lw_range_guard(w);
+		insn(w);
 	}
 	if (w->target[f->ninsns])
 		lw_out(w, "L%u:;\n", f->ninsns);
 	/* The verifier lets no path fall off the end; if one did, stop. */
-	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n}\n");
+	lw_out(w, "\tsing_fail(th, SING_F_UNREACHABLE, FN);\n");
+	/* Ranged loops' unchecked copies, entered only by their guards. */
+	for (uint32_t n = 0; n < w->nranges; n++) {
+		w->ver = &w->ranges[n];
+		for (w->pc = w->ver->h; w->pc <= w->ver->j; w->pc++)
+			insn(w);
+		w->ver = NULL;
+	}
+	lw_out(w, "}\n");
 	free(w->target);
 	lw_loops_end(w);
 	lw_facts_end(w);

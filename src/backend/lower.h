@@ -31,6 +31,24 @@ struct lw {
 	uint32_t nchain;
 	int64_t folded;         /* a tostr's result the next strcat takes as an integer part, or -1 */
 	struct lw_part folded_as;
+	struct lw_range *ranges;       /* loops with an unchecked copy (lower_loops.c) */
+	uint32_t nranges;
+	const struct lw_range *ver;    /* the unchecked copy being written, or NULL */
+};
+
+/* An innermost loop `for (i = ..; i < b (or <=); i++ (or i += s))` whose
+ * body indexes arrays at i (or at a local x it never writes): when i >= 0
+ * and b <= each one's length (x < it) on entry, it runs a copy of itself
+ * without those checks (lower_loops.c, "Ranged loops"). */
+enum { LW_RANGE_ARRS = 16 };
+struct lw_range {
+	uint32_t h, j;          /* the header, the back-edge */
+	uint32_t idx, bound;    /* i, b */
+	uint32_t step;          /* i's step: a local, or UINT32_MAX for a const 1 */
+	int le;                 /* i <= b, not i < b */
+	int konst;              /* b is set by `const b, k` at h */
+	int64_t k;
+	uint32_t arr[LW_RANGE_ARRS], ix[LW_RANGE_ARRS], narr;   /* arr[k][ix[k]] unchecked: ix i or unwritten */
 };
 
 /* lower.c */
@@ -53,6 +71,13 @@ int lw_tostr_folds(struct lw *w, const struct sil_insn *in);       /* this tostr
 void lw_loops_begin(struct lw *w);
 void lw_loops_end(struct lw *w);
 int lw_unpolled(const struct lw *w);   /* the back-edge at w->pc skips the poll */
+/* `const s, S; add t, i, s; [mov i, t;] jmp H` from pc: the back-edge's index, or 0 */
+struct lw_inc { uint32_t step, t, idx, back; };
+uint32_t lw_increment(const struct lw *w, uint32_t pc, struct lw_inc *inc);
+
+void lw_range_guard(struct lw *w);   /* at w->pc: the jump into a ranged loop's copy */
+int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx);   /* arr[idx] needs no check here */
+const char *lw_label(const struct lw *w, uint32_t label);   /* "L" or, in a copy, "V" */
 
 /* lower_fill.c: before a stelem, the run of a fill loop if it is one */
 void lw_fill(struct lw *w, const struct sil_insn *in);

@@ -19,41 +19,23 @@
 
 struct fill { uint32_t arr, idx, bound, val, one, t, head; int le; };
 
-/* Is the instruction at pc `const r, 1`? */
-static int const_one(const struct sil_func *f, uint32_t pc, uint32_t *r)
-{
-	if (pc >= f->ninsns || f->insns[pc].op != OP_CONST || f->insns[pc].a[1] != 1)
-		return 0;
-	*r = A(&f->insns[pc], 0);
-	return 1;
-}
-
 /* After the stelem at s: `const one, 1; add t, i, one; mov i, t; jmp H`
- * or `const one, 1; add i, i, one; jmp H`, none of it a jump target.  The
- * back-edge's index, or 0. */
+ * or `const one, 1; add i, i, one; jmp H` (lw_increment), H before s,
+ * none of it a jump target.  The back-edge's index, or 0. */
 static uint32_t increment_then_back(const struct lw *w, uint32_t s, uint32_t i, uint32_t *one,
                                     uint32_t *t)
 {
 	const struct sil_func *f = w->f;
-	uint32_t pc = s + 1;
-	if (!const_one(f, pc, one) || pc + 2 >= f->ninsns)
+	struct lw_inc inc;
+	uint32_t pc = lw_increment(w, s + 1, &inc);
+	if (!pc || f->insns[s + 1].a[1] != 1 || inc.idx != i || w->target[s + 1])
 		return 0;
-	const struct sil_insn *add = &f->insns[pc + 1];
-	if (add->op != OP_ADD || add->a[1] != (int64_t)i || add->a[2] != (int64_t)*one)
+	if ((pc == s + 4) != (inc.t != i))   /* the mov only with a temporary */
 		return 0;
-	*t = A(add, 0);
-	pc += 2;
-	if (*t != i) {
-		const struct sil_insn *mv = &f->insns[pc];
-		if (mv->op != OP_MOV || mv->a[0] != (int64_t)i || mv->a[1] != (int64_t)*t)
-			return 0;
-		pc++;
-	}
-	if (pc >= f->ninsns || f->insns[pc].op != OP_JMP || f->insns[pc].a[0] >= (int64_t)s)
+	if (f->insns[pc].a[0] >= (int64_t)s)
 		return 0;
-	for (uint32_t k = s + 1; k <= pc; k++)
-		if (w->target[k])
-			return 0;
+	*one = inc.step;
+	*t = inc.t;
 	return pc;
 }
 

@@ -33,6 +33,8 @@
  */
 #include "lower.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 enum { LOOP_MAX_TRIPS = 32 };
@@ -123,6 +125,41 @@ static int64_t trips(int le, int64_t c0, int64_t k, int64_t s)
 	return k > c0 ? (k - c0 + s - 1) / s : 0;
 }
 
+/* The increment a compiled `for` ends with, from pc to its back-edge:
+ *     const s, S;  add t, i, s;  mov i, t;  jmp H     (back-edge at pc + 3)
+ *     const s, S;  add i, i, s;  jmp H                (back-edge at pc + 2)
+ * H at or before the jmp, no jump landing on the add, the mov or the jmp
+ * (a `continue` may land on the const of the first form; in the second,
+ * on nothing).  Fills *inc (S's value is the caller's to check); returns
+ * the back-edge's index, or 0.  Short loops here and fill loops
+ * (lower_fill.c) both start from it. */
+uint32_t lw_increment(const struct lw *w, uint32_t pc, struct lw_inc *inc)
+{
+	const struct sil_func *f = w->f;
+	if (pc + 2 >= f->ninsns)
+		return 0;
+	const struct sil_insn *ins = f->insns, *ad = &ins[pc + 1], *mv = &ins[pc + 2];
+	if (ins[pc].op != OP_CONST || ad->op != OP_ADD || A(ad, 2) != A(&ins[pc], 0))
+		return 0;
+	uint32_t ri = A(ad, 1), j = pc + 2;
+	if (mv->op == OP_MOV) {
+		ri = A(mv, 0);
+		if (A(ad, 0) != A(mv, 1) || A(ad, 1) != ri)
+			return 0;
+		j = pc + 3;
+	} else if (A(ad, 0) != ri) {
+		return 0;
+	}
+	if (j >= f->ninsns || ins[j].op != OP_JMP || (uint64_t)ins[j].a[0] > j)
+		return 0;
+	if (w->target[j] || w->target[j - 2])   /* a jump past the step or the add */
+		return 0;
+	if (w->target[j - 1])                   /* a jump past the increment */
+		return 0;
+	*inc = (struct lw_inc){A(&ins[pc], 0), A(ad, 0), ri, j};
+	return j;
+}
+
 /* Jumps landing at each index come from [lo, hi]; lo > hi: none. */
 struct sources { uint32_t *lo, *hi; };
 
@@ -134,18 +171,15 @@ struct sources { uint32_t *lo, *hi; };
 static int short_loop(const struct lw *w, const struct sources *src, uint32_t h, uint32_t j)
 {
 	const struct sil_insn *ins = w->f->insns;
+	struct lw_inc inc;
 	if (h < 1 || j < h + 6)
 		return 0;
-	if (w->target[j] || w->target[j - 2])   /* a jump past the step or the add */
+	if (lw_increment(w, j - 3, &inc) != j)   /* with its mov: `const; add; mov; jmp` */
 		return 0;
-	if (w->target[j - 1])                   /* a jump past the increment */
+	const struct sil_insn *cmp = &ins[h + 1], *jf = &ins[h + 2];
+	if ((cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
 		return 0;
-	const struct sil_insn *mv = &ins[j - 1], *ad = &ins[j - 2], *cmp = &ins[h + 1], *jf = &ins[h + 2];
-	if (mv->op != OP_MOV || ad->op != OP_ADD || (cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
-		return 0;
-	uint32_t ri = A(mv, 0);
-	if (A(ad, 0) != A(mv, 1) || A(ad, 1) != ri)
-		return 0;
+	uint32_t ri = inc.idx;
 	if (A(cmp, 1) != ri)
 		return 0;
 	if (A(jf, 0) != A(cmp, 0))
@@ -153,7 +187,7 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
 	if (A(jf, 1) <= j)   /* the test must leave the loop */
 		return 0;
 	int64_t s, k, c0;
-	if (!const_of(w, j - 3, A(ad, 2), &s) || s > LOOP_MAX_TRIPS)
+	if (!const_of(w, j - 3, inc.step, &s) || s > LOOP_MAX_TRIPS)
 		return 0;
 	if (s < 1)
 		return 0;
@@ -166,6 +200,224 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
 			return 0;   /* entered from outside */
 	}
 	return trips(cmp->op == OP_LE, c0, k, s) <= LOOP_MAX_TRIPS;
+}
+
+/* ---- ranged loops: a copy without the index's bounds checks ----
+ *
+ *   H: [const b, k]       b set by a const here, or a local the loop never writes
+ *     lt|le c, i, b;  jf c, X       X past J
+ *     ...                           the body: i only read; ldelem/stelem a[i], a[x]
+ *     const one, 1;  add t, i, one;  mov i, t      (or: add t, i, s;  mov i, t)
+ *   J: jmp H
+ *
+ * innermost, every instruction in ranged_op, s a local the loop never
+ * writes.  For each array a indexed at i that the loop never writes (and
+ * whose length is kept in lnA: 0 when null), the guard on entry `i >= 0
+ * && b <= lnA` (`b < lnA` for le; with s, `s >= 1`; for le or s, `b + s`
+ * within the type, so i never wraps) proves every a[i] of the loop in
+ * bounds (and `x < lnA` every a[x], x a local the loop never writes): the
+ * body runs only with i < b (<= b), i starts at i0 >= 0 and grows by its
+ * step, and a and b do not change.  Then the loop runs in a copy (labels
+ * V, after the function's end) whose a[i] are unchecked; else as before.
+ * Only the guard enters the copy: a jump from outside into the loop lands
+ * in the checked one (labels L), so it needs no proof.  The copy polls as
+ * the loop does.  tests/backend/ranged.sg runs each shape past an end,
+ * ranged.sasm has hand-written ones that break the shape. */
+enum { RANGE_MAX_INSNS = 256 };
+
+/* The instructions a copied loop may hold: their lowering keeps no state
+ * from one instruction to the next (strcat chains do). */
+static int ranged_op(unsigned op)
+{
+	return op == OP_NOP || op == OP_CONST || op == OP_FCONST || op == OP_MOV ||
+	    (op >= OP_ADD && op <= OP_GE) || op == OP_JMP || op == OP_JT || op == OP_JF ||
+	    op == OP_CALL || op == OP_LDELEM || op == OP_STELEM || op == OP_LEN || op == OP_LDFLD ||
+	    (op >= OP_FSQRT && op <= OP_FPOW);
+}
+
+/* keeps, where a call writes only its result (its arguments are read). */
+static int keeps_local(const struct sil_insn *in, uint32_t r)
+{
+	return in->op == OP_CALL ? in->a[0] != (int64_t)r : keeps(in, r);
+}
+
+/* Does no instruction of [h, j] but the one at skip write r? */
+static int unwritten(const struct lw *w, uint32_t h, uint32_t j, uint32_t r, uint32_t skip)
+{
+	for (uint32_t pc = h; pc <= j; pc++)
+		if (pc != skip && !keeps_local(&w->f->insns[pc], r))
+			return 0;
+	return 1;
+}
+
+/* The arrays the loop leaves alone indexed in [h, j] at r->idx, or at a
+ * local x the loop never writes (its guard: x < lnA; the loop then reads
+ * a[x] with the same x and a every time). */
+static void ranged_arrays(const struct lw *w, struct lw_range *r)
+{
+	for (uint32_t pc = r->h; pc <= r->j; pc++) {
+		const struct sil_insn *in = &w->f->insns[pc];
+		if (in->op != OP_LDELEM && in->op != OP_STELEM)
+			continue;
+		uint32_t a = A(in, in->op == OP_LDELEM ? 1 : 0), x = A(in, in->op == OP_LDELEM ? 2 : 1), k = 0;
+		uint32_t t = w->f->locals[a];
+		const struct sil_type *ty = sil_type(w->p, t);
+		if ((t != SIL_T_STRING && (!ty || ty->kind != SIL_TK_ARRAY)) || !lw_shadowed(w, a))
+			continue;
+		if (x != r->idx && !unwritten(w, r->h, r->j, x, UINT32_MAX))
+			continue;
+		while (k < r->narr && (r->arr[k] != a || r->ix[k] != x))
+			k++;
+		if (k == r->narr && k < LW_RANGE_ARRS && unwritten(w, r->h, r->j, a, UINT32_MAX)) {
+			r->arr[r->narr] = a;
+			r->ix[r->narr++] = x;
+		}
+	}
+}
+
+/* The increment of the loop closed at j: `const one, 1; add t, i, one;
+ * mov i, t` (r->step = UINT32_MAX), or `add t, i, s; mov i, t` with s a
+ * local the loop never writes (r->step = s; its guard: s >= 1), no jump
+ * landing on the mov (a jump to the jmp leaves i as it is).  Sets r->idx. */
+static int ranged_step(const struct lw *w, uint32_t h, uint32_t j, struct lw_range *r)
+{
+	const struct sil_insn *ins = w->f->insns, *ad = &ins[j - 2], *mv = &ins[j - 1];
+	struct lw_inc inc;
+	if (lw_increment(w, j - 3, &inc) == j && ins[j - 3].a[1] == 1) {
+		r->idx = inc.idx;
+		r->step = UINT32_MAX;
+		return 1;
+	}
+	if (ad->op != OP_ADD || mv->op != OP_MOV || A(mv, 1) != A(ad, 0) || A(ad, 1) != A(mv, 0))
+		return 0;
+	if (w->target[j - 1] || A(ad, 2) == A(mv, 0) || !unwritten(w, h, j, A(ad, 2), UINT32_MAX))
+		return 0;
+	r->idx = A(mv, 0);
+	r->step = A(ad, 2);
+	return 1;
+}
+
+static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
+{
+	const struct sil_insn *ins = w->f->insns;
+	struct lw_range r = {.h = h, .j = j};
+	if (j < h + 4 || j - h > RANGE_MAX_INSNS || !ranged_step(w, h, j, &r))
+		return;
+	uint32_t at = h + (ins[h].op == OP_CONST);
+	const struct sil_insn *cmp = &ins[at], *jf = &ins[at + 1];
+	if ((cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
+		return;
+	if (A(cmp, 0) != A(jf, 0))   /* the exit test reads the compare's bool */
+		return;
+	if (j >= A(jf, 1))           /* and leaves the loop */
+		return;
+	if (A(cmp, 1) != r.idx)      /* which compares the index */
+		return;
+	r.le = cmp->op == OP_LE;
+	r.bound = A(cmp, 2);
+	uint32_t ty = w->f->locals[r.idx];
+	if (ty != SIL_T_I32 && ty != SIL_T_I64)
+		return;
+	if (at > h) {
+		if (A(&ins[h], 0) != r.bound)
+			return;
+		r.konst = 1;
+		r.k = ty == SIL_T_I32 ? (int32_t)ins[h].a[1] : ins[h].a[1];
+	}
+	for (uint32_t pc = h; pc <= j; pc++) {
+		if (!ranged_op(ins[pc].op))
+			return;
+		if (pc < j - 1 && !keeps_local(&ins[pc], r.idx))
+			return;
+	}
+	if (!unwritten(w, h, j, r.bound, r.konst ? h : UINT32_MAX))
+		return;
+	ranged_arrays(w, &r);
+	if (!r.narr)
+		return;
+	w->ranges = xrealloc(w->ranges, (w->nranges + 1) * sizeof *w->ranges);
+	w->ranges[w->nranges++] = r;
+}
+
+/* How lower.c's index_expr writes local x as an index. */
+static const char *ix_expr(const struct lw *w, uint32_t x)
+{
+	static char buf[32];
+	uint32_t t = w->f->locals[x];
+	snprintf(buf, sizeof buf, t >= SIL_T_I8 && t <= SIL_T_I64 ? "(u64)(i64)r%u" : "(u64)r%u", x);
+	return buf;
+}
+
+/* Is ix[k] the first of its index local in r? */
+static int first_of_index(const struct lw_range *r, uint32_t k)
+{
+	for (uint32_t e = 0; e < k; e++)
+		if (r->ix[e] == r->ix[k])
+			return 0;
+	return 1;
+}
+
+/* rN of a ranged loop's step local. */
+static const char *step_of(const struct lw_range *r)
+{
+	static char buf[16];
+	snprintf(buf, sizeof buf, "r%u", r->step);
+	return buf;
+}
+
+/* Before the header of a ranged loop (where the code falls into it): into
+ * the copy when every array's range holds.  The least length of the arrays
+ * indexed by each local (mN_ for rN) is computed first, without a branch:
+ * lengths rarely change, and cc moves such a minimum out of the loops
+ * around (nbody enters its j loop, fourteen arrays, five times a step). */
+void lw_range_guard(struct lw *w)
+{
+	for (uint32_t n = 0; n < w->nranges; n++) {
+		const struct lw_range *r = &w->ranges[n];
+		if (r->h != w->pc)
+			continue;
+		char b[48];
+		if (r->konst)
+			snprintf(b, sizeof b, "0x%" PRIx64 "ull", (uint64_t)r->k);
+		else
+			snprintf(b, sizeof b, "(u64)(i64)r%u", r->bound);
+		lw_out(w, "\t{\n");
+		for (uint32_t k = 0; k < r->narr; k++)
+			if (first_of_index(r, k))
+				lw_out(w, "\t\tu64 m%u_ = (u64)ln%u;\n", r->ix[k], r->arr[k]);
+			else
+				lw_out(w, "\t\tm%u_ = (u64)ln%u < m%u_ ? (u64)ln%u : m%u_;\n", r->ix[k], r->arr[k],
+				    r->ix[k], r->arr[k], r->ix[k]);
+		lw_out(w, "\t\tif (r%u >= 0", r->idx);
+		if (r->step != UINT32_MAX)
+			lw_out(w, " && r%u >= 1", r->step);
+		if (r->le || r->step != UINT32_MAX)   /* i + step <= the type's largest: no wrap */
+			lw_out(w, " && (i64)%s <= %s - (i64)%s", b, w->f->locals[r->idx] == SIL_T_I32 ?
+			    "0x7fffffffll" : "0x7fffffffffffffffll", r->step != UINT32_MAX ? step_of(r) : "1");
+		for (uint32_t k = 0; k < r->narr; k++)
+			if (!first_of_index(r, k))
+				continue;
+			else if (r->ix[k] == r->idx)
+				lw_out(w, " && %s %s m%u_", b, r->le ? "<" : "<=", r->idx);
+			else
+				lw_out(w, " && %s < m%u_", ix_expr(w, r->ix[k]), r->ix[k]);
+		lw_out(w, ") goto V%u;\n\t}\n", r->h);
+	}
+}
+
+int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx)
+{
+	if (!w->ver)
+		return 0;
+	for (uint32_t k = 0; k < w->ver->narr; k++)
+		if (w->ver->arr[k] == arr && w->ver->ix[k] == idx)
+			return 1;
+	return 0;
+}
+
+const char *lw_label(const struct lw *w, uint32_t label)
+{
+	return w->ver && label >= w->ver->h && label <= w->ver->j ? "V" : "L";
 }
 
 static void note_source(struct sources *src, uint64_t to, uint32_t from, uint32_t n)
@@ -212,6 +464,8 @@ void lw_loops_begin(struct lw *w)
 		uint32_t h = A(in, 0);
 		if (in->op == OP_JMP && last_back < (int64_t)h && short_loop(w, &src, h, pc))
 			w->unpolled[pc] = 1;
+		if (in->op == OP_JMP && last_back < (int64_t)h)
+			ranged_loop(w, h, pc);
 		last_back = pc;
 	}
 	free(src.lo);
@@ -227,4 +481,7 @@ void lw_loops_end(struct lw *w)
 {
 	free(w->unpolled);
 	w->unpolled = NULL;
+	free(w->ranges);
+	w->ranges = NULL;
+	w->nranges = 0;
 }

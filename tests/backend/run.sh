@@ -84,6 +84,36 @@ for k in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
 	fi
 done
 
+# Ranged loops (lower_loops.c): innermost `for (i = ..; i < b; i++)` loops
+# indexing arrays at i run a copy without those checks when the guard on
+# entry holds (ranged.sg).  The generated C has a guard exactly in the v_*
+# functions (ranged.awk; hand-written shapes in ranged.sasm: none), and
+# each shape run past an end must still fail in its function.
+run_program ranged "$HERE/ranged.sg"
+rpast=(v_sum v_sum v_const v_two v_sum n_array_written n_bound_written n_index_written v_le v_call v_nested v_nested v_other v_moving v_str v_stride v_stride n_step_written)
+for k in $(seq 18); do
+	want "ranged-past-$k" || continue
+	why="array index out of bounds"
+	[ "$k" = 5 ] && why="null dereference"
+	out=$(sing run "$HERE/ranged.sg" $(seq "$k") 2>"$TMPDIR/err")
+	rc=$?
+	if [ "$rc" = 70 ] && [ "${out#ok }" != "$out" ] && sanitizer_clean "$TMPDIR/err" &&
+	     grep -qF "failed in function ${rpast[k - 1]}: $why" "$TMPDIR/err"; then
+		ok "ranged-past-$k"
+	else
+		bad "ranged-past-$k" "exit $rc, '$out': $(head -c 300 "$TMPDIR/err")"
+	fi
+done
+ranged_check() {   # NAME FILE FUNCTIONS
+	want "$1" || return 0
+	SING_CACHE="$TMPDIR/cache.$1" sing run "$2" >/dev/null 2>&1
+	local got
+	got=$(awk -f "$HERE/ranged.awk" "$TMPDIR/cache.$1"/*.c 2>&1)
+	[ "$got" = "functions $3" ] && ok "$1" || bad "$1" "$got"
+}
+ranged_check ranged-loops-emitted "$HERE/ranged.sg" 18
+ranged_check ranged-loops-hostile "$HERE/ranged.sasm" 6
+
 # Which loop back-edges skip the safepoint poll (lower_loops.c, only short
 # counted innermost loops): the generated C of polls.sg (loops the
 # compiler makes: 32 trips and 33, <=, steps, a parameter bound, a call,
