@@ -104,15 +104,17 @@ for k in $(seq 18); do
 		bad "ranged-past-$k" "exit $rc, '$out': $(head -c 300 "$TMPDIR/err")"
 	fi
 done
-ranged_check() {   # NAME FILE FUNCTIONS
+# generated_check NAME FILE AWK FUNCTIONS: FILE's generated C, read by
+# AWK function by function, says "functions FUNCTIONS".
+generated_check() {
 	want "$1" || return 0
 	SING_CACHE="$TMPDIR/cache.$1" sing run "$2" >/dev/null 2>&1
 	local got
-	got=$(awk -f "$HERE/ranged.awk" "$TMPDIR/cache.$1"/*.c 2>&1)
-	[ "$got" = "functions $3" ] && ok "$1" || bad "$1" "$got"
+	got=$(awk -f "$HERE/$3" "$TMPDIR/cache.$1"/*.c 2>&1)
+	[ "$got" = "functions $4" ] && ok "$1" || bad "$1" "$got"
 }
-ranged_check ranged-loops-emitted "$HERE/ranged.sg" 18
-ranged_check ranged-loops-hostile "$HERE/ranged.sasm" 6
+generated_check ranged-loops-emitted "$HERE/ranged.sg" ranged.awk 18
+generated_check ranged-loops-hostile "$HERE/ranged.sasm" ranged.awk 6
 
 # Which loop back-edges skip the safepoint poll (lower_loops.c, only short
 # counted innermost loops): the generated C of polls.sg (loops the
@@ -122,15 +124,8 @@ ranged_check ranged-loops-hostile "$HERE/ranged.sasm" 6
 # over the increment), read function by function (backedges.awk); each
 # program runs too (run_program polls, sasm-polls).
 run_program polls "$HERE/polls.sg"
-backedge_check() {   # NAME FILE FUNCTIONS
-	want "$1" || return 0
-	SING_CACHE="$TMPDIR/cache.$1" sing run "$2" >/dev/null 2>&1
-	local got
-	got=$(awk -f "$HERE/backedges.awk" "$TMPDIR/cache.$1"/*.c 2>&1)
-	[ "$got" = "functions $3" ] && ok "$1" || bad "$1" "$got"
-}
-backedge_check loop-polls-counted "$HERE/polls.sg" 18
-backedge_check loop-polls-hostile "$HERE/polls.sasm" 14
+generated_check loop-polls-counted "$HERE/polls.sg" backedges.awk 18
+generated_check loop-polls-hostile "$HERE/polls.sasm" backedges.awk 14
 
 # The optimised build runs the deepest test too (no sanitizer frames).
 deep="$HERE/deep.sasm"

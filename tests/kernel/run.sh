@@ -256,23 +256,27 @@ fi
 # that parks last may end unresumed); the optimised build resumes nearly
 # all of them straight in their code.
 # Both must count right (sum 500500).
-parked_counts() {   # FILE: "P M", parked and resumed in the kernel
-	sed -n 's/^sing: sched: parked at the stub \([0-9]*\), resumed in the kernel \([0-9]*\)$/\1 \2/p' "$1"
+# parked_run NAME FILE PEER: FILE (with PEER) on one CPU, sanitized then
+# optimised; rc/frc their exits, out/fout their outputs, p/m and fp/fm
+# their "parked at the stub P, resumed in the kernel M" counts.
+parked_run() {
+	local counts='s/^sing: sched: parked at the stub \([0-9]*\), resumed in the kernel \([0-9]*\)$/\1 \2/p'
+	SING_CPUS=1 DBG=exheap,sched run_sing "$1" "$2"
+	rc=$?
+	SING_CPUS=1 SING_DEBUG=sched sing_fast run -l "$3" "$2" >"$TMPDIR/fout" 2>"$TMPDIR/ferr"
+	frc=$?
+	read -r p m < <(sed -n "$counts" "$TMPDIR/err")
+	read -r fp fm < <(sed -n "$counts" "$TMPDIR/ferr")
+	out=$(cat "$TMPDIR/out") fout=$(cat "$TMPDIR/fout")
+	[ $rc -eq 0 ] && [ $frc -eq 0 ] && sanitizer_clean "$TMPDIR/err" &&
+		grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err"
 }
 if want parked-round-trips; then
-	SING_CPUS=1 DBG=exheap,sched run_sing parked-round-trips ping.sg
-	rc=$?
-	read -r p m < <(parked_counts "$TMPDIR/err")
-	SING_CPUS=1 SING_DEBUG=sched sing_fast run -l pong.sg ping.sg >"$TMPDIR/fout" 2>"$TMPDIR/ferr"
-	frc=$?
-	read -r fp fm < <(parked_counts "$TMPDIR/ferr")
-	if [ $rc -eq 0 ] && [ $frc -eq 0 ] && sanitizer_clean "$TMPDIR/err" &&
-	   [ "$(cat "$TMPDIR/out")" = "sum 500500" ] && [ "$(cat "$TMPDIR/fout")" = "sum 500500" ] &&
-	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" &&
+	if parked_run parked-round-trips ping.sg pong.sg && [ "$out" = "sum 500500" ] && [ "$fout" = "sum 500500" ] &&
 	   [ "${p:-0}" -ge 1990 ] && [ $((${m:-0} + 5)) -ge "$p" ] && [ "${fp:-0}" -ge 1990 ] && [ "${fm:-9999}" -le 20 ]; then
 		ok parked-round-trips
 		echo "# 1000 round trips: $p parked, $m resumed in the kernel (sanitized); $fp and $fm (optimised)"
-	else bad parked-round-trips "exit $rc/$frc, output '$(cat "$TMPDIR/out")'/'$(cat "$TMPDIR/fout")', parked/resumed in the kernel '$p/$m' sanitized (want >= 1990, nearly all), '$fp/$fm' optimised (want >= 1990, <= 20)"; fi
+	else bad parked-round-trips "exit $rc/$frc, output '$out'/'$fout', parked/resumed in the kernel '$p/$m' sanitized (want >= 1990, nearly all), '$fp/$fm' optimised (want >= 1990, <= 20)"; fi
 fi
 
 # ... and a parked half whose peer closes instead of answering is woken
@@ -280,17 +284,11 @@ fi
 # the kernel, which finds the channel closed (parkclose.sg, closer.sg).
 # Both builds.
 if want parked-peer-closed; then
-	SING_CPUS=1 DBG=exheap,sched run_sing parked-peer-closed parkclose.sg
-	rc=$?
-	read -r p m < <(parked_counts "$TMPDIR/err")
-	SING_CPUS=1 SING_DEBUG=sched sing_fast run -l closer.sg parkclose.sg >"$TMPDIR/fout" 2>"$TMPDIR/ferr"
-	frc=$?
-	read -r fp fm < <(parked_counts "$TMPDIR/ferr")
-	if [ $rc -eq 0 ] && [ $frc -eq 0 ] && sanitizer_clean "$TMPDIR/err" &&
-	   [ "$(cat "$TMPDIR/out")" = "sum 6 closed after 3" ] && [ "$(cat "$TMPDIR/fout")" = "sum 6 closed after 3" ] &&
-	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" && [ "${p:-0}" -ge 4 ] && [ "${fm:-0}" -ge 1 ]; then
+	if parked_run parked-peer-closed parkclose.sg closer.sg &&
+	   [ "$out" = "sum 6 closed after 3" ] && [ "$fout" = "sum 6 closed after 3" ] &&
+	   [ "${p:-0}" -ge 4 ] && [ "${fm:-0}" -ge 1 ]; then
 		ok parked-peer-closed
-	else bad parked-peer-closed "exit $rc/$frc, output '$(cat "$TMPDIR/out")'/'$(cat "$TMPDIR/fout")' (want 'sum 6 closed after 3'), parked '$p', resumed in the kernel (optimised) '$fm'"; fi
+	else bad parked-peer-closed "exit $rc/$frc, output '$out'/'$fout' (want 'sum 6 closed after 3'), parked '$p', resumed in the kernel (optimised) '$fm'"; fi
 fi
 
 # ... and with two CPUs too, once wake affinity has brought pong to
