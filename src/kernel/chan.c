@@ -77,10 +77,10 @@ static int full(const struct ch_end *e)
  * values only, sent to p whose waiter w parked in a receive on p with
  * nothing queued before it, goes straight into that receive, as pop
  * would take it there: its values into w's io, p's row the one m leads
- * to, w's result the case m satisfies, p's waiter none.  0 (nothing done) when the
- * receive could not take it so (no case for m, p no longer w's SIP's,
- * the receive traced): m is queued as ever, and w finishes its receive
- * in ch_resume_parked. */
+ * to, w's result the case m satisfies, p's waiter none.  0 (nothing
+ * done) when the receive could not take it so (no case for m, p no
+ * longer w's SIP's, the receive traced): m is queued as ever, and w
+ * finishes its receive in ch_resume_parked. */
 static inline __attribute__((always_inline))
 int deliver_parked(struct ch_end *p, struct sk_thread *w, const struct ly_msg *lm, uint32_t m,
                    const union sing_slot *args, uint32_t next)

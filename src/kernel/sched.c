@@ -181,10 +181,9 @@ void sing_sendsel_resume(void);
  * its result) only when stub (a switch by the sing_sendsel stub, which
  * loads the result) says so, a sender completed its receive and there
  * are no fibers.  Else its context becomes hal_ctx_switch's frame shape
- * just below its transition record (its context; its kernel stack is
- * free there),
- * popping `to` into r15 and returning into sing_sendsel_resume; the
- * words between are never read. */
+ * just below the one its stub saved (its transition record; its kernel
+ * stack is free there), popping `to` into r15 and returning into
+ * sing_sendsel_resume; the words between are never read. */
 static inline void unpark(struct sk_thread *to, int stub)
 {
 	if (__builtin_expect(to->parked, 0)) {

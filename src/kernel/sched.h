@@ -86,7 +86,7 @@ static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const str
 void sched_handed(struct sk_thread *t);
 /* Block t and run next (from sched_wake_direct) in t's slice.  With one
  * CPU and switches untraced, by a switch that is its last call (sched.c
- * switch_alone): t then resumes straight in the caller. */
+ * alone_to, then hal_ctx_switch): t then resumes straight in the caller. */
 void sched_block_to(struct sk_thread *t, struct sk_thread *next);
 /* The kernel runs one CPU and records no switches: a direct hand-off
  * needs no lock and may park (below). */

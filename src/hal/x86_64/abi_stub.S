@@ -38,17 +38,25 @@ name:                                   \
  * would pop the other thread's return address off the return stack.
  * The thread pointer waits in the stack's alignment slot (pushed and
  * popped where GC stubs move rsp by 8), below the transition record. */
-#define STUB_SWITCH(name)               \
+#define STUB_SWITCH_CALL(name)          \
 	STUB_ENTER(name)                    \
 	movl $0, SING_T_RESUMED(%rdi);      \
 	pushq %rdi;                         \
 	callq name##_k@PLT;                 \
-	popq %rcx;                          \
+	popq %rcx;
+/* Back into the SIP's code by a jump, its registers popped. */
+#define STUB_JUMP_BACK                  \
+	STUB_POPS                           \
+	popq %rcx; jmpq *%rcx;
+#define STUB_SWITCH_RET                 \
 	cmpl $0, SING_T_RESUMED(%rcx);      \
 	STUB_POPS                           \
 	jne 1f;                             \
 	ret;                                \
-1:	popq %rcx; jmpq *%rcx;              \
+1:	popq %rcx; jmpq *%rcx;
+#define STUB_SWITCH(name)               \
+	STUB_SWITCH_CALL(name)              \
+	STUB_SWITCH_RET                     \
 	.size name, .-name;
 
 /* sing_sendsel's (rt.h SENDSEL; docs/kernel.md "The round trip parked
@@ -61,24 +69,15 @@ name:                                   \
  * eax its result (meaningful when it parked here too; a context saved by
  * hal_ctx_switch returns into C, where eax is dead). */
 #define STUB_SENDSEL(name)              \
-	STUB_ENTER(name)                    \
-	movl $0, SING_T_RESUMED(%rdi);      \
-	pushq %rdi;                         \
-	callq name##_k@PLT;                 \
-	popq %rcx;                          \
+	STUB_SWITCH_CALL(name)              \
 	cmpl $SING_SENDSEL_SWITCH, %eax;    \
 	je 2f;                              \
-	cmpl $0, SING_T_RESUMED(%rcx);      \
-	STUB_POPS                           \
-	jne 1f;                             \
-	ret;                                \
-1:	popq %rcx; jmpq *%rcx;              \
+	STUB_SWITCH_RET                     \
 2:	movq %rsp, SING_T_CTX(%rcx);        \
 	movq SING_T_HANDOFF(%rcx), %rdx;    \
 	movq SING_T_CTX(%rdx), %rsp;        \
 	movl SING_T_RESULT(%rdx), %eax;     \
-	STUB_POPS                           \
-	popq %rcx; jmpq *%rcx;              \
+	STUB_JUMP_BACK                      \
 	.size name, .-name;
 
 #define STUB(name, ret, params, kind) STUB_##kind(name)
@@ -87,7 +86,7 @@ name:                                   \
 SING_ABI(STUB)
 
 /* Where a parked thread resumes when its stub cannot take it straight
- * back to its SIP's code (chan.c ch_unpark built the frame that returned
+ * back to its SIP's code (sched.c unpark built the frame that returned
  * here: r15 is the thread, rsp its transition record).  The kernel ends
  * its receive, then the stub's way out: the SIP's callee-saved
  * registers, and back by a jump. */
@@ -98,9 +97,7 @@ sing_sendsel_resume:
 	movq %r15, %rdi
 	callq ch_resume_parked@PLT
 	popq %rcx
-	STUB_POPS
-	popq %rcx
-	jmpq *%rcx
+	STUB_JUMP_BACK
 	.size sing_sendsel_resume, .-sing_sendsel_resume
 
 	.section .note.GNU-stack,"",@progbits
