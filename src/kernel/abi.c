@@ -726,14 +726,14 @@ static void sendsel_poll(struct sing_thread *t)
 	sk_enter(t);
 }
 
-static const struct ch_sip_ops sendsel_ops = {send_failed, sendsel_poll};
+const struct ch_sip_ops ch_sendsel_ops = {send_failed, sendsel_poll};
 
 static __attribute__((noinline))
 int32_t sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
 	sk_enter(t);
-	int32_t r = ch_sendsel(t, cases, n, io, fn, &sendsel_ops);
+	int32_t r = ch_sendsel(t, cases, n, io, fn);
 	sk_leave();
 	return r;
 }
@@ -744,7 +744,7 @@ int32_t sing_sendsel_k(struct sing_thread *t, const struct sing_case *cases, uin
                        union sing_slot *io, const char *fn)
 {
 	if (__builtin_expect(!klock_smp, 1))
-		return ch_sendsel(t, cases, n, io, fn, &sendsel_ops);
+		return ch_sendsel(t, cases, n, io, fn);
 	return sendsel_locked(t, cases, n, io, fn);
 }
 

@@ -73,32 +73,38 @@ static int full(const struct ch_end *e)
 	return e->peer && e->peer->count == e->peer->cap;
 }
 
-/* The round trip parked at its stub (chan.h, docs/kernel.md): m, of
- * values only, sent to p whose waiter w parked in a receive on p with
- * nothing queued before it, goes straight into that receive, as pop
- * would take it there: its values into w's io, p's row the one m leads
- * to, w's result the case m satisfies, p's waiter none.  0 (nothing
- * done) when the receive could not take it so (no case for m, p no
- * longer w's SIP's, the receive traced): m is queued as ever, and w
- * finishes its receive in ch_resume_parked. */
+/* The round trip parked at its stub (chan.h, docs/kernel.md): the case
+ * of w's parked receive that m, of values only, sent to p, satisfies,
+ * if that receive can take m straight away, as pop would take it there:
+ * w waits there with nothing queued before it, p is still w's SIP's and
+ * the receive is untraced.  Else -1: m is queued as ever, and w finishes
+ * its receive in ch_resume_parked. */
 static inline __attribute__((always_inline))
-int deliver_parked(struct ch_end *p, struct sk_thread *w, const struct ly_msg *lm, uint32_t m,
-                   const union sing_slot *args, uint32_t next)
+int parked_case(const struct ch_end *p, const struct sk_thread *w, const struct ly_msg *lm,
+                uint32_t m)
 {
 	const struct ch_pend *r = &w->pend;
 	if (r->e != p || p->count || lm->nlinear || w->result != SING_SENDSEL_PENDING ||
 	    xh_holder(p) != (const struct xh_list *)w->pub.xown || TR_ON(TR_RECV))
-		return 0;
+		return -1;
 	uint32_t i = 0;
 	while (r->cases[i].msg != m + 1)
 		if (++i == r->n)
-			return 0;
+			return -1;
+	return (int)i;
+}
+
+/* ... and m goes into it (case i): its values into w's io, p's row the
+ * one m leads to, w's result the case, p's waiter none. */
+static inline __attribute__((always_inline))
+void deliver_parked(struct ch_end *p, struct sk_thread *w, const struct ly_msg *lm, int i,
+                    const union sing_slot *args, uint32_t next)
+{
 	for (uint32_t a = 0; a < lm->nargs; a++)
-		r->io[a] = args[a];
+		w->pend.io[a] = args[a];
 	p->row = next;
 	p->waiter = NULL;
-	w->result = (int32_t)i;
-	return 1;
+	w->result = i;
 }
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
@@ -118,8 +124,11 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 		return NULL;
 	}
 	struct sk_thread *w = p->waiter;
-	if (direct && w && w->parked && deliver_parked(p, w, lm, m, args, next))
+	int c;
+	if (direct && w && w->parked && (c = parked_case(p, w, lm, m)) >= 0) {
+		deliver_parked(p, w, lm, c, args, next);
 		return sched_wake_direct(w, by);
+	}
 	uint32_t i = p->head + p->count;
 	if (i >= p->cap)
 		i -= p->cap;
@@ -403,18 +412,23 @@ int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
 	return -1;
 }
 
-/* t parks at its stub (chan.h) in its receive on e, which would block,
- * and hands the CPU to next: 1, or 0 if the switch cannot be made so. */
-static inline __attribute__((always_inline))
-int ch_park(struct sk_thread *t, struct ch_end *e, const struct sing_case *cases, uint32_t n,
-            union sing_slot *out, const char *fn, struct sk_thread *next)
+/* A round trip may park at its stub (chan.h): one CPU, switches
+ * untraced (sched_lockless). */
+static inline int may_park(void)
 {
-	if (!sched_lockless())
-		return 0;
+	return sched_lockless();
+}
+
+/* t parks at its stub in its receive on e, which would block, and hands
+ * the CPU to next (may_park() only): what the caller returns to the
+ * stub. */
+static inline __attribute__((always_inline))
+int32_t ch_park(struct sk_thread *t, struct ch_end *e, const struct sing_case *cases, uint32_t n,
+                union sing_slot *out, const char *fn, struct sk_thread *next)
+{
 	t->pend = (struct ch_pend){.e = e, .cases = cases, .n = n, .io = out, .fn = fn};
 	t->result = SING_SENDSEL_PENDING;
-	sched_park_to(t, next);
-	return 1;
+	return sched_park_to(t, next);
 }
 
 /* ch_select of a switch receive whose cases all name endpoint e (a
@@ -436,8 +450,8 @@ int32_t select_one(struct sk_thread *t, struct ch_end *e, const struct sing_case
 		}
 		need_mine(t, e, own, fn, next);
 		e->waiter = t;
-		if (next && park && ch_park(t, e, cases, n, out, fn, next))
-			return SING_SENDSEL_SWITCH;
+		if (next && park && may_park())
+			return ch_park(t, e, cases, n, out, fn, next);
 		if (next)
 			sched_block_to(t, next);
 		else
@@ -489,25 +503,111 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
 	return i;
 }
 
-/* The send and the receive in one frame: a round trip's each half is
- * this one call (rt.h's sing_sendsel).  A peer the send wakes on this CPU
- * is handed the CPU directly when the receive blocks (docs/kernel.md
- * "Scheduling for communication"); on every other road it is queued
- * first, as a wake-up would have. */
-int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                   union sing_slot *io, const char *fn, const struct ch_sip_ops *ops)
+/* ch_sendsel's receive, after its send (next: as select_one's). */
+static inline __attribute__((always_inline))
+int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                   union sing_slot *io, const char *fn, struct sk_thread *next)
 {
 	struct xh_list *own = (struct xh_list *)t->xown;
-	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn, ops->refused, 1);
-	if (__builtin_expect(t->poll != 0, 0)) {
-		next = undirect(next);
-		ops->between(t);
-	}
-	cases++;
 	if (__builtin_expect(one_endpoint(cases, n), 1))
 		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn, next, 1);
 	undirect(next);
 	return ch_select(sk_self(t), cases, n, io, own, fn);
+}
+
+/* ch_sendsel by every road: the send, the safepoint between if one is
+ * due, then the receive.  A peer the send wakes on this CPU is handed the
+ * CPU directly when the receive blocks (docs/kernel.md "Scheduling for
+ * communication"); on every other road it is queued first, as a wake-up
+ * would have. */
+static __attribute__((noipa))
+int32_t sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                    union sing_slot *io, const char *fn)
+{
+	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn,
+	                                  ch_sendsel_ops.refused, 1);
+	if (__builtin_expect(t->poll != 0, 0)) {
+		next = undirect(next);
+		ch_sendsel_ops.between(t);
+	}
+	return recv_after(t, cases + 1, n, io, fn, next);
+}
+
+/* recv_after, with a frame of its own (after quick_send). */
+static __attribute__((noinline))
+int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                     union sing_slot *io, const char *fn, struct sk_thread *next)
+{
+	return recv_after(t, cases, n, io, fn, next);
+}
+
+/* The common send of a round trip, decided before anything changes (one
+ * CPU, sends and receives untraced: ch_sendsel; no safepoint due): a message of
+ * values only that send_ok allows, to a peer thread parked at its stub in
+ * a receive that takes it (parked_case) and that runs next (what
+ * sched_wake_direct returns in its common case).  That thread, with the
+ * message (values in io) delivered; else NULL, with nothing done. */
+static inline __attribute__((always_inline))
+struct sk_thread *quick_send(struct sing_thread *t, const struct sing_case *c,
+                             const union sing_slot *io)
+{
+	struct ch_end *e = c->ep, *p;
+	const struct ly_msg *lm;
+	struct sk_thread *w;
+	uint32_t next;
+	int i;
+	if (t->poll ||
+	    send_ok(e, c->msg, (struct xh_list *)t->xown, &next) ||
+	    (lm = &e->con->msgs[c->msg])->nlinear || !(p = e->peer) || !(w = p->waiter) ||
+	    !w->parked || (i = parked_case(p, w, lm, c->msg)) < 0 || w->state != TH_BLOCKED ||
+	    !sched_next_alone(w))
+		return NULL;
+	e->row = next;
+	deliver_parked(p, w, lm, i, io, next);
+	return w;
+}
+
+/* After quick_send, the receive of the round trip's common half (r: t's
+ * pend): on one endpoint with nothing there and no collection due, t
+ * parks for next (select_one's steps, in its order); else select_one. */
+static __attribute__((noinline))
+int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
+{
+	struct sk_thread *self = sk_self(t);
+	struct ch_pend *r = &self->pend;
+	struct ch_end *e = r->cases[0].ep;
+	if (one_endpoint(r->cases, r->n) && one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 &&
+	    !gc_wait_due(&self->sip->gc) && xh_holder(e) == (struct xh_list *)t->xown) {
+		e->waiter = self;
+		r->e = e;
+		r->n &= ~SING_SEL_ONE;
+		self->result = SING_SENDSEL_PENDING;
+		return sched_park_to(self, next);
+	}
+	return sendsel_recv(t, r->cases, r->n, r->io, r->fn, next);
+}
+
+/* A round trip's each half is this one call (rt.h's sing_sendsel).  Its
+ * common case (a ping-pong's every half once both ends have parked),
+ * quick_send and sendsel_park, makes no call but its last, so it needs
+ * no frame: the receive is recorded in t's pend first (the park needs
+ * it, and every other road reads it back from there), and read back from
+ * there, which keeps few values live. */
+int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                   union sing_slot *io, const char *fn)
+{
+	if (!may_park() || TR_ON2(TR_SEND, TR_RECV))
+		return sendsel_any(t, cases, n, io, fn);
+	struct ch_pend *r = &sk_self(t)->pend;
+	r->cases = cases + 1;
+	r->n = n;
+	r->io = io;
+	r->fn = fn;
+	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
+	struct sk_thread *next = quick_send(t, r->cases - 1, r->io);
+	if (!next)
+		return sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
+	return sendsel_park(t, next);
 }
 
 int32_t ch_resume_parked(struct sk_thread *t)

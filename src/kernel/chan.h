@@ -87,8 +87,9 @@ struct ch_sip_ops {
 	ch_refused refused;
 	void (*between)(struct sing_thread *t);
 };
+extern const struct ch_sip_ops ch_sendsel_ops;   /* the SIP ABI's (abi.c) */
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                   union sing_slot *io, const char *fn, const struct ch_sip_ops *ops);
+                   union sing_slot *io, const char *fn);
 /* The round trip parked at its stub (docs/kernel.md): when the receive
  * would block and the send handed the CPU directly, ch_sendsel may park
  * t instead and return SING_SENDSEL_SWITCH, its receive recorded in

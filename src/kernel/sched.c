@@ -384,13 +384,15 @@ void sched_handed(struct sk_thread *t)
  * (several CPUs only) and without the trace event.  The switch itself
  * is the caller's. */
 static inline __attribute__((always_inline))
-void alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int stub)
+void alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int stub,
+              uint64_t now)
 {
 	next->state = TH_RUNNING;
 	next->resumed = 1;
-	if (ticks(c) >= c->slice_end)
+	if (now >= c->slice_end)
 		__atomic_store_n(&next->pub.poll, 1, __ATOMIC_RELAXED);
-	c->prev = t;
+	if (FIBERS)
+		c->prev = t;   /* (read only by resumed, when a sanitizer switches fibers) */
 	if (stub) {
 		c->parks++;   /* a switch, direct and lockless too (sk_cpu) */
 	} else {
@@ -405,22 +407,23 @@ void alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int
 #endif
 }
 
-/* t blocks and next joins its slice (both hand-offs). */
+/* t blocks and next joins its slice (both hand-offs); now: c's ticks. */
 static inline __attribute__((always_inline))
-void block_for(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next)
+void block_for(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, uint64_t now)
 {
 	t->state = TH_BLOCKED;
-	t->slept = ticks(c);
+	t->slept = now;
 	join_slice(c, next);
 }
 
 void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 {
 	struct sk_cpu *c = cpu_of(t);
-	block_for(c, t, next);
+	uint64_t now = ticks(c);
+	block_for(c, t, next, now);
 	c->directs++;
 	if (__builtin_expect(sched_lockless(), 1)) {
-		alone_to(c, t, next, 0);
+		alone_to(c, t, next, 0, now);
 		/* With no sanitizer the switch is the last call (a jump): t
 		 * resumes straight in its caller. */
 		hal_ctx_switch(&t->ctx, &next->ctx);
@@ -430,13 +433,15 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 	cpu_switch(c, t, next, 0);
 }
 
-void sched_park_to(struct sk_thread *t, struct sk_thread *next)
+int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next)
 {
 	struct sk_cpu *c = &t->sip->k->cpu[0];   /* one CPU: every thread's is 0 */
-	block_for(c, t, next);
-	alone_to(c, t, next, 1);
+	uint64_t now = ticks(c);
+	block_for(c, t, next, now);
+	alone_to(c, t, next, 1, now);
 	t->parked = 1;
 	t->handoff = next;
+	return SING_SENDSEL_SWITCH;
 }
 
 void sched_resumed_parked(struct sk_thread *t)

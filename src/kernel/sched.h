@@ -97,9 +97,9 @@ static inline int sched_lockless(void)
 /* The same when t's sing_sendsel stub makes the switch (chan.c ch_park,
  * docs/kernel.md "The round trip parked at its stub"), only when
  * sched_lockless(): the bookkeeping of sched_block_to, t->handoff =
- * next, and t marked parked; the caller then returns SING_SENDSEL_SWITCH
- * all the way to the stub. */
-void sched_park_to(struct sk_thread *t, struct sk_thread *next);
+ * next, and t marked parked.  Returns SING_SENDSEL_SWITCH, for the
+ * caller to return all the way to the stub (a tail call). */
+int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next);
 /* First step of a parked thread that resumes in the kernel
  * (ch_resume_parked): the switch's sanitizer bookkeeping. */
 void sched_resumed_parked(struct sk_thread *t);
@@ -110,10 +110,19 @@ void sched_preempted(struct sk_thread *t);
  * its SIP is not being stopped and no other thread waits there.  The
  * hand-off's common case, decided with no call and no question to the
  * HAL (cpu->cur is by only on by's own CPU). */
+static inline int sched_next_on(const struct sk_cpu *c, const struct sk_thread *t)
+{
+	return !t->sip->stopper && !(c->ho.n | c->rq.n);
+}
 static inline int sched_next_of(const struct sk_thread *t, const struct sk_thread *by)
 {
 	const struct sk_cpu *c = &t->sip->k->cpu[t->cpu];
-	return c->cur == by && !t->sip->stopper && !(c->ho.n | c->rq.n);
+	return c->cur == by && sched_next_on(c, t);
+}
+/* The same when sched_lockless(): the running thread is its one CPU's. */
+static inline int sched_next_alone(const struct sk_thread *t)
+{
+	return sched_next_on(&t->sip->k->cpu[0], t);
 }
 
 /* sched_wake_direct beyond its common case. */
