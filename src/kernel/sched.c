@@ -6,100 +6,12 @@
 #include "panic.h"
 #include "thread.h"
 #include "trace.h"
-
-/* ---- queues ---- */
-
-static void q_tail(struct sk_rq *q, struct sk_thread *t)
-{
-	t->state = TH_RUNNABLE;
-	t->rq = q;
-	t->rq_next = NULL;
-	t->rq_prev = q->tail;
-	if (q->tail)
-		q->tail->rq_next = t;
-	else
-		q->head = t;
-	q->tail = t;
-	q->n++;
-}
-
-static void q_head(struct sk_rq *q, struct sk_thread *t)
-{
-	t->state = TH_RUNNABLE;
-	t->rq = q;
-	t->rq_prev = NULL;
-	t->rq_next = q->head;
-	if (q->head)
-		q->head->rq_prev = t;
-	else
-		q->tail = t;
-	q->head = t;
-	q->n++;
-}
-
-static void q_remove(struct sk_thread *t)
-{
-	struct sk_rq *q = t->rq;
-	if (t->rq_prev)
-		t->rq_prev->rq_next = t->rq_next;
-	else
-		q->head = t->rq_next;
-	if (t->rq_next)
-		t->rq_next->rq_prev = t->rq_prev;
-	else
-		q->tail = t->rq_prev;
-	t->rq_next = t->rq_prev = NULL;
-	t->rq = NULL;
-	q->n--;
-}
-
-/* Take q's head out (q is not empty): q_remove, knowing it is the head. */
-static struct sk_thread *q_pop(struct sk_rq *q)
-{
-	struct sk_thread *t = q->head;
-	q->head = t->rq_next;
-	if (q->head)
-		q->head->rq_prev = NULL;
-	else
-		q->tail = NULL;
-	t->rq_next = NULL;
-	t->rq = NULL;
-	q->n--;
-	return t;
-}
-
-/* Put every thread of `from` before those of `to`, in order. */
-static void q_prepend(struct sk_rq *to, struct sk_rq *from)
-{
-	while (from->tail) {
-		struct sk_thread *t = from->tail;
-		q_remove(t);
-		q_head(to, t);
-	}
-}
-
-/* Another CPU than the caller's has work, or a busy one has more than it
- * can run: wake it, or an idle CPU that may steal. */
-static void kick(struct sk_cpu *c)
-{
-	struct sk_kernel *k = c->k;
-	if (!klock_smp)
-		return;
-	if (c != sched_cpu(k) && __atomic_load_n(&c->idle, __ATOMIC_SEQ_CST)) {
-		sched_poke(c);
-		return;
-	}
-	for (unsigned i = 0; i < k->ncpus; i++)
-		if (&k->cpu[i] != c && __atomic_load_n(&k->cpu[i].idle, __ATOMIC_SEQ_CST)) {
-			sched_poke(&k->cpu[i]);
-			return;
-		}
-}
+#include "sched_rq.h"
 
 void sched_ready(struct sk_cpu *c, struct sk_thread *t)
 {
 	q_tail(&c->rq, t);
-	kick(c);
+	sched_kick(c);
 }
 
 void sched_unqueue(struct sk_cpu *c, struct sk_thread *t)
@@ -297,7 +209,6 @@ static int queued(const struct sk_cpu *c)
 	return c->ho.n + c->rq.n != 0;
 }
 
-static void move_thread(struct sk_thread *t, struct sk_cpu *c);
 
 /* A second thread is about to wait on c's hand-off queue: the threads that
  * followed a message here in this slice and have not run yet go back to
@@ -312,9 +223,9 @@ static void unfollow(struct sk_cpu *c)
 		struct sk_thread *next = t->rq_next;
 		if (t->from) {
 			struct sk_cpu *o = &c->k->cpu[t->from - 1];
-			move_thread(t, o);
+			sched_move(t, o);
 			c->unfollows++;
-			kick(o);
+			sched_kick(o);
 			next = c->ho.head;   /* the queue changed: look again */
 		}
 		t = next;
@@ -366,7 +277,7 @@ struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_th
 		return NULL;
 	}
 	if (c->rq.n)
-		kick(c);   /* as wake: threads wait here, an idle CPU may take one */
+		sched_kick(c);   /* as wake: threads wait here, an idle CPU may take one */
 	return t;
 }
 
@@ -488,7 +399,7 @@ static void wake(struct sk_thread *t)
 	if (c->cur && c->cur != t && c == me) {
 		if (queued(c)) {
 			unfollow(c);
-			kick(c);   /* two or more wait here: an idle CPU may take one */
+			sched_kick(c);   /* two or more wait here: an idle CPU may take one */
 		}
 		hand_off(c, t);
 		return;
@@ -497,67 +408,7 @@ static void wake(struct sk_thread *t)
 		q_head(&c->rq, t);
 	else
 		q_tail(&c->rq, t);
-	kick(c);
-}
-
-/* A queued thread's load: the threads of the last slice it was preempted
- * in (a pair that talks shares its slices: 2), 1 if it never was. */
-static uint32_t tload(const struct sk_thread *t)
-{
-	return t->group ? t->group : 1;
-}
-
-/* Which of c's queued threads balance moves first: the lightest, and of
- * those one that does not talk (moving a thread that talks splits it
- * from its peer until wake affinity joins them again). */
-static uint32_t move_cost(const struct sk_thread *t)
-{
-	return 2 * tload(t) + t->paired;
-}
-
-/* The threads c runs in turn: its running slice's (but `gone`'s: the
- * thread c has just preempted, queued already) and its queued threads'
- * loads.  A pair that talks counts as the two threads it is, although
- * one of them is blocked whenever the other runs. */
-static uint32_t cpu_load(const struct sk_cpu *c, const struct sk_thread *gone)
-{
-	uint32_t w = c->cur && c->cur != gone ? c->slice_n : 0;
-	for (const struct sk_thread *t = c->rq.head; t; t = t->rq_next)
-		w += tload(t);
-	return w + c->ho.n;
-}
-
-/* Per-thread fairness across CPUs: at the end of t's slice on c, if
- * another CPU runs fewer threads in turn by two or more, one of c's
- * queued threads moves there (one whose move narrows the gap, a spinner
- * before a thread that talks: move_cost).  Idle CPUs steal, but none idles beside
- * CPU-bound SIPs: a pair and three spinners on one CPU and one spinner
- * on the other stayed so, the pair getting 2/5 of a CPU instead of the
- * 2/3 its two threads' shares make (bench/sched beside 4 on two CPUs). */
-static void balance(struct sk_cpu *c, struct sk_thread *t)
-{
-	struct sk_kernel *k = c->k;
-	uint32_t me = cpu_load(c, t);
-	struct sk_cpu *to = NULL;
-	uint32_t least = me;
-	for (unsigned i = 0; i < k->ncpus; i++) {
-		uint32_t w = &k->cpu[i] == c ? me : cpu_load(&k->cpu[i], NULL);
-		if (w < least) {
-			least = w;
-			to = &k->cpu[i];
-		}
-	}
-	if (!to || !least || me - least < 2)
-		return;   /* an idle CPU steals (sched_steal): kick woke it */
-	struct sk_thread *pick = NULL;
-	for (struct sk_thread *q = c->rq.head; q; q = q->rq_next)
-		if (!q->pinned && tload(q) < me - least && (!pick || move_cost(q) < move_cost(pick)))
-			pick = q;
-	if (!pick)
-		return;
-	move_thread(pick, to);
-	c->pushes++;
-	kick(to);
+	sched_kick(c);
 }
 
 /* The slice ends: the threads woken in it that have not run yet get the
@@ -576,9 +427,9 @@ static void end_slice(struct sk_cpu *c, struct sk_thread *t)
 	int more = queued(c);
 	q_tail(&c->rq, t);
 	if (more)
-		kick(c);   /* threads wait their turn here: an idle CPU may take one */
+		sched_kick(c);   /* threads wait their turn here: an idle CPU may take one */
 	if (klock_smp)
-		balance(c, t);
+		sched_balance(c, t);
 	struct sk_thread *next = take(c);
 	if (next == t) {
 		t->state = TH_RUNNING;
@@ -642,90 +493,4 @@ void sched_tick(void *arg)
 		if (t && i == 0 && (k->poll_kernel || hal_intr_pending()))
 			__atomic_store_n(&c->kwant, 1, __ATOMIC_RELAXED);   /* CPU 0 reads the console */
 	}
-}
-
-/* ---- several CPUs (docs/kernel.md "Every CPU") ---- */
-
-static uint32_t load(const struct sk_cpu *c)
-{
-	return c->rq.n + c->ho.n + (c->cur != NULL);
-}
-
-unsigned sched_place(struct sk_kernel *k)
-{
-	if (!klock_smp)
-		return 0;
-	struct sk_cpu *best = sched_cpu(k);
-	for (unsigned i = 0; i < k->ncpus; i++)
-		if (load(&k->cpu[i]) < load(best))
-			best = &k->cpu[i];
-	return best->id;
-}
-
-void sched_poke(struct sk_cpu *c)
-{
-	__atomic_fetch_add(&c->wake, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&c->idle, __ATOMIC_SEQ_CST))
-		hal_cpu_wake(c->id);
-}
-
-int sched_busy(struct sk_kernel *k)
-{
-	for (unsigned i = 0; i < k->ncpus; i++)
-		if (load(&k->cpu[i]))
-			return 1;
-	return 0;
-}
-
-/* Move queued thread t to CPU c's run queue. */
-static void move_thread(struct sk_thread *t, struct sk_cpu *c)
-{
-	q_remove(t);
-	t->from = 0;
-	t->cpu = c->id;
-	q_tail(&c->rq, t);
-}
-
-/* A thread queued on v that an idle CPU may take: any waiting for a slice
- * of its own (another thread of the running SIP too: a SIP's threads run
- * in parallel), but not one the running SIP handed a message to in this
- * slice (it runs when the sender blocks: taking it would split a pair
- * that talks); NULL if none.  A thread on ho that another SIP woke (a
- * pipeline's second stage, woken by its source before the first stage
- * got the CPU) may go.  A pinned thread (sk_pin_threads) never goes. */
-static struct sk_thread *stealable(const struct sk_cpu *v)
-{
-	const struct sip *run = v->cur->sip;
-	for (struct sk_thread *t = v->ho.head; t; t = t->rq_next)
-		if (t->sip != run && t->waker != run && !t->pinned)
-			return t;
-	for (struct sk_thread *t = v->rq.head; t; t = t->rq_next)
-		if (!t->pinned)
-			return t;
-	return NULL;
-}
-
-/* Only from a CPU that runs something else: an idle one takes its own. */
-int sched_steal(struct sk_kernel *k, struct sk_cpu *c)
-{
-	for (unsigned i = 0; i < k->ncpus; i++) {
-		struct sk_cpu *v = &k->cpu[i];
-		struct sk_thread *t = v != c && v->cur ? stealable(v) : NULL;
-		if (t) {
-			move_thread(t, c);
-			c->steals++;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-void sched_idle(struct sk_cpu *c, int64_t timeout_ns)
-{
-	uint32_t seen = __atomic_load_n(&c->wake, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&c->idle, 1, __ATOMIC_SEQ_CST);
-	uint32_t d = klock_release_all();
-	hal_cpu_sleep(&c->wake, seen, timeout_ns);
-	__atomic_store_n(&c->idle, 0, __ATOMIC_SEQ_CST);
-	klock_resume(d);
 }
