@@ -14,9 +14,11 @@ import gdb
 
 gdb.execute("set pagination off")
 gdb.execute("set confirm off")
-# Each send of the round trip enters START once: ch_sendsel (a send and
-# the receive after it, sing_sendsel) where the kernel has it.
-START = "ch_sendsel" if gdb.lookup_global_symbol("ch_sendsel") else "ch_send_sip"
+# Each send of the round trip enters START once: sing_sendsel_k (a send
+# and the receive after it, entered with one CPU or several), else
+# ch_sendsel, where the kernel has them.
+START = next((f for f in ("sing_sendsel_k", "ch_sendsel") if gdb.lookup_global_symbol(f)),
+             "ch_send_sip")
 gdb.execute("break " + START)
 gdb.execute("ignore 1 10000")   # past start-up: caches and predictors warm
 gdb.execute("run %s >/dev/null 2>&1" % os.environ["STEP_ARGS"])

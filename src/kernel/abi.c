@@ -733,7 +733,7 @@ int32_t sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uin
                        union sing_slot *io, const char *fn)
 {
 	sk_enter(t);
-	int32_t r = ch_sendsel(t, cases, n, io, fn);
+	int32_t r = ch_sendsel_any(t, cases, n, io, fn);
 	sk_leave();
 	return r;
 }

@@ -515,14 +515,13 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
 	return ch_select(sk_self(t), cases, n, io, own, fn);
 }
 
-/* ch_sendsel by every road: the send, the safepoint between if one is
- * due, then the receive.  A peer the send wakes on this CPU is handed the
+/* ch_sendsel by every road (chan.h): the send, the safepoint between if
+ * one is due, then the receive.  A peer the send wakes on this CPU is handed the
  * CPU directly when the receive blocks (docs/kernel.md "Scheduling for
  * communication"); on every other road it is queued first, as a wake-up
  * would have. */
-static __attribute__((noipa))
-int32_t sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                    union sing_slot *io, const char *fn)
+int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                       union sing_slot *io, const char *fn)
 {
 	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn,
 	                                  ch_sendsel_ops.refused, 1);
@@ -596,8 +595,10 @@ int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn)
 {
-	if (!may_park() || TR_ON2(TR_SEND, TR_RECV))
-		return sendsel_any(t, cases, n, io, fn);
+	/* One CPU (sing_sendsel_k's road; ch_sendsel_any's with several):
+	 * may_park() is switches untraced, tested with the others. */
+	if (TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)))
+		return ch_sendsel_any(t, cases, n, io, fn);
 	struct ch_pend *r = &sk_self(t)->pend;
 	r->cases = cases + 1;
 	r->n = n;
@@ -606,7 +607,7 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
 	struct sk_thread *next = quick_send(t, r->cases - 1, r->io);
 	if (!next)
-		return sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
+		return ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
 	return sendsel_park(t, next);
 }
 

@@ -79,10 +79,13 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
                  const char *fn, ch_refused refused);
 /* A send and then a switch receive, for SIP thread t (rt.h's
  * sing_sendsel: cases[0] is the send, cases[1..n] the receive's, io the
- * values out and in): ch_send_sip, then ops->between(t) if t's poll asks for
- * a safepoint (the kernel's entry is the caller's), then ch_select.  A
- * peer the send wakes on t's CPU gets the CPU straight from t if the
- * receive blocks (sched.h, sched_wake_direct). */
+ * values out and in): ch_send_sip, then ch_sendsel_ops.between(t) if t's
+ * poll asks for a safepoint (the kernel's entry is the caller's), then
+ * ch_select.  A peer the send wakes on t's CPU gets the CPU straight from
+ * t if the receive blocks (sched.h, sched_wake_direct).  ch_sendsel_any
+ * takes every road (the caller holds the kernel lock); ch_sendsel, with
+ * one CPU only (klock_smp 0), first tries the round trip's common half
+ * with no frame (docs/kernel.md) and else is ch_sendsel_any. */
 struct ch_sip_ops {
 	ch_refused refused;
 	void (*between)(struct sing_thread *t);
@@ -90,6 +93,8 @@ struct ch_sip_ops {
 extern const struct ch_sip_ops ch_sendsel_ops;   /* the SIP ABI's (abi.c) */
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn);
+int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                       union sing_slot *io, const char *fn);
 /* The round trip parked at its stub (docs/kernel.md): when the receive
  * would block and the send handed the CPU directly, ch_sendsel may park
  * t instead and return SING_SENDSEL_SWITCH, its receive recorded in

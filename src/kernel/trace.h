@@ -81,8 +81,9 @@ struct tr_event {                 /* 32 bytes, little-endian in a dump */
 extern uint32_t tr_mask;
 
 #define TR_ON(kind) __builtin_expect((tr_mask >> (kind)) & 1u, 0)
-/* Either of two kinds records (one test). */
-#define TR_ON2(a, b) __builtin_expect((tr_mask & (1u << (a) | 1u << (b))) != 0, 0)
+/* Any of several kinds records (one test): TR_ANY(TR_BIT(a) | TR_BIT(b)). */
+#define TR_BIT(kind) (1u << (kind))
+#define TR_ANY(bits) __builtin_expect((tr_mask & (bits)) != 0, 0)
 /* One event; the off path is TR_ON's branch. */
 #define TR_EVENT(kind, x, a, p, q) \
 	do { if (TR_ON(kind)) tr_emit((kind), (x), (a), (uint64_t)(p), (uint64_t)(q)); } while (0)
