@@ -588,15 +588,18 @@ int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
 
 /* A round trip's each half is this one call (rt.h's sing_sendsel).  Its
  * common case (a ping-pong's every half once both ends have parked),
- * quick_send and sendsel_park, makes no call but its last, so it needs
- * no frame: the receive is recorded in t's pend first (the park needs
- * it, and every other road reads it back from there), and read back from
- * there, which keeps few values live. */
+ * quick_send and sendsel_park, makes no call but its last (a tail call),
+ * so nothing is kept across a call.  The receive is recorded in t's pend
+ * first (the park needs it, and every other road reads it back from
+ * there) and read back from there, which keeps few values live: three
+ * callee-saved registers pushed, where ch_sendsel_any pushes six and
+ * keeps a frame. */
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn)
 {
-	/* One CPU (sing_sendsel_k's road; ch_sendsel_any's with several):
-	 * may_park() is switches untraced, tested with the others. */
+	/* One CPU only (sing_sendsel_k; several take ch_sendsel_any): what
+	 * may_park() asks is then whether switches are traced, tested here
+	 * with sends and receives. */
 	if (TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)))
 		return ch_sendsel_any(t, cases, n, io, fn);
 	struct ch_pend *r = &sk_self(t)->pend;
