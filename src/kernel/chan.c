@@ -109,8 +109,9 @@ void deliver_parked(struct ch_end *p, struct sk_thread *w, const struct ly_msg *
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
  * it; e has moved to row next.  by: the sending thread (NULL: the kernel).
- * direct (a constant): by may block next in the same call; then returns
- * the waiter it may hand the CPU to directly (sched_wake_direct), else
+ * direct: by may block next in the same call (2: waiting for the reply
+ * on this very channel, sched_wake_direct's `reply`); then returns the
+ * waiter it may hand the CPU to directly (sched_wake_direct), else
  * NULL.  Returned in a register: a send keeps no out-parameter in memory. */
 static inline __attribute__((always_inline))
 struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
@@ -127,7 +128,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	int c;
 	if (direct && w && w->parked && (c = parked_case(p, w, lm, m)) >= 0) {
 		deliver_parked(p, w, lm, c, args, next);
-		return sched_wake_direct(w, by);
+		return sched_wake_direct(w, by, direct > 1);
 	}
 	uint32_t i = p->head + p->count;
 	if (i >= p->cap)
@@ -142,7 +143,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	else if (p->set)
 		es_ready(p);
 	else if (p->waiter && direct)
-		return sched_wake_direct(p->waiter, by);
+		return sched_wake_direct(p->waiter, by, direct > 1);
 	else if (p->waiter)
 		sched_wake_by(p->waiter, by);
 	return NULL;
@@ -523,8 +524,9 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
 int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
+	int reply = one_endpoint(cases + 1, n) && cases[1].ep == cases[0].ep;
 	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn,
-	                                  ch_sendsel_ops.refused, 1);
+	                                  ch_sendsel_ops.refused, 1 + reply);
 	if (__builtin_expect(t->poll != 0, 0)) {
 		next = undirect(next);
 		ch_sendsel_ops.between(t);

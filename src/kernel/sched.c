@@ -241,6 +241,22 @@ static void hand_off(struct sk_cpu *c, struct sk_thread *t)
 
 static __attribute__((noinline)) void wake(struct sk_thread *t);
 
+/* Wake affinity (wake, sched_wake_direct_rest) may move t. */
+static int may_follow(const struct sk_thread *t)
+{
+	return !t->sip->k->no_follow && !t->pinned && !t->sip->doom;
+}
+
+/* Blocked t, last on CPU c, follows a message to the sender's CPU me:
+ * me, now t's (unfollow may send it back to c). */
+static struct sk_cpu *follow(struct sk_thread *t, struct sk_cpu *c, struct sk_cpu *me)
+{
+	t->from = c->id + 1;
+	t->cpu = me->id;
+	me->follows++;
+	return me;
+}
+
 /* A thread woken by the thread running on its CPU (a message, a close)
  * is handed the CPU next, inside the waker's slice.  One woken from the
  * kernel's context (a device interrupt, console input) gets a slice of
@@ -269,9 +285,22 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
  * (as wake would: an idle CPU is kicked for them); any other case is the
  * full wake.  A t returned is left out of the queues until `by` blocks
  * (sched_block_to) or does anything else (sched_handed). */
-struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by)
+struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by,
+                                         int reply)
 {
 	struct sk_cpu *c = cpu_of(t);
+	/* A talking pair split across two CPUs that each run another thread
+	 * (a spinner on each) never came together by wake's rule (neither
+	 * CPU idle, only the sender's with threads waiting): every message
+	 * then waited for a slice there, a few ms a round trip.  Here the
+	 * sender blocks next for t's answer, so t runs now on the sender's
+	 * CPU, inside its slice, ahead of what waits there: following costs
+	 * nobody a slice, and balance then moves the others off. */
+	if (reply && c->cur != by && t->state == TH_BLOCKED && may_follow(t)) {
+		struct sk_cpu *me = sched_cpu(t->sip->k);
+		if (me != c && me->cur == by)
+			c = follow(t, c, me);
+	}
 	if (__builtin_expect(t->state != TH_BLOCKED || c->cur != by || t->sip->stopper || c->ho.n, 0)) {
 		sched_wake_by(t, by);
 		return NULL;
@@ -389,13 +418,8 @@ static void wake(struct sk_thread *t)
 	 * round trip in a third of the runs).  A CPU running one other
 	 * thread with none queued (a pipeline's next stage) is not a backlog:
 	 * following it there serialised the pipeline (bench/smp). */
-	if (c != me && me->cur && !k->no_follow && !t->pinned && !t->sip->doom &&
-	    (!queued(me) || queued(c))) {
-		t->from = c->id + 1;
-		t->cpu = me->id;
-		me->follows++;
-		c = me;
-	}
+	if (c != me && me->cur && (!queued(me) || queued(c)) && may_follow(t))
+		c = follow(t, c, me);
 	if (c->cur && c->cur != t && c == me) {
 		if (queued(c)) {
 			unfollow(c);

@@ -379,6 +379,22 @@ if want two-cpu-pair-beside-backlogs; then
 	else bad two-cpu-pair-beside-backlogs "exit $rc, switches '$sw', follows '$fol' for 100 round trips"; fi
 fi
 
+# Wake affinity's third case (docs/kernel.md "Every CPU"): a pair split
+# across two CPUs that each run a spinner (split.sg) comes together: a
+# sing_sendsel that waits for the reply on the channel it sent on takes
+# its woken peer along to its own CPU.  Split, each message waits for the
+# spinner's slice (about 50 round trips in 400 ms); together, hundreds of
+# thousands (sanitized) or millions.
+if want two-cpu-split-pair-joins; then
+	SING_CPUS=2 DBG=exheap,sched run_sing two-cpu-split-pair-joins split.sg
+	rc=$? n=$(sed -n 's/^round_trips \([0-9]*\)$/\1/p' "$TMPDIR/out")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "${n:-0}" -ge 5000 ] &&
+	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err"; then
+		ok two-cpu-split-pair-joins
+		echo "# $n round trips in 400 ms beside a spinner on each CPU"
+	else bad two-cpu-split-pair-joins "exit $rc, '$(cat "$TMPDIR/out")' (want 5000 or more round trips): $(head -c 200 "$TMPDIR/err")"; fi
+fi
+
 # Wake affinity stops where it would serialise (docs/kernel.md "Every
 # CPU"): twoburn tells two sleeping computing SIPs Go, one after the other;
 # the first may follow the message to the sender's CPU, the second must
