@@ -233,7 +233,7 @@ void gc_destroy(struct gc_heap *h)
 	hal_free(h->chunks);
 	hal_free(h->mark.v);
 	hal_free(h->gray.v);
-	hal_free(h->rem);
+	hal_free(h->rem.v);
 	hal_free(h->slots.v);
 	__builtin_memset(h, 0, sizeof *h);
 }
@@ -471,12 +471,7 @@ void gc_remember(struct gc_heap *h, void *obj, void **slot)
 		return;
 	}
 	o[0] |= SING_HDR(0, SING_H_REM);
-	if (h->nrem == h->caprem) {
-		size_t cap = h->caprem ? 2 * h->caprem : 256;
-		h->rem = grow(h->rem, h->nrem, cap, sizeof *h->rem);
-		h->caprem = cap;
-	}
-	h->rem[h->nrem++] = obj;
+	gci_push(&h->rem, obj);
 }
 
 /* ---- marking ---- */
@@ -629,11 +624,11 @@ void gci_trace_remembered(struct gc_heap *h, int untraced)
 	for (size_t i = 0; i < h->slots.n && !untraced; i++)
 		gc_mark_ref(h, *(void **)h->slots.v[i]);
 	h->slots.n = 0;
-	for (size_t i = 0; i < h->nrem; i++) {
-		uint64_t *obj = h->rem[i];
+	for (size_t i = 0; i < h->rem.n; i++) {
+		uint64_t *obj = h->rem.v[i];
 		obj[0] &= ~GC_FLAGS(SING_H_REM);
 		if (!untraced)
 			gci_trace(h, obj);
 	}
-	h->nrem = 0;
+	h->rem.n = 0;
 }

@@ -187,8 +187,7 @@ struct gc_heap {
 	int64_t born_ns;                   /* hal_clock_ns at gc_init: the heap's life (cycle_dear) */
 	uint64_t mark_ps;                  /* ps per byte traced young collections paused (cycle_dear) */
 	uint64_t put_off;                  /* cycles put off (cycle_dear): the run's */
-	void **rem;                        /* the remembered set */
-	size_t nrem, caprem;
+	struct gc_stack rem;               /* the remembered set */
 	struct gc_stack slots;             /* slots (void **) of big old arrays given young references */
 	uint64_t pause_max_ns, pause_total_ns;
 	uint64_t pause_hist[GC_NHIST];     /* pauses < 10 us, < 100 us, ... < 1 s, longer */

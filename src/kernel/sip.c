@@ -79,6 +79,54 @@ struct sk_kernel *sk_boot(unsigned debug)
 	return k;
 }
 
+/* SING_DEBUG=sched: the per-CPU counters summed, at shutdown. */
+static void sched_line(const struct sk_kernel *k)
+{
+	uint64_t sw = 0, direct = 0, alone = 0, parks = 0, slow = 0;
+	uint64_t steals = 0, follows = 0, back = 0, pushes = 0;
+	for (unsigned i = 0; i < SK_NCPU; i++) {
+		const struct sk_cpu *c = &k->cpu[i];
+		sw += c->switches + c->parks;
+		direct += c->directs + c->parks;
+		alone += c->alone + c->parks;
+		parks += c->parks;
+		slow += c->slow_resumes;
+		steals += c->steals;
+		follows += c->follows;
+		back += c->unfollows;
+		pushes += c->pushes;
+	}
+	struct sk_line l = {.n = 0};
+	sk_line_str(&l, "sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
+	sk_line_u64(&l, k->ncpus_ran);
+	sk_line_str(&l, "\nsing: sched: direct hand-offs ");   /* of the switches below */
+	sk_line_u64(&l, direct);
+	sk_line_str(&l, "\nsing: sched: lockless hand-offs ");   /* of those (sched.c alone_to) */
+	sk_line_u64(&l, alone);
+	sk_line_str(&l, "\nsing: sched: parked at the stub ");   /* of those (sched_park_to) */
+	sk_line_u64(&l, parks);
+	sk_line_str(&l, ", resumed in the kernel ");   /* chan.c ch_resume_parked */
+	sk_line_u64(&l, slow);
+	sk_line_str(&l, "\nsing: sched: switches ");
+	sk_line_u64(&l, sw);
+	sk_line_str(&l, ", sips started ");
+	sk_line_u64(&l, k->sips_started);
+	if (steals || follows || pushes || k->late_stops) {   /* a line of its own: tests match the one above */
+		sk_line_str(&l, "\nsing: sched: steals ");
+		sk_line_u64(&l, steals);
+		sk_line_str(&l, ", follows ");
+		sk_line_u64(&l, follows);
+		sk_line_str(&l, " (sent back ");
+		sk_line_u64(&l, back);
+		sk_line_str(&l, "), stops on another CPU ");
+		sk_line_u64(&l, k->late_stops);
+		sk_line_str(&l, ", pushed to a lighter CPU ");
+		sk_line_u64(&l, pushes);
+	}
+	sk_line_str(&l, "\n");
+	sk_line_put(&l);
+}
+
 uint64_t sk_shutdown(struct sk_kernel *k)
 {
 	cpus_stop(k);   /* nothing runs on another CPU while SIPs are torn down */
@@ -110,52 +158,8 @@ uint64_t sk_shutdown(struct sk_kernel *k)
 		sk_line_str(&l, "\n");
 		sk_line_put(&l);
 	}
-	if (k->debug & SK_DEBUG_SCHED) {
-		uint64_t sw = 0, direct = 0, alone = 0, parks = 0, slow = 0;
-		for (unsigned i = 0; i < SK_NCPU; i++) {
-			sw += k->cpu[i].switches + k->cpu[i].parks;
-			direct += k->cpu[i].directs + k->cpu[i].parks;
-			alone += k->cpu[i].alone + k->cpu[i].parks;
-			parks += k->cpu[i].parks;
-			slow += k->cpu[i].slow_resumes;
-		}
-		struct sk_line l = {.n = 0};
-		sk_line_str(&l, "sing: sched: cpus ");   /* how many ran (sk_cpus): a line of its own */
-		sk_line_u64(&l, k->ncpus_ran);
-		sk_line_str(&l, "\nsing: sched: direct hand-offs ");   /* of the switches below */
-		sk_line_u64(&l, direct);
-		sk_line_str(&l, "\nsing: sched: lockless hand-offs ");   /* of those (sched.c alone_to) */
-		sk_line_u64(&l, alone);
-		sk_line_str(&l, "\nsing: sched: parked at the stub ");   /* of those (sched_park_to) */
-		sk_line_u64(&l, parks);
-		sk_line_str(&l, ", resumed in the kernel ");   /* chan.c ch_resume_parked */
-		sk_line_u64(&l, slow);
-		sk_line_str(&l, "\nsing: sched: switches ");
-		sk_line_u64(&l, sw);
-		sk_line_str(&l, ", sips started ");
-		sk_line_u64(&l, k->sips_started);
-		uint64_t steals = 0, follows = 0, back = 0, pushes = 0;
-		for (unsigned i = 0; i < SK_NCPU; i++) {
-			steals += k->cpu[i].steals;
-			follows += k->cpu[i].follows;
-			back += k->cpu[i].unfollows;
-			pushes += k->cpu[i].pushes;
-		}
-		if (steals || follows || pushes || k->late_stops) {   /* a line of its own: tests match the one above */
-			sk_line_str(&l, "\nsing: sched: steals ");
-			sk_line_u64(&l, steals);
-			sk_line_str(&l, ", follows ");
-			sk_line_u64(&l, follows);
-			sk_line_str(&l, " (sent back ");
-			sk_line_u64(&l, back);
-			sk_line_str(&l, "), stops on another CPU ");
-			sk_line_u64(&l, k->late_stops);
-			sk_line_str(&l, ", pushed to a lighter CPU ");
-			sk_line_u64(&l, pushes);
-		}
-		sk_line_str(&l, "\n");
-		sk_line_put(&l);
-	}
+	if (k->debug & SK_DEBUG_SCHED)
+		sched_line(k);
 	thread_pool_free(k);
 	ly_destroy(&k->reg);
 	hal_free(k);

@@ -432,6 +432,26 @@ if want two-cpu-spinners-balanced; then
 	else bad two-cpu-spinners-balanced "exit $rc, ticks '$t', pushes '$push', '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
 fi
 
+# A talking pair counts as its two threads (docs/kernel.md "Balancing"):
+# beside four spinners spread two and two, the pair's CPU sends one of
+# its two spinners away.  pairbal.sg prints /kernel/proc's table three
+# times (130 ms, 0.5 s, 1.2 s after the pair starts); in each, the pair
+# is on one CPU with exactly one of pairspin's threads.  Counted as one,
+# two stay (mutant pair-counted-as-one).
+if want two-cpu-pair-counts-two; then
+	SING_CPUS=2 run_sing two-cpu-pair-counts-two pairbal.sg
+	rc=$?
+	beside=$(awk '
+		$3 == "pairbal" { pc = $NF } $3 == "pairecho" { ec = $NF }
+		/threads on CPU 0:/ { gsub(",", ""); t0 = $5; t1 = $8 }
+		/^$/ && pc != "" { printf "%s ", (pc == 0 ? t0 : t1) (pc == ec ? "" : "-split"); pc = "" }' "$TMPDIR/out")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" &&
+	   [ "$beside" = "1 1 1 " ] && grep -q '^round trips [1-9]' "$TMPDIR/out"; then
+		echo "# spinners beside the pair: $beside($(tail -1 "$TMPDIR/out"))"
+		ok two-cpu-pair-counts-two
+	else bad two-cpu-pair-counts-two "exit $rc, spinners beside the pair '$beside': $(tail -1 "$TMPDIR/out") $(head -c 200 "$TMPDIR/err")"; fi
+fi
+
 # A SIP's threads run on several CPUs at once (docs/kernel.md "Every CPU"):
 # four workers allocate and sum lists in parallel while their SIP collects
 # (each collection stops the other threads at safepoints, halt.c); stats
