@@ -43,6 +43,7 @@ struct lw {
 enum { LW_RANGE_ARRS = 16 };
 struct lw_range {
 	uint32_t h, j;          /* the header, the back-edge */
+	uint32_t cmp;           /* the exit test's compare (h, or h + 1 after `const b, k`) */
 	uint32_t idx, bound;    /* i, b */
 	uint32_t step;          /* i's step: a local, or UINT32_MAX for a const 1 */
 	int le;                 /* i <= b, not i < b */
@@ -76,6 +77,13 @@ struct lw_inc { uint32_t step, t, idx, back; };
 uint32_t lw_increment(const struct lw *w, uint32_t pc, struct lw_inc *inc);
 
 void lw_range_guard(struct lw *w);   /* at w->pc: the jump into a ranged loop's copy */
+void lw_range_decls(struct lw *w);   /* at the body's start: each copy's chunk limit qH_ */
+/* The copy w->ver polls once a chunk: its entry (Wh, the limit), its end
+ * (Ph: the real exit test, then the poll), and its exit test and back-edge
+ * at w->pc (returns 0 for any other instruction). */
+void lw_chunk_begin(struct lw *w);
+void lw_chunk_end(struct lw *w);
+int lw_chunk_insn(struct lw *w);
 int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx);   /* arr[idx] needs no check here */
 const char *lw_label(const struct lw *w, uint32_t label);   /* "L" or, in a copy, "V" */
 
