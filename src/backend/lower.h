@@ -47,6 +47,7 @@ struct lw_range {
 	uint32_t idx, bound;    /* i, b */
 	uint32_t step;          /* i's step: a local, or UINT32_MAX for a const 1 */
 	int le;                 /* i <= b, not i < b */
+	int conv;               /* i < b, i + 1 and b - 1 each trip (fannkuch's flips): a[b] unchecked too */
 	int konst;              /* b is set by `const b, k` at h */
 	int64_t k;
 	uint32_t arr[LW_RANGE_ARRS], ix[LW_RANGE_ARRS], narr;   /* arr[k][ix[k]] unchecked: ix i or unwritten */

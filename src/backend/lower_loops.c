@@ -264,7 +264,7 @@ static void ranged_arrays(const struct lw *w, struct lw_range *r)
 		const struct sil_type *ty = sil_type(w->p, t);
 		if ((t != SIL_T_STRING && (!ty || ty->kind != SIL_TK_ARRAY)) || !lw_shadowed(w, a))
 			continue;
-		if (x != r->idx && !unwritten(w, r->h, r->j, x, UINT32_MAX))
+		if (x != r->idx && (!r->conv || x != r->bound) && !unwritten(w, r->h, r->j, x, UINT32_MAX))
 			continue;
 		while (k < r->narr && (r->arr[k] != a || r->ix[k] != x))
 			k++;
@@ -297,11 +297,44 @@ static int ranged_step(const struct lw *w, uint32_t h, uint32_t j, struct lw_ran
 	return 1;
 }
 
+/* A converging loop's steps, closing it at j (fannkuch's flips):
+ *     const one, 1;  add t, i, one;  mov i, t;
+ *     const one', 1;  sub u, b, one';  mov b, u;     J: jmp H
+ * no jump landing past the first const.  Sets r->idx, r->bound, r->conv.
+ * The loop runs while i < b: i only grows and b only shrinks, so every
+ * i and b the body sees lies within [i0, b0] (b > i >= i0 before the
+ * steps, b >= i after them), neither wraps, and the guard `i0 >= 0 && b0 <
+ * each length` proves a[i] and a[b] in bounds. */
+static int converging_steps(const struct lw *w, uint32_t j, struct lw_range *r)
+{
+	const struct sil_insn *ins = w->f->insns;
+	if (j < 7)
+		return 0;
+	const struct sil_insn *c1 = &ins[j - 6], *ad = &ins[j - 5], *m1 = &ins[j - 4];
+	const struct sil_insn *c2 = &ins[j - 3], *sb = &ins[j - 2], *m2 = &ins[j - 1];
+	if (c1->op != OP_CONST || ad->op != OP_ADD || m1->op != OP_MOV || c1->a[1] != 1 ||
+	    c2->op != OP_CONST || sb->op != OP_SUB || m2->op != OP_MOV || c2->a[1] != 1)
+		return 0;
+	if (A(ad, 2) != A(c1, 0) || A(m1, 1) != A(ad, 0) || A(ad, 1) != A(m1, 0) ||
+	    A(sb, 2) != A(c2, 0) || A(m2, 1) != A(sb, 0) || A(sb, 1) != A(m2, 0))
+		return 0;
+	for (uint32_t pc = j - 5; pc <= j; pc++)
+		if (w->target[pc])
+			return 0;
+	r->idx = A(m1, 0);
+	r->bound = A(m2, 0);
+	r->step = UINT32_MAX;
+	r->conv = 1;
+	return r->idx != r->bound;
+}
+
 static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 {
 	const struct sil_insn *ins = w->f->insns;
 	struct lw_range r = {.h = h, .j = j};
-	if (j < h + 4 || j - h > RANGE_MAX_INSNS || !ranged_step(w, h, j, &r))
+	if (j < h + 4 || j - h > RANGE_MAX_INSNS)
+		return;
+	if (!ranged_step(w, h, j, &r) && !converging_steps(w, j, &r))
 		return;
 	uint32_t at = h + (ins[h].op == OP_CONST);
 	const struct sil_insn *cmp = &ins[at], *jf = &ins[at + 1];
@@ -312,6 +345,8 @@ static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 	if (j >= A(jf, 1))           /* and leaves the loop */
 		return;
 	if (A(cmp, 1) != r.idx)      /* which compares the index */
+		return;
+	if (r.conv && (cmp->op != OP_LT || at > h || A(cmp, 2) != r.bound))   /* with the bound stepped */
 		return;
 	r.le = cmp->op == OP_LE;
 	r.cmp = at;
@@ -325,13 +360,12 @@ static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 		r.konst = 1;
 		r.k = ty == SIL_T_I32 ? (int32_t)ins[h].a[1] : ins[h].a[1];
 	}
-	for (uint32_t pc = h; pc <= j; pc++) {
+	for (uint32_t pc = h; pc <= j; pc++)
 		if (!ranged_op(ins[pc].op))
 			return;
-		if (pc < j - 1 && !keeps_local(&ins[pc], r.idx))
-			return;
-	}
-	if (!unwritten(w, h, j, r.bound, r.konst ? h : UINT32_MAX))
+	if (!unwritten(w, h, j, r.idx, r.conv ? j - 4 : j - 1))   /* only the steps write i, b */
+		return;
+	if (!unwritten(w, h, j, r.bound, r.conv ? j - 1 : r.konst ? h : UINT32_MAX))
 		return;
 	ranged_arrays(w, &r);
 	if (!r.narr)
@@ -398,6 +432,8 @@ void lw_range_guard(struct lw *w)
 		for (uint32_t k = 0; k < r->narr; k++)
 			if (!first_of_index(r, k))
 				continue;
+			else if (r->conv && (r->ix[k] == r->idx || r->ix[k] == r->bound))   /* i < b <= b0 */
+				lw_out(w, " && %s < m%u_", ix_expr(w, r->bound), r->ix[k]);
 			else if (r->ix[k] == r->idx)
 				lw_out(w, " && %s %s m%u_", b, r->le ? "<" : "<=", r->idx);
 			else
@@ -451,6 +487,8 @@ void lw_chunk_begin(struct lw *w)
 	else
 		snprintf(e, sizeof e, "((i64)r%u%s)", r->bound, plus);
 	lw_out(w, "W%u:;\n", r->h);
+	if (r->conv)   /* b moves: the copy polls at its back-edge */
+		return;
 	if (r->step == UINT32_MAX)
 		lw_out(w, "\tq%u_ = %ull >= %s - (i64)r%u ? %s : (i64)r%u + %ull;\n",
 		    r->h, t, e, r->idx, e, r->idx, t);
@@ -464,6 +502,8 @@ void lw_chunk_end(struct lw *w)
 {
 	const struct lw_range *r = w->ver;
 	const struct sil_insn *cmp = &w->f->insns[r->cmp], *jf = &w->f->insns[r->cmp + 1];
+	if (r->conv)
+		return;
 	lw_out(w, "P%u:;\n\tr%u = r%u %s r%u;\n", r->h, A(cmp, 0), A(cmp, 1), r->le ? "<=" : "<", A(cmp, 2));
 	lw_out(w, "\tif (!r%u) { goto L%u; }\n\tPOLL(); goto W%u;\n", A(cmp, 0), A(jf, 1), r->h);
 }
@@ -471,7 +511,7 @@ void lw_chunk_end(struct lw *w)
 int lw_chunk_insn(struct lw *w)
 {
 	const struct lw_range *r = w->ver;
-	if (!r)
+	if (!r || r->conv)
 		return 0;
 	const struct sil_insn *cmp = &w->f->insns[r->cmp];
 	if (w->pc == r->cmp)
