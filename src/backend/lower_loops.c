@@ -492,9 +492,13 @@ void lw_chunk_begin(struct lw *w)
 	if (r->step == UINT32_MAX)
 		lw_out(w, "\tq%u_ = %ull >= %s - (i64)r%u ? %s : (i64)r%u + %ull;\n",
 		    r->h, t, e, r->idx, e, r->idx, t);
-	else   /* s * T may overflow an i64 s: then the chunk ends at E */
-		lw_out(w, "\t{ i64 t_; q%u_ = __builtin_mul_overflow((i64)r%u, (i64)%u, &t_) || "
-		    "t_ >= %s - (i64)r%u ? %s : (i64)r%u + t_; }\n", r->h, r->step, t, e, r->idx, e, r->idx);
+	else   /* s * T may overflow an i64 s: then the chunk ends at E.  The empty asm
+		* hides s from cc, which else strength-reduces s * T over the loops
+		* around (the sieve's counting loop carried i * T, and the marking
+		* loop lost its array and step to the stack for it). */
+		lw_out(w, "\t{ i64 s_ = (i64)r%u, t_; __asm__(\"\" : \"+r\"(s_)); q%u_ = "
+		    "__builtin_mul_overflow(s_, (i64)%u, &t_) || t_ >= %s - (i64)r%u ? %s : (i64)r%u + t_; }\n",
+		    r->step, r->h, t, e, r->idx, e, r->idx);
 	/* E <= the type's largest (the guard: b + s, or b < a length), and so qH_ */
 }
 
