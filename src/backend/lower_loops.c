@@ -304,7 +304,9 @@ static int ranged_step(const struct lw *w, uint32_t h, uint32_t j, struct lw_ran
  * The loop runs while i < b: i only grows and b only shrinks, so every
  * i and b the body sees lies within [i0, b0] (b > i >= i0 before the
  * steps, b >= i after them), neither wraps, and the guard `i0 >= 0 && b0 <
- * each length` proves a[i] and a[b] in bounds. */
+ * each length` proves a[i] and a[b] in bounds.  b - i shrinks by 2 a trip:
+ * the guard's `b0 - i0 <= 2 * T` (chunk_trips) bounds the trips by T, and
+ * the copy does not poll. */
 static int converging_steps(const struct lw *w, uint32_t j, struct lw_range *r)
 {
 	const struct sil_insn *ins = w->f->insns;
@@ -400,6 +402,13 @@ static const char *step_of(const struct lw_range *r)
 	return buf;
 }
 
+/* The trips a copy runs between two polls (the copy's polls, below). */
+enum { CHUNK_INSNS = 8192 };
+static uint32_t chunk_trips(const struct lw_range *r)
+{
+	return CHUNK_INSNS / (r->j - r->h + 1);
+}
+
 /* Before the header of a ranged loop (where the code falls into it): into
  * the copy when every array's range holds.  The least length of the arrays
  * indexed by each local (mN_ for rN) is computed first, without a branch:
@@ -438,6 +447,8 @@ void lw_range_guard(struct lw *w)
 				lw_out(w, " && %s %s m%u_", b, r->le ? "<" : "<=", r->idx);
 			else
 				lw_out(w, " && %s < m%u_", ix_expr(w, r->ix[k]), r->ix[k]);
+		if (r->conv)   /* at most T trips: b - i shrinks by 2 a trip */
+			lw_out(w, " && (i64)r%u - (i64)r%u <= %u", r->bound, r->idx, 2 * chunk_trips(r));
 		lw_out(w, ") goto W%u;\n\t}\n", r->h);
 	}
 }
@@ -467,8 +478,9 @@ void lw_range_guard(struct lw *w)
  * still preempted within a bounded time, a few microseconds' work
  * (tests/backend ranged-chunks-emitted reads the polls, chunks.sg runs
  * bounds on and around chunks' ends).  nbody's j loop (at most four
- * trips) never polls; the sieve's marking loop polls every 1170 trips. */
-enum { CHUNK_INSNS = 8192 };
+ * trips) never polls; the sieve's marking loop polls every 1170 trips.
+ * A converging copy has no chunk's end (b moves): its guard bounds its
+ * trips by T instead (converging_steps), and nothing else polls in it. */
 
 void lw_range_decls(struct lw *w)
 {
@@ -479,7 +491,7 @@ void lw_range_decls(struct lw *w)
 void lw_chunk_begin(struct lw *w)
 {
 	const struct lw_range *r = w->ver;
-	uint32_t t = CHUNK_INSNS / (r->j - r->h + 1);
+	uint32_t t = chunk_trips(r);
 	char e[64];   /* E: b (lt), b + 1 (le); b's const is set at H, after WH */
 	const char *plus = r->le ? " + 1" : "";
 	if (r->konst)
@@ -487,7 +499,7 @@ void lw_chunk_begin(struct lw *w)
 	else
 		snprintf(e, sizeof e, "((i64)r%u%s)", r->bound, plus);
 	lw_out(w, "W%u:;\n", r->h);
-	if (r->conv)   /* b moves: the copy polls at its back-edge */
+	if (r->conv)   /* b moves: no chunk's end, the guard bounds the trips */
 		return;
 	if (r->step == UINT32_MAX)
 		lw_out(w, "\tq%u_ = %ull >= %s - (i64)r%u ? %s : (i64)r%u + %ull;\n",
@@ -515,9 +527,11 @@ void lw_chunk_end(struct lw *w)
 int lw_chunk_insn(struct lw *w)
 {
 	const struct lw_range *r = w->ver;
-	if (!r || r->conv)
+	if (!r)
 		return 0;
 	const struct sil_insn *cmp = &w->f->insns[r->cmp];
+	if (r->conv && w->pc != r->j)
+		return 0;
 	if (w->pc == r->cmp)
 		lw_out(w, "r%u = r%u < q%u_;\n", A(cmp, 0), r->idx, r->h);
 	else if (w->pc == r->cmp + 1)
