@@ -221,7 +221,7 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
  * V, after the function's end) whose a[i] are unchecked; else as before.
  * Only the guard enters the copy: a jump from outside into the loop lands
  * in the checked one (labels L), so it needs no proof.  The copy polls
- * once a chunk of trips (below).  tests/backend/ranged.sg runs each shape past an end,
+ * once a chunk of trips (lower_chunks.c).  tests/backend/ranged.sg runs each shape past an end,
  * ranged.sasm has hand-written ones that break the shape. */
 enum { RANGE_MAX_INSNS = 256 };
 
@@ -305,7 +305,7 @@ static int ranged_step(const struct lw *w, uint32_t h, uint32_t j, struct lw_ran
  * i and b the body sees lies within [i0, b0] (b > i >= i0 before the
  * steps, b >= i after them), neither wraps, and the guard `i0 >= 0 && b0 <
  * each length` proves a[i] and a[b] in bounds.  b - i shrinks by 2 a trip:
- * the guard's `b0 - i0 <= 2 * T` (chunk_trips) bounds the trips by T, and
+ * the guard's `b0 - i0 <= 2 * T` (lw_chunk_trips) bounds the trips by T, and
  * the copy does not poll. */
 static int converging_steps(const struct lw *w, uint32_t j, struct lw_range *r)
 {
@@ -402,13 +402,6 @@ static const char *step_of(const struct lw_range *r)
 	return buf;
 }
 
-/* The trips a copy runs between two polls (the copy's polls, below). */
-enum { CHUNK_INSNS = 8192 };
-static uint32_t chunk_trips(const struct lw_range *r)
-{
-	return CHUNK_INSNS / (r->j - r->h + 1);
-}
-
 /* Before the header of a ranged loop (where the code falls into it): into
  * the copy when every array's range holds.  The least length of the arrays
  * indexed by each local (mN_ for rN) is computed first, without a branch:
@@ -448,99 +441,9 @@ void lw_range_guard(struct lw *w)
 			else
 				lw_out(w, " && %s < m%u_", ix_expr(w, r->ix[k]), r->ix[k]);
 		if (r->conv)   /* at most T trips: b - i shrinks by 2 a trip */
-			lw_out(w, " && (i64)r%u - (i64)r%u <= %u", r->bound, r->idx, 2 * chunk_trips(r));
+			lw_out(w, " && (i64)r%u - (i64)r%u <= %u", r->bound, r->idx, 2 * lw_chunk_trips(r));
 		lw_out(w, ") goto W%u;\n\t}\n", r->h);
 	}
-}
-
-/* ---- the copy's polls, once a chunk ----
- *
- * The copy runs at most CHUNK_INSNS / (its length) trips between two
- * polls instead of one: its exit test compares i with a limit qH_, the
- * end of the chunk, and its back-edge does not poll:
- *
- *   WH: qH_ = the least of E and i + s * T      E = b (lt) or b + 1 (le)
- *   VH: [const b, k]
- *       c = i < qH_;  if (!c) goto PH;          (the compare and jf at r->cmp)
- *       ...                                     the body as in the copy
- *       goto VH;                                (the back-edge at J, no poll)
- *   PH: c = i < b (or <=);  if (!c) goto X;     the loop's own exit test
- *       POLL(); goto WH;
- *
- * The body runs only while i < qH_ <= E, so only when the loop's own test
- * holds (c is then true, as in the loop); at PH that test runs as the
- * loop's does, leaving c as it would.  qH_ > i whenever i < E, so each
- * chunk runs at least one trip, and at most T: i grows by s >= 1 each trip
- * (the guard's proof) from the value qH_ was computed from.  Between two
- * polls the copy thus runs at most T trips of at most RANGE_MAX_INSNS
- * instructions, each call in it polling at its callee's entry (a leaf
- * callee has no loop that does not poll, or a short one): a SIP in it is
- * still preempted within a bounded time, a few microseconds' work
- * (tests/backend ranged-chunks-emitted reads the polls, chunks.sg runs
- * bounds on and around chunks' ends).  nbody's j loop (at most four
- * trips) never polls; the sieve's marking loop polls every 1170 trips.
- * A converging copy has no chunk's end (b moves): its guard bounds its
- * trips by T instead (converging_steps), and nothing else polls in it. */
-
-void lw_range_decls(struct lw *w)
-{
-	for (uint32_t n = 0; n < w->nranges; n++)   /* i's type: E and so qH_ lie within it */
-		lw_out(w, "\t%s q%u_ = 0;\n", lw_ctype(w->p, w->f->locals[w->ranges[n].idx]), w->ranges[n].h);
-}
-
-void lw_chunk_begin(struct lw *w)
-{
-	const struct lw_range *r = w->ver;
-	uint32_t t = chunk_trips(r);
-	char e[64];   /* E: b (lt), b + 1 (le); b's const is set at H, after WH */
-	const char *plus = r->le ? " + 1" : "";
-	if (r->konst)
-		snprintf(e, sizeof e, "((i64)0x%" PRIx64 "ull%s)", (uint64_t)r->k, plus);
-	else
-		snprintf(e, sizeof e, "((i64)r%u%s)", r->bound, plus);
-	lw_out(w, "W%u:;\n", r->h);
-	if (r->conv)   /* b moves: no chunk's end, the guard bounds the trips */
-		return;
-	if (r->step == UINT32_MAX)
-		lw_out(w, "\tq%u_ = %ull >= %s - (i64)r%u ? %s : (i64)r%u + %ull;\n",
-		    r->h, t, e, r->idx, e, r->idx, t);
-	else   /* s * T may overflow an i64 s: then the chunk ends at E.  The empty asm
-		* hides s from cc, which else strength-reduces s * T over the loops
-		* around (the sieve's counting loop carried i * T, and the marking
-		* loop lost its array and step to the stack for it). */
-		lw_out(w, "\t{ i64 s_ = (i64)r%u, t_; __asm__(\"\" : \"+r\"(s_)); q%u_ = "
-		    "__builtin_mul_overflow(s_, (i64)%u, &t_) || t_ >= %s - (i64)r%u ? %s : (i64)r%u + t_; }\n",
-		    r->step, r->h, t, e, r->idx, e, r->idx);
-	/* E <= the type's largest (the guard: b + s, or b < a length), and so qH_ */
-}
-
-void lw_chunk_end(struct lw *w)
-{
-	const struct lw_range *r = w->ver;
-	const struct sil_insn *cmp = &w->f->insns[r->cmp], *jf = &w->f->insns[r->cmp + 1];
-	if (r->conv)
-		return;
-	lw_out(w, "P%u:;\n\tr%u = r%u %s r%u;\n", r->h, A(cmp, 0), A(cmp, 1), r->le ? "<=" : "<", A(cmp, 2));
-	lw_out(w, "\tif (!r%u) { goto L%u; }\n\tPOLL(); goto W%u;\n", A(cmp, 0), A(jf, 1), r->h);
-}
-
-int lw_chunk_insn(struct lw *w)
-{
-	const struct lw_range *r = w->ver;
-	if (!r)
-		return 0;
-	const struct sil_insn *cmp = &w->f->insns[r->cmp];
-	if (r->conv && w->pc != r->j)
-		return 0;
-	if (w->pc == r->cmp)
-		lw_out(w, "r%u = r%u < q%u_;\n", A(cmp, 0), r->idx, r->h);
-	else if (w->pc == r->cmp + 1)
-		lw_out(w, "if (!r%u) { goto P%u; }\n", A(cmp, 0), r->h);
-	else if (w->pc == r->j)
-		lw_out(w, "goto V%u;\n", r->h);
-	else
-		return 0;
-	return 1;
 }
 
 int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx)
