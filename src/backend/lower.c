@@ -835,7 +835,8 @@ static void insn(struct lw *w)
 	if (w->target[w->pc])
 		lw_out(w, "%s%u:;\n", lw_label(w, w->pc), w->pc);
 	lw_out(w, "\t");
-	rules[in->op].fn(w, in);
+	if (!lw_chunk_insn(w))
+		rules[in->op].fn(w, in);
 	lw_shadow_refresh(w, in);
 }
 
@@ -848,6 +849,7 @@ static void body(struct lw *w)
 		lw_out(w, "\t%s r%u = 0;\n", lw_ctype(w->p, f->locals[r]), r);
 	mark_targets(w);
 	lw_loops_begin(w);
+	lw_range_decls(w);
 	for (w->pc = 0; w->pc < f->ninsns; w->pc++) {
 		lw_range_guard(w);
 		insn(w);
@@ -859,8 +861,10 @@ static void body(struct lw *w)
 	/* Ranged loops' unchecked copies, entered only by their guards. */
 	for (uint32_t n = 0; n < w->nranges; n++) {
 		w->ver = &w->ranges[n];
+		lw_chunk_begin(w);
 		for (w->pc = w->ver->h; w->pc <= w->ver->j; w->pc++)
 			insn(w);
+		lw_chunk_end(w);
 		w->ver = NULL;
 	}
 	lw_out(w, "}\n");

@@ -4,7 +4,8 @@
  * lower.c turns functions into C (one table entry per opcode), with what
  * lower_facts.c proves about each function (uses of locals, lengths kept
  * in locals, string chains) and lower_loops.c about its loops (which
- * back-edges need no poll); lower_fill.c stores fill loops' runs;
+ * back-edges need no poll, which loops run unchecked copies; where those
+ * copies poll: lower_chunks.c); lower_fill.c stores fill loops' runs;
  * lower_image.c writes the tables the kernel
  * reads from a compiled program: constants, type layouts, contracts with
  * their shape digests, spawn entries and the sing_image record.  All write
@@ -43,9 +44,11 @@ struct lw {
 enum { LW_RANGE_ARRS = 16 };
 struct lw_range {
 	uint32_t h, j;          /* the header, the back-edge */
+	uint32_t cmp;           /* the exit test's compare (h, or h + 1 after `const b, k`) */
 	uint32_t idx, bound;    /* i, b */
 	uint32_t step;          /* i's step: a local, or UINT32_MAX for a const 1 */
 	int le;                 /* i <= b, not i < b */
+	int conv;               /* i < b, i + 1 and b - 1 each trip (fannkuch's flips): a[b] unchecked too */
 	int konst;              /* b is set by `const b, k` at h */
 	int64_t k;
 	uint32_t arr[LW_RANGE_ARRS], ix[LW_RANGE_ARRS], narr;   /* arr[k][ix[k]] unchecked: ix i or unwritten */
@@ -76,6 +79,15 @@ struct lw_inc { uint32_t step, t, idx, back; };
 uint32_t lw_increment(const struct lw *w, uint32_t pc, struct lw_inc *inc);
 
 void lw_range_guard(struct lw *w);   /* at w->pc: the jump into a ranged loop's copy */
+/* lower_chunks.c: the copy w->ver polls once a chunk of lw_chunk_trips:
+ * its entry (WH, the chunk's end qH_), its end (PH: the loop's own exit
+ * test, then the poll), and its exit test and back-edge at w->pc (returns
+ * 0 for any other instruction). */
+uint32_t lw_chunk_trips(const struct lw_range *r);
+void lw_range_decls(struct lw *w);   /* at the body's start: each copy's qH_ */
+void lw_chunk_begin(struct lw *w);
+void lw_chunk_end(struct lw *w);
+int lw_chunk_insn(struct lw *w);
 int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx);   /* arr[idx] needs no check here */
 const char *lw_label(const struct lw *w, uint32_t label);   /* "L" or, in a copy, "V" */
 

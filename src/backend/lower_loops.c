@@ -220,8 +220,8 @@ static int short_loop(const struct lw *w, const struct sources *src, uint32_t h,
  * step, and a and b do not change.  Then the loop runs in a copy (labels
  * V, after the function's end) whose a[i] are unchecked; else as before.
  * Only the guard enters the copy: a jump from outside into the loop lands
- * in the checked one (labels L), so it needs no proof.  The copy polls as
- * the loop does.  tests/backend/ranged.sg runs each shape past an end,
+ * in the checked one (labels L), so it needs no proof.  The copy polls
+ * once a chunk of trips (lower_chunks.c).  tests/backend/ranged.sg runs each shape past an end,
  * ranged.sasm has hand-written ones that break the shape. */
 enum { RANGE_MAX_INSNS = 256 };
 
@@ -264,7 +264,7 @@ static void ranged_arrays(const struct lw *w, struct lw_range *r)
 		const struct sil_type *ty = sil_type(w->p, t);
 		if ((t != SIL_T_STRING && (!ty || ty->kind != SIL_TK_ARRAY)) || !lw_shadowed(w, a))
 			continue;
-		if (x != r->idx && !unwritten(w, r->h, r->j, x, UINT32_MAX))
+		if (x != r->idx && (!r->conv || x != r->bound) && !unwritten(w, r->h, r->j, x, UINT32_MAX))
 			continue;
 		while (k < r->narr && (r->arr[k] != a || r->ix[k] != x))
 			k++;
@@ -297,11 +297,46 @@ static int ranged_step(const struct lw *w, uint32_t h, uint32_t j, struct lw_ran
 	return 1;
 }
 
+/* A converging loop's steps, closing it at j (fannkuch's flips):
+ *     const one, 1;  add t, i, one;  mov i, t;
+ *     const one', 1;  sub u, b, one';  mov b, u;     J: jmp H
+ * no jump landing past the first const.  Sets r->idx, r->bound, r->conv.
+ * The loop runs while i < b: i only grows and b only shrinks, so every
+ * i and b the body sees lies within [i0, b0] (b > i >= i0 before the
+ * steps, b >= i after them), neither wraps, and the guard `i0 >= 0 && b0 <
+ * each length` proves a[i] and a[b] in bounds.  b - i shrinks by 2 a trip:
+ * the guard's `b0 - i0 <= 2 * T` (lw_chunk_trips) bounds the trips by T, and
+ * the copy does not poll. */
+static int converging_steps(const struct lw *w, uint32_t j, struct lw_range *r)
+{
+	const struct sil_insn *ins = w->f->insns;
+	if (j < 7)
+		return 0;
+	const struct sil_insn *c1 = &ins[j - 6], *ad = &ins[j - 5], *m1 = &ins[j - 4];
+	const struct sil_insn *c2 = &ins[j - 3], *sb = &ins[j - 2], *m2 = &ins[j - 1];
+	if (c1->op != OP_CONST || ad->op != OP_ADD || m1->op != OP_MOV || c1->a[1] != 1 ||
+	    c2->op != OP_CONST || sb->op != OP_SUB || m2->op != OP_MOV || c2->a[1] != 1)
+		return 0;
+	if (A(ad, 2) != A(c1, 0) || A(m1, 1) != A(ad, 0) || A(ad, 1) != A(m1, 0) ||
+	    A(sb, 2) != A(c2, 0) || A(m2, 1) != A(sb, 0) || A(sb, 1) != A(m2, 0))
+		return 0;
+	for (uint32_t pc = j - 5; pc <= j; pc++)
+		if (w->target[pc])
+			return 0;
+	r->idx = A(m1, 0);
+	r->bound = A(m2, 0);
+	r->step = UINT32_MAX;
+	r->conv = 1;
+	return r->idx != r->bound;
+}
+
 static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 {
 	const struct sil_insn *ins = w->f->insns;
 	struct lw_range r = {.h = h, .j = j};
-	if (j < h + 4 || j - h > RANGE_MAX_INSNS || !ranged_step(w, h, j, &r))
+	if (j < h + 4 || j - h > RANGE_MAX_INSNS)
+		return;
+	if (!ranged_step(w, h, j, &r) && !converging_steps(w, j, &r))
 		return;
 	uint32_t at = h + (ins[h].op == OP_CONST);
 	const struct sil_insn *cmp = &ins[at], *jf = &ins[at + 1];
@@ -313,7 +348,10 @@ static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 		return;
 	if (A(cmp, 1) != r.idx)      /* which compares the index */
 		return;
+	if (r.conv && (cmp->op != OP_LT || at > h || A(cmp, 2) != r.bound))   /* with the bound stepped */
+		return;
 	r.le = cmp->op == OP_LE;
+	r.cmp = at;
 	r.bound = A(cmp, 2);
 	uint32_t ty = w->f->locals[r.idx];
 	if (ty != SIL_T_I32 && ty != SIL_T_I64)
@@ -324,13 +362,12 @@ static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 		r.konst = 1;
 		r.k = ty == SIL_T_I32 ? (int32_t)ins[h].a[1] : ins[h].a[1];
 	}
-	for (uint32_t pc = h; pc <= j; pc++) {
+	for (uint32_t pc = h; pc <= j; pc++)
 		if (!ranged_op(ins[pc].op))
 			return;
-		if (pc < j - 1 && !keeps_local(&ins[pc], r.idx))
-			return;
-	}
-	if (!unwritten(w, h, j, r.bound, r.konst ? h : UINT32_MAX))
+	if (!unwritten(w, h, j, r.idx, r.conv ? j - 4 : j - 1))   /* only the steps write i, b */
+		return;
+	if (!unwritten(w, h, j, r.bound, r.conv ? j - 1 : r.konst ? h : UINT32_MAX))
 		return;
 	ranged_arrays(w, &r);
 	if (!r.narr)
@@ -397,11 +434,15 @@ void lw_range_guard(struct lw *w)
 		for (uint32_t k = 0; k < r->narr; k++)
 			if (!first_of_index(r, k))
 				continue;
+			else if (r->conv && (r->ix[k] == r->idx || r->ix[k] == r->bound))   /* i < b <= b0 */
+				lw_out(w, " && %s < m%u_", ix_expr(w, r->bound), r->ix[k]);
 			else if (r->ix[k] == r->idx)
 				lw_out(w, " && %s %s m%u_", b, r->le ? "<" : "<=", r->idx);
 			else
 				lw_out(w, " && %s < m%u_", ix_expr(w, r->ix[k]), r->ix[k]);
-		lw_out(w, ") goto V%u;\n\t}\n", r->h);
+		if (r->conv)   /* at most T trips: b - i shrinks by 2 a trip */
+			lw_out(w, " && (i64)r%u - (i64)r%u <= %u", r->bound, r->idx, 2 * lw_chunk_trips(r));
+		lw_out(w, ") goto W%u;\n\t}\n", r->h);
 	}
 }
 

@@ -90,8 +90,8 @@ done
 # functions (ranged.awk; hand-written shapes in ranged.sasm: none), and
 # each shape run past an end must still fail in its function.
 run_program ranged "$HERE/ranged.sg"
-rpast=(v_sum v_sum v_const v_two v_sum n_array_written n_bound_written n_index_written v_le v_call v_nested v_nested v_other v_moving v_str v_stride v_stride n_step_written)
-for k in $(seq 18); do
+rpast=(v_sum v_sum v_const v_two v_sum n_array_written n_bound_written n_index_written v_le v_call v_nested v_nested v_other v_moving v_str v_stride v_stride n_step_written v_flip v_flip n_flip_written)
+for k in $(seq 21); do
 	want "ranged-past-$k" || continue
 	why="array index out of bounds"
 	[ "$k" = 5 ] && why="null dereference"
@@ -113,8 +113,14 @@ generated_check() {
 	got=$(awk -f "$HERE/$3" "$TMPDIR/cache.$1"/*.c 2>&1)
 	[ "$got" = "functions $4" ] && ok "$1" || bad "$1" "$got"
 }
-generated_check ranged-loops-emitted "$HERE/ranged.sg" ranged.awk 18
-generated_check ranged-loops-hostile "$HERE/ranged.sasm" ranged.awk 6
+generated_check ranged-loops-emitted "$HERE/ranged.sg" ranged.awk 23
+generated_check ranged-loops-hostile "$HERE/ranged.sasm" ranged.awk 7
+# The copies poll once a chunk of trips (chunks.sg): over every bound up to
+# a few chunks' ends each loop runs exactly its trips, and in the C each
+# copy's back-edge goes unpolled and its chunk's end polls (chunks.awk);
+# a converging loop's copy has no chunk's end: its guard bounds the trips.
+run_program chunks "$HERE/chunks.sg"
+generated_check ranged-chunks-emitted "$HERE/chunks.sg" chunks.awk 9
 
 # Which loop back-edges skip the safepoint poll (lower_loops.c, only short
 # counted innermost loops): the generated C of polls.sg (loops the
