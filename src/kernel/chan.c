@@ -109,9 +109,8 @@ void deliver_parked(struct ch_end *p, struct sk_thread *w, const struct ly_msg *
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
  * it; e has moved to row next.  by: the sending thread (NULL: the kernel).
- * direct: by may block next in the same call (2: waiting for the reply
- * on this very channel, sched_wake_direct's `reply`); then returns the
- * waiter it may hand the CPU to directly (sched_wake_direct), else
+ * direct (a constant): by may block next in the same call; then returns
+ * the waiter it may hand the CPU to directly (sched_wake_direct), else
  * NULL.  Returned in a register: a send keeps no out-parameter in memory. */
 static inline __attribute__((always_inline))
 struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint32_t next,
@@ -128,7 +127,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	int c;
 	if (direct && w && w->parked && (c = parked_case(p, w, lm, m)) >= 0) {
 		deliver_parked(p, w, lm, c, args, next);
-		return sched_wake_direct(w, by, direct > 1);
+		return sched_wake_direct(w, by);
 	}
 	uint32_t i = p->head + p->count;
 	if (i >= p->cap)
@@ -143,7 +142,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	else if (p->set)
 		es_ready(p);
 	else if (p->waiter && direct)
-		return sched_wake_direct(p->waiter, by, direct > 1);
+		return sched_wake_direct(p->waiter, by);
 	else if (p->waiter)
 		sched_wake_by(p->waiter, by);
 	return NULL;
@@ -524,9 +523,10 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
 int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
-	int reply = one_endpoint(cases + 1, n) && cases[1].ep == cases[0].ep;
+	/* (the send's endpoint is no set: one_endpoint's test is not needed) */
+	sk_self(t)->awaits_reply = (n & SING_SEL_ONE) && cases[1].ep == cases[0].ep;
 	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn,
-	                                  ch_sendsel_ops.refused, 1 + reply);
+	                                  ch_sendsel_ops.refused, 1);
 	if (__builtin_expect(t->poll != 0, 0)) {
 		next = undirect(next);
 		ch_sendsel_ops.between(t);
@@ -569,15 +569,16 @@ struct sk_thread *quick_send(struct sing_thread *t, const struct sing_case *c,
 }
 
 /* After quick_send, the receive of the round trip's common half (r: t's
- * pend): on one endpoint with nothing there and no collection due, t
- * parks for next (select_one's steps, in its order); else select_one. */
+ * pend; on the endpoint it sent on, flagged SING_SEL_ONE: ch_sendsel):
+ * with nothing there and no collection due, t parks for next
+ * (select_one's steps, in its order); else select_one. */
 static __attribute__((noinline))
 int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
 {
 	struct sk_thread *self = sk_self(t);
 	struct ch_pend *r = &self->pend;
 	struct ch_end *e = r->cases[0].ep;
-	if (one_endpoint(r->cases, r->n) && one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 &&
+	if (!is_set(e) && one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 &&
 	    !gc_wait_due(&self->sip->gc) && xh_holder(e) == (struct xh_list *)t->xown) {
 		e->waiter = self;
 		r->e = e;
@@ -589,7 +590,8 @@ int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
 }
 
 /* A round trip's each half is this one call (rt.h's sing_sendsel).  Its
- * common case (a ping-pong's every half once both ends have parked),
+ * common case (a ping-pong's every half once both ends have parked: a
+ * send, then the receive of the answer on the same endpoint),
  * quick_send and sendsel_park, makes no call but its last (a tail call),
  * so nothing is kept across a call.  The receive is recorded in t's pend
  * first (the park needs it, and every other road reads it back from
@@ -601,8 +603,11 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
 {
 	/* One CPU only (sing_sendsel_k; several take ch_sendsel_any): what
 	 * may_park() asks is then whether switches are traced, tested here
-	 * with sends and receives. */
-	if (TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)))
+	 * with sends and receives.  The common half waits for the answer on
+	 * the endpoint it sends on; any other (a send on one channel and a
+	 * receive on another, bench/cost/send.sg) goes its way at once. */
+	if (TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)) ||
+	    !(n & SING_SEL_ONE) || cases[1].ep != cases[0].ep)
 		return ch_sendsel_any(t, cases, n, io, fn);
 	struct ch_pend *r = &sk_self(t)->pend;
 	r->cases = cases + 1;

@@ -285,8 +285,7 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
  * (as wake would: an idle CPU is kicked for them); any other case is the
  * full wake.  A t returned is left out of the queues until `by` blocks
  * (sched_block_to) or does anything else (sched_handed). */
-struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by,
-                                         int reply)
+struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by)
 {
 	struct sk_cpu *c = cpu_of(t);
 	/* A talking pair split across two CPUs that each run another thread
@@ -296,7 +295,7 @@ struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_th
 	 * sender blocks next for t's answer, so t runs now on the sender's
 	 * CPU, inside its slice, ahead of what waits there: following costs
 	 * nobody a slice, and balance then moves the others off. */
-	if (reply && c->cur != by && t->state == TH_BLOCKED && may_follow(t)) {
+	if (by->awaits_reply && c->cur != by && t->state == TH_BLOCKED && may_follow(t)) {
 		struct sk_cpu *me = sched_cpu(t->sip->k);
 		if (me != c && me->cur == by)
 			c = follow(t, c, me);

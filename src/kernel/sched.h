@@ -81,12 +81,11 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by);
  * sched_block_to(by, t), or queue t with sched_handed(t) (as sched_wake_by
  * would have) before it does anything else that may switch, let the
  * kernel lock go or fail its SIP.  Else wakes t as sched_wake_by would
- * and returns NULL.  reply: by then waits for t's reply on the channel
- * it sent on (a request or a reply of a talking pair); t blocked on
+ * and returns NULL.  When by awaits t's answer on the channel it sent on
+ * (by->awaits_reply: a talking pair's request or reply), t blocked on
  * another CPU first follows by to its CPU (wake affinity, docs/kernel.md
  * "Every CPU"), even where threads wait there. */
-static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by,
-                                                  int reply);
+static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by);
 void sched_handed(struct sk_thread *t);
 /* Block t and run next (from sched_wake_direct) in t's slice.  With one
  * CPU and switches untraced, by a switch that is its last call (sched.c
@@ -130,15 +129,13 @@ static inline int sched_next_alone(const struct sk_thread *t)
 }
 
 /* sched_wake_direct beyond its common case. */
-struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by,
-                                         int reply);
+struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by);
 
-static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by,
-                                                  int reply)
+static inline struct sk_thread *sched_wake_direct(struct sk_thread *t, const struct sk_thread *by)
 {
 	if (__builtin_expect(t->state == TH_BLOCKED && sched_next_of(t, by), 1))
 		return t;
-	return sched_wake_direct_rest(t, by, reply);
+	return sched_wake_direct_rest(t, by);
 }
 
 /* The running thread t ends (or its SIP did): back to the kernel for good. */

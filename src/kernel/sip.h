@@ -223,6 +223,9 @@ struct sk_thread {
 	struct hal_ctx ctx;
 	struct sk_thread *handoff;
 	uint32_t parked;             /* parked at its stub, not yet run again (sched.c unpark) */
+	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
+	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
+	                                sched_wake_direct_rest's reply-follow) */
 	struct ch_pend {             /* the receive it waits in, while parked */
 		struct ch_end *e;
 		const struct sing_case *cases;   /* the receive's (one endpoint: e) */
