@@ -549,18 +549,18 @@ int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint3
  * sched_wake_direct returns in its common case).  That thread, with the
  * message (values in io) delivered; else NULL, with nothing done. */
 static inline __attribute__((always_inline))
-struct sk_thread *quick_send(struct sing_thread *t, const struct sing_case *c,
+struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m,
                              const union sing_slot *io)
 {
-	struct ch_end *e = c->ep, *p;
+	struct ch_end *p;
 	const struct ly_msg *lm;
 	struct sk_thread *w;
 	uint32_t next;
 	int i;
 	if (t->poll ||
-	    send_ok(e, c->msg, (struct xh_list *)t->xown, &next) ||
-	    (lm = &e->con->msgs[c->msg])->nlinear || !(p = e->peer) || !(w = p->waiter) ||
-	    !w->parked || (i = parked_case(p, w, lm, c->msg)) < 0 || w->state != TH_BLOCKED ||
+	    send_ok(e, m, (struct xh_list *)t->xown, &next) ||
+	    (lm = &e->con->msgs[m])->nlinear || !(p = e->peer) || !(w = p->waiter) ||
+	    !w->parked || (i = parked_case(p, w, lm, m)) < 0 || w->state != TH_BLOCKED ||
 	    !sched_next_alone(w))
 		return NULL;
 	e->row = next;
@@ -609,13 +609,15 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
 	if (TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)) ||
 	    !(n & SING_SEL_ONE) || cases[1].ep != cases[0].ep)
 		return ch_sendsel_any(t, cases, n, io, fn);
+	struct ch_end *e = cases[0].ep;      /* (loaded first: the send waits on no store) */
+	uint32_t m = cases[0].msg;
 	struct ch_pend *r = &sk_self(t)->pend;
 	r->cases = cases + 1;
 	r->n = n;
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
-	struct sk_thread *next = quick_send(t, r->cases - 1, r->io);
+	struct sk_thread *next = quick_send(t, e, m, r->io);
 	if (!next)
 		return ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
 	return sendsel_park(t, next);
