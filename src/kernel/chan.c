@@ -595,7 +595,7 @@ int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
  * quick_send and sendsel_park, makes no call but its last (a tail call),
  * so nothing is kept across a call.  The receive is recorded in t's pend
  * first (the park needs it, and every other road reads it back from
- * there) and read back from there, which keeps few values live: three
+ * there) and read back from there, which keeps few values live: two
  * callee-saved registers pushed, where ch_sendsel_any pushes six and
  * keeps a frame. */
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
