@@ -209,7 +209,6 @@ static int queued(const struct sk_cpu *c)
 	return c->ho.n + c->rq.n != 0;
 }
 
-
 /* A second thread is about to wait on c's hand-off queue: the threads that
  * followed a message here in this slice and have not run yet go back to
  * the CPUs they came from (woken there), to run beside the sender's CPU
