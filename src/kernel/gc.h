@@ -119,6 +119,8 @@ struct gc_chunk {
 	uint8_t avail;       /* may hold free slots at or after scan */
 	uint8_t swept;       /* GC_SWEEP: swept since the marking ended */
 	uint32_t nold;       /* objects live when it was last swept (all old) */
+	uint32_t open;       /* runs handed out since the last sweep, not promoted early */
+	uint32_t early;      /* objects promoted early since the last sweep (promote_run) */
 };
 
 /* What marking marks (gci_set_mode).  A young collection: young objects
@@ -182,6 +184,10 @@ struct gc_heap {
 	uint64_t young_dead;               /* bytes of objects the last sweep found dead */
 	uint64_t whole_bytes;              /* ... and of young objects it promoted whole */
 	uint64_t wholes;                   /* young collections that promoted whole: the run's */
+	uintptr_t run_lo[GC_NCLASS];       /* the last run handed out of each class: [lo, end) */
+	uintptr_t run_end[GC_NCLASS];
+	int early;                         /* a run was promoted early since the last collection */
+	uint64_t early_bytes;              /* bytes promoted early (promote_run): the run's */
 	uint64_t touched[GC_TOUCH_BITS / 64]; /* windows where this collection marked (gci_touch) */
 	uint64_t cycle_traced;             /* bytes the cycles' marking traced: the run's */
 	int64_t born_ns;                   /* hal_clock_ns at gc_init: the heap's life (cycle_dear) */

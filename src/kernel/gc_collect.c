@@ -51,6 +51,22 @@ static int all_dead(const struct gc_heap *h, const struct gc_chunk *c)
 	return 1;
 }
 
+/* A young sweep promoting whole, of a chunk c whose every run handed out
+ * since its last sweep was promoted early (promote_run: every object in
+ * them, all live, is marked): nothing in it changes but the counts, so it
+ * is not read.  (Free slots stay free; the top stays where it is.) */
+static int early_swept(struct gc_heap *h, struct gc_chunk *c)
+{
+	if (!h->whole || !c->size || !c->young || c->open || !c->early)
+		return 0;
+	c->young = 0;
+	c->nold += c->early;
+	h->live += (uint64_t)c->nold * c->size;
+	h->whole_bytes += (uint64_t)c->early * c->size;
+	c->early = 0;
+	return 1;
+}
+
 /* Sweep chunk i; returns 1 if it was removed.  full: the epoch's sweep
  * (of a full collection or a cycle): live means marked in this epoch, and
  * survivors lose the previous epoch's bit; else a young sweep: live means
@@ -63,8 +79,12 @@ static int all_dead(const struct gc_heap *h, const struct gc_chunk *c)
 int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 {
 	struct gc_chunk *c = &h->chunks[i];
+	const uint32_t early = h->whole ? c->early : 0;   /* promoted already: not seen young below */
+	if (!full && early_swept(h, c))
+		return 0;
 	const int empty = c->size && all_dead(h, c);
 	c->young = 0;
+	c->open = c->early = 0;
 	if (full && !c->swept) {
 		c->swept = 1;
 		h->unswept -= h->unswept > 0;
@@ -93,7 +113,7 @@ int gci_sweep_chunk(struct gc_heap *h, uint32_t i, int full)
 	}
 	/* Dead slots become free; those after the last live object are not
 	 * written: the top comes down to it (above the top all is free). */
-	uint64_t nlive = 0, ndead = 0, nwhole = 0;
+	uint64_t nlive = 0, ndead = 0, nwhole = early;
 	uintptr_t dead = c->lo;   /* where the stretch of dead slots began */
 	const int cells = h->cells;
 	if (empty)   /* slots, free ones and runs' rests alike, counted dead */
@@ -160,6 +180,7 @@ static void drop_runs(struct gc_heap *h)
 	__builtin_memset(h->kab, 0, sizeof h->kab);
 	__builtin_memset(h->cur, 0, sizeof h->cur);
 	__builtin_memset(h->hint, 0, sizeof h->hint);
+	__builtin_memset(h->run_end, 0, sizeof h->run_end);
 }
 
 /* Whether the young generation the next young collection finds is
@@ -261,7 +282,7 @@ static int cycle_due(struct gc_heap *h)
  * the threads drop their runs (the sweep frees their unused slots). */
 static void collect_young(struct gc_heap *h, int finish)
 {
-	int whole = !finish && h->whole_left > 0;
+	int whole = h->whole_left > 0 && (!finish || h->early);   /* promote_run: no tracing now */
 	h->marked = h->marked_bytes = 0;
 	h->young_dead = h->whole_bytes = 0;
 	gci_set_mode(h, whole ? GC_MODE_NONE : GC_MODE_YOUNG);
@@ -350,6 +371,7 @@ void gci_collect(struct gc_heap *h, int full)
 		collect_full(h);
 	else
 		collect_young(h, 0);
+	h->early = 0;
 	h->live = h->old_bytes;
 	h->young_bytes = 0;
 	h->slice_at = GC_SLICE_EVERY;

@@ -407,6 +407,9 @@ static void report_stats(const struct sip *s)
 	sk_line_u64(&l, s->gc.slabs);
 	sk_line_str(&l, ", whole promotions ");
 	sk_line_u64(&l, s->gc.wholes);
+	sk_line_str(&l, " (early promotion ");
+	sk_line_u64(&l, s->gc.early_bytes >> 20);
+	sk_line_str(&l, " MiB)");
 	sk_line_str(&l, ", cycles put off ");
 	sk_line_u64(&l, s->gc.put_off);
 	sk_line_str(&l, ", pause max ");

@@ -211,6 +211,13 @@ stat_in gc-small-heap-maps-no-slabs slabs.sg slabs 0 0 small
 # its tags, then churn; about 30 of some 120 young collections promote
 # whole; every node, tag and link kept).
 stat_in gc-built-heap-promoted-whole built.sg 'whole promotions' 8 60 ${SING_GCSTRESS:+small}
+# A run used up while the next young collection promotes whole is
+# promoted at once, and chunks whose runs all were are not swept; a run
+# still being filled when the collection comes is promoted by the sweep
+# (early.sg: a list of nodes with tags of another size class, appended at
+# its tail, then churn reusing any slot freed wrongly; about 62 of 68 MiB
+# promoted early).
+stat_in gc-runs-promoted-early early.sg 'early promotion' 20 80 ${SING_GCSTRESS:+small}
 # A cycle that would cost the collector more than its share of the heap's
 # life is put off, from 32 MiB of old generation on, while that stays
 # within half the budget (putoff.sg: a tree all alive in 256 MiB; of 64
