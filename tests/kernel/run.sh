@@ -218,6 +218,12 @@ stat_in gc-built-heap-promoted-whole built.sg 'whole promotions' 8 60 ${SING_GCS
 # its tail, then churn reusing any slot freed wrongly; about 62 of 68 MiB
 # promoted early).
 stat_in gc-runs-promoted-early early.sg 'early promotion' 20 80 ${SING_GCSTRESS:+small}
+# The same under the stress schedule (a collection at every allocation,
+# a full one every 16th or so, cycles from every 16th): a full
+# collection finishing a cycle right after a run was promoted early
+# promotes the young generation whole instead of tracing it (tracing
+# would not follow the early-promoted node to its young tag).
+SING_GCSTRESS=1 expect gc-early-promotion-before-full early.sg small
 # A cycle that would cost the collector more than its share of the heap's
 # life is put off, from 32 MiB of old generation on, while that stays
 # within half the budget (putoff.sg: a tree all alive in 256 MiB; of 64
