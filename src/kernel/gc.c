@@ -185,6 +185,7 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 	h->chunks[i] = (struct gc_chunk){lo, lo + bytes, size ? lo : lo + bytes, lo,
 	                                 fresh ? lo : lo + bytes, size, 1, 1, 1, 0, 0, 0};
 	h->nchunks++;
+	gci_push(&h->youngs, mem);
 	for (int c = 0; c < GC_NCLASS; c++)   /* chunks from i on moved up one */
 		h->hint[c] += h->hint[c] > i;
 	h->sweep_i += h->sweep_i > i;
@@ -235,11 +236,11 @@ void gc_destroy(struct gc_heap *h)
 	hal_free(h->gray.v);
 	hal_free(h->rem.v);
 	hal_free(h->slots.v);
+	hal_free(h->youngs.v);
 	__builtin_memset(h, 0, sizeof *h);
 }
 
-/* The chunk holding address a, or NULL. */
-static struct gc_chunk *find_chunk(struct gc_heap *h, uintptr_t a)
+struct gc_chunk *gci_find_chunk(struct gc_heap *h, uintptr_t a)
 {
 	uint32_t lo = 0, hi = h->nchunks;
 	while (lo < hi) {
@@ -310,10 +311,13 @@ static uint64_t run_slots(const struct gc_heap *h, int c)
 static int refill(struct gc_heap *h, struct sing_ab *b, int c)
 {
 	for (;;) {
-		struct gc_chunk *ch = h->cur[c] ? find_chunk(h, h->cur[c]) : NULL;
+		struct gc_chunk *ch = h->cur[c] ? gci_find_chunk(h, h->cur[c]) : NULL;
 		uintptr_t a, e;
 		if (ch && next_run(ch, run_slots(h, c), &a, &e)) {
-			ch->young = 1;
+			if (!ch->young) {   /* the young sweep visits only these */
+				ch->young = 1;
+				gci_push(&h->youngs, (void *)ch->lo);
+			}
 			uintptr_t z = e < ch->clean ? e : ch->clean;   /* from clean on: zero */
 			if (e > ch->clean)
 				ch->clean = e;
@@ -417,7 +421,7 @@ static void promote_run(struct gc_heap *h, const struct sing_ab *b, int c)
 {
 	if (!h->whole_left || !b->end || b->end != h->run_end[c] || b->cur != b->end)
 		return;
-	struct gc_chunk *ch = find_chunk(h, h->run_lo[c]);
+	struct gc_chunk *ch = gci_find_chunk(h, h->run_lo[c]);
 	if (!ch || !ch->open)
 		return;
 	uint32_t n = 0;
@@ -561,7 +565,7 @@ void gc_mark_ref(struct gc_heap *h, void *p)
 /* A conservative word: marks the object it points into, if any. */
 static void mark_word(struct gc_heap *h, uintptr_t a)
 {
-	struct gc_chunk *c = find_chunk(h, a);
+	struct gc_chunk *c = gci_find_chunk(h, a);
 	if (!c)
 		return;
 	uintptr_t start = c->lo;

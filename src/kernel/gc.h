@@ -149,6 +149,7 @@ struct gc_heap {
 	uint32_t hint[GC_NCLASS];          /* chunk index to look for the next one from */
 	struct gc_chunk *chunks;           /* sorted by lo */
 	uint32_t nchunks, capchunks;
+	struct gc_stack youngs;            /* lo of each chunk allocated into since the last collection */
 	uint64_t markbit;                  /* the epoch's mark: SING_HDR(0, SING_H_MARK or _MARK2) */
 	uint64_t young_bytes;              /* handed out since the last collection */
 	uint64_t young_max;                /* a young collection when young_bytes passes this */

@@ -45,6 +45,8 @@ static inline int gci_touched(const struct gc_heap *h, uintptr_t a)
 /* ---- gc.c ---- */
 /* The size class of size bytes; -1 if it is a large object. */
 int gci_class_of(uint64_t size);
+/* The chunk holding address a, or NULL. */
+struct gc_chunk *gci_find_chunk(struct gc_heap *h, uintptr_t a);
 /* Chunk i unmapped (or pooled) and taken out of the heap's table. */
 void gci_remove_chunk(struct gc_heap *h, uint32_t i);
 void gci_set_mode(struct gc_heap *h, enum gc_mode m);
