@@ -424,18 +424,20 @@ static void promote_run(struct gc_heap *h, const struct sing_ab *b, int c)
 	struct gc_chunk *ch = gci_find_chunk(h, h->run_lo[c]);
 	if (!ch || !ch->open)
 		return;
-	uint32_t n = 0;
-	for (uintptr_t p = h->run_lo[c]; p < b->end; p += class_size[c]) {
+	const uint64_t mark = h->markbit, size = class_size[c];
+	const uintptr_t end = b->end;   /* read once: the stores below may alias it */
+	uint64_t n = 0;
+	for (uintptr_t p = h->run_lo[c]; p < end; p += size) {
 		uint64_t *obj = (uint64_t *)p;
-		if (obj[0] && !(obj[0] & GC_OLD_MASK)) {
-			obj[0] |= h->markbit;
+		if (obj[0] && !(obj[0] & GC_OLD_MASK)) {   /* every slot of a used-up run, in fact */
+			obj[0] |= mark;
 			n++;
 		}
 	}
 	ch->open--;
-	ch->early += n;
+	ch->early += (uint32_t)n;
 	h->early = 1;
-	h->early_bytes += (uint64_t)n * class_size[c];
+	h->early_bytes += n * size;
 	h->run_end[c] = 0;
 }
 
