@@ -77,15 +77,16 @@ static int full(const struct ch_end *e)
  * of w's parked receive that m, of values only, sent to p, satisfies,
  * if that receive can take m straight away, as pop would take it there:
  * w waits there with nothing queued before it, p is still w's SIP's and
- * the receive is untraced.  Else -1: m is queued as ever, and w finishes
- * its receive in ch_resume_parked. */
+ * the receive is untraced (traced: TR_ON(TR_RECV), or 0 where the caller
+ * tested it already).  Else -1: m is queued as ever, and w finishes its
+ * receive in ch_resume_parked. */
 static inline __attribute__((always_inline))
 int parked_case(const struct ch_end *p, const struct sk_thread *w, const struct ly_msg *lm,
-                uint32_t m)
+                uint32_t m, int traced)
 {
 	const struct ch_pend *r = &w->pend;
 	if (r->e != p || p->count || lm->nlinear || w->result != SING_SENDSEL_PENDING ||
-	    xh_holder(p) != (const struct xh_list *)w->pub.xown || TR_ON(TR_RECV))
+	    xh_holder(p) != (const struct xh_list *)w->pub.xown || (traced && TR_ON(TR_RECV)))
 		return -1;
 	uint32_t i = 0;
 	while (r->cases[i].msg != m + 1)
@@ -125,7 +126,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	}
 	struct sk_thread *w = p->waiter;
 	int c;
-	if (direct && w && w->parked && (c = parked_case(p, w, lm, m)) >= 0) {
+	if (direct && w && w->parked && (c = parked_case(p, w, lm, m, 1)) >= 0) {
 		deliver_parked(p, w, lm, c, args, next);
 		return sched_wake_direct(w, by);
 	}
@@ -560,7 +561,7 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
 	if (t->poll ||
 	    send_ok(e, m, (struct xh_list *)t->xown, &next) ||
 	    (lm = &e->con->msgs[m])->nlinear || !(p = e->peer) || !(w = p->waiter) ||
-	    !w->parked || (i = parked_case(p, w, lm, m)) < 0 || w->state != TH_BLOCKED ||
+	    !w->parked || (i = parked_case(p, w, lm, m, 0)) < 0 || w->state != TH_BLOCKED ||
 	    !sched_next_alone(w))
 		return NULL;
 	e->row = next;
@@ -571,15 +572,16 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
 /* After quick_send, the receive of the round trip's common half (r: t's
  * pend; on the endpoint it sent on, flagged SING_SEL_ONE: ch_sendsel):
  * with nothing there and no collection due, t parks for next
- * (select_one's steps, in its order); else select_one. */
+ * (select_one's steps, in its order); else select_one.  Two of
+ * select_one's tests are quick_send's already: the endpoint is the one
+ * it sent on, so a channel's end (no set) and t's SIP's (send_ok). */
 static __attribute__((noinline))
 int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
 {
 	struct sk_thread *self = sk_self(t);
 	struct ch_pend *r = &self->pend;
 	struct ch_end *e = r->cases[0].ep;
-	if (!is_set(e) && one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 &&
-	    !gc_wait_due(&self->sip->gc) && xh_holder(e) == (struct xh_list *)t->xown) {
+	if (one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 && !gc_wait_due(&self->sip->gc)) {
 		e->waiter = self;
 		r->e = e;
 		r->n &= ~SING_SEL_ONE;

@@ -36,6 +36,10 @@
 #define SING_T_RESULT 380
 #define SING_T_CTX 384
 #define SING_T_HANDOFF 392
+/* The jump site a SWITCH stub takes back into the SIP's code when the
+ * thread resumes after a switch (abi_stub.S STUB_SITE_JUMP): 0 or 1, the
+ * other of the thread switched from.  Not for generated code. */
+#define SING_T_SITE 400
 #define SING_SENDSEL_SWITCH (-2)
 #define SING_SENDSEL_PENDING (-3)
 

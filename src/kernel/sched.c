@@ -149,6 +149,8 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	if (to) {
 		to->state = TH_RUNNING;
 		to->resumed = 1;   /* its SWITCH stub returns by a jump (rt.h) */
+		if (from)
+			to->site = !from->site;
 		if (ticks(c) >= c->slice_end)
 			__atomic_store_n(&to->pub.poll, 1, __ATOMIC_RELAXED);
 	}

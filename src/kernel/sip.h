@@ -222,6 +222,11 @@ struct sk_thread {
 	int32_t result;
 	struct hal_ctx ctx;
 	struct sk_thread *handoff;
+	/* Which of its stub's two jumps back into the SIP's code it resumes
+	 * by (rt.h SING_T_SITE): never the one of the thread it was switched
+	 * to from (sched.c cpu_switch, sched_park_to), so in a ping-pong each
+	 * jump always lands in one place and the branch predictor knows it. */
+	uint32_t site;
 	uint32_t parked;             /* parked at its stub, not yet run again (sched.c unpark) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
 	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
@@ -319,8 +324,9 @@ _Static_assert(offsetof(struct sk_thread, resumed) == SING_T_RESUMED,
                "rt.h's SING_T_RESUMED is not sk_thread.resumed's offset");
 _Static_assert(offsetof(struct sk_thread, result) == SING_T_RESULT &&
                offsetof(struct sk_thread, ctx) == SING_T_CTX &&
-               offsetof(struct sk_thread, handoff) == SING_T_HANDOFF,
-               "rt.h's SING_T_RESULT, SING_T_CTX or SING_T_HANDOFF is not sk_thread's");
+               offsetof(struct sk_thread, handoff) == SING_T_HANDOFF &&
+               offsetof(struct sk_thread, site) == SING_T_SITE,
+               "rt.h's SING_T_RESULT, SING_T_CTX, SING_T_HANDOFF or SING_T_SITE is not sk_thread's");
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)
 {
