@@ -83,19 +83,33 @@ name:                                   \
  * the stub switches to t->handoff: its frame is popped likewise, with
  * eax its result (meaningful when it parked here too; a context saved by
  * hal_ctx_switch returns into C, where eax is dead), and its site set to
- * the other of t's (cpu_switch's rule, kept here for the round trip). */
+ * the other of t's (cpu_switch's rule, kept here for the round trip).
+ * SING_SENDSEL_SWITCH_UNLOCK (several CPUs): the same, and on the new
+ * stack (free below its context; the push keeps the call aligned) the
+ * kernel lock goes before the jump. */
+#define STUB_PARK                       \
+	movq %rsp, SING_T_CTX(%rcx);        \
+	movq SING_T_HANDOFF(%rcx), %rdx;    \
+	movq SING_T_CTX(%rdx), %rsp;        \
+	movl SING_T_SITE(%rcx), %esi;       \
+	xorl $1, %esi;                      \
+	movl %esi, SING_T_SITE(%rdx);
 #define STUB_SENDSEL(name)              \
 	STUB_SWITCH_CALL(name)              \
 	cmpl $SING_SENDSEL_SWITCH, %eax;    \
 	je 2f;                              \
+	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
+	je 4f;                              \
 	STUB_SWITCH_RET                     \
-2:	movq %rsp, SING_T_CTX(%rcx);        \
-	movq SING_T_HANDOFF(%rcx), %rdx;    \
-	movq SING_T_CTX(%rdx), %rsp;        \
+2:	STUB_PARK                           \
 	movl SING_T_RESULT(%rdx), %eax;     \
-	movl SING_T_SITE(%rcx), %esi;       \
-	xorl $1, %esi;                      \
-	movl %esi, SING_T_SITE(%rdx);       \
+	STUB_SITE_JUMP                      \
+4:	STUB_PARK                           \
+	pushq %rdx;                         \
+	callq klock_release_all@PLT;        \
+	popq %rdx;                          \
+	movl SING_T_RESULT(%rdx), %eax;     \
+	cmpl $0, SING_T_SITE(%rdx);         \
 	STUB_SITE_JUMP                      \
 	.size name, .-name;
 
