@@ -39,12 +39,10 @@ static double probe_once(void)
 #endif
 }
 
-/* Adds per counter tick, the best of three back-to-back probes (an
- * interrupt inside one must not make the core look shared). */
-double bench_core_probe(void)
+static double best_of(int n)
 {
 	double best = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < n; i++) {
 		double r = probe_once();
 		if (r > best)
 			best = r;
@@ -52,18 +50,19 @@ double bench_core_probe(void)
 	return best;
 }
 
+/* Adds per counter tick, the best of three back-to-back probes (an
+ * interrupt inside one must not make the core look shared). */
+double bench_core_probe(void)
+{
+	return best_of(3);
+}
+
 /* The best probe over about 30 ms at the start of a run: the core is
  * seldom shared for that long, so this is close to the rate of the core
  * alone even when the rows that follow all run shared. */
 double bench_core_best(void)
 {
-	double best = 0;
-	for (int i = 0; i < 20000; i++) {
-		double r = probe_once();
-		if (r > best)
-			best = r;
-	}
-	return best;
+	return best_of(20000);
 }
 
 /* A batch ran with the core alone when its probes reached this share of
