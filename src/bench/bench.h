@@ -131,11 +131,16 @@ struct bench_stats {
 
 enum bench_status { BENCH_OK, BENCH_MISSING, BENCH_SKIPPED };
 
+#define BENCH_MAX_BATCHES 512
+
 struct bench_result {
 	enum bench_status status;
 	char why[200];                  /* MISSING / SKIPPED: the reason */
 	struct bench_stats ns, cycles;
 	uint64_t iters, batches;        /* per batch; number of batches */
+	/* each batch's cycles per operation, and the lower of the core
+	 * probes before and after it (bench_core.c) */
+	double cyc[BENCH_MAX_BATCHES], probe[BENCH_MAX_BATCHES];
 };
 
 /* How hard to measure.  --quick shortens batches and takes fewer. */
@@ -151,6 +156,7 @@ struct bench_host {
 	int ncpus, cpu_a, cpu_b;        /* cpu_b < 0: only one usable CPU */
 	double cycles_per_ns;           /* 0 when there is no cycle counter */
 	double load1;                   /* 1-minute load average at the start */
+	double core_best;               /* the best core probe at the start (bench_core.c) */
 };
 
 void bench_host_probe(struct bench_host *h, bool quick);
@@ -160,6 +166,15 @@ void bench_measure(const struct bench_impl *impl, enum bench_cpu cpu,
 		   const struct bench_host *h, const struct bench_plan *plan,
 		   struct bench_result *out);
 int bench_selftest(void);      /* 0 if the statistics code is right */
+/* bench_core.c: whether a hyperthread sibling shares the measuring core.
+ * The probe's rate (adds per counter tick; 0: no probe here), and a
+ * row's n batches split by it against the run's best probe: the order
+ * statistics of those that ran with the core alone and of the rest;
+ * returns how many ran alone. */
+double bench_core_probe(void);
+double bench_core_best(void);   /* the best probe of ~30 ms: bench_host.core_best */
+size_t bench_core_split(const double *cyc, const double *probe, size_t n, double best,
+			struct bench_stats *alone, struct bench_stats *shared);
 /* bench_trace.c: what one trace event costs, alone and in msg_pingpong. */
 void bench_trace_cost(const struct bench_host *h, const struct bench_plan *plan);
 
@@ -171,10 +186,12 @@ struct bench_line {
 	struct bench_result sing, linux_;
 };
 
+/* core: the batches are --core's, and each row's cycles are split by
+ * what the core probe saw (bench_core.c). */
 void bench_print_table(const struct bench_host *h, const struct bench_line *l,
-		       size_t n, bool quick);
+		       size_t n, bool quick, bool core);
 void bench_json(struct sbuf *b, const struct bench_host *h,
-		const struct bench_line *l, size_t n, bool quick);
+		const struct bench_line *l, size_t n, bool quick, bool core);
 void bench_svg(struct sbuf *b, const struct bench_host *h,
 	       const struct bench_line *l, size_t n);
 double bench_ratio(const struct bench_line *l);  /* Linux/Sing, or 0 */

@@ -91,10 +91,13 @@ static int take_batches(const struct bench_impl *impl, struct bench_ctx *c,
 	double *cyc = xcalloc(plan->batches, sizeof *cyc);
 	int rc = timed_run(impl, c, out->iters) ? 0 : -1;
 	for (unsigned i = 0; i < plan->batches && rc == 0; i++) {
+		double before = bench_core_probe();
 		uint64_t t = timed_run(impl, c, out->iters);
+		double after = bench_core_probe();
 		if (!t)
 			rc = -1;
-		cyc[i] = (double)t / (double)out->iters;
+		cyc[i] = out->cyc[i] = (double)t / (double)out->iters;
+		out->probe[i] = before < after ? before : after;
 		ns[i] = ticks_to_ns(h, cyc[i]);
 	}
 	if (rc == 0) {
@@ -126,6 +129,10 @@ void bench_measure(const struct bench_impl *impl, enum bench_cpu cpu,
 	}
 	if (cpu == BENCH_CROSS_CPU)
 		c.cpu_peer = h->cpu_b;
+	if (plan->batches > BENCH_MAX_BATCHES) {   /* (a plan of cmd_bench.c's) */
+		skip(out, "more batches than BENCH_MAX_BATCHES");
+		return;
+	}
 	bench_pin_self(c.cpu_self);
 	if (impl->setup && impl->setup(&c) != 0) {
 		skip(out, c.why);
@@ -181,6 +188,17 @@ int bench_selftest(void)
 			       i, names[k], got[k], want[k]);
 			bad++;
 		}
+	}
+	/* The core probe's split (bench_core.c): alone at 85% of the best. */
+	static const double cyc[] = {10, 20, 30, 40, 50}, probe[] = {4, 2, 3.6, 4.2, 3.5};
+	struct bench_stats a, s;
+	size_t na = bench_core_split(cyc, probe, 5, 4.2, &a, &s);
+	checks++;
+	if (na != 3 || !close_to(a.median, 30) || !close_to(a.max, 40) ||
+	    !close_to(s.min, 20) || !close_to(s.max, 50)) {
+		printf("FAIL core split: %zu alone, median %g max %g; shared %g..%g;"
+		       " want 3, 30, 40; 20..50\n", na, a.median, a.max, s.min, s.max);
+		bad++;
 	}
 	printf("selftest: %d of %d statistics checks passed\n", checks - bad, checks);
 	return bad ? 1 : 0;

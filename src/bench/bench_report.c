@@ -95,10 +95,63 @@ static void print_header(const struct bench_host *h, bool quick)
 	       " the mean of many back-to-back operations\n\n");
 }
 
+/* ---- the core probe's split (bench_core.c) -------------------------------- */
+
+/* The best core probe of the run: at its start, and over both sides of
+ * every row. */
+static double probe_best(const struct bench_host *h, const struct bench_line *l, size_t n)
+{
+	double best = h->core_best;
+	for (size_t i = 0; i < n; i++)
+		for (int side = 0; side < 2; side++) {
+			const struct bench_result *r = side ? &l[i].linux_ : &l[i].sing;
+			for (uint64_t b = 0; r->status == BENCH_OK && b < r->batches; b++)
+				if (r->probe[b] > best)
+					best = r->probe[b];
+		}
+	return best;
+}
+
+/* "88.2 [12]   161 [19]": a side's median cycles with the core alone and
+ * shared, each with its number of batches. */
+static void split_cells(const struct bench_result *r, double best, char *out, size_t n)
+{
+	struct bench_stats a, s;
+	char x[32] = "-", y[32] = "-";
+	if (r->status != BENCH_OK || r->cycles.median <= 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	size_t na = bench_core_split(r->cyc, r->probe, r->batches, best, &a, &s);
+	if (na)
+		bench_fmt_num(x, sizeof x, a.median);
+	if (na < r->batches)
+		bench_fmt_num(y, sizeof y, s.median);
+	snprintf(out, n, "%s [%zu]  %s [%zu]", x, na, y, (size_t)r->batches - na);
+}
+
+static void print_split(const struct bench_host *h, const struct bench_line *l, size_t n)
+{
+	double best = probe_best(h, l, n);
+	char a[96], b[96];
+	if (best <= 0 || h->cycles_per_ns <= 0)
+		return;
+	printf("\ncore:     a probe before and after each batch (four independent add chains):"
+	       " best %.2f adds per counter cycle in this run.\n          A batch ran with the core alone when"
+	       " both probes reached 85%% of that; else a hyperthread sibling shared it.\n", best);
+	printf("%-24s %-28s %s\n", "cycles, median [batches]", "Sing: alone / shared",
+	       "Linux: alone / shared");
+	for (size_t i = 0; i < n; i++) {
+		split_cells(&l[i].sing, best, a, sizeof a);
+		split_cells(&l[i].linux_, best, b, sizeof b);
+		printf("%-24s %-28s %s\n", l[i].row->name, a, b);
+	}
+}
+
 #define ROW_FMT "%-24s %-24s %9s  %-26s %9s  %10s  %s\n"
 
 void bench_print_table(const struct bench_host *h, const struct bench_line *l,
-		       size_t n, bool quick)
+		       size_t n, bool quick, bool core)
 {
 	char sns[256], scy[256], lns[256], lcy[256], ratio[40], num[32], pub[128];
 	int note = 0;
@@ -128,6 +181,8 @@ void bench_print_table(const struct bench_host *h, const struct bench_line *l,
 		if (l[i].linux_.status == BENCH_SKIPPED)
 			printf("[%d] %s, Linux: %s\n", ++note, l[i].row->name, l[i].linux_.why);
 	}
+	if (core)
+		print_split(h, l, n);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -155,7 +210,7 @@ static void json_stats(struct sbuf *b, const char *key, const struct bench_stats
 }
 
 static void json_side(struct sbuf *b, const char *key, const struct bench_result *r,
-		      const char *what, const struct bench_host *h)
+		      const char *what, const struct bench_host *h, double best)
 {
 	static const char *const status[] = {"ok", "missing", "skipped"};
 	sb_printf(b, "      \"%s\": {\"status\": \"%s\", \"what\": ", key, status[r->status]);
@@ -174,10 +229,19 @@ static void json_side(struct sbuf *b, const char *key, const struct bench_result
 		json_stats(b, "cycles", &r->cycles);
 	else
 		sb_str(b, "\"cycles\": null");
+	if (h->cycles_per_ns > 0 && best > 0) {   /* the core probe's split, cycles */
+		struct bench_stats a, s;
+		size_t na = bench_core_split(r->cyc, r->probe, r->batches, best, &a, &s);
+		sb_printf(b, ",\n        \"core_alone_batches\": %zu, ", na);
+		json_stats(b, "core_alone_cycles", &a);
+		sb_str(b, ", ");
+		json_stats(b, "core_shared_cycles", &s);
+	}
 	sb_str(b, "}");
 }
 
-static void json_row(struct sbuf *b, const struct bench_line *x, const struct bench_host *h)
+static void json_row(struct sbuf *b, const struct bench_line *x, const struct bench_host *h,
+		     double best)
 {
 	static const char *const cpu[] = {"one", "same", "cross"};
 	const struct bench_row *r = x->row;
@@ -187,9 +251,9 @@ static void json_row(struct sbuf *b, const struct bench_line *x, const struct be
 	sb_str(b, ", \"title\": ");
 	json_str(b, r->title);
 	sb_printf(b, ", \"cpu\": \"%s\",\n", cpu[r->cpu]);
-	json_side(b, "sing", &x->sing, si ? si->what : bench_sing_labels[r->sing], h);
+	json_side(b, "sing", &x->sing, si ? si->what : bench_sing_labels[r->sing], h, best);
 	sb_str(b, ",\n");
-	json_side(b, "linux", &x->linux_, r->linux_->what, h);
+	json_side(b, "linux", &x->linux_, r->linux_->what, h, best);
 	double ratio = bench_ratio(x);
 	if (ratio > 0)
 		sb_printf(b, ",\n      \"ratio_linux_over_sing\": %.6g", ratio);
@@ -220,16 +284,19 @@ static void json_machine(struct sbuf *b, const struct bench_host *h)
 }
 
 void bench_json(struct sbuf *b, const struct bench_host *h,
-		const struct bench_line *l, size_t n, bool quick)
+		const struct bench_line *l, size_t n, bool quick, bool core)
 {
 	sb_str(b, "{\n  \"schema\": \"sing-bench-cost/1\",\n");
 	sb_printf(b, "  \"quick\": %s,\n", quick ? "true" : "false");
 	json_machine(b, h);
+	double best = core ? probe_best(h, l, n) : 0;   /* 0: no split in the rows */
+	if (core)
+		sb_printf(b, "  \"core_probe_best\": %.6g,\n", best);
 	sb_str(b, "  \"published_source\": ");
 	json_str(b, bench_published_source);
 	sb_str(b, ",\n  \"rows\": [\n");
 	for (size_t i = 0; i < n; i++) {
-		json_row(b, &l[i], h);
+		json_row(b, &l[i], h, best);
 		sb_str(b, i + 1 < n ? ",\n" : "\n");
 	}
 	sb_str(b, "  ]\n}\n");

@@ -1,8 +1,10 @@
 /* cmd_bench.c - `sing bench`: run the cost table (bench_rows.c), Sing side
  * beside Linux side, and print it; optionally write JSON and an SVG chart.
  *
- *   sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB] [--cpus N]
- *                              (--only trace: just what a trace event costs;
+ *   sing bench [--quick] [--core] [--json FILE] [--svg FILE] [--only GLOB] [--cpus N]
+ *                              (--core: short batches, each row's cycles
+ *                              split by whether the core was shared;
+ *                              --only trace: just what a trace event costs;
  *                              --cpus N: the same-CPU rows' kernels run N
  *                              CPUs, so every kernel entry takes the real
  *                              lock; default 1, as those rows were recorded)
@@ -20,16 +22,21 @@
 #include <sys/stat.h>
 
 struct bench_opts {
-	bool quick, selftest;
+	bool quick, core, selftest;
 	const char *json, *svg, *only, *cpus;
 };
 
 static const struct bench_plan plan_full = {20e6, 31, 50000000};
 static const struct bench_plan plan_quick = {2e6, 9, 5000000};
+/* --core: batches short enough (half a millisecond) that most fall
+ * within one state of the core (bench_core.c: a sibling's work comes and
+ * goes every millisecond or so), many of them. */
+static const struct bench_plan plan_core = {0.5e6, 301, 50000000};
+static const struct bench_plan plan_core_quick = {0.5e6, 61, 5000000};
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sing bench [--quick] [--json FILE] [--svg FILE] [--only GLOB] [--cpus N]\n");
+	fprintf(stderr, "usage: sing bench [--quick] [--core] [--json FILE] [--svg FILE] [--only GLOB] [--cpus N]\n");
 	return 2;
 }
 
@@ -45,6 +52,8 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 			*slot = argv[++i];
 		else if (!strcmp(a, "--quick"))
 			o->quick = true;
+		else if (!strcmp(a, "--core"))
+			o->core = true;
 		else if (!strcmp(a, "--selftest"))
 			o->selftest = true;
 		else
@@ -100,7 +109,8 @@ static int save(const char *path, struct sbuf *b)
 static size_t run_rows(const struct bench_opts *o, const struct bench_host *h,
 		       struct bench_line *lines)
 {
-	const struct bench_plan *plan = o->quick ? &plan_quick : &plan_full;
+	const struct bench_plan *plan = o->core ? (o->quick ? &plan_core_quick : &plan_core) :
+	                                o->quick ? &plan_quick : &plan_full;
 	size_t n = 0;
 	for (size_t i = 0; i < bench_nrows; i++) {
 		const struct bench_row *r = &bench_rows[i];
@@ -121,7 +131,7 @@ static int write_outputs(const struct bench_opts *o, const struct bench_host *h,
 	int rc = 0;
 	if (o->json) {
 		struct sbuf b = {0};
-		bench_json(&b, h, lines, n, o->quick);
+		bench_json(&b, h, lines, n, o->quick, o->core);
 		rc |= save(o->json, &b);
 		sb_free(&b);
 	}
@@ -160,7 +170,7 @@ int cmd_bench(int argc, char **argv)
 		return 2;
 	}
 	if (n)
-		bench_print_table(&h, lines, n, o.quick);
+		bench_print_table(&h, lines, n, o.quick, o.core);
 	if (trace)
 		bench_trace_cost(&h, o.quick ? &plan_quick : &plan_full);
 	int rc = write_outputs(&o, &h, lines, n);

@@ -47,8 +47,10 @@ static const struct command commands[] = {
 	{"uninstall", cmd_uninstall, "uninstall NAME [--force] [--store DIR]",
 	 "remove an installed program (refused while another needs it, unless --force)"},
 	{"store", cmd_store, "store init DIR", "create an empty store in DIR (with the default policy)"},
-	{"bench", cmd_bench, "bench [--quick] [--only GLOB] [--json F] [--svg F] [--cpus N]",
-	 "the cost table: Sing beside Linux"},
+	{"bench", cmd_bench, "bench [--quick] [--core] [--only GLOB] [--json F] [--svg F] [--cpus N]",
+	 "the cost table: Sing beside Linux\n"
+	 "  --core: half-millisecond batches, and each row's cycles split by whether a\n"
+	 "  hyperthread sibling shared the core (docs/performance.md \"The host's two phases\")"},
 	{"store-check", cmd_store_check, NULL, NULL},   /* test/admin aid: docs/system.md */
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

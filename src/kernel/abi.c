@@ -732,8 +732,11 @@ static __attribute__((noinline))
 int32_t sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
-	sk_enter(t);
-	int32_t r = ch_sendsel_any(t, cases, n, io, fn);
+	klock_take_sip();   /* (sk_enter: only several CPUs come here; a lock held is a bug) */
+	sk_entered(t);
+	int32_t r = ch_sendsel_locked(t, cases, n, io, fn);
+	if (r == SING_SENDSEL_SWITCH || r == SING_SENDSEL_SWITCH_UNLOCK)
+		return r;   /* parked: the lock goes with the switch (sched.c park_locked) */
 	sk_leave();
 	return r;
 }

@@ -77,15 +77,16 @@ static int full(const struct ch_end *e)
  * of w's parked receive that m, of values only, sent to p, satisfies,
  * if that receive can take m straight away, as pop would take it there:
  * w waits there with nothing queued before it, p is still w's SIP's and
- * the receive is untraced.  Else -1: m is queued as ever, and w finishes
- * its receive in ch_resume_parked. */
+ * the receive is untraced (traced: TR_ON(TR_RECV), or 0 where the caller
+ * tested it already).  Else -1: m is queued as ever, and w finishes its
+ * receive in ch_resume_parked. */
 static inline __attribute__((always_inline))
 int parked_case(const struct ch_end *p, const struct sk_thread *w, const struct ly_msg *lm,
-                uint32_t m)
+                uint32_t m, int traced)
 {
 	const struct ch_pend *r = &w->pend;
 	if (r->e != p || p->count || lm->nlinear || w->result != SING_SENDSEL_PENDING ||
-	    xh_holder(p) != (const struct xh_list *)w->pub.xown || TR_ON(TR_RECV))
+	    xh_holder(p) != (const struct xh_list *)w->pub.xown || (traced && TR_ON(TR_RECV)))
 		return -1;
 	uint32_t i = 0;
 	while (r->cases[i].msg != m + 1)
@@ -125,7 +126,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	}
 	struct sk_thread *w = p->waiter;
 	int c;
-	if (direct && w && w->parked && (c = parked_case(p, w, lm, m)) >= 0) {
+	if (direct && w && w->parked && (c = parked_case(p, w, lm, m, 1)) >= 0) {
 		deliver_parked(p, w, lm, c, args, next);
 		return sched_wake_direct(w, by);
 	}
@@ -412,11 +413,11 @@ int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
 	return -1;
 }
 
-/* A round trip may park at its stub (chan.h): one CPU, switches
- * untraced (sched_lockless). */
+/* A round trip may park at its stub (chan.h) when switches are
+ * untraced; with several CPUs too (sched.c park_locked). */
 static inline int may_park(void)
 {
-	return sched_lockless();
+	return !TR_ON(TR_SWITCH);
 }
 
 /* t parks at its stub in its receive on e, which would block, and hands
@@ -428,7 +429,7 @@ int32_t ch_park(struct sk_thread *t, struct ch_end *e, const struct sing_case *c
 {
 	t->pend = (struct ch_pend){.e = e, .cases = cases, .n = n, .io = out, .fn = fn};
 	t->result = SING_SENDSEL_PENDING;
-	return sched_park_to(t, next);
+	return klock_smp ? sched_park_locked(t, next) : sched_park_to(t, next);
 }
 
 /* ch_select of a switch receive whose cases all name endpoint e (a
@@ -542,26 +543,27 @@ int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint3
 	return recv_after(t, cases, n, io, fn, next);
 }
 
-/* The common send of a round trip, decided before anything changes (one
- * CPU, sends and receives untraced: ch_sendsel; no safepoint due): a message of
- * values only that send_ok allows, to a peer thread parked at its stub in
- * a receive that takes it (parked_case) and that runs next (what
- * sched_wake_direct returns in its common case).  That thread, with the
- * message (values in io) delivered; else NULL, with nothing done. */
+/* The common send of a round trip, decided before anything changes
+ * (sends and receives untraced: ch_sendsel; no safepoint due): a message
+ * of values only that send_ok allows, to a peer thread parked at its stub
+ * in a receive that takes it (parked_case) and that runs next (what
+ * sched_wake_direct returns in its common case; smp: several CPUs, the
+ * caller holding the lock).  That thread, with the message (values in io)
+ * delivered; else NULL, with nothing done. */
 static inline __attribute__((always_inline))
 struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m,
-                             const union sing_slot *io)
+                             const union sing_slot *io, int smp)
 {
 	struct ch_end *p;
 	const struct ly_msg *lm;
 	struct sk_thread *w;
 	uint32_t next;
 	int i;
-	if (t->poll ||
-	    send_ok(e, m, (struct xh_list *)t->xown, &next) ||
-	    (lm = &e->con->msgs[m])->nlinear || !(p = e->peer) || !(w = p->waiter) ||
-	    !w->parked || (i = parked_case(p, w, lm, m)) < 0 || w->state != TH_BLOCKED ||
-	    !sched_next_alone(w))
+	if (t->poll || xh_holder(e) != (struct xh_list *)t->xown ||   /* send_ok's tests, but */
+	    (next = ch_step(e, m)) == SING_NO_STATE ||   /* full(e): m goes into the receive, */
+	    (lm = &e->con->msgs[m])->nlinear || !(p = e->peer) || !(w = p->waiter) ||   /* not the ring */
+	    !w->parked || (i = parked_case(p, w, lm, m, 0)) < 0 || w->state != TH_BLOCKED ||
+	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)))
 		return NULL;
 	e->row = next;
 	deliver_parked(p, w, lm, i, io, next);
@@ -571,25 +573,39 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
 /* After quick_send, the receive of the round trip's common half (r: t's
  * pend; on the endpoint it sent on, flagged SING_SEL_ONE: ch_sendsel):
  * with nothing there and no collection due, t parks for next
- * (select_one's steps, in its order); else select_one. */
-static __attribute__((noinline))
-int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
+ * (select_one's steps, in its order); else select_one.  Two of
+ * select_one's tests are quick_send's already: the endpoint is the one
+ * it sent on, so a channel's end (no set) and t's SIP's (send_ok). */
+static inline __attribute__((always_inline))
+int32_t park_half(struct sing_thread *t, struct sk_thread *next, int smp)
 {
 	struct sk_thread *self = sk_self(t);
 	struct ch_pend *r = &self->pend;
 	struct ch_end *e = r->cases[0].ep;
-	if (!is_set(e) && one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 &&
-	    !gc_wait_due(&self->sip->gc) && xh_holder(e) == (struct xh_list *)t->xown) {
+	if (one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 && !gc_wait_due(&self->sip->gc)) {
 		e->waiter = self;
 		r->e = e;
 		r->n &= ~SING_SEL_ONE;
 		self->result = SING_SENDSEL_PENDING;
-		return sched_park_to(self, next);
+		return smp ? sched_park_locked(self, next) : sched_park_to(self, next);
 	}
 	return sendsel_recv(t, r->cases, r->n, r->io, r->fn, next);
 }
 
-/* A round trip's each half is this one call (rt.h's sing_sendsel).  Its
+static __attribute__((noinline))
+int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
+{
+	return park_half(t, next, 0);
+}
+
+static __attribute__((noinline))
+int32_t sendsel_park_locked(struct sing_thread *t, struct sk_thread *next)
+{
+	return park_half(t, next, 1);
+}
+
+/* A round trip's each half is this one call (rt.h's sing_sendsel;
+ * ch_sendsel with one CPU, ch_sendsel_locked with several).  Its
  * common case (a ping-pong's every half once both ends have parked: a
  * send, then the receive of the answer on the same endpoint),
  * quick_send and sendsel_park, makes no call but its last (a tail call),
@@ -598,11 +614,11 @@ int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
  * there) and read back from there, which keeps few values live: two
  * callee-saved registers pushed, where ch_sendsel_any pushes six and
  * keeps a frame. */
-int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                   union sing_slot *io, const char *fn)
+static inline __attribute__((always_inline))
+int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                union sing_slot *io, const char *fn, int smp)
 {
-	/* One CPU only (sing_sendsel_k; several take ch_sendsel_any): what
-	 * may_park() asks is then whether switches are traced, tested here
+	/* What may_park() asks, whether switches are traced, is tested here
 	 * with sends and receives.  The common half waits for the answer on
 	 * the endpoint it sends on; any other (a send on one channel and a
 	 * receive on another, bench/cost/send.sg) goes its way at once. */
@@ -617,20 +633,37 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
-	struct sk_thread *next = quick_send(t, e, m, r->io);
+	struct sk_thread *next = quick_send(t, e, m, r->io, smp);
 	if (!next)
 		return ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
-	return sendsel_park(t, next);
+	return smp ? sendsel_park_locked(t, next) : sendsel_park(t, next);
+}
+
+int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                   union sing_slot *io, const char *fn)
+{
+	return sendsel(t, cases, n, io, fn, 0);
+}
+
+int32_t ch_sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                          union sing_slot *io, const char *fn)
+{
+	return sendsel(t, cases, n, io, fn, 1);
 }
 
 int32_t ch_resume_parked(struct sk_thread *t)
 {
 	sched_resumed_parked(t);
-	if (t->result != SING_SENDSEL_PENDING)
-		return t->result;
-	struct ch_pend r = t->pend;
-	r.e->waiter = NULL;
-	return select_one(t, r.e, r.cases, r.n, r.io, (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
+	int32_t i = t->result;
+	if (i == SING_SENDSEL_PENDING) {
+		struct ch_pend r = t->pend;
+		r.e->waiter = NULL;
+		i = select_one(t, r.e, r.cases, r.n, r.io, (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
+	}
+	/* With several CPUs the switch here handed over the kernel lock (at
+	 * the switcher's depth); the SIP's code holds none. */
+	klock_release_all();
+	return i;
 }
 
 static void served_release(struct ch_end *e)

@@ -85,7 +85,8 @@ void ch_send_sip(struct sing_thread *t, struct ch_end *e, uint32_t m, union sing
  * t if the receive blocks (sched.h, sched_wake_direct).  ch_sendsel_any
  * takes every road (the caller holds the kernel lock); ch_sendsel, with
  * one CPU only (klock_smp 0), first tries the round trip's common half
- * with no frame (docs/kernel.md) and else is ch_sendsel_any. */
+ * with no frame (docs/kernel.md) and else is ch_sendsel_any;
+ * ch_sendsel_locked is the same with several CPUs, the lock held. */
 struct ch_sip_ops {
 	ch_refused refused;
 	void (*between)(struct sing_thread *t);
@@ -93,6 +94,8 @@ struct ch_sip_ops {
 extern const struct ch_sip_ops ch_sendsel_ops;   /* the SIP ABI's (abi.c) */
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn);
+int32_t ch_sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                          union sing_slot *io, const char *fn);
 int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn);
 /* The round trip parked at its stub (docs/kernel.md): when the receive

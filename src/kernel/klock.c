@@ -12,13 +12,9 @@ int klock_smp;
 
 struct klock_state klock_lk;
 
-void klock_take(void)
+/* The lock, free or another CPU's, for CPU me. */
+static void acquire(uint32_t me)
 {
-	uint32_t me = hal_cpu_id() + 1;
-	if (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) == me) {
-		klock_lk.depth++;
-		return;
-	}
 	for (;;) {
 		uint32_t free = 0;
 		if (__atomic_compare_exchange_n(&klock_lk.owner, &free, me, 0, __ATOMIC_ACQUIRE,
@@ -33,6 +29,24 @@ void klock_take(void)
 				hal_cpu_relax();
 	}
 	klock_lk.depth = 1;
+}
+
+void klock_take(void)
+{
+	uint32_t me = hal_cpu_id() + 1;
+	if (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) == me) {
+		klock_lk.depth++;
+		return;
+	}
+	acquire(me);
+}
+
+void klock_take_sip(void)
+{
+	uint32_t me = hal_cpu_id() + 1;
+	if (__atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) == me)
+		kpanic("klock: SIP code entered the kernel holding the lock");
+	acquire(me);
 }
 
 void klock_drop(void)

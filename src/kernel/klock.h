@@ -12,8 +12,9 @@
  *
  * Invariant: a CPU switches contexts only while it holds the lock, so a
  * context is never resumed on one CPU while another still runs on its
- * stack; nothing may wait for another CPU while holding it (it idles
- * through klock_idle, which lets it go).
+ * stack (the sing_sendsel stub lets it go only once on the new stack:
+ * sched.c sched_park_locked); nothing may wait for another CPU while
+ * holding it (it idles through klock_idle, which lets it go).
  */
 #ifndef KERNEL_KLOCK_H
 #define KERNEL_KLOCK_H
@@ -30,6 +31,9 @@ extern struct klock_state klock_lk;
 
 void klock_take(void);
 void klock_drop(void);
+/* klock_take from SIP code, which never holds the lock: held already,
+ * it is a kernel bug (a switch into SIP code that kept it), and a panic. */
+void klock_take_sip(void);
 
 static inline void klock_enter(void)
 {

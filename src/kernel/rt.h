@@ -36,8 +36,18 @@
 #define SING_T_RESULT 380
 #define SING_T_CTX 384
 #define SING_T_HANDOFF 392
+/* The jump site a SWITCH stub takes back into the SIP's code when the
+ * thread resumes after a switch (abi_stub.S STUB_SITE_JUMP): 0 or 1, the
+ * other of the thread switched from.  Not for generated code. */
+#define SING_T_SITE 400
 #define SING_SENDSEL_SWITCH (-2)
 #define SING_SENDSEL_PENDING (-3)
+/* With several CPUs, the switch when t->handoff resumes straight in its
+ * SIP's code: the stub lets go of the kernel lock (klock_release_all) once
+ * it is on that thread's stack (docs/kernel.md "Parking with several
+ * CPUs").  SING_SENDSEL_SWITCH there hands the lock over, as a switch
+ * does. */
+#define SING_SENDSEL_SWITCH_UNLOCK (-4)
 
 /* Frames up to this many bytes (as the backend estimates them) are
  * checked after the prologue built them; larger ones before (a wrapper). */

@@ -144,11 +144,13 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	size_t sz = to ? to->seg->hi - to->seg->lo : c->ksz;
 	if (smp)
 		count_running(c, from, to);
-	else if (to)
-		unpark(to, 0);   /* (several CPUs: nothing parks) */
+	if (to)
+		unpark(to, 0);
 	if (to) {
 		to->state = TH_RUNNING;
 		to->resumed = 1;   /* its SWITCH stub returns by a jump (rt.h) */
+		if (from)
+			to->site = !from->site;
 		if (ticks(c) >= c->slice_end)
 			__atomic_store_n(&to->pub.poll, 1, __ATOMIC_RELAXED);
 	}
@@ -369,6 +371,27 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 		return;
 	}
 	cpu_switch(c, t, next, 0);
+}
+
+/* sched_park_to with several CPUs (docs/kernel.md "Parking with several
+ * CPUs"): this CPU holds the kernel lock once (sendsel_locked), and next
+ * waits on it (sched_wake_direct).  The lock stays held until the stub
+ * is off t's stack: no other CPU may resume t before that.  Then it goes
+ * with the switch, as cpu_switch's does, when next resumes in the kernel
+ * (a plain switch's frame, or ch_resume_parked); or the stub lets it go
+ * when next resumes straight in its SIP's code. */
+int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next)
+{
+	struct sk_cpu *c = cpu_of(t);
+	uint64_t now = ticks(c);
+	int direct = next->parked && !FIBERS && next->result != SING_SENDSEL_PENDING;
+	block_for(c, t, next, now);
+	count_running(c, t, next);
+	alone_to(c, t, next, 1, now);
+	c->locked_parks++;
+	t->parked = 1;
+	t->handoff = next;
+	return direct ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH;
 }
 
 int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next)

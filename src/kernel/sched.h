@@ -103,6 +103,11 @@ static inline int sched_lockless(void)
  * next, and t marked parked.  Returns SING_SENDSEL_SWITCH, for the
  * caller to return all the way to the stub (a tail call). */
 int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next);
+/* The same with several CPUs, this CPU holding the kernel lock once:
+ * SING_SENDSEL_SWITCH_UNLOCK when next resumes straight in its SIP's
+ * code (the stub lets the lock go), else SING_SENDSEL_SWITCH (the lock
+ * goes with the switch). */
+int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next);
 /* First step of a parked thread that resumes in the kernel
  * (ch_resume_parked): the switch's sanitizer bookkeeping. */
 void sched_resumed_parked(struct sk_thread *t);

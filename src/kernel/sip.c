@@ -88,7 +88,7 @@ static void sched_line(const struct sk_kernel *k)
 		const struct sk_cpu *c = &k->cpu[i];
 		sw += c->switches + c->parks;
 		direct += c->directs + c->parks;
-		alone += c->alone + c->parks;
+		alone += c->alone + c->parks - c->locked_parks;
 		parks += c->parks;
 		slow += c->slow_resumes;
 		steals += c->steals;
@@ -103,7 +103,7 @@ static void sched_line(const struct sk_kernel *k)
 	sk_line_u64(&l, direct);
 	sk_line_str(&l, "\nsing: sched: lockless hand-offs ");   /* of those (sched.c alone_to) */
 	sk_line_u64(&l, alone);
-	sk_line_str(&l, "\nsing: sched: parked at the stub ");   /* of those (sched_park_to) */
+	sk_line_str(&l, "\nsing: sched: parked at the stub ");   /* of the direct (sched_park_to) */
 	sk_line_u64(&l, parks);
 	sk_line_str(&l, ", resumed in the kernel ");   /* chan.c ch_resume_parked */
 	sk_line_u64(&l, slow);

@@ -60,8 +60,9 @@ struct sk_cpu {
 	uint64_t switches;
 	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
 	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c alone_to) */
-	uint64_t parks;                  /* switches, direct and lockless, that parked the sender at its stub
+	uint64_t parks;                  /* switches, direct, that parked the sender at its stub
 	                                    (sched_park_to; not in the three counts above) */
+	uint64_t locked_parks;           /* of parks, those with several CPUs, under the lock (sched.c park_locked) */
 	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	uint32_t stopped;                /* it left its loop (shutdown) */
@@ -222,6 +223,11 @@ struct sk_thread {
 	int32_t result;
 	struct hal_ctx ctx;
 	struct sk_thread *handoff;
+	/* Which of its stub's two jumps back into the SIP's code it resumes
+	 * by (rt.h SING_T_SITE): never the one of the thread it was switched
+	 * to from (sched.c cpu_switch, sched_park_to), so in a ping-pong each
+	 * jump always lands in one place and the branch predictor knows it. */
+	uint32_t site;
 	uint32_t parked;             /* parked at its stub, not yet run again (sched.c unpark) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
 	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
@@ -319,8 +325,9 @@ _Static_assert(offsetof(struct sk_thread, resumed) == SING_T_RESUMED,
                "rt.h's SING_T_RESUMED is not sk_thread.resumed's offset");
 _Static_assert(offsetof(struct sk_thread, result) == SING_T_RESULT &&
                offsetof(struct sk_thread, ctx) == SING_T_CTX &&
-               offsetof(struct sk_thread, handoff) == SING_T_HANDOFF,
-               "rt.h's SING_T_RESULT, SING_T_CTX or SING_T_HANDOFF is not sk_thread's");
+               offsetof(struct sk_thread, handoff) == SING_T_HANDOFF &&
+               offsetof(struct sk_thread, site) == SING_T_SITE,
+               "rt.h's SING_T_RESULT, SING_T_CTX, SING_T_HANDOFF or SING_T_SITE is not sk_thread's");
 
 static inline struct sk_thread *sk_self(struct sing_thread *t)
 {
@@ -332,14 +339,20 @@ static inline struct sk_thread *sk_self(struct sing_thread *t)
 void sip_entered(struct sk_thread *t);
 
 /* A SIP thread enters the kernel (an ABI call): the kernel lock, and a
- * stop another CPU asked for.  sk_leave: back to SIP code. */
+ * stop another CPU asked for.  sk_leave: back to SIP code.  sk_entered:
+ * the stop's half, after klock_take_sip (abi.c sendsel_locked). */
+static inline void sk_entered(struct sing_thread *t)
+{
+	const struct sip *s = sk_self(t)->sip;
+	if (s->stopper || s->doom)
+		sip_entered(sk_self(t));
+}
+
 static inline void sk_enter(struct sing_thread *t)
 {
 	if (__builtin_expect(klock_smp, 0)) {
 		klock_take();
-		const struct sip *s = sk_self(t)->sip;
-		if (s->stopper || s->doom)
-			sip_entered(sk_self(t));
+		sk_entered(t);
 	}
 }
 

@@ -178,6 +178,31 @@ else
 	bad bench_only_glob "--only 'alloc_*' did not give exactly alloc_64, alloc_64k, alloc_64k_fill"
 fi
 
+# ---- --core: each row's cycles split by the core probe (bench_core.c):
+# the batches of both parts add up to the row's, every figure lies within
+# the row's range, and the table prints the split ----
+sing_fast bench --quick --core --only 'msg_pingpong' --json "$T/core.json" >"$T/core.txt" 2>&1
+if python3 - "$T/core.json" "$T/core.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); text = open(sys.argv[2]).read()
+best = d.get("core_probe_best", 0)
+s = d["rows"][0]["sing"]; c = s["cycles"]; n = s["batches"]
+na = s["core_alone_batches"]
+parts = [(s["core_alone_cycles"], na), (s["core_shared_cycles"], n - na)]
+good = best > 0 and n >= 50 and 0 <= na <= n and "core:     a probe" in text
+for st, k in parts:
+    if k:
+        good = good and c["min"] <= st["min"] <= st["median"] <= st["max"] <= c["max"]
+    else:
+        good = good and st["median"] == 0
+sys.exit(0 if good else 1)
+PY
+then
+	ok bench_core_split
+else
+	bad bench_core_split "$(head -c 300 "$T/core.json" | tr '\n' ' ')"
+fi
+
 # ---- every implementation, Linux side and Sing programs in the kernel, under
 # ASan+UBSan (correctness only: no SIP failed, the exchange heap ended empty) ----
 LIMIT=300 sing bench --quick --json "$T/asan.json" --svg "$T/asan.svg" >"$T/asan.out" 2>&1

@@ -34,8 +34,8 @@ name:                                   \
 /* The same for a call that may switch threads (rt.h's SWITCH kind): the
  * kernel sets the word at SING_T_RESUMED when it switches back to this
  * thread; then the stub returns by an indirect jump (rcx is free: the
- * return value is in rax), which branch history predicts, where `ret`
- * would pop the other thread's return address off the return stack.
+ * return value is in rax), where `ret` would pop the other thread's
+ * return address off the return stack.
  * The thread pointer waits in the stack's alignment slot (pushed and
  * popped where GC stubs move rsp by 8), below the transition record. */
 #define STUB_SWITCH_CALL(name)          \
@@ -48,12 +48,27 @@ name:                                   \
 #define STUB_JUMP_BACK                  \
 	STUB_POPS                           \
 	popq %rcx; jmpq *%rcx;
+/* The same for a thread resuming after a switch, by one of two jumps:
+ * its site (sip.h), which the flags hold (ZF clear: the second), never
+ * the one the thread switched from took.  One
+ * jump serving every thread mispredicted at every switch of a ping-pong
+ * (the two threads' return addresses alternate, and this host's
+ * predictor does not learn an alternating indirect target: about 18
+ * cycles each, docs/performance.md); a conditional branch on the site,
+ * whose alternation it does learn, gives each jump one target. */
+#define STUB_SITE_JUMP                  \
+	STUB_POPS                           \
+	popq %rcx;                          \
+	jne 3f;                             \
+	jmpq *%rcx;                         \
+3:	jmpq *%rcx;
 #define STUB_SWITCH_RET                 \
 	cmpl $0, SING_T_RESUMED(%rcx);      \
-	STUB_POPS                           \
 	jne 1f;                             \
+	STUB_POPS                           \
 	ret;                                \
-1:	popq %rcx; jmpq *%rcx;
+1:	cmpl $0, SING_T_SITE(%rcx);         \
+	STUB_SITE_JUMP
 #define STUB_SWITCH(name)               \
 	STUB_SWITCH_CALL(name)              \
 	STUB_SWITCH_RET                     \
@@ -67,17 +82,35 @@ name:                                   \
  * frame hal_ctx_switch leaves.  That becomes the thread's context, and
  * the stub switches to t->handoff: its frame is popped likewise, with
  * eax its result (meaningful when it parked here too; a context saved by
- * hal_ctx_switch returns into C, where eax is dead). */
+ * hal_ctx_switch returns into C, where eax is dead), and its site set to
+ * the other of t's (cpu_switch's rule, kept here for the round trip).
+ * SING_SENDSEL_SWITCH_UNLOCK (several CPUs): the same, and on the new
+ * stack (free below its context; the push keeps the call aligned) the
+ * kernel lock goes before the jump. */
+#define STUB_PARK                       \
+	movq %rsp, SING_T_CTX(%rcx);        \
+	movq SING_T_HANDOFF(%rcx), %rdx;    \
+	movq SING_T_CTX(%rdx), %rsp;        \
+	movl SING_T_SITE(%rcx), %esi;       \
+	xorl $1, %esi;                      \
+	movl %esi, SING_T_SITE(%rdx);
 #define STUB_SENDSEL(name)              \
 	STUB_SWITCH_CALL(name)              \
 	cmpl $SING_SENDSEL_SWITCH, %eax;    \
 	je 2f;                              \
+	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
+	je 4f;                              \
 	STUB_SWITCH_RET                     \
-2:	movq %rsp, SING_T_CTX(%rcx);        \
-	movq SING_T_HANDOFF(%rcx), %rdx;    \
-	movq SING_T_CTX(%rdx), %rsp;        \
+2:	STUB_PARK                           \
 	movl SING_T_RESULT(%rdx), %eax;     \
-	STUB_JUMP_BACK                      \
+	STUB_SITE_JUMP                      \
+4:	STUB_PARK                           \
+	pushq %rdx;                         \
+	callq klock_release_all@PLT;        \
+	popq %rdx;                          \
+	movl SING_T_RESULT(%rdx), %eax;     \
+	cmpl $0, SING_T_SITE(%rdx);         \
+	STUB_SITE_JUMP                      \
 	.size name, .-name;
 
 #define STUB(name, ret, params, kind) STUB_##kind(name)
