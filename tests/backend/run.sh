@@ -125,9 +125,10 @@ generated_check ranged-chunks-emitted "$HERE/chunks.sg" chunks.awk 9
 # its write mark once, past every index the loop may store at, and the
 # copy's stores there skip SING_XWR (xmarks.sg: after each shape of loop,
 # the array's memory, recycled, must read all zero; xmarks.awk reads the
-# raises, and the SING_XWR a store at a fixed index keeps in the copy).
+# guards and raises, and the SING_XWR a store at a fixed index keeps in
+# the copy; a bound x.len with x replaced in the loop gets no copy).
 run_program xmarks "$HERE/xmarks.sg"
-generated_check ranged-xmarks-emitted "$HERE/xmarks.sg" xmarks.awk 11
+generated_check ranged-xmarks-emitted "$HERE/xmarks.sg" xmarks.awk 14
 # The same shapes one element past the end: the guard fails them, and the
 # checked loop fails at the right element.
 xpast=(v_lt v_le v_stride v_invariant)
