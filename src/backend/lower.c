@@ -343,7 +343,7 @@ static void element(struct lw *w, uint32_t arr, uint32_t idx, char *buf, size_t 
 	const struct sil_type *ty = sil_type(w->p, t);
 	if (ty->kind == SIL_TK_ARRAY) {
 		gc_index_check(w, arr, idx, ix);
-	} else {   /* an xarray: xsplit shortens it, so its length is read each time */
+	} else if (!lw_unchecked(w, arr, idx)) {   /* an xarray: xsplit shortens it, so its length is read each time */
 		lw_out(w, "CHK(%s >= (u64)r%u->len, BOUNDS); ", ix, arr);
 	}
 	snprintf(buf, len, "((%s *)r%u->data)[%s]", lw_ctype(w->p, ty->elem), arr, ix);
@@ -358,13 +358,14 @@ static void lw_ldelem(struct lw *w, const struct sil_insn *in)
 
 /* A store into an exchange-heap array raises its write mark first (rt.h
  * SING_XWR; exheap.h "Write marks": leaving it out leaks one SIP's data
- * to the next user of the memory). */
+ * to the next user of the memory), except at i in a ranged loop's copy,
+ * whose guard raised it past every such i (lower_loops.c raise_marks). */
 static void lw_stelem(struct lw *w, const struct sil_insn *in)
 {
 	char e[160];
 	lw_fill(w, in);   /* a fill loop's run first, if it is one */
 	element(w, A(0), A(1), e, sizeof e);
-	if (tkind(w->p, TY(A(0))) == SIL_TK_XARRAY) {
+	if (tkind(w->p, TY(A(0))) == SIL_TK_XARRAY && !lw_marked(w, A(0), A(1))) {
 		char ix[32];
 		index_expr(w, A(1), ix, sizeof ix);
 		lw_out(w, "SING_XWR(r%u, %s); ", A(0), ix);

@@ -51,7 +51,9 @@ struct lw_range {
 	int conv;               /* i < b, i + 1 and b - 1 each trip (fannkuch's flips): a[b] unchecked too */
 	int konst;              /* b is set by `const b, k` at h */
 	int64_t k;
+	uint32_t lenof;         /* b is set by `len b, a` at h (a an xarray): a, else UINT32_MAX */
 	uint32_t arr[LW_RANGE_ARRS], ix[LW_RANGE_ARRS], narr;   /* arr[k][ix[k]] unchecked: ix i or unwritten */
+	uint32_t xmark;         /* bit k: arr[k] an xarray stored at i, its write mark raised by the guard */
 };
 
 /* lower.c */
@@ -89,6 +91,7 @@ void lw_chunk_begin(struct lw *w);
 void lw_chunk_end(struct lw *w);
 int lw_chunk_insn(struct lw *w);
 int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx);   /* arr[idx] needs no check here */
+int lw_marked(const struct lw *w, uint32_t arr, uint32_t idx);      /* nor, an xarray, SING_XWR */
 const char *lw_label(const struct lw *w, uint32_t label);   /* "L" or, in a copy, "V" */
 
 /* lower_fill.c: before a stelem, the run of a fill loop if it is one */

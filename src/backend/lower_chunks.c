@@ -61,6 +61,8 @@ void lw_chunk_begin(struct lw *w)
 	else
 		snprintf(e, sizeof e, "((i64)r%u%s)", r->bound, plus);
 	lw_out(w, "W%u:;\n", r->h);
+	if (r->lenof != UINT32_MAX)   /* b = a.len at H: the same all along (lower_loops.c) */
+		lw_out(w, "\tr%u = (%s)r%u->len;\n", r->bound, lw_ctype(w->p, w->f->locals[r->bound]), r->lenof);
 	if (r->conv)   /* b moves: no chunk's end, the guard bounds the trips */
 		return;
 	if (r->step == UINT32_MAX)
@@ -94,7 +96,9 @@ int lw_chunk_insn(struct lw *w)
 	const struct sil_insn *cmp = &w->f->insns[r->cmp];
 	if (r->conv && w->pc != r->j)
 		return 0;
-	if (w->pc == r->cmp)
+	if (w->pc == r->h && r->lenof != UINT32_MAX)
+		lw_out(w, ";   /* r%u = r%u->len: set at W%u */\n", r->bound, r->lenof, r->h);
+	else if (w->pc == r->cmp)
 		lw_out(w, "r%u = r%u < q%u_;\n", A(cmp, 0), r->idx, r->h);
 	else if (w->pc == r->cmp + 1)
 		lw_out(w, "if (!r%u) { goto P%u; }\n", A(cmp, 0), r->h);

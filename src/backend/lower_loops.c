@@ -250,9 +250,29 @@ static int unwritten(const struct lw *w, uint32_t h, uint32_t j, uint32_t r, uin
 	return 1;
 }
 
+static int is_xarray(const struct lw *w, uint32_t a)
+{
+	const struct sil_type *ty = sil_type(w->p, w->f->locals[a]);
+	return ty && ty->kind == SIL_TK_XARRAY;
+}
+
+/* a's length as the guard reads it: lnA, or an xarray's descriptor's (an
+ * xarray the loop uses is owned at its header, the verifier's join rule:
+ * never null there, as the checked loop's own accesses assume; only xsplit
+ * changes its length, and no instruction of the loop writes a). */
+static const char *len_of(const struct lw *w, uint32_t a)
+{
+	static char buf[32];
+	snprintf(buf, sizeof buf, is_xarray(w, a) ? "r%u->len" : "ln%u", a);
+	return buf;
+}
+
 /* The arrays the loop leaves alone indexed in [h, j] at r->idx, or at a
  * local x the loop never writes (its guard: x < lnA; the loop then reads
- * a[x] with the same x and a every time). */
+ * a[x] with the same x and a every time).  An xarray stored at i (not in a
+ * converging loop) gets its bit in r->xmark: the guard raises its write
+ * mark past every index the loop can store at, and the copy's stores at i
+ * skip SING_XWR (exheap.h "Write marks"). */
 static void ranged_arrays(const struct lw *w, struct lw_range *r)
 {
 	for (uint32_t pc = r->h; pc <= r->j; pc++) {
@@ -262,7 +282,8 @@ static void ranged_arrays(const struct lw *w, struct lw_range *r)
 		uint32_t a = A(in, in->op == OP_LDELEM ? 1 : 0), x = A(in, in->op == OP_LDELEM ? 2 : 1), k = 0;
 		uint32_t t = w->f->locals[a];
 		const struct sil_type *ty = sil_type(w->p, t);
-		if ((t != SIL_T_STRING && (!ty || ty->kind != SIL_TK_ARRAY)) || !lw_shadowed(w, a))
+		int xa = is_xarray(w, a);
+		if (!xa && ((t != SIL_T_STRING && (!ty || ty->kind != SIL_TK_ARRAY)) || !lw_shadowed(w, a)))
 			continue;
 		if (x != r->idx && (!r->conv || x != r->bound) && !unwritten(w, r->h, r->j, x, UINT32_MAX))
 			continue;
@@ -272,6 +293,8 @@ static void ranged_arrays(const struct lw *w, struct lw_range *r)
 			r->arr[r->narr] = a;
 			r->ix[r->narr++] = x;
 		}
+		if (k < r->narr && xa && x == r->idx && !r->conv && in->op == OP_STELEM)
+			r->xmark |= UINT32_C(1) << k;
 	}
 }
 
@@ -333,12 +356,12 @@ static int converging_steps(const struct lw *w, uint32_t j, struct lw_range *r)
 static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 {
 	const struct sil_insn *ins = w->f->insns;
-	struct lw_range r = {.h = h, .j = j};
+	struct lw_range r = {.h = h, .j = j, .lenof = UINT32_MAX};
 	if (j < h + 4 || j - h > RANGE_MAX_INSNS)
 		return;
 	if (!ranged_step(w, h, j, &r) && !converging_steps(w, j, &r))
 		return;
-	uint32_t at = h + (ins[h].op == OP_CONST);
+	uint32_t at = h + (ins[h].op == OP_CONST || ins[h].op == OP_LEN);
 	const struct sil_insn *cmp = &ins[at], *jf = &ins[at + 1];
 	if ((cmp->op != OP_LT && cmp->op != OP_LE) || jf->op != OP_JF)
 		return;
@@ -356,9 +379,13 @@ static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 	uint32_t ty = w->f->locals[r.idx];
 	if (ty != SIL_T_I32 && ty != SIL_T_I64)
 		return;
-	if (at > h) {
-		if (A(&ins[h], 0) != r.bound)
+	if (at > h && A(&ins[h], 0) != r.bound)
+		return;
+	if (at > h && ins[h].op == OP_LEN) {   /* b = a.len, a an xarray the loop never writes */
+		r.lenof = A(&ins[h], 1);
+		if (!is_xarray(w, r.lenof) || !unwritten(w, h, j, r.lenof, UINT32_MAX))
 			return;
+	} else if (at > h) {
 		r.konst = 1;
 		r.k = ty == SIL_T_I32 ? (int32_t)ins[h].a[1] : ins[h].a[1];
 	}
@@ -367,7 +394,7 @@ static void ranged_loop(struct lw *w, uint32_t h, uint32_t j)
 			return;
 	if (!unwritten(w, h, j, r.idx, r.conv ? j - 4 : j - 1))   /* only the steps write i, b */
 		return;
-	if (!unwritten(w, h, j, r.bound, r.conv ? j - 1 : r.konst ? h : UINT32_MAX))
+	if (!unwritten(w, h, j, r.bound, r.conv ? j - 1 : at > h ? h : UINT32_MAX))
 		return;
 	ranged_arrays(w, &r);
 	if (!r.narr)
@@ -402,6 +429,26 @@ static const char *step_of(const struct lw_range *r)
 	return buf;
 }
 
+/* On the guard's success, before the copy runs: raise the write mark of
+ * each xarray the loop stores into at i to E = b (b + 1 for le): the copy
+ * stores only at i < qH_ <= E (lower_chunks.c), so every index it stores at
+ * lies below the mark before its first store (the guard proved E <= the
+ * length).  Nothing lowers a mark while the copy runs: only xsplit and
+ * delete fold it away, and the loop holds neither (a callee may borrow the
+ * array but not split it; one it moves to is the last use of it in the
+ * loop); a poll between chunks leaves the exchange heap alone.  A loop
+ * that ends early only leaves the mark higher: its next user zeroes more.
+ * Opens a brace the caller closes. */
+static void raise_marks(struct lw *w, const struct lw_range *r, const char *b)
+{
+	if (!r->xmark)
+		return;
+	lw_out(w, "{ i64 e_ = (i64)%s%s; ", b, r->le ? " + 1" : "");
+	for (uint32_t k = 0; k < r->narr; k++)
+		if (r->xmark >> k & 1)
+			lw_out(w, "if (r%u->wr < e_) r%u->wr = e_; ", r->arr[k], r->arr[k]);
+}
+
 /* Before the header of a ranged loop (where the code falls into it): into
  * the copy when every array's range holds.  The least length of the arrays
  * indexed by each local (mN_ for rN) is computed first, without a branch:
@@ -413,18 +460,20 @@ void lw_range_guard(struct lw *w)
 		const struct lw_range *r = &w->ranges[n];
 		if (r->h != w->pc)
 			continue;
-		char b[48];
+		char b[64];   /* b's value at the header, which runs after the guard */
 		if (r->konst)
 			snprintf(b, sizeof b, "0x%" PRIx64 "ull", (uint64_t)r->k);
+		else if (r->lenof != UINT32_MAX)
+			snprintf(b, sizeof b, "(u64)(i64)(%s)r%u->len", lw_ctype(w->p, w->f->locals[r->bound]), r->lenof);
 		else
 			snprintf(b, sizeof b, "(u64)(i64)r%u", r->bound);
 		lw_out(w, "\t{\n");
 		for (uint32_t k = 0; k < r->narr; k++)
 			if (first_of_index(r, k))
-				lw_out(w, "\t\tu64 m%u_ = (u64)ln%u;\n", r->ix[k], r->arr[k]);
-			else
-				lw_out(w, "\t\tm%u_ = (u64)ln%u < m%u_ ? (u64)ln%u : m%u_;\n", r->ix[k], r->arr[k],
-				    r->ix[k], r->arr[k], r->ix[k]);
+				lw_out(w, "\t\tu64 m%u_ = (u64)%s;\n", r->ix[k], len_of(w, r->arr[k]));
+			else   /* len_of's buffer, passed twice: the same text */
+				lw_out(w, "\t\tm%u_ = (u64)%s < m%u_ ? (u64)%s : m%u_;\n", r->ix[k],
+				    len_of(w, r->arr[k]), r->ix[k], len_of(w, r->arr[k]), r->ix[k]);
 		lw_out(w, "\t\tif (r%u >= 0", r->idx);
 		if (r->step != UINT32_MAX)
 			lw_out(w, " && r%u >= 1", r->step);
@@ -442,18 +491,32 @@ void lw_range_guard(struct lw *w)
 				lw_out(w, " && %s < m%u_", ix_expr(w, r->ix[k]), r->ix[k]);
 		if (r->conv)   /* at most T trips: b - i shrinks by 2 a trip */
 			lw_out(w, " && (i64)r%u - (i64)r%u <= %u", r->bound, r->idx, 2 * lw_chunk_trips(r));
-		lw_out(w, ") goto W%u;\n\t}\n", r->h);
+		lw_out(w, ") ");
+		raise_marks(w, r, b);
+		lw_out(w, "goto W%u;%s\n\t}\n", r->h, r->xmark ? " }" : "");
 	}
+}
+
+/* arr[idx]'s entry in the copy being written, or -1. */
+static int entry_of(const struct lw *w, uint32_t arr, uint32_t idx)
+{
+	if (!w->ver)
+		return -1;
+	for (uint32_t k = 0; k < w->ver->narr; k++)
+		if (w->ver->arr[k] == arr && w->ver->ix[k] == idx)
+			return (int)k;
+	return -1;
 }
 
 int lw_unchecked(const struct lw *w, uint32_t arr, uint32_t idx)
 {
-	if (!w->ver)
-		return 0;
-	for (uint32_t k = 0; k < w->ver->narr; k++)
-		if (w->ver->arr[k] == arr && w->ver->ix[k] == idx)
-			return 1;
-	return 0;
+	return entry_of(w, arr, idx) >= 0;
+}
+
+int lw_marked(const struct lw *w, uint32_t arr, uint32_t idx)
+{
+	int k = entry_of(w, arr, idx);
+	return k >= 0 && (w->ver->xmark >> k & 1);
 }
 
 const char *lw_label(const struct lw *w, uint32_t label)

@@ -26,7 +26,9 @@
  * zero), folded together when a descriptor is freed or split (fold_mark).
  * EVERY writer of an array's elements must raise a mark before its data
  * can leave: generated code's element stores (the backend's SING_XWR, rt.h,
- * before every store into an exchange-heap array); the kernel's own arrays
+ * before every store into an exchange-heap array, or a ranged loop's guard
+ * before the loop, past every index it stores at: lower_loops.c
+ * raise_marks); the kernel's own arrays
  * (xh_new_array: marked written in full, whoever fills them, e.g. ns_text);
  * a kernel path writing an array a SIP made (xh_wrote: strbytes' copy); a
  * device (xh_dma_check and xh_dma_addr, dma.addr's, mark the array written

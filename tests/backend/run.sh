@@ -121,6 +121,28 @@ generated_check ranged-loops-hostile "$HERE/ranged.sasm" ranged.awk 7
 # a converging loop's copy has no chunk's end: its guard bounds the trips.
 run_program chunks "$HERE/chunks.sg"
 generated_check ranged-chunks-emitted "$HERE/chunks.sg" chunks.awk 9
+# An exchange-heap array stored at a ranged loop's index: the guard raises
+# its write mark once, past every index the loop may store at, and the
+# copy's stores there skip SING_XWR (xmarks.sg: after each shape of loop,
+# the array's memory, recycled, must read all zero; xmarks.awk reads the
+# guards and raises, and the SING_XWR a store at a fixed index keeps in
+# the copy; a bound x.len with x replaced in the loop gets no copy).
+run_program xmarks "$HERE/xmarks.sg"
+generated_check ranged-xmarks-emitted "$HERE/xmarks.sg" xmarks.awk 14
+# The same shapes one element past the end: the guard fails them, and the
+# checked loop fails at the right element.
+xpast=(v_lt v_le v_stride v_invariant)
+for k in 1 2 3 4; do
+	want "xmarks-past-$k" || continue
+	out=$(sing run "$HERE/xmarks.sg" $(seq "$k") 2>"$TMPDIR/err")
+	rc=$?
+	if [ "$rc" = 70 ] && sanitizer_clean "$TMPDIR/err" &&
+	     grep -qF "failed in function ${xpast[k - 1]}: array index out of bounds" "$TMPDIR/err"; then
+		ok "xmarks-past-$k"
+	else
+		bad "xmarks-past-$k" "exit $rc, '$out': $(head -c 300 "$TMPDIR/err")"
+	fi
+done
 
 # Which loop back-edges skip the safepoint poll (lower_loops.c, only short
 # counted innermost loops): the generated C of polls.sg (loops the
