@@ -523,10 +523,13 @@ void gc_remember(struct gc_heap *h, void *obj, void **slot)
 
 /* ---- marking ---- */
 
+/* A stack starts small: every SIP's heap has several (the young list
+ * takes its first entry at its first chunk), and a first 8 KiB for each
+ * was a tenth of a SIP's creation (bench proc_fork). */
 void gci_push(struct gc_stack *st, void *obj)
 {
 	if (st->n == st->cap) {
-		size_t cap = st->cap ? 2 * st->cap : 1024;
+		size_t cap = st->cap ? 2 * st->cap : 32;
 		st->v = grow(st->v, st->n, cap, sizeof *st->v);
 		st->cap = cap;
 	}
