@@ -736,7 +736,7 @@ int32_t sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uin
 	sk_entered(t);
 	int32_t r = ch_sendsel_locked(t, cases, n, io, fn);
 	if (r == SING_SENDSEL_SWITCH || r == SING_SENDSEL_SWITCH_UNLOCK)
-		return r;   /* parked: the lock goes with the switch (sched.c park_locked) */
+		return r;   /* parked: the lock goes with the switch (sched.c sched_park_locked) */
 	sk_leave();
 	return r;
 }

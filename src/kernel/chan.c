@@ -414,7 +414,7 @@ int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
 }
 
 /* A round trip may park at its stub (chan.h) when switches are
- * untraced; with several CPUs too (sched.c park_locked). */
+ * untraced; with several CPUs too (sched.c sched_park_locked). */
 static inline int may_park(void)
 {
 	return !TR_ON(TR_SWITCH);

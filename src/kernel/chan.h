@@ -109,7 +109,7 @@ int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uin
  * enters ch_resume_parked(t) on its own stack first: it finishes the
  * receive (blocking again if it must) and returns what sing_sendsel
  * returns; with several CPUs it lets go of the kernel lock the switch
- * handed it first. */
+ * handed it before it returns. */
 int32_t ch_resume_parked(struct sk_thread *t);
 /* The row (state x nmsgs) after e's side sends m, or SING_NO_STATE if
  * not allowed now. */

@@ -373,36 +373,39 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 	cpu_switch(c, t, next, 0);
 }
 
-/* sched_park_to with several CPUs (docs/kernel.md "Parking with several
- * CPUs"): this CPU holds the kernel lock once (sendsel_locked), and next
- * waits on it (sched_wake_direct).  The lock stays held until the stub
- * is off t's stack: no other CPU may resume t before that.  Then it goes
- * with the switch, as cpu_switch's does, when next resumes in the kernel
- * (a plain switch's frame, or ch_resume_parked); or the stub lets it go
- * when next resumes straight in its SIP's code. */
-int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next)
+/* sched_block_to's bookkeeping for a thread t that parks at its stub
+ * (sched_park_to, sched_park_locked), t->handoff = next, t marked parked.
+ * smp: several CPUs (docs/kernel.md "Parking with several CPUs"): this
+ * CPU holds the kernel lock once (sendsel_locked), and next waits on it
+ * (sched_wake_direct).  The lock stays held until the stub is off t's
+ * stack: no other CPU may resume t before that.  Then it goes with the
+ * switch, as cpu_switch's does, when next resumes in the kernel (a plain
+ * switch's frame, or ch_resume_parked); or the stub lets it go when next
+ * resumes straight in its SIP's code. */
+static inline __attribute__((always_inline))
+int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int smp)
 {
-	struct sk_cpu *c = cpu_of(t);
 	uint64_t now = ticks(c);
 	int direct = next->parked && !FIBERS && next->result != SING_SENDSEL_PENDING;
 	block_for(c, t, next, now);
-	count_running(c, t, next);
+	if (smp)
+		count_running(c, t, next);
 	alone_to(c, t, next, 1, now);
-	c->locked_parks++;
+	if (smp)
+		c->locked_parks++;
 	t->parked = 1;
 	t->handoff = next;
-	return direct ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH;
+	return smp && direct ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH;
+}
+
+int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next)
+{
+	return park(cpu_of(t), t, next, 1);
 }
 
 int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next)
 {
-	struct sk_cpu *c = &t->sip->k->cpu[0];   /* one CPU: every thread's is 0 */
-	uint64_t now = ticks(c);
-	block_for(c, t, next, now);
-	alone_to(c, t, next, 1, now);
-	t->parked = 1;
-	t->handoff = next;
-	return SING_SENDSEL_SWITCH;
+	return park(&t->sip->k->cpu[0], t, next, 0);   /* one CPU: every thread's is 0 */
 }
 
 void sched_resumed_parked(struct sk_thread *t)

@@ -62,7 +62,7 @@ struct sk_cpu {
 	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c alone_to) */
 	uint64_t parks;                  /* switches, direct, that parked the sender at its stub
 	                                    (sched_park_to; not in the three counts above) */
-	uint64_t locked_parks;           /* of parks, those with several CPUs, under the lock (sched.c park_locked) */
+	uint64_t locked_parks;           /* of parks, those with several CPUs, under the lock (sched.c sched_park_locked) */
 	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	uint32_t stopped;                /* it left its loop (shutdown) */
@@ -225,8 +225,9 @@ struct sk_thread {
 	struct sk_thread *handoff;
 	/* Which of its stub's two jumps back into the SIP's code it resumes
 	 * by (rt.h SING_T_SITE): never the one of the thread it was switched
-	 * to from (sched.c cpu_switch, sched_park_to), so in a ping-pong each
-	 * jump always lands in one place and the branch predictor knows it. */
+	 * to from (sched.c cpu_switch; abi_stub.S STUB_PARK), so in a
+	 * ping-pong each jump always lands in one place and the branch
+	 * predictor knows it. */
 	uint32_t site;
 	uint32_t parked;             /* parked at its stub, not yet run again (sched.c unpark) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on

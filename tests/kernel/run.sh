@@ -326,7 +326,7 @@ fi
 
 # ... and with two CPUs too, once wake affinity has brought pong to
 # ping's CPU: each direct switch then parks the sender at its stub under
-# the kernel lock (sched.c park_locked: the lock kept until the stub is
+# the kernel lock (sched.c sched_park_locked: the lock kept until the stub is
 # off its stack, the SIPs' running counts), never by the one-CPU path
 # (none "lockless").
 if want two-cpu-direct-handoff-locked; then
