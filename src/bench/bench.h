@@ -148,6 +148,7 @@ struct bench_plan {
 	double batch_ns;                /* aim for batches this long */
 	unsigned batches;               /* samples per side */
 	uint64_t max_iters;             /* cap on operations per batch */
+	bool core;                      /* the core probe before and after each batch (--core) */
 };
 
 /* The machine and the counter, measured once per run. */
@@ -156,7 +157,7 @@ struct bench_host {
 	int ncpus, cpu_a, cpu_b;        /* cpu_b < 0: only one usable CPU */
 	double cycles_per_ns;           /* 0 when there is no cycle counter */
 	double load1;                   /* 1-minute load average at the start */
-	double core_best;               /* the best core probe at the start (bench_core.c) */
+	double core_best;               /* --core: the best core probe at the start (bench_core.c) */
 };
 
 void bench_host_probe(struct bench_host *h, bool quick);

@@ -153,5 +153,4 @@ void bench_host_probe(struct bench_host *h, bool quick)
 	snprintf(h->counter, sizeof h->counter, "%s",
 		 BENCH_HAVE_TSC ? "rdtsc" : "clock_gettime");
 	h->cycles_per_ns = BENCH_HAVE_TSC ? calibrate(quick) : 0;
-	h->core_best = bench_core_best();
 }

@@ -91,9 +91,9 @@ static int take_batches(const struct bench_impl *impl, struct bench_ctx *c,
 	double *cyc = xcalloc(plan->batches, sizeof *cyc);
 	int rc = timed_run(impl, c, out->iters) ? 0 : -1;
 	for (unsigned i = 0; i < plan->batches && rc == 0; i++) {
-		double before = bench_core_probe();
+		double before = plan->core ? bench_core_probe() : 0;
 		uint64_t t = timed_run(impl, c, out->iters);
-		double after = bench_core_probe();
+		double after = plan->core ? bench_core_probe() : 0;
 		if (!t)
 			rc = -1;
 		cyc[i] = out->cyc[i] = (double)t / (double)out->iters;

@@ -26,13 +26,13 @@ struct bench_opts {
 	const char *json, *svg, *only, *cpus;
 };
 
-static const struct bench_plan plan_full = {20e6, 31, 50000000};
-static const struct bench_plan plan_quick = {2e6, 9, 5000000};
+static const struct bench_plan plan_full = {20e6, 31, 50000000, false};
+static const struct bench_plan plan_quick = {2e6, 9, 5000000, false};
 /* --core: batches short enough (half a millisecond) that most fall
  * within one state of the core (bench_core.c: a sibling's work comes and
  * goes every millisecond or so), many of them. */
-static const struct bench_plan plan_core = {0.5e6, 301, 50000000};
-static const struct bench_plan plan_core_quick = {0.5e6, 61, 5000000};
+static const struct bench_plan plan_core = {0.5e6, 301, 50000000, true};
+static const struct bench_plan plan_core_quick = {0.5e6, 61, 5000000, true};
 
 static int usage(void)
 {
@@ -161,6 +161,8 @@ int cmd_bench(int argc, char **argv)
 	struct bench_host h;
 	signal(SIGPIPE, SIG_IGN);
 	bench_host_probe(&h, o.quick);
+	if (o.core)
+		h.core_best = bench_core_best();
 	size_t n = run_rows(&o, &h, lines);
 	bench_linux_proc_cleanup();
 	bool trace = !o.only || !fnmatch(o.only, "trace", 0);   /* bench_trace.c */
