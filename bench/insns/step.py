@@ -14,11 +14,20 @@ import gdb
 
 gdb.execute("set pagination off")
 gdb.execute("set confirm off")
-# Each send of the round trip enters START once: sing_sendsel_k (a send
-# and the receive after it, entered with one CPU or several), else
+# Each send of the round trip enters START once: the sing_sendsel stub
+# (a send and the receive after it, with one CPU or several), else
 # ch_sendsel, where the kernel has them.
-START = next((f for f in ("sing_sendsel_k", "ch_sendsel") if gdb.lookup_global_symbol(f)),
-             "ch_send_sip")
+
+
+def defined(f):
+    try:
+        gdb.parse_and_eval("(long)&" + f)
+        return True
+    except gdb.error:
+        return False
+
+
+START = next((f for f in ("sing_sendsel", "ch_sendsel") if defined(f)), "ch_send_sip")
 gdb.execute("break " + START)
 gdb.execute("ignore 1 10000")   # past start-up: caches and predictors warm
 gdb.execute("run %s >/dev/null 2>&1" % os.environ["STEP_ARGS"])

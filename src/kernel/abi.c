@@ -728,10 +728,15 @@ static void sendsel_poll(struct sing_thread *t)
 
 const struct ch_sip_ops ch_sendsel_ops = {send_failed, sendsel_poll};
 
-static __attribute__((noinline))
-int32_t sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+/* A send then a switch receive, in one kernel entry (rt.h), with
+ * several CPUs: under the kernel lock.  With one there is no lock to take
+ * or let go, and the sing_sendsel stub calls ch_sendsel itself
+ * (abi_stub.S STUB_SENDSEL). */
+int32_t sing_sendsel_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
+	if (__builtin_expect(!klock_smp, 0))   /* (one CPU since the stub looked: no lock) */
+		return ch_sendsel(t, cases, n, io, fn);
 	klock_take_sip();   /* (sk_enter: only several CPUs come here; a lock held is a bug) */
 	sk_entered(t);
 	int32_t r = ch_sendsel_locked(t, cases, n, io, fn);
@@ -739,16 +744,6 @@ int32_t sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uin
 		return r;   /* parked: the lock goes with the switch (sched.c sched_park_locked) */
 	sk_leave();
 	return r;
-}
-
-/* A send then a switch receive, in one kernel entry (rt.h).  With one
- * CPU there is no lock to take or let go: a tail call. */
-int32_t sing_sendsel_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                       union sing_slot *io, const char *fn)
-{
-	if (__builtin_expect(!klock_smp, 1))
-		return ch_sendsel(t, cases, n, io, fn);
-	return sendsel_locked(t, cases, n, io, fn);
 }
 
 static void sing_spawn_in(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),

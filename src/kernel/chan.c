@@ -74,34 +74,36 @@ static int full(const struct ch_end *e)
 }
 
 /* The round trip parked at its stub (chan.h, docs/kernel.md): the case
- * of w's parked receive that m, of values only, sent to p, satisfies,
+ * of w's parked receive that m (of values only: the caller's test), sent
+ * to p, satisfies,
  * if that receive can take m straight away, as pop would take it there:
  * w waits there with nothing queued before it, p is still w's SIP's and
  * the receive is untraced (traced: TR_ON(TR_RECV), or 0 where the caller
  * tested it already).  Else -1: m is queued as ever, and w finishes its
  * receive in ch_resume_parked. */
 static inline __attribute__((always_inline))
-int parked_case(const struct ch_end *p, const struct sk_thread *w, const struct ly_msg *lm,
-                uint32_t m, int traced)
+int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, int traced)
 {
 	const struct ch_pend *r = &w->pend;
-	if (r->e != p || p->count || lm->nlinear || w->result != SING_SENDSEL_PENDING ||
+	if (r->e != p || p->count || w->result != SING_SENDSEL_PENDING ||
 	    xh_holder(p) != (const struct xh_list *)w->pub.xown || (traced && TR_ON(TR_RECV)))
 		return -1;
 	uint32_t i = 0;
+	if (__builtin_expect(r->cases[0].msg == m + 1, 1))   /* (laid out straight: a reply's usual case) */
+		return 0;
 	while (r->cases[i].msg != m + 1)
 		if (++i == r->n)
 			return -1;
 	return (int)i;
 }
 
-/* ... and m goes into it (case i): its values into w's io, p's row the
- * one m leads to, w's result the case, p's waiter none. */
+/* ... and m goes into it (case i): its nargs values into w's io, p's
+ * row the one m leads to, w's result the case, p's waiter none. */
 static inline __attribute__((always_inline))
-void deliver_parked(struct ch_end *p, struct sk_thread *w, const struct ly_msg *lm, int i,
+void deliver_parked(struct ch_end *p, struct sk_thread *w, uint32_t nargs, int i,
                     const union sing_slot *args, uint32_t next)
 {
-	for (uint32_t a = 0; a < lm->nargs; a++)
+	for (uint32_t a = 0; a < nargs; a++)
 		w->pend.io[a] = args[a];
 	p->row = next;
 	p->waiter = NULL;
@@ -126,8 +128,8 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	}
 	struct sk_thread *w = p->waiter;
 	int c;
-	if (direct && w && w->parked && (c = parked_case(p, w, lm, m, 1)) >= 0) {
-		deliver_parked(p, w, lm, c, args, next);
+	if (direct && w && w->parked && !lm->nlinear && (c = parked_case(p, w, m, 1)) >= 0) {
+		deliver_parked(p, w, lm->nargs, c, args, next);
 		return sched_wake_direct(w, by);
 	}
 	uint32_t i = p->head + p->count;
@@ -401,9 +403,9 @@ static inline __attribute__((always_inline))
 int one_case(const struct ch_end *e, const struct sing_case *cases, uint32_t n)
 {
 	uint32_t want;
-	if (e->count)
+	if (__builtin_expect(e->count != 0, 0))   /* (a receive that parks: nothing there) */
 		want = (uint32_t)e->q[e->head * e->width].u64 + 1;
-	else if (e->closed)
+	else if (__builtin_expect(e->closed, 0))
 		want = 0;
 	else
 		return -1;
@@ -554,54 +556,20 @@ static inline __attribute__((always_inline))
 struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m,
                              const union sing_slot *io, int smp)
 {
+	const struct ly_contract *c = e->con;
 	struct ch_end *p;
-	const struct ly_msg *lm;
 	struct sk_thread *w;
-	uint32_t next;
+	uint32_t q;
 	int i;
 	if (t->poll || xh_holder(e) != (struct xh_list *)t->xown ||   /* send_ok's tests, but */
-	    (next = ch_step(e, m)) == SING_NO_STATE ||   /* full(e): m goes into the receive, */
-	    (lm = &e->con->msgs[m])->nlinear || !(p = e->peer) || !(w = p->waiter) ||   /* not the ring */
-	    !w->parked || (i = parked_case(p, w, lm, m, 0)) < 0 || w->state != TH_BLOCKED ||
+	    m >= c->nmsgs || (q = c->quick[e->side][e->row + m]) == SING_NO_STATE ||   /* (ch_step) */
+	    !(p = e->peer) || !(w = p->waiter) ||   /* not full(e): m goes into the receive, not the ring */
+	    !w->parked || (i = parked_case(p, w, m, 0)) < 0 || w->state != TH_BLOCKED ||
 	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)))
 		return NULL;
-	e->row = next;
-	deliver_parked(p, w, lm, i, io, next);
+	e->row = LY_QUICK_ROW(q);
+	deliver_parked(p, w, LY_QUICK_NARGS(q), i, io, LY_QUICK_ROW(q));
 	return w;
-}
-
-/* After quick_send, the receive of the round trip's common half (r: t's
- * pend; on the endpoint it sent on, flagged SING_SEL_ONE: ch_sendsel):
- * with nothing there and no collection due, t parks for next
- * (select_one's steps, in its order); else select_one.  Two of
- * select_one's tests are quick_send's already: the endpoint is the one
- * it sent on, so a channel's end (no set) and t's SIP's (send_ok). */
-static inline __attribute__((always_inline))
-int32_t park_half(struct sing_thread *t, struct sk_thread *next, int smp)
-{
-	struct sk_thread *self = sk_self(t);
-	struct ch_pend *r = &self->pend;
-	struct ch_end *e = r->cases[0].ep;
-	if (one_case(e, r->cases, r->n & ~SING_SEL_ONE) < 0 && !gc_wait_due(&self->sip->gc)) {
-		e->waiter = self;
-		r->e = e;
-		r->n &= ~SING_SEL_ONE;
-		self->result = SING_SENDSEL_PENDING;
-		return smp ? sched_park_locked(self, next) : sched_park_to(self, next);
-	}
-	return sendsel_recv(t, r->cases, r->n, r->io, r->fn, next);
-}
-
-static __attribute__((noinline))
-int32_t sendsel_park(struct sing_thread *t, struct sk_thread *next)
-{
-	return park_half(t, next, 0);
-}
-
-static __attribute__((noinline))
-int32_t sendsel_park_locked(struct sing_thread *t, struct sk_thread *next)
-{
-	return park_half(t, next, 1);
 }
 
 /* A round trip's each half is this one call (rt.h's sing_sendsel;
@@ -622,21 +590,33 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	 * with sends and receives.  The common half waits for the answer on
 	 * the endpoint it sends on; any other (a send on one channel and a
 	 * receive on another, bench/cost/send.sg) goes its way at once. */
-	if (TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)) ||
-	    !(n & SING_SEL_ONE) || cases[1].ep != cases[0].ep)
+	if (__builtin_expect(TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)) ||
+	                     !(n & SING_SEL_ONE) || cases[1].ep != cases[0].ep, 0))
 		return ch_sendsel_any(t, cases, n, io, fn);
 	struct ch_end *e = cases[0].ep;      /* (loaded first: the send waits on no store) */
 	uint32_t m = cases[0].msg;
-	struct ch_pend *r = &sk_self(t)->pend;
+	struct sk_thread *self = sk_self(t);
+	struct ch_pend *r = &self->pend;
 	r->cases = cases + 1;
-	r->n = n;
+	r->n = n & ~SING_SEL_ONE;
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
 	struct sk_thread *next = quick_send(t, e, m, r->io, smp);
-	if (!next)
-		return ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
-	return smp ? sendsel_park_locked(t, next) : sendsel_park(t, next);
+	if (__builtin_expect(!next, 0))
+		return ch_sendsel_any(t, r->cases - 1, r->n | SING_SEL_ONE, r->io, r->fn);
+	/* The receive: with nothing there and no collection due, t parks
+	 * for next (select_one's steps, in its order); else select_one.
+	 * Two of select_one's tests are quick_send's already: the endpoint
+	 * is the one it sent on, so a channel's end (no set) and t's SIP's
+	 * (send_ok). */
+	e = r->cases[0].ep;
+	if (__builtin_expect(one_case(e, r->cases, r->n) >= 0 || gc_wait_due(&self->sip->gc), 0))
+		return sendsel_recv(t, r->cases, r->n | SING_SEL_ONE, r->io, r->fn, next);
+	r->e = e;
+	e->waiter = self;
+	self->result = SING_SENDSEL_PENDING;
+	return smp ? sched_park_locked(self, next) : sched_park_to(self, next);
 }
 
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,

@@ -275,7 +275,8 @@ int gc_waiting(struct gc_heap *h);
  * message asks, and almost always the answer is no. */
 static inline int gc_wait_due(const struct gc_heap *h)
 {
-	return h->mapped >= h->mapped_after + GC_WAIT_GROWTH || h->young_bytes >= GC_WAIT_GROWTH;
+	return __builtin_expect(h->mapped >= h->mapped_after + GC_WAIT_GROWTH, 0) ||
+	       __builtin_expect(h->young_bytes >= GC_WAIT_GROWTH, 0);
 }
 /* For the roots callback. */
 void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi);

@@ -43,6 +43,8 @@ void ly_destroy(struct ly_registry *r)
 		hal_free(c->states);
 		hal_free(c->sends[0]);
 		hal_free(c->sends[1]);
+		hal_free(c->quick[0]);
+		hal_free(c->quick[1]);
 		hal_free(c);
 	}
 }
@@ -124,9 +126,16 @@ static void fill_contract(struct ly_contract *c, const struct sing_image *img,
 		kpanic("contract too large for its step tables");
 	for (uint32_t side = 0; side < 2; side++) {
 		c->sends[side] = kalloc((n + 1) * sizeof *c->sends[side]);
-		for (uint64_t i = 0; i < n; i++)
-			c->sends[side][i] = c->msgs[i % ci->nmsgs].dir == side && ci->next[i] != SING_NO_STATE
-			                    ? ci->next[i] * ci->nmsgs : SING_NO_STATE;
+		c->quick[side] = kalloc((n + 1) * sizeof *c->quick[side]);
+		for (uint64_t i = 0; i < n; i++) {
+			const struct ly_msg *lm = &c->msgs[i % ci->nmsgs];
+			uint32_t row = lm->dir == side && ci->next[i] != SING_NO_STATE
+			               ? ci->next[i] * ci->nmsgs : SING_NO_STATE;
+			c->sends[side][i] = row;
+			/* (a row or a count too large for an entry: the long road) */
+			c->quick[side][i] = !lm->nlinear && row < LY_QUICK_ROW(SING_NO_STATE) && lm->nargs < 255
+			                    ? LY_QUICK(row, lm->nargs) : SING_NO_STATE;
+		}
 	}
 }
 

@@ -57,8 +57,16 @@ struct ly_contract {
 	char (*states)[48];          /* their names */
 	uint32_t *sends[2];          /* sends[side][s * nmsgs + m]: the row (state x nmsgs)
 	                                after side sends m in state s, or SING_NO_STATE */
+	uint32_t *quick[2];          /* the same for a message of values only, with its
+	                                value count: LY_QUICK(row, nargs); SING_NO_STATE
+	                                for any other (the round trip's one lookup, chan.c) */
 	const struct ly_contract *base;  /* the contract it extends (`contract D : B`), or NULL */
 };
+
+/* A quick table's entry: the row in the low 24 bits, the count above. */
+#define LY_QUICK(row, nargs) ((row) | (uint32_t)(nargs) << 24)
+#define LY_QUICK_ROW(q) ((q) & 0xffffffu)
+#define LY_QUICK_NARGS(q) ((q) >> 24)
 
 struct ly_registry {
 	struct ly_layout *layouts;

@@ -29,7 +29,7 @@
 #define SING_T_RESUMED 376
 /* And the parked round trip's (sip.h; the sing_sendsel stub): what its
  * receive returns, its context, the thread the stub switches to.
- * sing_sendsel_k returns SING_SENDSEL_SWITCH to have the stub park the
+ * the kernel (ch_sendsel, sing_sendsel_k) returns SING_SENDSEL_SWITCH to have the stub park the
  * caller and switch to t's handoff; a parked thread's result is
  * SING_SENDSEL_PENDING until a sender delivers into its receive.  Not
  * for generated code. */

@@ -32,7 +32,7 @@ static uint64_t ticks(const struct sk_cpu *c)
 static inline void join_slice(struct sk_cpu *c, struct sk_thread *t)
 {
 	t->from = 0;   /* it ran where it followed to: it stays */
-	if (t->epoch != c->epoch) {
+	if (__builtin_expect(t->epoch != c->epoch, 0)) {   /* (a pair's every later hand-off: joined) */
 		t->epoch = c->epoch;
 		c->slice_end++;
 		c->slice_n++;
@@ -95,17 +95,22 @@ void sing_sendsel_resume(void);
  * are no fibers.  Else its context becomes hal_ctx_switch's frame shape
  * just below the one its stub saved (its transition record; its kernel
  * stack is free there), popping `to` into r15 and returning into
- * sing_sendsel_resume; the words between are never read. */
+ * sing_sendsel_resume; the words between are never read.  A thread
+ * that did not park resumes in C and returns to its SWITCH stub, which
+ * reads resumed (rt.h); a parked one never does before its next call
+ * clears it, so the stub's switch sets it only for the others. */
 static inline void unpark(struct sk_thread *to, int stub)
 {
-	if (__builtin_expect(to->parked, 0)) {
+	if (__builtin_expect(to->parked, stub)) {   /* (a round trip's stub switches to a parked peer) */
 		to->parked = 0;
-		if (!stub || FIBERS || to->result == SING_SENDSEL_PENDING) {
+		if (!stub || FIBERS || __builtin_expect(to->result == SING_SENDSEL_PENDING, 0)) {
 			void **sp = (void **)to->ctx.sp - 7;   /* (the stub's rsp: not the SIP-visible trans_sp) */
 			sp[0] = to;
 			sp[6] = (void *)sing_sendsel_resume;
 			to->ctx.sp = sp;
 		}
+	} else if (stub) {
+		to->resumed = 1;
 	}
 }
 
@@ -328,8 +333,9 @@ void alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int
               uint64_t now)
 {
 	next->state = TH_RUNNING;
-	next->resumed = 1;
-	if (now >= c->slice_end)
+	if (!stub)
+		next->resumed = 1;   /* (stub: unpark's) */
+	if (__builtin_expect(now >= c->slice_end, 0))
 		__atomic_store_n(&next->pub.poll, 1, __ATOMIC_RELAXED);
 	if (FIBERS)
 		c->prev = t;   /* (read only by resumed, when a sanitizer switches fibers) */
@@ -376,7 +382,7 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 /* sched_block_to's bookkeeping for a thread t that parks at its stub
  * (sched_park_to, sched_park_locked), t->handoff = next, t marked parked.
  * smp: several CPUs (docs/kernel.md "Parking with several CPUs"): this
- * CPU holds the kernel lock once (sendsel_locked), and next waits on it
+ * CPU holds the kernel lock once (abi.c sing_sendsel_k), and next waits on it
  * (sched_wake_direct).  The lock stays held until the stub is off t's
  * stack: no other CPU may resume t before that.  Then it goes with the
  * switch, as cpu_switch's does, when next resumes in the kernel (a plain

@@ -120,7 +120,7 @@ void sched_preempted(struct sk_thread *t);
  * HAL (cpu->cur is by only on by's own CPU). */
 static inline int sched_next_on(const struct sk_cpu *c, const struct sk_thread *t)
 {
-	return !t->sip->stopper && !(c->ho.n | c->rq.n);
+	return !__builtin_expect(t->sip->stopper != NULL, 0) && !(c->ho.n | c->rq.n);
 }
 static inline int sched_next_of(const struct sk_thread *t, const struct sk_thread *by)
 {

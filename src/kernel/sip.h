@@ -219,7 +219,7 @@ struct sk_thread {
 	 * where it resumes; result (SING_T_RESULT) what its sing_sendsel
 	 * returns once a sender delivered into its receive, else
 	 * SING_SENDSEL_PENDING; handoff (SING_T_HANDOFF) the thread its stub
-	 * switches to when sing_sendsel_k returns SING_SENDSEL_SWITCH. */
+	 * switches to when the kernel returns it SING_SENDSEL_SWITCH. */
 	int32_t result;
 	struct hal_ctx ctx;
 	struct sk_thread *handoff;
@@ -341,7 +341,7 @@ void sip_entered(struct sk_thread *t);
 
 /* A SIP thread enters the kernel (an ABI call): the kernel lock, and a
  * stop another CPU asked for.  sk_leave: back to SIP code.  sk_entered:
- * the stop's half, after klock_take_sip (abi.c sendsel_locked). */
+ * the stop's half, after klock_take_sip (abi.c sing_sendsel_k). */
 static inline void sk_entered(struct sing_thread *t)
 {
 	const struct sip *s = sk_self(t)->sip;

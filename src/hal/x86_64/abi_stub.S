@@ -75,8 +75,11 @@ name:                                   \
 	.size name, .-name;
 
 /* sing_sendsel's (rt.h SENDSEL; docs/kernel.md "The round trip parked
- * at its stub"): a SWITCH stub that, when name_k returns
- * SING_SENDSEL_SWITCH, parks the thread here.  With the thread pointer
+ * at its stub"): a SWITCH stub that calls ch_sendsel with one CPU
+ * (klock_smp clear: no lock to take, and one call fewer) and name_k with
+ * several, and that, when the call returns SING_SENDSEL_SWITCH, parks
+ * the thread here.  The common road (one CPU, parked) falls straight
+ * through.  With the thread pointer
  * popped, rsp is the transition record again: the callee-saved
  * registers, then the return address into the SIP's code, which is the
  * frame hal_ctx_switch leaves.  That becomes the thread's context, and
@@ -95,15 +98,23 @@ name:                                   \
 	xorl $1, %esi;                      \
 	movl %esi, SING_T_SITE(%rdx);
 #define STUB_SENDSEL(name)              \
-	STUB_SWITCH_CALL(name)              \
+	STUB_ENTER(name)                    \
+	movl $0, SING_T_RESUMED(%rdi);      \
+	pushq %rdi;                         \
+	cmpl $0, klock_smp(%rip);           \
+	jne 6f;                             \
+	callq ch_sendsel@PLT;               \
+5:	popq %rcx;                          \
 	cmpl $SING_SENDSEL_SWITCH, %eax;    \
-	je 2f;                              \
-	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
-	je 4f;                              \
-	STUB_SWITCH_RET                     \
-2:	STUB_PARK                           \
+	jne 7f;                             \
+	STUB_PARK                           \
 	movl SING_T_RESULT(%rdx), %eax;     \
 	STUB_SITE_JUMP                      \
+6:	callq name##_k@PLT;                 \
+	jmp 5b;                             \
+7:	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
+	je 4f;                              \
+	STUB_SWITCH_RET                     \
 4:	STUB_PARK                           \
 	pushq %rdx;                         \
 	callq klock_release_all@PLT;        \
