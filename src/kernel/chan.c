@@ -20,6 +20,8 @@ static struct ch_end *new_end(struct sk_kernel *k, struct xh_list *own,
 	if (!e)
 		return NULL;
 	e->con = con;
+	e->quick = con->quick[side];
+	e->nmsgs = con->nmsgs;
 	e->k = k;
 	e->side = side;
 	e->cap = cap;
@@ -74,10 +76,10 @@ static int full(const struct ch_end *e)
 }
 
 /* The round trip parked at its stub (chan.h, docs/kernel.md): the case
- * of w's parked receive that m (of values only: the caller's test), sent
- * to p, satisfies,
- * if that receive can take m straight away, as pop would take it there:
- * w waits there with nothing queued before it, p is still w's SIP's and
+ * of w's receive that m (of values only: the caller's test), sent to p,
+ * satisfies, if w is parked at its stub in that receive and it can take
+ * m straight away, as pop would take it there: no sender completed it
+ * yet, w waits on p with nothing queued before it, p is still w's SIP's and
  * the receive is untraced (traced: TR_ON(TR_RECV), or 0 where the caller
  * tested it already).  Else -1: m is queued as ever, and w finishes its
  * receive in ch_resume_parked. */
@@ -85,16 +87,15 @@ static inline __attribute__((always_inline))
 int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, int traced)
 {
 	const struct ch_pend *r = &w->pend;
-	if (r->e != p || p->count || w->result != SING_SENDSEL_PENDING ||
+	if (!th_parked_pending(w) || r->e != p || p->count ||
 	    xh_holder(p) != (const struct xh_list *)w->pub.xown || (traced && TR_ON(TR_RECV)))
 		return -1;
-	uint32_t i = 0;
-	if (__builtin_expect(r->cases[0].msg == m + 1, 1))   /* (laid out straight: a reply's usual case) */
-		return 0;
-	while (r->cases[i].msg != m + 1)
-		if (++i == r->n)
-			return -1;
-	return (int)i;
+	if (__builtin_expect(r->cases[0].msg == m + 1, 1))   /* (a receive has a case; a reply's */
+		return 0;                                        /* usual one first: laid out straight) */
+	for (uint32_t i = 1; i < r->n; i++)
+		if (r->cases[i].msg == m + 1)
+			return (int)i;
+	return -1;
 }
 
 /* ... and m goes into it (case i): its nargs values into w's io, p's
@@ -103,8 +104,12 @@ static inline __attribute__((always_inline))
 void deliver_parked(struct ch_end *p, struct sk_thread *w, uint32_t nargs, int i,
                     const union sing_slot *args, uint32_t next)
 {
-	for (uint32_t a = 0; a < nargs; a++)
-		w->pend.io[a] = args[a];
+	if (__builtin_expect(nargs != 0, 1)) {   /* (the first on its own: most messages carry one) */
+		union sing_slot *io = w->pend.io;
+		io[0] = args[0];
+		for (uint32_t a = 1; __builtin_expect(a < nargs, 0); a++)
+			io[a] = args[a];
+	}
 	p->row = next;
 	p->waiter = NULL;
 	w->result = i;
@@ -128,7 +133,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	}
 	struct sk_thread *w = p->waiter;
 	int c;
-	if (direct && w && w->parked && !lm->nlinear && (c = parked_case(p, w, m, 1)) >= 0) {
+	if (direct && w && !lm->nlinear && (c = parked_case(p, w, m, 1)) >= 0) {
 		deliver_parked(p, w, lm->nargs, c, args, next);
 		return sched_wake_direct(w, by);
 	}
@@ -556,16 +561,15 @@ static inline __attribute__((always_inline))
 struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m,
                              const union sing_slot *io, int smp)
 {
-	const struct ly_contract *c = e->con;
 	struct ch_end *p;
 	struct sk_thread *w;
 	uint32_t q;
 	int i;
-	if (t->poll || xh_holder(e) != (struct xh_list *)t->xown ||   /* send_ok's tests, but */
-	    m >= c->nmsgs || (q = c->quick[e->side][e->row + m]) == SING_NO_STATE ||   /* (ch_step) */
+	if (__builtin_expect(t->poll || xh_holder(e) != (struct xh_list *)t->xown ||   /* send_ok's tests, but */
+	    m >= e->nmsgs || (q = e->quick[e->row + m]) == SING_NO_STATE ||   /* (ch_step) */
 	    !(p = e->peer) || !(w = p->waiter) ||   /* not full(e): m goes into the receive, not the ring */
-	    !w->parked || (i = parked_case(p, w, m, 0)) < 0 || w->state != TH_BLOCKED ||
-	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)))
+	    (i = parked_case(p, w, m, 0)) < 0 || w->state != TH_BLOCKED ||
+	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)), 0))
 		return NULL;
 	e->row = LY_QUICK_ROW(q);
 	deliver_parked(p, w, LY_QUICK_NARGS(q), i, io, LY_QUICK_ROW(q));

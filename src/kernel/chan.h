@@ -39,21 +39,26 @@
 #include "sip.h"
 
 struct ch_end {
+	/* First, together, what a message's round trip reads and writes
+	 * (chan.c sendsel): 40 bytes, next to the block's header. */
 	struct ch_end *peer;                /* NULL once the peer closed */
-	const struct ly_contract *con;
 	struct sk_thread *waiter;           /* blocked in select on this end */
+	const uint32_t *quick;              /* con->quick[side] (layout.h) */
+	uint32_t nmsgs;                     /* con->nmsgs */
+	uint32_t row;                       /* contract state x nmsgs: its row of the
+	                                       contract's step tables (0: start) */
+	uint32_t count, closed;
+	/* The rest. */
+	const struct ly_contract *con;
+	uint32_t head, cap, width, side;
 	struct sk_kernel *k;
 	void (*serve)(struct ch_end *e);    /* kernel-served end */
 	void (*gone)(struct ch_end *e);     /* served end: called before it is freed */
 	void *ctx;                          /* served end: the service's record */
-	uint32_t side, closed;
 	struct es_set *set;                 /* the endpoint set holding it (eset.h), or NULL */
 	struct ch_end *rnext;               /* in its set's ready list */
 	uint32_t queued;                    /* on its set's ready list */
 	void *val;                          /* in a map: its value (a GC reference of the map's SIP) */
-	uint32_t row;                       /* contract state x nmsgs: its row of the
-	                                       contract's step tables (0: start) */
-	uint32_t head, count, cap, width;
 	union sing_slot q[];
 };
 

@@ -23,16 +23,16 @@
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
-/* Offset of the kernel's word "switched to since the call began", just past
- * struct sing_thread in the kernel's thread record (SWITCH stubs below;
+/* Offset of the kernel's word "switched to since the call began", in the
+ * kernel's thread record past struct sing_thread (SWITCH stubs below;
  * sip.h asserts it).  Not for generated code. */
-#define SING_T_RESUMED 376
+#define SING_T_RESUMED 404
 /* And the parked round trip's (sip.h; the sing_sendsel stub): what its
- * receive returns, its context, the thread the stub switches to.
- * the kernel (ch_sendsel, sing_sendsel_k) returns SING_SENDSEL_SWITCH to have the stub park the
- * caller and switch to t's handoff; a parked thread's result is
- * SING_SENDSEL_PENDING until a sender delivers into its receive.  Not
- * for generated code. */
+ * receive returns, its context, the thread the stub switches to.  The
+ * kernel (ch_sendsel, sing_sendsel_k) returns SING_SENDSEL_SWITCH to
+ * have the stub park the caller and switch to t's handoff; a parked
+ * thread's result is SING_SENDSEL_PENDING until a sender delivers into
+ * its receive.  Not for generated code. */
 #define SING_T_RESULT 380
 #define SING_T_CTX 384
 #define SING_T_HANDOFF 392

@@ -212,15 +212,22 @@ enum th_state { TH_RUNNABLE, TH_RUNNING, TH_BLOCKED, TH_DEAD };
 
 struct sk_thread {
 	struct sing_thread pub;      /* first: what generated code sees */
-	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
-	                                (rt.h SING_T_RESUMED: the stub clears and reads it) */
 	/* A round trip's half parked at its stub (chan.c, docs/kernel.md
-	 * "The round trip parked at its stub"): ctx (rt.h SING_T_CTX) is
-	 * where it resumes; result (SING_T_RESULT) what its sing_sendsel
-	 * returns once a sender delivered into its receive, else
+	 * "The round trip parked at its stub"): parked says it is (not run
+	 * again since; sched.c unpark); ctx (rt.h SING_T_CTX) is where it
+	 * resumes; result (SING_T_RESULT) what its sing_sendsel returns
+	 * once a sender delivered into its receive, else
 	 * SING_SENDSEL_PENDING; handoff (SING_T_HANDOFF) the thread its stub
-	 * switches to when the kernel returns it SING_SENDSEL_SWITCH. */
-	int32_t result;
+	 * switches to when the kernel returns it SING_SENDSEL_SWITCH.  A
+	 * sender asks for both parked and pending in one compare of the
+	 * word they share (th_parked_pending). */
+	union {
+		struct {
+			uint32_t parked;
+			int32_t result;
+		};
+		uint64_t parked_result;
+	};
 	struct hal_ctx ctx;
 	struct sk_thread *handoff;
 	/* Which of its stub's two jumps back into the SIP's code it resumes
@@ -229,7 +236,8 @@ struct sk_thread {
 	 * ping-pong each jump always lands in one place and the branch
 	 * predictor knows it. */
 	uint32_t site;
-	uint32_t parked;             /* parked at its stub, not yet run again (sched.c unpark) */
+	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
+	                                (rt.h SING_T_RESUMED: the stub clears and reads it) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
 	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
 	                                sched_wake_direct_rest's reply-follow) */
@@ -324,6 +332,16 @@ struct sip {
 
 _Static_assert(offsetof(struct sk_thread, resumed) == SING_T_RESUMED,
                "rt.h's SING_T_RESUMED is not sk_thread.resumed's offset");
+_Static_assert(offsetof(struct sk_thread, result) == offsetof(struct sk_thread, parked) + 4,
+               "sk_thread's parked_result is parked, then result");
+
+/* t is parked at its stub and no sender has completed its receive yet:
+ * parked 1 and result SING_SENDSEL_PENDING, in one compare (x86-64 is
+ * little-endian: parked is the low half). */
+static inline int th_parked_pending(const struct sk_thread *t)
+{
+	return t->parked_result == ((uint64_t)(uint32_t)SING_SENDSEL_PENDING << 32 | 1u);
+}
 _Static_assert(offsetof(struct sk_thread, result) == SING_T_RESULT &&
                offsetof(struct sk_thread, ctx) == SING_T_CTX &&
                offsetof(struct sk_thread, handoff) == SING_T_HANDOFF &&
