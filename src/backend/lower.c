@@ -630,8 +630,10 @@ static void sendsel(struct lw *w, const struct sil_insn *in, const struct sil_in
 	lw_out(w, "}; union sing_slot o_[%u] = {", most);
 	for (uint32_t i = 0; i < in->nlist; i++)
 		lw_out(w, "%s{.%s = r%u}", i ? ", " : "", lw_slot(TY(in->list[i])), in->list[i]);
-	lw_out(w, "%s};\n\tswitch (sing_sendsel(th, c_, %uu, o_, FN)) {\n", in->nlist ? "" : "{.u64 = 0}",
-	    case_count(w, sel));
+	uint32_t n = case_count(w, sel);
+	if ((n & SING_SEL_ONE) && sel->cases[0].ep == A(0))
+		n |= SING_SEL_REPLY;   /* the answer comes on the endpoint sent on */
+	lw_out(w, "%s};\n\tswitch (sing_sendsel(th, c_, %uu, o_, FN)) {\n", in->nlist ? "" : "{.u64 = 0}", n);
 	dispatch(w, sel);
 }
 

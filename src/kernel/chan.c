@@ -486,8 +486,8 @@ int32_t ch_select(struct sk_thread *t, const struct sing_case *cases, uint32_t n
                   union sing_slot *out, struct xh_list *own, const char *fn)
 {
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_ONE, out, own, fn, NULL, 0);
-	n &= ~SING_SEL_ONE;
+		return select_one(t, cases[0].ep, cases, n & ~SING_SEL_FLAGS, out, own, fn, NULL, 0);
+	n &= ~SING_SEL_FLAGS;
 	int i;
 	while ((i = ready_case(cases, n)) < 0) {
 		/* Its stack is scannable (see sched.h).  With several CPUs the
@@ -518,7 +518,7 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
 {
 	struct xh_list *own = (struct xh_list *)t->xown;
 	if (__builtin_expect(one_endpoint(cases, n), 1))
-		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_ONE, io, own, fn, next, 1);
+		return select_one(sk_self(t), cases[0].ep, cases, n & ~SING_SEL_FLAGS, io, own, fn, next, 1);
 	undirect(next);
 	return ch_select(sk_self(t), cases, n, io, own, fn);
 }
@@ -531,8 +531,7 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
 int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
-	/* (the send's endpoint is no set: one_endpoint's test is not needed) */
-	sk_self(t)->awaits_reply = (n & SING_SEL_ONE) && cases[1].ep == cases[0].ep;
+	sk_self(t)->awaits_reply = (n & SING_SEL_REPLY) != 0;
 	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn,
 	                                  ch_sendsel_ops.refused, 1);
 	if (__builtin_expect(t->poll != 0, 0)) {
@@ -592,23 +591,24 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 {
 	/* What may_park() asks, whether switches are traced, is tested here
 	 * with sends and receives.  The common half waits for the answer on
-	 * the endpoint it sends on; any other (a send on one channel and a
-	 * receive on another, bench/cost/send.sg) goes its way at once. */
+	 * the endpoint it sends on (SING_SEL_REPLY); any other (a send on one
+	 * channel and a receive on another, bench/cost/send.sg) goes its way
+	 * at once. */
 	if (__builtin_expect(TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)) ||
-	                     !(n & SING_SEL_ONE) || cases[1].ep != cases[0].ep, 0))
+	                     !(n & SING_SEL_REPLY), 0))
 		return ch_sendsel_any(t, cases, n, io, fn);
 	struct ch_end *e = cases[0].ep;      /* (loaded first: the send waits on no store) */
 	uint32_t m = cases[0].msg;
 	struct sk_thread *self = sk_self(t);
 	struct ch_pend *r = &self->pend;
 	r->cases = cases + 1;
-	r->n = n & ~SING_SEL_ONE;
+	r->n = n & ~SING_SEL_FLAGS;
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
 	struct sk_thread *next = quick_send(t, e, m, r->io, smp);
 	if (__builtin_expect(!next, 0))
-		return ch_sendsel_any(t, r->cases - 1, r->n | SING_SEL_ONE, r->io, r->fn);
+		return ch_sendsel_any(t, r->cases - 1, r->n | SING_SEL_FLAGS, r->io, r->fn);
 	/* The receive: with nothing there and no collection due, t parks
 	 * for next (select_one's steps, in its order); else select_one.
 	 * Two of select_one's tests are quick_send's already: the endpoint
@@ -616,7 +616,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	 * (send_ok). */
 	e = r->cases[0].ep;
 	if (__builtin_expect(one_case(e, r->cases, r->n) >= 0 || gc_wait_due(&self->sip->gc), 0))
-		return sendsel_recv(t, r->cases, r->n | SING_SEL_ONE, r->io, r->fn, next);
+		return sendsel_recv(t, r->cases, r->n | SING_SEL_FLAGS, r->io, r->fn, next);
 	r->e = e;
 	e->waiter = self;
 	self->result = SING_SENDSEL_PENDING;

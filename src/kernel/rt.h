@@ -290,6 +290,14 @@ struct sing_case { void *ep; uint32_t msg; uint32_t pad_; };
  * comes from the first case's endpoint, checked as the SIP's, its
  * contract state and ownership moved as for any receive. */
 #define SING_SEL_ONE 0x80000000u
+/* In n (sing_sendsel), with SING_SEL_ONE: the receive's endpoint is the
+ * send's (a call that waits for its answer; the backend knows it from
+ * the locals).  The kernel then takes the round trip's common road
+ * without comparing them.  A wrong flag misleads only the caller's own
+ * code, as SING_SEL_ONE's does (the receive is then the send's
+ * endpoint's). */
+#define SING_SEL_REPLY 0x40000000u
+#define SING_SEL_FLAGS (SING_SEL_ONE | SING_SEL_REPLY)
 /* sing_sendsel is a send and then a switch receive in one call (as L4's
  * call and reply-and-wait): cases[0] is the send (its endpoint and
  * message m, not m+1), cases[1..n] the receive's; io holds the send's

@@ -297,6 +297,18 @@ if want parked-round-trips; then
 	else bad parked-round-trips "exit $rc/$frc, output '$out'/'$fout', parked/resumed in the kernel '$p/$m' sanitized (want >= 1990, nearly all), '$fp/$fm' optimised (want >= 1990, <= 20)"; fi
 fi
 
+# ... and its values, whatever their count: triple.sg's Ask carries three
+# values, its Answer two and Tick/Tock none, each delivered by the sender
+# straight into the parked receive (chan.c deliver_parked copies the
+# first on its own, the others in a loop).  Both builds.
+if want parked-round-trips-values; then
+	if parked_run parked-round-trips-values triple.sg tripled.sg &&
+	   [ "$out" = "sum 503503500 tocks 1000" ] && [ "$fout" = "$out" ] &&
+	   [ "${p:-0}" -ge 3990 ] && [ "${fp:-0}" -ge 3990 ] && [ "${fm:-9999}" -le 20 ]; then
+		ok parked-round-trips-values
+	else bad parked-round-trips-values "exit $rc/$frc, output '$out'/'$fout' (want 'sum 503503500 tocks 1000'), parked '$p'/'$fp' (want >= 3990), resumed in the kernel (optimised) '$fm'"; fi
+fi
+
 # ... and with two CPUs, under the kernel lock (sched.c sched_park_locked):
 # the optimised build resumes nearly every half straight in its SIP's
 # code, the stub letting the lock go on the new stack; the sanitized one
