@@ -52,6 +52,7 @@ void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
 	h->markbit = SING_HDR(0, SING_H_MARK);
 	h->full_next = GC_FULL_MIN;
 	h->young_max = GC_YOUNG;
+	h->mapped_wait = GC_WAIT_GROWTH;
 	h->born_ns = hal_clock_ns();
 }
 

@@ -158,7 +158,8 @@ struct gc_heap {
 	uint64_t full_next;                /* a full collection when old_bytes passes this */
 	uint64_t cycle_from;               /* old_bytes when the running cycle started */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
-	uint64_t mapped_after;             /* mapped when the last collection ended */
+	uint64_t mapped_wait;              /* mapped when the last collection ended, plus
+	                                      GC_WAIT_GROWTH (gc_wait_due) */
 	uintptr_t slab, slab_end;          /* what is left of the slab chunks are carved from */
 	uint64_t slabs;                    /* slabs taken: the run's */
 	uint64_t live;                     /* old bytes after the last collection */
@@ -275,7 +276,7 @@ int gc_waiting(struct gc_heap *h);
  * message asks, and almost always the answer is no. */
 static inline int gc_wait_due(const struct gc_heap *h)
 {
-	return __builtin_expect(h->mapped >= h->mapped_after + GC_WAIT_GROWTH, 0) ||
+	return __builtin_expect(h->mapped >= h->mapped_wait, 0) ||
 	       __builtin_expect(h->young_bytes >= GC_WAIT_GROWTH, 0);
 }
 /* For the roots callback. */
