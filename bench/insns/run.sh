@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/insns/run.sh - instructions per SIP ping-pong round trip, by
-# function (docs/performance.md "The message round trip, instruction by
-# instruction").  gdb steps through one round trip of pingpong.sg with
-# bench/cost/echo.sg, on one CPU and on two.  Unlike a timing, the count
+# function, and its taken branches (docs/performance.md "The message
+# round trip, instruction by instruction").  gdb steps through one round
+# trip of pingpong.sg with bench/cost/echo.sg, on one CPU and on two.  Unlike a timing, the count
 # does not move with the host's load: it shows what a change to the path
 # costs or saves, exactly.  Needs gdb (skipped without it).
 set -u
@@ -15,6 +15,6 @@ for cpus in 1 2; do
 	echo "== $cpus CPU(s): instructions per round trip"
 	STEP_ARGS="run -l $TMP/echo.sil $TMP/pp.sil" SING_CPUS=$cpus gdb -q -batch -x "$HERE/step.py" "$SING" \
 		>"$TMP/out" 2>&1
-	grep -E '^ *[0-9]+ |^total|^path|^insns' "$TMP/out" || { tail -5 "$TMP/out"; rc=1; }
+	grep -E '^ *[0-9]+ |^total|^taken|^path|^insns' "$TMP/out" || { tail -5 "$TMP/out"; rc=1; }
 done
 exit $rc

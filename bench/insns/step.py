@@ -36,11 +36,18 @@ start = int(gdb.parse_and_eval("(long)&" + START))
 LIMIT = 5000
 
 
+ARCH = gdb.selected_inferior().architecture()
+
+
 def attempt():
-    counts, seq, n, sends = collections.Counter(), [], 0, 0
+    """One round trip: instructions by function, the path, the count, and
+    the taken branches (jumps, calls and returns whose next instruction is
+    not the one after them: each ends a fetch block)."""
+    counts, seq, n, sends, taken = collections.Counter(), [], 0, 0, 0
     while n < LIMIT:
         f = gdb.selected_frame()
-        if f.pc() == start:
+        pc = f.pc()
+        if pc == start:
             sends += 1
             if sends == 3:
                 break
@@ -50,14 +57,16 @@ def attempt():
         counts[name] += 1
         if not seq or seq[-1] != name:
             seq.append(name)
+        after = pc + ARCH.disassemble(pc)[0]["length"]
         gdb.execute("stepi", to_string=True)
+        taken += gdb.selected_frame().pc() != after
         n += 1
-    return counts, seq, n
+    return counts, seq, n, taken
 
 
 for _ in range(8):
     gdb.execute("disable")
-    counts, seq, n = attempt()
+    counts, seq, n, taken = attempt()
     if n < LIMIT and not any("clock" in s or "safepoint" in s for s in seq):
         break
     gdb.execute("enable")
@@ -67,6 +76,7 @@ else:
     gdb.execute("kill")
     raise SystemExit(1)
 print("total %d" % sum(counts.values()))
+print("taken %d" % taken)
 for name, c in counts.most_common():
     print("%5d %s" % (c, name))
 print("path: " + " > ".join(seq))
