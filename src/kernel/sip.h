@@ -360,10 +360,15 @@ void sip_entered(struct sk_thread *t);
 /* A SIP thread enters the kernel (an ABI call): the kernel lock, and a
  * stop another CPU asked for.  sk_leave: back to SIP code.  sk_entered:
  * the stop's half, after klock_take_sip (abi.c sing_sendsel_k). */
-static inline void sk_entered(struct sing_thread *t)
+static inline int sk_stop_asked(struct sing_thread *t)
 {
 	const struct sip *s = sk_self(t)->sip;
-	if (s->stopper || s->doom)
+	return s->stopper || s->doom;
+}
+
+static inline void sk_entered(struct sing_thread *t)
+{
+	if (sk_stop_asked(t))
 		sip_entered(sk_self(t));
 }
 
