@@ -60,9 +60,9 @@ struct sk_cpu {
 	uint64_t switches;
 	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
 	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c alone_to) */
-	uint64_t parks;                  /* switches, direct, that parked the sender at its stub
-	                                    (sched_park_to; not in the three counts above) */
-	uint64_t locked_parks;           /* of parks, those with several CPUs, under the lock (sched.c sched_park_locked) */
+	uint64_t parks;                  /* switches, direct and lockless, that parked the sender at its
+	                                    stub (sched_park_to; not in the three counts above) */
+	uint64_t locked_parks;           /* the same with several CPUs, under the lock (sched_park_locked) */
 	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	uint32_t stopped;                /* it left its loop (shutdown) */
