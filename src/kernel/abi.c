@@ -728,22 +728,45 @@ static void sendsel_poll(struct sing_thread *t)
 
 const struct ch_sip_ops ch_sendsel_ops = {send_failed, sendsel_poll};
 
-/* A send then a switch receive, in one kernel entry (rt.h), with
- * several CPUs: under the kernel lock.  With one there is no lock to take
- * or let go, and the sing_sendsel stub calls ch_sendsel itself
- * (abi_stub.S STUB_SENDSEL). */
-int32_t sing_sendsel_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                       union sing_slot *io, const char *fn)
+/* sing_sendsel_k's call, the kernel entered (the lock held once). */
+static inline __attribute__((always_inline))
+int32_t sendsel_in(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                   union sing_slot *io, const char *fn)
 {
-	if (__builtin_expect(!klock_smp, 0))   /* (one CPU since the stub looked: no lock) */
-		return ch_sendsel(t, cases, n, io, fn);
-	klock_take_sip();   /* (sk_enter: only several CPUs come here; a lock held is a bug) */
-	sk_entered(t);
 	int32_t r = ch_sendsel_locked(t, cases, n, io, fn);
 	if (r == SING_SENDSEL_SWITCH || r == SING_SENDSEL_SWITCH_UNLOCK)
 		return r;   /* parked: the lock goes with the switch (sched.c sched_park_locked) */
 	sk_leave();
 	return r;
+}
+
+/* ... entered the long way: the lock not taken yet (another CPU's, or a
+ * bug: klock_take_sip), or a stop asked (sk_entered). */
+static __attribute__((noinline, cold))
+int32_t sendsel_enter(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                      union sing_slot *io, const char *fn, int taken)
+{
+	if (!taken)
+		klock_take_sip();
+	sk_entered(t);
+	return sendsel_in(t, cases, n, io, fn);
+}
+
+/* A send then a switch receive, in one kernel entry (rt.h), with
+ * several CPUs: under the kernel lock.  With one there is no lock to take
+ * or let go, and the sing_sendsel stub calls ch_sendsel itself
+ * (abi_stub.S STUB_SENDSEL).  sk_enter's steps, its common case inline
+ * and nothing kept over a call but the result: the lock, free, taken
+ * for t's CPU (the one running it), no stop asked. */
+int32_t sing_sendsel_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                       union sing_slot *io, const char *fn)
+{
+	if (__builtin_expect(!klock_smp, 0))   /* (one CPU since the stub looked: no lock) */
+		return ch_sendsel(t, cases, n, io, fn);
+	int taken = klock_try_sip(sk_self(t)->cpu);
+	if (__builtin_expect(!taken || sk_stop_asked(t), 0))
+		return sendsel_enter(t, cases, n, io, fn, taken);
+	return sendsel_in(t, cases, n, io, fn);
 }
 
 static void sing_spawn_in(struct sing_thread *t, void (*start)(struct sing_thread *, union sing_slot *),

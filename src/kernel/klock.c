@@ -49,22 +49,52 @@ void klock_take_sip(void)
 	acquire(me);
 }
 
+void klock_check_cpu(unsigned cpu)
+{
+	if (cpu != hal_cpu_id())
+		kpanic("klock: a thread's CPU is not the CPU running it");
+}
+
+/* The lock's depth, held by this CPU (else a panic). */
+static uint32_t held(void)
+{
+	uint32_t me = hal_cpu_id() + 1;   /* (asked first: nothing to keep over the call) */
+	uint32_t d = klock_lk.depth;
+	if (d == 0 || __atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) != me)
+		kpanic("klock: dropped by a CPU that does not hold it");
+	return d;
+}
+
+static void release(void)
+{
+	klock_lk.depth = 0;
+	__atomic_store_n(&klock_lk.owner, 0, __ATOMIC_RELEASE);
+}
+
 void klock_drop(void)
 {
-	if (klock_lk.depth == 0 || __atomic_load_n(&klock_lk.owner, __ATOMIC_RELAXED) != hal_cpu_id() + 1)
-		kpanic("klock: dropped by a CPU that does not hold it");
-	if (--klock_lk.depth == 0)
-		__atomic_store_n(&klock_lk.owner, 0, __ATOMIC_RELEASE);
+	if (held() == 1)
+		release();
+	else
+		klock_lk.depth--;
 }
 
 uint32_t klock_release_all(void)
 {
 	if (!klock_smp)
 		return 0;
-	uint32_t d = klock_lk.depth;
-	klock_lk.depth = 1;
-	klock_drop();
+	uint32_t d = held();
+	release();
 	return d;
+}
+
+void klock_release_parked(void)
+{
+	if (KLOCK_CHECKED)
+		held();
+	if (klock_lk.depth != 1)
+		kpanic("klock: a parked half let go a lock not held once");
+	release();
 }
 
 void klock_resume(uint32_t d)

@@ -35,6 +35,33 @@ void klock_drop(void);
  * it is a kernel bug (a switch into SIP code that kept it), and a panic. */
 void klock_take_sip(void);
 
+/* Sanitized builds (the tests') check what the optimised ones trust. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define KLOCK_CHECKED 1
+#else
+#define KLOCK_CHECKED 0
+#endif
+/* Panics unless cpu is hal_cpu_id() (klock.c). */
+void klock_check_cpu(unsigned cpu);
+
+/* klock_take_sip's common case, inline and with no question to the HAL
+ * (sing_sendsel_k): the lock, free, taken once for cpu, which the caller
+ * knows runs it (a running thread's sk_thread.cpu: sched.c keeps it, and
+ * sanitized builds check it); else 0, nothing taken, and the caller
+ * calls klock_take_sip.  (A lock this CPU holds already fails here too:
+ * klock_take_sip panics.) */
+static inline int klock_try_sip(unsigned cpu)
+{
+	uint32_t free = 0;
+	if (KLOCK_CHECKED)
+		klock_check_cpu(cpu);
+	if (!__atomic_compare_exchange_n(&klock_lk.owner, &free, cpu + 1, 0, __ATOMIC_ACQUIRE,
+	                                 __ATOMIC_RELAXED))
+		return 0;
+	klock_lk.depth = 1;
+	return 1;
+}
+
 static inline void klock_enter(void)
 {
 	if (__builtin_expect(klock_smp, 0))
@@ -62,6 +89,11 @@ static inline void klock_set_depth(uint32_t d)
 /* Let the lock go whatever its depth (idling); klock_resume takes it
  * back at that depth. */
 uint32_t klock_release_all(void);
+/* Let the lock go from the sing_sendsel stub (a round trip's half that
+ * parked, SING_SENDSEL_SWITCH_UNLOCK): held exactly once, by this CPU,
+ * which took it for the half (abi.c sing_sendsel_k) and has not left it
+ * since.  The depth is checked; the owner only in sanitized builds. */
+void klock_release_parked(void);
 void klock_resume(uint32_t d);
 /* Turn the lock on (the caller, CPU 0, then holds it once) or off (the
  * caller holds it once, no other CPU runs kernel code any more). */

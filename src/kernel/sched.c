@@ -99,7 +99,7 @@ void sing_sendsel_resume(void);
  * that did not park resumes in C and returns to its SWITCH stub, which
  * reads resumed (rt.h); a parked one never does before its next call
  * clears it, so the stub's switch sets it only for the others. */
-static inline void unpark(struct sk_thread *to, int stub)
+static inline int unpark(struct sk_thread *to, int stub)
 {
 	if (__builtin_expect(to->parked, stub)) {   /* (a round trip's stub switches to a parked peer) */
 		to->parked = 0;
@@ -108,10 +108,13 @@ static inline void unpark(struct sk_thread *to, int stub)
 			sp[0] = to;
 			sp[6] = (void *)sing_sendsel_resume;
 			to->ctx.sp = sp;
+			return 0;
 		}
+		return 1;   /* it resumes at its stub, in its SIP's code */
 	} else if (stub) {
 		to->resumed = 1;
 	}
+	return 0;
 }
 
 void sched_entered(struct sk_cpu *c)
@@ -120,18 +123,23 @@ void sched_entered(struct sk_cpu *c)
 	resumed(c, NULL);
 }
 
-/* With several CPUs: `to` runs on c from now on, and its SIP's threads
- * running at once are counted (SING_DEBUG=stats).  With one, every
- * thread's CPU stays 0 and at most one runs. */
-static void count_running(const struct sk_cpu *c, struct sk_thread *from, struct sk_thread *to)
+/* With several CPUs: the SIPs' threads running at once, as `to`
+ * replaces `from` on a CPU (SING_DEBUG=stats). */
+static inline void count_swap(struct sk_thread *from, struct sk_thread *to)
 {
 	if (from && from->sip->nrun)
 		from->sip->nrun--;
-	if (to) {
+	if (to && ++to->sip->nrun > to->sip->nrun_max)
+		to->sip->nrun_max = to->sip->nrun;
+}
+
+/* ... and `to` runs on c from now on.  With one CPU every thread's CPU
+ * stays 0 and at most one runs. */
+static void count_running(const struct sk_cpu *c, struct sk_thread *from, struct sk_thread *to)
+{
+	if (to)
 		to->cpu = c->id;
-		if (++to->sip->nrun > to->sip->nrun_max)
-			to->sip->nrun_max = to->sip->nrun;
-	}
+	count_swap(from, to);
 }
 
 /* Switch from `from` to `to` (NULL: the kernel's context).  last: the
@@ -327,10 +335,10 @@ void sched_handed(struct sk_thread *t)
  * the lock's bookkeeping (there is no lock to keep: its depth, the CPU
  * asked again after the switch), without the SIPs' running counts
  * (several CPUs only) and without the trace event.  The switch itself
- * is the caller's. */
+ * is the caller's.  1 if next resumes at its stub (unpark). */
 static inline __attribute__((always_inline))
-void alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int stub,
-              uint64_t now)
+int alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int stub,
+             uint64_t now)
 {
 	next->state = TH_RUNNING;
 	if (!stub)
@@ -339,18 +347,17 @@ void alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int
 		__atomic_store_n(&next->pub.poll, 1, __ATOMIC_RELAXED);
 	if (FIBERS)
 		c->prev = t;   /* (read only by resumed, when a sanitizer switches fibers) */
-	if (stub) {
-		c->parks++;   /* a switch, direct and lockless too (sk_cpu) */
-	} else {
+	if (!stub) {   /* (a park is counted by park) */
 		c->switches++;
 		c->alone++;
 	}
 	__atomic_store_n(&c->cur, next, __ATOMIC_RELEASE);
-	unpark(next, stub);
+	int direct = unpark(next, stub);
 	hal_fiber_start(&t->fake, (const void *)next->seg->lo, next->seg->hi - next->seg->lo);
 #ifdef __SANITIZE_THREAD__
 	hal_tsan_switch(next->tsan);
 #endif
+	return direct;
 }
 
 /* t blocks and next joins its slice (both hand-offs); now: c's ticks. */
@@ -392,13 +399,17 @@ static inline __attribute__((always_inline))
 int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int smp)
 {
 	uint64_t now = ticks(c);
-	int direct = next->parked && !FIBERS && next->result != SING_SENDSEL_PENDING;
 	block_for(c, t, next, now);
+	/* The SIPs' running counts, and not next's CPU: it is c's already
+	 * (next runs next on the CPU running t: sched_next_of, or
+	 * sched_wake_direct_rest, which may move it here first). */
 	if (smp)
-		count_running(c, t, next);
-	alone_to(c, t, next, 1, now);
-	if (smp)
+		count_swap(t, next);
+	int direct = alone_to(c, t, next, 1, now);
+	if (smp)   /* a switch, direct (sk_cpu; lockless too with one CPU) */
 		c->locked_parks++;
+	else
+		c->parks++;
 	t->parked = 1;
 	t->handoff = next;
 	return smp && direct ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH;
@@ -406,7 +417,9 @@ int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int 
 
 int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next)
 {
-	return park(cpu_of(t), t, next, 1);
+	struct sk_cpu *c = cpu_of(t);
+	__asm__("" : "+r"(c));   /* (kept in a register: not k->cpu + t->cpu * size at every use) */
+	return park(c, t, next, 1);
 }
 
 int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next)

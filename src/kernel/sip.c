@@ -86,10 +86,10 @@ static void sched_line(const struct sk_kernel *k)
 	uint64_t steals = 0, follows = 0, back = 0, pushes = 0;
 	for (unsigned i = 0; i < SK_NCPU; i++) {
 		const struct sk_cpu *c = &k->cpu[i];
-		sw += c->switches + c->parks;
-		direct += c->directs + c->parks;
-		alone += c->alone + c->parks - c->locked_parks;
-		parks += c->parks;
+		sw += c->switches + c->parks + c->locked_parks;
+		direct += c->directs + c->parks + c->locked_parks;
+		alone += c->alone + c->parks;
+		parks += c->parks + c->locked_parks;
 		slow += c->slow_resumes;
 		steals += c->steals;
 		follows += c->follows;

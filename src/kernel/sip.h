@@ -60,9 +60,9 @@ struct sk_cpu {
 	uint64_t switches;
 	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
 	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c alone_to) */
-	uint64_t parks;                  /* switches, direct, that parked the sender at its stub
-	                                    (sched_park_to; not in the three counts above) */
-	uint64_t locked_parks;           /* of parks, those with several CPUs, under the lock (sched.c sched_park_locked) */
+	uint64_t parks;                  /* switches, direct and lockless, that parked the sender at its
+	                                    stub (sched_park_to; not in the three counts above) */
+	uint64_t locked_parks;           /* the same with several CPUs, under the lock (sched_park_locked) */
 	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	uint32_t stopped;                /* it left its loop (shutdown) */
@@ -360,10 +360,15 @@ void sip_entered(struct sk_thread *t);
 /* A SIP thread enters the kernel (an ABI call): the kernel lock, and a
  * stop another CPU asked for.  sk_leave: back to SIP code.  sk_entered:
  * the stop's half, after klock_take_sip (abi.c sing_sendsel_k). */
-static inline void sk_entered(struct sing_thread *t)
+static inline int sk_stop_asked(struct sing_thread *t)
 {
 	const struct sip *s = sk_self(t)->sip;
-	if (s->stopper || s->doom)
+	return s->stopper || s->doom;
+}
+
+static inline void sk_entered(struct sing_thread *t)
+{
+	if (sk_stop_asked(t))
 		sip_entered(sk_self(t));
 }
 

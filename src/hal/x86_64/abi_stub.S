@@ -117,7 +117,7 @@ name:                                   \
 	STUB_SWITCH_RET                     \
 4:	STUB_PARK                           \
 	pushq %rdx;                         \
-	callq klock_release_all@PLT;        \
+	callq klock_release_parked@PLT;     \
 	popq %rdx;                          \
 	movl SING_T_RESULT(%rdx), %eax;     \
 	cmpl $0, SING_T_SITE(%rdx);         \
