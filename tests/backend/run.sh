@@ -154,6 +154,11 @@ done
 run_program polls "$HERE/polls.sg"
 generated_check loop-polls-counted "$HERE/polls.sg" backedges.awk 18
 generated_check loop-polls-hostile "$HERE/polls.sasm" backedges.awk 14
+# A back-edge every path to which passes a sing_sendsel (its kernel call
+# polls between the send and the receive) needs no poll of its own; one
+# path around the sendsel (a branch, a continue) keeps it (sendpolls.sg).
+run_program sendsel-polls "$HERE/sendpolls.sg"
+generated_check sendsel-polls-emitted "$HERE/sendpolls.sg" backedges.awk 4
 
 # The optimised build runs the deepest test too (no sanitizer frames).
 deep="$HERE/deep.sasm"
