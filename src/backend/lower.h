@@ -101,6 +101,7 @@ void lw_fill(struct lw *w, const struct sil_insn *in);
 
 /* lower_cases.c: the case arrays of sing_select and sing_sendsel calls */
 const struct sil_insn *lw_select_after(const struct lw *w, uint32_t pc);   /* a send's sendsel */
+uint8_t *lw_reach(const struct lw *w, uint32_t from, int sendsel_stops);   /* per insn, to free */
 uint64_t lw_cases_bytes(const struct lw *w);   /* the function-scope arrays' bytes */
 void lw_cases_begin(struct lw *w);             /* at the body's start: declared, constants stored */
 void lw_cases_end(struct lw *w);

@@ -4,8 +4,10 @@
  * sing_select or sing_sendsel call reads (rt.h), one per call site.
  *
  * A call site outside any loop runs at most once an activation: its array
- * is a block-scope local with an initializer, as before.  A call site
- * inside a loop (some jump at or after it lands at or before it) has an
+ * is a block-scope local with an initializer, as before; so is a dead one
+ * (the select after a send fused with it, unless a live jump lands there:
+ * lw_reach).  A live call site inside a loop (some live jump at or after it
+ * lands at or before it) has an
  * array of its own at function scope, cP_ (P the site's index), whose
  * constant words (each case's msg and pad_) are stored once, at the
  * body's start; the call stores only the endpoint words, every time, from
@@ -50,41 +52,67 @@ static const struct sil_insn *site_select(const struct lw *w, uint32_t pc)
 	return in->op == OP_SEND ? lw_select_after(w, pc) : NULL;
 }
 
-/* Is some jump at or after pc to a label at or before it? */
-static int in_loop(const struct lw *w, uint32_t pc)
+/* The instruction whose labels the one at pc goes to: a fused send's
+ * receive (sing_sendsel's dispatch), else itself. */
+static const struct sil_insn *jumps_of(const struct lw *w, uint32_t pc)
+{
+	const struct sil_insn *in = &w->f->insns[pc];
+	const struct sil_insn *fused = in->op == OP_SEND ? lw_select_after(w, pc) : NULL;
+	return fused ? fused : in;
+}
+
+/* Is some live jump at or after pc to a label at or before it? */
+static int in_loop(const struct lw *w, const uint8_t *reach, uint32_t pc)
 {
 	for (uint32_t q = pc; q < w->f->ninsns; q++)
-		if (lw_jumps_back(&w->f->insns[q], pc))
+		if (reach[q] && lw_jumps_back(jumps_of(w, q), pc))
 			return 1;
 	return 0;
 }
 
-/* Does some instruction jump to pc? */
-static int jumped_to(const struct lw *w, uint32_t pc)
+static void push(uint8_t *seen, uint32_t *todo, uint32_t *n, uint64_t to, uint32_t ninsns)
 {
-	for (uint32_t q = 0; q < w->f->ninsns; q++) {
-		const struct sil_insn *in = &w->f->insns[q];
-		const char *ops = sil_ops[in->op].operands;
-		for (int k = 0; ops[k] && k < 4; k++)
-			if (ops[k] == 'l' && in->a[k] == (int64_t)pc)
-				return 1;
-		for (uint32_t c = 0; c < in->ncases; c++)
-			if (in->cases[c].label == pc)
-				return 1;
+	if (to < ninsns && !seen[to]) {
+		seen[to] = 1;
+		todo[(*n)++] = (uint32_t)to;
 	}
-	return 0;
 }
 
-/* Does the site at pc get a cP_?  Only in a loop, and not a select that
- * only a sendsel's send precedes: that call's dispatch always jumps, so
- * control never falls into it (it runs only if jumped to). */
-static int kept(const struct lw *w, uint32_t pc)
+/* Per instruction: can control come there from the instruction at from?
+ * A send fused with its receive goes on only to the receive's case labels
+ * (its dispatch always jumps; so the select after it, and the jumps
+ * between, are dead unless some live jump lands there), or, with
+ * sendsel_stops, nowhere.  A jmp goes on to its label; a ret, retv or
+ * panic nowhere; any other instruction to all its labels and the next. */
+uint8_t *lw_reach(const struct lw *w, uint32_t from, int sendsel_stops)
 {
-	const struct sil_insn *sel = site_select(w, pc);
-	if (!sel || !in_loop(w, pc))
-		return 0;
-	return sel != &w->f->insns[pc] || pc == 0 || w->f->insns[pc - 1].op != OP_SEND ||
-	       !lw_select_after(w, pc - 1) || jumped_to(w, pc);
+	const struct sil_func *f = w->f;
+	uint8_t *seen = xcalloc(f->ninsns + 1, 1);
+	uint32_t *todo = xcalloc(f->ninsns + 1, sizeof *todo), n = 0;
+	push(seen, todo, &n, from, f->ninsns);
+	while (n) {
+		uint32_t pc = todo[--n];
+		const struct sil_insn *in = &f->insns[pc], *to = jumps_of(w, pc);
+		int fused = to != in;
+		if (fused && sendsel_stops)
+			continue;
+		const char *ops = sil_ops[to->op].operands;
+		for (int k = 0; ops[k] && k < 4; k++)
+			if (ops[k] == 'l')
+				push(seen, todo, &n, (uint64_t)to->a[k], f->ninsns);
+		for (uint32_t c = 0; c < to->ncases; c++)
+			push(seen, todo, &n, to->cases[c].label, f->ninsns);
+		if (!fused && in->op != OP_JMP && in->op != OP_RET && in->op != OP_RETV && in->op != OP_PANIC)
+			push(seen, todo, &n, pc + 1, f->ninsns);
+	}
+	free(todo);
+	return seen;
+}
+
+/* Does the site at pc get a cP_?  Only a live one in a loop. */
+static int kept(const struct lw *w, const uint8_t *reach, uint32_t pc)
+{
+	return reach[pc] && site_select(w, pc) && in_loop(w, reach, pc);
 }
 
 /* Case k of the site at pc: its endpoint local and message. */
@@ -113,10 +141,12 @@ static uint32_t site_cases(const struct lw *w, uint32_t pc, const struct sil_ins
 uint64_t lw_cases_bytes(const struct lw *w)
 {
 	uint64_t n = 0;
+	uint8_t *reach = lw_reach(w, 0, 0);
 	for (uint32_t pc = 0; pc < w->f->ninsns; pc++) {
-		if (kept(w, pc))
+		if (kept(w, reach, pc))
 			n += site_cases(w, pc, site_select(w, pc)) * (uint64_t)sizeof(struct sing_case);
 	}
+	free(reach);
 	return n;
 }
 
@@ -124,8 +154,9 @@ uint64_t lw_cases_bytes(const struct lw *w)
 void lw_cases_begin(struct lw *w)
 {
 	w->kept = xcalloc(w->f->ninsns + 1, 1);
+	uint8_t *reach = lw_reach(w, 0, 0);
 	for (uint32_t pc = 0; pc < w->f->ninsns; pc++) {
-		if (!kept(w, pc))
+		if (!kept(w, reach, pc))
 			continue;
 		const struct sil_insn *sel = site_select(w, pc);
 		w->kept[pc] = 1;
@@ -138,6 +169,7 @@ void lw_cases_begin(struct lw *w)
 		}
 		lw_out(w, "\n");
 	}
+	free(reach);
 }
 
 void lw_cases_end(struct lw *w)

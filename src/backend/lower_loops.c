@@ -557,47 +557,16 @@ static void find_sources(const struct lw *w, struct sources *src)
 	}
 }
 
-static void visit(uint8_t *seen, uint32_t *todo, uint32_t *n, uint64_t to, uint32_t ninsns)
-{
-	if (to <= ninsns && !seen[to]) {
-		seen[to] = 1;
-		todo[(*n)++] = (uint32_t)to;
-	}
-}
-
 /* Does every path from h to the back-edge at j pass a sendsel's send (a
  * send lw_select_after fuses with its receive)?  Its kernel call polls
  * between the send and the receive (rt.h sing_sendsel), as the back-edge
  * would have: then a trip never goes unpolled.  A search from h that
- * stops at those sends and must not reach j; every other instruction is
- * taken to go on to all its labels and to the next one (but a jmp). */
+ * stops at those sends (lw_reach) must not reach j. */
 static int sendsel_polls(const struct lw *w, uint32_t h, uint32_t j)
 {
-	const struct sil_func *f = w->f;
-	uint8_t *seen = xcalloc(f->ninsns + 1, 1);
-	uint32_t *todo = xcalloc(f->ninsns + 1, sizeof *todo), n = 0;
-	int reached = 0;
-	seen[h] = 1;
-	todo[n++] = h;
-	while (n && !reached) {
-		uint32_t pc = todo[--n];
-		reached = pc == j;
-		if (reached || pc >= f->ninsns)
-			continue;
-		const struct sil_insn *in = &f->insns[pc];
-		if (in->op == OP_SEND && lw_select_after(w, pc))
-			continue;
-		const char *ops = sil_ops[in->op].operands;
-		for (int k = 0; ops[k] && k < 4; k++)
-			if (ops[k] == 'l')
-				visit(seen, todo, &n, (uint64_t)in->a[k], f->ninsns);
-		for (uint32_t c = 0; c < in->ncases; c++)
-			visit(seen, todo, &n, in->cases[c].label, f->ninsns);
-		if (in->op != OP_JMP)
-			visit(seen, todo, &n, pc + 1, f->ninsns);
-	}
+	uint8_t *seen = lw_reach(w, h, 1);
+	int reached = seen[j];
 	free(seen);
-	free(todo);
 	return !reached;
 }
 
