@@ -6,11 +6,11 @@
  * A call site outside any loop runs at most once an activation: its array
  * is a block-scope local with an initializer, as before; so is a dead one
  * (the select after a send fused with it, unless a live jump lands there:
- * lw_reach).  A live call site inside a loop (some live jump at or after it
- * lands at or before it) has an
- * array of its own at function scope, cP_ (P the site's index), whose
- * constant words (each case's msg and pad_) are stored once, at the
- * body's start; the call stores only the endpoint words, every time, from
+ * lw_reach).  A live call site inside a loop (some live jump at or after
+ * it lands at or before it) has an array of its own at function scope,
+ * cP_ (P the site's index), whose constant words (each case's msg and
+ * pad_) are stored once, at the body's start; the call stores only the
+ * endpoint words, every time, from
  * the locals as they are then (a local may name another endpoint on the
  * next trip).  The kernel reads the array and never writes it, so the
  * constant words still hold what the entry stored at every later call.
@@ -184,18 +184,23 @@ void lw_cases_end(struct lw *w)
 uint32_t lw_cases(struct lw *w, const struct sil_insn *sel, char name[16])
 {
 	uint32_t pc = w->pc, n = site_cases(w, pc, sel), most = 1;
-	int kept = w->kept[pc];
-	snprintf(name, 16, kept ? "c%u_" : "c_", pc);
-	lw_out(w, kept ? "{ " : "{ struct sing_case c_[%u] = {", n);
+	int keep = w->kept[pc];
+	if (keep) {
+		snprintf(name, 16, "c%u_", pc);
+		lw_out(w, "{ ");
+	} else {
+		snprintf(name, 16, "c_");
+		lw_out(w, "{ struct sing_case c_[%u] = {", n);
+	}
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t ep, msg;
 		site_case(w, pc, sel, k, &ep, &msg);
-		if (kept)
+		if (keep)
 			lw_out(w, "%s[%u].ep = r%u; ", name, k, ep);
 		else
 			lw_out(w, "%s{r%u, %u, 0}", k ? ", " : "", ep, msg);
 	}
-	if (!kept)
+	if (!keep)
 		lw_out(w, "}; ");
 	for (uint32_t c = 0; c < sel->ncases; c++)
 		if (sel->cases[c].nargs > most)
