@@ -549,19 +549,6 @@ static void lw_chnew(struct lw *w, const struct sil_insn *in)
 	lw_out(w, "r%u = sing_chnew(th, %u, &r%u, FN);\n", imp, TY(imp), exp);
 }
 
-/* A switch receive's cases as sing_case initializers ("{rE, m}, ..."),
- * after the first with sep; returns the most values a case binds. */
-static uint32_t case_list(struct lw *w, const struct sil_insn *sel, const char *sep)
-{
-	uint32_t most = 1;
-	for (uint32_t c = 0; c < sel->ncases; c++) {
-		lw_out(w, "%s{r%u, %u, 0}", c ? ", " : sep, sel->cases[c].ep, sel->cases[c].msg);
-		if (sel->cases[c].nargs > most)
-			most = sel->cases[c].nargs;
-	}
-	return most;
-}
-
 /* The receive's case count for the kernel: SING_SEL_ONE added when every
  * case names one endpoint (not a set: a set's case takes a member). */
 static uint32_t case_count(const struct lw *w, const struct sil_insn *sel)
@@ -590,31 +577,25 @@ static void dispatch(struct lw *w, const struct sil_insn *sel)
 	lw_out(w, "\tdefault: sing_fail(th, SING_F_UNREACHABLE, FN);\n\t} }\n");
 }
 
-/* One sing_select call, then the dispatch on the case it returns. */
+/* One sing_select call, then the dispatch on the case it returns.  The
+ * switch expects case 0 (here and in sendsel): a switch receive's first
+ * case is most often the message its loop exists for (the channel's end,
+ * the errors come last), and with the hint cc tests it first and makes
+ * it the fall-through; without it gcc tested case 0 last (echo.sg: eight
+ * instructions from the call's return to case 0's code, three with it). */
 static void lw_select(struct lw *w, const struct sil_insn *in)
 {
-	lw_out(w, "{ struct sing_case c_[%u] = {", in->ncases ? in->ncases : 1);
-	uint32_t most = case_list(w, in, "");
-	lw_out(w, "}; union sing_slot o_[%u];\n\tswitch (sing_select(th, c_, %uu, o_, FN)) {\n",
-	    most, in->ncases ? case_count(w, in) : 0);
-	dispatch(w, in);
-}
-
-/* The switch receive the send at w->pc runs into next: the following
- * instruction, or the end of a short chain of jumps from it (a server's
- * loop back to its receive); NULL if none. */
-static const struct sil_insn *select_after(const struct lw *w)
-{
-	uint32_t pc = w->pc + 1;
-	for (int hop = 0; hop < 4 && pc < w->f->ninsns; hop++) {
-		const struct sil_insn *in = &w->f->insns[pc];
-		if (in->op == OP_SELECT)
-			return in->ncases ? in : NULL;
-		if (in->op != OP_JMP)
-			return NULL;
-		pc = (uint32_t)in->a[0];
+	if (!in->ncases) {   /* nothing to wait for: the kernel fails it */
+		lw_out(w, "{ struct sing_case c_[1] = {}; union sing_slot o_[1];\n"
+		    "\tswitch (sing_select(th, c_, 0u, o_, FN)) {\n");
+		dispatch(w, in);
+		return;
 	}
-	return NULL;
+	char c[16];
+	uint32_t most = lw_cases(w, in, c);
+	lw_out(w, "union sing_slot o_[%u];\n\tswitch (__builtin_expect(sing_select(th, %s, %uu, o_, FN), 0)) {\n",
+	    most, c, case_count(w, in));
+	dispatch(w, in);
 }
 
 /* A send and the switch receive after it, in one sing_sendsel (rt.h): the
@@ -623,23 +604,24 @@ static const struct sil_insn *select_after(const struct lw *w)
  * send and the receive. */
 static void sendsel(struct lw *w, const struct sil_insn *in, const struct sil_insn *sel)
 {
-	lw_out(w, "{ struct sing_case c_[%u] = {{r%u, %u, 0}", sel->ncases + 1, A(0), A(1));
-	uint32_t most = case_list(w, sel, ", ");
+	char c[16];
+	uint32_t most = lw_cases(w, sel, c);
 	if (in->nlist > most)
 		most = in->nlist;
-	lw_out(w, "}; union sing_slot o_[%u] = {", most);
+	lw_out(w, "union sing_slot o_[%u] = {", most);
 	for (uint32_t i = 0; i < in->nlist; i++)
 		lw_out(w, "%s{.%s = r%u}", i ? ", " : "", lw_slot(TY(in->list[i])), in->list[i]);
 	uint32_t n = case_count(w, sel);
 	if ((n & SING_SEL_ONE) && sel->cases[0].ep == A(0))
 		n |= SING_SEL_REPLY;   /* the answer comes on the endpoint sent on */
-	lw_out(w, "%s};\n\tswitch (sing_sendsel(th, c_, %uu, o_, FN)) {\n", in->nlist ? "" : "{.u64 = 0}", n);
+	lw_out(w, "%s};\n\tswitch (__builtin_expect(sing_sendsel(th, %s, %uu, o_, FN), 0)) {\n",
+	    in->nlist ? "" : "{.u64 = 0}", c, n);
 	dispatch(w, sel);
 }
 
 static void lw_send(struct lw *w, const struct sil_insn *in)
 {
-	const struct sil_insn *sel = select_after(w);
+	const struct sil_insn *sel = lw_select_after(w, w->pc);
 	if (sel) {
 		sendsel(w, in, sel);
 		return;
@@ -853,6 +835,7 @@ static void body(struct lw *w)
 	mark_targets(w);
 	lw_loops_begin(w);
 	lw_range_decls(w);
+	lw_cases_begin(w);
 	for (w->pc = 0; w->pc < f->ninsns; w->pc++) {
 		lw_range_guard(w);
 		insn(w);
@@ -872,18 +855,20 @@ static void body(struct lw *w)
 	}
 	lw_out(w, "}\n");
 	free(w->target);
+	lw_cases_end(w);
 	lw_loops_end(w);
 	lw_facts_end(w);
 }
 
-static uint64_t frame_estimate(const struct sil_func *f, int *calls)
+static uint64_t frame_estimate(const struct lw *w, int *calls)
 {
+	const struct sil_func *f = w->f;
 	*calls = 0;
 	for (uint32_t i = 0; i < f->ninsns; i++)
 		if (f->insns[i].op == OP_CALL)
 			*calls = 1;
 	/* Locals, spills and outgoing arguments: generous, never exact. */
-	return 64 + 16 * (uint64_t)f->nlocals;
+	return 64 + 16 * (uint64_t)f->nlocals + lw_cases_bytes(w);
 }
 
 /* A call's arguments after "th": ", r0, r1, ..." for prefix "r". */
@@ -944,7 +929,7 @@ static void lower_func(struct lw *w, uint32_t fi)
 	w->fi = fi;
 	w->f = &w->p->funcs[fi];
 	int calls;
-	uint64_t est = frame_estimate(w->f, &calls);
+	uint64_t est = frame_estimate(w, &calls);
 	int big = est > SING_SMALL_FRAME;
 	lw_out(w, "\n#define FN fn%u\n", fi);
 	if (!calls && !big) {   /* a small leaf runs in its caller's reserve */

@@ -30,6 +30,11 @@
  * K lie within +-2^20, so rI + S never wraps.  The verifier admits
  * hand-written SIL, and a loop taken by mistake would be a SIP the
  * scheduler cannot preempt: hence the exact shape, proved, not guessed.
+ *
+ * A back-edge also skips the poll when every path from its header to it
+ * passes a sing_sendsel (sendsel_polls): that call polls in the kernel,
+ * between its send and its receive (rt.h), once a trip as the back-edge
+ * would (a SIP ping-pong's loop: session 37).
  */
 #include "lower.h"
 
@@ -41,8 +46,8 @@ enum { LOOP_MAX_TRIPS = 32 };
 #define LOOP_MAX_CONST (INT64_C(1) << 20)
 #define A(in, i) ((uint32_t)(in)->a[i])
 
-/* Does in jump to a label at or before its own index pc? */
-static int jumps_back(const struct sil_insn *in, uint32_t pc)
+/* Does in jump to a label at or before index pc? */
+int lw_jumps_back(const struct sil_insn *in, uint32_t pc)
 {
 	const char *ops = sil_ops[in->op].operands;
 	for (int k = 0; ops[k] && k < 4; k++)
@@ -552,8 +557,22 @@ static void find_sources(const struct lw *w, struct sources *src)
 	}
 }
 
+/* Does every path from h to the back-edge at j pass a sendsel's send (a
+ * send lw_select_after fuses with its receive)?  Its kernel call polls
+ * between the send and the receive (rt.h sing_sendsel), as the back-edge
+ * would have: then a trip never goes unpolled.  A search from h that
+ * stops at those sends (lw_reach) must not reach j. */
+static int sendsel_polls(const struct lw *w, uint32_t h, uint32_t j)
+{
+	uint8_t *seen = lw_reach(w, h, 1);
+	int reached = seen[j];
+	free(seen);
+	return !reached;
+}
+
 /* After mark_targets: which back-edges of w->f skip the poll.  Linear:
- * only innermost loops are looked at, and their ranges are disjoint. */
+ * only innermost loops are looked at, and their ranges are disjoint
+ * (but sendsel_polls, a search per back-edge). */
 void lw_loops_begin(struct lw *w)
 {
 	const struct sil_func *f = w->f;
@@ -563,10 +582,12 @@ void lw_loops_begin(struct lw *w)
 	int64_t last_back = -1;   /* the last back-edge before pc */
 	for (uint32_t pc = 0; pc < f->ninsns; pc++) {
 		const struct sil_insn *in = &f->insns[pc];
-		if (!jumps_back(in, pc))
+		if (!lw_jumps_back(in, pc))
 			continue;
 		uint32_t h = A(in, 0);
 		if (in->op == OP_JMP && last_back < (int64_t)h && short_loop(w, &src, h, pc))
+			w->unpolled[pc] = 1;
+		else if (in->op == OP_JMP && sendsel_polls(w, h, pc))
 			w->unpolled[pc] = 1;
 		if (in->op == OP_JMP && last_back < (int64_t)h)
 			ranged_loop(w, h, pc);

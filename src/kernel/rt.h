@@ -43,7 +43,7 @@
 #define SING_SENDSEL_SWITCH (-2)
 #define SING_SENDSEL_PENDING (-3)
 /* With several CPUs, the switch when t->handoff resumes straight in its
- * SIP's code: the stub lets go of the kernel lock (klock_release_all) once
+ * SIP's code: the stub lets go of the kernel lock (klock_release_parked) once
  * it is on that thread's stack (docs/kernel.md "Parking with several
  * CPUs").  SING_SENDSEL_SWITCH there hands the lock over, as a switch
  * does. */

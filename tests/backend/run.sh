@@ -154,6 +154,11 @@ done
 run_program polls "$HERE/polls.sg"
 generated_check loop-polls-counted "$HERE/polls.sg" backedges.awk 18
 generated_check loop-polls-hostile "$HERE/polls.sasm" backedges.awk 14
+# A back-edge every path to which passes a sing_sendsel (its kernel call
+# polls between the send and the receive) needs no poll of its own; one
+# path around the sendsel (a branch, a continue) keeps it (sendpolls.sg).
+run_program sendsel-polls "$HERE/sendpolls.sg"
+generated_check sendsel-polls-emitted "$HERE/sendpolls.sg" backedges.awk 4
 
 # The optimised build runs the deepest test too (no sanitizer frames).
 deep="$HERE/deep.sasm"
@@ -239,6 +244,19 @@ if want abi-sendsel-emitted; then
 	u=$(nm -u --format=posix "$TMPDIR"/sscache/*.so 2>/dev/null | awk '{print $1}' | grep -c -x -e sing_sendsel -e sing_send)
 	[ "$u" = 2 ] && ok abi-sendsel-emitted ||
 		bad abi-sendsel-emitted "channel.sg's object should call sing_sendsel and sing_send: $(nm -u --format=posix "$TMPDIR"/sscache/*.so 2>&1 | grep send | tr '\n' ' ')"
+fi
+
+# Switch receives in a loop keep their case arrays at function scope
+# (lower_cases.c): casearrays.sg's locals name a new channel on every
+# trip, so an endpoint word stored once would name a deleted channel; the
+# C (casearrays.awk) has the three live calls' arrays kept (the select
+# after the Pong send fused with it is dead: a block-scope array), their
+# endpoints stored at each call and only the constant words at the entry.
+run_program case-arrays "$HERE/casearrays.sg"
+if want case-arrays-kept; then
+	SING_CACHE="$TMPDIR/cache.casearrays" sing run "$HERE/casearrays.sg" >/dev/null 2>&1
+	got=$(awk -f "$HERE/casearrays.awk" "$TMPDIR"/cache.casearrays/*.c 2>&1)
+	[ "$got" = "kept 3" ] && ok case-arrays-kept || bad case-arrays-kept "$got"
 fi
 
 # ---- the install cache ----

@@ -1,0 +1,209 @@
+/*
+ * lower_cases.c - the case arrays of switch receives (see lower.h;
+ * docs/backend.md "Case arrays"): the struct sing_case array a
+ * sing_select or sing_sendsel call reads (rt.h), one per call site.
+ *
+ * A call site outside any loop runs at most once an activation: its array
+ * is a block-scope local with an initializer, as before; so is a dead one
+ * (the select after a send fused with it, unless a live jump lands there:
+ * lw_reach).  A live call site inside a loop (some live jump at or after
+ * it lands at or before it) has an array of its own at function scope,
+ * cP_ (P the site's index), whose constant words (each case's msg and
+ * pad_) are stored once, at the body's start; the call stores only the
+ * endpoint words, every time, from
+ * the locals as they are then (a local may name another endpoint on the
+ * next trip).  The kernel reads the array and never writes it, so the
+ * constant words still hold what the entry stored at every later call.
+ * Each activation has its own frame, so recursion shares nothing.  What
+ * the kernel reads at each call is what the block-scope initializer would
+ * have given it, word for word.
+ */
+#include "lower.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define A(in, i) ((uint32_t)(in)->a[i])
+
+/* The switch receive the send at pc runs into next: the following
+ * instruction, or the end of a short chain of jumps from it (a server's
+ * loop back to its receive); NULL if none. */
+const struct sil_insn *lw_select_after(const struct lw *w, uint32_t pc)
+{
+	pc++;
+	for (int hop = 0; hop < 4 && pc < w->f->ninsns; hop++) {
+		const struct sil_insn *in = &w->f->insns[pc];
+		if (in->op == OP_SELECT)
+			return in->ncases ? in : NULL;
+		if (in->op != OP_JMP)
+			return NULL;
+		pc = (uint32_t)in->a[0];
+	}
+	return NULL;
+}
+
+/* The select the instruction at pc calls the kernel with, if any: its own
+ * (a select with cases) or, for a send, the one after it (sing_sendsel). */
+static const struct sil_insn *site_select(const struct lw *w, uint32_t pc)
+{
+	const struct sil_insn *in = &w->f->insns[pc];
+	if (in->op == OP_SELECT)
+		return in->ncases ? in : NULL;
+	return in->op == OP_SEND ? lw_select_after(w, pc) : NULL;
+}
+
+/* The instruction whose labels the one at pc goes to: a fused send's
+ * receive (sing_sendsel's dispatch), else itself. */
+static const struct sil_insn *jumps_of(const struct lw *w, uint32_t pc)
+{
+	const struct sil_insn *in = &w->f->insns[pc];
+	const struct sil_insn *fused = in->op == OP_SEND ? lw_select_after(w, pc) : NULL;
+	return fused ? fused : in;
+}
+
+/* Is some live jump at or after pc to a label at or before it? */
+static int in_loop(const struct lw *w, const uint8_t *reach, uint32_t pc)
+{
+	for (uint32_t q = pc; q < w->f->ninsns; q++)
+		if (reach[q] && lw_jumps_back(jumps_of(w, q), pc))
+			return 1;
+	return 0;
+}
+
+static void push(uint8_t *seen, uint32_t *todo, uint32_t *n, uint64_t to, uint32_t ninsns)
+{
+	if (to < ninsns && !seen[to]) {
+		seen[to] = 1;
+		todo[(*n)++] = (uint32_t)to;
+	}
+}
+
+/* Per instruction: can control come there from the instruction at from?
+ * A send fused with its receive goes on only to the receive's case labels
+ * (its dispatch always jumps; so the select after it, and the jumps
+ * between, are dead unless some live jump lands there), or, with
+ * sendsel_stops, nowhere.  A jmp goes on to its label; a ret, retv or
+ * panic nowhere; any other instruction to all its labels and the next. */
+uint8_t *lw_reach(const struct lw *w, uint32_t from, int sendsel_stops)
+{
+	const struct sil_func *f = w->f;
+	uint8_t *seen = xcalloc(f->ninsns + 1, 1);
+	uint32_t *todo = xcalloc(f->ninsns + 1, sizeof *todo), n = 0;
+	push(seen, todo, &n, from, f->ninsns);
+	while (n) {
+		uint32_t pc = todo[--n];
+		const struct sil_insn *in = &f->insns[pc], *to = jumps_of(w, pc);
+		int fused = to != in;
+		if (fused && sendsel_stops)
+			continue;
+		const char *ops = sil_ops[to->op].operands;
+		for (int k = 0; ops[k] && k < 4; k++)
+			if (ops[k] == 'l')
+				push(seen, todo, &n, (uint64_t)to->a[k], f->ninsns);
+		for (uint32_t c = 0; c < to->ncases; c++)
+			push(seen, todo, &n, to->cases[c].label, f->ninsns);
+		if (!fused && in->op != OP_JMP && in->op != OP_RET && in->op != OP_RETV && in->op != OP_PANIC)
+			push(seen, todo, &n, pc + 1, f->ninsns);
+	}
+	free(todo);
+	return seen;
+}
+
+/* Does the site at pc get a cP_?  Only a live one in a loop. */
+static int kept(const struct lw *w, const uint8_t *reach, uint32_t pc)
+{
+	return reach[pc] && site_select(w, pc) && in_loop(w, reach, pc);
+}
+
+/* Case k of the site at pc: its endpoint local and message. */
+static void site_case(const struct lw *w, uint32_t pc, const struct sil_insn *sel, uint32_t k,
+                      uint32_t *ep, uint32_t *msg)
+{
+	const struct sil_insn *in = &w->f->insns[pc];
+	if (in->op == OP_SEND) {
+		if (k == 0) {
+			*ep = A(in, 0);
+			*msg = A(in, 1);
+			return;
+		}
+		k--;
+	}
+	*ep = sel->cases[k].ep;
+	*msg = sel->cases[k].msg;
+}
+
+static uint32_t site_cases(const struct lw *w, uint32_t pc, const struct sil_insn *sel)
+{
+	return sel->ncases + (w->f->insns[pc].op == OP_SEND);
+}
+
+/* Bytes of the arrays kept at function scope (the frame estimate's part). */
+uint64_t lw_cases_bytes(const struct lw *w)
+{
+	uint64_t n = 0;
+	uint8_t *reach = lw_reach(w, 0, 0);
+	for (uint32_t pc = 0; pc < w->f->ninsns; pc++) {
+		if (kept(w, reach, pc))
+			n += site_cases(w, pc, site_select(w, pc)) * (uint64_t)sizeof(struct sing_case);
+	}
+	free(reach);
+	return n;
+}
+
+/* At the body's start: each looping site's cP_, its constant words stored. */
+void lw_cases_begin(struct lw *w)
+{
+	w->kept = xcalloc(w->f->ninsns + 1, 1);
+	uint8_t *reach = lw_reach(w, 0, 0);
+	for (uint32_t pc = 0; pc < w->f->ninsns; pc++) {
+		if (!kept(w, reach, pc))
+			continue;
+		const struct sil_insn *sel = site_select(w, pc);
+		w->kept[pc] = 1;
+		uint32_t n = site_cases(w, pc, sel);
+		lw_out(w, "\tstruct sing_case c%u_[%u];", pc, n);
+		for (uint32_t k = 0; k < n; k++) {
+			uint32_t ep, msg;
+			site_case(w, pc, sel, k, &ep, &msg);
+			lw_out(w, " c%u_[%u].msg = %u; c%u_[%u].pad_ = 0;", pc, k, msg, pc, k);
+		}
+		lw_out(w, "\n");
+	}
+	free(reach);
+}
+
+void lw_cases_end(struct lw *w)
+{
+	free(w->kept);
+	w->kept = NULL;
+}
+
+/* The site at w->pc's array, ready for the call: "{ " and either the
+ * endpoint stores into cP_ or a block-scope c_ with its initializer.  Its
+ * name goes to name; returns the most values a received case binds. */
+uint32_t lw_cases(struct lw *w, const struct sil_insn *sel, char name[16])
+{
+	uint32_t pc = w->pc, n = site_cases(w, pc, sel), most = 1;
+	int keep = w->kept[pc];
+	if (keep) {
+		snprintf(name, 16, "c%u_", pc);
+		lw_out(w, "{ ");
+	} else {
+		snprintf(name, 16, "c_");
+		lw_out(w, "{ struct sing_case c_[%u] = {", n);
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t ep, msg;
+		site_case(w, pc, sel, k, &ep, &msg);
+		if (keep)
+			lw_out(w, "%s[%u].ep = r%u; ", name, k, ep);
+		else
+			lw_out(w, "%s{r%u, %u, 0}", k ? ", " : "", ep, msg);
+	}
+	if (!keep)
+		lw_out(w, "}; ");
+	for (uint32_t c = 0; c < sel->ncases; c++)
+		if (sel->cases[c].nargs > most)
+			most = sel->cases[c].nargs;
+	return most;
+}
