@@ -579,8 +579,8 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
  * ch_sendsel with one CPU, ch_sendsel_locked with several).  Its
  * common case (a ping-pong's every half once both ends have parked: a
  * send, then the receive of the answer on the same endpoint),
- * quick_send and sendsel_park, makes no call but its last (a tail call),
- * so nothing is kept across a call.  The receive is recorded in t's pend
+ * quick_send, the receive's checks and the park, makes no call but its
+ * last (a tail call), so nothing is kept across a call.  The receive is recorded in t's pend
  * first (the park needs it, and every other road reads it back from
  * there) and read back from there, which keeps few values live: two
  * callee-saved registers pushed, where ch_sendsel_any pushes six and
@@ -612,9 +612,10 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	/* The receive: with nothing there and no collection due, t parks
 	 * for next (select_one's steps, in its order); else select_one.
 	 * Two of select_one's tests are quick_send's already: the endpoint
-	 * is the one it sent on, so a channel's end (no set) and t's SIP's
-	 * (send_ok). */
-	e = r->cases[0].ep;
+	 * is the one it sent on (SING_SEL_REPLY; read back from the send's
+	 * case, so a wrong flag only has the receive on that endpoint), so
+	 * a channel's end (no set) and t's SIP's (send_ok). */
+	e = r->cases[-1].ep;
 	if (__builtin_expect(one_case(e, r->cases, r->n) >= 0 || gc_wait_due(&self->sip->gc), 0))
 		return sendsel_recv(t, r->cases, r->n | SING_SEL_FLAGS, r->io, r->fn, next);
 	r->e = e;
