@@ -860,7 +860,7 @@ static void body(struct lw *w)
 	lw_facts_end(w);
 }
 
-static uint64_t frame_estimate(const struct lw *w, int *calls)
+static uint64_t frame_estimate(struct lw *w, int *calls)
 {
 	const struct sil_func *f = w->f;
 	*calls = 0;
@@ -868,7 +868,7 @@ static uint64_t frame_estimate(const struct lw *w, int *calls)
 		if (f->insns[i].op == OP_CALL)
 			*calls = 1;
 	/* Locals, spills and outgoing arguments: generous, never exact. */
-	return 64 + 16 * (uint64_t)f->nlocals + lw_cases_bytes(w);
+	return 64 + 16 * (uint64_t)f->nlocals + lw_cases_plan(w);
 }
 
 /* A call's arguments after "th": ", r0, r1, ..." for prefix "r". */

@@ -74,7 +74,6 @@ int lw_chain_continues(struct lw *w, const struct sil_insn *in);   /* this strca
 int lw_tostr_folds(struct lw *w, const struct sil_insn *in);       /* this tostr is the next strcat's part */
 
 /* lower_loops.c: the back-edges of short counted loops (after mark_targets) */
-int lw_jumps_back(const struct sil_insn *in, uint32_t pc);   /* to a label at or before pc */
 void lw_loops_begin(struct lw *w);
 void lw_loops_end(struct lw *w);
 int lw_unpolled(const struct lw *w);   /* the back-edge at w->pc skips the poll */
@@ -102,7 +101,7 @@ void lw_fill(struct lw *w, const struct sil_insn *in);
 /* lower_cases.c: the case arrays of sing_select and sing_sendsel calls */
 const struct sil_insn *lw_select_after(const struct lw *w, uint32_t pc);   /* a send's sendsel */
 uint8_t *lw_reach(const struct lw *w, uint32_t from, int sendsel_stops);   /* per insn, to free */
-uint64_t lw_cases_bytes(const struct lw *w);   /* the function-scope arrays' bytes */
+uint64_t lw_cases_plan(struct lw *w);          /* before the body: the sites kept, their bytes */
 void lw_cases_begin(struct lw *w);             /* at the body's start: declared, constants stored */
 void lw_cases_end(struct lw *w);
 uint32_t lw_cases(struct lw *w, const struct sil_insn *sel, char name[16]);   /* at the call */

@@ -61,13 +61,45 @@ static const struct sil_insn *jumps_of(const struct lw *w, uint32_t pc)
 	return fused ? fused : in;
 }
 
-/* Is some live jump at or after pc to a label at or before it? */
-static int in_loop(const struct lw *w, const uint8_t *reach, uint32_t pc)
+/* The lowest label the instruction at q jumps to (a fused send: its
+ * receive's), or UINT32_MAX if none. */
+static uint32_t lowest_label(const struct lw *w, uint32_t q)
 {
-	for (uint32_t q = pc; q < w->f->ninsns; q++)
-		if (reach[q] && lw_jumps_back(jumps_of(w, q), pc))
-			return 1;
-	return 0;
+	const struct sil_insn *to = jumps_of(w, q);
+	const char *ops = sil_ops[to->op].operands;
+	uint64_t low = UINT32_MAX;
+	for (int k = 0; ops[k] && k < 4; k++)
+		if (ops[k] == 'l' && (uint64_t)to->a[k] < low)
+			low = (uint64_t)to->a[k];
+	for (uint32_t c = 0; c < to->ncases; c++)
+		if (to->cases[c].label < low)
+			low = to->cases[c].label;
+	return (uint32_t)low;
+}
+
+/* Per instruction pc: is some live jump at or after pc to a label at or
+ * before it?  Each live jump back from q to its lowest label t covers
+ * [t, q]; the covers are summed in one pass (a difference array), so a
+ * function of n instructions costs O(n), however many loops it has. */
+static uint8_t *in_loops(const struct lw *w, const uint8_t *reach)
+{
+	uint32_t n = w->f->ninsns;
+	int64_t *d = xcalloc(n + 1, sizeof *d);
+	for (uint32_t q = 0; q < n; q++) {
+		uint32_t t = reach[q] ? lowest_label(w, q) : UINT32_MAX;
+		if (t <= q) {
+			d[t]++;
+			d[q + 1]--;
+		}
+	}
+	uint8_t *loop = xcalloc(n + 1, 1);
+	int64_t cover = 0;
+	for (uint32_t pc = 0; pc < n; pc++) {
+		cover += d[pc];
+		loop[pc] = cover > 0;
+	}
+	free(d);
+	return loop;
 }
 
 static void push(uint8_t *seen, uint32_t *todo, uint32_t *n, uint64_t to, uint32_t ninsns)
@@ -109,11 +141,6 @@ uint8_t *lw_reach(const struct lw *w, uint32_t from, int sendsel_stops)
 	return seen;
 }
 
-/* Does the site at pc get a cP_?  Only a live one in a loop. */
-static int kept(const struct lw *w, const uint8_t *reach, uint32_t pc)
-{
-	return reach[pc] && site_select(w, pc) && in_loop(w, reach, pc);
-}
 
 /* Case k of the site at pc: its endpoint local and message. */
 static void site_case(const struct lw *w, uint32_t pc, const struct sil_insn *sel, uint32_t k,
@@ -137,29 +164,32 @@ static uint32_t site_cases(const struct lw *w, uint32_t pc, const struct sil_ins
 	return sel->ncases + (w->f->insns[pc].op == OP_SEND);
 }
 
-/* Bytes of the arrays kept at function scope (the frame estimate's part). */
-uint64_t lw_cases_bytes(const struct lw *w)
+/* Which sites get a cP_ (w->kept: a live one in a loop); the bytes of
+ * those arrays, for the frame estimate. */
+uint64_t lw_cases_plan(struct lw *w)
 {
-	uint64_t n = 0;
-	uint8_t *reach = lw_reach(w, 0, 0);
+	uint64_t bytes = 0;
+	uint8_t *reach = lw_reach(w, 0, 0), *loop = in_loops(w, reach);
+	w->kept = xcalloc(w->f->ninsns + 1, 1);
 	for (uint32_t pc = 0; pc < w->f->ninsns; pc++) {
-		if (kept(w, reach, pc))
-			n += site_cases(w, pc, site_select(w, pc)) * (uint64_t)sizeof(struct sing_case);
+		const struct sil_insn *sel = reach[pc] && loop[pc] ? site_select(w, pc) : NULL;
+		if (sel) {
+			w->kept[pc] = 1;
+			bytes += site_cases(w, pc, sel) * (uint64_t)sizeof(struct sing_case);
+		}
 	}
+	free(loop);
 	free(reach);
-	return n;
+	return bytes;
 }
 
-/* At the body's start: each looping site's cP_, its constant words stored. */
+/* At the body's start: each kept site's cP_, its constant words stored. */
 void lw_cases_begin(struct lw *w)
 {
-	w->kept = xcalloc(w->f->ninsns + 1, 1);
-	uint8_t *reach = lw_reach(w, 0, 0);
 	for (uint32_t pc = 0; pc < w->f->ninsns; pc++) {
-		if (!kept(w, reach, pc))
+		if (!w->kept[pc])
 			continue;
 		const struct sil_insn *sel = site_select(w, pc);
-		w->kept[pc] = 1;
 		uint32_t n = site_cases(w, pc, sel);
 		lw_out(w, "\tstruct sing_case c%u_[%u];", pc, n);
 		for (uint32_t k = 0; k < n; k++) {
@@ -169,7 +199,6 @@ void lw_cases_begin(struct lw *w)
 		}
 		lw_out(w, "\n");
 	}
-	free(reach);
 }
 
 void lw_cases_end(struct lw *w)

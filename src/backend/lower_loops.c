@@ -47,7 +47,7 @@ enum { LOOP_MAX_TRIPS = 32 };
 #define A(in, i) ((uint32_t)(in)->a[i])
 
 /* Does in jump to a label at or before index pc? */
-int lw_jumps_back(const struct sil_insn *in, uint32_t pc)
+static int jumps_back(const struct sil_insn *in, uint32_t pc)
 {
 	const char *ops = sil_ops[in->op].operands;
 	for (int k = 0; ops[k] && k < 4; k++)
@@ -582,7 +582,7 @@ void lw_loops_begin(struct lw *w)
 	int64_t last_back = -1;   /* the last back-edge before pc */
 	for (uint32_t pc = 0; pc < f->ninsns; pc++) {
 		const struct sil_insn *in = &f->insns[pc];
-		if (!lw_jumps_back(in, pc))
+		if (!jumps_back(in, pc))
 			continue;
 		uint32_t h = A(in, 0);
 		if (in->op == OP_JMP && last_back < (int64_t)h && short_loop(w, &src, h, pc))
