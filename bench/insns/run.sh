@@ -2,9 +2,10 @@
 # bench/insns/run.sh - instructions per SIP ping-pong round trip, by
 # function, and its taken branches (docs/performance.md "The message
 # round trip, instruction by instruction").  gdb steps through one round
-# trip of pingpong.sg with bench/cost/echo.sg, on one CPU and on two.  Unlike a timing, the count
-# does not move with the host's load: it shows what a change to the path
-# costs or saves, exactly.  Needs gdb (skipped without it).
+# trip of pingpong.sg with bench/cost/echo.sg, on one CPU and on two.
+# Unlike a timing, the count does not move with the host's load: it shows
+# what a change to the path costs or saves, exactly.  Needs gdb (skipped
+# without it).
 set -u
 . "$(dirname "$0")/../lib.sh"
 command -v gdb >/dev/null || { echo "insns: gdb not found, skipped"; exit 0; }
