@@ -436,6 +436,7 @@ int32_t ch_park(struct sk_thread *t, struct ch_end *e, const struct sing_case *c
 {
 	t->pend = (struct ch_pend){.e = e, .cases = cases, .n = n, .io = out, .fn = fn};
 	t->result = SING_SENDSEL_PENDING;
+	t->sip->k->cpu[t->cpu].long_parks++;   /* (SING_DEBUG=sched: sendsel's own park is the quick road) */
 	return klock_smp ? sched_park_locked(t, next) : sched_park_to(t, next);
 }
 

@@ -294,10 +294,9 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
 	wake(t);
 }
 
-/* sched_wake_direct (sched.h) beyond sched_next_of: threads waiting for
- * slices of their own (rq) but none handed off (ho) still let t run next
- * (as wake would: an idle CPU is kicked for them); any other case is the
- * full wake.  A t returned is left out of the queues until `by` blocks
+/* sched_wake_direct (sched.h) beyond sched_next_of: t blocked on
+ * another CPU follows a sender that awaits its reply (below) and runs
+ * next there; any other case is the full wake.  A t returned is left out of the queues until `by` blocks
  * (sched_block_to) or does anything else (sched_handed). */
 struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by)
 {
@@ -318,8 +317,6 @@ struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_th
 		sched_wake_by(t, by);
 		return NULL;
 	}
-	if (c->rq.n)
-		sched_kick(c);   /* as wake: threads wait here, an idle CPU may take one */
 	return t;
 }
 

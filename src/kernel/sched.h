@@ -115,12 +115,14 @@ void sched_resumed_parked(struct sk_thread *t);
  * (k->poll_kernel: the booted system reads its console between steps). */
 void sched_preempted(struct sk_thread *t);
 /* t (blocked) runs next on its CPU once `by`, running there, blocks:
- * its SIP is not being stopped and no other thread waits there.  The
- * hand-off's common case, decided with no call and no question to the
- * HAL (cpu->cur is by only on by's own CPU). */
+ * its SIP is not being stopped and no other thread was handed the CPU
+ * there (threads waiting for slices of their own, rq, wait after the
+ * slice either way; an idle CPU was told of them as they were queued).
+ * The hand-off's common case, decided with no call and no question to
+ * the HAL (cpu->cur is by only on by's own CPU). */
 static inline int sched_next_on(const struct sk_cpu *c, const struct sk_thread *t)
 {
-	return !__builtin_expect(t->sip->stopper != NULL, 0) && !(c->ho.n | c->rq.n);
+	return !__builtin_expect(t->sip->stopper != NULL, 0) && !c->ho.n;
 }
 static inline int sched_next_of(const struct sk_thread *t, const struct sk_thread *by)
 {

@@ -82,7 +82,7 @@ struct sk_kernel *sk_boot(unsigned debug)
 /* SING_DEBUG=sched: the per-CPU counters summed, at shutdown. */
 static void sched_line(const struct sk_kernel *k)
 {
-	uint64_t sw = 0, direct = 0, alone = 0, parks = 0, slow = 0;
+	uint64_t sw = 0, direct = 0, alone = 0, parks = 0, slow = 0, long_road = 0;
 	uint64_t steals = 0, follows = 0, back = 0, pushes = 0;
 	for (unsigned i = 0; i < SK_NCPU; i++) {
 		const struct sk_cpu *c = &k->cpu[i];
@@ -91,6 +91,7 @@ static void sched_line(const struct sk_kernel *k)
 		alone += c->alone + c->parks;
 		parks += c->parks + c->locked_parks;
 		slow += c->slow_resumes;
+		long_road += c->long_parks;
 		steals += c->steals;
 		follows += c->follows;
 		back += c->unfollows;
@@ -107,6 +108,8 @@ static void sched_line(const struct sk_kernel *k)
 	sk_line_u64(&l, parks);
 	sk_line_str(&l, ", resumed in the kernel ");   /* chan.c ch_resume_parked */
 	sk_line_u64(&l, slow);
+	sk_line_str(&l, "\nsing: sched: parked by the long road ");   /* of those parked (chan.c ch_park) */
+	sk_line_u64(&l, long_road);
 	sk_line_str(&l, "\nsing: sched: switches ");
 	sk_line_u64(&l, sw);
 	sk_line_str(&l, ", sips started ");

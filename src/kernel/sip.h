@@ -64,6 +64,8 @@ struct sk_cpu {
 	                                    stub (sched_park_to; not in the three counts above) */
 	uint64_t locked_parks;           /* the same with several CPUs, under the lock (sched_park_locked) */
 	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
+	uint64_t long_parks;             /* of the parks, those after a half's long road (chan.c ch_park:
+	                                    every road but sendsel's quick_send) */
 	volatile uint32_t kwant;         /* the kernel asks for the CPU at the next safepoint */
 	uint32_t stopped;                /* it left its loop (shutdown) */
 	struct sk_kernel *k;

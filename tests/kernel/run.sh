@@ -383,6 +383,24 @@ if want direct-handoff-spinner-share; then
 	else bad direct-handoff-spinner-share "exit $rc, '$(cat "$TMPDIR/out")': $(head -c 200 "$TMPDIR/err")"; fi
 fi
 
+# ... and on the quick road (sendsel's quick_send and park): a spinner
+# waiting on the pair's CPU for a slice of its own runs after the slice
+# either way, so it does not send the pair's halves the long way round
+# (ch_sendsel_any: every half took it beside a spinner, 2.8-3.2x alone
+# beside four spinners on two CPUs, bench/sched).  share.sg again, its
+# parks counted: nearly none by the long road (SING_DEBUG=sched).
+if want quick-road-beside-spinner; then
+	SING_CPUS=1 LIMIT=30 DBG=exheap,sched run_sing quick-road-beside-spinner share.sg
+	rc=$?
+	p=$(sed -n 's/^sing: sched: parked at the stub \([0-9]*\),.*/\1/p' "$TMPDIR/err")
+	l=$(sed -n 's/^sing: sched: parked by the long road \([0-9]*\)$/\1/p' "$TMPDIR/err")
+	if [ $rc -eq 0 ] && sanitizer_clean "$TMPDIR/err" && [ "${p:-0}" -ge 10000 ] &&
+	   [ -n "$l" ] && [ $((l * 20)) -le "$p" ]; then
+		ok quick-road-beside-spinner
+		echo "# beside a spinner: $p parked, $l of them by the long road"
+	else bad quick-road-beside-spinner "exit $rc, parked '$p', by the long road '$l' (want at most 5%): $(head -c 200 "$TMPDIR/err")"; fi
+fi
+
 # ... and when the receive finds a message already there (no block), the
 # woken thread is queued as the wake would have (notes.sg: about 2000
 # times in 1000 rounds); left blocked, with its message, the pair
