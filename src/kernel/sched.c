@@ -296,8 +296,9 @@ void sched_wake_by(struct sk_thread *t, const struct sk_thread *by)
 
 /* sched_wake_direct (sched.h) beyond sched_next_of: t blocked on
  * another CPU follows a sender that awaits its reply (below) and runs
- * next there; any other case is the full wake.  A t returned is left out of the queues until `by` blocks
- * (sched_block_to) or does anything else (sched_handed). */
+ * next there; any other case is the full wake.  A t returned is left
+ * out of the queues until `by` blocks (sched_block_to) or does anything
+ * else (sched_handed). */
 struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by)
 {
 	struct sk_cpu *c = cpu_of(t);
