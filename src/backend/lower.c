@@ -822,6 +822,7 @@ static void insn(struct lw *w)
 	lw_out(w, "\t");
 	if (!lw_chunk_insn(w))
 		rules[in->op].fn(w, in);
+	lw_cases_after(w);
 	lw_shadow_refresh(w, in);
 }
 

@@ -36,6 +36,9 @@ struct lw {
 	uint32_t nranges;
 	const struct lw_range *ver;    /* the unchecked copy being written, or NULL */
 	uint8_t *kept;          /* per instruction: its case array is cP_, kept at function scope */
+	struct lw_epdefs *epdefs;   /* per local: where it may be written (lower_cases.c) */
+	struct lw_epw *epw;     /* the endpoint words stored after those writes, chained per instruction */
+	uint32_t *epw_at;       /* per instruction: its first, or UINT32_MAX */
 };
 
 /* An innermost loop `for (i = ..; i < b (or <=); i++ (or i += s))` whose
@@ -105,6 +108,7 @@ uint64_t lw_cases_plan(struct lw *w);          /* before the body: the sites kep
 void lw_cases_begin(struct lw *w);             /* at the body's start: declared, constants stored */
 void lw_cases_end(struct lw *w);
 uint32_t lw_cases(struct lw *w, const struct sil_insn *sel, char name[16]);   /* at the call */
+void lw_cases_after(struct lw *w);             /* after the instruction at w->pc: hoisted words */
 
 /* lower_image.c */
 void lw_constants(struct lw *w);

@@ -9,14 +9,14 @@
  * lw_reach).  A live call site inside a loop (some live jump at or after
  * it lands at or before it) has an array of its own at function scope,
  * cP_ (P the site's index), whose constant words (each case's msg and
- * pad_) are stored once, at the body's start; the call stores only the
- * endpoint words, every time, from
- * the locals as they are then (a local may name another endpoint on the
- * next trip).  The kernel reads the array and never writes it, so the
- * constant words still hold what the entry stored at every later call.
- * Each activation has its own frame, so recursion shares nothing.  What
- * the kernel reads at each call is what the block-scope initializer would
- * have given it, word for word.
+ * pad_) are stored once, at the body's start.  An endpoint word is
+ * stored at the call, from the local as it is then, when a loop may write
+ * the local (it may name another endpoint on the next trip); else at the
+ * entry and after each of the local's writes (ep_plan).  The kernel reads
+ * the array and never writes it, so every word still holds what was last
+ * stored at every later call.  Each activation has its own frame, so
+ * recursion shares nothing.  What the kernel reads at each call is what
+ * the block-scope initializer would have given it, word for word.
  */
 #include "lower.h"
 
@@ -164,6 +164,95 @@ static uint32_t site_cases(const struct lw *w, uint32_t pc, const struct sil_ins
 	return sel->ncases + (w->f->insns[pc].op == OP_SEND);
 }
 
+/* ---- the endpoint words: stored at the call, or after each write ---- */
+
+/* A local written nowhere in a loop, and in at most LW_EP_DEFS places,
+ * none a jump, has its endpoint words stored at the entry and after each
+ * of those writes; then at every call each word holds what the local
+ * holds, and the call stores none (n > LW_EP_DEFS: stored at the call). */
+enum { LW_EP_DEFS = 4 };
+struct lw_epdefs { uint32_t n, pc[LW_EP_DEFS]; };
+struct lw_epw { uint32_t site, k, ep, next; };   /* cSITE_[k].ep = rEP, chained per writing pc */
+
+static void may_write(struct lw_epdefs *d, uint32_t pc, int anew)
+{
+	if (d->n > LW_EP_DEFS || (d->n && d->pc[d->n - 1] == pc))
+		return;
+	if (anew || d->n == LW_EP_DEFS)
+		d->n = LW_EP_DEFS + 1;
+	else
+		d->pc[d->n++] = pc;
+}
+
+/* Every local the instruction at pc names in a fixed operand may be
+ * written there, and every value a receive case binds; not those passed by
+ * value: a list's (a call's, spawn's or send's arguments), a send's
+ * endpoint, a receive case's, a delete's, a retv's.  A write in a loop
+ * (anew: the next trip may see another endpoint) or by a jump (a
+ * receive's bound values: no store can follow it) leaves the local's
+ * words to the call. */
+static void note_writes(struct lw *w, uint32_t pc, int in_loop)
+{
+	const struct sil_insn *in = &w->f->insns[pc];
+	if (in->op == OP_SEND || in->op == OP_DELETE || in->op == OP_RETV)
+		return;
+	int anew = in_loop || (sil_ops[in->op].flags & F_JUMP);
+	const char *ops = sil_ops[in->op].operands;
+	for (int k = 0; ops[k] && k < 4; k++)
+		if ((ops[k] == 'r' || ops[k] == 'd') && in->a[k] >= 0)
+			may_write(&w->epdefs[in->a[k]], pc, anew);
+	for (uint32_t c = 0; c < in->ncases; c++)
+		for (uint32_t a = 0; a < in->cases[c].nargs; a++)
+			may_write(&w->epdefs[in->cases[c].args[a]], pc, 1);
+}
+
+static int hoisted(const struct lw *w, uint32_t ep)
+{
+	return w->epdefs[ep].n <= LW_EP_DEFS;
+}
+
+/* The writes of each local, then per writing pc the words stored after
+ * it (chained in site and case order: built backwards). */
+static void ep_plan(struct lw *w, const uint8_t *loop)
+{
+	const struct sil_func *f = w->f;
+	w->epdefs = xcalloc(f->nlocals + 1, sizeof *w->epdefs);
+	for (uint32_t pc = 0; pc < f->ninsns; pc++)
+		note_writes(w, pc, loop[pc]);
+	w->epw_at = xmalloc((f->ninsns + 1) * sizeof *w->epw_at);
+	for (uint32_t pc = 0; pc <= f->ninsns; pc++)
+		w->epw_at[pc] = UINT32_MAX;
+	uint32_t used = 0, cap = 0;
+	for (uint32_t pc = f->ninsns; pc-- > 0;) {
+		const struct sil_insn *sel = w->kept[pc] ? site_select(w, pc) : NULL;
+		for (uint32_t k = sel ? site_cases(w, pc, sel) : 0; k-- > 0;) {
+			uint32_t ep, msg;
+			site_case(w, pc, sel, k, &ep, &msg);
+			for (uint32_t i = 0; hoisted(w, ep) && i < w->epdefs[ep].n; i++) {
+				if (used == cap) {
+					cap = cap ? 2 * cap : 16;
+					w->epw = xrealloc(w->epw, cap * sizeof *w->epw);
+				}
+				uint32_t at = w->epdefs[ep].pc[i];
+				w->epw[used] = (struct lw_epw){pc, k, ep, w->epw_at[at]};
+				w->epw_at[at] = used++;
+			}
+		}
+	}
+}
+
+/* After the instruction at w->pc: the words of the locals it wrote. */
+void lw_cases_after(struct lw *w)
+{
+	uint32_t i = w->epw_at[w->pc];
+	if (i == UINT32_MAX)
+		return;
+	lw_out(w, "\t");
+	for (const char *sep = ""; i != UINT32_MAX; i = w->epw[i].next, sep = " ")
+		lw_out(w, "%sc%u_[%u].ep = r%u;", sep, w->epw[i].site, w->epw[i].k, w->epw[i].ep);
+	lw_out(w, "\n");
+}
+
 /* Which sites get a cP_ (w->kept: a live one in a loop); the bytes of
  * those arrays, for the frame estimate. */
 uint64_t lw_cases_plan(struct lw *w)
@@ -178,6 +267,7 @@ uint64_t lw_cases_plan(struct lw *w)
 			bytes += site_cases(w, pc, sel) * (uint64_t)sizeof(struct sing_case);
 		}
 	}
+	ep_plan(w, loop);
 	free(loop);
 	free(reach);
 	return bytes;
@@ -196,6 +286,8 @@ void lw_cases_begin(struct lw *w)
 			uint32_t ep, msg;
 			site_case(w, pc, sel, k, &ep, &msg);
 			lw_out(w, " c%u_[%u].msg = %u; c%u_[%u].pad_ = 0;", pc, k, msg, pc, k);
+			if (hoisted(w, ep))
+				lw_out(w, " c%u_[%u].ep = r%u;", pc, k, ep);
 		}
 		lw_out(w, "\n");
 	}
@@ -204,7 +296,13 @@ void lw_cases_begin(struct lw *w)
 void lw_cases_end(struct lw *w)
 {
 	free(w->kept);
+	free(w->epdefs);
+	free(w->epw);
+	free(w->epw_at);
 	w->kept = NULL;
+	w->epdefs = NULL;
+	w->epw = NULL;
+	w->epw_at = NULL;
 }
 
 /* The site at w->pc's array, ready for the call: "{ " and either the
@@ -224,10 +322,10 @@ uint32_t lw_cases(struct lw *w, const struct sil_insn *sel, char name[16])
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t ep, msg;
 		site_case(w, pc, sel, k, &ep, &msg);
-		if (keep)
-			lw_out(w, "%s[%u].ep = r%u; ", name, k, ep);
-		else
+		if (!keep)
 			lw_out(w, "%s{r%u, %u, 0}", k ? ", " : "", ep, msg);
+		else if (!hoisted(w, ep))
+			lw_out(w, "%s[%u].ep = r%u; ", name, k, ep);
 	}
 	if (!keep)
 		lw_out(w, "}; ");

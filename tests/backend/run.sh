@@ -252,11 +252,26 @@ fi
 # C (casearrays.awk) has the three live calls' arrays kept (the select
 # after the Pong send fused with it is dead: a block-scope array), their
 # endpoints stored at each call and only the constant words at the entry.
+# caseeps.sg's endpoint locals are written in no loop (but main's e): their
+# words are stored at the entry and after each write, none at the call.
 run_program case-arrays "$HERE/casearrays.sg"
 if want case-arrays-kept; then
 	SING_CACHE="$TMPDIR/cache.casearrays" sing run "$HERE/casearrays.sg" >/dev/null 2>&1
 	got=$(awk -f "$HERE/casearrays.awk" "$TMPDIR"/cache.casearrays/*.c 2>&1)
-	[ "$got" = "kept 3" ] && ok case-arrays-kept || bad case-arrays-kept "$got"
+	[ "$got" = "kept 3 hoisted 0 mixed 0" ] && ok case-arrays-kept || bad case-arrays-kept "$got"
+fi
+run_program case-eps "$HERE/caseeps.sg"
+if want case-eps-hoisted; then
+	SING_CACHE="$TMPDIR/cache.caseeps" sing run "$HERE/caseeps.sg" >/dev/null 2>&1
+	got=$(awk -f "$HERE/casearrays.awk" "$TMPDIR"/cache.caseeps/*.c 2>&1)
+	[ "$got" = "kept 0 hoisted 4 mixed 2" ] && ok case-eps-hoisted || bad case-eps-hoisted "$got"
+fi
+# caseeps_bound.sasm (run above as sasm-caseeps_bound): r5, bound by a
+# receive, keeps its words at the call; r3's are stored after its chnew.
+if want case-eps-bound; then
+	SING_CACHE="$TMPDIR/cache.caseepsb" sing run "$HERE/caseeps_bound.sasm" >/dev/null 2>&1
+	got=$(awk -f "$HERE/casearrays.awk" "$TMPDIR"/cache.caseepsb/*.c 2>&1)
+	[ "$got" = "kept 0 hoisted 0 mixed 2" ] && ok case-eps-bound || bad case-eps-bound "$got"
 fi
 
 # ---- the install cache ----
