@@ -621,7 +621,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	r->e = e;
 	e->waiter = self;
 	self->result = SING_SENDSEL_PENDING;
-	return smp ? sched_park_locked(self, next) : sched_park_to(self, next);
+	return smp ? sched_park_quick_locked(self, next) : sched_park_quick(self, next);
 }
 
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
