@@ -614,9 +614,11 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	 * Two of select_one's tests are quick_send's already: the endpoint
 	 * is the one it sent on (SING_SEL_REPLY; read back from the send's
 	 * case, so a wrong flag only has the receive on that endpoint), so
-	 * a channel's end (no set) and t's SIP's (send_ok). */
+	 * a channel's end (no set) and t's SIP's (send_ok).  one_case's test,
+	 * whether a message or the closing is there, is one load; select_one
+	 * (sendsel_recv) asks which case it satisfies, if any. */
 	e = r->cases[-1].ep;
-	if (__builtin_expect(one_case(e, r->cases, r->n) >= 0 || gc_wait_due(&self->sip->gc), 0))
+	if (__builtin_expect(e->count_closed != 0 || gc_wait_due(&self->sip->gc), 0))
 		return sendsel_recv(t, r->cases, r->n | SING_SEL_FLAGS, r->io, r->fn, next);
 	r->e = e;
 	e->waiter = self;
