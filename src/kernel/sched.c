@@ -194,7 +194,7 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 /* The CPU running t (cpu_switch set t->cpu). */
 static struct sk_cpu *cpu_of(struct sk_thread *t)
 {
-	return &t->sip->k->cpu[t->cpu];
+	return &t->k->cpu[t->cpu];
 }
 
 /* ---- the policy ---- */
@@ -429,7 +429,7 @@ int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next)
 
 int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next)
 {
-	return park(&t->sip->k->cpu[0], t, next, 0, 0);   /* one CPU: every thread's is 0 */
+	return park(&t->k->cpu[0], t, next, 0, 0);   /* one CPU: every thread's is 0 */
 }
 
 /* The round trip's own parks (chan.c sendsel): next was parked at its
@@ -454,7 +454,7 @@ int32_t sched_park_quick_locked(struct sk_thread *t, struct sk_thread *next)
 int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next)
 {
 	park_known(next);
-	return park(&t->sip->k->cpu[0], t, next, 0, 1);
+	return park(&t->k->cpu[0], t, next, 0, 1);
 }
 
 void sched_resumed_parked(struct sk_thread *t)

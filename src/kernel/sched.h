@@ -128,13 +128,13 @@ static inline int sched_next_on(const struct sk_cpu *c, const struct sk_thread *
 }
 static inline int sched_next_of(const struct sk_thread *t, const struct sk_thread *by)
 {
-	const struct sk_cpu *c = &t->sip->k->cpu[t->cpu];
+	const struct sk_cpu *c = &t->k->cpu[t->cpu];
 	return c->cur == by && sched_next_on(c, t);
 }
 /* The same when sched_lockless(): the running thread is its one CPU's. */
 static inline int sched_next_alone(const struct sk_thread *t)
 {
-	return sched_next_on(&t->sip->k->cpu[0], t);
+	return sched_next_on(&t->k->cpu[0], t);
 }
 
 /* sched_wake_direct beyond its common case. */

@@ -249,6 +249,7 @@ struct sk_thread {
 		const char *fn;
 	} pend;
 	struct sip *sip;
+	struct sk_kernel *k;         /* sip->k, one load nearer (its CPU: sched.c cpu_of) */
 	struct stk_seg *seg;         /* the segment it runs on */
 	struct stk_seg *cache;       /* released segments, the last released on top (linked by prev) */
 	uint64_t cached;             /* their bytes (still charged to the budget) */
