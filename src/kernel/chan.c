@@ -92,7 +92,7 @@ int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, i
 		return -1;
 	if (__builtin_expect(r->cases[0].msg == m + 1, 1))   /* (a receive has a case; a reply's */
 		return 0;                                        /* usual one first: laid out straight) */
-	for (uint32_t i = 1; i < r->n; i++)
+	for (uint32_t i = 1; i < (r->n & ~SING_SEL_FLAGS); i++)
 		if (r->cases[i].msg == m + 1)
 			return (int)i;
 	return -1;
@@ -602,7 +602,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	struct sk_thread *self = sk_self(t);
 	struct ch_pend *r = &self->pend;
 	r->cases = cases + 1;
-	r->n = n & ~SING_SEL_FLAGS;
+	r->n = n;   /* (its flags masked where read: not here) */
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
@@ -645,7 +645,7 @@ int32_t ch_resume_parked(struct sk_thread *t)
 	if (i == SING_SENDSEL_PENDING) {
 		struct ch_pend r = t->pend;
 		r.e->waiter = NULL;
-		i = select_one(t, r.e, r.cases, r.n, r.io, (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
+		i = select_one(t, r.e, r.cases, r.n & ~SING_SEL_FLAGS, r.io, (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
 	}
 	/* With several CPUs the switch here handed over the kernel lock (at
 	 * the switcher's depth); the SIP's code holds none. */

@@ -244,7 +244,7 @@ struct sk_thread {
 	struct ch_pend {             /* the receive it waits in, while parked */
 		struct ch_end *e;
 		const struct sing_case *cases;   /* the receive's (one endpoint: e) */
-		uint32_t n;
+		uint32_t n;                      /* with its SING_SEL_* flags: masked where read */
 		union sing_slot *io;
 		const char *fn;
 	} pend;
