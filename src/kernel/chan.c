@@ -527,10 +527,14 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
  * one is due, then the receive.  A peer the send wakes on this CPU is handed the
  * CPU directly when the receive blocks (docs/kernel.md "Scheduling for
  * communication"); on every other road it is queued first, as a wake-up
- * would have. */
+ * would have.  t's resumed (rt.h SING_T_RESUMED) is cleared here, before
+ * any switch, not by the sing_sendsel stub: only the roads that return a
+ * case (this one and sendsel_recv) return through the stub's test of it;
+ * a park never does (abi_stub.S STUB_SENDSEL). */
 int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
+	sk_self(t)->resumed = 0;
 	sk_self(t)->awaits_reply = (n & SING_SEL_REPLY) != 0;
 	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn,
 	                                  ch_sendsel_ops.refused, 1);
@@ -546,6 +550,7 @@ static __attribute__((noinline))
 int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                      union sing_slot *io, const char *fn, struct sk_thread *next)
 {
+	sk_self(t)->resumed = 0;   /* (as ch_sendsel_any) */
 	return recv_after(t, cases, n, io, fn, next);
 }
 

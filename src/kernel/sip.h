@@ -237,7 +237,8 @@ struct sk_thread {
 	 * predictor knows it. */
 	uint32_t site;
 	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
-	                                (rt.h SING_T_RESUMED: the stub clears and reads it) */
+	                                (rt.h SING_T_RESUMED: the stub clears and reads it;
+	                                sing_sendsel's, chan.c ch_sendsel_any clears) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
 	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
 	                                sched_wake_direct_rest's reply-follow) */
