@@ -650,7 +650,8 @@ int32_t ch_resume_parked(struct sk_thread *t)
 	if (i == SING_SENDSEL_PENDING) {
 		struct ch_pend r = t->pend;
 		r.e->waiter = NULL;
-		i = select_one(t, r.e, r.cases, r.n & ~SING_SEL_FLAGS, r.io, (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
+		i = select_one(t, r.e, r.cases, r.n & ~SING_SEL_FLAGS, r.io,
+		               (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
 	}
 	/* With several CPUs the switch here handed over the kernel lock (at
 	 * the switcher's depth); the SIP's code holds none. */
