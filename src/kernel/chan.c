@@ -611,7 +611,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
-	struct sk_thread *next = quick_send(t, e, m, r->io, smp);
+	struct sk_thread *next = quick_send(t, e, m, io, smp);   /* (io still in its register) */
 	if (__builtin_expect(!next, 0))
 		return ch_sendsel_any(t, r->cases - 1, r->n | SING_SEL_FLAGS, r->io, r->fn);
 	/* The receive: with nothing there and no collection due, t parks
