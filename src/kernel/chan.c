@@ -92,7 +92,7 @@ int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, i
 		return -1;
 	if (__builtin_expect(r->cases[0].msg == m + 1, 1))   /* (a receive has a case; a reply's */
 		return 0;                                        /* usual one first: laid out straight) */
-	for (uint32_t i = 1; i < r->n; i++)
+	for (uint32_t i = 1; i < (r->n & ~SING_SEL_FLAGS); i++)
 		if (r->cases[i].msg == m + 1)
 			return (int)i;
 	return -1;
@@ -436,7 +436,7 @@ int32_t ch_park(struct sk_thread *t, struct ch_end *e, const struct sing_case *c
 {
 	t->pend = (struct ch_pend){.e = e, .cases = cases, .n = n, .io = out, .fn = fn};
 	t->result = SING_SENDSEL_PENDING;
-	t->sip->k->cpu[t->cpu].long_parks++;   /* (SING_DEBUG=sched: sendsel's own park is the quick road) */
+	t->k->cpu[t->cpu].long_parks++;   /* (SING_DEBUG=sched: sendsel's own park is the quick road) */
 	return klock_smp ? sched_park_locked(t, next) : sched_park_to(t, next);
 }
 
@@ -528,10 +528,14 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
  * one is due, then the receive.  A peer the send wakes on this CPU is handed the
  * CPU directly when the receive blocks (docs/kernel.md "Scheduling for
  * communication"); on every other road it is queued first, as a wake-up
- * would have. */
+ * would have.  t's resumed (rt.h SING_T_RESUMED) is cleared here, before
+ * any switch, not by the sing_sendsel stub: only the roads that return a
+ * case (this one and sendsel_recv) return through the stub's test of it;
+ * a park never does (abi_stub.S STUB_SENDSEL). */
 int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
+	sk_self(t)->resumed = 0;
 	sk_self(t)->awaits_reply = (n & SING_SEL_REPLY) != 0;
 	struct sk_thread *next = send_sip(t, cases[0].ep, cases[0].msg, io, fn,
 	                                  ch_sendsel_ops.refused, 1);
@@ -547,6 +551,7 @@ static __attribute__((noinline))
 int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                      union sing_slot *io, const char *fn, struct sk_thread *next)
 {
+	sk_self(t)->resumed = 0;   /* (as ch_sendsel_any) */
 	return recv_after(t, cases, n, io, fn, next);
 }
 
@@ -603,11 +608,11 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	struct sk_thread *self = sk_self(t);
 	struct ch_pend *r = &self->pend;
 	r->cases = cases + 1;
-	r->n = n & ~SING_SEL_FLAGS;
+	r->n = n;   /* (its flags masked where read: not here) */
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
-	struct sk_thread *next = quick_send(t, e, m, r->io, smp);
+	struct sk_thread *next = quick_send(t, e, m, io, smp);   /* (io still in its register) */
 	if (__builtin_expect(!next, 0))
 		return ch_sendsel_any(t, r->cases - 1, r->n | SING_SEL_FLAGS, r->io, r->fn);
 	/* The receive: with nothing there and no collection due, t parks
@@ -615,14 +620,16 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	 * Two of select_one's tests are quick_send's already: the endpoint
 	 * is the one it sent on (SING_SEL_REPLY; read back from the send's
 	 * case, so a wrong flag only has the receive on that endpoint), so
-	 * a channel's end (no set) and t's SIP's (send_ok). */
+	 * a channel's end (no set) and t's SIP's (send_ok).  one_case's test,
+	 * whether a message or the closing is there, is one load; select_one
+	 * (sendsel_recv) asks which case it satisfies, if any. */
 	e = r->cases[-1].ep;
-	if (__builtin_expect(one_case(e, r->cases, r->n) >= 0 || gc_wait_due(&self->sip->gc), 0))
+	if (__builtin_expect(e->count_closed != 0 || gc_wait_due(&self->sip->gc), 0))
 		return sendsel_recv(t, r->cases, r->n | SING_SEL_FLAGS, r->io, r->fn, next);
 	r->e = e;
 	e->waiter = self;
 	self->result = SING_SENDSEL_PENDING;
-	return smp ? sched_park_locked(self, next) : sched_park_to(self, next);
+	return smp ? sched_park_quick_locked(self, next) : sched_park_quick(self, next);
 }
 
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
@@ -644,7 +651,8 @@ int32_t ch_resume_parked(struct sk_thread *t)
 	if (i == SING_SENDSEL_PENDING) {
 		struct ch_pend r = t->pend;
 		r.e->waiter = NULL;
-		i = select_one(t, r.e, r.cases, r.n, r.io, (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
+		i = select_one(t, r.e, r.cases, r.n & ~SING_SEL_FLAGS, r.io,
+		               (struct xh_list *)t->pub.xown, r.fn, NULL, 0);
 	}
 	/* With several CPUs the switch here handed over the kernel lock (at
 	 * the switcher's depth); the SIP's code holds none. */

@@ -47,7 +47,12 @@ struct ch_end {
 	uint32_t nmsgs;                     /* con->nmsgs */
 	uint32_t row;                       /* contract state x nmsgs: its row of the
 	                                       contract's step tables (0: start) */
-	uint32_t count, closed;
+	union {                             /* (both in one load: chan.c sendsel) */
+		struct {
+			uint32_t count, closed;
+		};
+		uint64_t count_closed;
+	};
 	/* The rest. */
 	const struct ly_contract *con;
 	uint32_t head, cap, width, side;

@@ -98,9 +98,14 @@ void sing_sendsel_resume(void);
  * sing_sendsel_resume; the words between are never read.  A thread
  * that did not park resumes in C and returns to its SWITCH stub, which
  * reads resumed (rt.h); a parked one never does before its next call
- * clears it, so the stub's switch sets it only for the others. */
-static inline int unpark(struct sk_thread *to, int stub)
+ * clears it, so the stub's switch sets it only for the others.  known
+ * (sched_park_quick): to is parked with its result, no need to ask. */
+static inline int unpark(struct sk_thread *to, int stub, int known)
 {
+	if (known && !FIBERS) {   /* (sched_park_quick: parked, its result delivered) */
+		to->parked = 0;
+		return 1;
+	}
 	if (__builtin_expect(to->parked, stub)) {   /* (a round trip's stub switches to a parked peer) */
 		to->parked = 0;
 		if (!stub || FIBERS || __builtin_expect(to->result == SING_SENDSEL_PENDING, 0)) {
@@ -158,7 +163,7 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 	if (smp)
 		count_running(c, from, to);
 	if (to)
-		unpark(to, 0);
+		unpark(to, 0, 0);
 	if (to) {
 		to->state = TH_RUNNING;
 		to->resumed = 1;   /* its SWITCH stub returns by a jump (rt.h) */
@@ -189,7 +194,7 @@ static void cpu_switch(struct sk_cpu *c, struct sk_thread *from, struct sk_threa
 /* The CPU running t (cpu_switch set t->cpu). */
 static struct sk_cpu *cpu_of(struct sk_thread *t)
 {
-	return &t->sip->k->cpu[t->cpu];
+	return &t->k->cpu[t->cpu];
 }
 
 /* ---- the policy ---- */
@@ -336,7 +341,7 @@ void sched_handed(struct sk_thread *t)
  * is the caller's.  1 if next resumes at its stub (unpark). */
 static inline __attribute__((always_inline))
 int alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int stub,
-             uint64_t now)
+             int known, uint64_t now)
 {
 	next->state = TH_RUNNING;
 	if (!stub)
@@ -350,7 +355,7 @@ int alone_to(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int 
 		c->alone++;
 	}
 	__atomic_store_n(&c->cur, next, __ATOMIC_RELEASE);
-	int direct = unpark(next, stub);
+	int direct = unpark(next, stub, known);
 	hal_fiber_start(&t->fake, (const void *)next->seg->lo, next->seg->hi - next->seg->lo);
 #ifdef __SANITIZE_THREAD__
 	hal_tsan_switch(next->tsan);
@@ -374,7 +379,7 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 	block_for(c, t, next, now);
 	c->directs++;
 	if (__builtin_expect(sched_lockless(), 1)) {
-		alone_to(c, t, next, 0, now);
+		alone_to(c, t, next, 0, 0, now);
 		/* With no sanitizer the switch is the last call (a jump): t
 		 * resumes straight in its caller. */
 		hal_ctx_switch(&t->ctx, &next->ctx);
@@ -394,7 +399,7 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
  * switch's frame, or ch_resume_parked); or the stub lets it go when next
  * resumes straight in its SIP's code. */
 static inline __attribute__((always_inline))
-int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int smp)
+int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int smp, int known)
 {
 	uint64_t now = ticks(c);
 	block_for(c, t, next, now);
@@ -403,7 +408,7 @@ int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int 
 	 * sched_wake_direct_rest, which may move it here first). */
 	if (smp)
 		count_swap(t, next);
-	int direct = alone_to(c, t, next, 1, now);
+	int direct = alone_to(c, t, next, 1, known, now);
 	if (smp)   /* a switch, direct (sk_cpu; lockless too with one CPU) */
 		c->locked_parks++;
 	else
@@ -417,12 +422,37 @@ int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next)
 {
 	struct sk_cpu *c = cpu_of(t);
 	__asm__("" : "+r"(c));   /* (kept in a register: not k->cpu + t->cpu * size at every use) */
-	return park(c, t, next, 1);
+	return park(c, t, next, 1, 0);
 }
 
 int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next)
 {
-	return park(&t->sip->k->cpu[0], t, next, 0);   /* one CPU: every thread's is 0 */
+	return park(&t->k->cpu[0], t, next, 0, 0);   /* one CPU: every thread's is 0 */
+}
+
+/* The round trip's own parks (chan.c sendsel): next was parked at its
+ * stub and a sender delivered into its receive (quick_send's
+ * th_parked_pending, then deliver_parked, nothing between), so unpark
+ * need not ask.  A sanitized build, which resumes it in the kernel all
+ * the same (FIBERS), checks it. */
+static inline void park_known(const struct sk_thread *next)
+{
+	if (FIBERS && (!next->parked || next->result == SING_SENDSEL_PENDING))
+		kpanic("sched_park_quick: the thread handed the CPU is not parked with a result");
+}
+
+int32_t sched_park_quick_locked(struct sk_thread *t, struct sk_thread *next)
+{
+	struct sk_cpu *c = cpu_of(t);
+	__asm__("" : "+r"(c));   /* (as sched_park_locked's) */
+	park_known(next);
+	return park(c, t, next, 1, 1);
+}
+
+int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next)
+{
+	park_known(next);
+	return park(&t->k->cpu[0], t, next, 0, 1);
 }
 
 void sched_resumed_parked(struct sk_thread *t)

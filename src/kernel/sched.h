@@ -108,6 +108,10 @@ int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next);
  * code (the stub lets the lock go), else SING_SENDSEL_SWITCH (the lock
  * goes with the switch). */
 int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next);
+/* The same two for chan.c's quick road, where next is parked at its
+ * stub with its result delivered (unpark need not ask). */
+int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next);
+int32_t sched_park_quick_locked(struct sk_thread *t, struct sk_thread *next);
 /* First step of a parked thread that resumes in the kernel
  * (ch_resume_parked): the switch's sanitizer bookkeeping. */
 void sched_resumed_parked(struct sk_thread *t);
@@ -126,13 +130,13 @@ static inline int sched_next_on(const struct sk_cpu *c, const struct sk_thread *
 }
 static inline int sched_next_of(const struct sk_thread *t, const struct sk_thread *by)
 {
-	const struct sk_cpu *c = &t->sip->k->cpu[t->cpu];
+	const struct sk_cpu *c = &t->k->cpu[t->cpu];
 	return c->cur == by && sched_next_on(c, t);
 }
 /* The same when sched_lockless(): the running thread is its one CPU's. */
 static inline int sched_next_alone(const struct sk_thread *t)
 {
-	return sched_next_on(&t->sip->k->cpu[0], t);
+	return sched_next_on(&t->k->cpu[0], t);
 }
 
 /* sched_wake_direct beyond its common case. */

@@ -239,18 +239,20 @@ struct sk_thread {
 	 * predictor knows it. */
 	uint32_t site;
 	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
-	                                (rt.h SING_T_RESUMED: the stub clears and reads it) */
+	                                (rt.h SING_T_RESUMED: the stub clears and reads it;
+	                                sing_sendsel's, chan.c ch_sendsel_any clears) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
 	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
 	                                sched_wake_direct_rest's reply-follow) */
 	struct ch_pend {             /* the receive it waits in, while parked */
 		struct ch_end *e;
 		const struct sing_case *cases;   /* the receive's (one endpoint: e) */
-		uint32_t n;
+		uint32_t n;                      /* with its SING_SEL_* flags: masked where read */
 		union sing_slot *io;
 		const char *fn;
 	} pend;
 	struct sip *sip;
+	struct sk_kernel *k;         /* sip->k, one load nearer (its CPU: sched.c cpu_of) */
 	struct stk_seg *seg;         /* the segment it runs on */
 	struct stk_seg *cache;       /* released segments, the last released on top (linked by prev) */
 	uint64_t cached;             /* their bytes (still charged to the budget) */

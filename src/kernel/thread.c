@@ -46,6 +46,7 @@ struct sk_thread *thread_new(struct sip *s, void (*start)(struct sing_thread *, 
 		return NULL;
 	struct sk_thread *t = record(s->k);
 	t->sip = s;
+	t->k = s->k;
 	t->pub.xown = &s->xh_own;
 	t->pub.xlay = (const void *const *)s->im->map.lay;
 	t->pub.marking = s->gc.marking;

@@ -87,6 +87,9 @@ name:                                   \
  * eax its result (meaningful when it parked here too; a context saved by
  * hal_ctx_switch returns into C, where eax is dead), and its site set to
  * the other of t's (cpu_switch's rule, kept here for the round trip).
+ * Unlike the other SWITCH stubs it leaves resumed to the kernel, which
+ * clears it on the roads that return a case (chan.c ch_sendsel_any):
+ * the park road, the common one, never reads it.
  * SING_SENDSEL_SWITCH_UNLOCK (several CPUs): the same, and on the new
  * stack (free below its context; the push keeps the call aligned) the
  * kernel lock goes before the jump. */
@@ -99,7 +102,6 @@ name:                                   \
 	movl %esi, SING_T_SITE(%rdx);
 #define STUB_SENDSEL(name)              \
 	STUB_ENTER(name)                    \
-	movl $0, SING_T_RESUMED(%rdi);      \
 	pushq %rdi;                         \
 	cmpl $0, klock_smp(%rip);           \
 	jne 6f;                             \
