@@ -61,7 +61,8 @@ struct sk_cpu {
 	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
 	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c alone_to) */
 	uint64_t parks;                  /* switches, direct and lockless, that parked the sender at its
-	                                    stub (sched_park_to; not in the three counts above) */
+	                                    stub (sched_park_to, sched_park_quick; not in the three
+	                                    counts above) */
 	uint64_t locked_parks;           /* the same with several CPUs, under the lock (sched_park_locked) */
 	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
 	uint64_t long_parks;             /* of the parks, those after a half's long road (chan.c ch_park:
@@ -240,7 +241,8 @@ struct sk_thread {
 	uint32_t site;
 	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
 	                                (rt.h SING_T_RESUMED: the stub clears and reads it;
-	                                sing_sendsel's, chan.c ch_sendsel_any clears) */
+	                                for sing_sendsel the kernel clears it, chan.c
+	                                ch_sendsel_any and sendsel_recv) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
 	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
 	                                sched_wake_direct_rest's reply-follow) */
