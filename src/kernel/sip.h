@@ -63,7 +63,8 @@ struct sk_cpu {
 	uint64_t parks;                  /* switches, direct and lockless, that parked the sender at its
 	                                    stub (sched_park_to, sched_park_quick; not in the three
 	                                    counts above) */
-	uint64_t locked_parks;           /* the same with several CPUs, under the lock (sched_park_locked) */
+	uint64_t locked_parks;           /* the same with several CPUs, under the lock (sched_park_locked,
+	                                    sched_park_quick_locked) */
 	uint64_t slow_resumes;           /* parked threads that resumed in the kernel (chan.c ch_resume_parked) */
 	uint64_t long_parks;             /* of the parks, those after a half's long road (chan.c ch_park:
 	                                    every road but sendsel's quick_send) */
