@@ -608,13 +608,13 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	struct sk_thread *self = sk_self(t);
 	struct ch_pend *r = &self->pend;
 	r->cases = cases + 1;
-	r->n = n;   /* (its flags masked where read: not here) */
+	r->n = n;   /* (the caller's flags kept: masked where read, passed on as given) */
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
 	struct sk_thread *next = quick_send(t, e, m, io, smp);   /* (io still in its register) */
 	if (__builtin_expect(!next, 0))
-		return ch_sendsel_any(t, r->cases - 1, r->n | SING_SEL_FLAGS, r->io, r->fn);
+		return ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
 	/* The receive: with nothing there and no collection due, t parks
 	 * for next (select_one's steps, in its order); else select_one.
 	 * Two of select_one's tests are quick_send's already: the endpoint
@@ -625,7 +625,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	 * (sendsel_recv) asks which case it satisfies, if any. */
 	e = r->cases[-1].ep;
 	if (__builtin_expect(e->count_closed != 0 || gc_wait_due(&self->sip->gc), 0))
-		return sendsel_recv(t, r->cases, r->n | SING_SEL_FLAGS, r->io, r->fn, next);
+		return sendsel_recv(t, r->cases, r->n, r->io, r->fn, next);
 	r->e = e;
 	e->waiter = self;
 	self->result = SING_SENDSEL_PENDING;

@@ -390,7 +390,8 @@ void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 }
 
 /* sched_block_to's bookkeeping for a thread t that parks at its stub
- * (sched_park_to, sched_park_locked), t->handoff = next, t marked parked.
+ * (sched_park_to, sched_park_locked and their quick twins; known: next
+ * is parked with its result), t->handoff = next, t marked parked.
  * smp: several CPUs (docs/kernel.md "Parking with several CPUs"): this
  * CPU holds the kernel lock once (abi.c sing_sendsel_k), and next waits on it
  * (sched_wake_direct).  The lock stays held until the stub is off t's
