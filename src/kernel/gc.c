@@ -53,6 +53,7 @@ void gc_init(struct gc_heap *h, const struct sing_tinfo *types, uint32_t ntypes,
 	h->full_next = GC_FULL_MIN;
 	h->young_max = GC_YOUNG;
 	h->mapped_wait = GC_WAIT_GROWTH;
+	gc_wait_limit(h);
 	h->born_ns = hal_clock_ns();
 }
 
@@ -191,6 +192,7 @@ static struct gc_chunk *add_chunk(struct gc_heap *h, uint64_t bytes, uint32_t si
 		h->hint[c] += h->hint[c] > i;
 	h->sweep_i += h->sweep_i > i;
 	h->mapped += bytes;
+	gc_wait_limit(h);
 	return &h->chunks[i];
 }
 
@@ -202,6 +204,7 @@ void gci_remove_chunk(struct gc_heap *h, uint32_t i)
 	h->budget->used -= c.hi - c.lo;
 	klock_leave();
 	h->mapped -= c.hi - c.lo;
+	gc_wait_limit(h);
 	for (int k = 0; k < GC_NCLASS; k++)   /* chunks after i move down one */
 		h->hint[k] -= h->hint[k] > i;
 	h->sweep_i -= h->sweep_i > i;

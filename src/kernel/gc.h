@@ -159,7 +159,10 @@ struct gc_heap {
 	uint64_t cycle_from;               /* old_bytes when the running cycle started */
 	uint64_t mapped;                   /* bytes of chunks and large objects */
 	uint64_t mapped_wait;              /* mapped when the last collection ended, plus
-	                                      GC_WAIT_GROWTH (gc_wait_due) */
+	                                      GC_WAIT_GROWTH */
+	uint64_t young_wait;               /* gc_wait_due's one limit on young_bytes:
+	                                      GC_WAIT_GROWTH, 0 once mapped reaches
+	                                      mapped_wait (gc_wait_limit) */
 	uintptr_t slab, slab_end;          /* what is left of the slab chunks are carved from */
 	uint64_t slabs;                    /* slabs taken: the run's */
 	uint64_t live;                     /* old bytes after the last collection */
@@ -273,11 +276,18 @@ static inline void gc_write(struct gc_heap *h, void *obj, void *cur, void *val)
 /* 1 if it collected (the kernel lock may have been let go meanwhile). */
 int gc_waiting(struct gc_heap *h);
 /* Would gc_waiting collect?  Inline: a thread about to block on a
- * message asks, and almost always the answer is no. */
+ * message asks, and almost always the answer is no (a round trip's every
+ * half: one compare).  Its two reasons are one: young_wait drops to 0
+ * once the heap grew (mapped >= mapped_wait), which every change of
+ * mapped or mapped_wait keeps (gc_wait_limit). */
 static inline int gc_wait_due(const struct gc_heap *h)
 {
-	return __builtin_expect(h->mapped >= h->mapped_wait, 0) ||
-	       __builtin_expect(h->young_bytes >= GC_WAIT_GROWTH, 0);
+	return __builtin_expect(h->young_bytes >= h->young_wait, 0);
+}
+/* young_wait again, after mapped or mapped_wait changed. */
+static inline void gc_wait_limit(struct gc_heap *h)
+{
+	h->young_wait = h->mapped >= h->mapped_wait ? 0 : GC_WAIT_GROWTH;
 }
 /* For the roots callback. */
 void gc_mark_range(struct gc_heap *h, uintptr_t lo, uintptr_t hi);

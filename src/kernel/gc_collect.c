@@ -380,6 +380,7 @@ void gci_collect(struct gc_heap *h, int full)
 	h->young_bytes = 0;
 	h->slice_at = GC_SLICE_EVERY;
 	h->mapped_wait = h->mapped + GC_WAIT_GROWTH;
+	gc_wait_limit(h);
 	TR_EVENT(TR_GC_END, 0, (uint32_t)h->marked, h->live, h->mapped);
 	TR_EVENT(TR_XH_BYTES, 0, 0, 0, h->xh->live_bytes);
 }

@@ -180,6 +180,12 @@ stat_at_most() {
 	[ -n "${SING_GCSTRESS:-}" ] || set --
 	stat_in "$name" "$file" "$what" 0 "$most" "$@"
 }
+# A SIP about to wait collects when its heap grew by GC_WAIT_GROWTH in
+# chunks, however little it handed out (mapwait.sg: six chunks of one
+# short run each, 384 KiB mapped for 3 KiB): gc_wait_due's one compare
+# sees it because young_wait dropped to 0 as mapped passed mapped_wait
+# (gc.h gc_wait_limit; no collection, if it were never lowered).
+stat_in gc-waiting-after-heap-grew mapwait.sg collections 1 3
 # The young generation grows while few of its objects survive (gc.c
 # size_young): trees of up to 1 MiB die young once it has grown (about 2
 # MiB promoted; 17 MiB with the young generation fixed at 1 MiB).
