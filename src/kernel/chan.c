@@ -82,9 +82,12 @@ static int full(const struct ch_end *e)
  * yet, w waits on p with nothing queued before it, p is still w's SIP's and
  * the receive is untraced (traced: TR_ON(TR_RECV), or 0 where the caller
  * tested it already).  Else -1: m is queued as ever, and w finishes its
- * receive in ch_resume_parked. */
+ * receive in ch_resume_parked.  first (a constant): only the first case
+ * is looked at, -2 if it is not m's (sendsel's first road: the loop
+ * over the others would take a register it has not). */
 static inline __attribute__((always_inline))
-int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, int traced)
+int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, int traced,
+                int first)
 {
 	const struct ch_pend *r = &w->pend;
 	if (!th_parked_pending(w) || r->e != p || p->count ||
@@ -92,6 +95,8 @@ int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, i
 		return -1;
 	if (__builtin_expect(r->cases[0].msg == m + 1, 1))   /* (a receive has a case; a reply's */
 		return 0;                                        /* usual one first: laid out straight) */
+	if (first)   /* (quick_send's first road: the rest is sendsel_later's) */
+		return -2;
 	for (uint32_t i = 1; i < (r->n & ~SING_SEL_FLAGS); i++)
 		if (r->cases[i].msg == m + 1)
 			return (int)i;
@@ -133,7 +138,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	}
 	struct sk_thread *w = p->waiter;
 	int c;
-	if (direct && w && !lm->nlinear && (c = parked_case(p, w, m, 1)) >= 0) {
+	if (direct && w && !lm->nlinear && (c = parked_case(p, w, m, 1, 0)) >= 0) {
 		deliver_parked(p, w, lm->nargs, c, args, next);
 		return sched_wake_direct(w, by);
 	}
@@ -555,31 +560,41 @@ int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint3
 	return recv_after(t, cases, n, io, fn, next);
 }
 
+/* quick_send's answer when only the first case was looked at (first)
+ * and m is not its: sendsel_later looks at the others. */
+#define QUICK_LATER ((struct sk_thread *)1)
+
 /* The common send of a round trip, decided before anything changes
  * (sends and receives untraced: ch_sendsel; no safepoint due): a message
  * of values only that send_ok allows, to a peer thread parked at its stub
  * in a receive that takes it (parked_case) and that runs next (what
  * sched_wake_direct returns in its common case; smp: several CPUs, the
  * caller holding the lock).  That thread, with the message (values in io)
- * delivered; else NULL, with nothing done. */
+ * delivered; else NULL, or QUICK_LATER (first: parked_case's), with
+ * nothing done. */
 static inline __attribute__((always_inline))
 struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m,
-                             const union sing_slot *io, int smp)
+                             const union sing_slot *io, int smp, int first)
 {
 	struct ch_end *p;
 	struct sk_thread *w;
 	uint32_t q;
-	int i;
+	int i = -1;
 	if (__builtin_expect(t->poll || xh_holder(e) != (struct xh_list *)t->xown ||   /* send_ok's tests, but */
 	    m >= e->nmsgs || (q = e->quick[e->row + m]) == SING_NO_STATE ||   /* (ch_step) */
 	    !(p = e->peer) || !(w = p->waiter) ||   /* not full(e): m goes into the receive, not the ring */
-	    (i = parked_case(p, w, m, 0)) < 0 || w->state != TH_BLOCKED ||
+	    (i = parked_case(p, w, m, 0, first)) < 0 || w->state != TH_BLOCKED ||
 	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)), 0))
-		return NULL;
+		return first && i == -2 ? QUICK_LATER : NULL;
 	e->row = LY_QUICK_ROW(q);
 	deliver_parked(p, w, LY_QUICK_NARGS(q), i, io, LY_QUICK_ROW(q));
+	if ((uintptr_t)w <= (uintptr_t)QUICK_LATER)   /* (a thread: the caller's test of NULL and */
+		__builtin_unreachable();                 /* QUICK_LATER folds into the failures') */
 	return w;
 }
+
+static int32_t sendsel_later(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                             union sing_slot *io, const char *fn, int smp);
 
 /* A round trip's each half is this one call (rt.h's sing_sendsel;
  * ch_sendsel with one CPU, ch_sendsel_locked with several).  Its
@@ -588,12 +603,13 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
  * quick_send, the receive's checks and the park, makes no call but its
  * last (a tail call), so nothing is kept across a call.  The receive is recorded in t's pend
  * first (the park needs it, and every other road reads it back from
- * there) and read back from there, which keeps few values live: two
- * callee-saved registers pushed, where ch_sendsel_any pushes six and
- * keeps a frame. */
+ * there) and read back from there, which keeps few values live: no
+ * callee-saved register pushed (the search past the receive's first
+ * case, which needed one, is sendsel_later's), where ch_sendsel_any
+ * pushes six and keeps a frame. */
 static inline __attribute__((always_inline))
 int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                union sing_slot *io, const char *fn, int smp)
+                union sing_slot *io, const char *fn, int smp, int first)
 {
 	/* What may_park() asks, whether switches are traced, is tested here
 	 * with sends and receives.  The common half waits for the answer on
@@ -612,9 +628,10 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	r->io = io;
 	r->fn = fn;
 	__asm__ volatile("" ::: "memory");   /* read back from r, not kept in registers */
-	struct sk_thread *next = quick_send(t, e, m, io, smp);   /* (io still in its register) */
-	if (__builtin_expect(!next, 0))
-		return ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
+	struct sk_thread *next = quick_send(t, e, m, io, smp, first);   /* (io still in its register) */
+	if (__builtin_expect((uintptr_t)next <= (uintptr_t)QUICK_LATER, 0))
+		return first && next ? sendsel_later(t, r->cases - 1, r->n, r->io, r->fn, smp) :
+		                       ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
 	/* The receive: with nothing there and no collection due, t parks
 	 * for next (select_one's steps, in its order); else select_one.
 	 * Two of select_one's tests are quick_send's already: the endpoint
@@ -635,13 +652,24 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn)
 {
-	return sendsel(t, cases, n, io, fn, 0);
+	return sendsel(t, cases, n, io, fn, 0, 1);
 }
 
 int32_t ch_sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                           union sing_slot *io, const char *fn)
 {
-	return sendsel(t, cases, n, io, fn, 1);
+	return sendsel(t, cases, n, io, fn, 1, 1);
+}
+
+/* sendsel again when the peer's receive may take m in a later case than
+ * its first (QUICK_LATER): the same road with parked_case's whole search,
+ * apart so that the common road's registers need not hold its loop's.
+ * Nothing was changed before it (quick_send did nothing). */
+static __attribute__((noinline))
+int32_t sendsel_later(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                      union sing_slot *io, const char *fn, int smp)
+{
+	return smp ? sendsel(t, cases, n, io, fn, 1, 0) : sendsel(t, cases, n, io, fn, 0, 0);
 }
 
 int32_t ch_resume_parked(struct sk_thread *t)

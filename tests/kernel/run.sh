@@ -315,6 +315,25 @@ if want parked-round-trips-values; then
 	else bad parked-round-trips-values "exit $rc/$frc, output '$out'/'$fout' (want 'sum 503503500 tocks 1000'), parked '$p'/'$fp' (want >= 3990), resumed in the kernel (optimised) '$fm'"; fi
 fi
 
+# ... and when the answer is not the receive's first case (lateping.sg's
+# ChannelClosed and latepong.sg's Bye come first): sendsel's common road
+# looks at the first case only and sendsel_later at the others, still the
+# quick road (chan.c QUICK_LATER): every value arrives in its case, and
+# nearly no half parks by the long road (ch_sendsel_any: each did, had
+# sendsel_later not been asked).  Both builds, on one CPU and on two.
+late_run() {
+	local road='s/^sing: sched: parked by the long road \([0-9]*\)$/\1/p' l fl
+	PCPUS=$2 parked_run "$1" lateping.sg latepong.sg
+	local ok=$?
+	l=$(sed -n "$road" "$TMPDIR/err") fl=$(sed -n "$road" "$TMPDIR/ferr")
+	if [ $ok -eq 0 ] && [ "$out" = "sum 500500" ] && [ "$fout" = "$out" ] &&
+	   [ "${p:-0}" -ge 1980 ] && [ "${fp:-0}" -ge 1980 ] && [ "${l:-9999}" -le 20 ] && [ "${fl:-9999}" -le 20 ]; then
+		ok "$1"
+	else bad "$1" "exit $rc/$frc, output '$out'/'$fout' (want 'sum 500500'), parked '$p'/'$fp' (want >= 1980), by the long road '$l'/'$fl' (want <= 20)"; fi
+}
+want parked-round-trips-later-case && late_run parked-round-trips-later-case 1
+want two-cpu-parked-round-trips-later-case && late_run two-cpu-parked-round-trips-later-case 2
+
 # ... and with two CPUs, under the kernel lock (sched.c sched_park_locked):
 # the optimised build resumes nearly every half straight in its SIP's
 # code, the stub letting the lock go on the new stack; the sanitized one
