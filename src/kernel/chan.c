@@ -103,21 +103,23 @@ int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, i
 	return -1;
 }
 
-/* ... and m goes into it (case i): its nargs values into w's io, p's
- * row the one m leads to, w's result the case, p's waiter none. */
+/* ... and m goes into it (case i): p's row the one m leads to, p's
+ * waiter none, w's result the case, then its nargs values into w's io
+ * (last: p, next and i are not kept across the copy, whose loop then
+ * finds a register free in sendsel, which pushes none). */
 static inline __attribute__((always_inline))
 void deliver_parked(struct ch_end *p, struct sk_thread *w, uint32_t nargs, int i,
                     const union sing_slot *args, uint32_t next)
 {
+	p->row = next;
+	p->waiter = NULL;
+	w->result = i;
 	if (__builtin_expect(nargs != 0, 1)) {   /* (the first on its own: most messages carry one) */
 		union sing_slot *io = w->pend.io;
 		io[0] = args[0];
 		for (uint32_t a = 1; __builtin_expect(a < nargs, 0); a++)
 			io[a] = args[a];
 	}
-	p->row = next;
-	p->waiter = NULL;
-	w->result = i;
 }
 
 /* Queue m (its linear arguments already in flight) at e's peer and wake
@@ -635,12 +637,11 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	/* The receive: with nothing there and no collection due, t parks
 	 * for next (select_one's steps, in its order); else select_one.
 	 * Two of select_one's tests are quick_send's already: the endpoint
-	 * is the one it sent on (SING_SEL_REPLY; read back from the send's
-	 * case, so a wrong flag only has the receive on that endpoint), so
-	 * a channel's end (no set) and t's SIP's (send_ok).  one_case's test,
-	 * whether a message or the closing is there, is one load; select_one
-	 * (sendsel_recv) asks which case it satisfies, if any. */
-	e = r->cases[-1].ep;
+	 * is the one it sent on (SING_SEL_REPLY; e, the send's case's, kept
+	 * in its register, so a wrong flag only has the receive on that
+	 * endpoint), so a channel's end (no set) and t's SIP's (send_ok).
+	 * one_case's test, whether a message or the closing is there, is one
+	 * load; select_one (sendsel_recv) asks which case it satisfies, if any. */
 	if (__builtin_expect(e->count_closed != 0 || gc_wait_due(&self->sip->gc), 0))
 		return sendsel_recv(t, r->cases, r->n, r->io, r->fn, next);
 	r->e = e;
