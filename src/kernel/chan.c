@@ -104,16 +104,21 @@ int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, i
 }
 
 /* ... and m goes into it (case i): p's row the one m leads to, p's
- * waiter none, w's result the case, then its nargs values into w's io
+ * waiter none, w's result the case (unpark, a constant: w runs next by
+ * sched_park_quick, which need not clear its parked flag then: done here
+ * with the result, one store), then its nargs values into w's io
  * (last: p, next and i are not kept across the copy, whose loop then
  * finds a register free in sendsel, which pushes none). */
 static inline __attribute__((always_inline))
 void deliver_parked(struct ch_end *p, struct sk_thread *w, uint32_t nargs, int i,
-                    const union sing_slot *args, uint32_t next)
+                    const union sing_slot *args, uint32_t next, int unpark)
 {
 	p->row = next;
 	p->waiter = NULL;
-	w->result = i;
+	if (unpark && !SCHED_FIBERS)   /* (quick_send: the park's unpark, in the same store) */
+		w->parked_result = (uint64_t)(uint32_t)i << 32;
+	else
+		w->result = i;
 	if (__builtin_expect(nargs != 0, 1)) {   /* (the first on its own: most messages carry one) */
 		union sing_slot *io = w->pend.io;
 		io[0] = args[0];
@@ -141,7 +146,7 @@ struct sk_thread *put(struct ch_end *e, uint32_t m, union sing_slot *args, uint3
 	struct sk_thread *w = p->waiter;
 	int c;
 	if (direct && w && !lm->nlinear && (c = parked_case(p, w, m, 1, 0)) >= 0) {
-		deliver_parked(p, w, lm->nargs, c, args, next);
+		deliver_parked(p, w, lm->nargs, c, args, next, 0);
 		return sched_wake_direct(w, by);
 	}
 	uint32_t i = p->head + p->count;
@@ -553,15 +558,6 @@ int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uin
 	return recv_after(t, cases + 1, n, io, fn, next);
 }
 
-/* recv_after, with a frame of its own (after quick_send). */
-static __attribute__((noinline))
-int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
-                     union sing_slot *io, const char *fn, struct sk_thread *next)
-{
-	sk_self(t)->resumed = 0;   /* (as ch_sendsel_any) */
-	return recv_after(t, cases, n, io, fn, next);
-}
-
 /* quick_send's answer when only the first case was looked at (first)
  * and m is not its: sendsel_later looks at the others. */
 #define QUICK_LATER ((struct sk_thread *)1)
@@ -571,9 +567,12 @@ int32_t sendsel_recv(struct sing_thread *t, const struct sing_case *cases, uint3
  * of values only that send_ok allows, to a peer thread parked at its stub
  * in a receive that takes it (parked_case) and that runs next (what
  * sched_wake_direct returns in its common case; smp: several CPUs, the
- * caller holding the lock).  That thread, with the message (values in io)
- * delivered; else NULL, or QUICK_LATER (first: parked_case's), with
- * nothing done. */
+ * caller holding the lock), when t's receive on e then parks: nothing
+ * there and no collection due (select_one's first steps; else its
+ * other roads, taken by ch_sendsel_any: so every thread this hands a
+ * message runs next by sched_park_quick, which deliver_parked unparks
+ * it for).  That thread, with the message (values in io) delivered;
+ * else NULL, or QUICK_LATER (first: parked_case's), with nothing done. */
 static inline __attribute__((always_inline))
 struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m,
                              const union sing_slot *io, int smp, int first)
@@ -586,10 +585,11 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
 	    m >= e->nmsgs || (q = e->quick[e->row + m]) == SING_NO_STATE ||   /* (ch_step) */
 	    !(p = e->peer) || !(w = p->waiter) ||   /* not full(e): m goes into the receive, not the ring */
 	    (i = parked_case(p, w, m, 0, first)) < 0 || w->state != TH_BLOCKED ||
-	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)), 0))
+	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)) ||
+	    e->count_closed != 0 || gc_wait_due(&sk_self(t)->sip->gc), 0))   /* (the receive's) */
 		return first && i == -2 ? QUICK_LATER : NULL;
 	e->row = LY_QUICK_ROW(q);
-	deliver_parked(p, w, LY_QUICK_NARGS(q), i, io, LY_QUICK_ROW(q));
+	deliver_parked(p, w, LY_QUICK_NARGS(q), i, io, LY_QUICK_ROW(q), 1);
 	if ((uintptr_t)w <= (uintptr_t)QUICK_LATER)   /* (a thread: the caller's test of NULL and */
 		__builtin_unreachable();                 /* QUICK_LATER folds into the failures') */
 	return w;
@@ -634,16 +634,13 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	if (__builtin_expect((uintptr_t)next <= (uintptr_t)QUICK_LATER, 0))
 		return first && next ? sendsel_later(t, r->cases - 1, r->n, r->io, r->fn, smp) :
 		                       ch_sendsel_any(t, r->cases - 1, r->n, r->io, r->fn);
-	/* The receive: with nothing there and no collection due, t parks
-	 * for next (select_one's steps, in its order); else select_one.
-	 * Two of select_one's tests are quick_send's already: the endpoint
-	 * is the one it sent on (SING_SEL_REPLY; e, the send's case's, kept
-	 * in its register, so a wrong flag only has the receive on that
-	 * endpoint), so a channel's end (no set) and t's SIP's (send_ok).
-	 * one_case's test, whether a message or the closing is there, is one
-	 * load; select_one (sendsel_recv) asks which case it satisfies, if any. */
-	if (__builtin_expect(e->count_closed != 0 || gc_wait_due(&self->sip->gc), 0))
-		return sendsel_recv(t, r->cases, r->n, r->io, r->fn, next);
+	/* The receive: t parks for next (select_one's steps, in its order;
+	 * its tests, quick_send's).  The endpoint is the one it sent on
+	 * (SING_SEL_REPLY; e, the send's case's, kept in its register, so a
+	 * wrong flag only has the receive on that endpoint), so a channel's
+	 * end (no set) and t's SIP's (send_ok).  one_case's test, whether a
+	 * message or the closing is there, is one load (e->count_closed):
+	 * else ch_sendsel_any's select_one asks which case it satisfies. */
 	r->e = e;
 	e->waiter = self;
 	self->result = SING_SENDSEL_PENDING;

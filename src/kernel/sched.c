@@ -79,11 +79,7 @@ static void resumed(struct sk_cpu *c, void *fake)
  * parked at its stub resumes there only when its receive is complete and
  * no sanitizer is on (else through ch_resume_parked, which finishes the
  * sanitizer's fiber switch). */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define FIBERS 1
-#else
-#define FIBERS 0
-#endif
+#define FIBERS SCHED_FIBERS
 
 /* The HAL's way into chan.c's ch_resume_parked (abi_stub.S). */
 void sing_sendsel_resume(void);
@@ -102,10 +98,8 @@ void sing_sendsel_resume(void);
  * (sched_park_quick): to is parked with its result, no need to ask. */
 static inline int unpark(struct sk_thread *to, int stub, int known)
 {
-	if (known && !FIBERS) {   /* (sched_park_quick: parked, its result delivered) */
-		to->parked = 0;
-		return 1;
-	}
+	if (known && !FIBERS)   /* (sched_park_quick: its result delivered, and parked */
+		return 1;           /* cleared in the same store: chan.c quick_send) */
 	if (__builtin_expect(to->parked, stub)) {   /* (a round trip's stub switches to a parked peer) */
 		to->parked = 0;
 		if (!stub || FIBERS || __builtin_expect(to->result == SING_SENDSEL_PENDING, 0)) {

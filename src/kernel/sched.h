@@ -109,7 +109,9 @@ int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next);
  * goes with the switch). */
 int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next);
 /* The same two for chan.c's quick road, where next is parked at its
- * stub with its result delivered (unpark need not ask). */
+ * stub with its result delivered (unpark need not ask); without
+ * SCHED_FIBERS, with its parked flag cleared already (quick_send stores
+ * both in one word). */
 int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next);
 int32_t sched_park_quick_locked(struct sk_thread *t, struct sk_thread *next);
 /* First step of a parked thread that resumes in the kernel
@@ -138,6 +140,14 @@ static inline int sched_next_alone(const struct sk_thread *t)
 {
 	return sched_next_on(&t->k->cpu[0], t);
 }
+
+/* A sanitizer switches fibers (sched.c): a parked thread handed the CPU
+ * resumes through the kernel, never straight at its stub. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SCHED_FIBERS 1
+#else
+#define SCHED_FIBERS 0
+#endif
 
 /* sched_wake_direct beyond its common case. */
 struct sk_thread *sched_wake_direct_rest(struct sk_thread *t, const struct sk_thread *by);

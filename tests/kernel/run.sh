@@ -334,6 +334,29 @@ late_run() {
 want parked-round-trips-later-case && late_run parked-round-trips-later-case 1
 want two-cpu-parked-round-trips-later-case && late_run two-cpu-parked-round-trips-later-case 2
 
+# ... and when a collection falls due as a half's receive would park
+# (allocping.sg: 800 bytes a round, lateping's cases): that half collects, then waits by
+# the long road, its send too (chan.c quick_send asks first: the thread
+# it delivers to must run next by sched_park_quick, which does not ask
+# whether it is parked; the optimised build crashed when one was handed
+# on by another road).  Both builds, one CPU and two: the sum right,
+# and some 50 collections as the SIP waited (a few without the ask).
+gc_run() {
+	local coll='s/^sing: sip allocping: collections \([0-9]*\) .*/\1/p' n fn
+	SING_CPUS=$2 DBG=exheap,stats run_sing "$1" allocping.sg
+	rc=$?
+	SING_CPUS=$2 SING_DEBUG=stats sing_fast run -l latepong.sg allocping.sg >"$TMPDIR/fout" 2>"$TMPDIR/ferr"
+	frc=$?
+	n=$(sed -n "$coll" "$TMPDIR/err") fn=$(sed -n "$coll" "$TMPDIR/ferr")
+	if [ $rc -eq 0 ] && [ $frc -eq 0 ] && sanitizer_clean "$TMPDIR/err" &&
+	   grep -q '^sing: exheap live bytes: 0$' "$TMPDIR/err" && [ "$(cat "$TMPDIR/out")" = "sum 50005000" ] &&
+	   [ "$(cat "$TMPDIR/fout")" = "sum 50005000" ] && [ "${n:-0}" -ge 20 ] && [ "${fn:-0}" -ge 20 ]; then
+		ok "$1"
+	else bad "$1" "exit $rc/$frc, output '$(head -c 80 "$TMPDIR/out")'/'$(head -c 80 "$TMPDIR/fout")' (want 'sum 50005000'), collections '$n'/'$fn' (want >= 20): $(grep -m1 -i 'panic\|failed' "$TMPDIR/ferr" "$TMPDIR/err")"; fi
+}
+want parked-round-trips-collecting && gc_run parked-round-trips-collecting 1
+want two-cpu-parked-round-trips-collecting && gc_run two-cpu-parked-round-trips-collecting 2
+
 # ... and with two CPUs, under the kernel lock (sched.c sched_park_locked):
 # the optimised build resumes nearly every half straight in its SIP's
 # code, the stub letting the lock go on the new stack; the sanitized one
