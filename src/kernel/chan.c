@@ -584,10 +584,12 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
 	if (__builtin_expect(t->poll || xh_holder(e) != (struct xh_list *)t->xown ||   /* send_ok's tests, but */
 	    m >= e->nmsgs || (q = e->quick[e->row + m]) == SING_NO_STATE ||   /* (ch_step) */
 	    !(p = e->peer) || !(w = p->waiter) ||   /* not full(e): m goes into the receive, not the ring */
-	    (i = parked_case(p, w, m, 0, first)) < 0 || w->state != TH_BLOCKED ||
+	    (i = parked_case(p, w, m, 0, first)) < 0 ||   /* (so w is TH_BLOCKED: th_parked_pending) */
 	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)) ||
 	    e->count_closed != 0 || gc_wait_due(&sk_self(t)->sip->gc), 0))   /* (the receive's) */
 		return first && i == -2 ? QUICK_LATER : NULL;
+	if (SCHED_FIBERS && w->state != TH_BLOCKED)   /* (sanitized builds, every test's, check it) */
+		kpanic("quick_send: a thread parked with its receive pending is not blocked");
 	e->row = LY_QUICK_ROW(q);
 	deliver_parked(p, w, LY_QUICK_NARGS(q), i, io, LY_QUICK_ROW(q), 1);
 	if ((uintptr_t)w <= (uintptr_t)QUICK_LATER)   /* (a thread: the caller's test of NULL and */

@@ -344,7 +344,13 @@ _Static_assert(offsetof(struct sk_thread, result) == offsetof(struct sk_thread, 
 
 /* t is parked at its stub and no sender has completed its receive yet:
  * parked 1 and result SING_SENDSEL_PENDING, in one compare (x86-64 is
- * little-endian: parked is the low half). */
+ * little-endian: parked is the low half).  Such a thread is TH_BLOCKED
+ * (chan.c quick_send relies on it): it parked blocked (sched.c park);
+ * running again clears parked (unpark), and every wake-up of a thread
+ * blocked in a receive on p comes with a message delivered (result set)
+ * or queued (p->count), or with p's peer closed, which is the sender's
+ * own end: quick_send's other tests see each (the others, nsboot's and
+ * eset's, wake threads that wait otherwise: before main, on a set). */
 static inline int th_parked_pending(const struct sk_thread *t)
 {
 	return t->parked_result == ((uint64_t)(uint32_t)SING_SENDSEL_PENDING << 32 | 1u);
