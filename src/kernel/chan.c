@@ -541,9 +541,9 @@ int32_t recv_after(struct sing_thread *t, const struct sing_case *cases, uint32_
  * CPU directly when the receive blocks (docs/kernel.md "Scheduling for
  * communication"); on every other road it is queued first, as a wake-up
  * would have.  t's resumed (rt.h SING_T_RESUMED) is cleared here, before
- * any switch, not by the sing_sendsel stub: only the roads that return a
- * case (this one and sendsel_recv) return through the stub's test of it;
- * a park never does (abi_stub.S STUB_SENDSEL). */
+ * any switch, not by the sing_sendsel stub: only the road that returns a
+ * case (this one) returns through the stub's test of it; a park never
+ * does (abi_stub.S STUB_SENDSEL). */
 int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {

@@ -243,7 +243,7 @@ struct sk_thread {
 	uint32_t resumed;            /* switched to since its SWITCH-kind ABI call began
 	                                (rt.h SING_T_RESUMED: the stub clears and reads it;
 	                                for sing_sendsel the kernel clears it, chan.c
-	                                ch_sendsel_any and sendsel_recv) */
+	                                ch_sendsel_any) */
 	uint32_t awaits_reply;       /* its sing_sendsel's send: it blocks next for the answer on
 	                                the channel it sends on (chan.c ch_sendsel_any; sched.c
 	                                sched_wake_direct_rest's reply-follow) */
