@@ -4,6 +4,7 @@
 #include "eset.h"
 #include "panic.h"
 #include "sched.h"
+#include "sched_park.h"
 #include "trace.h"
 
 static uint32_t ring_cap(const struct ly_contract *con, uint32_t side)
@@ -585,7 +586,7 @@ struct sk_thread *quick_send(struct sing_thread *t, struct ch_end *e, uint32_t m
 	    m >= e->nmsgs || (q = e->quick[e->row + m]) == SING_NO_STATE ||   /* (ch_step) */
 	    !(p = e->peer) || !(w = p->waiter) ||   /* not full(e): m goes into the receive, not the ring */
 	    (i = parked_case(p, w, m, 0, first)) < 0 ||   /* (so w is TH_BLOCKED: th_parked_pending) */
-	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w)) ||
+	    !(smp ? sched_next_of(w, sk_self(t)) : sched_next_alone(w, sk_self(t))) ||
 	    e->count_closed != 0 || gc_wait_due(&sk_self(t)->sip->gc), 0))   /* (the receive's) */
 		return first && i == -2 ? QUICK_LATER : NULL;
 	if (SCHED_FIBERS && w->state != TH_BLOCKED)   /* (sanitized builds, every test's, check it) */
@@ -646,7 +647,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	r->e = e;
 	e->waiter = self;
 	self->result = SING_SENDSEL_PENDING;
-	return smp ? sched_park_quick_locked(self, next) : sched_park_quick(self, next);
+	return smp ? sched_park_quick_locked(self, next) : sched_park_quick_alone(self, next);
 }
 
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,

@@ -112,7 +112,7 @@ int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next);
  * stub with its result delivered (unpark need not ask); without
  * SCHED_FIBERS, with its parked flag cleared already (quick_send stores
  * both in one word). */
-int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next);
+int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next);   /* (inline: sched_park.h) */
 int32_t sched_park_quick_locked(struct sk_thread *t, struct sk_thread *next);
 /* First step of a parked thread that resumes in the kernel
  * (ch_resume_parked): the switch's sanitizer bookkeeping. */
@@ -135,10 +135,12 @@ static inline int sched_next_of(const struct sk_thread *t, const struct sk_threa
 	const struct sk_cpu *c = &t->k->cpu[t->cpu];
 	return c->cur == by && sched_next_on(c, t);
 }
-/* The same when sched_lockless(): the running thread is its one CPU's. */
-static inline int sched_next_alone(const struct sk_thread *t)
+/* The same when sched_lockless(): by is its one CPU's running thread.
+ * That CPU is read through by's kernel (t's too), which by's park then
+ * reads again (chan.c's quick road: one load for both). */
+static inline int sched_next_alone(const struct sk_thread *t, const struct sk_thread *by)
 {
-	return sched_next_on(&t->k->cpu[0], t);
+	return sched_next_on(&by->k->cpu[0], t);
 }
 
 /* A sanitizer switches fibers (sched.c): a parked thread handed the CPU
