@@ -80,7 +80,8 @@ static int full(const struct ch_end *e)
  * of w's receive that m (of values only: the caller's test), sent to p,
  * satisfies, if w is parked at its stub in that receive and it can take
  * m straight away, as pop would take it there: no sender completed it
- * yet, w waits on p with nothing queued before it, p is still w's SIP's and
+ * yet, w waits on p with nothing queued before it (nor p closed: one
+ * compare of the word both share), p is still w's SIP's and
  * the receive is untraced (traced: TR_ON(TR_RECV), or 0 where the caller
  * tested it already).  Else -1: m is queued as ever, and w finishes its
  * receive in ch_resume_parked.  first (a constant): only the first case
@@ -91,7 +92,7 @@ int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, i
                 int first)
 {
 	const struct ch_pend *r = &w->pend;
-	if (!th_parked_pending(w) || r->e != p || p->count ||
+	if (!th_parked_pending(w) || r->e != p || p->count_closed ||   /* (closed: never, its peer sends) */
 	    xh_holder(p) != (const struct xh_list *)w->pub.xown || (traced && TR_ON(TR_RECV)))
 		return -1;
 	if (__builtin_expect(r->cases[0].msg == m + 1, 1))   /* (a receive has a case; a reply's */

@@ -128,7 +128,8 @@ void sched_preempted(struct sk_thread *t);
  * the HAL (cpu->cur is by only on by's own CPU). */
 static inline int sched_next_on(const struct sk_cpu *c, const struct sk_thread *t)
 {
-	return !__builtin_expect(t->sip->stopper != NULL, 0) && !c->ho.n;
+	return !__builtin_expect(t->sip->stopper != NULL, 0) &&
+	       !__builtin_expect(c->ho.head != NULL, 0);   /* (head, not n: one compare) */
 }
 static inline int sched_next_of(const struct sk_thread *t, const struct sk_thread *by)
 {
