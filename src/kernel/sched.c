@@ -257,7 +257,8 @@ void sched_handed(struct sk_thread *t)
 	hand_off(cpu_of(t), t);
 }
 
-/* ---- the lockless switch: one CPU, switches untraced ---- */
+/* ---- the lockless switch: one CPU, switches untraced (its steps,
+ * alone_to, block_for and park: sched_park.h) ---- */
 
 void sched_block_to(struct sk_thread *t, struct sk_thread *next)
 {
