@@ -635,6 +635,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn)
 {
+	CH_STUB_ALIGNED();
 	return sendsel(t, cases, n, io, fn, 0);
 }
 
@@ -646,6 +647,7 @@ int32_t ch_sendsel_locked(struct sing_thread *t, const struct sing_case *cases, 
 
 int32_t ch_resume_parked(struct sk_thread *t)
 {
+	CH_STUB_ALIGNED();
 	sched_resumed_parked(t);
 	int32_t i = t->result;
 	if (i == SING_SENDSEL_PENDING) {

@@ -416,7 +416,9 @@ int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int 
 		c->parks++;
 	t->parked = 1;
 	t->handoff = next;
-	return smp && direct ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH;
+	if (!direct)
+		return SING_SENDSEL_SWITCH;
+	return smp ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH_PARKED;
 }
 
 int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next)
