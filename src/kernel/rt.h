@@ -49,8 +49,8 @@
  * does. */
 #define SING_SENDSEL_SWITCH_UNLOCK (-4)
 /* SING_SENDSEL_SWITCH when t->handoff parked at its own stub with its
- * result (one CPU): its context's registers are unwritten words, which
- * the stub skips instead of popping (abi_stub.S STUB_SENDSEL). */
+ * result (one CPU): its context is bare, the return address into its
+ * SIP's code with no registers to pop (abi_stub.S STUB_SENDSEL). */
 #define SING_SENDSEL_SWITCH_PARKED (-5)
 
 /* Frames up to this many bytes (as the backend estimates them) are

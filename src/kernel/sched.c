@@ -89,13 +89,13 @@ static void resumed(struct sk_cpu *c, void *fake)
 void sing_sendsel_resume(void);
 
 /* to, about to run: if it parked at its stub (chan.c ch_park), it
- * resumes there (its stub's frame, ret straight to its SIP's code with
- * its result) only when stub (a switch by the sing_sendsel stub, which
- * loads the result) says so, a sender completed its receive and there
- * are no fibers.  Else its context becomes hal_ctx_switch's frame shape
- * just below the one its stub saved (its transition record; its kernel
- * stack is free there), popping `to` into r15 and returning into
- * sing_sendsel_resume; the words between are never read.  A thread
+ * resumes there (its bare context, the return address into its SIP's
+ * code: abi_stub.S STUB_SENDSEL; its result in eax) only when stub (a
+ * switch by the sing_sendsel stub, which loads the result) says so, a
+ * sender completed its receive and there are no fibers.  Else its
+ * context becomes hal_ctx_switch's frame shape just below that return
+ * address (its kernel stack is free there), popping `to` into r15 and
+ * returning into sing_sendsel_resume; the words between are never read.  A thread
  * that did not park resumes in C and returns to its SWITCH stub, which
  * reads resumed (rt.h); a parked one never does before its next call
  * clears it, so the stub's switch sets it only for the others.  known
@@ -109,7 +109,7 @@ static inline int unpark(struct sk_thread *to, int stub, int known)
 	if (__builtin_expect(to->parked, stub)) {   /* (a round trip's stub switches to a parked peer) */
 		to->parked = 0;
 		if (!stub || FIBERS || __builtin_expect(to->result == SING_SENDSEL_PENDING, 0)) {
-			void **sp = (void **)to->ctx.sp - 7;   /* (the stub's rsp: not the SIP-visible trans_sp) */
+			void **sp = (void **)to->ctx.sp - 7;   /* (six registers, then the return) */
 			sp[0] = to;
 			sp[6] = (void *)sing_sendsel_resume;
 			to->ctx.sp = sp;

@@ -77,23 +77,23 @@ name:                                   \
  * at its stub").  Generated code reaches it by an asm call (rt.h
  * sing_sendsel_call) after which every register but rsp is the stub's:
  * what the SIP keeps across the call its compiler keeps in its frame.
- * So the stub saves none of the SIP's registers, and the transition
- * record is the return address and up.  Below it go six words left
- * unwritten, the shape of hal_ctx_switch's frame (its registers, then
- * the return address), which becomes the thread's context when it
- * parks; rbx keeps where (rsp), r12 the thread, over the kernel's call,
- * which is made on an aligned stack (an asm call cannot know the
- * caller's alignment).  The call is ch_sendsel with one CPU (klock_smp
+ * So the stub saves none of the SIP's registers: the transition record
+ * is the return address and up, and so is the thread's context when it
+ * parks here (a bare context: the return address, nothing below it).
+ * rbx keeps the thread over the kernel's call, which is made on an
+ * aligned stack (an asm call cannot know its caller's alignment); after
+ * it, trans_sp (which the kernel leaves as it found it) gives the
+ * return address back.  The call is ch_sendsel with one CPU (klock_smp
  * clear: no lock to take, and one call fewer) and name_k with several.
  * What it returns:
  *   SING_SENDSEL_SWITCH_PARKED  park t here and switch to t->handoff,
- *       parked at its own stub with its result (eax), its six words
- *       unwritten too: none is popped.  Its site is set to the other of
- *       t's (cpu_switch's rule, kept here for the round trip).  The
- *       common road (one CPU, a ping-pong) falls straight through.
+ *       parked at its own stub with its result (eax): a bare context
+ *       too.  Its site is set to the other of t's (cpu_switch's rule,
+ *       kept here for the round trip).  The common road (one CPU, a
+ *       ping-pong) falls straight through.
  *   SING_SENDSEL_SWITCH  the same, to a context whose registers matter
- *       (hal_ctx_switch's, or the frame sched.c unpark built to resume
- *       in ch_resume_parked): they are popped.
+ *       (hal_ctx_switch's, or the frame sched.c unpark built below a
+ *       bare one to resume in ch_resume_parked): they are popped.
  *   SING_SENDSEL_SWITCH_UNLOCK (several CPUs): as PARKED, and on the
  *       new stack (free below its context) the kernel lock goes before
  *       the jump.
@@ -103,16 +103,15 @@ name:                                   \
  * clears it on the roads that return a case (chan.c ch_sendsel_any):
  * the park road, the common one, never reads it. */
 #define STUB_PARK                       \
-	movq %rsp, SING_T_CTX(%r12);        \
-	movq SING_T_HANDOFF(%r12), %rdx;    \
+	movq %rsp, SING_T_CTX(%rbx);        \
+	movq SING_T_HANDOFF(%rbx), %rdx;    \
 	movq SING_T_CTX(%rdx), %rsp;        \
-	movl SING_T_SITE(%r12), %esi;       \
+	movl SING_T_SITE(%rbx), %esi;       \
 	xorl $1, %esi;                      \
 	movl %esi, SING_T_SITE(%rdx);
-/* Back into the SIP's code past six unwritten words (lea: the flags
- * hold the site). */
+/* Back into the SIP's code from a bare context (the flags hold the
+ * site, as STUB_SITE_JUMP's). */
 #define STUB_BARE_JUMP                  \
-	leaq 48(%rsp), %rsp;                \
 	popq %rcx;                          \
 	jne 3f;                             \
 	jmpq *%rcx;                         \
@@ -122,14 +121,12 @@ name:                                   \
 	.type name, @function;              \
 name:                                   \
 	movq %rsp, SING_T_TRANS_SP(%rdi);   \
-	subq $48, %rsp;                     \
-	movq %rsp, %rbx;                    \
-	movq %rdi, %r12;                    \
+	movq %rdi, %rbx;                    \
 	andq $-16, %rsp;   /* (the call aligned) */ \
 	cmpl $0, klock_smp(%rip);           \
 	jne 6f;                             \
 	callq ch_sendsel@PLT;               \
-5:	movq %rbx, %rsp;                    \
+5:	movq SING_T_TRANS_SP(%rbx), %rsp;   \
 	cmpl $SING_SENDSEL_SWITCH_PARKED, %eax; \
 	jne 7f;                             \
 	STUB_PARK                           \
@@ -141,23 +138,22 @@ name:                                   \
 	je 8f;                              \
 	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
 	je 4f;                              \
-	cmpl $0, SING_T_RESUMED(%r12);      \
+	cmpl $0, SING_T_RESUMED(%rbx);      \
 	jne 1f;                             \
-	leaq 48(%rsp), %rsp;                \
 	ret;                                \
-1:	cmpl $0, SING_T_SITE(%r12);         \
+1:	cmpl $0, SING_T_SITE(%rbx);         \
 	STUB_BARE_JUMP                      \
 8:	STUB_PARK                           \
 	movl SING_T_RESULT(%rdx), %eax;     \
 	STUB_SITE_JUMP                      \
 4:	STUB_PARK                           \
-	movq %rsp, %rbx;                    \
-	movq %rdx, %r12;                    \
+	movq %rdx, %rbx;                    \
+	movq %rsp, %r12;                    \
 	andq $-16, %rsp;                    \
 	callq klock_release_parked@PLT;     \
-	movq %rbx, %rsp;                    \
-	movl SING_T_RESULT(%r12), %eax;     \
-	cmpl $0, SING_T_SITE(%r12);         \
+	movq %r12, %rsp;                    \
+	movl SING_T_RESULT(%rbx), %eax;     \
+	cmpl $0, SING_T_SITE(%rbx);         \
 	STUB_BARE_JUMP                      \
 	.size name, .-name;
 
@@ -168,9 +164,9 @@ SING_ABI(STUB)
 
 /* Where a parked thread resumes when its stub cannot take it straight
  * back to its SIP's code (sched.c unpark built the frame that returned
- * here: r15 is the thread, rsp its stub's context, six unwritten words
- * below the return address).  The kernel ends its receive, on an
- * aligned stack; then back by a jump. */
+ * here: r15 is the thread, rsp its bare context, the return address).
+ * The kernel ends its receive, on an aligned stack; then back by a
+ * jump. */
 	.globl sing_sendsel_resume
 	.type sing_sendsel_resume, @function
 sing_sendsel_resume:
@@ -178,7 +174,7 @@ sing_sendsel_resume:
 	movq %r15, %rdi
 	andq $-16, %rsp
 	callq ch_resume_parked@PLT
-	leaq 48(%rbx), %rsp
+	movq %rbx, %rsp
 	popq %rcx
 	jmpq *%rcx
 	.size sing_sendsel_resume, .-sing_sendsel_resume
