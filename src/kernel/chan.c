@@ -639,6 +639,14 @@ int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_
 	return sendsel(t, cases, n, io, fn, 0);
 }
 
+ch_sendsel_fn *ch_sendsel_road = ch_sendsel;   /* (one CPU, nothing traced: the start) */
+
+void ch_sendsel_road_set(void)
+{
+	int quick = !klock_smp && !TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV));
+	ch_sendsel_road = quick ? ch_sendsel : sing_sendsel_k;
+}
+
 int32_t ch_sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                           union sing_slot *io, const char *fn)
 {

@@ -83,8 +83,9 @@ name:                                   \
  * rbx keeps the thread over the kernel's call, which is made on an
  * aligned stack (an asm call cannot know its caller's alignment); after
  * it, trans_sp (which the kernel leaves as it found it) gives the
- * return address back.  The call is ch_sendsel with one CPU (klock_smp
- * clear: no lock to take, and one call fewer) and name_k with several.
+ * return address back.  The call is chan.h's ch_sendsel_road:
+ * ch_sendsel with one CPU and nothing traced (no lock to take, one call
+ * fewer), else name_k.
  * What it returns:
  *   SING_SENDSEL_SWITCH_PARKED  park t here and switch to t->handoff,
  *       parked at its own stub with its result (eax): a bare context
@@ -123,17 +124,13 @@ name:                                   \
 	movq %rsp, SING_T_TRANS_SP(%rdi);   \
 	movq %rdi, %rbx;                    \
 	andq $-16, %rsp;   /* (the call aligned) */ \
-	cmpl $0, klock_smp(%rip);           \
-	jne 6f;                             \
-	callq ch_sendsel@PLT;               \
-5:	movq SING_T_TRANS_SP(%rbx), %rsp;   \
+	callq *ch_sendsel_road(%rip);       \
+	movq SING_T_TRANS_SP(%rbx), %rsp;   \
 	cmpl $SING_SENDSEL_SWITCH_PARKED, %eax; \
 	jne 7f;                             \
 	STUB_PARK                           \
 	movl SING_T_RESULT(%rdx), %eax;     \
 	STUB_BARE_JUMP                      \
-6:	callq name##_k@PLT;                 \
-	jmp 5b;                             \
 7:	cmpl $SING_SENDSEL_SWITCH, %eax;    \
 	je 8f;                              \
 	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
