@@ -439,6 +439,14 @@ int32_t sing_sendsel_call(struct sing_thread *t, const struct sing_case *cases, 
 	                   "xmm15", "memory", "cc");
 	return r;
 }
+/* The address of the caller's local array x (sing_sendsel_call's cases
+ * and io), made where it is used, by a lea from rsp that the compiler
+ * may not hoist out of a loop: an address kept over the loop would be
+ * spilled like everything else over the call and loaded back, one more
+ * load on the chain from the stack switched to to the peer's (docs/
+ * kernel.md "The SIP's registers the caller's"). */
+#define SING_HERE(x) __extension__({ __typeof__(&(x)[0]) a_; \
+	__asm__ volatile("leaq %1, %0" : "=r"(a_) : "m"((x)[0])); a_; })
 #else
 #error "sing_sendsel_call: x86-64 only (abi_stub.S)"
 #endif
