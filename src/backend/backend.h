@@ -22,7 +22,7 @@
 /* Bump when the generated code changes meaning (also part of the cache
  * entries' generator id, with rt.h's text, SIL_VERSION and the compiler
  * command). */
-#define BE_LOWER_VERSION "lower-22"
+#define BE_LOWER_VERSION "lower-23"
 
 struct be_result {
 	char so_path[4096];    /* the compiled object in the cache */

@@ -614,7 +614,7 @@ static void sendsel(struct lw *w, const struct sil_insn *in, const struct sil_in
 	uint32_t n = case_count(w, sel);
 	if ((n & SING_SEL_ONE) && sel->cases[0].ep == A(0))
 		n |= SING_SEL_REPLY;   /* the answer comes on the endpoint sent on */
-	lw_out(w, "%s};\n\tswitch (__builtin_expect(sing_sendsel(th, %s, %uu, o_, FN), 0)) {\n",
+	lw_out(w, "%s};\n\tswitch (__builtin_expect(sing_sendsel_call(th, SING_HERE(%s), %uu, SING_HERE(o_), FN), 0)) {\n",
 	    in->nlist ? "" : "{.u64 = 0}", c, n);
 	dispatch(w, sel);
 }

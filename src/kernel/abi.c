@@ -761,8 +761,9 @@ int32_t sendsel_enter(struct sing_thread *t, const struct sing_case *cases, uint
 int32_t sing_sendsel_k(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                        union sing_slot *io, const char *fn)
 {
-	if (__builtin_expect(!klock_smp, 0))   /* (one CPU since the stub looked: no lock) */
-		return ch_sendsel(t, cases, n, io, fn);
+	CH_STUB_ALIGNED();
+	if (__builtin_expect(!klock_smp, 0))   /* (one CPU, traced: ch_sendsel_road; no lock) */
+		return ch_sendsel_any(t, cases, n, io, fn);
 	int taken = klock_try_sip(sk_self(t)->cpu);
 	if (__builtin_expect(!taken || sk_stop_asked(t), 0))
 		return sendsel_enter(t, cases, n, io, fn, taken);

@@ -449,7 +449,6 @@ int32_t ch_park(struct sk_thread *t, struct ch_end *e, const struct sing_case *c
                 union sing_slot *out, const char *fn, struct sk_thread *next)
 {
 	t->pend = (struct ch_pend){.e = e, .cases = cases, .n = n, .io = out, .fn = fn};
-	t->result = SING_SENDSEL_PENDING;
 	t->k->cpu[t->cpu].long_parks++;   /* (SING_DEBUG=sched: sendsel's own park is the quick road) */
 	return klock_smp ? sched_park_locked(t, next) : sched_park_to(t, next);
 }
@@ -618,11 +617,12 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
                 union sing_slot *io, const char *fn, int smp, int first)
 {
 	/* What may_park() asks, whether switches are traced, is tested here
-	 * with sends and receives.  The common half waits for the answer on
-	 * the endpoint it sends on (SING_SEL_REPLY); any other (a send on one
-	 * channel and a receive on another, bench/cost/send.sg) goes its way
-	 * at once. */
-	if (__builtin_expect(TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV)) ||
+	 * with sends and receives, with several CPUs: with one, the stub
+	 * comes here only while none is (ch_sendsel_road).  The common half
+	 * waits for the answer on the endpoint it sends on (SING_SEL_REPLY);
+	 * any other (a send on one channel and a receive on another,
+	 * bench/cost/send.sg) goes its way at once. */
+	if (__builtin_expect((smp && TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV))) ||
 	                     !(n & SING_SEL_REPLY), 0))
 		return ch_sendsel_any(t, cases, n, io, fn);
 	struct ch_end *e = cases[0].ep;      /* (loaded first: the send waits on no store) */
@@ -647,14 +647,22 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	 * else ch_sendsel_any's select_one asks which case it satisfies. */
 	r->e = e;
 	e->waiter = self;
-	self->result = SING_SENDSEL_PENDING;
 	return smp ? sched_park_quick_locked(self, next) : sched_park_quick_alone(self, next);
 }
 
 int32_t ch_sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
                    union sing_slot *io, const char *fn)
 {
+	CH_STUB_ALIGNED();
 	return sendsel(t, cases, n, io, fn, 0, 1);
+}
+
+ch_sendsel_fn *ch_sendsel_road = ch_sendsel;   /* (one CPU, nothing traced: the start) */
+
+void ch_sendsel_road_set(void)
+{
+	int quick = !klock_smp && !TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV));
+	ch_sendsel_road = quick ? ch_sendsel : sing_sendsel_k;
 }
 
 int32_t ch_sendsel_locked(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
@@ -676,6 +684,7 @@ int32_t sendsel_later(struct sing_thread *t, const struct sing_case *cases, uint
 
 int32_t ch_resume_parked(struct sk_thread *t)
 {
+	CH_STUB_ALIGNED();
 	sched_resumed_parked(t);
 	int32_t i = t->result;
 	if (i == SING_SENDSEL_PENDING) {

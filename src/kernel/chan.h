@@ -121,6 +121,29 @@ int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uin
  * returns; with several CPUs it lets go of the kernel lock the switch
  * handed it before it returns. */
 int32_t ch_resume_parked(struct sk_thread *t);
+/* The kernel function the sing_sendsel stub calls (abi_stub.S, by one
+ * indirect call): ch_sendsel while one CPU runs and sends, receives
+ * and switches go untraced (no lock to take, nothing to record), else
+ * sing_sendsel_k (abi.c), which asks about both.  ch_sendsel_road_set
+ * sets it from klock_smp and tr_mask; klock_on and klock_off call it,
+ * and tr_start and tr_stop, each when no SIP thread can be in the stub
+ * on a CPU whose road changes (one CPU: the kernel is running). */
+typedef int32_t ch_sendsel_fn(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                              union sing_slot *io, const char *fn);
+extern ch_sendsel_fn *ch_sendsel_road;
+ch_sendsel_fn sing_sendsel_k;
+void ch_sendsel_road_set(void);
+/* The sing_sendsel stub calls ch_sendsel, sing_sendsel_k and
+ * ch_resume_parked on a 16-byte aligned stack, whatever its caller's (an
+ * asm call, rt.h sing_sendsel_call, cannot know it: the stub aligns).
+ * Sanitized builds, which keep frame pointers, check it at each call. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CH_STUB_ALIGNED() \
+	((uintptr_t)__builtin_frame_address(0) & 15 ? \
+	 kpanic("chan: the sing_sendsel stub called the kernel on a misaligned stack") : (void)0)
+#else
+#define CH_STUB_ALIGNED() ((void)0)
+#endif
 /* The row (state x nmsgs) after e's side sends m, or SING_NO_STATE if
  * not allowed now. */
 uint32_t ch_step(const struct ch_end *e, uint32_t m);

@@ -2,6 +2,7 @@
 #include "klock.h"
 
 #include "../hal/hal.h"
+#include "chan.h"
 #include "panic.h"
 
 /* About 5-10 us of pause instructions: longer than the lock is held on a
@@ -110,6 +111,7 @@ void klock_on(void)
 	if (klock_smp)
 		return;
 	klock_smp = 1;
+	ch_sendsel_road_set();
 	klock_take();
 }
 
@@ -120,4 +122,5 @@ void klock_off(void)
 	klock_lk.depth = 1;
 	klock_drop();
 	klock_smp = 0;
+	ch_sendsel_road_set();
 }

@@ -19,7 +19,7 @@
 #ifndef SING_RT_H
 #define SING_RT_H
 
-#define SING_RT_VERSION 13
+#define SING_RT_VERSION 14
 
 /* Offset of sing_thread.trans_sp, used by the assembly stubs. */
 #define SING_T_TRANS_SP 16
@@ -48,6 +48,10 @@
  * CPUs").  SING_SENDSEL_SWITCH there hands the lock over, as a switch
  * does. */
 #define SING_SENDSEL_SWITCH_UNLOCK (-4)
+/* SING_SENDSEL_SWITCH when t->handoff parked at its own stub with its
+ * result (one CPU): its context is bare, the return address into its
+ * SIP's code with no registers to pop (abi_stub.S STUB_SENDSEL). */
+#define SING_SENDSEL_SWITCH_PARKED (-5)
 
 /* Frames up to this many bytes (as the backend estimates them) are
  * checked after the prologue built them; larger ones before (a wrapper). */
@@ -74,7 +78,8 @@
  *   SENDSEL  sing_sendsel's: a SWITCH stub that also makes the switch
  *          itself when name_k returns SING_SENDSEL_SWITCH (the thread
  *          parks at the stub: docs/kernel.md "The round trip parked at
- *          its stub").
+ *          its stub").  Called only as sing_sendsel_call (below) calls
+ *          it: every register but rsp is the stub's, and it saves none.
  *   NORET  never returns (the SIP is stopped).
  *   PLAIN  an ordinary call into the kernel.
  */
@@ -409,6 +414,41 @@ SING_ABI(SING_X)
 	"movups %%xmm15, -112(%%rsp)\n\tmovups %%xmm15, -128(%%rsp)" ::: "xmm15")
 #else
 #define SING_WIPE() ((void)0)
+#endif
+
+/* sing_sendsel as generated code calls it (lower.c): by an asm call
+ * after which every register but rsp is the kernel's, so that the stub
+ * saves and restores none of the SIP's at either end of a round trip's
+ * switch (abi_stub.S STUB_SENDSEL).  What the caller keeps over the call
+ * the compiler keeps in its frame instead, where the collector's
+ * conservative stack scan finds it as before.  (A plain C call would
+ * expect rbx, rbp and r12-r15 back.) */
+#if defined(__x86_64__)
+static inline __attribute__((always_inline))
+int32_t sing_sendsel_call(struct sing_thread *t, const struct sing_case *cases, uint32_t n,
+                          union sing_slot *io, const char *fn)
+{
+	register const char *fn_ __asm__("r8") = fn;
+	int32_t r;
+	__asm__ volatile("call *sing_sendsel@GOTPCREL(%%rip)"
+	                 : "=a"(r), "+D"(t), "+S"(cases), "+d"(n), "+c"(io), "+r"(fn_)
+	                 :
+	                 : "rbx", "rbp", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	                   "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+	                   "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14",
+	                   "xmm15", "memory", "cc");
+	return r;
+}
+/* The address of the caller's local array x (sing_sendsel_call's cases
+ * and io), made where it is used, by a lea from rsp that the compiler
+ * may not hoist out of a loop: an address kept over the loop would be
+ * spilled like everything else over the call and loaded back, one more
+ * load on the chain from the stack switched to to the peer's (docs/
+ * kernel.md "The SIP's registers the caller's"). */
+#define SING_HERE(x) __extension__({ __typeof__(&(x)[0]) a_; \
+	__asm__ volatile("leaq %1, %0" : "=r"(a_) : "m"((x)[0])); a_; })
+#else
+#error "sing_sendsel_call: x86-64 only (abi_stub.S)"
 #endif
 
 /* f64 -> integer conversions saturate; NaN gives 0 (docs/sil.md, conv). */

@@ -39,13 +39,13 @@ static inline void join_slice(struct sk_cpu *c, struct sk_thread *t)
 void sing_sendsel_resume(void);
 
 /* to, about to run: if it parked at its stub (chan.c ch_park), it
- * resumes there (its stub's frame, ret straight to its SIP's code with
- * its result) only when stub (a switch by the sing_sendsel stub, which
- * loads the result) says so, a sender completed its receive and there
- * are no fibers.  Else its context becomes hal_ctx_switch's frame shape
- * just below the one its stub saved (its transition record; its kernel
- * stack is free there), popping `to` into r15 and returning into
- * sing_sendsel_resume; the words between are never read.  A thread
+ * resumes there (its bare context, the return address into its SIP's
+ * code: abi_stub.S STUB_SENDSEL; its result in eax) only when stub (a
+ * switch by the sing_sendsel stub, which loads the result) says so, a
+ * sender completed its receive and there are no fibers.  Else its
+ * context becomes hal_ctx_switch's frame shape just below that return
+ * address (its kernel stack is free there), popping `to` into r15 and
+ * returning into sing_sendsel_resume; the words between are never read.  A thread
  * that did not park resumes in C and returns to its SWITCH stub, which
  * reads resumed (rt.h); a parked one never does before its next call
  * clears it, so the stub's switch sets it only for the others.  known
@@ -57,7 +57,7 @@ static inline int unpark(struct sk_thread *to, int stub, int known)
 	if (__builtin_expect(to->parked, stub)) {   /* (a round trip's stub switches to a parked peer) */
 		to->parked = 0;
 		if (!stub || FIBERS || __builtin_expect(to->result == SING_SENDSEL_PENDING, 0)) {
-			void **sp = (void **)to->ctx.sp - 7;   /* (the stub's rsp: not the SIP-visible trans_sp) */
+			void **sp = (void **)to->ctx.sp - 7;   /* (six registers, then the return) */
 			sp[0] = to;
 			sp[6] = (void *)sing_sendsel_resume;
 			to->ctx.sp = sp;
@@ -123,7 +123,8 @@ void block_for(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, ui
 
 /* sched_block_to's bookkeeping for a thread t that parks at its stub
  * (sched_park_to, sched_park_locked and their quick twins; known: next
- * is parked with its result), t->handoff = next, t marked parked.
+ * is parked with its result), t->handoff = next, t marked parked with
+ * its receive pending.
  * smp: several CPUs (docs/kernel.md "Parking with several CPUs"): this
  * CPU holds the kernel lock once (abi.c sing_sendsel_k), and next waits on it
  * (sched_wake_direct).  The lock stays held until the stub is off t's
@@ -146,9 +147,15 @@ int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int 
 		c->locked_parks++;
 	else
 		c->parks++;
-	t->parked = 1;
+	/* Parked, its receive pending, in one store: a sender asks for both
+	 * in one 8-byte load (sip.h th_parked_pending), which the store
+	 * buffer can hand straight on only from a store that covers it (two
+	 * 4-byte stores cost it about 6 cycles a round trip). */
+	t->parked_result = TH_PARKED_PENDING;
 	t->handoff = next;
-	return smp && direct ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH;
+	if (!direct)
+		return SING_SENDSEL_SWITCH;
+	return smp ? SING_SENDSEL_SWITCH_UNLOCK : SING_SENDSEL_SWITCH_PARKED;
 }
 
 /* The round trip's own parks (chan.c sendsel): next was parked at its

@@ -351,9 +351,10 @@ _Static_assert(offsetof(struct sk_thread, result) == offsetof(struct sk_thread, 
  * or queued (p->count), or with p's peer closed, which is the sender's
  * own end: quick_send's other tests see each (the others, nsboot's and
  * eset's, wake threads that wait otherwise: before main, on a set). */
+#define TH_PARKED_PENDING ((uint64_t)(uint32_t)SING_SENDSEL_PENDING << 32 | 1u)
 static inline int th_parked_pending(const struct sk_thread *t)
 {
-	return t->parked_result == ((uint64_t)(uint32_t)SING_SENDSEL_PENDING << 32 | 1u);
+	return t->parked_result == TH_PARKED_PENDING;
 }
 _Static_assert(offsetof(struct sk_thread, result) == SING_T_RESULT &&
                offsetof(struct sk_thread, ctx) == SING_T_CTX &&

@@ -3,6 +3,7 @@
 #include "trace.h"
 
 #include "../hal/hal.h"
+#include "chan.h"
 #include "layout.h"
 
 #define TR_STRSLOTS 2048u        /* string hash slots (offsets; 0 free) */
@@ -72,12 +73,14 @@ int tr_start(uint32_t mask, uint32_t events_per_cpu, uint32_t strings)
 	tr.cyc0 = hal_cycles();
 	tr.ns0 = hal_clock_ns();
 	tr_mask = mask;
+	ch_sendsel_road_set();
 	return 0;
 }
 
 void tr_stop(void)
 {
 	tr_mask = 0;
+	ch_sendsel_road_set();
 	for (int c = 0; c < TR_MAXCPU; c++) {
 		hal_free(tr.ring[c].ev);
 		tr.ring[c].ev = NULL;

@@ -9,8 +9,8 @@
 /^\tstruct sing_case c[0-9]+_\[[0-9]+\];/ {
 	split($3, d, /[\[\]]/); n[d[1]] = d[2]; entry[d[1]] = $0
 }
-/switch \(.*sing_(select|sendsel)\(th, c[0-9]+_,/ {
-	c = $0; sub(/.*sing_(select|sendsel)\(th, /, "", c); sub(/,.*/, "", c)
+/switch \(.*sing_(select|sendsel_call)\(th, (SING_HERE\()?c[0-9]+_[,)]/ {
+	c = $0; sub(/.*sing_(select|sendsel_call)\(th, (SING_HERE\()?/, "", c); sub(/[,)].*/, "", c)
 	ok = (c in n) && prev ~ /^\t\{ /
 	at = 0
 	for (k = 0; ok && k < n[c]; k++) {

@@ -81,6 +81,20 @@ if record one-cpu --cpus 1; then
 		flows.Note.Ack=$N minslices.scenario=$N minslices.tnote=$N
 fi
 
+# One CPU, a ping-pong of values (tests/kernel's ping.sg and pong.sg),
+# its messages traced but not its switches, so that its threads still
+# park at their stubs: untraced, each half would take the quick road,
+# which records nothing (the stub's ch_sendsel_road is ch_sendsel);
+# traced, the stub takes sing_sendsel_k and the long road, and every
+# message is recorded.
+(cd "$ROOT/tests/kernel" && SING_DEBUG=exheap timeout 120 "$SING" run --trace "$TMPDIR/pp.json" \
+	--trace-filter msg --trace-ring 1048576 --cpus 1 -l pong.sg ping.sg >"$TMPDIR/pp.out" 2>"$TMPDIR/pp.err")
+rc=$?
+if [ $rc = 0 ] && [ "$(cat "$TMPDIR/pp.out")" = "sum 500500" ] && sanitizer_clean "$TMPDIR/pp.err"; then
+	checked trace-one-cpu-round-trips "$TMPDIR/pp.json" flows.PingPong.Ping=1000 \
+		flows.PingPong.Pong=1000 lost=0
+else bad trace-one-cpu-round-trips "exit $rc, output '$(head -c 100 "$TMPDIR/pp.out")': $(head -c 300 "$TMPDIR/pp.err")"; fi
+
 # A full ring drops the oldest events and says how many (one CPU: one ring).
 if record small --trace-ring 64 --cpus 1; then
 	line=$(grep 'events recorded' "$TMPDIR/small.err")

@@ -4,7 +4,9 @@
  * SIP's only copy of a GC pointer), records the stack pointer in the
  * thread's trans_sp (the transition record: everything above it up to the
  * segment top is SIP frames and those saved registers), and calls NAME_k,
- * the kernel's C implementation, with the same (register) arguments. */
+ * the kernel's C implementation, with the same (register) arguments.
+ * sing_sendsel's saves none (STUB_SENDSEL: its caller keeps nothing in
+ * registers over it). */
 #include "../../kernel/rt.h"
 
 #define STUB_PLAIN(name)
@@ -44,11 +46,8 @@ name:                                   \
 	pushq %rdi;                         \
 	callq name##_k@PLT;                 \
 	popq %rcx;
-/* Back into the SIP's code by a jump, its registers popped. */
-#define STUB_JUMP_BACK                  \
-	STUB_POPS                           \
-	popq %rcx; jmpq *%rcx;
-/* The same for a thread resuming after a switch, by one of two jumps:
+/* Back into the SIP's code after a switch, its registers popped, by one
+ * of two jumps:
  * its site (sip.h), which the flags hold (ZF clear: the second), never
  * the one the thread switched from took.  One
  * jump serving every thread mispredicted at every switch of a ping-pong
@@ -75,55 +74,84 @@ name:                                   \
 	.size name, .-name;
 
 /* sing_sendsel's (rt.h SENDSEL; docs/kernel.md "The round trip parked
- * at its stub"): a SWITCH stub that calls ch_sendsel with one CPU
- * (klock_smp clear: no lock to take, and one call fewer) and name_k with
- * several, and that, when the call returns SING_SENDSEL_SWITCH, parks
- * the thread here.  The common road (one CPU, parked) falls straight
- * through.  With the thread pointer
- * popped, rsp is the transition record again: the callee-saved
- * registers, then the return address into the SIP's code, which is the
- * frame hal_ctx_switch leaves.  That becomes the thread's context, and
- * the stub switches to t->handoff: its frame is popped likewise, with
- * eax its result (meaningful when it parked here too; a context saved by
- * hal_ctx_switch returns into C, where eax is dead), and its site set to
- * the other of t's (cpu_switch's rule, kept here for the round trip).
+ * at its stub").  Generated code reaches it by an asm call (rt.h
+ * sing_sendsel_call) after which every register but rsp is the stub's:
+ * what the SIP keeps across the call its compiler keeps in its frame.
+ * So the stub saves none of the SIP's registers: the transition record
+ * is the return address and up, and so is the thread's context when it
+ * parks here (a bare context: the return address, nothing below it).
+ * rbx keeps the thread over the kernel's call, which is made on an
+ * aligned stack (an asm call cannot know its caller's alignment); after
+ * it, trans_sp (which the kernel leaves as it found it) gives the
+ * return address back.  The call is chan.h's ch_sendsel_road:
+ * ch_sendsel with one CPU and nothing traced (no lock to take, one call
+ * fewer), else name_k.
+ * What it returns:
+ *   SING_SENDSEL_SWITCH_PARKED  park t here and switch to t->handoff,
+ *       parked at its own stub with its result (eax): a bare context
+ *       too.  Its site is set to the other of t's (cpu_switch's rule,
+ *       kept here for the round trip).  The common road (one CPU, a
+ *       ping-pong) falls straight through.
+ *   SING_SENDSEL_SWITCH  the same, to a context whose registers matter
+ *       (hal_ctx_switch's, or the frame sched.c unpark built below a
+ *       bare one to resume in ch_resume_parked): they are popped.
+ *   SING_SENDSEL_SWITCH_UNLOCK (several CPUs): as PARKED, and on the
+ *       new stack (free below its context) the kernel lock goes before
+ *       the jump.
+ *   else what the call returns, by ret, or by a jump if t was switched
+ *       out and back meanwhile (resumed, rt.h SWITCH).
  * Unlike the other SWITCH stubs it leaves resumed to the kernel, which
  * clears it on the roads that return a case (chan.c ch_sendsel_any):
- * the park road, the common one, never reads it.
- * SING_SENDSEL_SWITCH_UNLOCK (several CPUs): the same, and on the new
- * stack (free below its context; the push keeps the call aligned) the
- * kernel lock goes before the jump. */
+ * the park road, the common one, never reads it. */
 #define STUB_PARK                       \
-	movq %rsp, SING_T_CTX(%rcx);        \
-	movq SING_T_HANDOFF(%rcx), %rdx;    \
+	movq %rsp, SING_T_CTX(%rbx);        \
+	movq SING_T_HANDOFF(%rbx), %rdx;    \
 	movq SING_T_CTX(%rdx), %rsp;        \
-	movl SING_T_SITE(%rcx), %esi;       \
+	movl SING_T_SITE(%rbx), %esi;       \
 	xorl $1, %esi;                      \
 	movl %esi, SING_T_SITE(%rdx);
+/* Back into the SIP's code from a bare context (the flags hold the
+ * site, as STUB_SITE_JUMP's). */
+#define STUB_BARE_JUMP                  \
+	popq %rcx;                          \
+	jne 3f;                             \
+	jmpq *%rcx;                         \
+3:	jmpq *%rcx;
 #define STUB_SENDSEL(name)              \
-	STUB_ENTER(name)                    \
-	pushq %rdi;                         \
-	cmpl $0, klock_smp(%rip);           \
-	jne 6f;                             \
-	callq ch_sendsel@PLT;               \
-5:	popq %rcx;                          \
-	cmpl $SING_SENDSEL_SWITCH, %eax;    \
+	.globl name;                        \
+	.type name, @function;              \
+name:                                   \
+	movq %rsp, SING_T_TRANS_SP(%rdi);   \
+	movq %rdi, %rbx;                    \
+	andq $-16, %rsp;   /* (the call aligned) */ \
+	callq *ch_sendsel_road(%rip);       \
+	movq SING_T_TRANS_SP(%rbx), %rsp;   \
+	cmpl $SING_SENDSEL_SWITCH_PARKED, %eax; \
 	jne 7f;                             \
 	STUB_PARK                           \
 	movl SING_T_RESULT(%rdx), %eax;     \
-	STUB_SITE_JUMP                      \
-6:	callq name##_k@PLT;                 \
-	jmp 5b;                             \
-7:	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
+	STUB_BARE_JUMP                      \
+7:	cmpl $SING_SENDSEL_SWITCH, %eax;    \
+	je 8f;                              \
+	cmpl $SING_SENDSEL_SWITCH_UNLOCK, %eax; \
 	je 4f;                              \
-	STUB_SWITCH_RET                     \
-4:	STUB_PARK                           \
-	pushq %rdx;                         \
-	callq klock_release_parked@PLT;     \
-	popq %rdx;                          \
+	cmpl $0, SING_T_RESUMED(%rbx);      \
+	jne 1f;                             \
+	ret;                                \
+1:	cmpl $0, SING_T_SITE(%rbx);         \
+	STUB_BARE_JUMP                      \
+8:	STUB_PARK                           \
 	movl SING_T_RESULT(%rdx), %eax;     \
-	cmpl $0, SING_T_SITE(%rdx);         \
 	STUB_SITE_JUMP                      \
+4:	STUB_PARK                           \
+	movq %rdx, %rbx;                    \
+	movq %rsp, %r12;                    \
+	andq $-16, %rsp;                    \
+	callq klock_release_parked@PLT;     \
+	movq %r12, %rsp;                    \
+	movl SING_T_RESULT(%rbx), %eax;     \
+	cmpl $0, SING_T_SITE(%rbx);         \
+	STUB_BARE_JUMP                      \
 	.size name, .-name;
 
 #define STUB(name, ret, params, kind) STUB_##kind(name)
@@ -133,17 +161,19 @@ SING_ABI(STUB)
 
 /* Where a parked thread resumes when its stub cannot take it straight
  * back to its SIP's code (sched.c unpark built the frame that returned
- * here: r15 is the thread, rsp its transition record).  The kernel ends
- * its receive, then the stub's way out: the SIP's callee-saved
- * registers, and back by a jump. */
+ * here: r15 is the thread, rsp its bare context, the return address).
+ * The kernel ends its receive, on an aligned stack; then back by a
+ * jump. */
 	.globl sing_sendsel_resume
 	.type sing_sendsel_resume, @function
 sing_sendsel_resume:
-	pushq %r15
+	movq %rsp, %rbx
 	movq %r15, %rdi
+	andq $-16, %rsp
 	callq ch_resume_parked@PLT
+	movq %rbx, %rsp
 	popq %rcx
-	STUB_JUMP_BACK
+	jmpq *%rcx
 	.size sing_sendsel_resume, .-sing_sendsel_resume
 
 	.section .note.GNU-stack,"",@progbits
