@@ -107,7 +107,7 @@ int parked_case(const struct ch_end *p, const struct sk_thread *w, uint32_t m, i
 
 /* ... and m goes into it (case i): p's row the one m leads to, p's
  * waiter none, w's result the case (unpark, a constant: w runs next by
- * sched_park_quick, which need not clear its parked flag then: done here
+ * sched_park_quick_alone, which need not clear its parked flag then: done here
  * with the result, one store), then its nargs values into w's io
  * (last: p, next and i are not kept across the copy, whose loop then
  * finds a register free in sendsel, which pushes none). */
@@ -559,6 +559,14 @@ int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uin
 	return recv_after(t, cases + 1, n, io, fn, next);
 }
 
+/* Are sends, receives or switches traced?  Then no half of a round trip
+ * takes the quick road (sendsel with several CPUs; ch_sendsel_road with
+ * one). */
+static inline int sendsel_traced(void)
+{
+	return TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV));
+}
+
 /* quick_send's answer when only the first case was looked at (first)
  * and m is not its: sendsel_later looks at the others. */
 #define QUICK_LATER ((struct sk_thread *)1)
@@ -571,7 +579,7 @@ int32_t ch_sendsel_any(struct sing_thread *t, const struct sing_case *cases, uin
  * caller holding the lock), when t's receive on e then parks: nothing
  * there and no collection due (select_one's first steps; else its
  * other roads, taken by ch_sendsel_any: so every thread this hands a
- * message runs next by sched_park_quick, which deliver_parked unparks
+ * message runs next by sched_park_quick_alone, which deliver_parked unparks
  * it for).  That thread, with the message (values in io) delivered;
  * else NULL, or QUICK_LATER (first: parked_case's), with nothing done. */
 static inline __attribute__((always_inline))
@@ -622,7 +630,7 @@ int32_t sendsel(struct sing_thread *t, const struct sing_case *cases, uint32_t n
 	 * waits for the answer on the endpoint it sends on (SING_SEL_REPLY);
 	 * any other (a send on one channel and a receive on another,
 	 * bench/cost/send.sg) goes its way at once. */
-	if (__builtin_expect((smp && TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV))) ||
+	if (__builtin_expect((smp && sendsel_traced()) ||
 	                     !(n & SING_SEL_REPLY), 0))
 		return ch_sendsel_any(t, cases, n, io, fn);
 	struct ch_end *e = cases[0].ep;      /* (loaded first: the send waits on no store) */
@@ -661,7 +669,7 @@ ch_sendsel_fn *ch_sendsel_road = ch_sendsel;   /* (one CPU, nothing traced: the 
 
 void ch_sendsel_road_set(void)
 {
-	int quick = !klock_smp && !TR_ANY(TR_BIT(TR_SWITCH) | TR_BIT(TR_SEND) | TR_BIT(TR_RECV));
+	int quick = !klock_smp && !sendsel_traced();
 	ch_sendsel_road = quick ? ch_sendsel : sing_sendsel_k;
 }
 

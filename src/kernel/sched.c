@@ -297,11 +297,6 @@ int32_t sched_park_quick_locked(struct sk_thread *t, struct sk_thread *next)
 	return park(c, t, next, 1, 1);
 }
 
-int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next)
-{
-	return sched_park_quick_alone(t, next);
-}
-
 void sched_resumed_parked(struct sk_thread *t)
 {
 	struct sk_cpu *c = cpu_of(t);

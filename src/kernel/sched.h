@@ -108,11 +108,11 @@ int32_t sched_park_to(struct sk_thread *t, struct sk_thread *next);
  * code (the stub lets the lock go), else SING_SENDSEL_SWITCH (the lock
  * goes with the switch). */
 int32_t sched_park_locked(struct sk_thread *t, struct sk_thread *next);
-/* The same two for chan.c's quick road, where next is parked at its
- * stub with its result delivered (unpark need not ask); without
- * SCHED_FIBERS, with its parked flag cleared already (quick_send stores
- * both in one word). */
-int32_t sched_park_quick(struct sk_thread *t, struct sk_thread *next);   /* (inline: sched_park.h) */
+/* The same for chan.c's quick road, where next is parked at its stub
+ * with its result delivered (unpark need not ask); without SCHED_FIBERS,
+ * with its parked flag cleared already (quick_send stores both in one
+ * word).  With one CPU chan.c parks inline (sched_park.h
+ * sched_park_quick_alone). */
 int32_t sched_park_quick_locked(struct sk_thread *t, struct sk_thread *next);
 /* First step of a parked thread that resumes in the kernel
  * (ch_resume_parked): the switch's sanitizer bookkeeping. */

@@ -49,10 +49,10 @@ void sing_sendsel_resume(void);
  * that did not park resumes in C and returns to its SWITCH stub, which
  * reads resumed (rt.h); a parked one never does before its next call
  * clears it, so the stub's switch sets it only for the others.  known
- * (sched_park_quick): to is parked with its result, no need to ask. */
+ * (sched_park_quick_alone): to is parked with its result, no need to ask. */
 static inline int unpark(struct sk_thread *to, int stub, int known)
 {
-	if (known && !FIBERS)   /* (sched_park_quick: its result delivered, and parked */
+	if (known && !FIBERS)   /* (sched_park_quick_alone: its result delivered, and parked */
 		return 1;           /* cleared in the same store: chan.c quick_send) */
 	if (__builtin_expect(to->parked, stub)) {   /* (a round trip's stub switches to a parked peer) */
 		to->parked = 0;
@@ -166,12 +166,12 @@ int32_t park(struct sk_cpu *c, struct sk_thread *t, struct sk_thread *next, int 
 static inline void park_known(const struct sk_thread *next)
 {
 	if (FIBERS && (!next->parked || next->result == SING_SENDSEL_PENDING))
-		kpanic("sched_park_quick: the thread handed the CPU is not parked with a result");
+		kpanic("sched_park_quick_alone: the thread handed the CPU is not parked with a result");
 }
 
-/* sched_park_quick, inline: c is t's kernel's only CPU, which the
- * caller read already (chan.c quick_send's sched_next_alone, through
- * t's kernel too). */
+/* sched_park_quick_locked's one-CPU twin, inline: c is t's kernel's
+ * only CPU, which the caller read already (chan.c quick_send's
+ * sched_next_alone, through t's kernel too). */
 static inline __attribute__((always_inline))
 int32_t sched_park_quick_alone(struct sk_thread *t, struct sk_thread *next)
 {

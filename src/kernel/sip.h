@@ -61,7 +61,7 @@ struct sk_cpu {
 	uint64_t directs;                /* of those, direct hand-offs (sched_block_to) */
 	uint64_t alone;                  /* of those, switched with one CPU, untraced (sched.c alone_to) */
 	uint64_t parks;                  /* switches, direct and lockless, that parked the sender at its
-	                                    stub (sched_park_to, sched_park_quick; not in the three
+	                                    stub (sched_park_to, sched_park_quick_alone; not in the three
 	                                    counts above) */
 	uint64_t locked_parks;           /* the same with several CPUs, under the lock (sched_park_locked,
 	                                    sched_park_quick_locked) */

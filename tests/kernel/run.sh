@@ -337,7 +337,7 @@ want two-cpu-parked-round-trips-later-case && late_run two-cpu-parked-round-trip
 # ... and when a collection falls due as a half's receive would park
 # (allocping.sg: 800 bytes a round, lateping's cases): that half collects, then waits by
 # the long road, its send too (chan.c quick_send asks first: the thread
-# it delivers to must run next by sched_park_quick, which does not ask
+# it delivers to must run next by sched_park_quick_alone, which does not ask
 # whether it is parked; the optimised build crashed when one was handed
 # on by another road).  Both builds, one CPU and two: the sum right,
 # and some 50 collections as the SIP waited (a few without the ask).
