@@ -46,21 +46,25 @@ name:                                   \
 	pushq %rdi;                         \
 	callq name##_k@PLT;                 \
 	popq %rcx;
-/* Back into the SIP's code after a switch, its registers popped, by one
- * of two jumps:
- * its site (sip.h), which the flags hold (ZF clear: the second), never
- * the one the thread switched from took.  One
- * jump serving every thread mispredicted at every switch of a ping-pong
- * (the two threads' return addresses alternate, and this host's
- * predictor does not learn an alternating indirect target: about 18
- * cycles each, docs/performance.md); a conditional branch on the site,
- * whose alternation it does learn, gives each jump one target. */
-#define STUB_SITE_JUMP                  \
-	STUB_POPS                           \
+/* Back into the SIP's code after a switch, by one of two jumps: its
+ * site (sip.h), which the flags hold (ZF clear: the second), never the
+ * one the thread switched from took.  One jump serving every thread
+ * mispredicted at every switch of a ping-pong (the two threads' return
+ * addresses alternate, and this host's predictor does not learn an
+ * alternating indirect target: about 18 cycles each,
+ * docs/performance.md); a conditional branch on the site, whose
+ * alternation it does learn, gives each jump one target.  The return
+ * address is at rsp (a bare context: STUB_SENDSEL's parked threads);
+ * STUB_SITE_JUMP pops the registers of a context saved with them
+ * first. */
+#define STUB_BARE_JUMP                  \
 	popq %rcx;                          \
 	jne 3f;                             \
 	jmpq *%rcx;                         \
 3:	jmpq *%rcx;
+#define STUB_SITE_JUMP                  \
+	STUB_POPS                           \
+	STUB_BARE_JUMP
 #define STUB_SWITCH_RET                 \
 	cmpl $0, SING_T_RESUMED(%rcx);      \
 	jne 1f;                             \
@@ -110,13 +114,6 @@ name:                                   \
 	movl SING_T_SITE(%rbx), %esi;       \
 	xorl $1, %esi;                      \
 	movl %esi, SING_T_SITE(%rdx);
-/* Back into the SIP's code from a bare context (the flags hold the
- * site, as STUB_SITE_JUMP's). */
-#define STUB_BARE_JUMP                  \
-	popq %rcx;                          \
-	jne 3f;                             \
-	jmpq *%rcx;                         \
-3:	jmpq *%rcx;
 #define STUB_SENDSEL(name)              \
 	.globl name;                        \
 	.type name, @function;              \
